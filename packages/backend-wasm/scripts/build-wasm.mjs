@@ -1,0 +1,25 @@
+// Compiles every AssemblyScript entry `assembly/<name>/index.ts` to `build/<name>.wasm`
+// (SIMD on, stub runtime: kernels allocate nothing, the host passes pointers into memory).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const asc = join(root, 'node_modules', '.bin', 'asc');
+mkdirSync(join(root, 'build'), { recursive: true });
+const entries = readdirSync(join(root, 'assembly'), { withFileTypes: true })
+  .filter((e) => e.isDirectory() && existsSync(join(root, 'assembly', e.name, 'index.ts')))
+  .map((e) => e.name);
+for (const name of entries) {
+  const args = [
+    join('assembly', name, 'index.ts'),
+    '-O3',
+    '--enable', 'simd',
+    '--runtime', 'stub',
+    '--noAssert',
+    '-o', join('build', `${name}.wasm`),
+  ];
+  execFileSync(asc, args, { cwd: root, stdio: 'inherit' });
+  console.log(`built build/${name}.wasm`);
+}

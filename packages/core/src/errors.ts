@@ -1,0 +1,122 @@
+/**
+ * Typed errors. Every error prunekit throws on bad input is a PrunekitError with a stable `code`,
+ * names what was wrong (file, layer, field) and says what to do about it.
+ */
+export type ErrorCode =
+  | 'E_INVALID_ARGUMENT'
+  | 'E_MODEL_FORMAT'
+  | 'E_MODEL_NOT_FOUND'
+  | 'E_WEIGHTS_MISMATCH'
+  | 'E_PATH_ESCAPE'
+  | 'E_NON_FINITE'
+  | 'E_UNSUPPORTED_LAYER'
+  | 'E_UNKNOWN_LAYER'
+  | 'E_SHAPE'
+  | 'E_KERNEL'
+  | 'E_BACKEND'
+  | 'E_CHECKPOINT'
+  | 'E_FORMAT'
+  | 'E_SCHEDULE'
+  | 'E_PRUNE';
+
+export class PrunekitError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** A value passed to a prunekit API is out of range or of the wrong kind. */
+export class InvalidArgumentError extends PrunekitError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_INVALID_ARGUMENT', message, details);
+  }
+}
+
+/** A model file (model.json, weights manifest, shard) is missing, malformed or inconsistent. */
+export class ModelFormatError extends PrunekitError {
+  constructor(
+    code: 'E_MODEL_FORMAT' | 'E_MODEL_NOT_FOUND' | 'E_WEIGHTS_MISMATCH' | 'E_PATH_ESCAPE',
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(code, message, details);
+  }
+}
+
+/** Weights hold NaN or Infinity. */
+export class NonFiniteError extends PrunekitError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_NON_FINITE', message, details);
+  }
+}
+
+/** A layer class prunekit has no handler for. The message says how to ignore it or register one. */
+export class UnsupportedLayerError extends PrunekitError {
+  constructor(layer: string, className: string, extra = '') {
+    super(
+      'E_UNSUPPORTED_LAYER',
+      `Layer '${layer}' has class '${className}', which prunekit has no handler for. ` +
+        `Either leave it out of pruning (ignore: ['${layer}']) or register a handler with ` +
+        `registerLayerHandler({ className: '${className}', ... }).${extra ? ' ' + extra : ''}`,
+      { layer, className },
+    );
+  }
+}
+
+/** A layer name given by the user (ignore list, ratio map) matches no layer of the model. */
+export class UnknownLayerError extends PrunekitError {
+  constructor(name: string, field: string, known: readonly string[]) {
+    const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? ', …' : '');
+    super('E_UNKNOWN_LAYER', `${field}: '${name}' matches no layer of the model (layers: ${shown}).`, {
+      name,
+      field,
+    });
+  }
+}
+
+export class ShapeError extends PrunekitError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_SHAPE', message, details);
+  }
+}
+
+export class BackendError extends PrunekitError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_BACKEND', message, details);
+  }
+}
+
+export class CheckpointError extends PrunekitError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('E_CHECKPOINT', message, details);
+  }
+}
+
+/** Throws InvalidArgumentError unless `value` is a finite number in [min, max) (or [min, max]). */
+export function checkRange(
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+  opts: { maxInclusive?: boolean; integer?: boolean } = {},
+): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= min &&
+    (opts.maxInclusive ? value <= max : value < max) &&
+    (!opts.integer || Number.isInteger(value));
+  if (!ok) {
+    const range = `[${min}, ${max}${opts.maxInclusive ? ']' : ')'}`;
+    throw new InvalidArgumentError(
+      `${field} must be ${opts.integer ? 'an integer' : 'a number'} in ${range}, got ${JSON.stringify(value)}.`,
+      { field, value },
+    );
+  }
+  return value as number;
+}

@@ -1,0 +1,121 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { ModelGraph, ParamInfo } from './graph.js';
+import type { DependencyGroup } from './groups.js';
+import type { MaskSet } from './mask.js';
+import type { Rng } from './rng.js';
+
+/** A batch of calibration / training data. */
+export interface Batch {
+  readonly x: tf.Tensor | tf.Tensor[];
+  readonly y?: tf.Tensor | tf.Tensor[];
+}
+
+/** Calibration data: any (async) iterable of batches. */
+export type DataSource = AsyncIterable<Batch> | Iterable<Batch>;
+
+export type ScorerNeed = 'weights' | 'gradients' | 'activations' | 'data';
+
+/** What a scorer scores: one parameter (per-weight scores) or one dependency group (per channel). */
+export type ScoreTarget =
+  | { readonly kind: 'weight'; readonly param: ParamInfo }
+  | { readonly kind: 'group'; readonly group: DependencyGroup };
+
+/** Per-weight scores (same element order as the parameter) or per-channel scores of a group. */
+export type Scores =
+  | { readonly kind: 'weight'; readonly param: string; readonly shape: readonly number[]; readonly values: Float32Array }
+  | { readonly kind: 'group'; readonly group: string; readonly values: Float32Array };
+
+/** Everything a scorer may read. Inputs a scorer declares in `needs` are computed once by the runner. */
+export interface ScoreContext {
+  readonly graph: ModelGraph;
+  readonly rng: Rng;
+  readonly data?: DataSource;
+  /** Accumulated gradients by parameter id (when a scorer needs 'gradients'). */
+  readonly gradients?: ReadonlyMap<string, Float32Array>;
+  /** Per-channel activation statistics by layer name (when a scorer needs 'activations'). */
+  readonly activations?: ReadonlyMap<string, Float32Array>;
+  /** Masks already in force; scorers may give pruned weights the lowest score. */
+  readonly masks?: MaskSet;
+}
+
+export interface Scorer {
+  readonly name: string;
+  readonly needs: readonly ScorerNeed[];
+  score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores>;
+}
+
+/** What to prune at one step: weight masks, or channels removed per dependency group. */
+export interface PrunePlan {
+  readonly step: number;
+  /** Target sparsity of this step (fraction of prunable weights / channels removed). */
+  readonly sparsity: number;
+  readonly masks?: MaskSet;
+  /** Group id → channel indices to remove. */
+  readonly channels?: ReadonlyMap<string, readonly number[]>;
+}
+
+export interface PruneResult {
+  readonly plan: PrunePlan;
+  /** Masks in force after the step (weight-level pruning). */
+  readonly masks?: MaskSet;
+  /** A new, smaller model (structured pruning); the input model is never mutated. */
+  readonly model?: unknown;
+  /** Achieved sparsity over the prunable parameters. */
+  readonly sparsity: number;
+}
+
+export interface Pruner {
+  plan(step?: number): Promise<PrunePlan>;
+  apply(plan: PrunePlan): Promise<PruneResult>;
+}
+
+/** A pruning schedule: whether to prune at a step, and to what sparsity. Serialisable. */
+export interface Schedule {
+  at(step: number): { prune: boolean; sparsity: number };
+  toJSON(): Record<string, unknown>;
+}
+
+/** A penalty added to the training loss: loss + λ·penalty(θ). */
+export interface Regularizer {
+  readonly name: string;
+  readonly lambda: number;
+  /** Steps over which λ ramps up linearly from 0. */
+  readonly warmupSteps?: number;
+  /** The (un-scaled) penalty as a scalar; called inside the optimizer's gradient tape. */
+  penalty(vars: ReadonlyMap<string, tf.Variable>, step: number): tf.Scalar;
+}
+
+/** A tfjs backend plus the prunekit kernels registered for it. */
+export interface BackendAdapter {
+  readonly name: string;
+  /** The tfjs backend name this adapter activates ('wasm', 'webgl', 'webgpu', 'cpu'). */
+  readonly tfBackend: string;
+  isSupported(): Promise<boolean>;
+  init(): Promise<void>;
+  readonly kernels: readonly tf.KernelConfig[];
+}
+
+/** Channel axes of a layer's weights, for structured pruning. */
+export interface ChannelAxes {
+  /** Axis of each named weight that indexes output channels. */
+  readonly out?: Readonly<Record<string, number>>;
+  /** Axis of each named weight that indexes input channels. */
+  readonly in?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Per-Keras-class knowledge: which weights a layer has, its MACs, and how to remove channels.
+ * `L` is the framework's layer type (a tfjs-layers Layer in @prunekit/layers).
+ */
+export interface LayerHandler<L = unknown> {
+  readonly className: string;
+  /** Parameter descriptions (roles, channel axes) of one layer. */
+  params(layer: L): ParamInfo[];
+  /** Multiply–accumulates for one sample. */
+  macs(layer: L): number;
+  channels?(layer: L): ChannelAxes;
+  /** Edit a serialised layer config to keep only `keep` output channels. */
+  pruneOut?(config: Record<string, unknown>, keep: readonly number[]): Record<string, unknown>;
+  /** Edit a serialised layer config to keep only `keep` input channels. */
+  pruneIn?(config: Record<string, unknown>, keep: readonly number[]): Record<string, unknown>;
+}
