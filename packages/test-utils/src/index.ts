@@ -1,1 +1,1 @@
-export {};
+export { expectNoLeaks } from './leaks.js';
