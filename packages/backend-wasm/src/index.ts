@@ -1,1 +1,2 @@
-export {};
+export { useBackend } from './use_backend.js';
+export { registerAllKernels } from './register_all_kernels.js';

@@ -1,0 +1,2 @@
+/** Registers the sparse kernels for 'wasm'. */
+export function registerSparseKernels(): void {}
