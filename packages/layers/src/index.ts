@@ -1,1 +1,13 @@
-export {};
+export { buildGraph, type BuildGraphOptions } from './build_graph.js';
+export { SharedLayerError } from './errors.js';
+export { channelsFrom, paramsFrom, weightless, type WeightRule } from './handlers/common.js';
+export type { KerasLayerHandler, LayerContext, Shape } from './layer_context.js';
+export { paramId, weightShortName } from './naming.js';
+export {
+  builtinHandlers,
+  getLayerHandler,
+  registeredLayerClasses,
+  registerLayerHandler,
+  unregisterLayerHandler,
+} from './registry.js';
+export { createWeightStore, modelVariables } from './weight_store.js';

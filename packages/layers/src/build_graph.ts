@@ -1,0 +1,163 @@
+import type { GraphNode, ModelGraph, ParamInfo } from '@prunekit/core';
+import { createModelGraph, ModelFormatError, UnknownLayerError, UnsupportedLayerError } from '@prunekit/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { SharedLayerError } from './errors.js';
+import { opaqueHandler } from './handlers/common.js';
+import type { KerasLayerHandler, LayerContext, Shape } from './layer_context.js';
+import { getLayerHandler } from './registry.js';
+import { createWeightStore, modelVariables } from './weight_store.js';
+
+export interface BuildGraphOptions {
+  /** Layers kept as opaque nodes (no handler needed; params role 'other', not prunable, 0 MACs). */
+  readonly opaque?: readonly string[];
+  /** Handlers used before the registry, for this call only. */
+  readonly handlers?: readonly KerasLayerHandler[];
+}
+
+type Layer = tfl.layers.Layer;
+type TfNode = Layer['inboundNodes'][number];
+
+interface Call {
+  readonly layer: Layer;
+  readonly node: TfNode;
+}
+
+function asShapeList(shapes: unknown): Shape[] {
+  if (!Array.isArray(shapes) || shapes.length === 0) return [];
+  if (Array.isArray(shapes[0])) return (shapes as Shape[]).map((s) => [...s]);
+  return [[...(shapes as Shape)]];
+}
+
+/** The layer calls the model runs, from its outputs back to its inputs; refuses shared layers. */
+function collectCalls(model: tfl.LayersModel): Map<Layer, Call> {
+  const calls = new Map<Layer, Call>();
+  const nodeIndexOf = new Map<Layer, number>();
+  const stack: [Layer, number][] = model.outputs.map((t) => [t.sourceLayer as Layer, t.nodeIndex]);
+  while (stack.length > 0) {
+    const [layer, nodeIndex] = stack.pop()!;
+    const seen = nodeIndexOf.get(layer);
+    if (seen !== undefined) {
+      if (seen !== nodeIndex) {
+        throw new SharedLayerError(layer.name, layer.getClassName(), Math.max(2, layer.inboundNodes.length));
+      }
+      continue;
+    }
+    const node = layer.inboundNodes[nodeIndex];
+    if (!node) {
+      throw new ModelFormatError(
+        'E_MODEL_FORMAT',
+        `Layer '${layer.name}' has no call #${nodeIndex}; the model is not built.`,
+        {
+          layer: layer.name,
+        },
+      );
+    }
+    nodeIndexOf.set(layer, nodeIndex);
+    calls.set(layer, { layer, node });
+    node.inboundLayers.forEach((l, i) => {
+      stack.push([l as Layer, node.nodeIndices[i]]);
+    });
+  }
+  return calls;
+}
+
+/** Kahn's algorithm; ties go to the order of model.layers (inputs first) so the result is stable. */
+function topoOrder(model: tfl.LayersModel, calls: Map<Layer, Call>): Call[] {
+  const rank = new Map<Layer, number>();
+  model.inputs.forEach((t, i) => {
+    rank.set(t.sourceLayer as Layer, i - model.inputs.length);
+  });
+  model.layers.forEach((l, i) => {
+    if (!rank.has(l)) rank.set(l, i);
+  });
+  const pending = new Map<Layer, number>();
+  const consumers = new Map<Layer, Layer[]>();
+  for (const { layer, node } of calls.values()) {
+    const producers = new Set(node.inboundLayers as Layer[]);
+    pending.set(layer, producers.size);
+    for (const p of producers) consumers.set(p, [...(consumers.get(p) ?? []), layer]);
+  }
+  const ready = [...calls.keys()].filter((l) => pending.get(l) === 0);
+  const order: Call[] = [];
+  const byRank = (a: Layer, b: Layer) => (rank.get(a) ?? 1e9) - (rank.get(b) ?? 1e9);
+  while (ready.length > 0) {
+    ready.sort(byRank);
+    const layer = ready.shift()!;
+    order.push(calls.get(layer)!);
+    for (const c of consumers.get(layer) ?? []) {
+      const left = pending.get(c)! - 1;
+      pending.set(c, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  if (order.length !== calls.size) {
+    throw new ModelFormatError('E_MODEL_FORMAT', 'The model graph has a cycle; cannot order its layers.');
+  }
+  return order;
+}
+
+function contextOf({ layer, node }: Call): LayerContext {
+  const config = Object.freeze({ ...(layer.getConfig() as Record<string, unknown>) });
+  const inputs = node.inboundLayers.length;
+  return {
+    layer,
+    name: layer.name,
+    className: layer.getClassName(),
+    config,
+    inputShapes: inputs === 0 ? [] : asShapeList(node.inputShapes),
+    outputShape: asShapeList(node.outputShapes)[0] ?? [],
+  };
+}
+
+/**
+ * Describes a tfjs LayersModel (Sequential or functional) as a ModelGraph: one node per layer in
+ * topological order (a Sequential's implicit InputLayer included), parameters with roles and
+ * channel axes from the LayerHandler registry, dense MACs per sample, and a WeightStore over the
+ * model's live variables. Unknown classes throw UnsupportedLayerError unless listed in `opaque`.
+ */
+export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {}): ModelGraph {
+  const calls = collectCalls(model);
+  const names = [...calls.keys()].map((l) => l.name);
+  const opaque = new Set(opts.opaque ?? []);
+  for (const o of opaque) if (!names.includes(o)) throw new UnknownLayerError(o, 'opaque', names);
+  const local = new Map((opts.handlers ?? []).map((h) => [h.className, h]));
+  const vars = modelVariables(model);
+  const nodes: GraphNode[] = [];
+  for (const call of topoOrder(model, calls)) {
+    const ctx = contextOf(call);
+    const isOpaque = opaque.has(ctx.name);
+    const handler = isOpaque
+      ? opaqueHandler(ctx.className)
+      : (local.get(ctx.className) ?? getLayerHandler(ctx.className));
+    if (!handler) throw new UnsupportedLayerError(ctx.name, ctx.className);
+    let params: ParamInfo[] = handler.params(ctx);
+    if (isOpaque) params = params.map((p) => ({ ...p, role: 'other', prunable: false }));
+    for (const p of params) {
+      if (!vars.has(p.id)) {
+        throw new ModelFormatError(
+          'E_MODEL_FORMAT',
+          `The handler for '${ctx.className}' describes a weight '${p.id}' that layer '${ctx.name}' does not have.`,
+          { layer: ctx.name, param: p.id },
+        );
+      }
+    }
+    nodes.push({
+      name: ctx.name,
+      className: ctx.className,
+      inputs: call.node.inboundLayers.map((l) => l.name),
+      inputShapes: ctx.inputShapes,
+      outputShape: ctx.outputShape,
+      params,
+      macs: isOpaque ? 0 : handler.macs(ctx),
+      config: ctx.config,
+    });
+  }
+  const unique = (xs: string[]) => [...new Set(xs)];
+  return createModelGraph({
+    nodes,
+    inputs: unique(model.inputs.map((t) => t.sourceLayer.name)),
+    outputs: unique(model.outputs.map((t) => t.sourceLayer.name)),
+    weights: createWeightStore(vars),
+    source: model,
+  });
+}

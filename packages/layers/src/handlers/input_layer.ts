@@ -1,0 +1,3 @@
+import { weightless } from './common.js';
+
+export const inputLayerHandler = weightless('InputLayer');
