@@ -6,3 +6,4 @@ export * from './mask.js';
 export * from './metrics.js';
 export * from './results.js';
 export * from './rng.js';
+export * from './select_backend.js';
