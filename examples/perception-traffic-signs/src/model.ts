@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-layers';
 
-/** Input size of the traffic-sign classifier (RGB, 32×32). */
-export const IMAGE_SIZE = 32;
+import { IMAGE_SIZE } from './image.js';
+
+export { IMAGE_SIZE };
 
 /**
  * The traffic-sign CNN: three conv/pool stages, a flatten → dense head. Small enough to train in
