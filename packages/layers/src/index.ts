@@ -11,3 +11,7 @@ export {
   unregisterLayerHandler,
 } from './registry.js';
 export { createWeightStore, modelVariables } from './weight_store.js';
+export { applyMasks, checkFinite, readMasks } from './masks/apply_masks.js';
+export { cloneModel, modelArtifacts } from './masks/clone_model.js';
+export { assertFinite } from './masks/finite.js';
+export { type MaskedModel, maskedModel, stripMasks } from './masks/masked_model.js';
