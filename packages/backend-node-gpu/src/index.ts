@@ -1,1 +1,12 @@
-export {};
+export {
+  type AdapterStrategy,
+  adapterName,
+  defaultStrategies,
+  hardware,
+  isSoftwareAdapter,
+  opengles,
+  swiftshader,
+} from './adapter_strategies.js';
+export { nodeGpuAdapter } from './backend_adapter.js';
+export { registerAllKernels, webgpuKernels } from './register_all_kernels.js';
+export { type NodeGpuInfo, type UseBackendOptions, currentAdapter, useBackend } from './use_backend.js';

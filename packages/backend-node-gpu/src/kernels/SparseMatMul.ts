@@ -1,0 +1,63 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { SparseMatMul, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
+import { forEachEntryOfRow, sparseKey, wgslActivation } from './wgsl_sparse.js';
+
+/**
+ * out = act(S·x + bias) ('kn': x [cols, N] → [rows, N]) or act(x·Sᵀ + bias) ('nk': x [N, cols] →
+ * [N, rows]). One invocation per output element; in 'kn' neighbouring invocations share the row of
+ * S (its entries are read once per workgroup from cache) and read neighbouring columns of x.
+ */
+class SparseMatMulProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  variableNames: string[];
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+
+  constructor(
+    private readonly a: SparseMatMulAttrs,
+    private readonly n: number,
+    private readonly hasBias: boolean,
+  ) {
+    this.outputShape = a.xLayout === 'kn' ? [a.rows, n] : [n, a.rows];
+    this.variableNames = ['values', 'indices', ...(a.format === 'nm' ? [] : ['rowPtr']), 'x', ...(hasBias ? ['bias'] : [])];
+    this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
+    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
+    this.shaderKey = `prunekitSparseMatMul_${sparseKey(a)}_${a.xLayout}_${n}_${a.activation}_${hasBias}`;
+  }
+
+  getUserCode(): string {
+    const { a, n } = this;
+    const kn = a.xLayout === 'kn';
+    const xAt = kn ? `x[col * ${n} + j]` : `x[j * ${a.cols} + col]`;
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let r = ${kn ? `index / ${n}` : `index % ${a.rows}`};
+          let j = ${kn ? `index % ${n}` : `index / ${a.rows}`};
+          var acc = ${this.hasBias ? 'bias[r]' : '0.0'};
+          ${forEachEntryOfRow(a, 'r', `acc = acc + v * ${xAt};`)}
+          setOutputAtIndex(index, ${wgslActivation(a.activation, 'acc')});
+        }
+      }`;
+  }
+}
+
+function sparseMatMulWebgpu(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: WebGPUBackend }): TensorInfo {
+  const { inputs, attrs, backend } = args;
+  const n = inputs.x.shape[attrs.xLayout === 'kn' ? 1 : 0];
+  const program = new SparseMatMulProgram(attrs, n, inputs.bias != null);
+  const ordered = [inputs.values, inputs.indices, ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]), inputs.x];
+  if (inputs.bias) ordered.push(inputs.bias);
+  return backend.runWebGPUProgram(program, ordered, 'float32');
+}
+
+export const sparseMatMulWebgpuConfig: KernelConfig = {
+  kernelName: SparseMatMul,
+  backendName: 'webgpu',
+  kernelFunc: sparseMatMulWebgpu as unknown as KernelFunc,
+};

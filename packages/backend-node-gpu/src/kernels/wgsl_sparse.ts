@@ -1,0 +1,52 @@
+import type { FusedActivation, SparseAttrs } from '@prunekit/sparse';
+
+/**
+ * WGSL pieces shared by the sparse kernels: a loop over the stored entries of one row of S in
+ * each format, and the fused activation. Inputs are bound as `values` (f32), `indices` (i32) and,
+ * for CSR/BSR, `rowPtr` (i32); the loop body sees `v` (the entry) and `col` (its column in S).
+ */
+export function forEachEntryOfRow(a: SparseAttrs, row: string, body: string): string {
+  if (a.format === 'csr') {
+    return `
+      for (var p = rowPtr[${row}]; p < rowPtr[${row} + 1]; p++) {
+        let v = values[p];
+        let col = indices[p];
+        ${body}
+      }`;
+  }
+  if (a.format === 'bsr') {
+    const r = a.blockRows;
+    const c = a.blockCols;
+    // Each stored block holds c columns of r values (column by column).
+    return `
+      let bi = ${row} / ${r};
+      let bRow = ${row} % ${r};
+      for (var p = rowPtr[bi]; p < rowPtr[bi + 1]; p++) {
+        let colBase = indices[p] * ${c};
+        for (var bj = 0; bj < ${c}; bj++) {
+          let v = values[(p * ${c} + bj) * ${r} + bRow];
+          let col = colBase + bj;
+          ${body}
+        }
+      }`;
+  }
+  const per = (a.cols / a.m) * a.n;
+  return `
+      let rowBase = ${row} * ${per};
+      for (var k = 0; k < ${per}; k++) {
+        let v = values[rowBase + k];
+        let col = (k / ${a.n}) * ${a.m} + indices[rowBase + k];
+        ${body}
+      }`;
+}
+
+export function wgslActivation(activation: FusedActivation, x: string): string {
+  if (activation === 'relu') return `max(${x}, 0.0)`;
+  if (activation === 'relu6') return `clamp(${x}, 0.0, 6.0)`;
+  return x;
+}
+
+/** Part of a shader cache key that fixes every compile-time constant of the sparse operand. */
+export function sparseKey(a: SparseAttrs): string {
+  return `${a.format}_${a.rows}x${a.cols}_b${a.blockRows}x${a.blockCols}_nm${a.n}:${a.m}`;
+}
