@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { InvalidArgumentError, UnknownLayerError } from '@prunekit/core';
+
+/** Runs a model, optionally also returning the outputs of named inner layers (feature taps). */
+export interface Forward {
+  (x: tf.Tensor, training: boolean): { pred: tf.Tensor; features: Map<string, tf.Tensor> };
+}
+
+export function makeForward(model: tfl.LayersModel, featureLayers: readonly string[] = []): Forward {
+  if (model.outputs.length !== 1) {
+    throw new InvalidArgumentError(`fineTune trains single-output models; this model has ${model.outputs.length} outputs.`);
+  }
+  if (featureLayers.length === 0) {
+    return (x, training) => ({ pred: model.apply(x, { training }) as tf.Tensor, features: new Map() });
+  }
+  const names = model.layers.map((l) => l.name);
+  const taps = featureLayers.map((name) => {
+    if (!names.includes(name)) throw new UnknownLayerError(name, 'features', names);
+    return model.getLayer(name).output as tfl.SymbolicTensor;
+  });
+  // Shares the layers (and their variables) with `model`; never dispose it.
+  const tapped = tfl.model({ inputs: model.inputs, outputs: [model.outputs[0], ...taps] });
+  return (x, training) => {
+    const outs = tapped.apply(x, { training }) as tf.Tensor[];
+    return { pred: outs[0], features: new Map(featureLayers.map((n, i) => [n, outs[i + 1]])) };
+  };
+}

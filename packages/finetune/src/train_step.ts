@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Regularizer } from '@prunekit/core';
+import type { Forward } from './forward.js';
+import { countCorrect } from './losses/cross_entropy.js';
+import type { Loss } from './losses/loss.js';
+import type { MaskEnforcer } from './masks.js';
+import type { ModelParam } from './model_params.js';
+import type { TrainOptimizer } from './optim/optimizer.js';
+
+export interface StepParts {
+  readonly forward: Forward;
+  readonly loss: Loss;
+  readonly probabilities: boolean;
+  readonly params: readonly ModelParam[];
+  readonly regularizers: readonly Regularizer[];
+  readonly optimizer: TrainOptimizer;
+  readonly masks: MaskEnforcer;
+}
+
+/** λ at a step: ramps linearly from 0 over the regularizer's warm-up steps. */
+export function effectiveLambda(r: Regularizer, step: number): number {
+  const w = r.warmupSteps ?? 0;
+  return w > 0 ? r.lambda * Math.min(1, step / w) : r.lambda;
+}
+
+/**
+ * One optimizer step on one batch: loss (+ λ·penalties) and gradients on the tape, masked
+ * gradients applied, masks re-applied to the weights. Returns the batch loss and correct count.
+ */
+export function trainStep(parts: StepParts, x: tf.Tensor, y: tf.Tensor, step: number): { loss: number; correct: number } {
+  const { forward, loss, params, optimizer, masks } = parts;
+  const trainable = params.filter((p) => p.trainable);
+  const varMap = new Map(params.map((p) => [p.id, p.variable]));
+  const prepared = loss.prepare?.(x) ?? new Map<string, tf.Tensor>();
+  let correct: tf.Scalar | undefined;
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const { pred, features } = forward(x, true);
+      if (pred.rank === 2 && pred.shape[1]! > 1) correct = tf.keep(countCorrect(pred, y));
+      let total = loss.compute({ x, y, pred, probabilities: parts.probabilities, features, prepared, step });
+      for (const r of parts.regularizers) {
+        const lambda = effectiveLambda(r, step);
+        if (lambda > 0) total = tf.add(total, tf.mul(r.penalty(varMap, step), lambda));
+      }
+      return total;
+    }, trainable.map((p) => p.variable));
+    tf.tidy(() => {
+      const used = trainable.filter((p) => grads[p.variable.name] !== undefined);
+      optimizer.apply(
+        used.map((p) => p.variable),
+        used.map((p) => masks.maskGradient(p.id, grads[p.variable.name])),
+      );
+    });
+    tf.dispose(grads);
+    masks.applyToWeights();
+    const lossValue = value.dataSync()[0];
+    value.dispose();
+    const c = correct ? correct.dataSync()[0] : Number.NaN;
+    return { loss: lossValue, correct: c };
+  } finally {
+    correct?.dispose();
+    tf.dispose([...prepared.values()]);
+  }
+}
