@@ -1,1 +1,2 @@
-export {};
+export * from './schedules/index.js';
+export * from './unstructured/index.js';

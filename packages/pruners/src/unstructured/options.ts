@@ -1,0 +1,140 @@
+import {
+  type DataSource,
+  InvalidArgumentError,
+  type ModelGraph,
+  type ParamInfo,
+  type Schedule,
+  type ScoreContext,
+  type Scorer,
+  UnknownLayerError,
+} from '@prunekit/core';
+
+export type PruneScope = 'local' | 'global';
+
+export interface UnstructuredPrunerOptions {
+  readonly scorer: Scorer;
+  /**
+   * Fraction of the targeted weights to prune, in [0, 1). With a schedule, the schedule's sparsity
+   * replaces it at each step and `ratio` is only the reference for `ratios` (see there).
+   */
+  readonly ratio?: number;
+  /** 'local': every layer loses the same fraction; 'global': one threshold over all layers. */
+  readonly scope?: PruneScope;
+  /** Layer names left out of pruning. */
+  readonly ignore?: readonly string[];
+  /**
+   * Per-layer ratios, pruned locally even when scope is 'global'. With a schedule they scale with
+   * it: a layer's target at a step is ratios[layer] · sparsity(step) / ratio.
+   */
+  readonly ratios?: Readonly<Record<string, number>>;
+  /** Which parameters to prune (default: the prunable ones, i.e. Dense/Conv kernels). */
+  readonly params?: (p: ParamInfo) => boolean;
+  readonly schedule?: Schedule;
+  /** Seed of the rng handed to the scorer. Default 0. */
+  readonly seed?: number;
+  /** Calibration data for scorers that need it. */
+  readonly data?: DataSource;
+  /** Extra context for the scorer (gradients, activations). */
+  readonly context?: Partial<Omit<ScoreContext, 'graph' | 'rng' | 'masks'>>;
+}
+
+/** Validated options with the targeted parameters resolved. */
+export interface ResolvedOptions {
+  readonly scorer: Scorer;
+  readonly ratio: number | undefined;
+  readonly scope: PruneScope;
+  readonly ratios: ReadonlyMap<string, number>;
+  readonly targets: readonly ParamInfo[];
+  readonly schedule: Schedule | undefined;
+  readonly seed: number;
+  readonly context: Partial<ScoreContext>;
+}
+
+function checkRatio(field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
+    throw new InvalidArgumentError(
+      `${field} must be in [0, 1), got ${JSON.stringify(v)}: it is the fraction of weights to prune (e.g. 0.5).`,
+      { field, value: v },
+    );
+  }
+  return v;
+}
+
+export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOptions): ResolvedOptions {
+  if (!graph || typeof graph.params !== 'function') {
+    throw new InvalidArgumentError('graph must be a ModelGraph (build one with buildGraph(model)).', { field: 'graph' });
+  }
+  if (!opts || typeof opts.scorer?.score !== 'function') {
+    throw new InvalidArgumentError('scorer must be a Scorer, e.g. magnitude() from @prunekit/scorers.', {
+      field: 'scorer',
+    });
+  }
+  const scope = opts.scope ?? 'local';
+  if (scope !== 'local' && scope !== 'global') {
+    throw new InvalidArgumentError(`scope must be 'local' or 'global', got ${JSON.stringify(scope)}.`, {
+      field: 'scope',
+      value: scope,
+    });
+  }
+  if (opts.schedule !== undefined && typeof opts.schedule?.at !== 'function') {
+    throw new InvalidArgumentError('schedule must be a Schedule, e.g. polynomialDecay({...}).', { field: 'schedule' });
+  }
+  if (opts.schedule === undefined && opts.ratio === undefined) {
+    throw new InvalidArgumentError('ratio must be in [0, 1), got undefined: give a ratio or a schedule.', {
+      field: 'ratio',
+    });
+  }
+  const ratio = opts.ratio === undefined ? undefined : checkRatio('ratio', opts.ratio);
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new InvalidArgumentError(`seed must be an integer in [0, 2^32), got ${JSON.stringify(seed)}.`, {
+      field: 'seed',
+    });
+  }
+  if (opts.params !== undefined && typeof opts.params !== 'function') {
+    throw new InvalidArgumentError('params must be a function (p: ParamInfo) => boolean.', { field: 'params' });
+  }
+
+  const layerNames = graph.nodes.map((n) => n.name);
+  const ignore = new Set<string>();
+  for (const name of opts.ignore ?? []) {
+    if (!graph.hasNode(name)) throw new UnknownLayerError(name, 'ignore', layerNames);
+    ignore.add(name);
+  }
+  const filter = opts.params ?? ((p: ParamInfo) => p.prunable);
+  const targets = graph.params((p) => !ignore.has(p.node) && filter(p));
+  if (targets.length === 0) {
+    throw new InvalidArgumentError(
+      'No parameters left to prune: every prunable parameter is ignored or filtered out by params.',
+      { field: 'ignore' },
+    );
+  }
+
+  const ratios = new Map<string, number>();
+  for (const [name, r] of Object.entries(opts.ratios ?? {})) {
+    if (!graph.hasNode(name)) throw new UnknownLayerError(name, 'ratios', layerNames);
+    if (!targets.some((p) => p.node === name)) {
+      throw new InvalidArgumentError(
+        `ratios: layer '${name}' has no parameter being pruned (ignored, or no prunable weights); remove it from ratios.`,
+        { field: 'ratios', layer: name },
+      );
+    }
+    ratios.set(name, checkRatio(`ratios.${name}`, r));
+  }
+  if (opts.schedule && ratios.size > 0 && !(ratio !== undefined && ratio > 0)) {
+    throw new InvalidArgumentError(
+      'ratio must be in (0, 1) when ratios are used with a schedule: ratios scale by sparsity(step) / ratio.',
+      { field: 'ratio' },
+    );
+  }
+  return {
+    scorer: opts.scorer,
+    ratio,
+    scope,
+    ratios,
+    targets,
+    schedule: opts.schedule,
+    seed,
+    context: { ...(opts.context ?? {}), ...(opts.data ? { data: opts.data } : {}) },
+  };
+}
