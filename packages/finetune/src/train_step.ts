@@ -6,6 +6,7 @@ import type { Loss } from './losses/loss.js';
 import type { MaskEnforcer } from './masks.js';
 import type { ModelParam } from './model_params.js';
 import type { TrainOptimizer } from './optim/optimizer.js';
+import { isProximal } from './regularizers/proximal.js';
 
 export interface StepParts {
   readonly forward: Forward;
@@ -25,7 +26,7 @@ export function effectiveLambda(r: Regularizer, step: number): number {
 
 /**
  * One optimizer step on one batch: loss (+ λ·penalties) and gradients on the tape, masked
- * gradients applied, masks re-applied to the weights. Returns the batch loss and correct count.
+ * gradients applied, proximal regularizers applied, masks re-applied to the weights. Returns the batch loss and correct count.
  */
 export function trainStep(parts: StepParts, x: tf.Tensor, y: tf.Tensor, step: number): { loss: number; correct: number } {
   const { forward, loss, params, optimizer, masks } = parts;
@@ -40,7 +41,7 @@ export function trainStep(parts: StepParts, x: tf.Tensor, y: tf.Tensor, step: nu
       let total = loss.compute({ x, y, pred, probabilities: parts.probabilities, features, prepared, step });
       for (const r of parts.regularizers) {
         const lambda = effectiveLambda(r, step);
-        if (lambda > 0) total = tf.add(total, tf.mul(r.penalty(varMap, step), lambda));
+        if (lambda > 0 && !isProximal(r)) total = tf.add(total, tf.mul(r.penalty(varMap, step), lambda)) as tf.Scalar;
       }
       return total;
     }, trainable.map((p) => p.variable));
@@ -52,6 +53,10 @@ export function trainStep(parts: StepParts, x: tf.Tensor, y: tf.Tensor, step: nu
       );
     });
     tf.dispose(grads);
+    for (const r of parts.regularizers) {
+      const lambda = effectiveLambda(r, step);
+      if (lambda > 0 && isProximal(r)) r.prox(varMap, optimizer.learningRate * lambda);
+    }
     masks.applyToWeights();
     const lossValue = value.dataSync()[0];
     value.dispose();
