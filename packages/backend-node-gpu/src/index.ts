@@ -8,5 +8,6 @@ export {
   swiftshader,
 } from './adapter_strategies.js';
 export { nodeGpuAdapter } from './backend_adapter.js';
+export { browserWebgpuAdapter, useBrowserWebgpu } from './browser_adapter.js';
 export { registerAllKernels, webgpuKernels } from './register_all_kernels.js';
 export { type NodeGpuInfo, type UseBackendOptions, currentAdapter, useBackend } from './use_backend.js';
