@@ -66,3 +66,31 @@ export async function noLeaks<T>(fn: () => T | Promise<T>): Promise<T> {
   if (after !== before) throw new Error(`leaked ${after - before} tensor(s): ${before} → ${after}`);
   return out;
 }
+
+/** A custom layer class no handler knows: y = x · scale + shift, per channel. */
+export class TestScale extends tfl.layers.Layer {
+  static className = 'PrunekitTestScale';
+  private scale?: tfl.LayerVariable;
+  private shift?: tfl.LayerVariable;
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const c = (inputShape as tfl.Shape)[(inputShape as tfl.Shape).length - 1] as number;
+    this.scale = this.addWeight('scale', [c], 'float32', tfl.initializers.ones());
+    this.shift = this.addWeight('shift', [c], 'float32', tfl.initializers.zeros());
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return tf.tidy(() => tf.add(tf.mul(x, this.scale!.read()), this.shift!.read()));
+  }
+}
+
+/** dense(4) on [5] → custom scale layer → dense(2). */
+export function customLayerFixture(): tfl.LayersModel {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({ inputShape: [5], units: 4, name: 'd0' }),
+      new TestScale({ name: 'scale' }),
+      tfl.layers.dense({ units: 2, name: 'd' }),
+    ],
+  });
+}

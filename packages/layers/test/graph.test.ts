@@ -14,7 +14,7 @@ import {
   SharedLayerError,
   unregisterLayerHandler,
 } from '../src/index.js';
-import { functionalFixture, noLeaks, sequentialFixture, tf, tfl } from './fixtures.js';
+import { customLayerFixture, functionalFixture, noLeaks, sequentialFixture, tf, tfl } from './fixtures.js';
 
 const models: tfl.LayersModel[] = [];
 const keep = <M extends tfl.LayersModel>(m: M): M => {
@@ -129,19 +129,10 @@ describe('buildGraph on a functional model', () => {
 });
 
 describe('unsupported and shared layers', () => {
-  const withSeparable = () =>
-    keep(
-      tfl.sequential({
-        layers: [
-          tfl.layers.separableConv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, name: 'sep' }),
-          tfl.layers.flatten({ name: 'f' }),
-          tfl.layers.dense({ units: 2, name: 'd' }),
-        ],
-      }),
-    );
+  const withCustom = () => keep(customLayerFixture());
 
   it('throws UnsupportedLayerError naming the layer and class', () => {
-    const m = withSeparable();
+    const m = withCustom();
     let err: unknown;
     try {
       buildGraph(m);
@@ -150,41 +141,42 @@ describe('unsupported and shared layers', () => {
     }
     expect(err).toBeInstanceOf(UnsupportedLayerError);
     expect((err as PrunekitError).code).toBe('E_UNSUPPORTED_LAYER');
-    expect((err as Error).message).toContain("Layer 'sep'");
-    expect((err as Error).message).toContain("'SeparableConv2D'");
+    expect((err as Error).message).toContain("Layer 'scale'");
+    expect((err as Error).message).toContain("'PrunekitTestScale'");
   });
 
   it('keeps a layer listed in opts.opaque as an opaque node', () => {
-    const g = buildGraph(withSeparable(), { opaque: ['sep'] });
-    const sep = g.node('sep');
-    expect(sep.className).toBe('SeparableConv2D');
-    expect(sep.macs).toBe(0);
-    expect(sep.params.map((p) => p.name)).toEqual(['depthwise_kernel', 'pointwise_kernel', 'bias']);
-    for (const p of sep.params) expect(p).toMatchObject({ role: 'other', prunable: false });
-    expect(g.node('d').macs).toBe(4 * 4 * 3 * 2);
+    const g = buildGraph(withCustom(), { opaque: ['scale'] });
+    const node = g.node('scale');
+    expect(node.className).toBe('PrunekitTestScale');
+    expect(node.macs).toBe(0);
+    expect(node.inputs).toEqual(['d0']);
+    expect(node.params.map((p) => p.id)).toEqual(['scale/scale', 'scale/shift']);
+    for (const p of node.params) expect(p).toMatchObject({ role: 'other', prunable: false });
+    expect(g.node('d').macs).toBe(4 * 2);
+    expect(g.weights.values('scale/scale')).toEqual(new Float32Array([1, 1, 1, 1]));
   });
 
   it('refuses an opaque name that is no layer', () => {
-    expect(() => buildGraph(withSeparable(), { opaque: ['nope'] })).toThrow(UnknownLayerError);
+    expect(() => buildGraph(withCustom(), { opaque: ['nope'] })).toThrow(UnknownLayerError);
   });
 
   it('accepts a registered handler for a custom class, and forgets it when unregistered', () => {
-    const m = withSeparable();
+    const m = withCustom();
     registerLayerHandler({
-      className: 'SeparableConv2D',
-      params: (ctx) =>
-        paramsFrom(ctx, { depthwise_kernel: { role: 'depthwiseKernel', inAxis: 2, prunable: true } }),
+      className: 'PrunekitTestScale',
+      params: (ctx) => paramsFrom(ctx, { scale: { role: 'gamma', outAxis: 0, inAxis: 0 } }),
       macs: () => 7,
     });
     try {
       const g = buildGraph(m);
-      expect(g.node('sep').macs).toBe(7);
-      expect(g.param('sep/depthwise_kernel').prunable).toBe(true);
-      expect(g.param('sep/pointwise_kernel').role).toBe('other');
+      expect(g.node('scale').macs).toBe(7);
+      expect(g.param('scale/scale')).toMatchObject({ role: 'gamma', outAxis: 0, prunable: false });
+      expect(g.param('scale/shift').role).toBe('other');
     } finally {
-      unregisterLayerHandler('SeparableConv2D');
+      unregisterLayerHandler('PrunekitTestScale');
     }
-    expect(getLayerHandler('SeparableConv2D')).toBeUndefined();
+    expect(getLayerHandler('PrunekitTestScale')).toBeUndefined();
     expect(() => buildGraph(m)).toThrow(UnsupportedLayerError);
   });
 
