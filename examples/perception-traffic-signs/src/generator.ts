@@ -48,11 +48,18 @@ function imageSeed(seed: number, index: number): number {
 }
 
 /** Renders one image of class `label` into a new Uint8Array (HWC RGB). */
-export function renderSign(label: number, rng: Rng, cfg: NuisanceConfig = DEFAULT_NUISANCE, supersample = 2): Uint8Array {
+export function renderSign(
+  label: number,
+  rng: Rng,
+  cfg: NuisanceConfig = DEFAULT_NUISANCE,
+  supersample = 2,
+): Uint8Array {
   const size = IMAGE_SIZE;
   const sign = SIGN_CLASSES[label];
   if (!sign) {
-    throw new InvalidArgumentError(`label ${label} is not a sign class (0..${SIGN_CLASSES.length - 1}).`, { label });
+    throw new InvalidArgumentError(`label ${label} is not a sign class (0..${SIGN_CLASSES.length - 1}).`, {
+      label,
+    });
   }
   const img = new Float32Array(size * size * 3);
   paintBackground(img, size, rng, cfg);
@@ -75,7 +82,7 @@ export function renderSign(label: number, rng: Rng, cfg: NuisanceConfig = DEFAUL
   const out = new Uint8Array(img.length);
   for (let i = 0; i < img.length; i++) {
     const v = Math.round(img[i] * 255);
-    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    out[i] = v < 0 ? 0 : Math.min(v, 255);
   }
   return out;
 }
@@ -87,7 +94,10 @@ export function renderSign(label: number, rng: Rng, cfg: NuisanceConfig = DEFAUL
 export function generateDataset(count: number, seed: number, opts: GenerateOptions = {}): SignDataset {
   checkRange('count', count, 1, 10_000_000, { integer: true });
   checkRange('seed', seed, 0, 2 ** 32, { integer: true });
-  const supersample = checkRange('supersample', opts.supersample ?? 2, 1, 8, { integer: true, maxInclusive: true });
+  const supersample = checkRange('supersample', opts.supersample ?? 2, 1, 8, {
+    integer: true,
+    maxInclusive: true,
+  });
   const cfg = { ...DEFAULT_NUISANCE, ...opts.nuisance };
   const numClasses = SIGN_CLASSES.length;
   const order = createRng(seed).shuffle(Array.from({ length: count }, (_, i) => i % numClasses));

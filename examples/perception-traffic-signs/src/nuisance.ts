@@ -76,7 +76,7 @@ export const CLEAN_NUISANCE: NuisanceConfig = {
 };
 
 export const uniform = (rng: Rng, [lo, hi]: readonly [number, number]): number => lo + (hi - lo) * rng.next();
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+const clamp01 = (v: number) => (v < 0 ? 0 : Math.min(v, 1));
 
 export const BASE_PALETTE: Palette = {
   red: [0.8, 0.1, 0.12],
@@ -100,9 +100,24 @@ export function jitterPalette(rng: Rng, fade: number): Palette {
 
 // Scene colour families for the background: sky, foliage, buildings/road.
 const SCENES: readonly (readonly Rgb[])[] = [
-  [[0.55, 0.7, 0.9], [0.8, 0.87, 0.95], [0.9, 0.92, 0.95], [0.45, 0.6, 0.85]],
-  [[0.2, 0.4, 0.15], [0.35, 0.55, 0.2], [0.15, 0.3, 0.12], [0.45, 0.5, 0.3]],
-  [[0.5, 0.48, 0.45], [0.35, 0.33, 0.32], [0.6, 0.45, 0.35], [0.7, 0.68, 0.62]],
+  [
+    [0.55, 0.7, 0.9],
+    [0.8, 0.87, 0.95],
+    [0.9, 0.92, 0.95],
+    [0.45, 0.6, 0.85],
+  ],
+  [
+    [0.2, 0.4, 0.15],
+    [0.35, 0.55, 0.2],
+    [0.15, 0.3, 0.12],
+    [0.45, 0.5, 0.3],
+  ],
+  [
+    [0.5, 0.48, 0.45],
+    [0.35, 0.33, 0.32],
+    [0.6, 0.45, 0.35],
+    [0.7, 0.68, 0.62],
+  ],
 ];
 
 function pick<T>(rng: Rng, xs: readonly T[]): T {
@@ -128,7 +143,8 @@ export function paintBackground(img: Float32Array, size: number, rng: Rng, cfg: 
   const blobs = rng.int(cfg.clutter + 1);
   for (let k = 0; k < blobs; k++) {
     // Mostly scene colours, sometimes anything (distractors like other signs and cars).
-    const c = rng.next() < 0.7 ? jitterColor(rng, pick(rng, scene), 0.2) : jitterColor(rng, [0.5, 0.5, 0.5], 0.5);
+    const c =
+      rng.next() < 0.7 ? jitterColor(rng, pick(rng, scene), 0.2) : jitterColor(rng, [0.5, 0.5, 0.5], 0.5);
     const alpha = 0.4 + 0.6 * rng.next();
     const x = rng.next() * size;
     const y = rng.next() * size;
@@ -145,7 +161,15 @@ export function paintPole(img: Float32Array, size: number, rng: Rng, cx: number,
 }
 
 /** A foreground rectangle over part of the sign, entering from a random side. */
-export function paintOccluder(img: Float32Array, size: number, rng: Rng, cx: number, cy: number, radius: number, cfg: NuisanceConfig): void {
+export function paintOccluder(
+  img: Float32Array,
+  size: number,
+  rng: Rng,
+  cx: number,
+  cy: number,
+  radius: number,
+  cfg: NuisanceConfig,
+): void {
   const side = 2 * radius * cfg.occlusionSize * (0.4 + 0.6 * rng.next());
   const long = 2 * radius * (0.5 + 0.7 * rng.next());
   const a = rng.next() * 2 * Math.PI;
@@ -154,7 +178,16 @@ export function paintOccluder(img: Float32Array, size: number, rng: Rng, cx: num
   const oy = cy + Math.sin(a) * radius * 0.95;
   const horizontal = Math.abs(Math.sin(a)) > Math.abs(Math.cos(a));
   const [w, h] = horizontal ? [long, side] : [side, long];
-  const c = jitterColor(rng, pick(rng, [[0.25, 0.35, 0.15], [0.4, 0.3, 0.2], [0.6, 0.6, 0.6], [0.9, 0.9, 0.85]] as Rgb[]), 0.1);
+  const c = jitterColor(
+    rng,
+    pick(rng, [
+      [0.25, 0.35, 0.15],
+      [0.4, 0.3, 0.2],
+      [0.6, 0.6, 0.6],
+      [0.9, 0.9, 0.85],
+    ] as Rgb[]),
+    0.1,
+  );
   fillRect(img, size, ox - w / 2, oy - h / 2, ox + w / 2, oy + h / 2, c);
 }
 

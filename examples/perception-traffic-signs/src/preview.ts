@@ -39,11 +39,19 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Buffe
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   const sig = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
+  return Buffer.concat([
+    sig,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 /** A grid: one row per class, `perClass` columns, from a dataset seeded with `seed`. */
-export function contactSheet(perClass: number, seed: number): { rgb: Uint8Array; width: number; height: number } {
+export function contactSheet(
+  perClass: number,
+  seed: number,
+): { rgb: Uint8Array; width: number; height: number } {
   const ds = generateDataset(perClass * 40, seed);
   const s = ds.size;
   const width = perClass * s;

@@ -14,11 +14,32 @@ export type Palette = Readonly<Record<ColorKey, Rgb>>;
 export type Shape =
   | { readonly kind: 'poly'; readonly pts: readonly number[] }
   | { readonly kind: 'disc'; readonly cx: number; readonly cy: number; readonly r: number }
-  | { readonly kind: 'rect'; readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number }
+  | {
+      readonly kind: 'rect';
+      readonly x0: number;
+      readonly y0: number;
+      readonly x1: number;
+      readonly y1: number;
+    }
   /** A capsule: all points within `w` of the segment (x0,y0)–(x1,y1). */
-  | { readonly kind: 'seg'; readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number; readonly w: number }
+  | {
+      readonly kind: 'seg';
+      readonly x0: number;
+      readonly y0: number;
+      readonly x1: number;
+      readonly y1: number;
+      readonly w: number;
+    }
   /** A ring sector: radius within r ± w, angle (atan2(y, x)) within [a0, a1]. */
-  | { readonly kind: 'arc'; readonly cx: number; readonly cy: number; readonly r: number; readonly w: number; readonly a0: number; readonly a1: number };
+  | {
+      readonly kind: 'arc';
+      readonly cx: number;
+      readonly cy: number;
+      readonly r: number;
+      readonly w: number;
+      readonly a0: number;
+      readonly a1: number;
+    };
 
 export interface Paint {
   readonly shape: Shape;
@@ -49,12 +70,16 @@ function inPoly(pts: readonly number[], x: number, y: number): boolean {
   return inside;
 }
 
-function inSeg(s: { x0: number; y0: number; x1: number; y1: number; w: number }, x: number, y: number): boolean {
+function inSeg(
+  s: { x0: number; y0: number; x1: number; y1: number; w: number },
+  x: number,
+  y: number,
+): boolean {
   const dx = s.x1 - s.x0;
   const dy = s.y1 - s.y0;
   const len2 = dx * dx + dy * dy;
   let t = len2 === 0 ? 0 : ((x - s.x0) * dx + (y - s.y0) * dy) / len2;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  t = t < 0 ? 0 : Math.min(t, 1);
   const ex = x - (s.x0 + t * dx);
   const ey = y - (s.y0 + t * dy);
   return ex * ex + ey * ey <= s.w * s.w;
@@ -143,7 +168,16 @@ export function drawSign(
 }
 
 /** Fills an axis-aligned pixel rectangle (clipped) with a colour at opacity `alpha`. */
-export function fillRect(img: Float32Array, size: number, x0: number, y0: number, x1: number, y1: number, c: Rgb, alpha = 1): void {
+export function fillRect(
+  img: Float32Array,
+  size: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  c: Rgb,
+  alpha = 1,
+): void {
   const xa = Math.max(0, Math.round(x0));
   const xb = Math.min(size, Math.round(x1));
   const ya = Math.max(0, Math.round(y0));
@@ -157,7 +191,15 @@ export function fillRect(img: Float32Array, size: number, x0: number, y0: number
 }
 
 /** Fills a pixel disc (hard edge, clipped) with a colour at opacity `alpha`. */
-export function fillDisc(img: Float32Array, size: number, cx: number, cy: number, r: number, c: Rgb, alpha = 1): void {
+export function fillDisc(
+  img: Float32Array,
+  size: number,
+  cx: number,
+  cy: number,
+  r: number,
+  c: Rgb,
+  alpha = 1,
+): void {
   const xa = Math.max(0, Math.floor(cx - r));
   const xb = Math.min(size - 1, Math.ceil(cx + r));
   const ya = Math.max(0, Math.floor(cy - r));

@@ -7,7 +7,14 @@ import type { ColorKey, Paint, Shape } from './raster.js';
 const p = (shape: Shape, color: ColorKey): Paint => ({ shape, color });
 const disc = (r: number, cx = 0, cy = 0): Shape => ({ kind: 'disc', cx, cy, r });
 const rect = (x0: number, y0: number, x1: number, y1: number): Shape => ({ kind: 'rect', x0, y0, x1, y1 });
-const seg = (x0: number, y0: number, x1: number, y1: number, w: number): Shape => ({ kind: 'seg', x0, y0, x1, y1, w });
+const seg = (x0: number, y0: number, x1: number, y1: number, w: number): Shape => ({
+  kind: 'seg',
+  x0,
+  y0,
+  x1,
+  y1,
+  w,
+});
 const poly = (...pts: number[]): Shape => ({ kind: 'poly', pts });
 
 /** Regular polygon with `n` corners on a circle of radius `r`, first corner at angle `a0`. */
@@ -48,7 +55,15 @@ const GLYPHS: Record<string, string> = {
 };
 
 /** A string of glyphs, each `w` wide and `h` tall, gap `gap`, centred on (cx, cy). */
-function text(str: string, cx: number, cy: number, w: number, h: number, gap: number, stroke: number): Shape[] {
+function text(
+  str: string,
+  cx: number,
+  cy: number,
+  w: number,
+  h: number,
+  gap: number,
+  stroke: number,
+): Shape[] {
   const total = str.length * w + (str.length - 1) * gap;
   const out: Shape[] = [];
   for (let i = 0; i < str.length; i++) {
@@ -149,7 +164,10 @@ export const SIGN_CLASSES: readonly SignClass[] = [
   { name: 'roundabout', paints: [p(disc(1), 'blue'), ...roundaboutArrows().map((s) => p(s, 'white'))] },
   {
     name: 'priority_road',
-    paints: [p(poly(0, -1, 1, 0, 0, 1, -1, 0), 'white'), p(poly(0, -0.68, 0.68, 0, 0, 0.68, -0.68, 0), 'yellow')],
+    paints: [
+      p(poly(0, -1, 1, 0, 0, 1, -1, 0), 'white'),
+      p(poly(0, -0.68, 0.68, 0, 0, 0.68, -0.68, 0), 'yellow'),
+    ],
   },
   {
     name: 'children',

@@ -1,0 +1,56 @@
+/** The committed baseline: load it from the recipe's folder, or train and save one. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModel, saveModel } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Split } from './data.js';
+import { splitSeeds } from './data.js';
+import type { Recipe } from './recipe.js';
+import { type BaselineResult, trainBaseline } from './train.js';
+
+export function baselineModelPath(exampleDir: string, recipe: Recipe): string {
+  return join(exampleDir, recipe.baseline.dir, 'model.json');
+}
+
+export async function trainFromRecipe(
+  recipe: Recipe,
+  numClasses: number,
+  val: Split,
+  log: (l: string) => void,
+): Promise<BaselineResult> {
+  const b = recipe.baseline;
+  return trainBaseline({
+    numClasses,
+    trainSize: b.trainSize,
+    epochs: b.epochs,
+    batchSize: b.batchSize,
+    lr: b.lr,
+    lrDecay: b.lrDecay,
+    modelSeed: recipe.seed,
+    dataSeed: splitSeeds(recipe.seed).train,
+    val,
+    log,
+  });
+}
+
+/** Loads the baseline at `dir/model.json`; trains (and saves) one when it is missing. */
+export async function loadOrTrainBaseline(
+  dir: string,
+  recipe: Recipe,
+  numClasses: number,
+  val: Split,
+  log: (l: string) => void,
+): Promise<{ model: tfl.LayersModel; trained: boolean }> {
+  const file = join(dir, 'model.json');
+  if (existsSync(file)) {
+    log(`baseline: loading ${file}`);
+    return { model: await loadModel(file), trained: false };
+  }
+  log(
+    `baseline: ${file} is missing, training one (${recipe.baseline.epochs} epochs × ${recipe.baseline.trainSize} images)`,
+  );
+  const { model } = await trainFromRecipe(recipe, numClasses, val, (l) => log(`baseline ${l}`));
+  await saveModel(model, dir, { overwrite: true });
+  log(`baseline: saved to ${dir}`);
+  return { model, trained: true };
+}

@@ -1,0 +1,60 @@
+/**
+ * `pnpm start` (root: `pnpm demo`): load the committed baseline (train one if missing), prune it at
+ * each level of recipe.yaml, fine-tune, evaluate, save, verify the export, and write results.json
+ * + results.md beside this package. Options: --recipe <file>, --out <dir>.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from './backend.js';
+import { loadOrTrainBaseline } from './baseline.js';
+import { runPipeline } from './pipeline.js';
+import { loadRecipe } from './recipe.js';
+import { formatGoals, formatTable, type ResultRow } from './report.js';
+import { NUM_CLASSES } from './signs.js';
+
+const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const log = (line: string) =>
+    process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
+  const recipe = loadRecipe(recipeFile);
+  const outDir = resolve(arg('out') ?? join(exampleDir, recipe.output.dir));
+  mkdirSync(outDir, { recursive: true });
+  const backend = await initBackend();
+  log(`backend: ${backend}; recipe: ${recipeFile}`);
+  const result = await runPipeline({
+    recipe,
+    outDir,
+    log,
+    baseline: async (val) =>
+      (await loadOrTrainBaseline(join(exampleDir, recipe.baseline.dir), recipe, NUM_CLASSES, val, log)).model,
+  });
+  const resultsDir = arg('results') ? resolve(arg('results')!) : exampleDir;
+  writeAtomic(join(resultsDir, 'results.json'), JSON.stringify(result.doc, null, 2) + '\n');
+  writeAtomic(join(resultsDir, 'results.md'), result.markdown);
+  process.stdout.write(
+    `\n${formatTable(result.doc.rows as unknown as ResultRow[])}\n\n${formatGoals(result.doc.goals)}\n`,
+  );
+  log(
+    `done in ${result.seconds.toFixed(1)} s; wrote ${join(resultsDir, 'results.json')} and results.md; models in ${outDir}`,
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
