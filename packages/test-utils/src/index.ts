@@ -2,5 +2,7 @@ export { expectNoLeaks } from './leaks.js';
 export { createTestGraph, denseTestGraph, type TestGraph, type TestLayerSpec, type TestParamSpec } from './test_graph.js';
 export { conformanceGraph } from './conformance_graph.js';
 export { cnnModel, mlpModel, residualModel, seedWeights, type CnnOptions, type MlpOptions, type ResidualOptions } from './fixtures/index.js';
+export { modelFixture } from './model_fixture.js';
 export { describeScorerConformance, type ScorerConformanceOptions, type ScorerFixture } from './scorer_conformance.js';
+export { describePrunerConformance, type PrunerConformanceOptions } from './pruner_conformance.js';
 export { describeScheduleConformance, type ScheduleConformanceOptions } from './schedule_conformance.js';

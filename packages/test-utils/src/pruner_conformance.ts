@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelGraph, PrunePlan, PruneResult, Pruner } from '@prunekit/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ScorerFixture } from './scorer_conformance.js';
+
+export interface PrunerConformanceOptions {
+  /** Builds a fresh graph for each test (a pruner writes into its model). */
+  readonly fixture: () => ScorerFixture | Promise<ScorerFixture>;
+  /** 'masks': weight-level pruning in place; 'model': structured pruning returning a new model. */
+  readonly kind: 'masks' | 'model';
+  /** Steps to run in order (default [0]); for 'masks', sparsity must not fall along them. */
+  readonly steps?: readonly number[];
+}
+
+function planKey(p: PrunePlan): unknown {
+  return {
+    step: p.step,
+    sparsity: p.sparsity,
+    masks: p.masks ? [...p.masks].map(([id, m]) => [id, Array.from(m.data)]) : null,
+    channels: p.channels ? [...p.channels].map(([id, c]) => [id, [...c]]) : null,
+  };
+}
+
+function snapshot(graph: ModelGraph): number[][] {
+  return graph.params().map((p) => Array.from(graph.weights.values(p.id)));
+}
+
+function disposeModel(r: PruneResult): void {
+  const m = r.model as { dispose?: () => unknown } | undefined;
+  if (m && typeof m.dispose === 'function') m.dispose();
+}
+
+/**
+ * The contract every Pruner meets: plan() is pure (weights untouched) and deterministic for the
+ * same seed; apply() reports a sparsity in [0, 1] and, for weight-level pruners, masks whose zeros
+ * are exact zeros of the weights and only grow along the steps; nothing leaks tensors.
+ */
+export function describePrunerConformance(
+  name: string,
+  makePruner: (graph: ModelGraph, seed: number) => Pruner,
+  opts: PrunerConformanceOptions,
+): void {
+  const steps = opts.steps ?? [0];
+  describe(`Pruner conformance: ${name}`, () => {
+    const open: ScorerFixture[] = [];
+    const fixture = async () => {
+      const fx = await opts.fixture();
+      open.push(fx);
+      return fx;
+    };
+    afterEach(() => {
+      for (const fx of open.splice(0)) fx.dispose?.();
+    });
+
+    it('plan() leaves the weights untouched and is deterministic under a seed', async () => {
+      const a = await fixture();
+      const b = await fixture();
+      const before = snapshot(a.graph);
+      const pa = await makePruner(a.graph, 5).plan(steps[0]);
+      expect(snapshot(a.graph)).toEqual(before);
+      const pb = await makePruner(b.graph, 5).plan(steps[0]);
+      expect(planKey(pb)).toEqual(planKey(pa));
+      expect(pa.sparsity).toBeGreaterThanOrEqual(0);
+      expect(pa.sparsity).toBeLessThanOrEqual(1);
+    });
+
+    it('apply() reports a sparsity in [0, 1] and keeps its promises along the steps', async () => {
+      const fx = await fixture();
+      const pruner = makePruner(fx.graph, 5);
+      let last = 0;
+      let prevZeros = new Map<string, Set<number>>();
+      for (const step of steps) {
+        const res = await pruner.apply(await pruner.plan(step));
+        expect(res.sparsity).toBeGreaterThanOrEqual(0);
+        expect(res.sparsity).toBeLessThanOrEqual(1);
+        expect(res.plan.step).toBe(step);
+        if (opts.kind === 'masks') {
+          expect(res.masks).toBeDefined();
+          expect(res.sparsity).toBeGreaterThanOrEqual(last - 1e-12);
+          const zeros = new Map<string, Set<number>>();
+          for (const [id, m] of res.masks!) {
+            const w = fx.graph.weights.values(id);
+            const z = new Set<number>();
+            m.data.forEach((k, i) => {
+              if (k === 0) z.add(i);
+            });
+            expect([...z].filter((i) => w[i] !== 0)).toEqual([]);
+            expect([...(prevZeros.get(id) ?? [])].filter((i) => !z.has(i))).toEqual([]);
+            zeros.set(id, z);
+          }
+          prevZeros = zeros;
+        } else {
+          expect(res.model).toBeDefined();
+          disposeModel(res);
+        }
+        last = res.sparsity;
+      }
+    });
+
+    it('leaves no tensors behind', async () => {
+      const fx = await fixture();
+      const pruner = makePruner(fx.graph, 5);
+      const before = tf.memory().numTensors;
+      for (const step of steps) disposeModel(await pruner.apply(await pruner.plan(step)));
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+}
