@@ -1,5 +1,11 @@
 import type { GraphNode, ModelGraph, ParamInfo } from '@prunekit/core';
-import { createModelGraph, ModelFormatError, UnknownLayerError, UnsupportedLayerError } from '@prunekit/core';
+import {
+  createModelGraph,
+  InvalidArgumentError,
+  ModelFormatError,
+  UnknownLayerError,
+  UnsupportedLayerError,
+} from '@prunekit/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { SharedLayerError } from './errors.js';
 import { opaqueHandler } from './handlers/common.js';
@@ -116,6 +122,12 @@ function contextOf({ layer, node }: Call): LayerContext {
  * model's live variables. Unknown classes throw UnsupportedLayerError unless listed in `opaque`.
  */
 export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {}): ModelGraph {
+  if (!model.outputs || model.outputs.length === 0) {
+    throw new InvalidArgumentError(
+      `Model '${model.name}' has no outputs yet: give its first layer an inputShape (or build it) before buildGraph.`,
+      { model: model.name },
+    );
+  }
   const calls = collectCalls(model);
   const names = [...calls.keys()].map((l) => l.name);
   const opaque = new Set(opts.opaque ?? []);

@@ -180,6 +180,11 @@ describe('unsupported and shared layers', () => {
     expect(() => buildGraph(m)).toThrow(UnsupportedLayerError);
   });
 
+  it('refuses a model that is not built yet', () => {
+    const m = keep(tfl.sequential({ name: 'empty' }));
+    expect(() => buildGraph(m)).toThrow(/Model 'empty' has no outputs yet/);
+  });
+
   it('refuses a layer called twice (shared weights) with a typed error', () => {
     const x = tfl.input({ shape: [4], name: 'x' });
     const shared = tfl.layers.dense({ units: 4, name: 'shared' });
