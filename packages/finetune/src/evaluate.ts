@@ -18,14 +18,17 @@ export function evaluate(
   let correct = 0;
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
+    let prepared = new Map<string, tf.Tensor>();
     const [l, c] = tf.tidy(() => {
       const x = tf.slice(data.x, start, size);
       const y = tf.slice(data.y, start, size);
-      const prepared = loss.prepare?.(x) ?? new Map<string, tf.Tensor>();
+      // Losses keep what prepare returns (tf.keep), so it is disposed below, not by the tidy.
+      prepared = loss.prepare?.(x) ?? prepared;
       const { pred, features } = forward(x, false);
       const value = loss.compute({ x, y, pred, probabilities, features, prepared, step });
       return [value.dataSync()[0], countCorrect(pred, y).dataSync()[0]];
     });
+    tf.dispose([...prepared.values()]);
     lossSum += l * size;
     correct += c;
   }

@@ -23,3 +23,4 @@ export { bnGammaL1 } from './regularizers/bn_gamma.js';
 export { regularizerFromConfig, type RegularizerConfig } from './regularizers/from_config.js';
 export { isProximal, type ProximalRegularizer } from './regularizers/proximal.js';
 export type { ParamSelector } from './regularizers/select.js';
+export { distill, type DistillOptions, type FeatureTap } from './losses/distill.js';
