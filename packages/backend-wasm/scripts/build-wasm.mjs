@@ -11,6 +11,9 @@ mkdirSync(join(root, 'build'), { recursive: true });
 const entries = readdirSync(join(root, 'assembly'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(root, 'assembly', e.name, 'index.ts')))
   .map((e) => e.name);
+// Per-entry flags added to the common ones. `sparse` imports tfjs-backend-wasm's memory (it has no
+// data segments) so its kernels read and write tensors in place.
+const extraFlags = { sparse: ['--importMemory'] };
 for (const name of entries) {
   const args = [
     join('assembly', name, 'index.ts'),
@@ -19,6 +22,7 @@ for (const name of entries) {
     '--runtime', 'stub',
     '--noAssert',
     '-o', join('build', `${name}.wasm`),
+    ...(extraFlags[name] ?? []),
   ];
   execFileSync(asc, args, { cwd: root, stdio: 'inherit' });
   console.log(`built build/${name}.wasm`);

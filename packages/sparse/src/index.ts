@@ -1,1 +1,15 @@
-export {};
+export { SparseFormatError } from './errors.js';
+export type { BsrMatrix, CsrMatrix, NmMatrix, SparseFormatName, SparseMatrix } from './formats/types.js';
+export { storedCount, storedSparsity } from './formats/types.js';
+export { createCsr, csrFromDense, type CsrParts } from './formats/csr.js';
+export { createBsr, bsrFromDense, type BsrParts } from './formats/bsr.js';
+export { createNm, nmFromDense, type NmParts } from './formats/nm.js';
+export { toDense } from './formats/to_dense.js';
+export { fromKernel, kernelToRows, sparseFromDense, type FormatSpec } from './formats/from_kernel.js';
+export { sparseAttrsOf, sparseFromParts, toSparseTensors, type SparseTensors } from './formats/sparse_tensors.js';
+export * from './kernel_names.js';
+export { convOutSize } from './kernels/conv_geometry.js';
+export { expandRows } from './kernels/expand_rows.js';
+export { registerCpuSparseKernels } from './kernels/cpu/register_all_kernels.js';
+export { sparseMatMul, type SparseMatMulOptions } from './ops/sparse_matmul.js';
+export { sparseConv2d, type SparseConv2dOptions } from './ops/sparse_conv2d.js';

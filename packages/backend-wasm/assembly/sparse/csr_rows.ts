@@ -1,0 +1,96 @@
+import { act1, act4, biasOf } from './activation';
+
+/**
+ * Output-stationary sparse rows × dense panel, vectorised over the dense operand's N axis:
+ *   out[m·outStride + 4j] = act(bias[m] + Σ_p vals[p] · f32 at bBase + offs[p] + 4j),  j < n
+ * for entries p in rowPtr[m] .. rowPtr[m+1]. `offs` are byte offsets of each entry's dense row, so
+ * the same loop serves matMul (offs = col·rowBytes) and convolution (offs = shifted input plane).
+ * Column chunks are the outer loop so one panel of B stays in cache while every row walks it.
+ */
+export function csrRows(
+  rowPtr: usize, offs: usize, vals: usize, rows: i32,
+  bBase: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
+): void {
+  let j: i32 = 0;
+  for (; j + 32 <= n; j += 32) {
+    const bj = bBase + (<usize>j << 2);
+    const oj = out + (<usize>j << 2);
+    for (let m: i32 = 0; m < rows; m++) {
+      let a0 = f32x4.splat(biasOf(bias, m));
+      let a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      let p = load<i32>(rowPtr + (<usize>m << 2));
+      const e = load<i32>(rowPtr + (<usize>(m + 1) << 2));
+      for (; p < e; p++) {
+        const w = v128.load32_splat(vals + (<usize>p << 2));
+        const a = bj + <usize>load<i32>(offs + (<usize>p << 2));
+        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(a)));
+        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(a, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(a, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(a, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(w, v128.load(a, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(w, v128.load(a, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(w, v128.load(a, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(w, v128.load(a, 112)));
+      }
+      const o = oj + <usize>m * outStride;
+      v128.store(o, act4(a0, act));
+      v128.store(o, act4(a1, act), 16);
+      v128.store(o, act4(a2, act), 32);
+      v128.store(o, act4(a3, act), 48);
+      v128.store(o, act4(a4, act), 64);
+      v128.store(o, act4(a5, act), 80);
+      v128.store(o, act4(a6, act), 96);
+      v128.store(o, act4(a7, act), 112);
+    }
+  }
+  for (; j + 8 <= n; j += 8) {
+    const bj = bBase + (<usize>j << 2);
+    const oj = out + (<usize>j << 2);
+    for (let m: i32 = 0; m < rows; m++) {
+      let a0 = f32x4.splat(biasOf(bias, m));
+      let a1 = a0;
+      let p = load<i32>(rowPtr + (<usize>m << 2));
+      const e = load<i32>(rowPtr + (<usize>(m + 1) << 2));
+      for (; p < e; p++) {
+        const w = v128.load32_splat(vals + (<usize>p << 2));
+        const a = bj + <usize>load<i32>(offs + (<usize>p << 2));
+        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(a)));
+        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(a, 16)));
+      }
+      const o = oj + <usize>m * outStride;
+      v128.store(o, act4(a0, act));
+      v128.store(o, act4(a1, act), 16);
+    }
+  }
+  for (; j + 4 <= n; j += 4) {
+    const bj = bBase + (<usize>j << 2);
+    const oj = out + (<usize>j << 2);
+    for (let m: i32 = 0; m < rows; m++) {
+      let a0 = f32x4.splat(biasOf(bias, m));
+      let p = load<i32>(rowPtr + (<usize>m << 2));
+      const e = load<i32>(rowPtr + (<usize>(m + 1) << 2));
+      for (; p < e; p++) {
+        const w = v128.load32_splat(vals + (<usize>p << 2));
+        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(bj + <usize>load<i32>(offs + (<usize>p << 2)))));
+      }
+      v128.store(oj + <usize>m * outStride, act4(a0, act));
+    }
+  }
+  for (; j < n; j++) {
+    const bj = bBase + (<usize>j << 2);
+    const oj = out + (<usize>j << 2);
+    for (let m: i32 = 0; m < rows; m++) {
+      let a0: f32 = biasOf(bias, m);
+      let a1: f32 = 0;
+      let p = load<i32>(rowPtr + (<usize>m << 2));
+      const e = load<i32>(rowPtr + (<usize>(m + 1) << 2));
+      for (; p + 1 < e; p += 2) {
+        const q = <usize>p << 2;
+        a0 += load<f32>(vals + q) * load<f32>(bj + <usize>load<i32>(offs + q));
+        a1 += load<f32>(vals + q, 4) * load<f32>(bj + <usize>load<i32>(offs + q, 4));
+      }
+      if (p < e) a0 += load<f32>(vals + (<usize>p << 2)) * load<f32>(bj + <usize>load<i32>(offs + (<usize>p << 2)));
+      store<f32>(oj + <usize>m * outStride, act1(a0 + a1, act));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { SparseConv2D, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { activationCode } from './activation_code.js';
+import { prepareOperand, runRows } from './operand.js';
+import { sparseModule } from './sparse_module.js';
+import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_backend.js';
+
+/**
+ * SparseConv2D on 'wasm'. Each image is packed into zero-padded channel planes; with stride 1 every
+ * filter entry is then a fixed shift of the whole plane stack, so the conv is one sparse-rows ×
+ * panel product over Ho·Wp pixels (the wp − wo extra columns per row are computed and dropped).
+ * Strided convs take a scalar loop over the same planes.
+ */
+function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2DAttrs; backend: WasmBackendLike }) {
+  const { inputs, attrs: a, backend } = args;
+  const [batch, h, w, cin] = inputs.x.shape;
+  const [ho, wo] = convOutSize(a, h, w);
+  const cout = a.rows;
+  const out = backend.makeOutput([batch, ho, wo, cout], 'float32');
+  if (batch * ho * wo * cout === 0) return out;
+  const [kh, kw] = [a.filterHeight, a.filterWidth];
+  const [sh, sw] = a.strides;
+  const [dh, dw] = a.dilations;
+  const unit = sh === 1 && sw === 1;
+  const hp = unit ? ho + (kh - 1) * dh : (ho - 1) * sh + (kh - 1) * dh + 1;
+  const wp = unit ? wo + (kw - 1) * dw : (wo - 1) * sw + (kw - 1) * dw + 1;
+  const planeTotal = cin * hp * wp + (kw - 1) * dw + 8;
+  const mod = sparseModule(backendMemory(backend));
+  const scratch = new Scratch(backend);
+  try {
+    const op = prepareOperand(mod, backend, scratch, a, inputs, 1, !unit);
+    mod.convOffsets(op.offs, op.entries, cin, kw, dh, dw, hp, wp);
+    const planes = scratch.alloc(planeTotal);
+    const outW = unit ? wp : wo;
+    const outPlanes = scratch.alloc(cout * ho * outW);
+    const bias = addressOf(backend, inputs.bias);
+    const act = activationCode(a.activation);
+    const x = addressOf(backend, inputs.x);
+    const o = addressOf(backend, out);
+    for (let b = 0; b < batch; b++) {
+      mod.packPlanes(x + b * h * w * cin * 4, h, w, cin, a.pad[0], a.pad[2], hp, wp, planes, planeTotal);
+      if (unit) runRows(mod, op, planes, ho * wp, outPlanes, ho * wp * 4, bias, act);
+      else mod.stridedRows(op.rowPtr, op.offs, op.vals, cout, planes, ho, wo, sh, sw, wp, outPlanes, bias, act);
+      mod.planesToNhwc(outPlanes, cout, ho, wo, outW, o + b * ho * wo * cout * 4);
+    }
+  } finally {
+    scratch.free();
+  }
+  return out;
+}
+
+export const sparseConv2dWasmConfig: KernelConfig = {
+  kernelName: SparseConv2D,
+  backendName: 'wasm',
+  kernelFunc: sparseConv2dWasm as unknown as KernelFunc,
+};

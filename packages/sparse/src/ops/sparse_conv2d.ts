@@ -1,0 +1,71 @@
+import { InvalidArgumentError, ShapeError } from '@prunekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { SparseTensors } from '../formats/sparse_tensors.js';
+import { FUSED_ACTIVATIONS, type FusedActivation, SparseConv2D, type SparseConv2DAttrs } from '../kernel_names.js';
+import { operandInputs } from './operand_inputs.js';
+
+export interface SparseConv2dOptions {
+  /** [kh, kw] of the filter the sparse matrix was built from (`fromKernel` on `[kh, kw, cin, cout]`). */
+  filterSize: readonly [number, number];
+  strides?: number | readonly [number, number];
+  padding?: 'same' | 'valid' | readonly [number, number, number, number];
+  dilations?: number | readonly [number, number];
+  bias?: tf.Tensor1D;
+  activation?: FusedActivation;
+}
+
+const pair = (v: number | readonly [number, number] | undefined): [number, number] =>
+  v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+
+/** NHWC 2-D convolution with a sparse filter, fused bias and activation, on the active backend. */
+export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2dOptions): tf.Tensor4D {
+  const [kh, kw] = opts.filterSize;
+  const activation = opts.activation ?? 'linear';
+  if (!FUSED_ACTIVATIONS.includes(activation)) {
+    throw new InvalidArgumentError(`sparseConv2d: activation must be one of ${FUSED_ACTIVATIONS.join(', ')}, got '${activation}'.`);
+  }
+  if (x.rank !== 4 || x.dtype !== 'float32') {
+    throw new ShapeError(`sparseConv2d: x must be a float32 NHWC tensor, got ${x.dtype} [${x.shape}].`);
+  }
+  const cin = x.shape[3];
+  if (!(kh >= 1 && kw >= 1) || kh * kw * cin !== s.attrs.cols) {
+    throw new ShapeError(
+      `sparseConv2d: a ${kh}x${kw} filter over ${cin} input channels needs ${kh * kw * cin} sparse columns, ` +
+        `the sparse operand has ${s.attrs.cols}.`,
+    );
+  }
+  const strides = pair(opts.strides);
+  const dilations = pair(opts.dilations);
+  if (![...strides, ...dilations].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new InvalidArgumentError(`sparseConv2d: strides and dilations must be positive integers.`);
+  }
+  const padding = opts.padding ?? 'valid';
+  let pad: [number, number, number, number];
+  if (typeof padding === 'string') {
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      [kh, kw, cin, s.attrs.rows],
+      strides,
+      dilations,
+      padding,
+    );
+    pad = [info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right];
+  } else {
+    pad = [padding[0], padding[1], padding[2], padding[3]];
+  }
+  const attrs: SparseConv2DAttrs = {
+    ...s.attrs,
+    filterHeight: kh,
+    filterWidth: kw,
+    inChannels: cin,
+    strides,
+    dilations,
+    pad,
+    activation,
+  };
+  return tf.engine().runKernel(
+    SparseConv2D,
+    { x, ...operandInputs(s, opts.bias, 'sparseConv2d') } as unknown as tf.NamedTensorMap,
+    attrs as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor4D;
+}
