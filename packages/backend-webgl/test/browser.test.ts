@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserPage, openPage } from './browser/harness.js';
+import type { ConformanceRun } from './kernel_cases.js';
+
+interface PageRun {
+  asked: string;
+  active: string;
+  info?: { name: string };
+  conformance?: ConformanceRun;
+  error?: string;
+}
+
+// Real Chromium (Debian's, software GPU): the same conformance cases as in Node, in a page.
+describe('sparse kernels in Chromium', () => {
+  let browser: BrowserPage;
+  beforeAll(async () => {
+    browser = await openPage();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const run = (backend: string) =>
+    browser.page.evaluate((b) => (globalThis as unknown as { prunekit: { run(b: string): Promise<PageRun> } }).prunekit.run(b), backend);
+
+  for (const backend of ['webgl', 'webgpu']) {
+    it(`${backend}: backend really active, every case within 1e-4, no leaks`, async () => {
+      const r = await run(backend);
+      expect(r.error).toBeUndefined();
+      expect(r.active).toBe(backend);
+      expect(r.conformance?.backend).toBe(backend);
+      expect(r.info?.name.length).toBeGreaterThan(3);
+      expect(r.conformance?.results.filter((c) => !c.ok)).toEqual([]);
+      expect(r.conformance?.passed).toBeGreaterThanOrEqual(20);
+      expect(r.conformance?.leaked).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,27 @@
+/**
+ * The browser side of the tests: bundled by harness.ts into one script for a page in Chromium.
+ * It exposes `window.prunekit.run(backend)`, which starts one backend through selectBackend (so a
+ * silent tfjs fallback fails), runs the kernel conformance cases and returns plain JSON.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@prunekit/core';
+import { browserWebgpuAdapter } from '@prunekit/backend-node-gpu';
+import { registerCpuSparseKernels } from '@prunekit/sparse';
+import { webglAdapter } from '../../src/index.js';
+import { runKernelConformance } from '../kernel_cases.js';
+
+tf.env().set('PROD', true);
+registerCpuSparseKernels();
+
+async function run(backend: string) {
+  try {
+    const got = await selectBackend({ prefer: [backend], adapters: [webglAdapter(), browserWebgpuAdapter()] });
+    const conformance = await runKernelConformance({ tolerance: 1e-4 });
+    return { asked: backend, active: tf.getBackend(), info: got.info, conformance };
+  } catch (e) {
+    return { asked: backend, active: tf.getBackend(), error: String((e as Error).message ?? e) };
+  }
+}
+
+(globalThis as { prunekit?: unknown }).prunekit = { run };
