@@ -9,8 +9,10 @@ const cases = [
   ['constantSparsity open-ended', () => constantSparsity({ sparsity: 0.6 })],
   ['constantSparsity windowed', () => constantSparsity({ sparsity: 0.3, begin: 10, end: 500, frequency: 7 })],
   ['polynomialDecay cubic', () => polynomialDecay({ initial: 0, final: 0.9, begin: 100, end: 900 })],
-  ['polynomialDecay linear, odd frequency', () =>
-    polynomialDecay({ initial: 0.2, final: 0.75, begin: 0, end: 333, frequency: 50, power: 1 })],
+  [
+    'polynomialDecay linear, odd frequency',
+    () => polynomialDecay({ initial: 0.2, final: 0.75, begin: 0, end: 333, frequency: 50, power: 1 }),
+  ],
 ] as const;
 for (const [name, make] of cases) describeScheduleConformance(name, make, { fromJSON: scheduleFromJSON });
 
@@ -47,11 +49,17 @@ describe('schedules', () => {
 
   it('refuses arguments out of range or out of order with typed errors naming the field', () => {
     expect(() => polynomialDecay({ initial: 0, final: 0.5, begin: 100, end: 50 })).toThrow(ScheduleError);
-    expect(() => polynomialDecay({ initial: 0, final: 0.5, begin: 100, end: 50 })).toThrow(/end \(50\).*begin \(100\)/);
+    expect(() => polynomialDecay({ initial: 0, final: 0.5, begin: 100, end: 50 })).toThrow(
+      /end \(50\).*begin \(100\)/,
+    );
     expect(() => polynomialDecay({ initial: 0.6, final: 0.5, begin: 0, end: 50 })).toThrow(/final/);
-    expect(() => polynomialDecay({ initial: 0, final: 1, begin: 0, end: 50 })).toThrow(/final must be a sparsity in \[0, 1\)/);
+    expect(() => polynomialDecay({ initial: 0, final: 1, begin: 0, end: 50 })).toThrow(
+      /final must be a sparsity in \[0, 1\)/,
+    );
     expect(() => polynomialDecay({ initial: 0, final: 0.5, begin: 0, end: 50, power: 0 })).toThrow(/power/);
-    expect(() => polynomialDecay({ initial: 0, final: 0.5, begin: 0, end: 50, frequency: 0 })).toThrow(/frequency/);
+    expect(() => polynomialDecay({ initial: 0, final: 0.5, begin: 0, end: 50, frequency: 0 })).toThrow(
+      /frequency/,
+    );
     expect(() => constantSparsity({ sparsity: 0.5, begin: 10, end: 5 })).toThrow(ScheduleError);
     expect(() => constantSparsity({ sparsity: -0.1 })).toThrow(/sparsity/);
     expect(() => oneShot(1.2)).toThrow(/sparsity must be a sparsity in \[0, 1\)/);
@@ -69,8 +77,8 @@ describe('schedules', () => {
     expect(() => scheduleFromJSON({ type: 'cosine' })).toThrow(ScheduleError);
     expect(() => scheduleFromJSON({ type: 'toString' })).toThrow(ScheduleError);
     expect(() => scheduleFromJSON(null)).toThrow(/Not a schedule/);
-    expect(() => scheduleFromJSON({ type: 'polynomialDecay', initial: 0, final: 0.5, begin: 9, end: 3 })).toThrow(
-      ScheduleError,
-    );
+    expect(() =>
+      scheduleFromJSON({ type: 'polynomialDecay', initial: 0, final: 0.5, begin: 9, end: 3 }),
+    ).toThrow(ScheduleError);
   });
 });

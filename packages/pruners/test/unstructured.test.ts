@@ -37,7 +37,8 @@ const rngScorer: Scorer = {
 };
 
 const zerosOf = (v: ArrayLike<number>) => Array.from(v).filter((x) => x === 0).length;
-const weightSparsity = (g: ModelGraph, id: string) => zerosOf(g.weights.values(id)) / sizeOf(g.param(id).shape);
+const weightSparsity = (g: ModelGraph, id: string) =>
+  zerosOf(g.weights.values(id)) / sizeOf(g.param(id).shape);
 const prunedSet = (m: Mask) => new Set([...m.data.keys()].filter((i) => m.data[i] === 0));
 
 describe('unstructuredPruner', () => {
@@ -65,7 +66,12 @@ describe('unstructuredPruner', () => {
     const g = buildGraph(model);
     const before = new Map(g.params((p) => p.prunable).map((p) => [p.id, g.weights.values(p.id)]));
     const res = await expectNoLeaks(() => unstructuredPruner(g, { scorer: absScorer, ratio: 0.7 }).step());
-    expect([...res.masks!.keys()].sort()).toEqual(['conv1/kernel', 'conv2/kernel', 'fc1/kernel', 'logits/kernel']);
+    expect([...res.masks!.keys()].sort()).toEqual([
+      'conv1/kernel',
+      'conv2/kernel',
+      'fc1/kernel',
+      'logits/kernel',
+    ]);
     for (const [id, w0] of before) {
       const n = w0.length;
       const w = g.weights.values(id);
@@ -121,7 +127,12 @@ describe('unstructuredPruner', () => {
   it('applies per-layer ratios, locally even under global scope', async () => {
     for (const scope of ['local', 'global'] as const) {
       const g = denseTestGraph({ sizes: [10, 10, 10, 10] });
-      const res = await unstructuredPruner(g, { scorer: absScorer, ratio: 0.3, ratios: { fc2: 0.9 }, scope }).step();
+      const res = await unstructuredPruner(g, {
+        scorer: absScorer,
+        ratio: 0.3,
+        ratios: { fc2: 0.9 },
+        scope,
+      }).step();
       expect(weightSparsity(g, 'fc2/kernel')).toBe(0.9);
       if (scope === 'local') {
         expect(weightSparsity(g, 'fc1/kernel')).toBe(0.3);
@@ -157,7 +168,12 @@ describe('unstructuredPruner', () => {
   it('same seed → same masks; another seed → other masks', async () => {
     const masksFor = async (seed: number) => {
       const g = denseTestGraph({ seed: 1 });
-      const res = await unstructuredPruner(g, { scorer: rngScorer, ratio: 0.5, seed, scope: 'global' }).step();
+      const res = await unstructuredPruner(g, {
+        scorer: rngScorer,
+        ratio: 0.5,
+        seed,
+        scope: 'global',
+      }).step();
       g.dispose();
       return [...res.masks!].map(([id, m]) => [id, Array.from(m.data)]);
     };
@@ -187,7 +203,10 @@ describe('unstructuredPruner', () => {
       // Training would move the weights; pruned ones must come back as zeros at the next step.
       for (const t of p.targets) {
         const r = createRng(step);
-        const noisy = tf.tensor(g.weights.values(t.id).map((v) => v + r.normal()), [...t.shape]);
+        const noisy = tf.tensor(
+          g.weights.values(t.id).map((v) => v + r.normal()),
+          [...t.shape],
+        );
         g.weights.assign(t.id, noisy);
         noisy.dispose();
       }
@@ -204,7 +223,10 @@ describe('unstructuredPruner', () => {
 
   it('a step the schedule skips changes nothing', async () => {
     const g = denseTestGraph();
-    const p = unstructuredPruner(g, { scorer: absScorer, schedule: polynomialDecay({ initial: 0.2, final: 0.6, begin: 0, end: 100, frequency: 50 }) });
+    const p = unstructuredPruner(g, {
+      scorer: absScorer,
+      schedule: polynomialDecay({ initial: 0.2, final: 0.6, begin: 0, end: 100, frequency: 50 }),
+    });
     const first = await p.step(0);
     const skipped = await p.step(7);
     expect(skipped.sparsity).toBe(first.sparsity);
@@ -219,7 +241,9 @@ describe('lowestMask', () => {
     for (const n of [1, 5, 64, 301]) {
       const scores = Float32Array.from({ length: n }, () => Math.round(rng.next() * 8)); // many ties
       for (const count of [0, 1, n >> 1, n - 1, n]) {
-        expect(Array.from(lowestMask(scores, count))).toEqual(Array.from(maskLowest([n], scores, count).data));
+        expect(Array.from(lowestMask(scores, count))).toEqual(
+          Array.from(maskLowest([n], scores, count).data),
+        );
       }
     }
     expect(() => lowestMask(new Float32Array([1, Number.NaN]), 1)).toThrow(InvalidArgumentError);

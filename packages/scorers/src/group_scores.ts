@@ -94,7 +94,11 @@ export function memberChannelScores(
 }
 
 /** Combines member scores channel by channel. */
-export function reduceMembers(parts: readonly Float64Array[], size: number, reduction: GroupReduction): Float64Array {
+export function reduceMembers(
+  parts: readonly Float64Array[],
+  size: number,
+  reduction: GroupReduction,
+): Float64Array {
   const out = new Float64Array(size);
   if (parts.length === 0) return out;
   for (let c = 0; c < size; c++) {

@@ -33,7 +33,10 @@ export interface MagnitudeOptions {
 export function magnitude(opts: MagnitudeOptions = {}): Scorer {
   const p = opts.p ?? 2;
   if (p !== 1 && p !== 2) {
-    throw new InvalidArgumentError(`magnitude: p must be 1 or 2, got ${JSON.stringify(p)}.`, { field: 'p', value: p });
+    throw new InvalidArgumentError(`magnitude: p must be 1 or 2, got ${JSON.stringify(p)}.`, {
+      field: 'p',
+      value: p,
+    });
   }
   const reduction = checkOption('magnitude: reduction', opts.reduction ?? 'mean', GROUP_REDUCTIONS);
   const normalizer = checkOption('magnitude: normalizer', opts.normalizer ?? 'none', GROUP_NORMALIZERS);
@@ -58,7 +61,11 @@ export function magnitude(opts: MagnitudeOptions = {}): Scorer {
         assertFinite(info.id, values);
         return memberChannelScores(m, sumAlongAxis(values, info.shape, m.axis, elem), group.size, root);
       });
-      return { kind: 'group', group: group.id, values: normalize(reduceMembers(parts, group.size, reduction), normalizer) };
+      return {
+        kind: 'group',
+        group: group.id,
+        values: normalize(reduceMembers(parts, group.size, reduction), normalizer),
+      };
     },
   };
 }

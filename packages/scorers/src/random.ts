@@ -20,10 +20,13 @@ function hash32(s: string): number {
 export function random(opts: RandomOptions = {}): Scorer {
   const { seed } = opts;
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
-    throw new InvalidArgumentError(`random: seed must be an integer in [0, 2^32), got ${JSON.stringify(seed)}.`, {
-      field: 'seed',
-      value: seed,
-    });
+    throw new InvalidArgumentError(
+      `random: seed must be an integer in [0, 2^32), got ${JSON.stringify(seed)}.`,
+      {
+        field: 'seed',
+        value: seed,
+      },
+    );
   }
   return {
     name: 'random',

@@ -12,7 +12,8 @@ import {
 /** Checks that a scorer answered for the parameter it was asked about, with one value per weight. */
 export function checkWeightScores(param: ParamInfo, s: Scores, scorer: string): Float32Array {
   if (s.kind !== 'weight' || s.param !== param.id || s.values.length !== sizeOf(param.shape)) {
-    const got = s.kind === 'weight' ? `${s.values.length} scores for '${s.param}'` : `group scores for '${s.group}'`;
+    const got =
+      s.kind === 'weight' ? `${s.values.length} scores for '${s.param}'` : `group scores for '${s.group}'`;
     throw new ShapeError(
       `Scorer '${scorer}' returned ${got}; expected ${sizeOf(param.shape)} per-weight scores for '${param.id}'.`,
     );

@@ -48,9 +48,13 @@ describe('magnitude', () => {
   it('counts biases only when asked', async () => {
     const group = fx.groups.find((g) => g.id === 'fc')!;
     const without = await magnitude({ p: 1, reduction: 'sum' }).score({ kind: 'group', group }, ctx);
-    const withBias = await magnitude({ p: 1, reduction: 'sum', bias: true }).score({ kind: 'group', group }, ctx);
+    const withBias = await magnitude({ p: 1, reduction: 'sum', bias: true }).score(
+      { kind: 'group', group },
+      ctx,
+    );
     const bias = fx.graph.weights.values('fc/bias');
-    for (let c = 0; c < 3; c++) expect(withBias.values[c]).toBeCloseTo(without.values[c] + Math.abs(bias[c]), 5);
+    for (let c = 0; c < 3; c++)
+      expect(withBias.values[c]).toBeCloseTo(without.values[c] + Math.abs(bias[c]), 5);
   });
 
   it('normalises group scores by their max or mean', async () => {
@@ -80,12 +84,12 @@ describe('magnitude', () => {
       { name: 'bad', params: [{ name: 'kernel', shape: [2, 2], values: [1, Number.NaN, 2, 3] }] },
     ]);
     const param = g.param('bad/kernel');
-    await expect(magnitude().score({ kind: 'weight', param }, { graph: g, rng: createRng(0) })).rejects.toThrow(
-      NonFiniteError,
-    );
-    await expect(magnitude().score({ kind: 'weight', param }, { graph: g, rng: createRng(0) })).rejects.toThrow(
-      /bad\/kernel/,
-    );
+    await expect(
+      magnitude().score({ kind: 'weight', param }, { graph: g, rng: createRng(0) }),
+    ).rejects.toThrow(NonFiniteError);
+    await expect(
+      magnitude().score({ kind: 'weight', param }, { graph: g, rng: createRng(0) }),
+    ).rejects.toThrow(/bad\/kernel/);
     g.dispose();
   });
 

@@ -40,7 +40,10 @@ export function describeScheduleConformance(
     it('answers the same for a step whatever was asked before', () => {
       const s = make();
       const forward = steps.map((step) => s.at(step));
-      const backward = [...steps].reverse().map((step) => make().at(step)).reverse();
+      const backward = [...steps]
+        .reverse()
+        .map((step) => make().at(step))
+        .reverse();
       expect(backward).toEqual(forward);
       expect(steps.map((step) => s.at(step))).toEqual(forward);
     });

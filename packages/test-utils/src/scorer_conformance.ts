@@ -127,7 +127,8 @@ export function describeScorerConformance(
         const run = async () => {
           const scorer = makeScorer(seed);
           const out: number[][] = [];
-          for (const group of fx.groups ?? []) out.push(Array.from((await scorer.score({ kind: 'group', group }, ctx())).values));
+          for (const group of fx.groups ?? [])
+            out.push(Array.from((await scorer.score({ kind: 'group', group }, ctx())).values));
           return out;
         };
         expect(await run()).toEqual(await run());

@@ -57,7 +57,9 @@ export function createTestGraph(layers: readonly TestLayerSpec[], seed = 1): Tes
       const values = new Float32Array(n);
       if (p.values) {
         if (p.values.length !== n) {
-          throw new ShapeError(`createTestGraph: '${id}' has ${p.values.length} values for shape [${p.shape}].`);
+          throw new ShapeError(
+            `createTestGraph: '${id}' has ${p.values.length} values for shape [${p.shape}].`,
+          );
         }
         values.set(p.values);
       } else {

@@ -37,7 +37,8 @@ describe('fixture models', () => {
   it('residual model has the couplings it promises', () => {
     const m = residualModel();
     const names = m.layers.map((l) => l.getClassName());
-    for (const cls of ['Add', 'Concatenate', 'BatchNormalization', 'Conv2D', 'Dense']) expect(names).toContain(cls);
+    for (const cls of ['Add', 'Concatenate', 'BatchNormalization', 'Conv2D', 'Dense'])
+      expect(names).toContain(cls);
     m.dispose();
   });
 
@@ -46,7 +47,8 @@ describe('fixture models', () => {
     const b = mlpModel({ seed: 4, scales: { dense2: 10 } });
     const k = (m: tfl.LayersModel, l: string) => Array.from(m.getLayer(l).getWeights()[0].dataSync());
     expect(k(b, 'dense1')).toEqual(k(a, 'dense1'));
-    k(b, 'dense2').forEach((v, i) => expect(v).toBeCloseTo(10 * k(a, 'dense2')[i], 4));
+    const [ka, kb] = [k(a, 'dense2'), k(b, 'dense2')];
+    for (let i = 0; i < ka.length; i++) expect(kb[i]).toBeCloseTo(10 * ka[i], 4);
     a.dispose();
     b.dispose();
   });

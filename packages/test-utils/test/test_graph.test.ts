@@ -9,7 +9,13 @@ describe('createTestGraph', () => {
     const before = tf.memory().numTensors;
     const g = createTestGraph([
       { name: 'input' },
-      { name: 'fc', params: [{ name: 'kernel', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] }, { name: 'bias', shape: [3] }] },
+      {
+        name: 'fc',
+        params: [
+          { name: 'kernel', shape: [2, 3], values: [1, 2, 3, 4, 5, 6] },
+          { name: 'bias', shape: [3] },
+        ],
+      },
     ]);
     expect(g.node('fc').inputs).toEqual(['input']);
     expect(g.params((p) => p.prunable).map((p) => p.id)).toEqual(['fc/kernel']);
@@ -26,9 +32,9 @@ describe('createTestGraph', () => {
   });
 
   it('refuses values that do not fit the shape', () => {
-    expect(() => createTestGraph([{ name: 'x', params: [{ name: 'kernel', shape: [2], values: [1] }] }])).toThrow(
-      ShapeError,
-    );
+    expect(() =>
+      createTestGraph([{ name: 'x', params: [{ name: 'kernel', shape: [2], values: [1] }] }]),
+    ).toThrow(ShapeError);
   });
 
   it('denseTestGraph scales layers as asked', () => {

@@ -26,10 +26,13 @@ export function checkStep(schedule: string, field: string, v: unknown, min = 0):
 /** The step passed to at(): a non-negative integer. */
 export function checkAt(schedule: string, step: unknown): number {
   if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
-    throw new InvalidArgumentError(`${schedule}.at: step must be a non-negative integer, got ${JSON.stringify(step)}.`, {
-      field: 'step',
-      value: step,
-    });
+    throw new InvalidArgumentError(
+      `${schedule}.at: step must be a non-negative integer, got ${JSON.stringify(step)}.`,
+      {
+        field: 'step',
+        value: step,
+      },
+    );
   }
   return step;
 }

@@ -34,9 +34,12 @@ export function constantSparsity(opts: ConstantSparsityOptions): Schedule {
     frequency: checkStep(name, 'frequency', opts.frequency ?? 100, 1),
   };
   if (json.end >= 0 && json.end < json.begin) {
-    throw new ScheduleError(`${name}: end (${json.end}) comes before begin (${json.begin}); use end ≥ begin or −1.`, {
-      field: 'end',
-    });
+    throw new ScheduleError(
+      `${name}: end (${json.end}) comes before begin (${json.begin}); use end ≥ begin or −1.`,
+      {
+        field: 'end',
+      },
+    );
   }
   return {
     at(step) {

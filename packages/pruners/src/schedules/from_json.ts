@@ -13,7 +13,12 @@ const builders: Record<string, (j: Record<string, unknown>) => Schedule> = {
 /** Rebuilds a schedule from its toJSON() form (recipes, checkpoints). */
 export function scheduleFromJSON(json: unknown): Schedule {
   const type = (json as { type?: unknown } | null)?.type;
-  if (typeof json !== 'object' || json === null || typeof type !== 'string' || !Object.hasOwn(builders, type)) {
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    typeof type !== 'string' ||
+    !Object.hasOwn(builders, type)
+  ) {
     throw new ScheduleError(
       `Not a schedule: expected an object with type one of ${Object.keys(builders).join(', ')}, got ${JSON.stringify(json)}.`,
       { field: 'type' },

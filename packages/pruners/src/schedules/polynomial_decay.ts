@@ -41,7 +41,9 @@ export function polynomialDecay(opts: PolynomialDecayOptions): Schedule {
     power: opts.power ?? 3,
   };
   if (json.end <= json.begin) {
-    throw new ScheduleError(`${name}: end (${json.end}) must come after begin (${json.begin}).`, { field: 'end' });
+    throw new ScheduleError(`${name}: end (${json.end}) must come after begin (${json.begin}).`, {
+      field: 'end',
+    });
   }
   if (json.final < json.initial) {
     throw new ScheduleError(

@@ -14,7 +14,9 @@ export function lowestMask(scores: Float32Array, count: number): Uint8Array {
   if (count === 0) return keep;
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(scores[i])) {
-      throw new InvalidArgumentError(`Scores contain NaN at element ${i}; the scorer must return finite numbers.`);
+      throw new InvalidArgumentError(
+        `Scores contain NaN at element ${i}; the scorer must return finite numbers.`,
+      );
     }
   }
   if (count === n) return keep.fill(0);

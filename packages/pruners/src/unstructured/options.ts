@@ -62,7 +62,9 @@ function checkRatio(field: string, v: unknown): number {
 
 export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOptions): ResolvedOptions {
   if (!graph || typeof graph.params !== 'function') {
-    throw new InvalidArgumentError('graph must be a ModelGraph (build one with buildGraph(model)).', { field: 'graph' });
+    throw new InvalidArgumentError('graph must be a ModelGraph (build one with buildGraph(model)).', {
+      field: 'graph',
+    });
   }
   if (!opts || typeof opts.scorer?.score !== 'function') {
     throw new InvalidArgumentError('scorer must be a Scorer, e.g. magnitude() from @prunekit/scorers.', {
@@ -77,7 +79,9 @@ export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOption
     });
   }
   if (opts.schedule !== undefined && typeof opts.schedule?.at !== 'function') {
-    throw new InvalidArgumentError('schedule must be a Schedule, e.g. polynomialDecay({...}).', { field: 'schedule' });
+    throw new InvalidArgumentError('schedule must be a Schedule, e.g. polynomialDecay({...}).', {
+      field: 'schedule',
+    });
   }
   if (opts.schedule === undefined && opts.ratio === undefined) {
     throw new InvalidArgumentError('ratio must be in [0, 1), got undefined: give a ratio or a schedule.', {
@@ -92,7 +96,9 @@ export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOption
     });
   }
   if (opts.params !== undefined && typeof opts.params !== 'function') {
-    throw new InvalidArgumentError('params must be a function (p: ParamInfo) => boolean.', { field: 'params' });
+    throw new InvalidArgumentError('params must be a function (p: ParamInfo) => boolean.', {
+      field: 'params',
+    });
   }
 
   const layerNames = graph.nodes.map((n) => n.name);

@@ -43,7 +43,7 @@ export function maskSetSparsity(masks: ReadonlyMap<string, Mask>): number {
   return total === 0 ? 0 : zeros / total;
 }
 
-async function scoreTargets(o: ResolvedOptions, graph: ModelGraph, ctx: ScoreContext, current: MaskSet) {
+async function scoreTargets(o: ResolvedOptions, ctx: ScoreContext, current: MaskSet) {
   const items: Scored[] = [];
   for (const param of o.targets) {
     const s = await o.scorer.score({ kind: 'weight', param }, ctx);
@@ -69,11 +69,13 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
 
   const targetAt = (step: number): { prune: boolean; sparsity: number } =>
     o.schedule ? o.schedule.at(step) : { prune: true, sparsity: o.ratio! };
-  const layerRatio = (sparsity: number) => (p: ParamInfo): number => {
-    const r = o.ratios.get(p.node);
-    if (r === undefined) return sparsity;
-    return o.schedule ? Math.min(r * (sparsity / o.ratio!), 0.999999) : r;
-  };
+  const layerRatio =
+    (sparsity: number) =>
+    (p: ParamInfo): number => {
+      const r = o.ratios.get(p.node);
+      if (r === undefined) return sparsity;
+      return o.schedule ? Math.min(r * (sparsity / o.ratio!), 0.999999) : r;
+    };
 
   const pruner: UnstructuredPruner = {
     targets: o.targets,
@@ -89,12 +91,15 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
       if (!prune) return { step, sparsity, masks: copyMasks(current) };
       const rng = createRng((Math.imul(o.seed, 0x9e3779b1) + step) >>> 0);
       const ctx: ScoreContext = { ...o.context, graph, rng, masks: copyMasks(current) };
-      const items = await scoreTargets(o, graph, ctx, current);
+      const items = await scoreTargets(o, ctx, current);
       const ratioOf = layerRatio(sparsity);
       const local = o.scope === 'local' ? items : items.filter((s) => o.ratios.has(s.param.node));
       const masks = selectLocal(local, ratioOf);
       if (o.scope === 'global') {
-        for (const [id, m] of selectGlobal(items.filter((s) => !o.ratios.has(s.param.node)), sparsity)) {
+        for (const [id, m] of selectGlobal(
+          items.filter((s) => !o.ratios.has(s.param.node)),
+          sparsity,
+        )) {
           masks.set(id, m);
         }
       }
