@@ -66,11 +66,13 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
   let resumedFrom: string | undefined;
   let stoppedEarly = false;
   try {
-    masks.set(options.masks);
     if (options.resume) {
+      // Validated in full before anything changes; the checkpoint's masks replace options.masks.
       const restored = restoreRun(options.resume, { params, optimizer, masks, stopper, schedule, batchSize, samples: n });
       state = restored.state;
       resumedFrom = restored.file;
+    } else {
+      masks.set(options.masks);
     }
     const runSeries = { batchSize, samples: n };
 

@@ -60,7 +60,7 @@ export function disposeData(d: { x: tf.Tensor; y: tf.Tensor }): void {
 
 /** A copy of every weight value, by variable name. */
 export function weightValues(m: tfl.LayersModel): Map<string, Float32Array> {
-  return new Map(m.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
+  return new Map(m.weights.map((w) => [w.originalName, Float32Array.from(w.read().dataSync() as Float32Array)]));
 }
 
 /** A stream that records what is written to it. */

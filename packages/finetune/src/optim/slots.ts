@@ -10,7 +10,7 @@ export class Slots {
   get(name: string, i: number, like: tf.Tensor): tf.Variable {
     let list = this.slots.get(name);
     if (!list) this.slots.set(name, (list = []));
-    if (!list[i]) list[i] = tf.variable(tf.zerosLike(like), false);
+    if (!list[i]) list[i] = tf.tidy(() => tf.variable(tf.zerosLike(like), false));
     return list[i];
   }
 
@@ -31,7 +31,8 @@ export class Slots {
       if (!this.names.includes(name)) throw new CheckpointError(`Optimizer slot '${s.name}' is unknown to this optimizer (slots: ${this.names.join(', ')}).`);
       let list = this.slots.get(name);
       if (!list) this.slots.set(name, (list = []));
-      list[Number(idx)] = tf.variable(tf.tensor(s.data, [...s.shape], 'float32'), false);
+      // tf.variable copies its initial value; the tidy frees that temporary.
+      list[Number(idx)] = tf.tidy(() => tf.variable(tf.tensor(s.data, [...s.shape], 'float32'), false));
     }
   }
 

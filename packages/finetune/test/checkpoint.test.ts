@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { CheckpointError } from '@prunekit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fineTune, latestCheckpoint, listCheckpoints } from '../src/index.js';
+import { crashRunOptions } from './fixtures/crash_options.js';
+import { disposeData, makeData, tinyModel, useCpu, weightValues } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'prunekit-ckpt-'));
+beforeAll(useCpu);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+class Crash extends Error {}
+
+function sameWeights(a: Map<string, Float32Array>, b: Map<string, Float32Array>): boolean {
+  for (const [k, v] of a) {
+    const w = b.get(k)!;
+    if (Buffer.compare(Buffer.from(v.buffer, v.byteOffset, v.byteLength), Buffer.from(w.buffer, w.byteOffset, w.byteLength)) !== 0) return false;
+  }
+  return true;
+}
+
+describe('checkpoints', () => {
+  const train = makeData(3, 120);
+  const val = makeData(4, 40);
+  afterAll(() => {
+    disposeData(train);
+    disposeData(val);
+  });
+
+  it('resume continues a crashed run to bit-identical weights and history', async () => {
+    const ref = tinyModel(11);
+    const full = await fineTune(ref, train, crashRunOptions(val));
+    const dir = join(root, 'inproc');
+    const a = tinyModel(11);
+    await expect(
+      fineTune(a, train, {
+        ...crashRunOptions(val),
+        checkpoint: { dir, every: 3, keep: 2 },
+        onStep: (s) => {
+          if (s === 19) throw new Crash('simulated crash');
+        },
+      }),
+    ).rejects.toBeInstanceOf(Crash);
+    expect(listCheckpoints(dir).map((c) => c.step)).toEqual([15, 18]);
+    a.dispose();
+    const b = tinyModel(11);
+    const n0 = tf.memory().numTensors;
+    const resumed = await fineTune(b, train, { ...crashRunOptions(val), checkpoint: { dir, every: 3 }, resume: dir });
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(resumed.resumedFrom).toBe(join(dir, 'ckpt-0000000018.pkc'));
+    expect(sameWeights(weightValues(ref), weightValues(b))).toBe(true);
+    const strip = (h: readonly { seconds: number }[]) => h.map(({ seconds, ...rest }) => rest);
+    expect(strip(resumed.history)).toEqual(strip(full.history));
+    expect(resumed.restoredEpoch).toBe(full.restoredEpoch);
+    ref.dispose();
+    b.dispose();
+  });
+
+  it('refuses corrupt, truncated and mismatched checkpoints with CheckpointError and changes nothing', async () => {
+    const dir = join(root, 'bad');
+    const m = tinyModel(12);
+    await fineTune(m, train, { epochs: 1, batchSize: 16, checkpoint: { dir, every: 4, keep: 5 }, verbose: 0 });
+    m.dispose();
+    const file = latestCheckpoint(dir)!;
+    const good = readFileSync(file);
+    const listing = () => readdirSync(dir).sort().join(',');
+    const before = listing();
+    const tryResume = async (model: ReturnType<typeof tinyModel>, opts: Partial<Parameters<typeof fineTune>[2]> = {}) => {
+      const w0 = weightValues(model);
+      const n0 = tf.memory().numTensors;
+      const err = await fineTune(model, train, { epochs: 2, batchSize: 16, resume: file, checkpoint: { dir, every: 1 }, verbose: 0, ...opts }).catch((e) => e);
+      expect(err).toBeInstanceOf(CheckpointError);
+      expect(tf.memory().numTensors).toBe(n0);
+      expect(sameWeights(w0, weightValues(model))).toBe(true);
+      expect(listing()).toBe(before);
+      return err as CheckpointError;
+    };
+    const model = tinyModel(12);
+    const flipped = Buffer.from(good);
+    flipped[good.length >> 1] ^= 0x40;
+    writeFileSync(file, flipped);
+    expect((await tryResume(model)).message).toMatch(/checksum/);
+    writeFileSync(file, good.subarray(0, good.length - 100));
+    await tryResume(model);
+    writeFileSync(file, Buffer.from('not a checkpoint'));
+    await tryResume(model);
+    writeFileSync(file, good);
+    expect((await tryResume(tinyModel(12, { hidden: 8 }))).message).toMatch(/fc1\/kernel/);
+    expect((await tryResume(model, { batchSize: 8 })).message).toMatch(/batchSize/);
+    expect((await tryResume(model, { optimizer: 'sgd' })).message).toMatch(/optimizer/);
+    await tryResume(model, { resume: join(root, 'missing') });
+    model.dispose();
+  });
+
+  it('never lists a partially written (temp) file as a checkpoint', () => {
+    const dir = join(root, 'tmpfiles');
+    rmSync(dir, { recursive: true, force: true });
+    const m = tinyModel(1);
+    return fineTune(m, train, { epochs: 1, batchSize: 40, checkpoint: { dir, every: 1 }, verbose: 0 }).then(() => {
+      writeFileSync(join(dir, '.ckpt-0000000099.pkc.tmp-12345'), Buffer.alloc(10));
+      expect(latestCheckpoint(dir)).toBe(join(dir, 'ckpt-0000000003.pkc'));
+      m.dispose();
+    });
+  });
+
+  it('survives SIGKILL: a killed child process, resumed, ends bit-identical to an uninterrupted run', async () => {
+    const tsx = join(here, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const script = join(here, 'fixtures', 'crash_run.ts');
+    const run = (dir: string, mode: string, sleep: number) =>
+      spawn(tsx, ['--conditions=source', script, dir, mode, String(sleep)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const finish = (p: ReturnType<typeof run>) =>
+      new Promise<number | null>((resolve) => {
+        let err = '';
+        p.stderr!.on('data', (d) => (err += d));
+        p.on('exit', (code, sig) => {
+          if (code !== 0 && sig !== 'SIGKILL') process.stderr.write(err);
+          resolve(code);
+        });
+      });
+    const dirA = join(root, 'childA');
+    const dirB = join(root, 'childB');
+    // The uninterrupted reference run and the victim run side by side.
+    const refDone = finish(run(dirA, 'full', 0));
+    const victim = run(dirB, 'full', 40);
+    const exited = finish(victim);
+    // Kill once a checkpoint past step 10 exists (the run has 32 steps).
+    const deadline = Date.now() + 60_000;
+    while ((listCheckpoints(join(dirB, 'ckpt')).at(-1)?.step ?? 0) < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    victim.kill('SIGKILL');
+    await exited;
+    expect(existsSync(join(dirB, 'final.bin'))).toBe(false);
+    const killedAt = listCheckpoints(join(dirB, 'ckpt')).at(-1)!.step;
+    expect(killedAt).toBeGreaterThanOrEqual(10);
+    expect(killedAt).toBeLessThan(32);
+    expect(await refDone).toBe(0);
+    expect(await finish(run(dirB, 'resume', 0))).toBe(0);
+    expect(readFileSync(join(dirB, 'final.bin')).equals(readFileSync(join(dirA, 'final.bin')))).toBe(true);
+  });
+});
