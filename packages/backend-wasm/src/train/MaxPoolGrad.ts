@@ -1,0 +1,45 @@
+// Replaces tfjs-wasm's MaxPoolGrad (a slow generic loop: ~6x its MaxPool) with a SIMD argmax
+// scatter (assembly/train/max_pool_grad.ts) that keeps the cpu backend's tie rule.
+import {
+  type KernelConfig,
+  type KernelFunc,
+  type MaxPoolGradAttrs,
+  type TensorInfo,
+  MaxPoolGrad,
+  backend_util,
+} from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { checkRank4 } from './conv_checks.js';
+import { windowArgs } from './conv_params.js';
+import { Arena } from './train_module.js';
+
+function maxPoolGrad(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
+  backend: BackendWasm;
+  attrs: MaxPoolGradAttrs;
+}): TensorInfo {
+  const { inputs: { dy, input }, backend, attrs } = args;
+  checkRank4(MaxPoolGrad, 'input', input);
+  checkRank4(MaxPoolGrad, 'dy', dy);
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const [n, h, w, c] = input.shape;
+  const a = new Arena();
+  const xp = a.copyIn(backend, input);
+  const dyp = a.copyIn(backend, dy);
+  const dx = a.alloc(n * h * w * c);
+  a.mod.maxPoolGrad(xp, dyp, dx, n, h, w, c, info.outHeight, info.outWidth, ...windowArgs(info));
+  return a.copyOut(backend, dx, [n, h, w, c]);
+}
+
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad as unknown as KernelFunc,
+};
