@@ -1,2 +1,3 @@
 export * from './schedules/index.js';
 export * from './unstructured/index.js';
+export * from './channel/index.js';

@@ -1,0 +1,168 @@
+import {
+  type DependencyGroup,
+  InvalidArgumentError,
+  type ModelGraph,
+  type PrunePlan,
+  type PruneResult,
+  type Pruner,
+  type ScoreContext,
+  ShapeError,
+  computeMetrics,
+  createRng,
+} from '@prunekit/core';
+import { type ChannelAnalysis, analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type GroupProposal, type InteractiveSession, interactiveSession } from './interactive.js';
+import { type ChannelPrunerOptions, type ResolvedChannelOptions, checkRatioLayers, groupRatio, resolveChannelOptions } from './options.js';
+import { type ChannelReport, channelReport } from './report.js';
+import { type ScoredGroup, selectGlobalChannels, selectGroupChannels } from './select.js';
+
+export interface ChannelPruneResult extends PruneResult {
+  /** The new, smaller model (the source model is untouched). */
+  readonly model: tfl.LayersModel;
+  /** Channels removed / prunable channels. */
+  readonly sparsity: number;
+  /** Params and MACs before/after, per layer and total (builds a graph of the new model; computed on call). */
+  report(): ChannelReport;
+}
+
+export interface ChannelPruner extends Pruner {
+  readonly analysis: ChannelAnalysis;
+  readonly groups: readonly DependencyGroup[];
+  plan(step?: number): Promise<PrunePlan>;
+  apply(plan: PrunePlan): Promise<ChannelPruneResult>;
+  /** Yields each group with its scores and proposed channels; the caller may veto or replace each. */
+  interactive(step?: number): InteractiveSession;
+  /** All `steps` rounds of plan → surgery, re-analysing the new model each time. */
+  run(): Promise<ChannelPruneResult>;
+}
+
+/** Fraction to remove at `step` of `steps` so that after it `target` of the original is gone. */
+export function stepRatio(target: number, step: number, steps: number): number {
+  const before = 1 - (target * step) / steps;
+  const after = 1 - (target * (step + 1)) / steps;
+  return before <= 0 ? 0 : Math.max(0, 1 - after / before);
+}
+
+async function scoreGroups(o: ResolvedChannelOptions, graph: ModelGraph, groups: readonly DependencyGroup[]): Promise<ScoredGroup[]> {
+  const ctx: ScoreContext = { graph, rng: createRng(o.seed), ...o.context };
+  const out: ScoredGroup[] = [];
+  for (const group of groups) {
+    const s = await o.scorer.score({ kind: 'group', group }, ctx);
+    if (s.kind !== 'group' || s.values.length !== group.size) {
+      throw new ShapeError(`Scorer '${o.scorer.name}' did not return ${group.size} channel scores for group '${group.id}'.`, {
+        group: group.id,
+      });
+    }
+    out.push({ group, scores: s.values });
+  }
+  return out;
+}
+
+function checkStep(step: number, steps: number): void {
+  if (!Number.isInteger(step) || step < 0 || step >= steps) {
+    throw new InvalidArgumentError(`step must be an integer in [0, ${steps}) (steps = ${steps}), got ${JSON.stringify(step)}.`, {
+      field: 'step',
+    });
+  }
+}
+
+/**
+ * Structured (channel / filter / neuron) pruner over dependency groups. plan() scores every
+ * prunable group and picks the channels to remove (per group at `ratio`, or one global ranking);
+ * apply() performs model surgery and returns a NEW, smaller LayersModel. Model outputs and
+ * `ignore`d layers keep their channels; every group keeps at least one channel.
+ */
+export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): ChannelPruner {
+  const o = resolveChannelOptions(graph, opts);
+  const analysis = analyzeChannels(graph, { ignore: o.ignore, pruneOutputs: o.pruneOutputs, rules: o.rules });
+  const frozenWhy = (layer: string) => analysis.frozen.find((f) => f.roots.includes(layer))?.reason;
+  checkRatioLayers(analysis.groups, o.ratios, frozenWhy);
+  const totalChannels = analysis.groups.reduce((a, g) => a + g.size, 0);
+
+  async function select(step: number): Promise<{ scored: ScoredGroup[]; removed: number[][] }> {
+    checkStep(step, o.steps);
+    const scored = await scoreGroups(o, graph, analysis.groups);
+    const removed: number[][] = scored.map(() => []);
+    const pooled: number[] = [];
+    scored.forEach((s, i) => {
+      const explicit = groupRatio(s.group, o.ratios);
+      if (explicit !== undefined) removed[i] = selectGroupChannels(s, stepRatio(explicit, step, o.steps), o.roundTo);
+      else if (o.scope === 'local') removed[i] = selectGroupChannels(s, stepRatio(o.ratio, step, o.steps), o.roundTo);
+      else pooled.push(i);
+    });
+    if (pooled.length > 0) {
+      const picks = selectGlobalChannels(
+        pooled.map((i) => scored[i]),
+        stepRatio(o.ratio, step, o.steps),
+        stepRatio(o.maxPerLayer, step, o.steps),
+        o.roundTo,
+      );
+      pooled.forEach((i, k) => {
+        removed[i] = picks[k];
+      });
+    }
+    return { scored, removed };
+  }
+
+  function toPlan(step: number, channels: Map<string, readonly number[]>): PrunePlan {
+    let n = 0;
+    for (const c of channels.values()) n += c.length;
+    return { step, sparsity: totalChannels === 0 ? 0 : n / totalChannels, channels };
+  }
+
+  const pruner: ChannelPruner = {
+    analysis,
+    groups: analysis.groups,
+    async plan(step = 0) {
+      const { scored, removed } = await select(step);
+      const channels = new Map<string, readonly number[]>();
+      scored.forEach((s, i) => {
+        if (removed[i].length > 0) channels.set(s.group.id, removed[i]);
+      });
+      return toPlan(step, channels);
+    },
+    async apply(plan) {
+      const channels = plan.channels ?? new Map<string, readonly number[]>();
+      const model = await removeChannels(analysis, channels);
+      let n = 0;
+      for (const c of channels.values()) n += c.length;
+      return {
+        plan,
+        model,
+        sparsity: totalChannels === 0 ? 0 : n / totalChannels,
+        report: () => channelReport(computeMetrics(graph), computeMetrics(buildGraph(model))),
+      };
+    },
+    interactive(step = 0) {
+      return interactiveSession(async () => {
+        const { scored, removed } = await select(step);
+        return scored
+          .map((s, i): Omit<GroupProposal, 'veto' | 'replace'> => ({ group: s.group, scores: s.scores, channels: removed[i] }))
+          .filter((p) => p.channels.length > 0);
+      }, (channels) => toPlan(step, channels));
+    },
+    async run() {
+      let current: ModelGraph = graph;
+      let result: ChannelPruneResult | undefined;
+      let remaining = 1;
+      for (let step = 0; step < o.steps; step++) {
+        const p = step === 0 ? pruner : channelPruner(current, opts);
+        const next = await p.apply(await p.plan(step));
+        if (result) result.model.dispose();
+        result = next;
+        remaining *= 1 - next.sparsity;
+        current = buildGraph(next.model);
+      }
+      const final = result!;
+      // Sparsity and report against the original model, not the last intermediate one (the
+      // prunable groups are the same at every step, so the fractions multiply).
+      return {
+        ...final,
+        sparsity: 1 - remaining,
+        report: () => channelReport(computeMetrics(graph), computeMetrics(current)),
+      };
+    },
+  };
+  return pruner;
+}
