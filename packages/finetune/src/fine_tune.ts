@@ -16,7 +16,11 @@ import { Progress } from './progress.js';
 import { type RunState, initialRunState } from './run_state.js';
 import { type StepParts, trainStep } from './train_step.js';
 import type { EpochLog, TensorData } from './types.js';
+import { join } from 'node:path';
 import { restoreRun, saveRun } from './checkpoint/run_io.js';
+import { jsonlLogger } from './logging/jsonl.js';
+import type { MetricsLogger } from './logging/logger.js';
+import { tensorBoardLogger } from './logging/tensorboard.js';
 
 function makeOptimizer(o: FineTuneOptions['optimizer'], lr: number): TrainOptimizer {
   if (o === undefined || o === 'adam') return adam({ lr });
@@ -61,6 +65,11 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
   const logEvery = options.logEvery ?? 10;
   const parts: StepParts = { forward, loss, probabilities, params, regularizers, optimizer, masks };
   const ownsOptimizer = typeof options.optimizer !== 'object';
+
+  const ownedLoggers: MetricsLogger[] = options.logDir
+    ? [jsonlLogger(join(options.logDir, 'metrics.jsonl')), tensorBoardLogger(options.logDir)]
+    : [];
+  const loggers = [...(options.loggers ?? []), ...ownedLoggers];
 
   let state: RunState = initialRunState();
   let resumedFrom: string | undefined;
@@ -109,7 +118,7 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
         state.batch++;
         progress?.batch(state.epoch, state.batch, batches, out.loss);
         if (logEvery > 0 && state.step % logEvery === 0) {
-          for (const l of options.loggers ?? []) l.log('step', state.step, { loss: out.loss, lr });
+          for (const l of loggers) l.log('step', state.step, { loss: out.loss, lr });
         }
         await options.onStep?.(state.step, out.loss);
         if (options.checkpoint && state.step % options.checkpoint.every === 0) {
@@ -134,7 +143,7 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
       }
       state.history.push(log);
       progress?.epoch(log);
-      for (const l of options.loggers ?? []) l.log('epoch', state.step, log as unknown as Record<string, number>);
+      for (const l of loggers) l.log('epoch', state.step, log as unknown as Record<string, number>);
       schedule.onEpochEnd?.(log);
       if (stopper?.update(log)) {
         stoppedEarly = true;
@@ -154,6 +163,7 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
     }
     return { history: state.history, steps: state.step, stoppedEarly, restoredEpoch, masks: masks.masks, resumedFrom };
   } finally {
+    for (const l of ownedLoggers) l.close();
     masks.dispose();
     stopper?.dispose();
     if (ownsOptimizer) optimizer.dispose();

@@ -24,3 +24,9 @@ export { regularizerFromConfig, type RegularizerConfig } from './regularizers/fr
 export { isProximal, type ProximalRegularizer } from './regularizers/proximal.js';
 export type { ParamSelector } from './regularizers/select.js';
 export { distill, type DistillOptions, type FeatureTap } from './losses/distill.js';
+export { jsonlLogger } from './logging/jsonl.js';
+export { readEventFile, tensorBoardLogger } from './logging/tensorboard.js';
+export { encodeRecord, decodeRecords } from './logging/tfrecord.js';
+export { crc32c, maskedCrc32c } from './logging/crc32c.js';
+export type { ScalarEvent } from './logging/event_proto.js';
+export { EventFileError } from './logging/errors.js';

@@ -44,7 +44,10 @@ export interface FineTuneOptions {
   readonly checkpoint?: CheckpointOptions;
   /** A checkpoint file, or a folder whose newest checkpoint is used, to continue from. */
   readonly resume?: string;
+  /** Loggers the caller owns (and closes). */
   readonly loggers?: readonly MetricsLogger[];
+  /** Folder for `metrics.jsonl` and a TensorBoard event file, opened and closed by fineTune. */
+  readonly logDir?: string;
   /** Step-level metrics go to the loggers every N steps (default 10; 0 = epochs only). */
   readonly logEvery?: number;
   /** Seed of the data order (default 0). */
