@@ -13,3 +13,8 @@ export { expandRows } from './kernels/expand_rows.js';
 export { registerCpuSparseKernels } from './kernels/cpu/register_all_kernels.js';
 export { sparseMatMul, type SparseMatMulOptions } from './ops/sparse_matmul.js';
 export { sparseConv2d, type SparseConv2dOptions } from './ops/sparse_conv2d.js';
+export { SparseDense, type SparseDenseArgs } from './layers/sparse_dense.js';
+export { SparseConv2D, type SparseConv2DArgs } from './layers/sparse_conv2d_layer.js';
+export type { SparseLayerOperand } from './layers/sparse_weights.js';
+export { SPARSE_LAYER_ACTIVATIONS } from './layers/activation.js';
+export { sparsePlan, toSparseModel, type SparseLayerDecision, type ToSparseOptions } from './layers/to_sparse_model.js';

@@ -1,0 +1,121 @@
+import { ShapeError } from '@prunekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+type Shape = (number | null)[];
+import * as tfl from '@tensorflow/tfjs-layers';
+import { sparseConv2d } from '../ops/sparse_conv2d.js';
+import { splitActivation } from './activation.js';
+import { type ReadableWeight, type SparseLayerOperand, SparseOperandWeights } from './sparse_weights.js';
+
+export interface SparseConv2DArgs {
+  name?: string;
+  filters: number;
+  kernelSize: [number, number];
+  strides?: [number, number];
+  padding?: 'same' | 'valid';
+  dilationRate?: [number, number];
+  activation?: string;
+  useBias?: boolean;
+  /** Filter as a sparse `[filters, kh·kw·inChannels]` matrix. */
+  sparse: SparseLayerOperand;
+  inputShape?: number[];
+  batchInputShape?: (number | null)[];
+}
+
+const pair = (v: number | number[] | undefined, d: number): [number, number] =>
+  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0], v[1] ?? v[0]];
+
+/**
+ * NHWC Conv2D whose filter is stored sparse and run by the SparseConv2D kernel of the active
+ * backend, with bias and relu/relu6 fused. Inference only.
+ */
+export class SparseConv2D extends tfl.layers.Layer {
+  static className = 'PrunekitSparseConv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: 'same' | 'valid';
+  readonly dilationRate: [number, number];
+  readonly activationName: string;
+  readonly useBias: boolean;
+  private readonly operand: SparseOperandWeights;
+  private bias?: ReadableWeight;
+
+  constructor(args: SparseConv2DArgs) {
+    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape, trainable: false });
+    this.filters = args.filters;
+    this.kernelSize = pair(args.kernelSize, 1);
+    this.strides = pair(args.strides, 1);
+    this.padding = args.padding ?? 'valid';
+    this.dilationRate = pair(args.dilationRate, 1);
+    this.activationName = args.activation ?? 'linear';
+    this.useBias = args.useBias ?? true;
+    if (args.sparse.rows !== args.filters) {
+      throw new ShapeError(`SparseConv2D '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.filters} filters.`);
+    }
+    splitActivation(this.activationName, this.name);
+    this.operand = new SparseOperandWeights(this.name, { ...args.sparse });
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const cin = shape[3] ?? 0;
+    if (shape.length !== 4 || this.kernelSize[0] * this.kernelSize[1] * cin !== this.operand.operand.cols) {
+      throw new ShapeError(
+        `SparseConv2D '${this.name}': input [${shape}] does not fit a ${this.kernelSize.join('x')} sparse filter ` +
+          `of ${this.operand.operand.cols} columns.`,
+      );
+    }
+    const add = (name: string, shape: number[], dtype: 'float32' | 'int32') =>
+      this.addWeight(name, shape, dtype, tfl.initializers.zeros(), undefined, false);
+    this.operand.build(add);
+    if (this.useBias) this.bias = add('bias', [this.filters], 'float32');
+    this.built = true;
+  }
+
+  override setWeights(weights: tf.Tensor[]): void {
+    super.setWeights(weights);
+    this.operand.invalidate();
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const [kh, kw] = this.kernelSize;
+    const outDim = (size: number | null, k: number, st: number, d: number) => {
+      if (size == null) return null;
+      const eff = (k - 1) * d + 1;
+      return this.padding === 'same' ? Math.ceil(size / st) : Math.floor((size - eff) / st) + 1;
+    };
+    return [s[0], outDim(s[1], kh, this.strides[0], this.dilationRate[0]), outDim(s[2], kw, this.strides[1], this.dilationRate[1]), this.filters];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      const { fused, after } = splitActivation(this.activationName, this.name);
+      const y = sparseConv2d(x, this.operand.tensors(), {
+        filterSize: this.kernelSize,
+        strides: this.strides,
+        padding: this.padding,
+        dilations: this.dilationRate,
+        bias: this.bias?.read() as tf.Tensor1D | undefined,
+        activation: fused,
+      });
+      return after ? after(y) : y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activationName,
+      useBias: this.useBias,
+      sparse: { ...this.operand.operand },
+    };
+  }
+}
+tf.serialization.registerClass(SparseConv2D);

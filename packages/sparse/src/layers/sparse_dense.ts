@@ -1,0 +1,92 @@
+import { ShapeError } from '@prunekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+type Shape = (number | null)[];
+import * as tfl from '@tensorflow/tfjs-layers';
+import { sparseMatMul } from '../ops/sparse_matmul.js';
+import { splitActivation } from './activation.js';
+import { type ReadableWeight, type SparseLayerOperand, SparseOperandWeights } from './sparse_weights.js';
+
+export interface SparseDenseArgs {
+  name?: string;
+  units: number;
+  activation?: string;
+  useBias?: boolean;
+  /** Kernel as a sparse `[units, inputDim]` matrix (rows = output units). */
+  sparse: SparseLayerOperand;
+  inputShape?: number[];
+  batchInputShape?: (number | null)[];
+  trainable?: boolean;
+}
+
+/**
+ * Dense layer whose kernel is stored sparse (values float32 + indices int32 weights) and run by the
+ * SparseMatMul kernel of the active backend, with bias and relu/relu6 fused. Inference only.
+ */
+export class SparseDense extends tfl.layers.Layer {
+  static className = 'PrunekitSparseDense';
+  readonly units: number;
+  readonly activationName: string;
+  readonly useBias: boolean;
+  private readonly operand: SparseOperandWeights;
+  private bias?: ReadableWeight;
+
+  constructor(args: SparseDenseArgs) {
+    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape, trainable: false });
+    this.units = args.units;
+    this.activationName = args.activation ?? 'linear';
+    this.useBias = args.useBias ?? true;
+    if (args.sparse.rows !== args.units) {
+      throw new ShapeError(`SparseDense '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.units} units.`);
+    }
+    splitActivation(this.activationName, this.name);
+    this.operand = new SparseOperandWeights(this.name, { ...args.sparse });
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    if (shape.length !== 2 || shape[1] !== this.operand.operand.cols) {
+      throw new ShapeError(
+        `SparseDense '${this.name}': expects input [batch, ${this.operand.operand.cols}], got [${shape}].`,
+      );
+    }
+    const add = (name: string, shape: number[], dtype: 'float32' | 'int32') =>
+      this.addWeight(name, shape, dtype, tfl.initializers.zeros(), undefined, false);
+    this.operand.build(add);
+    if (this.useBias) this.bias = add('bias', [this.units], 'float32');
+    this.built = true;
+  }
+
+  override setWeights(weights: tf.Tensor[]): void {
+    super.setWeights(weights);
+    this.operand.invalidate();
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    return [shape[0], this.units];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      const { fused, after } = splitActivation(this.activationName, this.name);
+      const y = sparseMatMul(this.operand.tensors(), x, {
+        xLayout: 'nk',
+        bias: this.bias?.read() as tf.Tensor1D | undefined,
+        activation: fused,
+      });
+      return after ? after(y) : y;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activationName,
+      useBias: this.useBias,
+      sparse: { ...this.operand.operand },
+    };
+  }
+}
+tf.serialization.registerClass(SparseDense);

@@ -1,0 +1,82 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng } from '@prunekit/core';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SparseConv2D, SparseDense, registerCpuSparseKernels, sparsePlan, toSparseModel } from '../src/index.js';
+
+/** A small conv net with magnitude-pruned kernels (seeded). */
+function prunedNet(sparsity: number): tfl.LayersModel {
+  const m = tfl.sequential();
+  m.add(tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }));
+  m.add(tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu6', name: 'c2' }));
+  m.add(tfl.layers.flatten({ name: 'flat' }));
+  m.add(tfl.layers.dense({ units: 16, activation: 'relu', name: 'd1' }));
+  m.add(tfl.layers.dense({ units: 4, activation: 'softmax', name: 'out' }));
+  const rng = createRng(5);
+  for (const layer of m.layers) {
+    const ws = layer.getWeights();
+    if (!ws.length) continue;
+    const pruned = ws.map((w, i) => {
+      const d = Float32Array.from(w.dataSync(), (v) => (i === 0 && rng.next() < sparsity ? 0 : v + (i === 1 ? 0.1 : 0)));
+      return tf.tensor(d, w.shape);
+    });
+    layer.setWeights(pruned);
+    tf.dispose(pruned);
+  }
+  return m;
+}
+
+describe('toSparseModel', () => {
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    registerCpuSparseKernels();
+    await tf.setBackend('cpu');
+  });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('converts the layers above minSparsity, keeps outputs, saves smaller and loads back', async () => {
+    expect(tf.getBackend()).toBe('cpu');
+    const dense = prunedNet(0.85);
+    const before = tf.memory().numTensors;
+    const plan = sparsePlan(dense, { minSparsity: 0.5 });
+    expect(plan.map((d) => d.converted)).toEqual([true, true, true, true]);
+    const sparse = await toSparseModel(dense, { minSparsity: 0.5 });
+    expect(sparse.getLayer('c1')).toBeInstanceOf(SparseConv2D);
+    expect(sparse.getLayer('d1')).toBeInstanceOf(SparseDense);
+
+    const x = tf.randomUniform([3, 8, 8, 3], -1, 1, 'float32', 9);
+    const want = dense.predict(x) as tf.Tensor;
+    const got = sparse.predict(x) as tf.Tensor;
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(want, got))));
+    expect(diff.dataSync()[0]).toBeLessThan(1e-5);
+
+    const dir = mkdtempSync(join(tmpdir(), 'prunekit-sparse-'));
+    dirs.push(dir);
+    await saveModel(dense, join(dir, 'dense'));
+    await saveModel(sparse, join(dir, 'sparse'));
+    const ratio = (await modelFileBytes(join(dir, 'dense'))) / (await modelFileBytes(join(dir, 'sparse')));
+    expect(ratio).toBeGreaterThan(1.5);
+    const loaded = await loadModel(join(dir, 'sparse'));
+    const again = loaded.predict(x) as tf.Tensor;
+    expect(Array.from(again.dataSync())).toEqual(Array.from(got.dataSync()));
+    tf.dispose([x, want, got, diff, again]);
+    loaded.dispose();
+    sparse.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    dense.dispose();
+  });
+
+  it('keeps layers below minSparsity dense', () => {
+    const dense = prunedNet(0.2);
+    const plan = sparsePlan(dense, { minSparsity: 0.5 });
+    expect(plan.every((d) => !d.converted && d.reason.includes('kept dense'))).toBe(true);
+    dense.dispose();
+  });
+});
