@@ -16,7 +16,11 @@ export function modelFixture(
     const model = makeModel();
     const graph = buildGraph(model);
     const found =
-      groups === true ? analyzeChannels(graph).groups : typeof groups === 'function' ? groups(graph) : undefined;
+      groups === true
+        ? analyzeChannels(graph).groups
+        : typeof groups === 'function'
+          ? groups(graph)
+          : undefined;
     return { graph, groups: found, dispose: () => model.dispose() };
   };
 }
