@@ -25,7 +25,12 @@ export function epochOrder(n: number, rng: Rng, shuffle: boolean): Int32Array {
 }
 
 /** The rows of batch `b` of an epoch, gathered in `order`. Caller disposes the result. */
-export function gatherBatch(data: TensorData, order: Int32Array, b: number, batchSize: number): { x: tf.Tensor; y: tf.Tensor } {
+export function gatherBatch(
+  data: TensorData,
+  order: Int32Array,
+  b: number,
+  batchSize: number,
+): { x: tf.Tensor; y: tf.Tensor } {
   const rows = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
   return tf.tidy(() => {
     const idx = tf.tensor1d(rows, 'int32');

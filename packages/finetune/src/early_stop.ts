@@ -28,7 +28,9 @@ export class EarlyStopper {
     private readonly params: readonly ModelParam[],
   ) {
     if (opts.metric !== 'val_acc' && opts.metric !== 'val_loss') {
-      throw new InvalidArgumentError(`earlyStop.metric must be 'val_acc' or 'val_loss', got ${JSON.stringify(opts.metric)}.`);
+      throw new InvalidArgumentError(
+        `earlyStop.metric must be 'val_acc' or 'val_loss', got ${JSON.stringify(opts.metric)}.`,
+      );
     }
     checkRange('earlyStop.patience', opts.patience, 0, Infinity, { integer: true });
     this.maximize = opts.metric === 'val_acc';
@@ -39,7 +41,9 @@ export class EarlyStopper {
   update(log: EpochLog): boolean {
     const value = log[this.opts.metric];
     if (value === undefined) {
-      throw new InvalidArgumentError(`earlyStop monitors '${this.opts.metric}', which needs validation data: pass options.validation.`);
+      throw new InvalidArgumentError(
+        `earlyStop monitors '${this.opts.metric}', which needs validation data: pass options.validation.`,
+      );
     }
     const delta = this.opts.minDelta ?? 0;
     const better = this.maximize ? value > this.state.best + delta : value < this.state.best - delta;
@@ -66,13 +70,17 @@ export class EarlyStopper {
 
   loadBestValues(values: readonly Float32Array[] | undefined): void {
     this.disposeSnapshot();
-    if (values) this.bestWeights = values.map((v, i) => tf.keep(tf.tensor(v, [...this.params[i].shape], 'float32')));
+    if (values)
+      this.bestWeights = values.map((v, i) => tf.keep(tf.tensor(v, [...this.params[i].shape], 'float32')));
   }
 
   /** Writes the best epoch's weights back into the model; returns whether it did. */
   restore(): boolean {
     if (!this.bestWeights || this.opts.restoreBest === false) return false;
-    this.params.forEach((p, i) => p.variable.assign(this.bestWeights![i]));
+    const best = this.bestWeights;
+    this.params.forEach((p, i) => {
+      p.variable.assign(best[i]);
+    });
     return true;
   }
 

@@ -1,5 +1,11 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { InvalidArgumentError, type Regularizer, UnknownLayerError, checkRange, createRng } from '@prunekit/core';
+import {
+  InvalidArgumentError,
+  type Regularizer,
+  UnknownLayerError,
+  checkRange,
+  createRng,
+} from '@prunekit/core';
 import { checkData, epochOrder, gatherBatch } from './data.js';
 import { EarlyStopper } from './early_stop.js';
 import { evaluate } from './evaluate.js';
@@ -27,7 +33,9 @@ function makeOptimizer(o: FineTuneOptions['optimizer'], lr: number): TrainOptimi
   if (o === 'sgd') return sgd({ lr });
   if (o === 'momentum') return sgd({ lr, momentum: 0.9 });
   if (typeof o === 'object' && typeof o.apply === 'function') return o;
-  throw new InvalidArgumentError(`optimizer must be 'adam', 'sgd', 'momentum' or an optimizer value, got ${JSON.stringify(o)}.`);
+  throw new InvalidArgumentError(
+    `optimizer must be 'adam', 'sgd', 'momentum' or an optimizer value, got ${JSON.stringify(o)}.`,
+  );
 }
 
 /**
@@ -35,19 +43,27 @@ function makeOptimizer(o: FineTuneOptions['optimizer'], lr: number): TrainOptimi
  * optional regularizers, distillation (through `loss`), gradual pruning, LR schedules, early
  * stopping with restore-best, checkpoints and metric logs. Data order comes from createRng(seed).
  */
-export async function fineTune(model: tfl.LayersModel, data: TensorData, options: FineTuneOptions): Promise<FineTuneResult> {
+export async function fineTune(
+  model: tfl.LayersModel,
+  data: TensorData,
+  options: FineTuneOptions,
+): Promise<FineTuneResult> {
   const epochs = checkRange('epochs', options.epochs, 1, Infinity, { integer: true });
   const batchSize = checkRange('batchSize', options.batchSize ?? 32, 1, Infinity, { integer: true });
   const n = checkData(data, 'data');
   if (options.validation) checkData(options.validation, 'validation');
   const schedule: LrSchedule =
-    typeof options.lr === 'object' ? options.lr : constantLr(checkRange('lr', options.lr ?? 1e-3, 0, Infinity));
+    typeof options.lr === 'object'
+      ? options.lr
+      : constantLr(checkRange('lr', options.lr ?? 1e-3, 0, Infinity));
   const loss = options.loss ?? crossEntropy();
   loss.check?.(model);
-  const regularizers: Regularizer[] = options.regularizer === undefined ? [] : ([] as Regularizer[]).concat(options.regularizer);
+  const regularizers: Regularizer[] =
+    options.regularizer === undefined ? [] : ([] as Regularizer[]).concat(options.regularizer);
   if (options.graph && options.masks) {
     const ids = options.graph.params().map((p) => p.id);
-    for (const id of options.masks.keys()) if (!ids.includes(id)) throw new UnknownLayerError(id, 'masks', ids);
+    for (const id of options.masks.keys())
+      if (!ids.includes(id)) throw new UnknownLayerError(id, 'masks', ids);
   }
 
   const params = modelParams(model);
@@ -57,7 +73,8 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
   const optimizer = makeOptimizer(options.optimizer, schedule.at(0, 1));
   const masks = new MaskEnforcer(params);
   const stopper = options.earlyStop ? new EarlyStopper(options.earlyStop, params) : undefined;
-  const progress = options.verbose === 0 ? undefined : new Progress(options.progress ?? process.stderr, epochs);
+  const progress =
+    options.verbose === 0 ? undefined : new Progress(options.progress ?? process.stderr, epochs);
   const batches = Math.ceil(n / batchSize);
   const totalSteps = epochs * batches;
   const rng = createRng(options.seed ?? 0);
@@ -77,7 +94,15 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
   try {
     if (options.resume) {
       // Validated in full before anything changes; the checkpoint's masks replace options.masks.
-      const restored = restoreRun(options.resume, { params, optimizer, masks, stopper, schedule, batchSize, samples: n });
+      const restored = restoreRun(options.resume, {
+        params,
+        optimizer,
+        masks,
+        stopper,
+        schedule,
+        batchSize,
+        samples: n,
+      });
       state = restored.state;
       resumedFrom = restored.file;
     } else {
@@ -108,7 +133,10 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
           batch.y.dispose();
         }
         if (!Number.isFinite(out.loss)) {
-          throw new InvalidArgumentError(`Training loss became ${out.loss} at step ${step}; lower the learning rate or check the data for NaN/Inf.`, { step });
+          throw new InvalidArgumentError(
+            `Training loss became ${out.loss} at step ${step}; lower the learning rate or check the data for NaN/Inf.`,
+            { step },
+          );
         }
         const size = Math.min(batchSize, n - state.batch * batchSize);
         state.sums.loss += out.loss * size;
@@ -138,7 +166,14 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
       const sparsity = masks.sparsity();
       if (sparsity !== undefined) log = { ...log, sparsity };
       if (options.validation) {
-        const v = evaluate(evalForward, options.validation, loss.validation ?? loss, probabilities, batchSize, state.step);
+        const v = evaluate(
+          evalForward,
+          options.validation,
+          loss.validation ?? loss,
+          probabilities,
+          batchSize,
+          state.step,
+        );
         log = { ...log, val_loss: v.loss, val_acc: v.acc };
       }
       state.history.push(log);
@@ -159,9 +194,18 @@ export async function fineTune(model: tfl.LayersModel, data: TensorData, options
     if (stopper?.restore()) {
       restoredEpoch = stopper.state.bestEpoch;
       masks.applyToWeights();
-      progress?.message(`restored the weights of epoch ${restoredEpoch + 1} (${stopper.opts.metric} ${stopper.state.best.toFixed(4)})`);
+      progress?.message(
+        `restored the weights of epoch ${restoredEpoch + 1} (${stopper.opts.metric} ${stopper.state.best.toFixed(4)})`,
+      );
     }
-    return { history: state.history, steps: state.step, stoppedEarly, restoredEpoch, masks: masks.masks, resumedFrom };
+    return {
+      history: state.history,
+      steps: state.step,
+      stoppedEarly,
+      restoredEpoch,
+      masks: masks.masks,
+      resumedFrom,
+    };
   } finally {
     for (const l of ownedLoggers) l.close();
     masks.dispose();

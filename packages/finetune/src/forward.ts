@@ -1,15 +1,18 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, UnknownLayerError } from '@prunekit/core';
 
 /** Runs a model, optionally also returning the outputs of named inner layers (feature taps). */
-export interface Forward {
-  (x: tf.Tensor, training: boolean): { pred: tf.Tensor; features: Map<string, tf.Tensor> };
-}
+export type Forward = (
+  x: tf.Tensor,
+  training: boolean,
+) => { pred: tf.Tensor; features: Map<string, tf.Tensor> };
 
 export function makeForward(model: tfl.LayersModel, featureLayers: readonly string[] = []): Forward {
   if (model.outputs.length !== 1) {
-    throw new InvalidArgumentError(`fineTune trains single-output models; this model has ${model.outputs.length} outputs.`);
+    throw new InvalidArgumentError(
+      `fineTune trains single-output models; this model has ${model.outputs.length} outputs.`,
+    );
   }
   if (featureLayers.length === 0) {
     return (x, training) => ({ pred: model.apply(x, { training }) as tf.Tensor, features: new Map() });

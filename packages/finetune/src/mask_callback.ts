@@ -7,7 +7,10 @@ import { modelParams } from './model_params.js';
  * A `model.fit` callback that re-applies the masks after every batch, for callers who train with
  * tfjs's own loop. Call `dispose()` on the returned callback when training is over.
  */
-export function keepMasksCallback(model: tfl.LayersModel, masks: MaskSet): tfl.CustomCallback & { dispose(): void } {
+export function keepMasksCallback(
+  model: tfl.LayersModel,
+  masks: MaskSet,
+): tfl.CustomCallback & { dispose(): void } {
   const enforcer = new MaskEnforcer(modelParams(model));
   enforcer.set(masks);
   const cb = new tfl.CustomCallback({

@@ -27,12 +27,18 @@ export class Progress {
     const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - 50));
     const filled = Math.round((batch / batches) * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    this.stream.write(`\repoch ${epoch + 1}/${this.epochs} ${bar} ${batch}/${batches} loss ${loss.toFixed(4)}\x1b[K`);
+    this.stream.write(
+      `\repoch ${epoch + 1}/${this.epochs} ${bar} ${batch}/${batches} loss ${loss.toFixed(4)}\x1b[K`,
+    );
   }
 
   epoch(log: EpochLog): void {
     if (this.stream.isTTY) {
-      const parts = [`epoch ${log.epoch + 1}/${this.epochs}`, `loss ${log.loss.toFixed(4)}`, `acc ${log.acc.toFixed(4)}`];
+      const parts = [
+        `epoch ${log.epoch + 1}/${this.epochs}`,
+        `loss ${log.loss.toFixed(4)}`,
+        `acc ${log.acc.toFixed(4)}`,
+      ];
       if (log.val_loss !== undefined) parts.push(`val_loss ${log.val_loss.toFixed(4)}`);
       if (log.val_acc !== undefined) parts.push(`val_acc ${log.val_acc.toFixed(4)}`);
       parts.push(`lr ${log.lr.toExponential(2)}`, `${log.seconds.toFixed(1)}s`);
@@ -43,6 +49,8 @@ export class Progress {
   }
 
   message(text: string): void {
-    this.stream.write(this.stream.isTTY ? `\r${text}\x1b[K\n` : `${JSON.stringify({ event: 'info', message: text })}\n`);
+    this.stream.write(
+      this.stream.isTTY ? `\r${text}\x1b[K\n` : `${JSON.stringify({ event: 'info', message: text })}\n`,
+    );
   }
 }

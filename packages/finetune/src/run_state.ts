@@ -16,5 +16,13 @@ export interface RunState {
 }
 
 export function initialRunState(): RunState {
-  return { step: 0, epoch: 0, batch: 0, rngEpochState: [], sums: { loss: 0, correct: 0, seen: 0 }, history: [], stopped: false };
+  return {
+    step: 0,
+    epoch: 0,
+    batch: 0,
+    rngEpochState: [],
+    sums: { loss: 0, correct: 0, seen: 0 },
+    history: [],
+    stopped: false,
+  };
 }

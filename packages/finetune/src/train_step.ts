@@ -28,23 +28,40 @@ export function effectiveLambda(r: Regularizer, step: number): number {
  * One optimizer step on one batch: loss (+ λ·penalties) and gradients on the tape, masked
  * gradients applied, proximal regularizers applied, masks re-applied to the weights. Returns the batch loss and correct count.
  */
-export function trainStep(parts: StepParts, x: tf.Tensor, y: tf.Tensor, step: number): { loss: number; correct: number } {
+export function trainStep(
+  parts: StepParts,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  step: number,
+): { loss: number; correct: number } {
   const { forward, loss, params, optimizer, masks } = parts;
   const trainable = params.filter((p) => p.trainable);
   const varMap = new Map(params.map((p) => [p.id, p.variable]));
   const prepared = loss.prepare?.(x) ?? new Map<string, tf.Tensor>();
   let correct: tf.Scalar | undefined;
   try {
-    const { value, grads } = tf.variableGrads(() => {
-      const { pred, features } = forward(x, true);
-      if (pred.rank === 2 && pred.shape[1]! > 1) correct = tf.keep(countCorrect(pred, y));
-      let total = loss.compute({ x, y, pred, probabilities: parts.probabilities, features, prepared, step });
-      for (const r of parts.regularizers) {
-        const lambda = effectiveLambda(r, step);
-        if (lambda > 0 && !isProximal(r)) total = tf.add(total, tf.mul(r.penalty(varMap, step), lambda)) as tf.Scalar;
-      }
-      return total;
-    }, trainable.map((p) => p.variable));
+    const { value, grads } = tf.variableGrads(
+      () => {
+        const { pred, features } = forward(x, true);
+        if (pred.rank === 2 && pred.shape[1]! > 1) correct = tf.keep(countCorrect(pred, y));
+        let total = loss.compute({
+          x,
+          y,
+          pred,
+          probabilities: parts.probabilities,
+          features,
+          prepared,
+          step,
+        });
+        for (const r of parts.regularizers) {
+          const lambda = effectiveLambda(r, step);
+          if (lambda > 0 && !isProximal(r))
+            total = tf.add(total, tf.mul(r.penalty(varMap, step), lambda)) as tf.Scalar;
+        }
+        return total;
+      },
+      trainable.map((p) => p.variable),
+    );
     tf.tidy(() => {
       const used = trainable.filter((p) => grads[p.variable.name] !== undefined);
       optimizer.apply(

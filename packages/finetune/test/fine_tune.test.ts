@@ -13,7 +13,10 @@ function randomMasks(model: ReturnType<typeof tinyModel>, sparsity: number, seed
   for (const p of modelParams(model)) {
     if (!p.id.endsWith('/kernel')) continue;
     const n = p.shape.reduce((a, b) => a * b, 1);
-    masks.set(p.id, { shape: p.shape, data: Uint8Array.from({ length: n }, () => (rng.next() < sparsity ? 0 : 1)) });
+    masks.set(p.id, {
+      shape: p.shape,
+      data: Uint8Array.from({ length: n }, () => (rng.next() < sparsity ? 0 : 1)),
+    });
   }
   return masks;
 }
@@ -35,7 +38,9 @@ describe('fineTune', () => {
     let kept = 0;
     for (const p of modelParams(model)) {
       const now = p.variable.dataSync();
-      const was = before.get(model.getLayer(p.layer).weights.find((w) => w.read() === p.variable)!.originalName)!;
+      const was = before.get(
+        model.getLayer(p.layer).weights.find((w) => w.read() === p.variable)!.originalName,
+      )!;
       const mask = masks.get(p.id);
       for (let i = 0; i < now.length; i++) {
         if (mask && mask.data[i] === 0) {
@@ -79,7 +84,8 @@ describe('fineTune', () => {
     expect(result.restoredEpoch).toBe(best);
     const now = weightValues(model);
     for (const [name, v] of snaps[best]) expect(Array.from(now.get(name)!)).toEqual(Array.from(v));
-    for (const [name, v] of snaps.at(-1)!) if (name.endsWith('kernel')) expect(Array.from(now.get(name)!)).not.toEqual(Array.from(v));
+    for (const [name, v] of snaps.at(-1)!)
+      if (name.endsWith('kernel')) expect(Array.from(now.get(name)!)).not.toEqual(Array.from(v));
     disposeData(train);
     disposeData(val);
     model.dispose();
@@ -125,11 +131,15 @@ describe('fineTune', () => {
     const model = tinyModel(5);
     const x = tf.zeros([8, 6]);
     const y = tf.zeros([7, 3]);
-    await expect(fineTune(model, { x, y }, { epochs: 1, verbose: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(fineTune(model, { x, y }, { epochs: 1, verbose: 0 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     const y8 = tf.zeros([8, 3]);
     const masks: MaskSet = new Map([['nope/kernel', { shape: [1], data: new Uint8Array(1) }]]);
     const n0 = tf.memory().numTensors;
-    await expect(fineTune(model, { x, y: y8 }, { epochs: 1, masks, verbose: 0 })).rejects.toBeInstanceOf(UnknownLayerError);
+    await expect(fineTune(model, { x, y: y8 }, { epochs: 1, masks, verbose: 0 })).rejects.toBeInstanceOf(
+      UnknownLayerError,
+    );
     expect(tf.memory().numTensors).toBe(n0);
     tf.dispose([x, y, y8]);
     model.dispose();

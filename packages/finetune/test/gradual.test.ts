@@ -27,10 +27,16 @@ describe('gradual pruning during training', () => {
       return new Map([['fc1/kernel', maskLowest(kernel.shape, scores, Math.round(sparsity * n))]]);
     };
     const r = await expectNoLeaks(() =>
-      fineTune(model, train, { epochs: 3, batchSize: 16, lr: 0.03, pruning: { schedule: everyFour, prune }, verbose: 0 }),
+      fineTune(model, train, {
+        epochs: 3,
+        batchSize: 16,
+        lr: 0.03,
+        pruning: { schedule: everyFour, prune },
+        verbose: 0,
+      }),
     );
     expect(calls.map(([s]) => s)).toEqual([0, 4, 8, 12]);
-    calls.forEach(([, sp], i) => expect(sp).toBeCloseTo(0.2 * (i + 1)));
+    for (const [i, [, sp]] of calls.entries()) expect(sp).toBeCloseTo(0.2 * (i + 1));
     const mask = r.masks.get('fc1/kernel')!;
     expect(maskSparsity(mask)).toBeCloseTo(0.8, 1);
     const w = kernel.variable.dataSync();

@@ -11,7 +11,10 @@ export async function useCpu(): Promise<void> {
 }
 
 /** A tiny dense classifier with weights drawn from createRng(seed) (tfjs initializers are unseeded). */
-export function tinyModel(seed = 1, opts: { inputs?: number; hidden?: number; classes?: number; bn?: boolean } = {}): tfl.LayersModel {
+export function tinyModel(
+  seed = 1,
+  opts: { inputs?: number; hidden?: number; classes?: number; bn?: boolean } = {},
+): tfl.LayersModel {
   const inputs = opts.inputs ?? 6;
   const hidden = opts.hidden ?? 12;
   const classes = opts.classes ?? 3;
@@ -29,13 +32,22 @@ export function setSeededWeights(m: tfl.LayersModel, seed: number): void {
     if (!w.trainable || w.originalName.includes('gamma') || w.originalName.includes('beta')) continue;
     const n = w.shape.reduce((a, b) => (a as number) * (b as number), 1) as number;
     const fanIn = (w.shape[0] as number) || 1;
-    const vals = Float32Array.from({ length: n }, () => rng.normal() * Math.sqrt(2 / fanIn) * (w.shape.length > 1 ? 1 : 0.1));
+    const vals = Float32Array.from(
+      { length: n },
+      () => rng.normal() * Math.sqrt(2 / fanIn) * (w.shape.length > 1 ? 1 : 0.1),
+    );
     tf.tidy(() => w.write(tf.tensor(vals, w.shape as number[])));
   }
 }
 
 /** Separable synthetic data: class = arg-max of a random projection of x fixed by `task`. */
-export function makeData(seed: number, n: number, inputs = 6, classes = 3, task = 0): { x: tf.Tensor; y: tf.Tensor } {
+export function makeData(
+  seed: number,
+  n: number,
+  inputs = 6,
+  classes = 3,
+  task = 0,
+): { x: tf.Tensor; y: tf.Tensor } {
   const rng = createRng(seed);
   const taskRng = createRng(1000 + task);
   const proj = Array.from({ length: inputs * classes }, () => taskRng.normal());
@@ -60,11 +72,20 @@ export function disposeData(d: { x: tf.Tensor; y: tf.Tensor }): void {
 
 /** A copy of every weight value, by variable name. */
 export function weightValues(m: tfl.LayersModel): Map<string, Float32Array> {
-  return new Map(m.weights.map((w) => [w.originalName, Float32Array.from(w.read().dataSync() as Float32Array)]));
+  return new Map(
+    m.weights.map((w) => [w.originalName, Float32Array.from(w.read().dataSync() as Float32Array)]),
+  );
 }
 
 /** A stream that records what is written to it. */
 export function recorder(isTTY: boolean): { write(s: string): boolean; isTTY: boolean; text: () => string } {
   const chunks: string[] = [];
-  return { isTTY, write: (s: string) => (chunks.push(s), true), text: () => chunks.join('') };
+  return {
+    isTTY,
+    write: (s: string) => {
+      chunks.push(s);
+      return true;
+    },
+    text: () => chunks.join(''),
+  };
 }

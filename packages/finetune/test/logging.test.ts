@@ -2,7 +2,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventFileError, crc32c, decodeRecords, encodeRecord, fineTune, maskedCrc32c, readEventFile, tensorBoardLogger } from '../src/index.js';
+import {
+  EventFileError,
+  crc32c,
+  decodeRecords,
+  encodeRecord,
+  fineTune,
+  maskedCrc32c,
+  readEventFile,
+  tensorBoardLogger,
+} from '../src/index.js';
 import { disposeData, makeData, tinyModel, useCpu } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prunekit-logs-'));
@@ -35,8 +44,18 @@ describe('metric logs', () => {
     const model = tinyModel(1);
     const train = makeData(1, 64);
     const val = makeData(2, 32);
-    const r = await fineTune(model, train, { epochs: 3, batchSize: 16, validation: val, logDir: dir, logEvery: 2, verbose: 0 });
-    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const r = await fineTune(model, train, {
+      epochs: 3,
+      batchSize: 16,
+      validation: val,
+      logDir: dir,
+      logEvery: 2,
+      verbose: 0,
+    });
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const epochs = lines.filter((l) => l.kind === 'epoch');
     expect(epochs.map((e) => e.val_acc)).toEqual(r.history.map((h) => h.val_acc));
     expect(lines.filter((l) => l.kind === 'step').map((l) => l.step)).toEqual([2, 4, 6, 8, 10, 12]);
@@ -45,9 +64,11 @@ describe('metric logs', () => {
     expect(files).toHaveLength(1);
     const events = readEventFile(join(dir, files[0]));
     expect(events[0].fileVersion).toBe('brain.Event:2');
-    const valLoss = events.flatMap((e) => e.scalars?.filter((s) => s.tag === 'epoch/val_loss').map((s) => [e.step, s.value]) ?? []);
+    const valLoss = events.flatMap(
+      (e) => e.scalars?.filter((s) => s.tag === 'epoch/val_loss').map((s) => [e.step, s.value]) ?? [],
+    );
     expect(valLoss.map(([s]) => s)).toEqual([4, 8, 12]);
-    valLoss.forEach(([, v], i) => expect(v).toBeCloseTo(r.history[i].val_loss!, 5));
+    for (const [i, [, v]] of valLoss.entries()) expect(v).toBeCloseTo(r.history[i].val_loss!, 5);
     expect(events.every((e) => e.wallTime > 1e9)).toBe(true);
     disposeData(train);
     disposeData(val);

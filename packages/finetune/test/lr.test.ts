@@ -6,7 +6,15 @@ import { disposeData, makeData, tinyModel, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
 
-const log = (epoch: number, val_loss: number): EpochLog => ({ epoch, step: epoch, loss: 1, acc: 0, val_loss, lr: 0, seconds: 0 });
+const log = (epoch: number, val_loss: number): EpochLog => ({
+  epoch,
+  step: epoch,
+  loss: 1,
+  acc: 0,
+  val_loss,
+  lr: 0,
+  seconds: 0,
+});
 
 describe('learning-rate schedules', () => {
   it('cosine decays from lr to minLr over the run', () => {

@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CheckpointError } from '@prunekit/core';
 
@@ -62,11 +72,15 @@ export function resolveCheckpoint(path: string): string {
   try {
     isDir = statSync(path).isDirectory();
   } catch {
-    throw new CheckpointError(`resume: '${path}' does not exist; pass a checkpoint file or the folder of a previous run.`, { file: path });
+    throw new CheckpointError(
+      `resume: '${path}' does not exist; pass a checkpoint file or the folder of a previous run.`,
+      { file: path },
+    );
   }
   if (!isDir) return path;
   const latest = latestCheckpoint(path);
-  if (!latest) throw new CheckpointError(`resume: folder '${path}' holds no checkpoint (ckpt-*.pkc).`, { file: path });
+  if (!latest)
+    throw new CheckpointError(`resume: folder '${path}' holds no checkpoint (ckpt-*.pkc).`, { file: path });
   return latest;
 }
 
@@ -75,6 +89,7 @@ export function pruneCheckpoints(dir: string, keep: number): void {
   const all = listCheckpoints(dir);
   for (const c of all.slice(0, Math.max(0, all.length - keep))) rmSync(c.file, { force: true });
   for (const n of readdirSync(dir)) {
-    if (n.startsWith('.ckpt-') && n.includes('.tmp-') && !n.endsWith(`.tmp-${process.pid}`)) rmSync(join(dir, n), { force: true });
+    if (n.startsWith('.ckpt-') && n.includes('.tmp-') && !n.endsWith(`.tmp-${process.pid}`))
+      rmSync(join(dir, n), { force: true });
   }
 }

@@ -25,9 +25,12 @@ interface SectionEntry {
 }
 
 // JSON has no Infinity/NaN; metric bests start at ±Infinity, so encode them explicitly.
-const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v);
+const replacer = (_k: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v;
 const reviver = (_k: string, v: unknown) =>
-  v && typeof v === 'object' && '$num' in (v as object) && Object.keys(v as object).length === 1 ? Number((v as { $num: string }).$num) : v;
+  v && typeof v === 'object' && '$num' in (v as object) && Object.keys(v as object).length === 1
+    ? Number((v as { $num: string }).$num)
+    : v;
 
 export function encodeCheckpoint(meta: Record<string, unknown>, sections: readonly Section[]): Buffer {
   let offset = 0;
@@ -36,7 +39,10 @@ export function encodeCheckpoint(meta: Record<string, unknown>, sections: readon
     offset += s.data.byteLength;
     return e;
   });
-  const header = Buffer.from(JSON.stringify({ format: 'prunekit-checkpoint', version: 1, meta, sections: entries }, replacer), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ format: 'prunekit-checkpoint', version: 1, meta, sections: entries }, replacer),
+    'utf8',
+  );
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   const body = sections.map((s) => Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength));
@@ -51,21 +57,36 @@ export interface DecodedCheckpoint {
 
 export function decodeCheckpoint(buf: Buffer, file: string): DecodedCheckpoint {
   const bad = (why: string) =>
-    new CheckpointError(`Checkpoint '${file}' is unusable: ${why}. Resume from an earlier checkpoint or start the run afresh.`, { file });
-  if (buf.length < MAGIC.length + 4 + DIGEST || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw bad('not a prunekit checkpoint (bad magic or too short)');
+    new CheckpointError(
+      `Checkpoint '${file}' is unusable: ${why}. Resume from an earlier checkpoint or start the run afresh.`,
+      { file },
+    );
+  if (buf.length < MAGIC.length + 4 + DIGEST || !buf.subarray(0, MAGIC.length).equals(MAGIC))
+    throw bad('not a prunekit checkpoint (bad magic or too short)');
   const content = buf.subarray(0, buf.length - DIGEST);
   const digest = createHash('sha256').update(content).digest();
-  if (!digest.equals(buf.subarray(buf.length - DIGEST))) throw bad('checksum mismatch (file truncated or corrupted)');
+  if (!digest.equals(buf.subarray(buf.length - DIGEST)))
+    throw bad('checksum mismatch (file truncated or corrupted)');
   const headerLen = content.readUInt32LE(MAGIC.length);
   const bodyStart = MAGIC.length + 4 + headerLen;
   if (bodyStart > content.length) throw bad('header length past the end of the file');
-  let header: { format?: string; version?: number; meta?: Record<string, unknown>; sections?: SectionEntry[] };
+  let header: {
+    format?: string;
+    version?: number;
+    meta?: Record<string, unknown>;
+    sections?: SectionEntry[];
+  };
   try {
     header = JSON.parse(content.subarray(MAGIC.length + 4, bodyStart).toString('utf8'), reviver);
   } catch {
     throw bad('header is not valid JSON');
   }
-  if (header.format !== 'prunekit-checkpoint' || header.version !== 1 || !header.meta || !Array.isArray(header.sections)) {
+  if (
+    header.format !== 'prunekit-checkpoint' ||
+    header.version !== 1 ||
+    !header.meta ||
+    !Array.isArray(header.sections)
+  ) {
     throw bad(`unknown format/version ${JSON.stringify(header.format)}/${JSON.stringify(header.version)}`);
   }
   const sections = new Map<string, Section>();

@@ -37,13 +37,27 @@ interface RunMeta {
 export function saveRun(opts: CheckpointOptions, state: RunState, parts: RunParts): string {
   const sections: Section[] = [];
   for (const p of parts.params) {
-    sections.push({ name: `w/${p.id}`, dtype: 'float32', shape: p.shape, data: p.variable.dataSync() as Float32Array });
+    sections.push({
+      name: `w/${p.id}`,
+      dtype: 'float32',
+      shape: p.shape,
+      data: p.variable.dataSync() as Float32Array,
+    });
   }
   const opt = parts.optimizer.getState();
-  for (const s of opt.slots) sections.push({ name: `opt/${s.name}`, dtype: 'float32', shape: s.shape, data: s.data });
-  for (const [id, m] of parts.masks.masks) sections.push({ name: `mask/${id}`, dtype: 'uint8', shape: m.shape, data: m.data });
+  for (const s of opt.slots)
+    sections.push({ name: `opt/${s.name}`, dtype: 'float32', shape: s.shape, data: s.data });
+  for (const [id, m] of parts.masks.masks)
+    sections.push({ name: `mask/${id}`, dtype: 'uint8', shape: m.shape, data: m.data });
   const best = parts.stopper?.bestValues();
-  best?.forEach((data, i) => sections.push({ name: `best/${parts.params[i].id}`, dtype: 'float32', shape: parts.params[i].shape, data }));
+  for (const [i, data] of (best ?? []).entries()) {
+    sections.push({
+      name: `best/${parts.params[i].id}`,
+      dtype: 'float32',
+      shape: parts.params[i].shape,
+      data,
+    });
+  }
   const meta: RunMeta = {
     state,
     signature: parts.params.map((p) => ({ id: p.id, shape: [...p.shape] })),
@@ -60,9 +74,12 @@ export function saveRun(opts: CheckpointOptions, state: RunState, parts: RunPart
 }
 
 function mismatch(file: string, what: string): CheckpointError {
-  return new CheckpointError(`Checkpoint '${file}' does not match this run: ${what}. Resume with the same model and options, or start afresh.`, {
-    file,
-  });
+  return new CheckpointError(
+    `Checkpoint '${file}' does not match this run: ${what}. Resume with the same model and options, or start afresh.`,
+    {
+      file,
+    },
+  );
 }
 
 /**
@@ -79,22 +96,31 @@ export function restoreRun(path: string, parts: RunParts): { state: RunState; fi
   }
   const { meta: raw, sections } = decodeCheckpoint(buf, file);
   const meta = raw as unknown as RunMeta;
-  if (!meta.state || !Array.isArray(meta.signature) || !meta.run || !meta.optimizer) throw mismatch(file, 'required fields are missing');
+  if (!meta.state || !Array.isArray(meta.signature) || !meta.run || !meta.optimizer)
+    throw mismatch(file, 'required fields are missing');
   if (meta.signature.length !== parts.params.length) {
     throw mismatch(file, `it holds ${meta.signature.length} weights, the model has ${parts.params.length}`);
   }
   parts.params.forEach((p, i) => {
     const s = meta.signature[i];
     if (s.id !== p.id || s.shape.join(',') !== p.shape.join(',')) {
-      throw mismatch(file, `weight ${i} is '${s.id}' [${s.shape}] there but '${p.id}' [${p.shape}] in the model`);
+      throw mismatch(
+        file,
+        `weight ${i} is '${s.id}' [${s.shape}] there but '${p.id}' [${p.shape}] in the model`,
+      );
     }
     if (!sections.has(`w/${p.id}`)) throw mismatch(file, `weights of '${p.id}' are missing`);
   });
   if (meta.run.batchSize !== parts.batchSize || meta.run.samples !== parts.samples) {
-    throw mismatch(file, `it was written with batchSize ${meta.run.batchSize} over ${meta.run.samples} samples, this run has ${parts.batchSize} over ${parts.samples}`);
+    throw mismatch(
+      file,
+      `it was written with batchSize ${meta.run.batchSize} over ${meta.run.samples} samples, this run has ${parts.batchSize} over ${parts.samples}`,
+    );
   }
-  if (meta.optimizer.name !== parts.optimizer.name) throw mismatch(file, `optimizer '${meta.optimizer.name}' there, '${parts.optimizer.name}' here`);
-  if (parts.stopper && !meta.early) throw mismatch(file, 'this run uses early stopping but the checkpoint has no early-stopping state');
+  if (meta.optimizer.name !== parts.optimizer.name)
+    throw mismatch(file, `optimizer '${meta.optimizer.name}' there, '${parts.optimizer.name}' here`);
+  if (parts.stopper && !meta.early)
+    throw mismatch(file, 'this run uses early stopping but the checkpoint has no early-stopping state');
   const masks: MaskSet = new Map();
   for (const id of meta.masks ?? []) {
     const s = sections.get(`mask/${id}`);
@@ -111,13 +137,22 @@ export function restoreRun(path: string, parts: RunParts): { state: RunState; fi
 
   // Every check passed: load.
   tf.tidy(() => {
-    for (const p of parts.params) p.variable.assign(tf.tensor(sections.get(`w/${p.id}`)!.data as Float32Array, [...p.shape], 'float32'));
+    for (const p of parts.params)
+      p.variable.assign(tf.tensor(sections.get(`w/${p.id}`)!.data as Float32Array, [...p.shape], 'float32'));
   });
   parts.optimizer.setState(optState);
   parts.masks.set(masks);
   if (parts.stopper && meta.early) {
-    Object.assign(parts.stopper.state, { best: meta.early.best, bestEpoch: meta.early.bestEpoch, wait: meta.early.wait });
-    parts.stopper.loadBestValues(meta.early.hasBest ? parts.params.map((p) => sections.get(`best/${p.id}`)!.data as Float32Array) : undefined);
+    Object.assign(parts.stopper.state, {
+      best: meta.early.best,
+      bestEpoch: meta.early.bestEpoch,
+      wait: meta.early.wait,
+    });
+    parts.stopper.loadBestValues(
+      meta.early.hasBest
+        ? parts.params.map((p) => sections.get(`best/${p.id}`)!.data as Float32Array)
+        : undefined,
+    );
   }
   if (meta.lr) parts.schedule.setState?.(meta.lr);
   return { state: meta.state, file };

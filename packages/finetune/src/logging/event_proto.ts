@@ -56,7 +56,8 @@ export function encodeEvent(e: ScalarEvent): Buffer {
   if (e.fileVersion !== undefined) w.bytes(3, Buffer.from(e.fileVersion, 'utf8'));
   if (e.scalars?.length) {
     const summary = new Writer();
-    for (const s of e.scalars) summary.bytes(1, new Writer().bytes(1, Buffer.from(s.tag, 'utf8')).float(2, s.value).done());
+    for (const s of e.scalars)
+      summary.bytes(1, new Writer().bytes(1, Buffer.from(s.tag, 'utf8')).float(2, s.value).done());
     w.bytes(5, summary.done());
   }
   return w.done();
@@ -84,11 +85,15 @@ function* fields(buf: Buffer): Generator<{ field: number; wire: number; value: n
     else if (wire === 1 || wire === 5) {
       const n = wire === 1 ? 8 : 4;
       if (at + n > buf.length) throw new EventFileError('protobuf fixed field runs past the end.');
-      yield { field, wire, value: buf.subarray(at, (at += n)) };
+      const start = at;
+      at += n;
+      yield { field, wire, value: buf.subarray(start, at) };
     } else if (wire === 2) {
       const n = varint();
       if (at + n > buf.length) throw new EventFileError('protobuf length-delimited field runs past the end.');
-      yield { field, wire, value: buf.subarray(at, (at += n)) };
+      const start = at;
+      at += n;
+      yield { field, wire, value: buf.subarray(start, at) };
     } else throw new EventFileError(`protobuf wire type ${wire} is not supported.`);
   }
 }

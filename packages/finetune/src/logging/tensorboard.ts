@@ -10,11 +10,17 @@ import { decodeRecords, encodeRecord } from './tfrecord.js';
  * `tensorboard --logdir <dir>` shows them. Each event is appended and written through at once,
  * so a crash loses at most the event being written (TensorBoard stops at a torn record).
  */
-export function tensorBoardLogger(dir: string, opts: { now?: () => number } = {}): MetricsLogger & { readonly file: string } {
+export function tensorBoardLogger(
+  dir: string,
+  opts: { now?: () => number } = {},
+): MetricsLogger & { readonly file: string } {
   const now = opts.now ?? (() => Date.now() / 1000);
   mkdirSync(dir, { recursive: true });
   const t = now();
-  const file = join(dir, `events.out.tfevents.${Math.floor(t)}.${hostname().replace(/[^\w.-]/g, '_')}.${process.pid}`);
+  const file = join(
+    dir,
+    `events.out.tfevents.${Math.floor(t)}.${hostname().replace(/[^\w.-]/g, '_')}.${process.pid}`,
+  );
   let fd: number | undefined = openSync(file, 'a');
   const append = (e: ScalarEvent) => {
     if (fd === undefined) return;

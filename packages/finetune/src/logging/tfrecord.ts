@@ -16,13 +16,17 @@ export function decodeRecords(buf: Buffer, file = 'buffer'): Buffer[] {
   const out: Buffer[] = [];
   let at = 0;
   while (at < buf.length) {
-    if (at + 12 > buf.length) throw new EventFileError(`${file}: record header truncated at byte ${at}.`, { file });
+    if (at + 12 > buf.length)
+      throw new EventFileError(`${file}: record header truncated at byte ${at}.`, { file });
     const len = Number(buf.readBigUInt64LE(at));
-    if (buf.readUInt32LE(at + 8) !== maskedCrc32c(buf.subarray(at, at + 8))) throw new EventFileError(`${file}: length CRC mismatch at byte ${at}.`, { file });
+    if (buf.readUInt32LE(at + 8) !== maskedCrc32c(buf.subarray(at, at + 8)))
+      throw new EventFileError(`${file}: length CRC mismatch at byte ${at}.`, { file });
     const start = at + 12;
-    if (start + len + 4 > buf.length) throw new EventFileError(`${file}: record at byte ${at} runs past the end.`, { file });
+    if (start + len + 4 > buf.length)
+      throw new EventFileError(`${file}: record at byte ${at} runs past the end.`, { file });
     const data = buf.subarray(start, start + len);
-    if (buf.readUInt32LE(start + len) !== maskedCrc32c(data)) throw new EventFileError(`${file}: data CRC mismatch at byte ${at}.`, { file });
+    if (buf.readUInt32LE(start + len) !== maskedCrc32c(data))
+      throw new EventFileError(`${file}: data CRC mismatch at byte ${at}.`, { file });
     out.push(data);
     at = start + len + 4;
   }

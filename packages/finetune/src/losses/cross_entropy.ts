@@ -43,7 +43,10 @@ export function countCorrect(pred: tf.Tensor, y: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     const guess = tf.argMax(pred, -1);
     const classes = pred.shape[pred.rank - 1];
-    const truth = y.rank === 2 && y.shape[1] === classes && classes > 1 ? tf.argMax(y, -1) : tf.cast(tf.reshape(y, [-1]), 'int32');
+    const truth =
+      y.rank === 2 && y.shape[1] === classes && classes > 1
+        ? tf.argMax(y, -1)
+        : tf.cast(tf.reshape(y, [-1]), 'int32');
     return tf.sum(tf.cast(tf.equal(guess, truth), 'float32')) as tf.Scalar;
   });
 }

@@ -36,14 +36,21 @@ const sameShape = (a: readonly (number | null)[], b: readonly (number | null)[])
  * (logits are recovered as log-probabilities; softmax ignores the constant) or in logits.
  */
 export function distill(opts: DistillOptions): Loss {
-  if (!opts || !opts.teacher || typeof (opts.teacher as tfl.LayersModel).apply !== 'function') {
+  if (
+    typeof opts?.teacher?.apply !== 'function' ||
+    typeof (opts.teacher as tfl.LayersModel).apply !== 'function'
+  ) {
     throw new InvalidArgumentError('distill.teacher must be a tfjs LayersModel (the unpruned model).');
   }
   const T = checkRange('distill.T', opts.T ?? 4, 0, Infinity);
   if (T === 0) throw new InvalidArgumentError('distill.T must be > 0.');
   const alpha = checkRange('distill.alpha', opts.alpha ?? 0.5, 0, 1, { maxInclusive: true });
   const hard = opts.hard ?? crossEntropy();
-  const taps = (opts.features ?? []).map((f) => ({ student: f.student, teacher: f.teacher ?? f.student, weight: f.weight ?? 1 }));
+  const taps = (opts.features ?? []).map((f) => ({
+    student: f.student,
+    teacher: f.teacher ?? f.student,
+    weight: f.weight ?? 1,
+  }));
   const teacher = opts.teacher;
   const teacherProbs = outputsProbabilities(teacher);
   let teacherForward: ReturnType<typeof makeForward> | undefined;
@@ -64,8 +71,10 @@ export function distill(opts: DistillOptions): Loss {
       const teacherNames = teacher.layers.map((l) => l.name);
       const studentNames = student.layers.map((l) => l.name);
       for (const tap of taps) {
-        if (!studentNames.includes(tap.student)) throw new UnknownLayerError(tap.student, 'distill.features[].student', studentNames);
-        if (!teacherNames.includes(tap.teacher)) throw new UnknownLayerError(tap.teacher, 'distill.features[].teacher', teacherNames);
+        if (!studentNames.includes(tap.student))
+          throw new UnknownLayerError(tap.student, 'distill.features[].student', studentNames);
+        if (!teacherNames.includes(tap.teacher))
+          throw new UnknownLayerError(tap.teacher, 'distill.features[].teacher', teacherNames);
         const ss = student.getLayer(tap.student).outputShape as (number | null)[];
         const ts = teacher.getLayer(tap.teacher).outputShape as (number | null)[];
         if (!sameShape(ss, ts)) {
@@ -77,7 +86,10 @@ export function distill(opts: DistillOptions): Loss {
       }
     },
     prepare(x) {
-      teacherForward ??= makeForward(teacher, taps.map((t) => t.teacher));
+      teacherForward ??= makeForward(
+        teacher,
+        taps.map((t) => t.teacher),
+      );
       const out = new Map<string, tf.Tensor>();
       tf.tidy(() => {
         const { pred, features } = teacherForward!(x, false);
@@ -89,9 +101,12 @@ export function distill(opts: DistillOptions): Loss {
     compute(ctx) {
       return tf.tidy(() => {
         const tOut = ctx.prepared.get('teacher');
-        if (!tOut) throw new InvalidArgumentError('distill: the teacher output is missing (prepare was not called).');
+        if (!tOut)
+          throw new InvalidArgumentError('distill: the teacher output is missing (prepare was not called).');
         if (!sameShape(tOut.shape, ctx.pred.shape)) {
-          throw new ShapeError(`distill: teacher output [${tOut.shape}] does not match student output [${ctx.pred.shape}].`);
+          throw new ShapeError(
+            `distill: teacher output [${tOut.shape}] does not match student output [${ctx.pred.shape}].`,
+          );
         }
         let total = tf.mul(hard.compute(ctx), 1 - alpha) as tf.Scalar;
         if (alpha > 0) {
@@ -103,7 +118,9 @@ export function distill(opts: DistillOptions): Loss {
           total = tf.add(total, tf.mul(kl, alpha * T * T));
         }
         for (const t of taps) {
-          const f = tf.mean(tf.squaredDifference(ctx.features.get(t.student)!, ctx.prepared.get(`teacher:${t.student}`)!));
+          const f = tf.mean(
+            tf.squaredDifference(ctx.features.get(t.student)!, ctx.prepared.get(`teacher:${t.student}`)!),
+          );
           total = tf.add(total, tf.mul(f, t.weight));
         }
         return total as tf.Scalar;

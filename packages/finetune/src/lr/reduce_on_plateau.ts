@@ -17,7 +17,9 @@ export function reduceLrOnPlateau(opts: {
   const lr = checkRange('reduceLrOnPlateau.lr', opts.lr, 0, Infinity);
   const metric = opts.metric ?? 'val_loss';
   const factor = checkRange('reduceLrOnPlateau.factor', opts.factor ?? 0.5, 0, 1);
-  const patience = checkRange('reduceLrOnPlateau.patience', opts.patience ?? 2, 0, Infinity, { integer: true });
+  const patience = checkRange('reduceLrOnPlateau.patience', opts.patience ?? 2, 0, Infinity, {
+    integer: true,
+  });
   const minLr = opts.minLr ?? 0;
   const minDelta = opts.minDelta ?? 0;
   const maximize = metric === 'val_acc';
@@ -30,7 +32,9 @@ export function reduceLrOnPlateau(opts: {
     onEpochEnd(log: EpochLog) {
       const value = log[metric];
       if (value === undefined) {
-        throw new InvalidArgumentError(`reduceLrOnPlateau.metric is '${metric}', but the epoch log has no such value; pass validation data or monitor 'loss'.`);
+        throw new InvalidArgumentError(
+          `reduceLrOnPlateau.metric is '${metric}', but the epoch log has no such value; pass validation data or monitor 'loss'.`,
+        );
       }
       const better = maximize ? value > best + minDelta : value < best - minDelta;
       if (better) {

@@ -7,7 +7,9 @@ import { Slots } from './slots.js';
  * Adam (Kingma & Ba). The bias corrections are computed in float64 from the integer step count,
  * so a run resumed from a checkpoint takes bit-identical steps to one never interrupted.
  */
-export function adam(opts: { lr?: number; beta1?: number; beta2?: number; epsilon?: number } = {}): TrainOptimizer {
+export function adam(
+  opts: { lr?: number; beta1?: number; beta2?: number; epsilon?: number } = {},
+): TrainOptimizer {
   const beta1 = checkRange('adam.beta1', opts.beta1 ?? 0.9, 0, 1);
   const beta2 = checkRange('adam.beta2', opts.beta2 ?? 0.999, 0, 1);
   const epsilon = checkRange('adam.epsilon', opts.epsilon ?? 1e-7, 0, 1);
@@ -36,7 +38,10 @@ export function adam(opts: { lr?: number; beta1?: number; beta2?: number; epsilo
       return { name: 'adam', scalars: { t, beta1, beta2, epsilon }, slots: slots.save() };
     },
     setState(state) {
-      if (state.name !== 'adam') throw new CheckpointError(`Checkpoint holds '${state.name}' optimizer state, but this run uses 'adam'.`);
+      if (state.name !== 'adam')
+        throw new CheckpointError(
+          `Checkpoint holds '${state.name}' optimizer state, but this run uses 'adam'.`,
+        );
       slots.load(state.slots);
       t = state.scalars.t ?? 0;
     },

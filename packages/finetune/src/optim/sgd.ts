@@ -33,7 +33,10 @@ export function sgd(opts: { lr?: number; momentum?: number; nesterov?: boolean }
       return { name, scalars: { momentum, nesterov: nesterov ? 1 : 0 }, slots: slots.save() };
     },
     setState(state) {
-      if (state.name !== name) throw new CheckpointError(`Checkpoint holds '${state.name}' optimizer state, but this run uses '${name}'.`);
+      if (state.name !== name)
+        throw new CheckpointError(
+          `Checkpoint holds '${state.name}' optimizer state, but this run uses '${name}'.`,
+        );
       slots.load(state.slots);
     },
     dispose: () => slots.dispose(),

@@ -7,9 +7,17 @@ export class Slots {
   private readonly slots = new Map<string, tf.Variable[]>();
   constructor(private readonly names: readonly string[]) {}
 
-  get(name: string, i: number, like: tf.Tensor): tf.Variable {
+  private list(name: string): tf.Variable[] {
     let list = this.slots.get(name);
-    if (!list) this.slots.set(name, (list = []));
+    if (!list) {
+      list = [];
+      this.slots.set(name, list);
+    }
+    return list;
+  }
+
+  get(name: string, i: number, like: tf.Tensor): tf.Variable {
+    const list = this.list(name);
     if (!list[i]) list[i] = tf.tidy(() => tf.variable(tf.zerosLike(like), false));
     return list[i];
   }
@@ -28,9 +36,11 @@ export class Slots {
     this.dispose();
     for (const s of state) {
       const [name, idx] = s.name.split('/');
-      if (!this.names.includes(name)) throw new CheckpointError(`Optimizer slot '${s.name}' is unknown to this optimizer (slots: ${this.names.join(', ')}).`);
-      let list = this.slots.get(name);
-      if (!list) this.slots.set(name, (list = []));
+      if (!this.names.includes(name))
+        throw new CheckpointError(
+          `Optimizer slot '${s.name}' is unknown to this optimizer (slots: ${this.names.join(', ')}).`,
+        );
+      const list = this.list(name);
       // tf.variable copies its initial value; the tidy frees that temporary.
       list[Number(idx)] = tf.tidy(() => tf.variable(tf.tensor(s.data, [...s.shape], 'float32'), false));
     }

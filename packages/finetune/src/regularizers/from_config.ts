@@ -14,7 +14,12 @@ export interface RegularizerConfig {
 
 /** Builds a regularizer from its recipe form, e.g. `{ type: 'lp', p: 1, lambda: 1e-4 }`. */
 export function regularizerFromConfig(cfg: RegularizerConfig): Regularizer {
-  const common = { lambda: cfg.lambda, warmupSteps: cfg.warmupSteps, proximal: cfg.proximal, params: cfg.params };
+  const common = {
+    lambda: cfg.lambda,
+    warmupSteps: cfg.warmupSteps,
+    proximal: cfg.proximal,
+    params: cfg.params,
+  };
   switch (cfg?.type) {
     case 'lp':
       if (cfg.p === undefined) throw new InvalidArgumentError("regularizer.p is required when type is 'lp'.");
@@ -26,6 +31,8 @@ export function regularizerFromConfig(cfg: RegularizerConfig): Regularizer {
     case 'bnGammaL1':
       return bnGammaL1(common);
     default:
-      throw new InvalidArgumentError(`regularizer.type must be 'lp', 'l1', 'l2' or 'bnGammaL1', got ${JSON.stringify((cfg as { type?: unknown })?.type)}.`);
+      throw new InvalidArgumentError(
+        `regularizer.type must be 'lp', 'l1', 'l2' or 'bnGammaL1', got ${JSON.stringify((cfg as { type?: unknown })?.type)}.`,
+      );
   }
 }

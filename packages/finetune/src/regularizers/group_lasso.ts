@@ -7,15 +7,23 @@ const EPS = 1e-12;
 
 function memberVar(vars: ReadonlyMap<string, tf.Variable>, g: DependencyGroup, m: GroupMember): tf.Variable {
   const v = vars.get(m.param!);
-  if (!v) throw new InvalidArgumentError(`groupLasso: group '${g.id}' names parameter '${m.param}', which the model does not have.`, { group: g.id });
-  if (m.axis < 0 || m.axis >= v.rank) throw new InvalidArgumentError(`groupLasso: group '${g.id}' uses axis ${m.axis} of '${m.param}' (rank ${v.rank}).`);
+  if (!v)
+    throw new InvalidArgumentError(
+      `groupLasso: group '${g.id}' names parameter '${m.param}', which the model does not have.`,
+      { group: g.id },
+    );
+  if (m.axis < 0 || m.axis >= v.rank)
+    throw new InvalidArgumentError(
+      `groupLasso: group '${g.id}' uses axis ${m.axis} of '${m.param}' (rank ${v.rank}).`,
+    );
   return v;
 }
 
 /** Index tensor [size, repeat] of the entries a member touches for each group channel. */
 function channelIndex(g: DependencyGroup, m: GroupMember): Int32Array {
   const idx = new Int32Array(g.size * m.repeat);
-  for (let c = 0; c < g.size; c++) for (let k = 0; k < m.repeat; k++) idx[c * m.repeat + k] = m.offset + c * m.scale + k * m.stride;
+  for (let c = 0; c < g.size; c++)
+    for (let k = 0; k < m.repeat; k++) idx[c * m.repeat + k] = m.offset + c * m.scale + k * m.stride;
   return idx;
 }
 
@@ -36,7 +44,10 @@ function squaredNorms(vars: ReadonlyMap<string, tf.Variable>, g: DependencyGroup
 }
 
 /** L2 norm of every channel of every group (e.g. to count channels driven to zero). */
-export function groupNorms(vars: ReadonlyMap<string, tf.Variable>, groups: readonly DependencyGroup[]): Map<string, Float32Array> {
+export function groupNorms(
+  vars: ReadonlyMap<string, tf.Variable>,
+  groups: readonly DependencyGroup[],
+): Map<string, Float32Array> {
   return new Map(
     groups.map((g) => {
       const sq = squaredNorms(vars, g);
@@ -60,7 +71,9 @@ export function groupLasso(opts: {
 }): ProximalRegularizer {
   const { lambda, warmupSteps } = baseFields('groupLasso', opts);
   if (!Array.isArray(opts.groups) || opts.groups.length === 0) {
-    throw new InvalidArgumentError('groupLasso.groups must be a non-empty list of dependency groups (from the model graph).');
+    throw new InvalidArgumentError(
+      'groupLasso.groups must be a non-empty list of dependency groups (from the model graph).',
+    );
   }
   const groups = opts.groups;
   return {
@@ -69,7 +82,9 @@ export function groupLasso(opts: {
     warmupSteps,
     proximal: opts.proximal ?? false,
     penalty(vars) {
-      return tf.tidy(() => tf.addN(groups.map((g) => tf.sum(tf.sqrt(tf.add(squaredNorms(vars, g), EPS))))) as tf.Scalar);
+      return tf.tidy(
+        () => tf.addN(groups.map((g) => tf.sum(tf.sqrt(tf.add(squaredNorms(vars, g), EPS))))) as tf.Scalar,
+      );
     },
     prox(vars, t) {
       // Block soft-thresholding: each channel's coupled weights scale by max(0, 1 − t/‖w‖).
@@ -86,7 +101,8 @@ export function groupLasso(opts: {
             if (m.param === undefined) continue;
             const v = memberVar(vars, g, m);
             const along = new Float32Array(v.shape[m.axis]).fill(1);
-            for (let c = 0; c < g.size; c++) for (let k = 0; k < m.repeat; k++) along[m.offset + c * m.scale + k * m.stride] = scale[c];
+            for (let c = 0; c < g.size; c++)
+              for (let k = 0; k < m.repeat; k++) along[m.offset + c * m.scale + k * m.stride] = scale[c];
             const bshape = v.shape.map((d, i) => (i === m.axis ? d : 1));
             v.assign(tf.mul(v, tf.tensor(along, bshape)));
           }

@@ -22,7 +22,10 @@ export function lp(opts: LpOptions): ProximalRegularizer {
   if (p === 0) throw new InvalidArgumentError('lp.p must be > 0 (p = 1 for L1, p = 2 for L2).');
   const { lambda, warmupSteps } = baseFields('lp', opts);
   const proximal = opts.proximal ?? false;
-  if (proximal && p !== 1 && p !== 2) throw new InvalidArgumentError(`lp.proximal needs p = 1 or p = 2 (closed-form proximal step), got p = ${p}.`);
+  if (proximal && p !== 1 && p !== 2)
+    throw new InvalidArgumentError(
+      `lp.proximal needs p = 1 or p = 2 (closed-form proximal step), got p = ${p}.`,
+    );
   const name = p === 1 ? 'l1' : p === 2 ? 'l2' : `l${p}`;
   return {
     name,

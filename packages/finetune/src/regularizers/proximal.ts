@@ -13,5 +13,7 @@ export interface ProximalRegularizer extends Regularizer {
 }
 
 export function isProximal(r: Regularizer): r is ProximalRegularizer {
-  return (r as ProximalRegularizer).proximal === true && typeof (r as ProximalRegularizer).prox === 'function';
+  return (
+    (r as ProximalRegularizer).proximal === true && typeof (r as ProximalRegularizer).prox === 'function'
+  );
 }

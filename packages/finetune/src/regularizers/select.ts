@@ -15,7 +15,11 @@ export function selectVars(
   if (Array.isArray(selector)) {
     return (selector as readonly string[]).map((id) => {
       const v = vars.get(id);
-      if (!v) throw new InvalidArgumentError(`${field}: no parameter '${id}' (known: ${[...vars.keys()].slice(0, 12).join(', ')}).`, { id });
+      if (!v)
+        throw new InvalidArgumentError(
+          `${field}: no parameter '${id}' (known: ${[...vars.keys()].slice(0, 12).join(', ')}).`,
+          { id },
+        );
       return v;
     });
   }
@@ -24,7 +28,10 @@ export function selectVars(
 }
 
 /** Common validated fields of every regularizer. */
-export function baseFields(name: string, opts: { lambda: number; warmupSteps?: number }): { lambda: number; warmupSteps: number } {
+export function baseFields(
+  name: string,
+  opts: { lambda: number; warmupSteps?: number },
+): { lambda: number; warmupSteps: number } {
   return {
     lambda: checkRange(`${name}.lambda`, opts.lambda, 0, Infinity),
     warmupSteps: checkRange(`${name}.warmupSteps`, opts.warmupSteps ?? 0, 0, Infinity, { integer: true }),
