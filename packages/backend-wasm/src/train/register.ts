@@ -1,43 +1,71 @@
 import { type KernelConfig, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeBatchMatMulConfig } from './BatchMatMul.js';
-import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
+import { type Conv2DBackpropFilterStrategy, makeConv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { makeConv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 
-/** Kernels tfjs-backend-wasm 4.22 does not have. */
-export const addedTrainKernels: readonly KernelConfig[] = [
-  conv2DBackpropFilterConfig,
-  depthwiseConv2dNativeBackpropFilterConfig,
-  depthwiseConv2dNativeBackpropInputConfig,
-];
+/** Choices a caller can make when registering; defaults are the measured-faster options. */
+export interface TrainKernelOptions {
+  /** How Conv2DBackpropFilter is computed (default 'assemblyscript'). */
+  conv2DBackpropFilter?: Conv2DBackpropFilterStrategy;
+}
 
-let configs: KernelConfig[] | null = null;
+/** Kernels tfjs-backend-wasm 4.22 does not have. */
+export function addedTrainKernels(options: TrainKernelOptions = {}): KernelConfig[] {
+  return [
+    makeConv2DBackpropFilterConfig(options.conv2DBackpropFilter),
+    depthwiseConv2dNativeBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropInputConfig,
+  ];
+}
+
+let replacedConfigs: KernelConfig[] | null = null;
+const originals = new Map<string, KernelConfig>();
+
+/**
+ * tfjs-wasm's own config for a kernel prunekit replaces (Conv2DBackpropInput, MaxPoolGrad,
+ * BatchMatMul), as it was before registration; undefined for others. For side-by-side benchmarks.
+ */
+export function originalWasmKernel(name: string): KernelConfig | undefined {
+  replacedKernels();
+  return originals.get(name);
+}
 
 /**
  * Every training kernel config prunekit registers for 'wasm': the added ones plus replacements
  * for tfjs-wasm kernels that are correct but slow in training (Conv2DBackpropInput, MaxPoolGrad,
  * BatchMatMul with a transpose flag). Replacements wrap the original, which is looked up once.
  */
-export function trainKernelConfigs(): KernelConfig[] {
-  if (configs != null) return configs;
-  const original = (name: string) => getKernel(name, 'wasm');
-  const replaced: KernelConfig[] = [makeConv2DBackpropInputConfig(original('Conv2DBackpropInput')), maxPoolGradConfig];
+export function trainKernelConfigs(options: TrainKernelOptions = {}): KernelConfig[] {
+  return [...addedTrainKernels(options), ...replacedKernels()];
+}
+
+function replacedKernels(): KernelConfig[] {
+  if (replacedConfigs != null) return replacedConfigs;
+  const original = (name: string) => {
+    const config = getKernel(name, 'wasm');
+    if (config != null) originals.set(name, config);
+    return config;
+  };
+  // A replacement carries the original's setup so the original stays callable (fallbacks, benchmarks).
+  const maxPool = { ...maxPoolGradConfig, setupFunc: original('MaxPoolGrad')?.setupFunc };
+  const replaced: KernelConfig[] = [makeConv2DBackpropInputConfig(original('Conv2DBackpropInput')), maxPool];
   const matMul = original('BatchMatMul');
   if (matMul != null) replaced.push(makeBatchMatMulConfig(matMul));
-  configs = [...addedTrainKernels, ...replaced];
-  return configs;
+  replacedConfigs = replaced;
+  return replaced;
 }
 
 /**
  * Registers the training (gradient) kernels tfjs-backend-wasm lacks and the faster replacements.
- * Idempotent. Call before tf.setBackend('wasm') (useBackend() does) so setup functions run when
- * the backend starts.
+ * Calling it again re-registers (e.g. with other options). Call before tf.setBackend('wasm')
+ * (useBackend() does) so setup functions run when the backend starts.
  */
-export function registerTrainKernels(): void {
-  for (const config of trainKernelConfigs()) {
+export function registerTrainKernels(options: TrainKernelOptions = {}): void {
+  for (const config of trainKernelConfigs(options)) {
     const current = getKernel(config.kernelName, 'wasm');
     if (current === config) continue;
     if (current != null) unregisterKernel(config.kernelName, 'wasm');

@@ -1,0 +1,155 @@
+// Training speed of the traffic-sign CNN on 'wasm' (with prunekit's training kernels) vs 'cpu',
+// plus side-by-side timings of each training kernel's alternatives on the model's own shapes.
+//   pnpm bench:train [--quick]
+// Every figure is a median of repeated runs in this process; the cpu step is slow (its
+// Conv2DBackpropFilter is a per-element loop), so it gets few repetitions.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-layers';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  conv2DBackpropFilterComposed,
+  conv2DBackpropFilterSimd,
+  originalWasmKernel,
+  useBackend,
+} from '@prunekit/backend-wasm';
+import { createRng } from '@prunekit/core';
+import { createSignModel } from '../../examples/perception-traffic-signs/src/model.js';
+import { envInfo, quick, timeMedian, writeResult } from './util.js';
+
+const BATCH = 32;
+const CLASSES = 12;
+const rows: Record<string, unknown>[] = [];
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+function batch(seed: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
+  const rng = createRng(seed);
+  const x = new Float32Array(BATCH * 32 * 32 * 3);
+  for (let i = 0; i < x.length; i++) x[i] = rng.next();
+  const y = new Float32Array(BATCH * CLASSES);
+  for (let i = 0; i < BATCH; i++) y[i * CLASSES + rng.int(CLASSES)] = 1;
+  return { xs: tf.tensor4d(x, [BATCH, 32, 32, 3]), ys: tf.tensor2d(y, [BATCH, CLASSES]) };
+}
+
+/** Median ms of one training step (trainOnBatch, SGD) and of one forward pass on the same batch. */
+async function trainStep(backend: 'cpu' | 'wasm', reps: number, warmup: number, forward: boolean) {
+  if (backend === 'wasm') await useBackend();
+  else await tf.setBackend('cpu');
+  if (tf.getBackend() !== backend) throw new Error(`asked for backend '${backend}', got '${tf.getBackend()}'`);
+  const model = createSignModel(CLASSES, 1);
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+  const { xs, ys } = batch(7);
+  const step = await timeMedian(() => model.trainOnBatch(xs, ys), reps, warmup);
+  let fwd = Number.NaN;
+  if (forward) {
+    fwd = await timeMedian(async () => {
+      const p = model.predict(xs) as tf.Tensor;
+      await p.data();
+      p.dispose();
+    }, reps * 2, 2);
+  }
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return { step, fwd };
+}
+
+type Info = tf.TensorInfo;
+/** Median ms of a kernel-level call on 'wasm'; its output is freed after each run. */
+async function timeKernel(fn: () => Info, reps: number): Promise<number> {
+  const backend = tf.backend() as BackendWasm;
+  return timeMedian(() => {
+    const out = fn();
+    backend.readSync(out.dataId, 0, 1);
+    backend.disposeData(out.dataId);
+  }, reps, 2);
+}
+
+/** The kernels a training step of the sign CNN runs, each alternative on the model's shapes. */
+async function kernelRows(reps: number) {
+  await useBackend();
+  const backend = tf.backend() as BackendWasm;
+  const rng = createRng(3);
+  const rand = (shape: number[]) => {
+    const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < v.length; i++) v[i] = rng.normal();
+    return tf.tensor(v, shape);
+  };
+  const run = (name: string, config: tf.KernelConfig | undefined | 'registered', inputs: Record<string, Info>, attrs: object) => {
+    const c = config === 'registered' ? tf.getKernel(name, 'wasm') : config;
+    if (c == null) throw new Error(`no '${name}' kernel to time`);
+    return () => c.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
+  };
+  const model = createSignModel(CLASSES, 1);
+  let shape = [BATCH, 32, 32, 3];
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    const out = [BATCH, ...(layer.outputShape as number[]).slice(1)];
+    if (cls === 'Conv2D') {
+      const w = layer.getWeights()[0].shape;
+      const x = rand(shape);
+      const dy = rand(out);
+      const f = rand(w);
+      const attrs = { strides: 1, pad: 'same' as const, filterShape: w as [number, number, number, number] };
+      const comp = await timeKernel(() => conv2DBackpropFilterComposed(backend, x, dy, attrs), reps);
+      const simd = await timeKernel(() => conv2DBackpropFilterSimd(backend, x, dy, attrs), reps);
+      const picked = await timeKernel(run('Conv2DBackpropFilter', 'registered', { x, dy }, { ...attrs, dataFormat: 'NHWC' }), reps);
+      rows.push({ kernel: 'Conv2DBackpropFilter', layer: layer.name, x: shape, dy: out, composition_ms: round(comp), assemblyscript_ms: round(simd), registered_ms: round(picked), faster: comp <= simd ? 'composition' : 'assemblyscript' });
+      const iAttrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: shape };
+      const orig = await timeKernel(run('Conv2DBackpropInput', originalWasmKernel('Conv2DBackpropInput'), { dy, filter: f }, iAttrs), reps);
+      const ours = await timeKernel(run('Conv2DBackpropInput', 'registered', { dy, filter: f }, iAttrs), reps);
+      rows.push({ kernel: 'Conv2DBackpropInput', layer: layer.name, dy: out, filter: w, tfjs_wasm_ms: round(orig), composition_ms: round(ours), speedup: round(orig / ours) });
+      tf.dispose([x, dy, f]);
+    } else if (cls === 'MaxPooling2D') {
+      const x = rand(shape);
+      const dy = rand(out);
+      const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+      const inputs = { dy, input: x, output: dy };
+      const orig = await timeKernel(run('MaxPoolGrad', originalWasmKernel('MaxPoolGrad'), inputs, attrs), reps);
+      const ours = await timeKernel(run('MaxPoolGrad', 'registered', inputs, attrs), reps);
+      rows.push({ kernel: 'MaxPoolGrad', layer: layer.name, x: shape, tfjs_wasm_ms: round(orig), assemblyscript_ms: round(ours), speedup: round(orig / ours) });
+      tf.dispose([x, dy]);
+    } else if (cls === 'Dense') {
+      // dW = xᵀ·dy (transposeA) and dx = dy·Wᵀ (transposeB), the two products a dense gradient runs.
+      const k = shape.slice(1).reduce((a, b) => a * b, 1);
+      const units = out[1];
+      const x = rand([1, BATCH, k]);
+      const dy = rand([1, BATCH, units]);
+      const w = rand([1, k, units]);
+      for (const [label, inputs, attrs] of [
+        ['x^T dy', { a: x, b: dy }, { transposeA: true, transposeB: false }],
+        ['dy W^T', { a: dy, b: w }, { transposeA: false, transposeB: true }],
+      ] as const) {
+        const orig = await timeKernel(run('BatchMatMul', originalWasmKernel('BatchMatMul'), inputs, attrs), reps);
+        const ours = await timeKernel(run('BatchMatMul', 'registered', inputs, attrs), reps);
+        rows.push({ kernel: 'BatchMatMul', layer: layer.name, product: label, k, units, tfjs_wasm_ms: round(orig), transposed_first_ms: round(ours), speedup: round(orig / ours) });
+      }
+      tf.dispose([x, dy, w]);
+    }
+    shape = out;
+  }
+  model.dispose();
+}
+
+async function main() {
+  const t0 = performance.now();
+  await kernelRows(quick ? 5 : 15);
+  // --kernels-only: just the per-kernel rows (no training steps), for quick comparisons.
+  if (process.argv.includes("--kernels-only")) {
+    console.log(JSON.stringify(rows, null, 1));
+    return;
+  }
+  const wasm = await trainStep('wasm', quick ? 5 : 15, 2, true);
+  const cpu = await trainStep('cpu', quick ? 1 : 3, quick ? 0 : 1, false);
+  rows.push({ kernel: 'train step (trainOnBatch, batch 32)', cpu_ms: round(cpu.step), wasm_ms: round(wasm.step), wasm_forward_ms: round(wasm.fwd) });
+  writeResult({
+    name: 'train',
+    env: envInfo('wasm+cpu', { batch: BATCH, model: 'createSignModel(12), 32x32x3', quick, wall_s: round((performance.now() - t0) / 1000) }),
+    rows,
+    goals: [
+      { name: 'wasm_over_cpu_train_step', value: cpu.step / wasm.step, target: 10, op: '>=' },
+      { name: 'wasm_train_step_over_forward', value: wasm.step / wasm.fwd, target: 4, op: '<=' },
+    ],
+  });
+}
+
+await main();
