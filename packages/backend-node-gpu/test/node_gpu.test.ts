@@ -1,10 +1,12 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError, selectBackend } from '@prunekit/core';
-import { SparseConv2D, SparseMatMul } from '@prunekit/sparse';
+import { kernelNames } from '@prunekit/sparse';
 import { describe, expect, it } from 'vitest';
 import { runKernelConformance } from '../../backend-webgl/test/kernel_cases.js';
 import { type AdapterStrategy, currentAdapter, nodeGpuAdapter, useBackend, webgpuKernels } from '../src/index.js';
+
+const { SparseConv2D, SparseMatMul } = kernelNames;
 
 // A strategy that cannot give an adapter on Linux (Direct3D 12 exists only on Windows).
 const nowhere: AdapterStrategy = {

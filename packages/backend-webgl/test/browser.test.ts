@@ -12,16 +12,23 @@ interface PageRun {
 
 // Real Chromium (Debian's, software GPU): the same conformance cases as in Node, in a page.
 describe('sparse kernels in Chromium', () => {
-  let browser: BrowserPage;
+  // A missing Chromium or a broken bundle fails every test here (never a silent skip).
+  let browser: BrowserPage | undefined;
+  let openError: unknown;
   beforeAll(async () => {
-    browser = await openPage();
+    browser = await openPage().catch((e: unknown) => {
+      openError = e;
+      return undefined;
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
   });
 
-  const run = (backend: string) =>
-    browser.page.evaluate((b) => (globalThis as unknown as { prunekit: { run(b: string): Promise<PageRun> } }).prunekit.run(b), backend);
+  const run = (backend: string) => {
+    if (!browser) throw openError;
+    return browser.page.evaluate((b) => (globalThis as unknown as { prunekit: { run(b: string): Promise<PageRun> } }).prunekit.run(b), backend);
+  };
 
   for (const backend of ['webgl', 'webgpu']) {
     it(`${backend}: backend really active, every case within 1e-4, no leaks`, async () => {

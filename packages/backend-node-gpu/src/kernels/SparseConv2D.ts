@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SparseConv2D, type SparseConv2DAttrs, type SparseConv2DInputs } from '@prunekit/sparse';
+import { kernelNames, type SparseConv2DAttrs, type SparseConv2DInputs } from '@prunekit/sparse';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { convOutShape } from '../conv_shape.js';
@@ -70,7 +70,7 @@ function sparseConv2dWebgpu(args: { inputs: SparseConv2DInputs; attrs: SparseCon
 }
 
 export const sparseConv2dWebgpuConfig: KernelConfig = {
-  kernelName: SparseConv2D,
+  kernelName: kernelNames.SparseConv2D,
   backendName: 'webgpu',
   kernelFunc: sparseConv2dWebgpu as unknown as KernelFunc,
 };

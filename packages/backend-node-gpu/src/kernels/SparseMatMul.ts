@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SparseMatMul, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
+import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { forEachEntryOfRow, sparseKey, wgslActivation } from './wgsl_sparse.js';
@@ -57,7 +57,7 @@ function sparseMatMulWebgpu(args: { inputs: SparseMatMulInputs; attrs: SparseMat
 }
 
 export const sparseMatMulWebgpuConfig: KernelConfig = {
-  kernelName: SparseMatMul,
+  kernelName: kernelNames.SparseMatMul,
   backendName: 'webgpu',
   kernelFunc: sparseMatMulWebgpu as unknown as KernelFunc,
 };

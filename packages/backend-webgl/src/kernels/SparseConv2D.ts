@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SparseConv2D, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
+import { kernelNames, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { forEachEntryOfRow, glslActivation, operandNames } from './glsl_sparse.js';
 
@@ -50,7 +50,7 @@ function sparseConv2dWebgl(args: { inputs: SparseConv2DInputs; attrs: SparseConv
 }
 
 export const sparseConv2dWebglConfig: KernelConfig = {
-  kernelName: SparseConv2D,
+  kernelName: kernelNames.SparseConv2D,
   backendName: 'webgl',
   kernelFunc: sparseConv2dWebgl as unknown as KernelFunc,
 };

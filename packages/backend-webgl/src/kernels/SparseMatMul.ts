@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SparseMatMul, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
+import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { forEachEntryOfRow, glslActivation, operandNames } from './glsl_sparse.js';
 
@@ -35,7 +35,7 @@ function sparseMatMulWebgl(args: { inputs: SparseMatMulInputs; attrs: SparseMatM
 }
 
 export const sparseMatMulWebglConfig: KernelConfig = {
-  kernelName: SparseMatMul,
+  kernelName: kernelNames.SparseMatMul,
   backendName: 'webgl',
   kernelFunc: sparseMatMulWebgl as unknown as KernelFunc,
 };

@@ -1,6 +1,6 @@
 /**
  * The browser side of the tests: bundled by harness.ts into one script for a page in Chromium.
- * It exposes `window.prunekit.run(backend)`, which starts one backend through selectBackend (so a
+ * It exposes `window.prunekit.run(backend)` (and `bench`), which starts one backend through selectBackend (so a
  * silent tfjs fallback fails), runs the kernel conformance cases and returns plain JSON.
  */
 import '@tensorflow/tfjs-backend-cpu';
@@ -9,6 +9,7 @@ import { selectBackend } from '@prunekit/core';
 import { browserWebgpuAdapter } from '@prunekit/backend-node-gpu';
 import { registerCpuSparseKernels } from '@prunekit/sparse';
 import { webglAdapter } from '../../src/index.js';
+import { benchMatMul } from '../bench_matmul.js';
 import { runKernelConformance } from '../kernel_cases.js';
 
 tf.env().set('PROD', true);
@@ -24,4 +25,16 @@ async function run(backend: string) {
   }
 }
 
-(globalThis as { prunekit?: unknown }).prunekit = { run };
+/** Starts `backend` (if not active) and times dense vs sparse matMul on it. */
+async function bench(backend: string, opts: { reps: number; warmup: number }) {
+  try {
+    if (tf.getBackend() !== backend) {
+      await selectBackend({ prefer: [backend], adapters: [webglAdapter(), browserWebgpuAdapter()] });
+    }
+    return { active: tf.getBackend(), rows: await benchMatMul(opts) };
+  } catch (e) {
+    return { active: tf.getBackend(), error: String((e as Error).message ?? e) };
+  }
+}
+
+(globalThis as { prunekit?: unknown }).prunekit = { run, bench };

@@ -1,0 +1,119 @@
+/**
+ * Dense vs sparse matMul timing that runs anywhere tfjs runs (Node or a browser page; no Node
+ * imports): S [1024, 1024] pruned three ways times x [1024, 256] on the ACTIVE backend. Every
+ * figure is a median over interleaved repetitions, dense and sparse timed in the same loop.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { type Rng, createRng, median } from '@prunekit/core';
+import { type FormatSpec, sparseFromDense, sparseMatMul, toSparseTensors } from '@prunekit/sparse';
+
+export interface MatMulPattern {
+  readonly name: string;
+  readonly spec: FormatSpec;
+  /** Fraction of S pruned. */
+  readonly sparsity: number;
+}
+
+export const PATTERNS: readonly MatMulPattern[] = [
+  { name: 'unstructured 90%', spec: { format: 'csr' }, sparsity: 0.9 },
+  { name: 'block 4x1 90%', spec: { format: 'bsr', blockShape: [4, 1] }, sparsity: 0.9 },
+  { name: '2:4', spec: { format: 'nm', n: 2, m: 4 }, sparsity: 0.5 },
+];
+
+export interface MatMulBenchRow {
+  readonly pattern: string;
+  readonly format: string;
+  readonly sparsity: number;
+  readonly shape: string;
+  readonly dense_ms: number;
+  readonly sparse_ms: number;
+  /** dense_ms / sparse_ms, both medians of the same interleaved loop. */
+  readonly speedup: number;
+  /** Largest |sparse - dense| over the output (both on this backend). */
+  readonly max_abs_diff: number;
+}
+
+function pruned(rng: Rng, rows: number, cols: number, p: MatMulPattern): Float32Array {
+  const d = new Float32Array(rows * cols);
+  const spec = p.spec;
+  if (spec.format === 'nm') {
+    for (let r = 0; r < rows; r++)
+      for (let g = 0; g < cols / spec.m; g++) {
+        const keep = rng.shuffle(Array.from({ length: spec.m }, (_, k) => k)).slice(0, spec.n);
+        for (const k of keep) d[r * cols + g * spec.m + k] = rng.normal();
+      }
+    return d;
+  }
+  const [br, bc] = spec.format === 'bsr' ? spec.blockShape : [1, 1];
+  for (let bi = 0; bi < rows / br; bi++)
+    for (let bj = 0; bj < cols / bc; bj++) {
+      if (rng.next() < p.sparsity) continue;
+      for (let a = 0; a < br; a++) for (let b = 0; b < bc; b++) d[(bi * br + a) * cols + bj * bc + b] = rng.normal();
+    }
+  return d;
+}
+
+async function timed(f: () => tf.Tensor): Promise<number> {
+  const t0 = performance.now();
+  const y = f();
+  await y.data();
+  const ms = performance.now() - t0;
+  y.dispose();
+  return ms;
+}
+
+/** Times dense tf.matMul against sparseMatMul for each pattern on the active backend. */
+export async function benchMatMul(
+  opts: { reps: number; warmup: number; m?: number; k?: number; n?: number; seed?: number },
+): Promise<MatMulBenchRow[]> {
+  const m = opts.m ?? 1024;
+  const k = opts.k ?? 1024;
+  const n = opts.n ?? 256;
+  const rng = createRng(opts.seed ?? 11);
+  const x = tf.tensor2d(Float32Array.from({ length: k * n }, () => rng.normal()), [k, n]);
+  const rows: MatMulBenchRow[] = [];
+  try {
+    for (const p of PATTERNS) {
+      const dense = pruned(rng, m, k, p);
+      const sd = tf.tensor2d(dense, [m, k]);
+      const st = toSparseTensors(sparseFromDense(dense, [m, k], p.spec));
+      try {
+        const runDense = () => tf.matMul(sd, x);
+        const runSparse = () => sparseMatMul(st, x, { xLayout: 'kn' });
+        const yd = runDense();
+        const ys = runSparse();
+        const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(yd, ys))));
+        const maxAbsDiff = (await diff.data())[0];
+        tf.dispose([yd, ys, diff]);
+        for (let i = 0; i < opts.warmup; i++) {
+          await timed(runDense);
+          await timed(runSparse);
+        }
+        const td: number[] = [];
+        const ts: number[] = [];
+        for (let i = 0; i < opts.reps; i++) {
+          td.push(await timed(runDense));
+          ts.push(await timed(runSparse));
+        }
+        const denseMs = median(td);
+        const sparseMs = median(ts);
+        rows.push({
+          pattern: p.name,
+          format: p.spec.format,
+          sparsity: p.sparsity,
+          shape: `${m}x${k}·${k}x${n}`,
+          dense_ms: denseMs,
+          sparse_ms: sparseMs,
+          speedup: denseMs / sparseMs,
+          max_abs_diff: maxAbsDiff,
+        });
+      } finally {
+        sd.dispose();
+        st.dispose();
+      }
+    }
+  } finally {
+    x.dispose();
+  }
+  return rows;
+}
