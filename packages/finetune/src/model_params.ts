@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { modelVariables } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** One weight of a LayersModel under its prunekit parameter id (`${layer}/${short name}`). */
@@ -10,33 +11,16 @@ export interface ModelParam {
   readonly trainable: boolean;
 }
 
-/**
- * Short weight name the way @prunekit/layers names it: the variable's original name with the
- * layer prefix cut ('conv1/kernel' → 'kernel'), so masks built on a ModelGraph find their weights.
- */
-function shortName(layerName: string, v: tfl.LayerVariable): string {
-  const full = v.originalName;
-  const at = full.indexOf(`${layerName}/`);
-  if (at >= 0) return full.slice(at + layerName.length + 1);
-  const slash = full.lastIndexOf('/');
-  return slash >= 0 ? full.slice(slash + 1) : full;
-}
-
-/** Every weight of the model, in layer order, with its parameter id and live variable. */
+/** Every weight of the model, in layer order, with its parameter id (named by @prunekit/layers) and live variable. */
 export function modelParams(model: tfl.LayersModel): ModelParam[] {
+  const idOf = new Map([...modelVariables(model)].map(([id, v]) => [v, id]));
   const out: ModelParam[] = [];
   for (const layer of model.layers) {
-    const seen = new Set<string>();
     for (const v of layer.weights) {
-      let name = shortName(layer.name, v);
-      if (seen.has(name)) {
-        let k = 1;
-        while (seen.has(`${name}_${k}`)) k++;
-        name = `${name}_${k}`;
-      }
-      seen.add(name);
+      const id = idOf.get(v);
+      if (id === undefined) continue;
       out.push({
-        id: `${layer.name}/${name}`,
+        id,
         layer: layer.name,
         variable: v.read() as tf.Variable,
         shape: v.shape.map((d) => d as number),
