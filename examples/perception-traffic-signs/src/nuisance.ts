@@ -39,7 +39,7 @@ export interface NuisanceConfig {
 }
 
 export const DEFAULT_NUISANCE: NuisanceConfig = {
-  radius: [9, 14],
+  radius: [10.5, 14.5],
   offset: 3,
   rotationDeg: 12,
   squash: [0.8, 1],
@@ -47,12 +47,12 @@ export const DEFAULT_NUISANCE: NuisanceConfig = {
   pole: 0.5,
   fade: 0.15,
   occlusion: 0.25,
-  occlusionSize: 0.4,
-  gain: [0.5, 1.3],
-  contrast: [0.6, 1.1],
+  occlusionSize: 0.35,
+  gain: [0.55, 1.3],
+  contrast: [0.65, 1.1],
   tint: 0.12,
   shadow: 0.45,
-  blur: [0, 0.9],
+  blur: [0, 0.8],
   noise: [0, 0.05],
 };
 

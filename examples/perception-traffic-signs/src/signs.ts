@@ -126,10 +126,10 @@ export interface SignClass {
 }
 
 const redRing = (inner: ColorKey, innerR = 0.78): Paint[] => [p(disc(1), 'red'), p(disc(innerR), inner)];
-const warning = (): Paint[] => [p(triangle(1), 'red'), p(triangle(0.66), 'white')];
+const warning = (): Paint[] => [p(triangle(1), 'red'), p(triangle(0.7), 'white')];
 const speed = (digits: string): SignClass => ({
   name: `speed_${digits}`,
-  paints: [...redRing('white'), ...text(digits, 0, 0.02, 0.3, 0.7, 0.14, 0.075).map((s) => p(s, 'black'))],
+  paints: [...redRing('white'), ...text(digits, 0, 0.02, 0.34, 0.8, 0.1, 0.085).map((s) => p(s, 'black'))],
 });
 
 /** The classes, in label order. */
@@ -173,13 +173,13 @@ export const SIGN_CLASSES: readonly SignClass[] = [
     name: 'children',
     paints: [
       ...warning(),
-      ...person(-0.12, -0.2, 0.28).map((s) => p(s, 'black')),
-      ...person(0.16, -0.05, 0.2).map((s) => p(s, 'black')),
+      ...person(-0.13, -0.24, 0.3).map((s) => p(s, 'black')),
+      ...person(0.17, -0.08, 0.22).map((s) => p(s, 'black')),
     ],
   },
   {
     name: 'general_caution',
-    paints: [...warning(), p(seg(0, -0.28, 0, 0.12, 0.07), 'black'), p(disc(0.075, 0, 0.3), 'black')],
+    paints: [...warning(), p(seg(0, -0.36, 0, 0.04, 0.085), 'black'), p(disc(0.09, 0, 0.2), 'black')],
   },
   {
     name: 'no_stopping',
