@@ -31,7 +31,7 @@ export function setSeededWeights(m: tfl.LayersModel, seed: number): void {
   for (const w of m.weights) {
     if (!w.trainable || w.originalName.includes('gamma') || w.originalName.includes('beta')) continue;
     const n = w.shape.reduce((a, b) => (a as number) * (b as number), 1) as number;
-    const fanIn = (w.shape[0] as number) || 1;
+    const fanIn = w.shape.length > 1 ? (w.shape.slice(0, -1) as number[]).reduce((a, b) => a * b, 1) : 1;
     const vals = Float32Array.from(
       { length: n },
       () => rng.normal() * Math.sqrt(2 / fanIn) * (w.shape.length > 1 ? 1 : 0.1),

@@ -5,7 +5,7 @@ const EPS = 1e-7;
 
 /** One-hot targets: labels given as class indices ([n] or [n, 1]) are expanded to [n, classes]. */
 export function toOneHot(y: tf.Tensor, classes: number): tf.Tensor {
-  if (y.rank === 2 && y.shape[1] === classes && y.dtype === 'float32') return y;
+  if (y.rank === 2 && y.shape[1] === classes) return y.dtype === 'float32' ? y : tf.cast(y, 'float32');
   return tf.tidy(() => tf.cast(tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), classes), 'float32'));
 }
 

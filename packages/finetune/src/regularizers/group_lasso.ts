@@ -31,7 +31,7 @@ function channelIndex(g: DependencyGroup, m: GroupMember): Int32Array {
 function squaredNorms(vars: ReadonlyMap<string, tf.Variable>, g: DependencyGroup): tf.Tensor1D {
   return tf.tidy(() => {
     const parts = g.members
-      .filter((m) => m.param !== undefined)
+      .filter((m) => m.param !== undefined && vars.get(m.param)?.trainable !== false)
       .map((m) => {
         const v = memberVar(vars, g, m);
         const axes = v.shape.map((_, i) => i).filter((i) => i !== m.axis);
@@ -62,6 +62,7 @@ export function groupNorms(
  * Group lasso over dependency groups: Σ over groups and their channels of the L2 norm of all
  * weights coupled to that channel (its producer's output slice and its consumers' input slices),
  * so whole channels are driven to zero together and can then be removed by structured pruning.
+ * Non-trainable members (BatchNorm moving statistics) are left out of the norm.
  */
 export function groupLasso(opts: {
   groups: readonly DependencyGroup[];
@@ -100,6 +101,7 @@ export function groupLasso(opts: {
           for (const m of g.members) {
             if (m.param === undefined) continue;
             const v = memberVar(vars, g, m);
+            if (!v.trainable) continue; // BatchNorm moving statistics are not weights to shrink
             const along = new Float32Array(v.shape[m.axis]).fill(1);
             for (let c = 0; c < g.size; c++)
               for (let k = 0; k < m.repeat; k++) along[m.offset + c * m.scale + k * m.stride] = scale[c];
