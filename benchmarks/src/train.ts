@@ -17,6 +17,7 @@ import { createRng } from '@prunekit/core';
 import { createSignModel } from '../../examples/perception-traffic-signs/src/model.js';
 import { envInfo, quick, timeMedian, writeResult } from './util.js';
 
+tf.env().set('PROD', true); // no Node banner on stdout: it must hold only the JSON
 const BATCH = 32;
 const CLASSES = 12;
 const rows: Record<string, unknown>[] = [];
@@ -98,6 +99,11 @@ async function kernelRows(reps: number) {
       const orig = await timeKernel(run('Conv2DBackpropInput', originalWasmKernel('Conv2DBackpropInput'), { dy, filter: f }, iAttrs), reps);
       const ours = await timeKernel(run('Conv2DBackpropInput', 'registered', { dy, filter: f }, iAttrs), reps);
       rows.push({ kernel: 'Conv2DBackpropInput', layer: layer.name, dy: out, filter: w, tfjs_wasm_ms: round(orig), composition_ms: round(ours), speedup: round(orig / ours) });
+      // The bias gradient: dy summed over N, H, W.
+      const sAttrs = { axis: [0, 1, 2], keepDims: false };
+      const sOrig = await timeKernel(run('Sum', originalWasmKernel('Sum'), { x: dy }, sAttrs), reps);
+      const sOurs = await timeKernel(run('Sum', 'registered', { x: dy }, sAttrs), reps);
+      rows.push({ kernel: 'Sum', layer: layer.name, x: out, axis: [0, 1, 2], tfjs_wasm_ms: round(sOrig), ones_matmul_ms: round(sOurs), speedup: round(sOrig / sOurs) });
       tf.dispose([x, dy, f]);
     } else if (cls === 'MaxPooling2D') {
       const x = rand(shape);

@@ -6,6 +6,7 @@ import { makeConv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { makeSumConfig } from './Sum.js';
 
 /** Choices a caller can make when registering; defaults are the measured-faster options. */
 export interface TrainKernelOptions {
@@ -27,7 +28,8 @@ const originals = new Map<string, KernelConfig>();
 
 /**
  * tfjs-wasm's own config for a kernel prunekit replaces (Conv2DBackpropInput, MaxPoolGrad,
- * BatchMatMul), as it was before registration; undefined for others. For side-by-side benchmarks.
+ * BatchMatMul, Sum), as it was before registration; undefined for others. For side-by-side
+ * benchmarks.
  */
 export function originalWasmKernel(name: string): KernelConfig | undefined {
   replacedKernels();
@@ -37,7 +39,8 @@ export function originalWasmKernel(name: string): KernelConfig | undefined {
 /**
  * Every training kernel config prunekit registers for 'wasm': the added ones plus replacements
  * for tfjs-wasm kernels that are correct but slow in training (Conv2DBackpropInput, MaxPoolGrad,
- * BatchMatMul with a transpose flag). Replacements wrap the original, which is looked up once.
+ * BatchMatMul with a transpose flag, Sum over leading axes). Replacements wrap the original,
+ * which is looked up once.
  */
 export function trainKernelConfigs(options: TrainKernelOptions = {}): KernelConfig[] {
   return [...addedTrainKernels(options), ...replacedKernels()];
@@ -55,6 +58,8 @@ function replacedKernels(): KernelConfig[] {
   const replaced: KernelConfig[] = [makeConv2DBackpropInputConfig(original('Conv2DBackpropInput')), maxPool];
   const matMul = original('BatchMatMul');
   if (matMul != null) replaced.push(makeBatchMatMulConfig(matMul));
+  const sum = original('Sum');
+  if (sum != null) replaced.push(makeSumConfig(sum));
   replacedConfigs = replaced;
   return replaced;
 }
