@@ -80,6 +80,8 @@ export function kernelCases(): KernelCase[] {
       cases.push({ kind: 'matmul', name: `matmul ${label} ${layout} ${activation}${bias ? ' +bias' : ''}`, rows: 24, cols: 32, n: 10, spec, density: 0.3, layout, bias, activation });
       i++;
     }
+    // N a multiple of 4: the WGSL kernel's vec4 path.
+    cases.push({ kind: 'matmul', name: `matmul ${label} kn N=16 relu`, rows: 24, cols: 32, n: 16, spec, density: 0.3, layout: 'kn', bias: true, activation: 'relu' });
   }
   // Rows without any stored entry (very sparse) must give bias/activation only.
   cases.push({ kind: 'matmul', name: 'matmul csr empty rows kn +bias', rows: 16, cols: 40, n: 7, spec: { format: 'csr' }, density: 0.03, layout: 'kn', bias: true, activation: 'linear' });

@@ -7,7 +7,9 @@ import { forEachEntryOfRow, sparseKey, wgslActivation } from './wgsl_sparse.js';
 /**
  * out = act(S·x + bias) ('kn': x [cols, N] → [rows, N]) or act(x·Sᵀ + bias) ('nk': x [N, cols] →
  * [N, rows]). One invocation per output element; in 'kn' neighbouring invocations share the row of
- * S (its entries are read once per workgroup from cache) and read neighbouring columns of x.
+ * S (its entries are read once per workgroup from cache) and read neighbouring columns of x. When
+ * N is a multiple of 4 ('kn'), each invocation computes 4 neighbouring outputs with vec4 loads of
+ * x, so every stored entry of S is read once per 4 outputs instead of once per output.
  */
 class SparseMatMulProgram implements WebGPUProgram {
   outputShape: number[];
@@ -17,6 +19,9 @@ class SparseMatMulProgram implements WebGPUProgram {
   variableNames: string[];
   workgroupSize: [number, number, number] = [64, 1, 1];
   size = true;
+  outputComponent?: number;
+  variableComponents?: number[];
+  private readonly vec4: boolean;
 
   constructor(
     private readonly a: SparseMatMulAttrs,
@@ -25,14 +30,36 @@ class SparseMatMulProgram implements WebGPUProgram {
   ) {
     this.outputShape = a.xLayout === 'kn' ? [a.rows, n] : [n, a.rows];
     this.variableNames = ['values', 'indices', ...(a.format === 'nm' ? [] : ['rowPtr']), 'x', ...(hasBias ? ['bias'] : [])];
+    this.vec4 = a.xLayout === 'kn' && n % 4 === 0;
+    if (this.vec4) {
+      this.outputComponent = 4;
+      this.variableComponents = this.variableNames.map((v) => (v === 'x' ? 4 : 1));
+    }
     this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
-    this.shaderKey = `prunekitSparseMatMul_${sparseKey(a)}_${a.xLayout}_${n}_${a.activation}_${hasBias}`;
+    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize, [
+      this.vec4 ? 4 : 1,
+      1,
+      1,
+    ]);
+    this.shaderKey = `prunekitSparseMatMul_${sparseKey(a)}_${a.xLayout}_${n}_${a.activation}_${hasBias}_${this.vec4}`;
   }
 
   getUserCode(): string {
     const { a, n } = this;
     const kn = a.xLayout === 'kn';
+    if (this.vec4) {
+      const n4 = n / 4;
+      return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let r = index / ${n4};
+          let j4 = index % ${n4};
+          var acc = vec4<f32>(${this.hasBias ? 'bias[r]' : '0.0'});
+          ${forEachEntryOfRow(a, 'r', `acc = acc + v * x[col * ${n4} + j4];`)}
+          setOutputAtIndex(index, ${wgslActivation(a.activation, 'acc', true)});
+        }
+      }`;
+    }
     const xAt = kn ? `x[col * ${n} + j]` : `x[j * ${a.cols} + col]`;
     return `
       fn main(index : i32) {

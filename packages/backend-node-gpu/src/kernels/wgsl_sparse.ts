@@ -40,9 +40,10 @@ export function forEachEntryOfRow(a: SparseAttrs, row: string, body: string): st
       }`;
 }
 
-export function wgslActivation(activation: FusedActivation, x: string): string {
-  if (activation === 'relu') return `max(${x}, 0.0)`;
-  if (activation === 'relu6') return `clamp(${x}, 0.0, 6.0)`;
+export function wgslActivation(activation: FusedActivation, x: string, vec4 = false): string {
+  const c = (v: string) => (vec4 ? `vec4<f32>(${v})` : v);
+  if (activation === 'relu') return `max(${x}, ${c('0.0')})`;
+  if (activation === 'relu6') return `clamp(${x}, ${c('0.0')}, ${c('6.0')})`;
   return x;
 }
 

@@ -26,7 +26,7 @@ async function run(backend: string) {
 }
 
 /** Starts `backend` (if not active) and times dense vs sparse matMul on it. */
-async function bench(backend: string, opts: { reps: number; warmup: number }) {
+async function bench(backend: string, opts: { reps: number }) {
   try {
     if (tf.getBackend() !== backend) {
       await selectBackend({ prefer: [backend], adapters: [webglAdapter(), browserWebgpuAdapter()] });
