@@ -7,7 +7,19 @@ export { createNm, nmFromDense, type NmParts } from './formats/nm.js';
 export { toDense } from './formats/to_dense.js';
 export { fromKernel, kernelToRows, sparseFromDense, type FormatSpec } from './formats/from_kernel.js';
 export { sparseAttrsOf, sparseFromParts, toSparseTensors, type SparseTensors } from './formats/sparse_tensors.js';
-export * from './kernel_names.js';
+// Kernel names live in a namespace (kernelNames.SparseConv2D) because the layer classes carry the
+// plain names (SparseConv2D is the layer).
+export * as kernelNames from './kernel_names.js';
+export {
+  FUSED_ACTIVATIONS,
+  type FusedActivation,
+  type SparseAttrs,
+  type SparseConv2DAttrs,
+  type SparseConv2DInputs,
+  type SparseMatMulAttrs,
+  type SparseMatMulInputs,
+  type SparseOperandInputs,
+} from './kernel_names.js';
 export { convOutSize } from './kernels/conv_geometry.js';
 export { expandRows } from './kernels/expand_rows.js';
 export { registerCpuSparseKernels } from './kernels/cpu/register_all_kernels.js';

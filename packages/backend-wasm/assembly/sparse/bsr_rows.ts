@@ -2,7 +2,7 @@ import { act1, act4, biasOf } from './activation';
 
 /**
  * Block-sparse rows (r×c blocks) × dense panel. Entry (block p, column j < c) has its dense row at
- * byte offset offs[p·c + j] and r values at vals[(p·c + j)·r ..]. The r = 4 path keeps 4 rows × 8
+ * byte offset offs[p·c + j] and r values at vals[(p·c + j)·r ..]. For r a multiple of 4 the kernel keeps 4 rows × 8
  * columns of accumulators so each loaded activation vector feeds 4 outputs; other r fall back to a
  * row-at-a-time loop over the same layout.
  */
@@ -10,8 +10,9 @@ export function bsrRows(
   rowPtr: usize, offs: usize, vals: usize, blockRows: i32, r: i32, c: i32,
   bBase: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
 ): void {
-  if (r == 4) {
-    bsr4(rowPtr, offs, vals, blockRows, c, bBase, n, out, outStride, bias, act);
+  if ((r & 3) == 0) {
+    // Blocks of 4k rows: k passes of the 4-row kernel, each over its own 4 rows of every block.
+    for (let i0: i32 = 0; i0 < r; i0 += 4) bsr4(rowPtr, offs, vals, blockRows, r, i0, c, bBase, n, out, outStride, bias, act);
     return;
   }
   for (let br: i32 = 0; br < blockRows; br++) {
@@ -54,7 +55,7 @@ function bsrOneRow(
 }
 
 function bsr4(
-  rowPtr: usize, offs: usize, vals: usize, blockRows: i32, c: i32,
+  rowPtr: usize, offs: usize, vals: usize, blockRows: i32, r: i32, i0: i32, c: i32,
   bBase: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
 ): void {
   let j: i32 = 0;
@@ -62,7 +63,7 @@ function bsr4(
     const bj = bBase + (<usize>j << 2);
     const oj = out + (<usize>j << 2);
     for (let br: i32 = 0; br < blockRows; br++) {
-      const m = br << 2;
+      const m = br * r + i0;
       let a00 = f32x4.splat(biasOf(bias, m)), a01 = a00;
       let a10 = f32x4.splat(biasOf(bias, m + 1)), a11 = a10;
       let a20 = f32x4.splat(biasOf(bias, m + 2)), a21 = a20;
@@ -73,7 +74,7 @@ function bsr4(
         const a = bj + <usize>load<i32>(offs + (<usize>q << 2));
         const x0 = v128.load(a);
         const x1 = v128.load(a, 16);
-        const v = vals + (<usize>q << 4);
+        const v = vals + (<usize>(q * r + i0) << 2);
         const w0 = v128.load32_splat(v);
         a00 = f32x4.add(a00, f32x4.mul(w0, x0));
         a01 = f32x4.add(a01, f32x4.mul(w0, x1));
@@ -101,8 +102,8 @@ function bsr4(
   if (j < n) {
     // Column tail: the generic row loop on the remaining columns.
     for (let br: i32 = 0; br < blockRows; br++) {
-      for (let i: i32 = 0; i < 4; i++) {
-        bsrOneRow(rowPtr, offs, vals, br, i, 4, c, bBase + (<usize>j << 2), n - j, out + (<usize>j << 2), outStride, bias, act);
+      for (let i = i0; i < i0 + 4; i++) {
+        bsrOneRow(rowPtr, offs, vals, br, i, r, c, bBase + (<usize>j << 2), n - j, out + (<usize>j << 2), outStride, bias, act);
       }
     }
   }

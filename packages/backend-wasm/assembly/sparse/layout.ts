@@ -19,11 +19,16 @@ export function bsrOffsets(blockCols: usize, blocks: i32, c: i32, mult: i32, out
 /** N:M → row pointers (constant row length) and offs[q] = (group·m + index) · mult. */
 export function nmOffsets(indices: usize, rows: i32, perRow: i32, n: i32, m: i32, mult: i32, out: usize, rowPtr: usize): void {
   for (let r: i32 = 0; r <= rows; r++) store<i32>(rowPtr + (<usize>r << 2), r * perRow);
-  const count = rows * perRow;
-  for (let q: i32 = 0; q < count; q++) {
-    const k = q % perRow;
-    const col = (k / n) * m + load<i32>(indices + (<usize>q << 2));
-    store<i32>(out + (<usize>q << 2), col * mult);
+  const groups = perRow / n;
+  let q: usize = 0;
+  for (let r: i32 = 0; r < rows; r++) {
+    for (let g: i32 = 0; g < groups; g++) {
+      const base = g * m;
+      for (let j: i32 = 0; j < n; j++) {
+        store<i32>(out + (q << 2), (base + load<i32>(indices + (q << 2))) * mult);
+        q++;
+      }
+    }
   }
 }
 
@@ -39,49 +44,81 @@ export function convOffsets(offs: usize, count: i32, cin: i32, kw: i32, dh: i32,
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function tr4(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
 /**
- * Copies one NHWC image [h][w][c] into zeroed channel planes [c][hp][wp] at (padT, padL), clipping
- * what falls outside; `total` floats of dst are cleared first (planes plus slack).
+ * dst[c·dstStride + 4r] = src[r·srcStride + 4c] for r < rows, c < cols (strides in bytes), in 4×4
+ * SIMD tiles with scalar edges.
+ */
+export function transposeStrided(src: usize, rows: i32, cols: i32, srcStride: usize, dst: usize, dstStride: usize): void {
+  const rows4 = rows & ~3;
+  const cols4 = cols & ~3;
+  for (let r: i32 = 0; r < rows4; r += 4) {
+    const s = src + <usize>r * srcStride;
+    const d = dst + (<usize>r << 2);
+    for (let c: i32 = 0; c < cols4; c += 4) tr4(s + (<usize>c << 2), srcStride, d + <usize>c * dstStride, dstStride);
+    for (let c = cols4; c < cols; c++) {
+      for (let i: i32 = 0; i < 4; i++) {
+        store<f32>(d + <usize>c * dstStride + (<usize>i << 2), load<f32>(s + <usize>i * srcStride + (<usize>c << 2)));
+      }
+    }
+  }
+  for (let r = rows4; r < rows; r++) {
+    for (let c: i32 = 0; c < cols; c++) {
+      store<f32>(dst + <usize>c * dstStride + (<usize>r << 2), load<f32>(src + <usize>r * srcStride + (<usize>c << 2)));
+    }
+  }
+}
+
+/**
+ * Copies one NHWC image [h][w][c] into channel planes [c][hp][wp] at (padT, padL), clipping what
+ * falls outside. The planes are zeroed first unless the image covers them exactly; the slack after
+ * the planes (up to `total` floats) is always zeroed.
  */
 export function packPlanes(x: usize, h: i32, w: i32, c: i32, padT: i32, padL: i32, hp: i32, wp: i32, dst: usize, total: i32): void {
-  memory.fill(dst, 0, <usize>total << 2);
+  const planes = c * hp * wp;
+  if (padT == 0 && padL == 0 && hp <= h && wp <= w) {
+    memory.fill(dst + (<usize>planes << 2), 0, <usize>(total - planes) << 2);
+  } else {
+    memory.fill(dst, 0, <usize>total << 2);
+  }
+  const x0 = max(0, -padL);
+  const x1 = min(w, wp - padL);
+  if (x1 <= x0) return;
+  const planeBytes = <usize>(hp * wp) << 2;
   for (let y: i32 = 0; y < h; y++) {
     const py = y + padT;
     if (py < 0 || py >= hp) continue;
-    for (let xx: i32 = 0; xx < w; xx++) {
-      const px = xx + padL;
-      if (px < 0 || px >= wp) continue;
-      const src = x + (<usize>((y * w + xx) * c) << 2);
-      const d = dst + (<usize>(py * wp + px) << 2);
-      const plane = <usize>(hp * wp) << 2;
-      for (let ci: i32 = 0; ci < c; ci++) store<f32>(d + <usize>ci * plane, load<f32>(src + (<usize>ci << 2)));
-    }
+    const src = x + (<usize>((y * w + x0) * c) << 2);
+    const d = dst + (<usize>(py * wp + x0 + padL) << 2);
+    transposeStrided(src, x1 - x0, c, <usize>c << 2, d, planeBytes);
   }
 }
 
 /** dst[(y·w + x)·c + ci] = src[(ci·h + y)·srcW + x]: channel planes (row pitch srcW) back to NHWC. */
 export function planesToNhwc(src: usize, c: i32, h: i32, w: i32, srcW: i32, dst: usize): void {
+  const planeBytes = <usize>(h * srcW) << 2;
   for (let y: i32 = 0; y < h; y++) {
-    for (let x: i32 = 0; x < w; x++) {
-      const d = dst + (<usize>((y * w + x) * c) << 2);
-      const s = src + (<usize>(y * srcW + x) << 2);
-      const plane = <usize>(h * srcW) << 2;
-      for (let ci: i32 = 0; ci < c; ci++) store<f32>(d + (<usize>ci << 2), load<f32>(s + <usize>ci * plane));
-    }
+    transposeStrided(src + (<usize>(y * srcW) << 2), c, w, planeBytes, dst + (<usize>(y * w * c) << 2), <usize>c << 2);
   }
 }
 
-/** dst[c·rows + r] = src[r·cols + c] in 8×8 tiles. */
+/** dst[c·rows + r] = src[r·cols + c]. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r0: i32 = 0; r0 < rows; r0 += 8) {
-    const r1 = min(r0 + 8, rows);
-    for (let c0: i32 = 0; c0 < cols; c0 += 8) {
-      const c1 = min(c0 + 8, cols);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) {
-          store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
-        }
-      }
-    }
-  }
+  transposeStrided(src, rows, cols, <usize>cols << 2, dst, <usize>rows << 2);
 }

@@ -1,4 +1,4 @@
-import { SparseConv2D, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
+import { kernelNames, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
 import { prepareOperand, runRows } from './operand.js';
@@ -50,7 +50,7 @@ function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2
 }
 
 export const sparseConv2dWasmConfig: KernelConfig = {
-  kernelName: SparseConv2D,
+  kernelName: kernelNames.SparseConv2D,
   backendName: 'wasm',
   kernelFunc: sparseConv2dWasm as unknown as KernelFunc,
 };

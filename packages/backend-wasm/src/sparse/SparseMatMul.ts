@@ -1,4 +1,4 @@
-import { SparseMatMul, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
+import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
 import { prepareOperand, runRows } from './operand.js';
@@ -40,7 +40,7 @@ function sparseMatMulWasm(args: { inputs: SparseMatMulInputs; attrs: SparseMatMu
 }
 
 export const sparseMatMulWasmConfig: KernelConfig = {
-  kernelName: SparseMatMul,
+  kernelName: kernelNames.SparseMatMul,
   backendName: 'wasm',
   kernelFunc: sparseMatMulWasm as unknown as KernelFunc,
 };

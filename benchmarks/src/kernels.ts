@@ -1,0 +1,85 @@
+// pnpm bench:kernels [--quick] — sparse kernels on wasm vs tfjs-wasm dense (and onnxruntime native
+// dense MatMul) on the same shapes in the same run, plus the traffic-sign model end to end.
+import '@tensorflow/tfjs-backend-cpu';
+import { useBackend } from '@prunekit/backend-wasm';
+import { type Goal, createRng } from '@prunekit/core';
+import { sparseFromDense, sparseMatMul, toSparseTensors } from '@prunekit/sparse';
+import * as tf from '@tensorflow/tfjs-core';
+import { runSignsE2e } from './kernels/e2e_signs.js';
+import { type KernelRow, SHAPES, type Variant, breakEven, runShape } from './kernels/kernel_cases.js';
+import { timeOrtMatMul } from './kernels/ort_dense.js';
+import { prunedWeights } from './kernels/weights.js';
+import { envInfo, quick, writeResult } from './util.js';
+
+tf.env().set('PROD', true);
+await useBackend();
+if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
+
+const reps = quick ? 5 : 15;
+const rng = createRng(2024);
+const CSR_SPARSITIES = [0.2, 0.3, 0.4, 0.5, 0.7, 0.8, 0.9, 0.95];
+const csr = (s: number): Variant => ({ label: 'csr', spec: { format: 'csr' }, sparsity: s });
+const variants: Variant[] = [
+  ...CSR_SPARSITIES.map(csr),
+  { label: 'bsr 4x1', spec: { format: 'bsr', blockShape: [4, 1] }, sparsity: 0.9 },
+  { label: 'bsr 8x1', spec: { format: 'bsr', blockShape: [8, 1] }, sparsity: 0.9 },
+  { label: '2:4', spec: { format: 'nm', n: 2, m: 4 }, sparsity: 0.5 },
+];
+
+const kernelRows: KernelRow[] = [];
+for (const shape of SHAPES) {
+  // Conv shapes skip the low-sparsity CSR points in --quick to stay within a minute.
+  const vs = quick && shape.kind === 'conv' ? variants.filter((v) => v.label !== 'csr' || v.sparsity >= 0.5) : variants;
+  kernelRows.push(...(await runShape(shape, vs, rng, reps)));
+  process.stderr.write(`done ${shape.name}\n`);
+}
+const mm = kernelRows.filter((r) => r.shape === SHAPES[0].name);
+const pick = (label: string, s: number) => mm.find((r) => r.format === label && r.sparsity === s) as KernelRow;
+
+// onnxruntime-node native dense MatMul on the matMul shape, against prunekit CSR at 90%.
+const [m, k, n] = [1024, 1024, 256];
+const a90 = prunedWeights(m, k, { format: 'csr' }, 0.9, rng);
+const bData = Float32Array.from({ length: k * n }, () => rng.next() * 2 - 1);
+const bT = tf.tensor2d(bData, [k, n]);
+const s90 = toSparseTensors(sparseFromDense(a90, [m, k], { format: 'csr' }));
+const ours = sparseMatMul(s90, bT);
+const reference = ours.dataSync() as Float32Array;
+const ortRows = await timeOrtMatMul(a90, bData, [m, k, n], reference, reps, ['default', 1], () =>
+  sparseMatMul(s90, bT).dispose(),
+);
+tf.dispose([ours, bT]);
+s90.dispose();
+const ortDefault = ortRows.find((r) => r.threads === 'default')!;
+process.stderr.write('done onnxruntime\n');
+
+const e2e = await runSignsE2e(quick ? 9 : 25);
+process.stderr.write('done signs e2e\n');
+
+const goals: Goal[] = [
+  { name: 'csr_speedup_90', value: pick('csr', 0.9).speedup, target: 6, op: '>=' },
+  { name: 'csr_breakeven_sparsity', value: breakEven(mm.filter((r) => r.format === 'csr')), target: 0.4, op: '<=' },
+  { name: 'bsr4x1_speedup_90', value: pick('bsr 4x1', 0.9).speedup, target: 8, op: '>=' },
+  { name: 'nm24_speedup', value: pick('2:4', 0.5).speedup, target: 1.5, op: '>=' },
+  { name: 'time_over_ort_dense_90', value: ortDefault.oursOverOrt, target: 1.0, op: '<=' },
+  { name: 'e2e_signs_speedup_b1', value: e2e.speedupB1, target: 3, op: '>=' },
+  { name: 'e2e_signs_speedup_b32', value: e2e.speedupB32, target: 3, op: '>=' },
+  { name: 'e2e_signs_file_ratio', value: e2e.fileRatio, target: 3, op: '>=' },
+];
+
+writeResult({
+  name: 'kernels',
+  env: envInfo('wasm', { quick, reps, goalsMeasuredOn: SHAPES[0].name }),
+  rows: [
+    ...kernelRows.map((r) => ({ ...r })),
+    ...ortRows.map((r) => ({
+      shape: SHAPES[0].name,
+      format: `onnxruntime dense (${r.threads} threads) vs prunekit csr 90%`,
+      ortMs: r.ms,
+      prunekitCsr90Ms: r.oursMs,
+      timeOverOrt: r.oursOverOrt,
+      maxAbsDiffVsPrunekit: r.maxAbsDiff,
+    })),
+    ...e2e.rows,
+  ],
+  goals,
+});

@@ -1,0 +1,84 @@
+// End to end: the traffic-sign CNN pruned to 90% by magnitude, dense vs toSparseModel, both on wasm.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { sparsePlan, toSparseModel } from '@prunekit/sparse';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { createSignModel } from '../../../examples/perception-traffic-signs/src/model.js';
+import { timePaired } from './paired.js';
+import { magnitudePrune } from './weights.js';
+
+export interface E2eResult {
+  rows: Record<string, unknown>[];
+  speedupB1: number;
+  speedupB32: number;
+  fileRatio: number;
+  maxAbsDiff: number;
+}
+
+/** Zeros the smallest 90% (by magnitude) of every Dense/Conv2D kernel, in place. */
+function pruneKernels(model: tfl.LayersModel, sparsity: number): void {
+  for (const layer of model.layers) {
+    const cls = layer.getClassName();
+    if (cls !== 'Dense' && cls !== 'Conv2D') continue;
+    const ws = layer.getWeights();
+    const kernel = tf.tensor(magnitudePrune(ws[0].dataSync() as Float32Array, sparsity), ws[0].shape);
+    layer.setWeights([kernel, ...ws.slice(1)]);
+    kernel.dispose();
+  }
+}
+
+export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResult> {
+  const dense = createSignModel(12, 1);
+  pruneKernels(dense, sparsity);
+  const plan = sparsePlan(dense, { minSparsity: 0.5 });
+  const sparseBuilt = await toSparseModel(dense, { minSparsity: 0.5 });
+  // Round-trip through the file system, as a user would ship it; the loaded model is what we time.
+  const dir = mkdtempSync(join(tmpdir(), 'prunekit-bench-signs-'));
+  let sparse: tfl.LayersModel;
+  let fileRatio: number;
+  let bytes: { dense: number; sparse: number };
+  try {
+    await saveModel(dense, join(dir, 'dense'));
+    await saveModel(sparseBuilt, join(dir, 'sparse'));
+    bytes = { dense: await modelFileBytes(join(dir, 'dense')), sparse: await modelFileBytes(join(dir, 'sparse')) };
+    fileRatio = bytes.dense / bytes.sparse;
+    sparse = await loadModel(join(dir, 'sparse'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  sparseBuilt.dispose();
+  const rows: Record<string, unknown>[] = [];
+  const speedups: Record<number, number> = {};
+  let maxAbsDiff = 0;
+  for (const batch of [1, 32]) {
+    const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 42 + batch);
+    const t = await timePaired(
+      () => (dense.predict(x) as tf.Tensor).dispose(),
+      () => (sparse.predict(x) as tf.Tensor).dispose(),
+      reps,
+    );
+    const [denseMs, sparseMs] = [t.aMs, t.bMs];
+    const a = dense.predict(x) as tf.Tensor;
+    const b = sparse.predict(x) as tf.Tensor;
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    maxAbsDiff = Math.max(maxAbsDiff, diff);
+    tf.dispose([x, a, b]);
+    speedups[batch] = t.ratio;
+    rows.push({
+      shape: `signs e2e batch ${batch}`,
+      format: 'toSparseModel csr',
+      sparsity,
+      denseMsPerImage: denseMs / batch,
+      sparseMsPerImage: sparseMs / batch,
+      speedup: t.ratio,
+      maxAbsDiff: diff,
+    });
+  }
+  rows.push({ shape: 'signs model files', denseBytes: bytes.dense, sparseBytes: bytes.sparse, fileRatio, layers: plan });
+  dense.dispose();
+  sparse.dispose();
+  return { rows, speedupB1: speedups[1], speedupB32: speedups[32], fileRatio, maxAbsDiff };
+}
