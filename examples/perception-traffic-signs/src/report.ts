@@ -113,7 +113,7 @@ export function renderMarkdown(
   out.push('## Export check', '');
   out.push(
     mdTable(
-      ['run', 'level', 'max |Δ| stock reload', 'zeros exact'],
+      ['run', 'level', 'max abs diff after stock reload', 'zeros exact'],
       rows.map((r) => [
         r.run,
         `${Math.round(r.level * 100)}%`,

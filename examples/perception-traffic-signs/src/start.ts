@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
   const recipe = loadRecipe(recipeFile);
-  const outDir = resolve(arg('out') ?? join(exampleDir, recipe.output.dir));
+  // Folders in the recipe are relative to the recipe file.
+  const outDir = resolve(arg('out') ?? resolve(dirname(recipeFile), recipe.output.dir));
   mkdirSync(outDir, { recursive: true });
   const backend = await initBackend();
   log(`backend: ${backend}; recipe: ${recipeFile}`);
@@ -41,7 +42,15 @@ async function main(): Promise<void> {
     outDir,
     log,
     baseline: async (val) =>
-      (await loadOrTrainBaseline(join(exampleDir, recipe.baseline.dir), recipe, NUM_CLASSES, val, log)).model,
+      (
+        await loadOrTrainBaseline(
+          resolve(dirname(recipeFile), recipe.baseline.dir),
+          recipe,
+          NUM_CLASSES,
+          val,
+          log,
+        )
+      ).model,
   });
   const resultsDir = arg('results') ? resolve(arg('results')!) : exampleDir;
   writeAtomic(join(resultsDir, 'results.json'), JSON.stringify(result.doc, null, 2) + '\n');

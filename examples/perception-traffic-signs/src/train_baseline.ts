@@ -26,11 +26,14 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const log = (line: string) =>
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-  const recipe = loadRecipe(resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml')));
-  const outDir = resolve(arg('out') ?? join(exampleDir, recipe.baseline.dir));
+  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
+  const recipe = loadRecipe(recipeFile);
+  const outDir = resolve(arg('out') ?? resolve(dirname(recipeFile), recipe.baseline.dir));
   const backend = await initBackend();
   const b = recipe.baseline;
-  log(`backend ${backend}; training ${b.epochs} epochs × ${b.trainSize} fresh images, batch ${b.batchSize}, lr ${b.lr}`);
+  log(
+    `backend ${backend}; training ${b.epochs} epochs × ${b.trainSize} fresh images, batch ${b.batchSize}, lr ${b.lr}`,
+  );
   const seeds = splitSeeds(recipe.seed);
   const val = makeSplit('val', recipe.data.val, seeds.val);
   const test = makeSplit('test', recipe.data.test, seeds.test);
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
     try {
       const ev = evaluate(model, test);
       const stats = modelStats(model);
-      log(`best epoch ${bestEpoch}; test accuracy ${(100 * ev.accuracy).toFixed(2)}% on ${test.data.count} images`);
+      log(
+        `best epoch ${bestEpoch}; test accuracy ${(100 * ev.accuracy).toFixed(2)}% on ${test.data.count} images`,
+      );
       CLASS_NAMES.forEach((c, i) => {
         log(`  recall ${c.padEnd(22)} ${(100 * ev.recall[i]).toFixed(1)}%`);
       });
