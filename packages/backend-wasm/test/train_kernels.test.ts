@@ -201,6 +201,44 @@ describe('Sum', () => {
   });
 });
 
+describe('UnsortedSegmentSum', () => {
+  it('matches cpu, dropping ids outside [0, numSegments)', async () => {
+    const rng = createRng(16);
+    for (let i = 0; i < 6; i++) {
+      const n = 1 + rng.int(12);
+      const segments = 1 + rng.int(6);
+      const shape = [n, 1 + rng.int(3), 1 + rng.int(6)];
+      const ids = new Int32Array(n).map(() => rng.int(segments + 2) - 1);
+      await useTfBackend('cpu');
+      const values = randomValues(rng, shape);
+      const outs: Float32Array[] = [];
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await useTfBackend(backend);
+        const before = tf.memory().numTensors;
+        const x = tf.tensor(values, shape);
+        const segmentIds = tf.tensor1d(ids, 'int32');
+        const y = tf.unsortedSegmentSum(x, segmentIds, segments);
+        expect(y.shape).toEqual([segments, ...shape.slice(1)]);
+        outs.push(y.dataSync() as Float32Array);
+        tf.dispose([x, segmentIds, y]);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      expect(relError(outs[1], outs[0]), JSON.stringify({ shape, segments, ids: [...ids] })).toBeLessThanOrEqual(TOL);
+    }
+  });
+});
+
+describe('kernel coverage', () => {
+  it('leaves only non-training kernels of the cpu backend missing on wasm', () => {
+    const wasm = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
+    const missing = tf.getKernelsForBackend('cpu').map((k) => k.kernelName).filter((k) => !wasm.has(k)).sort();
+    expect(missing).toEqual([
+      'Complex', 'ComplexAbs', 'Draw', 'Einsum', 'FFT', 'IFFT', 'Imag', 'RaggedGather', 'RaggedRange',
+      'RaggedTensorToTensor', 'Real', 'StaticRegexReplace',
+    ]);
+  });
+});
+
 describe('bad input', () => {
   it('refuses NCHW with a typed error naming the kernel and field', async () => {
     await useTfBackend('wasm');

@@ -7,3 +7,4 @@ export { conv2dBackpropFilter } from './conv2d_backprop_filter';
 export { depthwiseBackpropInput } from './depthwise_backprop_input';
 export { depthwiseBackpropFilter } from './depthwise_backprop_filter';
 export { maxPoolGrad } from './max_pool_grad';
+export { unsortedSegmentSum } from './unsorted_segment_sum';

@@ -7,6 +7,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { makeSumConfig } from './Sum.js';
+import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
 
 /** Choices a caller can make when registering; defaults are the measured-faster options. */
 export interface TrainKernelOptions {
@@ -20,6 +21,7 @@ export function addedTrainKernels(options: TrainKernelOptions = {}): KernelConfi
     makeConv2DBackpropFilterConfig(options.conv2DBackpropFilter),
     depthwiseConv2dNativeBackpropFilterConfig,
     depthwiseConv2dNativeBackpropInputConfig,
+    unsortedSegmentSumConfig,
   ];
 }
 

@@ -16,6 +16,7 @@ export interface TrainExports {
   depthwiseBackpropInput(dy: Ptr, f: Ptr, dx: Ptr, ...dims: number[]): void;
   depthwiseBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, ...dims: number[]): void;
   maxPoolGrad(x: Ptr, dy: Ptr, dx: Ptr, ...dims: number[]): void;
+  unsortedSegmentSum(x: Ptr, ids: Ptr, out: Ptr, n: number, d: number, segments: number): void;
 }
 
 let loaded: TrainExports | null = null;
@@ -56,11 +57,11 @@ export class Arena {
     return at;
   }
 
-  /** Copies a float32 tensor from tfjs-wasm's heap into a fresh buffer here. */
+  /** Copies a float32 or int32 tensor from tfjs-wasm's heap into a fresh buffer here (bit for bit). */
   copyIn(backend: BackendWasm, t: TensorInfo): Ptr {
-    const src = backend.typedArrayFromHeap(t) as Float32Array;
+    const src = backend.typedArrayFromHeap(t);
     const at = this.alloc(src.length);
-    this.f32(at, src.length).set(src);
+    new Uint8Array(this.mod.memory.buffer, at, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
     return at;
   }
 
