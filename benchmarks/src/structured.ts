@@ -87,10 +87,24 @@ function resnet(opts: { size: number; widths: number[]; blocks: number[]; bottle
 }
 
 /** MobileNetV2: inverted residuals (1x1 expand, 3x3 depthwise, 1x1 project), ReLU6, adds on stride 1. */
+/** The conv layer that produced `t`, looking back through BN / activation layers. */
+function producer(t: T): string {
+  let cur: T = t;
+  while (!(cur.sourceLayer instanceof tfl.layers.Layer && cur.sourceLayer.getClassName() === 'Conv2D')) {
+    cur = cur.sourceLayer.inboundNodes[0].inputTensors[0] as T;
+  }
+  return cur.sourceLayer.name;
+}
+
+/** Layers of each MobileNetV2 whose outputs form the thin residual stream (stem and projections). */
+const streamLayers = new WeakMap<tfl.LayersModel, string[]>();
+
 function mobilenetV2(size: number, classes: number, folded = false): tfl.LayersModel {
   const b = new Net(folded);
+  const stream: string[] = [];
   const input = tfl.input({ shape: [size, size, 3], name: 'input' });
   let x = b.cba(input, 32, 3, 2, 'relu6');
+  stream.push(producer(x));
   const cfg: [number, number, number, number][] = [
     [1, 16, 1, 1],
     [6, 24, 2, 2],
@@ -107,11 +121,14 @@ function mobilenetV2(size: number, classes: number, folded = false): tfl.LayersM
       let y = t === 1 ? x : b.cba(x, cin * t, 1, 1, 'relu6');
       y = b.dba(y, stride);
       y = b.cba(y, c, 1);
+      stream.push(producer(y));
       x = stride === 1 && cin === c ? b.add(x, y) : y;
     }
   }
   x = b.cba(x, 1280, 1, 1, 'relu6');
-  return tfl.model({ inputs: input, outputs: b.head(x, classes), name: 'mobilenetv2' });
+  const model = tfl.model({ inputs: input, outputs: b.head(x, classes), name: 'mobilenetv2' });
+  streamLayers.set(model, stream);
+  return model;
 }
 
 function totalMacs(model: tfl.LayersModel): number {
@@ -137,13 +154,13 @@ function latencies(models: tfl.LayersModel[], x: tf.Tensor, reps: number): numbe
   return times.map(median);
 }
 
-async function speedRows(label: string, model: tfl.LayersModel, size: number, reps: number, roundTo = 1) {
+async function speedRows(label: string, model: tfl.LayersModel, size: number, reps: number, ignore: string[] = []) {
   seedWeights(model, 7);
   const graph = buildGraph(model);
   const macs0 = totalMacs(model);
   const scorer = magnitude({ p: 2, reduction: 'mean' });
   const pruned: tfl.LayersModel[] = [];
-  for (const ratio of RATIOS) pruned.push((await channelPruner(graph, { scorer, ratio, roundTo }).run()).model);
+  for (const ratio of RATIOS) pruned.push((await channelPruner(graph, { scorer, ratio, ignore }).run()).model);
   const x = tf.randomNormal([1, size, size, 3], 0, 1, 'float32', 1);
   const lat = latencies([model, ...pruned], x, reps);
   x.dispose();
@@ -154,7 +171,7 @@ async function speedRows(label: string, model: tfl.LayersModel, size: number, re
     return {
       model: label,
       ratio,
-      round_to: roundTo,
+      ignored_layers: ignore.length,
       params_before: model.countParams(),
       params_after: pruned[i].countParams(),
       macs_before: macs0,
@@ -235,6 +252,10 @@ async function main() {
   // As trained (conv → BatchNormalization → ReLU layers): what a user's LayersModel looks like.
   rows.push(...(await speedRows('resnet18-style', r18(false), 96, reps)));
   rows.push(...(await speedRows('mobilenetv2-style', mobilenetV2(128, 100), 128, reps)));
+  // Only the expansion channels (the residual stream — stem and projection outputs — kept), as
+  // MobileNet pruning is often done: for reference, not the goal.
+  const mn = mobilenetV2(128, 100);
+  rows.push(...(await speedRows('mobilenetv2-style-expansion-only', mn, 128, reps, streamLayers.get(mn))));
   // Inference form (BN folded into conv biases, activations fused into the conv kernels): for reference.
   rows.push(...(await speedRows('resnet18-style-folded', r18(true), 96, reps)));
   rows.push(...(await speedRows('mobilenetv2-style-folded', mobilenetV2(128, 100, true), 128, reps)));
