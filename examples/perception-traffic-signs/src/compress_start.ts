@@ -1,0 +1,118 @@
+/**
+ * `pnpm --filter @prunekit/example-perception-traffic-signs compress`: the compression stages on
+ * the committed baseline (trained first if missing) — dense, 90% pruned + fine-tuned, int8,
+ * tfjs uint8, 16 clusters, DEFLATE — each measured from its file. Writes results-compress.json
+ * (DESIGN.md shape, stage rows + goals compressed_size_ratio and acc_drop_points_compressed) and
+ * results-compress.md beside this package. Options: --recipe <file>, --out <dir>, --results <dir>.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { goalMet, type ResultDoc } from '@prunekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './backend.js';
+import { loadOrTrainBaseline } from './baseline.js';
+import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
+import { evaluate } from './evaluate.js';
+import { loadRecipe } from './recipe.js';
+import { runCompression } from './runs/compress.js';
+import { NUM_CLASSES } from './signs.js';
+
+const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const log = (line: string) =>
+    process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
+  const recipe = loadRecipe(recipeFile);
+  const outDir = resolve(arg('out') ?? resolve(dirname(recipeFile), recipe.output.dir));
+  mkdirSync(outDir, { recursive: true });
+  const backend = await initBackend();
+  log(`backend: ${backend}; recipe: ${recipeFile}`);
+  const seeds = splitSeeds(recipe.seed);
+  const splits: Split[] = [];
+  try {
+    const val = makeSplit('val', recipe.data.val, seeds.val);
+    splits.push(val);
+    const test = makeSplit('test', recipe.data.test, seeds.test);
+    splits.push(test);
+    const train = makeSplit('finetune', recipe.data.finetune, seeds.train + recipe.baseline.epochs);
+    splits.push(train);
+    const { model: baseline } = await loadOrTrainBaseline(
+      resolve(dirname(recipeFile), recipe.baseline.dir),
+      recipe,
+      NUM_CLASSES,
+      val,
+      log,
+    );
+    try {
+      const baselineEval = evaluate(baseline, test);
+      log(`baseline: test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images`);
+      const report = await runCompression({
+        recipe,
+        baseline,
+        baselineEval,
+        train,
+        val,
+        test,
+        outDir,
+        backend: tf.getBackend(),
+        log,
+      });
+      const doc: ResultDoc = {
+        name: `${recipe.name}-compress`,
+        env: {
+          node: process.version,
+          cpu: cpus()[0]?.model ?? 'unknown',
+          cores: cpus().length,
+          backend: tf.getBackend(),
+          baselineAccuracy: baselineEval.accuracy,
+          testImages: test.data.count,
+          seed: recipe.seed,
+          seconds: (performance.now() - t0) / 1000,
+        },
+        rows: report.stages as unknown as Record<string, unknown>[],
+        goals: report.goals,
+      };
+      const resultsDir = resolve(arg('results') ?? exampleDir);
+      writeAtomic(join(resultsDir, 'results-compress.json'), `${JSON.stringify(doc, null, 2)}\n`);
+      const md = [
+        `# Results: ${doc.name}`,
+        '',
+        `Environment: Node ${doc.env.node}, ${doc.env.cpu} × ${doc.env.cores}, backend '${doc.env.backend}'; ` +
+          `baseline test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images. ` +
+          'Produced by `pnpm --filter @prunekit/example-perception-traffic-signs compress`.',
+        '',
+        `## ${report.section.title}`,
+        '',
+        report.section.body,
+        '',
+      ].join('\n');
+      writeAtomic(join(resultsDir, 'results-compress.md'), md);
+      process.stdout.write(`${JSON.stringify(doc.goals)}\n`);
+      for (const g of doc.goals) log(`goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}`);
+      log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s; wrote ${join(resultsDir, 'results-compress.json')} and results-compress.md`);
+    } finally {
+      baseline.dispose();
+    }
+  } finally {
+    for (const s of splits) disposeSplit(s);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
