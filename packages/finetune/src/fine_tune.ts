@@ -78,6 +78,13 @@ export async function fineTune(
   const batches = Math.ceil(n / batchSize);
   const totalSteps = epochs * batches;
   const rng = createRng(options.seed ?? 0);
+  if (options.checkpoint) {
+    checkRange('checkpoint.every', options.checkpoint.every, 1, Infinity, { integer: true });
+    checkRange('checkpoint.keep', options.checkpoint.keep ?? 2, 1, Infinity, { integer: true });
+    if (typeof options.checkpoint.dir !== 'string' || options.checkpoint.dir === '') {
+      throw new InvalidArgumentError('checkpoint.dir must be a folder path.');
+    }
+  }
   const shuffle = options.shuffle ?? true;
   const logEvery = options.logEvery ?? 10;
   const parts: StepParts = { forward, loss, probabilities, params, regularizers, optimizer, masks };
@@ -88,6 +95,8 @@ export async function fineTune(
     : [];
   const loggers = [...(options.loggers ?? []), ...ownedLoggers];
 
+  // What a checkpoint must agree on to continue this run's exact data order.
+  const runSeries = { batchSize, samples: n, seed: options.seed ?? 0, shuffle: options.shuffle ?? true };
   let state: RunState = initialRunState();
   let resumedFrom: string | undefined;
   let stoppedEarly = false;
@@ -100,15 +109,13 @@ export async function fineTune(
         masks,
         stopper,
         schedule,
-        batchSize,
-        samples: n,
+        ...runSeries,
       });
       state = restored.state;
       resumedFrom = restored.file;
     } else {
       masks.set(options.masks);
     }
-    const runSeries = { batchSize, samples: n };
 
     while (state.epoch < epochs && !state.stopped) {
       const t0 = Date.now();

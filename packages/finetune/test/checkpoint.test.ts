@@ -119,6 +119,7 @@ describe('checkpoints', () => {
     expect((await tryResume(tinyModel(12, { hidden: 8 }))).message).toMatch(/fc1\/kernel/);
     expect((await tryResume(model, { batchSize: 8 })).message).toMatch(/batchSize/);
     expect((await tryResume(model, { optimizer: 'sgd' })).message).toMatch(/optimizer/);
+    expect((await tryResume(model, { seed: 5 })).message).toMatch(/seed/);
     await tryResume(model, { resume: join(root, 'missing') });
     model.dispose();
   });
@@ -137,12 +138,19 @@ describe('checkpoints', () => {
   });
 
   it('survives SIGKILL: a child process killed mid-run, then resumed, ends bit-identical to an uninterrupted run', async () => {
-    const tsx = join(here, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const repo = join(here, '..', '..', '..');
     const script = join(here, 'fixtures', 'crash_run.ts');
     const dir = join(root, 'child');
-    const victim = spawn(tsx, ['--conditions=source', script, dir, 'full', '40'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    // tsx as a loader inside one node process: the tsx CLI would fork a grandchild that outlives
+    // a SIGKILL sent to the CLI.
+    const victim = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', script, dir, 'full', '40'],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     victim.stderr.on('data', (d) => {
       stderr += d;

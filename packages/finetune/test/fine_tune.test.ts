@@ -127,6 +127,24 @@ describe('fineTune', () => {
     model.dispose();
   });
 
+  it('accepts class-index labels as well as one-hot labels', async () => {
+    const model = tinyModel(7);
+    const train = makeData(1, 64);
+    const idx = tf.argMax(train.y, 1);
+    const r = await expectNoLeaks(() =>
+      fineTune(
+        model,
+        { x: train.x, y: idx },
+        { epochs: 4, batchSize: 16, lr: 0.05, validation: { x: train.x, y: idx }, verbose: 0 },
+      ),
+    );
+    expect(r.history[3].val_acc).toBeGreaterThan(r.history[0].val_acc!);
+    expect(r.history[3].loss).toBeLessThan(r.history[0].loss);
+    idx.dispose();
+    disposeData(train);
+    model.dispose();
+  });
+
   it('refuses mismatched data and masks for unknown weights with typed errors', async () => {
     const model = tinyModel(5);
     const x = tf.zeros([8, 6]);
@@ -135,6 +153,10 @@ describe('fineTune', () => {
       InvalidArgumentError,
     );
     const y8 = tf.zeros([8, 3]);
+    await expect(
+      fineTune(model, { x, y: y8 }, { epochs: 1, checkpoint: { dir: 'x', every: 0 }, verbose: 0 }),
+    ).rejects.toThrow(/checkpoint.every/);
+    await expect(fineTune(model, { x, y: y8 }, { epochs: 0, verbose: 0 })).rejects.toThrow(/epochs/);
     const masks: MaskSet = new Map([['nope/kernel', { shape: [1], data: new Uint8Array(1) }]]);
     const n0 = tf.memory().numTensors;
     await expect(fineTune(model, { x, y: y8 }, { epochs: 1, masks, verbose: 0 })).rejects.toBeInstanceOf(

@@ -84,12 +84,21 @@ export function resolveCheckpoint(path: string): string {
   return latest;
 }
 
-/** Deletes all but the newest `keep` checkpoints and temp files left by killed writers. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes all but the newest `keep` checkpoints, and temp files whose writer process is gone. */
 export function pruneCheckpoints(dir: string, keep: number): void {
   const all = listCheckpoints(dir);
   for (const c of all.slice(0, Math.max(0, all.length - keep))) rmSync(c.file, { force: true });
   for (const n of readdirSync(dir)) {
-    if (n.startsWith('.ckpt-') && n.includes('.tmp-') && !n.endsWith(`.tmp-${process.pid}`))
-      rmSync(join(dir, n), { force: true });
+    const m = /^\.ckpt-\d{10}\.pkc\.tmp-(\d+)$/.exec(n);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(dir, n), { force: true });
   }
 }

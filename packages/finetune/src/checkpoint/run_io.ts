@@ -21,12 +21,14 @@ export interface RunParts {
   readonly schedule: LrSchedule;
   readonly batchSize: number;
   readonly samples: number;
+  readonly seed: number;
+  readonly shuffle: boolean;
 }
 
 interface RunMeta {
   state: RunState;
   signature: { id: string; shape: number[] }[];
-  run: { batchSize: number; samples: number };
+  run: { batchSize: number; samples: number; seed: number; shuffle: boolean };
   optimizer: { name: string; scalars: Record<string, number> };
   lr?: Record<string, number>;
   early?: { best: number; bestEpoch: number; wait: number; hasBest: boolean };
@@ -61,7 +63,7 @@ export function saveRun(opts: CheckpointOptions, state: RunState, parts: RunPart
   const meta: RunMeta = {
     state,
     signature: parts.params.map((p) => ({ id: p.id, shape: [...p.shape] })),
-    run: { batchSize: parts.batchSize, samples: parts.samples },
+    run: { batchSize: parts.batchSize, samples: parts.samples, seed: parts.seed, shuffle: parts.shuffle },
     optimizer: { name: opt.name, scalars: opt.scalars },
     lr: parts.schedule.getState?.(),
     early: parts.stopper ? { ...parts.stopper.state, hasBest: best !== undefined } : undefined,
@@ -115,6 +117,12 @@ export function restoreRun(path: string, parts: RunParts): { state: RunState; fi
     throw mismatch(
       file,
       `it was written with batchSize ${meta.run.batchSize} over ${meta.run.samples} samples, this run has ${parts.batchSize} over ${parts.samples}`,
+    );
+  }
+  if (meta.run.seed !== parts.seed || meta.run.shuffle !== parts.shuffle) {
+    throw mismatch(
+      file,
+      `its data order came from seed ${meta.run.seed} (shuffle ${meta.run.shuffle}), this run has seed ${parts.seed} (shuffle ${parts.shuffle})`,
     );
   }
   if (meta.optimizer.name !== parts.optimizer.name)
