@@ -61,8 +61,13 @@ beforeAll(async () => {
 describe('Conv2DBackpropFilter / Conv2DBackpropInput', () => {
   it('match cpu over seeded shapes, strides and paddings', async () => {
     const rng = createRng(11);
-    for (let i = 0; i < CASES; i++) {
-      const k = convCase(rng, false);
+    // Two fixed cases wide enough that the AssemblyScript kernel splits its rows into several blocks.
+    const wide: ConvCase[] = [
+      { n: 2, h: 13, w: 13, c: 8, co: 32, m: 1, fh: 3, fw: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+      { n: 2, h: 13, w: 11, c: 5, co: 27, m: 1, fh: 3, fw: 2, strides: [2, 1], dilations: [1, 1], pad: 'valid' },
+    ];
+    for (let i = 0; i < CASES + wide.length; i++) {
+      const k = i < CASES ? convCase(rng, false) : wide[i - CASES];
       const dyShape = outShape(k, false);
       const x = { values: randomValues(rng, [k.n, k.h, k.w, k.c]), shape: [k.n, k.h, k.w, k.c] };
       const filter = { values: randomValues(rng, [k.fh, k.fw, k.c, k.co]), shape: [k.fh, k.fw, k.c, k.co] };

@@ -54,8 +54,7 @@ export function conv2DBackpropInputComposed(
       bottom = Math.max(bottom, 0);
       right = Math.max(right, 0);
     }
-    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const f = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+    const f = s.track(flippedFilter(backend, filter));
     return s.keep(
       s.run('Conv2D', { x: d, filter: f }, {
         strides: 1,
@@ -67,4 +66,25 @@ export function conv2DBackpropInputComposed(
   } finally {
     s.free();
   }
+}
+
+/**
+ * W'[a, b, co, ci] = W[kh−1−a, kw−1−b, ci, co] in one pass over the (small) filter; tfjs-wasm's
+ * Reverse + Transpose took ~0.6 ms on a 3×3×32×64 filter.
+ */
+function flippedFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const [kh, kw, ci, co] = filter.shape;
+  const out = backend.makeOutput([kh, kw, co, ci], 'float32');
+  const src = backend.typedArrayFromHeap(filter) as Float32Array;
+  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const from = ((kh - 1 - a) * kw + (kw - 1 - b)) * ci * co;
+      const to = (a * kw + b) * co * ci;
+      for (let i = 0; i < ci; i++) {
+        for (let o = 0; o < co; o++) dst[to + o * ci + i] = src[from + i * co + o];
+      }
+    }
+  }
+  return out;
 }

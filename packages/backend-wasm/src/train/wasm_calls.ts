@@ -45,6 +45,12 @@ export class Scratch {
     return this.run('Reshape', { x }, { shape });
   }
 
+  /** Frees `t` with the rest (an output made outside `run`). */
+  track(t: TensorInfo): TensorInfo {
+    this.made.push(t);
+    return t;
+  }
+
   /** Hands `t` to the caller: it will not be freed with the rest. */
   keep(t: TensorInfo): TensorInfo {
     const i = this.made.indexOf(t);
