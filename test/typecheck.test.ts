@@ -1,0 +1,30 @@
+// Type-checks (and builds) every workspace package with `tsc -b`, as one test: a type error fails
+// this test instead of blocking the whole suite (tests themselves read the TypeScript sources).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+
+it('every package type-checks with tsc -b', () => {
+  const projects = readdirSync(join(root, 'packages'))
+    .map((d) => join('packages', d))
+    .filter((d) => existsSync(join(root, d, 'tsconfig.json')));
+  expect(projects.length).toBeGreaterThan(5);
+  let out = '';
+  let code = 0;
+  try {
+    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', ...projects], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    code = err.status ?? 1;
+    out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+  }
+  expect(out.split('\n').filter((l) => l.includes('error TS')).slice(0, 20)).toEqual([]);
+  expect(code).toBe(0);
+}, 600_000);
