@@ -9,12 +9,12 @@ import {
 } from '@prunekit/core';
 
 /** How the scores of a group's members are combined into one score per channel. */
-export type GroupReduction = 'sum' | 'mean' | 'max';
+export type GroupReduction = 'sum' | 'mean' | 'max' | 'l2';
 /** How a group's channel scores are rescaled so groups of different size/scale compare (global pruning). */
-export type GroupNormalizer = 'none' | 'mean' | 'max';
+export type GroupNormalizer = 'none' | 'mean' | 'max' | 'lamp';
 
-export const GROUP_REDUCTIONS: readonly GroupReduction[] = ['sum', 'mean', 'max'];
-export const GROUP_NORMALIZERS: readonly GroupNormalizer[] = ['none', 'mean', 'max'];
+export const GROUP_REDUCTIONS: readonly GroupReduction[] = ['sum', 'mean', 'max', 'l2'];
+export const GROUP_NORMALIZERS: readonly GroupNormalizer[] = ['none', 'mean', 'max', 'lamp'];
 
 /** Roles that describe a channel's importance; biases and BN statistics do not by default. */
 const DEFAULT_GROUP_ROLES: ReadonlySet<ParamRole> = new Set<ParamRole>([
@@ -103,14 +103,36 @@ export function reduceMembers(
   if (parts.length === 0) return out;
   for (let c = 0; c < size; c++) {
     let acc = reduction === 'max' ? -Infinity : 0;
-    for (const p of parts) acc = reduction === 'max' ? Math.max(acc, p[c]) : acc + p[c];
-    out[c] = reduction === 'mean' ? acc / parts.length : acc;
+    for (const p of parts) {
+      if (reduction === 'max') acc = Math.max(acc, p[c]);
+      else acc += reduction === 'l2' ? p[c] * p[c] : p[c];
+    }
+    out[c] = reduction === 'mean' ? acc / parts.length : reduction === 'l2' ? Math.sqrt(acc) : acc;
   }
   return out;
 }
 
-/** Divides by the mean or max of the scores (left as is when that is 0). */
+/**
+ * LAMP (Lee et al. 2021): each score divided by the sum of the scores not below it,
+ * s_u / Σ_{v: s_v ≥ s_u} s_v (ties: later index counts as larger). Scores of different layers
+ * become comparable for a global threshold; the largest score of a set is always 1.
+ */
+export function lampNormalize(scores: ArrayLike<number>): Float32Array {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
+  const out = new Float32Array(n);
+  let tail = 0;
+  for (let k = n - 1; k >= 0; k--) {
+    const i = order[k];
+    tail += scores[i];
+    out[i] = tail > 0 ? scores[i] / tail : 0;
+  }
+  return out;
+}
+
+/** Divides by the mean or max of the scores (left as is when that is 0), or applies LAMP. */
 export function normalize(scores: Float64Array, normalizer: GroupNormalizer): Float32Array {
+  if (normalizer === 'lamp') return lampNormalize(scores);
   let d = 1;
   if (normalizer !== 'none' && scores.length > 0) {
     d = normalizer === 'max' ? Math.max(...scores) : scores.reduce((a, b) => a + b, 0) / scores.length;

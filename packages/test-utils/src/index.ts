@@ -3,7 +3,13 @@ export { createTestGraph, denseTestGraph, type TestGraph, type TestLayerSpec, ty
 export { conformanceGraph } from './conformance_graph.js';
 export { cnnModel, mlpModel, residualModel, seedWeights, type CnnOptions, type MlpOptions, type ResidualOptions } from './fixtures/index.js';
 export { modelFixture } from './model_fixture.js';
-export { describeScorerConformance, type ScorerConformanceOptions, type ScorerFixture } from './scorer_conformance.js';
+export {
+  calibrationBatches,
+  describeScorerConformance,
+  disposeBatches,
+  type ScorerConformanceOptions,
+  type ScorerFixture,
+} from './scorer_conformance.js';
 export { describePrunerConformance, type PrunerConformanceOptions } from './pruner_conformance.js';
 export { describeScheduleConformance, type ScheduleConformanceOptions } from './schedule_conformance.js';
 export { randomArch, RANDOM_ARCH_BLOCKS, type RandomArch, type RandomArchOptions } from './random_arch.js';

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  type Batch,
   type DependencyGroup,
+  PrunekitError,
   type ModelGraph,
   type ScoreContext,
   type Scorer,
@@ -27,6 +29,42 @@ export interface ScorerConformanceOptions {
   readonly context?: (graph: ModelGraph) => Partial<ScoreContext> | Promise<Partial<ScoreContext>>;
   /** Seed handed to makeScorer and the context's rng. Default 7. */
   readonly seed?: number;
+  /**
+   * The scorer cannot work without calibration data: the suite checks that scoring with a bare
+   * context (no data, no statistics) throws a typed PrunekitError. Default: `needs` has 'data'.
+   */
+  readonly requiresData?: boolean;
+}
+
+/**
+ * Seeded calibration batches for a model: inputs uniform in [-1, 1) of the model's input shape,
+ * one-hot labels over `classes`. The caller disposes them (disposeBatches).
+ */
+export function calibrationBatches(
+  inputShape: readonly number[],
+  classes: number,
+  opts: { batches?: number; batchSize?: number; seed?: number } = {},
+): Batch[] {
+  const rng = createRng(opts.seed ?? 1);
+  const n = opts.batchSize ?? 8;
+  const out: Batch[] = [];
+  for (let b = 0; b < (opts.batches ?? 2); b++) {
+    const size = n * sizeOf(inputShape);
+    const x = new Float32Array(size);
+    for (let i = 0; i < size; i++) x[i] = rng.next() * 2 - 1;
+    const y = new Float32Array(n * classes);
+    for (let i = 0; i < n; i++) y[i * classes + rng.int(classes)] = 1;
+    out.push({ x: tf.tensor(x, [n, ...inputShape]), y: tf.tensor(y, [n, classes]) });
+  }
+  return out;
+}
+
+/** Disposes the tensors of calibration batches. */
+export function disposeBatches(batches: readonly Batch[]): void {
+  for (const b of batches) {
+    tf.dispose(Array.isArray(b.x) ? b.x : [b.x]);
+    if (b.y) tf.dispose(Array.isArray(b.y) ? b.y : [b.y]);
+  }
 }
 
 function allFinite(v: Float32Array): boolean {
@@ -59,7 +97,10 @@ export function describeScorerConformance(
       fx = await (opts.fixture ?? conformanceGraph)();
       extra = opts.context ? await opts.context(fx.graph) : {};
     });
-    afterAll(() => fx?.dispose?.());
+    afterAll(() => {
+      if (Array.isArray(extra.data)) disposeBatches(extra.data as Batch[]);
+      fx?.dispose?.();
+    });
 
     it('has a name and declares its needs', () => {
       const s = makeScorer(seed);
@@ -84,6 +125,15 @@ export function describeScorerConformance(
         expect(allFinite(s.values)).toBe(true);
       });
     });
+
+    if (opts.requiresData ?? makeScorer(seed).needs.includes('data')) {
+      it('refuses, with a typed error, to score without calibration data', async () => {
+        const scorer = makeScorer(seed);
+        const bare: ScoreContext = { graph: fx.graph, rng: createRng(seed) };
+        const param = fx.graph.params((p) => p.prunable)[0] ?? fx.graph.params()[0];
+        await expect(scorer.score({ kind: 'weight', param }, bare)).rejects.toBeInstanceOf(PrunekitError);
+      });
+    }
 
     it('is deterministic under the same seed', async () => {
       const a = await scoreAllWeights(makeScorer(seed), ctx());
