@@ -26,12 +26,27 @@ class Net {
   }
   conv(x: T, filters: number, k: number, strides = 1, act: 'relu' | 'relu6' | 'linear' = 'linear'): T {
     return tfl.layers
-      .conv2d({ filters, kernelSize: k, strides, padding: 'same', useBias: this.folded, activation: act, name: this.name('conv') })
+      .conv2d({
+        filters,
+        kernelSize: k,
+        strides,
+        padding: 'same',
+        useBias: this.folded,
+        activation: act,
+        name: this.name('conv'),
+      })
       .apply(x) as T;
   }
   dw(x: T, strides: number, act: 'relu6' | 'linear'): T {
     return tfl.layers
-      .depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: this.folded, activation: act, name: this.name('dw') })
+      .depthwiseConv2d({
+        kernelSize: 3,
+        strides,
+        padding: 'same',
+        useBias: this.folded,
+        activation: act,
+        name: this.name('dw'),
+      })
       .apply(x) as T;
   }
   /** conv → BN → activation, or in folded form one conv with bias and fused activation. */
@@ -60,7 +75,14 @@ class Net {
 }
 
 /** ResNet with basic blocks (ResNet-18/34 style) or bottleneck blocks (ResNet-50 style). */
-function resnet(opts: { size: number; widths: number[]; blocks: number[]; bottleneck: boolean; classes: number; folded?: boolean }): tfl.LayersModel {
+function resnet(opts: {
+  size: number;
+  widths: number[];
+  blocks: number[];
+  bottleneck: boolean;
+  classes: number;
+  folded?: boolean;
+}): tfl.LayersModel {
   const b = new Net(opts.folded);
   const input = tfl.input({ shape: [opts.size, opts.size, 3], name: 'input' });
   let x = b.cba(input, opts.widths[0], 7, 2, 'relu');
@@ -154,13 +176,20 @@ function latencies(models: tfl.LayersModel[], x: tf.Tensor, reps: number): numbe
   return times.map(median);
 }
 
-async function speedRows(label: string, model: tfl.LayersModel, size: number, reps: number, ignore: string[] = []) {
+async function speedRows(
+  label: string,
+  model: tfl.LayersModel,
+  size: number,
+  reps: number,
+  ignore: string[] = [],
+) {
   seedWeights(model, 7);
   const graph = buildGraph(model);
   const macs0 = totalMacs(model);
   const scorer = magnitude({ p: 2, reduction: 'mean' });
   const pruned: tfl.LayersModel[] = [];
-  for (const ratio of RATIOS) pruned.push((await channelPruner(graph, { scorer, ratio, ignore }).run()).model);
+  for (const ratio of RATIOS)
+    pruned.push((await channelPruner(graph, { scorer, ratio, ignore }).run()).model);
   const x = tf.randomNormal([1, size, size, 3], 0, 1, 'float32', 1);
   const lat = latencies([model, ...pruned], x, reps);
   x.dispose();
@@ -195,7 +224,13 @@ interface MemSample {
 
 /** Graph build + 50% global channel prune of a ResNet-50-sized model; seconds and peak memory. */
 async function resnet50Prune() {
-  const model = resnet({ size: 224, widths: [64, 128, 256, 512], blocks: [3, 4, 6, 3], bottleneck: true, classes: 1000 });
+  const model = resnet({
+    size: 224,
+    widths: [64, 128, 256, 512],
+    blocks: [3, 4, 6, 3],
+    bottleneck: true,
+    classes: 1000,
+  });
   const params = model.countParams();
   const modelBytes = params * 4;
   (globalThis as { gc?: () => void }).gc?.();
@@ -210,7 +245,11 @@ async function resnet50Prune() {
   const t0 = performance.now();
   const graph = buildGraph(model);
   take();
-  const pruner = channelPruner(graph, { scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }), ratio: 0.5, scope: 'global' });
+  const pruner = channelPruner(graph, {
+    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
+    ratio: 0.5,
+    scope: 'global',
+  });
   take();
   const plan = await pruner.plan();
   take();
@@ -248,7 +287,14 @@ async function main() {
   const rows: Record<string, unknown>[] = [];
   const load0 = loadavg()[0];
   const r18 = (folded: boolean) =>
-    resnet({ size: 96, widths: [64, 128, 256, 512], blocks: [2, 2, 2, 2], bottleneck: false, classes: 100, folded });
+    resnet({
+      size: 96,
+      widths: [64, 128, 256, 512],
+      blocks: [2, 2, 2, 2],
+      bottleneck: false,
+      classes: 100,
+      folded,
+    });
   // As trained (conv → BatchNormalization → ReLU layers): what a user's LayersModel looks like.
   rows.push(...(await speedRows('resnet18-style', r18(false), 96, reps)));
   rows.push(...(await speedRows('mobilenetv2-style', mobilenetV2(128, 100), 128, reps)));
@@ -262,14 +308,35 @@ async function main() {
   rows.push({ ...big, backend: 'cpu' });
   const at = (model: string) => rows.find((r) => r.model === model && r.ratio === 0.5)!;
   const goals: Goal[] = [
-    { name: 'latency_over_macs_resnet_r50', value: at('resnet18-style').speedup_over_macs_reduction as number, target: 0.8, op: '>=' },
-    { name: 'latency_over_macs_mobilenetv2_r50', value: at('mobilenetv2-style').speedup_over_macs_reduction as number, target: 0.8, op: '>=' },
+    {
+      name: 'latency_over_macs_resnet_r50',
+      value: at('resnet18-style').speedup_over_macs_reduction as number,
+      target: 0.8,
+      op: '>=',
+    },
+    {
+      name: 'latency_over_macs_mobilenetv2_r50',
+      value: at('mobilenetv2-style').speedup_over_macs_reduction as number,
+      target: 0.8,
+      op: '>=',
+    },
     { name: 'resnet50_prune_seconds', value: big.seconds, target: 10, op: '<=' },
-    { name: 'resnet50_peak_memory_over_model_bytes', value: big.peak_rss_over_model_bytes, target: 3, op: '<=' },
+    {
+      name: 'resnet50_peak_memory_over_model_bytes',
+      value: big.peak_rss_over_model_bytes,
+      target: 3,
+      op: '<=',
+    },
   ];
   writeResult({
     name: 'structured',
-    env: envInfo('wasm', { quick, prune_backend: 'cpu', threads: 1, loadavg_start: load0, loadavg_end: loadavg()[0] }),
+    env: envInfo('wasm', {
+      quick,
+      prune_backend: 'cpu',
+      threads: 1,
+      loadavg_start: load0,
+      loadavg_end: loadavg()[0],
+    }),
     rows,
     goals,
   });

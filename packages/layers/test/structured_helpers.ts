@@ -35,10 +35,14 @@ export async function expectEquivalent(
 ): Promise<Map<string, number[][]>> {
   const before = tf.memory().numTensors;
   const analysis = analyze(model, opts);
-  const removal = new Map(analysis.groups.map((g) => [g.id, pick(g.size)] as [string, number[]]).filter(([, c]) => c.length > 0));
+  const removal = new Map(
+    analysis.groups.map((g) => [g.id, pick(g.size)] as [string, number[]]).filter(([, c]) => c.length > 0),
+  );
   const pruned = await removeChannels(analysis, removal);
   const zeroed = await zeroChannels(analysis, removal);
-  const inputs = model.inputs.map((t, i) => tf.randomNormal([2, ...(t.shape.slice(1) as number[])], 0, 1, 'float32', 11 + i));
+  const inputs = model.inputs.map((t, i) =>
+    tf.randomNormal([2, ...(t.shape.slice(1) as number[])], 0, 1, 'float32', 11 + i),
+  );
   const run = (m: tfl.LayersModel) =>
     tf.tidy(() => {
       const y = m.predict(inputs.length === 1 ? inputs[0] : inputs);
@@ -47,7 +51,11 @@ export async function expectEquivalent(
   const a = run(pruned);
   const b = run(zeroed);
   expect(a.length).toBe(b.length);
-  a.forEach((ya, o) => ya.forEach((v, i) => expect(Math.abs(v - b[o][i])).toBeLessThanOrEqual(1e-4)));
+  a.forEach((ya, o) => {
+    ya.forEach((v, i) => {
+      expect(Math.abs(v - b[o][i])).toBeLessThanOrEqual(1e-4);
+    });
+  });
   const shapes = new Map(pruned.layers.map((l) => [l.name, l.getWeights().map((w) => [...w.shape])]));
   tf.dispose(inputs);
   pruned.dispose();

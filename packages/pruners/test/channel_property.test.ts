@@ -6,7 +6,6 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { analyzeChannels, buildGraph, removeChannels, zeroChannels } from '@prunekit/layers';
 
-
 const SEEDS = Number(process.env.PRUNEKIT_PROPERTY_SEEDS ?? 200);
 
 function outputsOf(model: tfl.LayersModel, x: tf.Tensor): Float32Array[] {
@@ -39,15 +38,21 @@ describe('structured pruning property: surgery equals zeroing', () => {
       }
       const pruned = await removeChannels(analysis, removal);
       const zeroed = await zeroChannels(analysis, removal);
-      const x = tf.tensor4d(Float32Array.from({ length: 2 * 8 * 8 * 3 }, () => rng.normal()), [2, 8, 8, 3]);
+      const x = tf.tensor4d(
+        Float32Array.from({ length: 2 * 8 * 8 * 3 }, () => rng.normal()),
+        [2, 8, 8, 3],
+      );
       const a = outputsOf(pruned, x);
       const b = outputsOf(zeroed, x);
       let diff = 0;
-      for (let o = 0; o < a.length; o++) for (let i = 0; i < a[o].length; i++) diff = Math.max(diff, Math.abs(a[o][i] - b[o][i]));
-      if (!(diff <= 1e-4) || a.length !== b.length) mismatches.push(`seed ${seed} [${blocks.join(', ')}]: max abs diff ${diff}`);
+      for (let o = 0; o < a.length; o++)
+        for (let i = 0; i < a[o].length; i++) diff = Math.max(diff, Math.abs(a[o][i] - b[o][i]));
+      if (!(diff <= 1e-4) || a.length !== b.length)
+        mismatches.push(`seed ${seed} [${blocks.join(', ')}]: max abs diff ${diff}`);
       if (removal.size > 0) {
         pruneCount++;
-        if (!(pruned.countParams() < model.countParams())) mismatches.push(`seed ${seed}: params did not shrink`);
+        if (!(pruned.countParams() < model.countParams()))
+          mismatches.push(`seed ${seed}: params did not shrink`);
       }
       worst = Math.max(worst, diff);
       x.dispose();
@@ -55,7 +60,9 @@ describe('structured pruning property: surgery equals zeroing', () => {
       zeroed.dispose();
       model.dispose();
     }
-    console.log(`property: ${SEEDS} archs, ${pruneCount} pruned, worst max abs diff ${worst.toExponential(2)}, blocks seen: ${[...kinds].sort().join(' ')}`);
+    console.log(
+      `property: ${SEEDS} archs, ${pruneCount} pruned, worst max abs diff ${worst.toExponential(2)}, blocks seen: ${[...kinds].sort().join(' ')}`,
+    );
     expect(mismatches).toEqual([]);
     expect(pruneCount).toBeGreaterThan(SEEDS * 0.8);
     expect(tf.memory().numTensors).toBe(before);

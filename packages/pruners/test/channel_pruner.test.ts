@@ -1,7 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, UnknownLayerError, UnsupportedLayerError } from '@prunekit/core';
+import {
+  InvalidArgumentError,
+  type ModelGraph,
+  UnknownLayerError,
+  UnsupportedLayerError,
+} from '@prunekit/core';
 import { analyzeChannels, buildGraph, saveModel } from '@prunekit/layers';
 import { magnitude } from '@prunekit/scorers';
 import { describePrunerConformance, modelFixture, residualModel, seedWeights } from '@prunekit/test-utils';
@@ -47,7 +52,10 @@ function predictAll(model: tfl.LayersModel, x: tf.Tensor): Float32Array[] {
 }
 
 const open: tfl.LayersModel[] = [];
-const track = (m: tfl.LayersModel) => (open.push(m), m);
+const track = (m: tfl.LayersModel) => {
+  open.push(m);
+  return m;
+};
 let before = 0;
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -66,7 +74,12 @@ describe('channelPruner', () => {
     const pruner = channelPruner(graph, { scorer, ratio: 0.5 });
     expect(pruner.groups.map((g) => g.id)).toEqual(['stem+2', 'conv_a', 'se_reduce', 'fc']);
     const plan = await pruner.plan();
-    expect([...plan.channels!].map(([id, c]) => [id, c.length])).toEqual([['stem+2', 8], ['conv_a', 6], ['se_reduce', 2], ['fc', 5]]);
+    expect([...plan.channels!].map(([id, c]) => [id, c.length])).toEqual([
+      ['stem+2', 8],
+      ['conv_a', 6],
+      ['se_reduce', 2],
+      ['fc', 5],
+    ]);
     const res = await pruner.apply(plan);
     track(res.model);
     expect(res.model).not.toBe(model);
@@ -99,22 +112,36 @@ describe('channelPruner', () => {
     }
     expect(removed).toBe(Math.floor(0.6 * groups.reduce((a, g) => a + g.size, 0)));
     // maxPerLayer 1 still keeps one channel per group.
-    const picks = selectGlobalChannels([{ group: groups[2], scores: new Float32Array(groups[2].size) }], 0.99, 1, 1);
+    const picks = selectGlobalChannels(
+      [{ group: groups[2], scores: new Float32Array(groups[2].size) }],
+      0.99,
+      1,
+      1,
+    );
     expect(picks[0].length).toBe(groups[2].size - 1);
   });
 
   it('ratios per layer, roundTo and the refusals name the layer', async () => {
     const model = track(seNet());
     const graph = buildGraph(model);
-    const plan = await channelPruner(graph, { scorer, ratio: 0.25, ratios: { conv_a: 0.5 }, roundTo: 4 }).plan();
+    const plan = await channelPruner(graph, {
+      scorer,
+      ratio: 0.25,
+      ratios: { conv_a: 0.5 },
+      roundTo: 4,
+    }).plan();
     expect(plan.channels!.get('conv_a')!.length).toBe(4); // 12 → keep 6 → rounded up to 8
     expect(plan.channels!.get('stem+2')!.length).toBe(4); // 16 → keep 12
     expect(plan.channels!.has('se_reduce')).toBe(false); // 4 → keep 3 → rounded up to 4
     expect(plan.channels!.get('fc')!.length).toBe(2); // 10 → keep 8
     expect(() => channelPruner(graph, { scorer, ratio: 0.5, ratios: { conv_a: 1 } })).toThrow(/conv_a/);
-    expect(() => channelPruner(graph, { scorer, ratio: 0.5, ratios: { nope: 0.1 } })).toThrow(UnknownLayerError);
+    expect(() => channelPruner(graph, { scorer, ratio: 0.5, ratios: { nope: 0.1 } })).toThrow(
+      UnknownLayerError,
+    );
     expect(() => channelPruner(graph, { scorer, ratio: 1 })).toThrow(InvalidArgumentError);
-    expect(() => channelPruner(graph, { scorer, ratio: 0.5, ratios: { logits: 0.5 } })).toThrow(/logits.*model output/);
+    expect(() => channelPruner(graph, { scorer, ratio: 0.5, ratios: { logits: 0.5 } })).toThrow(
+      /logits.*model output/,
+    );
   });
 
   it('interactive mode yields each group with scores; vetoed groups keep their channels', async () => {
@@ -157,7 +184,7 @@ describe('channelPruner', () => {
     const d = tfl.layers.dense({ name: 'd', units: 5 }).apply(g) as T;
     const o = tfl.layers.dense({ name: 'out', units: 2 }).apply(d) as T;
     const model = track(tfl.model({ inputs: input, outputs: o }));
-    let graph;
+    let graph: ModelGraph;
     try {
       graph = buildGraph(model);
     } catch {
@@ -185,12 +212,18 @@ describe('channelPruner', () => {
       const saved = await saveModel(res.model, join(dir, 'm'));
       const json = JSON.parse(await readFile(join(saved.dir, 'model.json'), 'utf8'));
       const shards = await Promise.all(
-        json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths).map((p: string) => readFile(join(saved.dir, p))),
+        json.weightsManifest
+          .flatMap((g: { paths: string[] }) => g.paths)
+          .map((p: string) => readFile(join(saved.dir, p))),
       );
       const bytes = Buffer.concat(shards);
       const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const weightSpecs = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
-      const loaded = track(await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData })));
+      const loaded = track(
+        await tfl.loadLayersModel(
+          tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }),
+        ),
+      );
       expect(loaded.countParams()).toBe(res.model.countParams());
       const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4);
       const a = predictAll(res.model, x);

@@ -20,12 +20,24 @@ export interface RandomArch {
   readonly blocks: readonly string[];
 }
 
-export const RANDOM_ARCH_BLOCKS = ['residual', 'concat', 'depthwise', 'separable', 'se', 'resample', 'act', 'transpose'] as const;
+export const RANDOM_ARCH_BLOCKS = [
+  'residual',
+  'concat',
+  'depthwise',
+  'separable',
+  'se',
+  'resample',
+  'act',
+  'transpose',
+] as const;
 
 class Builder {
   private n = 0;
   readonly kinds: string[] = [];
-  constructor(readonly rng: Rng, readonly widths: readonly number[]) {}
+  constructor(
+    readonly rng: Rng,
+    readonly widths: readonly number[],
+  ) {}
   name(kind: string): string {
     return `${kind}_${this.n++}`;
   }
@@ -39,7 +51,10 @@ class Builder {
     return layer.apply(x) as T;
   }
   conv(x: T, filters: number, k = 3, activation: 'relu' | 'linear' = 'linear'): T {
-    return this.apply(tfl.layers.conv2d({ filters, kernelSize: k, padding: 'same', activation, name: this.name('conv') }), x);
+    return this.apply(
+      tfl.layers.conv2d({ filters, kernelSize: k, padding: 'same', activation, name: this.name('conv') }),
+      x,
+    );
   }
   bn(x: T): T {
     return this.apply(tfl.layers.batchNormalization({ name: this.name('bn') }), x);
@@ -65,13 +80,22 @@ function block(b: Builder, kind: (typeof RANDOM_ARCH_BLOCKS)[number], x: T): T {
       let y = b.relu(b.bn(b.conv(x, b.width())));
       y = b.bn(b.conv(y, c));
       const skip = b.rng.next() < 0.3 ? b.bn(b.conv(x, c, 1)) : x;
-      const merge = { add: tfl.layers.add, minimum: tfl.layers.minimum, average: tfl.layers.average, maximum: tfl.layers.maximum, multiply: tfl.layers.multiply }[op];
+      const merge = {
+        add: tfl.layers.add,
+        minimum: tfl.layers.minimum,
+        average: tfl.layers.average,
+        maximum: tfl.layers.maximum,
+        multiply: tfl.layers.multiply,
+      }[op];
       b.kinds.push(`residual:${op}`);
       return b.relu(b.apply(merge({ name: b.name(op) }), [skip, y]));
     }
     case 'concat': {
       const p = b.conv(x, b.width(), 1, 'relu');
-      const q = b.apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: b.name('dw') }), x);
+      const q = b.apply(
+        tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: b.name('dw') }),
+        x,
+      );
       const parts = b.rng.next() < 0.5 ? [p, q] : [q, p, b.conv(x, b.width())];
       b.kinds.push(`concat:${parts.length}`);
       return b.apply(tfl.layers.concatenate({ axis: -1, name: b.name('cat') }), parts);
@@ -79,41 +103,86 @@ function block(b: Builder, kind: (typeof RANDOM_ARCH_BLOCKS)[number], x: T): T {
     case 'depthwise': {
       const m = b.pick([1, 2]);
       b.kinds.push(`depthwise:${m}`);
-      const y = b.apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: m, padding: 'same', name: b.name('dw') }), x);
+      const y = b.apply(
+        tfl.layers.depthwiseConv2d({
+          kernelSize: 3,
+          depthMultiplier: m,
+          padding: 'same',
+          name: b.name('dw'),
+        }),
+        x,
+      );
       return b.relu(b.bn(y));
     }
     case 'separable': {
       const m = b.pick([1, 2]);
       b.kinds.push(`separable:${m}`);
       return b.apply(
-        tfl.layers.separableConv2d({ filters: b.width(), kernelSize: 3, depthMultiplier: m, padding: 'same', name: b.name('sep') }),
+        tfl.layers.separableConv2d({
+          filters: b.width(),
+          kernelSize: 3,
+          depthMultiplier: m,
+          padding: 'same',
+          name: b.name('sep'),
+        }),
         x,
       );
     }
     case 'se': {
       b.kinds.push('se');
       const s0 = b.apply(tfl.layers.globalAveragePooling2d({ name: b.name('gap') }), x);
-      const s1 = b.apply(tfl.layers.dense({ units: Math.max(2, c >> 1), activation: 'relu', name: b.name('se_reduce') }), s0);
-      const s2 = b.apply(tfl.layers.dense({ units: c, activation: 'sigmoid', name: b.name('se_expand') }), s1);
+      const s1 = b.apply(
+        tfl.layers.dense({ units: Math.max(2, c >> 1), activation: 'relu', name: b.name('se_reduce') }),
+        s0,
+      );
+      const s2 = b.apply(
+        tfl.layers.dense({ units: c, activation: 'sigmoid', name: b.name('se_expand') }),
+        s1,
+      );
       const s3 = b.apply(tfl.layers.reshape({ targetShape: [1, 1, c], name: b.name('se_reshape') }), s2);
       return b.apply(tfl.layers.multiply({ name: b.name('se_scale') }), [x, s3]);
     }
     case 'resample': {
       const s = spatial(x);
-      const op = b.pick(s >= 4 ? ['maxpool', 'avgpool', 'pad-crop', 'upsample-pool'] : ['pad-crop', 'upsample-pool']);
+      const op = b.pick(
+        s >= 4 ? ['maxpool', 'avgpool', 'pad-crop', 'upsample-pool'] : ['pad-crop', 'upsample-pool'],
+      );
       b.kinds.push(`resample:${op}`);
-      if (op === 'maxpool') return b.apply(tfl.layers.maxPooling2d({ poolSize: 2, name: b.name('maxpool') }), x);
-      if (op === 'avgpool') return b.apply(tfl.layers.averagePooling2d({ poolSize: 2, name: b.name('avgpool') }), x);
+      if (op === 'maxpool')
+        return b.apply(tfl.layers.maxPooling2d({ poolSize: 2, name: b.name('maxpool') }), x);
+      if (op === 'avgpool')
+        return b.apply(tfl.layers.averagePooling2d({ poolSize: 2, name: b.name('avgpool') }), x);
       if (op === 'pad-crop') {
         const y = b.apply(tfl.layers.zeroPadding2d({ padding: 1, name: b.name('pad') }), x);
         const z = b.conv(y, b.width());
-        return b.apply(tfl.layers.cropping2D({ cropping: [[1, 1], [1, 1]], name: b.name('crop') }), z);
+        return b.apply(
+          tfl.layers.cropping2D({
+            cropping: [
+              [1, 1],
+              [1, 1],
+            ],
+            name: b.name('crop'),
+          }),
+          z,
+        );
       }
       const up = b.apply(tfl.layers.upSampling2d({ size: [2, 2], name: b.name('up') }), x);
-      return b.apply(tfl.layers.maxPooling2d({ poolSize: 2, name: b.name('maxpool') }), b.conv(up, b.width()));
+      return b.apply(
+        tfl.layers.maxPooling2d({ poolSize: 2, name: b.name('maxpool') }),
+        b.conv(up, b.width()),
+      );
     }
     case 'act': {
-      const op = b.pick(['prelu', 'prelu-shared', 'leaky', 'elu', 'tanh', 'sigmoid', 'dropout', 'layernorm'] as const);
+      const op = b.pick([
+        'prelu',
+        'prelu-shared',
+        'leaky',
+        'elu',
+        'tanh',
+        'sigmoid',
+        'dropout',
+        'layernorm',
+      ] as const);
       b.kinds.push(`act:${op}`);
       const y = b.conv(x, b.width());
       switch (op) {
@@ -137,7 +206,13 @@ function block(b: Builder, kind: (typeof RANDOM_ARCH_BLOCKS)[number], x: T): T {
       const stride = spatial(x) <= 4 ? 2 : 1;
       b.kinds.push(`transpose:${stride}`);
       return b.apply(
-        tfl.layers.conv2dTranspose({ filters: b.width(), kernelSize: 3, strides: stride, padding: 'same', name: b.name('convT') }),
+        tfl.layers.conv2dTranspose({
+          filters: b.width(),
+          kernelSize: 3,
+          strides: stride,
+          padding: 'same',
+          name: b.name('convT'),
+        }),
         x,
       );
     }

@@ -117,7 +117,9 @@ export function analyzeChannels(graph: ModelGraph, opts: ChannelAnalysisOptions 
       },
       unify(a, b) {
         if (sameStructure(atoms, a, b)) {
-          a.segments.forEach((s, i) => atoms.union(s.atom, b.segments[i].atom));
+          a.segments.forEach((s, i) => {
+            atoms.union(s.atom, b.segments[i].atom);
+          });
         } else {
           const why = `'${node.name}' couples channel sets of different structure`;
           freeze(a, why);
@@ -183,8 +185,10 @@ function collectGroups(
     const roots = members.map((a) => atoms.root(a)).filter((r): r is string => r !== undefined);
     roots.sort((a, b) => order.get(a)! - order.get(b)!);
     const size = atoms.size(rep);
-    const id = roots.length === 0 ? `#${rep}` : roots.length === 1 ? roots[0] : `${roots[0]}+${roots.length - 1}`;
-    const reason = atoms.frozenReason(rep) ?? (roots.length === 0 ? 'no layer produces these channels' : undefined);
+    const id =
+      roots.length === 0 ? `#${rep}` : roots.length === 1 ? roots[0] : `${roots[0]}+${roots.length - 1}`;
+    const reason =
+      atoms.frozenReason(rep) ?? (roots.length === 0 ? 'no layer produces these channels' : undefined);
     if (reason !== undefined) {
       frozen.push({ id, size, roots, reason });
       continue;

@@ -15,7 +15,9 @@ import { getLayerHandler, registerLayerHandler } from '../registry.js';
 // may not list. They are registered only where no handler exists, so the base package wins.
 
 function spatialOf(ctx: LayerContext, shape: readonly (number | null)[]): number {
-  return channelsLast(ctx) ? prodDims(shape, 1, shape.length - 1, `${ctx.className} '${ctx.name}'`) : prodDims(shape, 2, shape.length, `${ctx.className} '${ctx.name}'`);
+  return channelsLast(ctx)
+    ? prodDims(shape, 1, shape.length - 1, `${ctx.className} '${ctx.name}'`)
+    : prodDims(shape, 2, shape.length, `${ctx.className} '${ctx.name}'`);
 }
 
 function withRules(
@@ -39,7 +41,9 @@ const separableConv2d = withRules(
     pointwise_kernel: { role: 'pointwiseKernel', inAxis: 2, outAxis: 3, prunable: true },
     bias: { role: 'bias', outAxis: 0 },
   },
-  (ctx) => spatialOf(ctx, ctx.outputShape) * (product(weightShape(ctx, 'depthwise_kernel')) + product(weightShape(ctx, 'pointwise_kernel'))),
+  (ctx) =>
+    spatialOf(ctx, ctx.outputShape) *
+    (product(weightShape(ctx, 'depthwise_kernel')) + product(weightShape(ctx, 'pointwise_kernel'))),
 );
 
 /** Conv2DTranspose: kernel [kh, kw, out, in]; every input position scatters one kernel. */
@@ -49,7 +53,11 @@ const conv2dTranspose = withRules(
   (ctx) => spatialOf(ctx, ctx.inputShapes[0]) * product(weightShape(ctx, 'kernel')),
 );
 
-const layerNormalization = withRules('LayerNormalization', { gamma: { role: 'gamma' }, beta: { role: 'beta' } }, () => 0);
+const layerNormalization = withRules(
+  'LayerNormalization',
+  { gamma: { role: 'gamma' }, beta: { role: 'beta' } },
+  () => 0,
+);
 const prelu = withRules('PReLU', { alpha: { role: 'alpha' } }, () => 0);
 
 export const structuredExtraHandlers: readonly KerasLayerHandler[] = [
@@ -57,9 +65,18 @@ export const structuredExtraHandlers: readonly KerasLayerHandler[] = [
   conv2dTranspose,
   layerNormalization,
   prelu,
-  ...['UpSampling2D', 'Cropping2D', 'Subtract', 'Maximum', 'Minimum', 'ELU', 'ThresholdedReLU', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout'].map(
-    weightless,
-  ),
+  ...[
+    'UpSampling2D',
+    'Cropping2D',
+    'Subtract',
+    'Maximum',
+    'Minimum',
+    'ELU',
+    'ThresholdedReLU',
+    'SpatialDropout2D',
+    'GaussianNoise',
+    'GaussianDropout',
+  ].map(weightless),
 ];
 
 /** Registers the handlers above for every class that has none yet. */

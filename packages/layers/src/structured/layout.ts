@@ -54,7 +54,13 @@ export function flattenLayout(layout: Layout, positions: number): Layout {
   const segments: Segment[] = [];
   for (const s of layout.segments) {
     for (let k = 0; k < s.repeat; k++) {
-      segments.push({ atom: s.atom, offset: s.offset + k * s.stride, scale: s.scale, stride: c, repeat: positions });
+      segments.push({
+        atom: s.atom,
+        offset: s.offset + k * s.stride,
+        scale: s.scale,
+        stride: c,
+        repeat: positions,
+      });
     }
   }
   return { size: c * positions, segments };

@@ -11,7 +11,13 @@ import {
   preluRule,
   softmaxRule,
 } from './rules/pass_through.js';
-import { conv1dRule, conv2dRule, conv2dTransposeRule, denseRule, separableConv2dRule } from './rules/producers.js';
+import {
+  conv1dRule,
+  conv2dRule,
+  conv2dTransposeRule,
+  denseRule,
+  separableConv2dRule,
+} from './rules/producers.js';
 import { flattenRule, inputLayerRule, reshapeRule } from './rules/reshape.js';
 
 /** The structured rules prunekit ships, one per Keras className. */
@@ -51,7 +57,9 @@ function registry(): Map<string, StructuredRule> {
 /** Registers (or replaces) the structured rule for `rule.className` (custom layers plug in here). */
 export function registerStructuredRule(rule: StructuredRule): void {
   if (!rule || typeof rule.className !== 'string' || typeof rule.analyze !== 'function') {
-    throw new InvalidArgumentError('registerStructuredRule: a rule needs a className and an analyze(ctx) function.');
+    throw new InvalidArgumentError(
+      'registerStructuredRule: a rule needs a className and an analyze(ctx) function.',
+    );
   }
   registry().set(rule.className, rule);
 }

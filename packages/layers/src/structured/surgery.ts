@@ -25,7 +25,10 @@ function checkRemoval(analysis: ChannelAnalysis, removal: ChannelRemoval): Map<n
       throw new InvalidArgumentError(
         frozen
           ? `Group '${id}' cannot lose channels: ${frozen.reason}.`
-          : `No dependency group '${id}' (groups: ${analysis.groups.slice(0, 10).map((g) => g.id).join(', ')}${analysis.groups.length > 10 ? ', …' : ''}).`,
+          : `No dependency group '${id}' (groups: ${analysis.groups
+              .slice(0, 10)
+              .map((g) => g.id)
+              .join(', ')}${analysis.groups.length > 10 ? ', …' : ''}).`,
         { group: id },
       );
     }
@@ -45,7 +48,11 @@ function checkRemoval(analysis: ChannelAnalysis, removal: ChannelRemoval): Map<n
         { group: id, layers: group.roots },
       );
     }
-    if (seen.size > 0) byClass.set(analysis.groupClass.get(id)!, [...seen].sort((a, b) => a - b));
+    if (seen.size > 0)
+      byClass.set(
+        analysis.groupClass.get(id)!,
+        [...seen].sort((a, b) => a - b),
+      );
   }
   return byClass;
 }
@@ -68,7 +75,8 @@ function keepPlan(analysis: ChannelAnalysis, byClass: Map<number, number[]>): Ke
       const node = analysis.graph.node(layer);
       for (const s of analysis.slices.get(layer) ?? []) {
         if (s.weight !== weight) continue;
-        const layout = s.side === 'out' ? analysis.layouts.get(layer)! : analysis.layouts.get(node.inputs[s.input ?? 0])!;
+        const layout =
+          s.side === 'out' ? analysis.layouts.get(layer)! : analysis.layouts.get(node.inputs[s.input ?? 0])!;
         const k = expandIndices(keepOfLayout(layout), s.expand ?? 1);
         if (k.length !== layout.size * (s.expand ?? 1)) keeps[s.axis] = k;
       }
@@ -77,7 +85,10 @@ function keepPlan(analysis: ChannelAnalysis, byClass: Map<number, number[]>): Ke
   };
 }
 
-type Topology = { class_name: string; config: { layers: { name?: string; class_name: string; config: Record<string, unknown> }[] } };
+type Topology = {
+  class_name: string;
+  config: { layers: { name?: string; class_name: string; config: Record<string, unknown> }[] };
+};
 
 function entriesOf(topology: Topology) {
   return new Map(topology.config.layers.map((e) => [(e.config.name as string) ?? e.name, e]));
@@ -101,11 +112,20 @@ function editTopology(analysis: ChannelAnalysis, plan: KeepPlan, topology: Topol
     if (!rule?.editConfig || out === oldOut) continue;
     const entry = entries.get(node.name);
     if (!entry) continue;
-    entry.config = rule.editConfig(entry.config, { in: node.inputs.map((i) => plan.keepOf(i).length), out, oldOut });
+    entry.config = rule.editConfig(entry.config, {
+      in: node.inputs.map((i) => plan.keepOf(i).length),
+      out,
+      oldOut,
+    });
   }
 }
 
-async function rebuild(graph: ModelGraph, plan: KeepPlan, mode: 'remove' | 'zero', topology: Topology): Promise<tfl.LayersModel> {
+async function rebuild(
+  graph: ModelGraph,
+  plan: KeepPlan,
+  mode: 'remove' | 'zero',
+  topology: Topology,
+): Promise<tfl.LayersModel> {
   const model = graph.source as tfl.LayersModel;
   const specs: tf.io.WeightsManifestEntry[] = [];
   const jobs: { src: tf.Tensor; shape: number[]; keeps: (number[] | null)[]; size: number }[] = [];
@@ -144,7 +164,11 @@ async function rebuild(graph: ModelGraph, plan: KeepPlan, mode: 'remove' | 'zero
     at += j.size;
   }
   return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: topology as unknown as object, weightSpecs: specs, weightData: data.buffer }),
+    tf.io.fromMemory({
+      modelTopology: topology as unknown as object,
+      weightSpecs: specs,
+      weightData: data.buffer,
+    }),
   );
 }
 
@@ -158,7 +182,10 @@ function topologyOf(analysis: ChannelAnalysis): Topology {
  * Model surgery: a new, smaller LayersModel without the given channels — configs edited (filters,
  * units, reshape targets) and every weight cut along its channel axes. The source model is not touched.
  */
-export async function removeChannels(analysis: ChannelAnalysis, removal: ChannelRemoval): Promise<tfl.LayersModel> {
+export async function removeChannels(
+  analysis: ChannelAnalysis,
+  removal: ChannelRemoval,
+): Promise<tfl.LayersModel> {
   const plan = keepPlan(analysis, checkRemoval(analysis, removal));
   const topology = topologyOf(analysis);
   editTopology(analysis, plan, topology);
@@ -169,7 +196,10 @@ export async function removeChannels(analysis: ChannelAnalysis, removal: Channel
  * The reference for surgery: a copy of the model, same shapes, with every weight slice the removed
  * channels touch set to 0. Its outputs equal the pruned model's (up to float rounding).
  */
-export async function zeroChannels(analysis: ChannelAnalysis, removal: ChannelRemoval): Promise<tfl.LayersModel> {
+export async function zeroChannels(
+  analysis: ChannelAnalysis,
+  removal: ChannelRemoval,
+): Promise<tfl.LayersModel> {
   const plan = keepPlan(analysis, checkRemoval(analysis, removal));
   return rebuild(analysis.graph, plan, 'zero', topologyOf(analysis));
 }

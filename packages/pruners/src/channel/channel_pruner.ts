@@ -13,7 +13,13 @@ import {
 import { type ChannelAnalysis, analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type GroupProposal, type InteractiveSession, interactiveSession } from './interactive.js';
-import { type ChannelPrunerOptions, type ResolvedChannelOptions, checkRatioLayers, groupRatio, resolveChannelOptions } from './options.js';
+import {
+  type ChannelPrunerOptions,
+  type ResolvedChannelOptions,
+  checkRatioLayers,
+  groupRatio,
+  resolveChannelOptions,
+} from './options.js';
 import { type ChannelReport, channelReport } from './report.js';
 import { type ScoredGroup, selectGlobalChannels, selectGroupChannels } from './select.js';
 
@@ -44,15 +50,22 @@ export function stepRatio(target: number, step: number, steps: number): number {
   return before <= 0 ? 0 : Math.max(0, 1 - after / before);
 }
 
-async function scoreGroups(o: ResolvedChannelOptions, graph: ModelGraph, groups: readonly DependencyGroup[]): Promise<ScoredGroup[]> {
+async function scoreGroups(
+  o: ResolvedChannelOptions,
+  graph: ModelGraph,
+  groups: readonly DependencyGroup[],
+): Promise<ScoredGroup[]> {
   const ctx: ScoreContext = { graph, rng: createRng(o.seed), ...o.context };
   const out: ScoredGroup[] = [];
   for (const group of groups) {
     const s = await o.scorer.score({ kind: 'group', group }, ctx);
     if (s.kind !== 'group' || s.values.length !== group.size) {
-      throw new ShapeError(`Scorer '${o.scorer.name}' did not return ${group.size} channel scores for group '${group.id}'.`, {
-        group: group.id,
-      });
+      throw new ShapeError(
+        `Scorer '${o.scorer.name}' did not return ${group.size} channel scores for group '${group.id}'.`,
+        {
+          group: group.id,
+        },
+      );
     }
     out.push({ group, scores: s.values });
   }
@@ -61,9 +74,12 @@ async function scoreGroups(o: ResolvedChannelOptions, graph: ModelGraph, groups:
 
 function checkStep(step: number, steps: number): void {
   if (!Number.isInteger(step) || step < 0 || step >= steps) {
-    throw new InvalidArgumentError(`step must be an integer in [0, ${steps}) (steps = ${steps}), got ${JSON.stringify(step)}.`, {
-      field: 'step',
-    });
+    throw new InvalidArgumentError(
+      `step must be an integer in [0, ${steps}) (steps = ${steps}), got ${JSON.stringify(step)}.`,
+      {
+        field: 'step',
+      },
+    );
   }
 }
 
@@ -87,8 +103,10 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
     const pooled: number[] = [];
     scored.forEach((s, i) => {
       const explicit = groupRatio(s.group, o.ratios);
-      if (explicit !== undefined) removed[i] = selectGroupChannels(s, stepRatio(explicit, step, o.steps), o.roundTo);
-      else if (o.scope === 'local') removed[i] = selectGroupChannels(s, stepRatio(o.ratio, step, o.steps), o.roundTo);
+      if (explicit !== undefined)
+        removed[i] = selectGroupChannels(s, stepRatio(explicit, step, o.steps), o.roundTo);
+      else if (o.scope === 'local')
+        removed[i] = selectGroupChannels(s, stepRatio(o.ratio, step, o.steps), o.roundTo);
       else pooled.push(i);
     });
     if (pooled.length > 0) {
@@ -135,12 +153,21 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
       };
     },
     interactive(step = 0) {
-      return interactiveSession(async () => {
-        const { scored, removed } = await select(step);
-        return scored
-          .map((s, i): Omit<GroupProposal, 'veto' | 'replace'> => ({ group: s.group, scores: s.scores, channels: removed[i] }))
-          .filter((p) => p.channels.length > 0);
-      }, (channels) => toPlan(step, channels));
+      return interactiveSession(
+        async () => {
+          const { scored, removed } = await select(step);
+          return scored
+            .map(
+              (s, i): Omit<GroupProposal, 'veto' | 'replace'> => ({
+                group: s.group,
+                scores: s.scores,
+                channels: removed[i],
+              }),
+            )
+            .filter((p) => p.channels.length > 0);
+        },
+        (channels) => toPlan(step, channels),
+      );
     },
     async run() {
       let current: ModelGraph = graph;

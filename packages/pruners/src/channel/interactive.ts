@@ -30,7 +30,11 @@ export function interactiveSession(
         yield {
           ...p,
           veto: () => decided.delete(p.group.id),
-          replace: (channels) => decided.set(p.group.id, [...channels].sort((a, b) => a - b)),
+          replace: (channels) =>
+            decided.set(
+              p.group.id,
+              [...channels].sort((a, b) => a - b),
+            ),
         };
       }
     },

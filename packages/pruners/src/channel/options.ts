@@ -61,27 +61,46 @@ export interface ResolvedChannelOptions {
 
 function check(field: string, v: unknown, ok: (x: number) => boolean, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-    throw new InvalidArgumentError(`${field} must be ${what}, got ${JSON.stringify(v)}.`, { field, value: v });
+    throw new InvalidArgumentError(`${field} must be ${what}, got ${JSON.stringify(v)}.`, {
+      field,
+      value: v,
+    });
   }
   return v;
 }
 
 export function resolveChannelOptions(graph: ModelGraph, opts: ChannelPrunerOptions): ResolvedChannelOptions {
   if (!graph || typeof graph.params !== 'function') {
-    throw new InvalidArgumentError('graph must be a ModelGraph (build one with buildGraph(model)).', { field: 'graph' });
+    throw new InvalidArgumentError('graph must be a ModelGraph (build one with buildGraph(model)).', {
+      field: 'graph',
+    });
   }
   if (!opts || typeof opts.scorer?.score !== 'function') {
-    throw new InvalidArgumentError('scorer must be a Scorer, e.g. magnitude() from @prunekit/scorers.', { field: 'scorer' });
+    throw new InvalidArgumentError('scorer must be a Scorer, e.g. magnitude() from @prunekit/scorers.', {
+      field: 'scorer',
+    });
   }
   const scope = opts.scope ?? (opts.global ? 'global' : 'local');
   if (scope !== 'local' && scope !== 'global') {
-    throw new InvalidArgumentError(`scope must be 'local' or 'global', got ${JSON.stringify(scope)}.`, { field: 'scope' });
+    throw new InvalidArgumentError(`scope must be 'local' or 'global', got ${JSON.stringify(scope)}.`, {
+      field: 'scope',
+    });
   }
-  const ratio = check('ratio', opts.ratio, (x) => x >= 0 && x < 1, 'a fraction of channels in [0, 1) (e.g. 0.5)');
+  const ratio = check(
+    'ratio',
+    opts.ratio,
+    (x) => x >= 0 && x < 1,
+    'a fraction of channels in [0, 1) (e.g. 0.5)',
+  );
   const maxPerLayer = check('maxPerLayer', opts.maxPerLayer ?? 0.9, (x) => x > 0 && x <= 1, 'in (0, 1]');
   const roundTo = check('roundTo', opts.roundTo ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
   const steps = check('steps', opts.steps ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
-  const seed = check('seed', opts.seed ?? 0, (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff, 'an integer in [0, 2^32)');
+  const seed = check(
+    'seed',
+    opts.seed ?? 0,
+    (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff,
+    'an integer in [0, 2^32)',
+  );
   const names = graph.nodes.map((n) => n.name);
   for (const i of opts.ignore ?? []) if (!graph.hasNode(i)) throw new UnknownLayerError(i, 'ignore', names);
   const ratios = new Map<string, number>();
@@ -119,7 +138,11 @@ export function groupRatio(group: DependencyGroup, ratios: ReadonlyMap<string, n
 }
 
 /** Checks that every layer named in `ratios` produces channels of some prunable group. */
-export function checkRatioLayers(groups: readonly DependencyGroup[], ratios: ReadonlyMap<string, number>, frozen: (layer: string) => string | undefined): void {
+export function checkRatioLayers(
+  groups: readonly DependencyGroup[],
+  ratios: ReadonlyMap<string, number>,
+  frozen: (layer: string) => string | undefined,
+): void {
   for (const name of ratios.keys()) {
     if (groups.some((g) => g.roots.includes(name))) continue;
     const why = frozen(name);

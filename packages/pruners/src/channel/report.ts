@@ -39,12 +39,23 @@ export function channelReport(before: ModelMetrics, after: ModelMetrics): Channe
   const ratio = (b: number, a: number) => (a === 0 ? Number.POSITIVE_INFINITY : b / a);
   const cells = [
     ['layer', 'class', 'params', '→ params', 'MACs', '→ MACs'],
-    ...rows.map((r) => [r.layer, r.className, r.paramsBefore, r.paramsAfter, r.macsBefore, r.macsAfter].map(String)),
+    ...rows.map((r) =>
+      [r.layer, r.className, r.paramsBefore, r.paramsAfter, r.macsBefore, r.macsAfter].map(String),
+    ),
     ['total', '', String(before.params), String(after.params), String(before.macs), String(after.macs)],
-    ['reduction', '', '', `${ratio(before.params, after.params).toFixed(2)}x`, '', `${ratio(before.macs, after.macs).toFixed(2)}x`],
+    [
+      'reduction',
+      '',
+      '',
+      `${ratio(before.params, after.params).toFixed(2)}x`,
+      '',
+      `${ratio(before.macs, after.macs).toFixed(2)}x`,
+    ],
   ];
   const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => r[c].length)));
-  const table = cells.map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+  const table = cells
+    .map((r) => r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+    .join('\n');
   return {
     rows,
     before,

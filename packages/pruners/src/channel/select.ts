@@ -27,7 +27,9 @@ export function selectGroupChannels(s: ScoredGroup, ratio: number, roundTo: numb
       { group: s.group.id, layers: s.group.roots },
     );
   }
-  return ascending(s.scores).slice(0, size - keep).sort((a, b) => a - b);
+  return ascending(s.scores)
+    .slice(0, size - keep)
+    .sort((a, b) => a - b);
 }
 
 /**
@@ -36,7 +38,12 @@ export function selectGroupChannels(s: ScoredGroup, ratio: number, roundTo: numb
  * never its last one). Then each group's kept count is rounded up to a multiple of roundTo by
  * putting back its best removed channels.
  */
-export function selectGlobalChannels(items: readonly ScoredGroup[], ratio: number, maxPerLayer: number, roundTo: number): number[][] {
+export function selectGlobalChannels(
+  items: readonly ScoredGroup[],
+  ratio: number,
+  maxPerLayer: number,
+  roundTo: number,
+): number[][] {
   const total = items.reduce((a, s) => a + s.group.size, 0);
   const target = Math.floor(total * ratio + 1e-9);
   const cap = items.map((s) => Math.min(s.group.size - 1, Math.floor(s.group.size * maxPerLayer + 1e-9)));

@@ -9,7 +9,9 @@ export const depthwiseConv2dRule: StructuredRule = {
   className: 'DepthwiseConv2D',
   analyze(ctx) {
     const k = ctx.node.params.find((p) => p.name === 'depthwise_kernel');
-    const m = k ? k.shape[3] : ((cfg<number>(ctx.node.config, 'depthMultiplier', 'depth_multiplier') ?? 1) as number);
+    const m = k
+      ? k.shape[3]
+      : ((cfg<number>(ctx.node.config, 'depthMultiplier', 'depth_multiplier') ?? 1) as number);
     const input = ctx.inputs[0];
     const output = isChannelsFirst(ctx.node.config) ? null : expandLayout(input, m);
     if (!output || output.size !== ctx.outChannels) {

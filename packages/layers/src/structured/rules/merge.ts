@@ -22,9 +22,14 @@ function elementwise(className: string): StructuredRule {
   };
 }
 
-export const mergeRules: readonly StructuredRule[] = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'].map(
-  elementwise,
-);
+export const mergeRules: readonly StructuredRule[] = [
+  'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+].map(elementwise);
 
 /** Concatenate: along the channel axis the inputs sit side by side (offsets); along another axis they are coupled. */
 export const concatenateRule: StructuredRule = {

@@ -51,7 +51,9 @@ export const passThroughRules: readonly StructuredRule[] = [
 export const activationRule: StructuredRule = {
   className: 'Activation',
   analyze: (ctx) =>
-    cfg(ctx.node.config, 'activation') === 'softmax' ? mixes(ctx, 'applies softmax across channels') : carry(ctx),
+    cfg(ctx.node.config, 'activation') === 'softmax'
+      ? mixes(ctx, 'applies softmax across channels')
+      : carry(ctx),
 };
 
 function lastAxis(ctx: RuleContext, axis: unknown): boolean {
@@ -63,7 +65,8 @@ function lastAxis(ctx: RuleContext, axis: unknown): boolean {
 /** Softmax layer: mixes the channels when it normalises the last axis. */
 export const softmaxRule: StructuredRule = {
   className: 'Softmax',
-  analyze: (ctx) => (lastAxis(ctx, cfg(ctx.node.config, 'axis')) ? mixes(ctx, 'applies softmax across channels') : carry(ctx)),
+  analyze: (ctx) =>
+    lastAxis(ctx, cfg(ctx.node.config, 'axis')) ? mixes(ctx, 'applies softmax across channels') : carry(ctx),
 };
 
 /** BatchNormalization over the channel axis: four per-channel vectors carried along. */
@@ -86,7 +89,9 @@ export const batchNormalizationRule: StructuredRule = {
 export const layerNormalizationRule: StructuredRule = {
   className: 'LayerNormalization',
   analyze: (ctx) =>
-    lastAxis(ctx, cfg(ctx.node.config, 'axis')) ? mixes(ctx, 'normalises across channels (LayerNormalization)') : carry(ctx),
+    lastAxis(ctx, cfg(ctx.node.config, 'axis'))
+      ? mixes(ctx, 'normalises across channels (LayerNormalization)')
+      : carry(ctx),
 };
 
 /** PReLU: alpha [..., C] per channel unless the channel axis is shared (alpha last dim 1). */
@@ -94,8 +99,12 @@ export const preluRule: StructuredRule = {
   className: 'PReLU',
   analyze(ctx) {
     const alpha = ctx.node.params.find((p) => p.name === 'alpha');
-    const perChannel = alpha && alpha.shape[alpha.shape.length - 1] === ctx.outChannels && ctx.outChannels > 1;
+    const perChannel =
+      alpha && alpha.shape[alpha.shape.length - 1] === ctx.outChannels && ctx.outChannels > 1;
     if (!alpha) return carry(ctx);
-    return carry(ctx, perChannel ? [{ weight: 'alpha', axis: alpha.shape.length - 1, side: 'in', role: 'through' }] : []);
+    return carry(
+      ctx,
+      perChannel ? [{ weight: 'alpha', axis: alpha.shape.length - 1, side: 'in', role: 'through' }] : [],
+    );
   },
 };

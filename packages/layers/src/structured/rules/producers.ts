@@ -1,5 +1,12 @@
 import type { GraphNode } from '@prunekit/core';
-import { cfg, isChannelsFirst, type RuleContext, type RuleResult, type StructuredRule, type WeightSlice } from '../rule.js';
+import {
+  cfg,
+  isChannelsFirst,
+  type RuleContext,
+  type RuleResult,
+  type StructuredRule,
+  type WeightSlice,
+} from '../rule.js';
 
 /**
  * Layers that make new channels from weights: their output channels are a fresh atom (removable),
@@ -22,7 +29,8 @@ function producer(
       }
       const output = ctx.produce(ctx.outChannels);
       // Softmax mixes the channels it normalises: removing one changes the others.
-      if (cfg(ctx.node.config, 'activation') === 'softmax') ctx.freeze(output, `'${ctx.node.name}' ends in softmax`);
+      if (cfg(ctx.node.config, 'activation') === 'softmax')
+        ctx.freeze(output, `'${ctx.node.name}' ends in softmax`);
       return { output, slices: slices(ctx) };
     },
     editConfig: (config, sizes) => ({ ...config, [countField]: sizes.out }),
