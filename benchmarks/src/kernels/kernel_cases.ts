@@ -17,6 +17,11 @@ export interface KernelRow {
   sparsity: number;
   denseMs: number;
   sparseMs: number;
+  /** Median per-pair wall-time ratio dense / sparse. */
+  speedupWall: number;
+  denseCpuMs: number;
+  sparseCpuMs: number;
+  /** Median per-pair CPU-time ratio dense / sparse (what the goals use). */
   speedup: number;
   maxRelErr: number;
 }
@@ -87,7 +92,10 @@ export async function runShape(shape: Shape, variants: readonly Variant[], rng: 
     tf.dispose([want, got]);
     d.dispose();
     s.dispose();
-    rows.push({ shape: shape.name, format: v.label, sparsity: v.sparsity, denseMs: t.aMs, sparseMs: t.bMs, speedup: t.ratio, maxRelErr });
+    rows.push({
+      shape: shape.name, format: v.label, sparsity: v.sparsity, denseMs: t.aMs, sparseMs: t.bMs, speedupWall: t.ratio,
+      denseCpuMs: t.aCpuMs, sparseCpuMs: t.bCpuMs, speedup: t.cpuRatio, maxRelErr,
+    });
   }
   baseline.dispose();
   x.dispose();

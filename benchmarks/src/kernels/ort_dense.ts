@@ -6,10 +6,14 @@ import { onnxMatMulModel } from './onnx_matmul.js';
 export interface OrtTiming {
   threads: number | 'default';
   ms: number;
-  /** prunekit's time, interleaved with ORT's runs. */
+  /** prunekit's wall time, interleaved with ORT's runs. */
   oursMs: number;
-  /** Median per-pair ratio prunekit time / ORT time. */
+  /** Median per-pair wall-time ratio prunekit / ORT. */
   oursOverOrt: number;
+  ortCpuMs: number;
+  oursCpuMs: number;
+  /** Median per-pair CPU-time ratio prunekit / ORT (meaningful for single-threaded ORT). */
+  oursOverOrtCpu: number;
   maxAbsDiff: number;
 }
 
@@ -34,7 +38,16 @@ export async function timeOrtMatMul(
     }, reps);
     let maxAbsDiff = 0;
     for (let i = 0; i < c.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(c[i] - reference[i]));
-    out.push({ threads: th, ms: t.bMs, oursMs: t.aMs, oursOverOrt: t.ratio, maxAbsDiff });
+    out.push({
+      threads: th,
+      ms: t.bMs,
+      oursMs: t.aMs,
+      oursOverOrt: t.ratio,
+      ortCpuMs: t.bCpuMs,
+      oursCpuMs: t.aCpuMs,
+      oursOverOrtCpu: t.cpuRatio,
+      maxAbsDiff,
+    });
     await session.release();
   }
   return out;

@@ -180,6 +180,8 @@ function convCases(spec: KernelFormatSpec): ConvCase[] {
   });
   return [
     base('1x1 direct, batch 1, relu', { k: [1, 1], padding: 'valid', activation: 'relu' }),
+    base('1x1 direct, batch 3 (189 pixels)', { k: [1, 1], padding: 'valid', batch: 3 }),
+    base('1x1 same padding, stride 2', { k: [1, 1], padding: 'same', strides: [2, 2], h: 8, w: 9 }),
     base('3x3 same, batch 2', { batch: 2, h: 6, w: 5 }),
     base('3x3 valid, stride 2', { h: 9, w: 8, strides: [2, 2], padding: 'valid' }),
     base('3x3 same, dilation 2', { dilations: [2, 2], h: 8, w: 7 }),

@@ -4,3 +4,4 @@ export { csrRows } from './csr_rows';
 export { bsrRows } from './bsr_rows';
 export { stridedRows } from './strided';
 export { bsrOffsets, convOffsets, csrOffsets, nmOffsets, packPlanes, planesToNhwc, transpose } from './layout';
+export { spmmKn, spmmNk } from './panel';

@@ -1,15 +1,16 @@
 import { kernelNames, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
-import { prepareOperand, runRows } from './operand.js';
-import { sparseModule } from './sparse_module.js';
+import { kindCode, prepareOperand, runRows } from './operand.js';
+import { PANEL_BYTES, PANEL_WIDTH, sparseModule } from './sparse_module.js';
 import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_backend.js';
 
 /**
  * SparseConv2D on 'wasm'. Each image is packed into zero-padded channel planes; with stride 1 every
  * filter entry is then a fixed shift of the whole plane stack, so the conv is one sparse-rows ×
  * panel product over Ho·Wp pixels (the wp − wo extra columns per row are computed and dropped).
- * Strided convs take a scalar loop over the same planes.
+ * Strided convs take a scalar loop over the same planes; 1×1 stride-1 unpadded convs skip the planes
+ * and run as one panel product over all pixels of the batch.
  */
 function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2DAttrs; backend: WasmBackendLike }) {
   const { inputs, attrs: a, backend } = args;
@@ -27,7 +28,18 @@ function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2
   const planeTotal = cin * hp * wp + (kw - 1) * dw + 8;
   const mod = sparseModule(backendMemory(backend));
   const scratch = new Scratch(backend);
+  const pointwise = kh === 1 && kw === 1 && unit && a.pad.every((p) => p === 0);
   try {
+    if (pointwise) {
+      // A 1×1 stride-1 unpadded conv is x[pixels, cin] · Sᵀ over the whole batch: the panel kernel.
+      const op = prepareOperand(mod, backend, scratch, a, inputs, PANEL_BYTES);
+      const panel = scratch.alloc(cin * PANEL_WIDTH);
+      const outPanel = scratch.alloc(cout * PANEL_WIDTH);
+      const x = addressOf(backend, inputs.x);
+      mod.spmmNk(kindCode(op), op.rowPtr, op.offs, op.vals, op.rows, op.r, op.c, cout, x, cin, batch * h * w,
+        addressOf(backend, out), addressOf(backend, inputs.bias), activationCode(a.activation), panel, outPanel);
+      return out;
+    }
     const op = prepareOperand(mod, backend, scratch, a, inputs, 1, !unit);
     mod.convOffsets(op.offs, op.entries, cin, kw, dh, dw, hp, wp);
     const planes = scratch.alloc(planeTotal);

@@ -1,14 +1,14 @@
 import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
-import { prepareOperand, runRows } from './operand.js';
-import { sparseModule } from './sparse_module.js';
+import { kindCode, prepareOperand } from './operand.js';
+import { PANEL_BYTES, PANEL_WIDTH, sparseModule } from './sparse_module.js';
 import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_backend.js';
 
 /**
- * SparseMatMul on 'wasm', in place on the backend's heap. 'kn' runs the row kernel straight on x;
- * 'nk' (a Dense layer's [batch, in] input) transposes x into scratch first unless batch is 1, where
- * both layouts are the same memory.
+ * SparseMatMul on 'wasm', reading and writing tensors in place on the backend's heap. 'kn' packs
+ * 32-column slices of x into a panel; 'nk' (a Dense layer's [batch, in] input) transposes 32 rows of
+ * x at a time into the panel and transposes each result panel into the output.
  */
 function sparseMatMulWasm(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: WasmBackendLike }) {
   const { inputs, attrs: a, backend } = args;
@@ -19,19 +19,18 @@ function sparseMatMulWasm(args: { inputs: SparseMatMulInputs; attrs: SparseMatMu
   const mod = sparseModule(backendMemory(backend));
   const scratch = new Scratch(backend);
   try {
-    const op = prepareOperand(mod, backend, scratch, a, inputs, n * 4);
+    // Offsets address rows of the 128-byte panels the kernels pack B (or Xᵀ) into.
+    const op = prepareOperand(mod, backend, scratch, a, inputs, PANEL_BYTES);
     const bias = addressOf(backend, inputs.bias);
     const act = activationCode(a.activation);
     const x = addressOf(backend, inputs.x);
     const o = addressOf(backend, out);
-    if (kn || n === 1) {
-      runRows(mod, op, x, n, o, n * 4, bias, act);
+    const panel = scratch.alloc(a.cols * PANEL_WIDTH);
+    if (kn) {
+      mod.spmmKn(kindCode(op), op.rowPtr, op.offs, op.vals, op.rows, op.r, op.c, x, a.cols, n, o, bias, act, panel);
     } else {
-      const xt = scratch.alloc(a.cols * n);
-      const ot = scratch.alloc(a.rows * n);
-      mod.transpose(x, n, a.cols, xt);
-      runRows(mod, op, xt, n, ot, n * 4, bias, act);
-      mod.transpose(ot, a.rows, n, o);
+      const outPanel = scratch.alloc(a.rows * PANEL_WIDTH);
+      mod.spmmNk(kindCode(op), op.rowPtr, op.offs, op.vals, op.rows, op.r, op.c, a.rows, x, a.cols, n, o, bias, act, panel, outPanel);
     }
   } finally {
     scratch.free();

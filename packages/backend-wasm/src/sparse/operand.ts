@@ -88,6 +88,11 @@ function expandedBsr(
   return { kind: 'rows', rowPtr, offs, vals, rows: a.rows, r: 1, c: 1, entries: e.cols.length };
 }
 
+/** 0 for row kernels (CSR, N:M), 1 for block kernels (BSR): the `kind` argument of spmmKn/spmmNk. */
+export function kindCode(op: PreparedOperand): number {
+  return op.kind === 'rows' ? 0 : 1;
+}
+
 /** Runs the row kernel matching the operand's kind over a dense panel of width n. */
 export function runRows(
   mod: SparseWasm,

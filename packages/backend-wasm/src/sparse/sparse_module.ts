@@ -13,7 +13,14 @@ export interface SparseWasm {
   packPlanes(x: number, h: number, w: number, c: number, padT: number, padL: number, hp: number, wp: number, dst: number, total: number): void;
   planesToNhwc(src: number, c: number, h: number, w: number, srcW: number, dst: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  spmmKn(kind: number, rowPtr: number, offs: number, vals: number, rows: number, r: number, c: number, b: number, k: number, n: number, out: number, bias: number, act: number, panel: number): void;
+  spmmNk(kind: number, rowPtr: number, offs: number, vals: number, rows: number, r: number, c: number, m: number, x: number, k: number, n: number, out: number, bias: number, act: number, panel: number, outPanel: number): void;
 }
+
+/** Bytes per panel row in spmmKn / spmmNk (32 floats): the offsets multiplier for panel kernels. */
+export const PANEL_BYTES = 128;
+/** Floats per panel row. */
+export const PANEL_WIDTH = 32;
 
 let bytes: Uint8Array<ArrayBuffer> | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SparseWasm>();

@@ -38,6 +38,7 @@ export class SparseConv2D extends tfl.layers.Layer {
   readonly activationName: string;
   readonly useBias: boolean;
   private readonly operand: SparseOperandWeights;
+  private readonly activation: ReturnType<typeof splitActivation>;
   private bias?: ReadableWeight;
 
   constructor(args: SparseConv2DArgs) {
@@ -52,7 +53,7 @@ export class SparseConv2D extends tfl.layers.Layer {
     if (args.sparse.rows !== args.filters) {
       throw new ShapeError(`SparseConv2D '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.filters} filters.`);
     }
-    splitActivation(this.activationName, this.name);
+    this.activation = splitActivation(this.activationName, this.name);
     this.operand = new SparseOperandWeights(this.name, { ...args.sparse });
   }
 
@@ -89,9 +90,10 @@ export class SparseConv2D extends tfl.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
+    // No tidy needed when the kernel's output is the result (the common, fused case).
+    const run = () => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const { fused, after } = splitActivation(this.activationName, this.name);
+      const { fused, after } = this.activation;
       const y = sparseConv2d(x, this.operand.tensors(), {
         filterSize: this.kernelSize,
         strides: this.strides,
@@ -101,7 +103,8 @@ export class SparseConv2D extends tfl.layers.Layer {
         activation: fused,
       });
       return after ? after(y) : y;
-    });
+    };
+    return this.activation.after ? tf.tidy(run) : run();
   }
 
   override getConfig(): tf.serialization.ConfigDict {

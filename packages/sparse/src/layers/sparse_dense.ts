@@ -28,6 +28,7 @@ export class SparseDense extends tfl.layers.Layer {
   readonly activationName: string;
   readonly useBias: boolean;
   private readonly operand: SparseOperandWeights;
+  private readonly activation: ReturnType<typeof splitActivation>;
   private bias?: ReadableWeight;
 
   constructor(args: SparseDenseArgs) {
@@ -38,7 +39,7 @@ export class SparseDense extends tfl.layers.Layer {
     if (args.sparse.rows !== args.units) {
       throw new ShapeError(`SparseDense '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.units} units.`);
     }
-    splitActivation(this.activationName, this.name);
+    this.activation = splitActivation(this.activationName, this.name);
     this.operand = new SparseOperandWeights(this.name, { ...args.sparse });
   }
 
@@ -67,16 +68,18 @@ export class SparseDense extends tfl.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
+    // No tidy needed when the kernel's output is the result (the common, fused case).
+    const run = () => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      const { fused, after } = splitActivation(this.activationName, this.name);
+      const { fused, after } = this.activation;
       const y = sparseMatMul(this.operand.tensors(), x, {
         xLayout: 'nk',
         bias: this.bias?.read() as tf.Tensor1D | undefined,
         activation: fused,
       });
       return after ? after(y) : y;
-    });
+    };
+    return this.activation.after ? tf.tidy(run) : run();
   }
 
   override getConfig(): tf.serialization.ConfigDict {

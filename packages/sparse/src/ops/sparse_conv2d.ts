@@ -14,6 +14,15 @@ export interface SparseConv2dOptions {
   activation?: FusedActivation;
 }
 
+/** tf.conv2d's 'same' / 'valid' padding along one axis: [before, after]. */
+function samePad(padding: 'same' | 'valid', size: number, k: number, stride: number, dilation: number): [number, number] {
+  if (padding === 'valid') return [0, 0];
+  const eff = (k - 1) * dilation + 1;
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + eff - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
 const pair = (v: number | readonly [number, number] | undefined): [number, number] =>
   v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
 
@@ -42,14 +51,12 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
   const padding = opts.padding ?? 'valid';
   let pad: [number, number, number, number];
   if (typeof padding === 'string') {
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      [kh, kw, cin, s.attrs.rows],
-      strides,
-      dilations,
-      padding,
-    );
-    pad = [info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right];
+    pad = [...samePad(padding, x.shape[1], kh, strides[0], dilations[0]), ...samePad(padding, x.shape[2], kw, strides[1], dilations[1])] as [
+      number,
+      number,
+      number,
+      number,
+    ];
   } else {
     pad = [padding[0], padding[1], padding[2], padding[3]];
   }

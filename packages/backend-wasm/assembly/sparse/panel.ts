@@ -1,0 +1,68 @@
+import { bsrRows } from './bsr_rows';
+import { csrRows } from './csr_rows';
+import { transposeStrided } from './layout';
+
+/** Columns of the dense operand handled per panel: 32 floats = one 128-byte panel row. */
+const PANEL: i32 = 32;
+const PANEL_BYTES: usize = 128;
+
+// @ts-ignore: decorator
+@inline
+function rowsKernel(
+  kind: i32, rowPtr: usize, offs: usize, vals: usize, rows: i32, r: i32, c: i32,
+  panel: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
+): void {
+  if (kind == 0) csrRows(rowPtr, offs, vals, rows, panel, n, out, outStride, bias, act);
+  else bsrRows(rowPtr, offs, vals, rows, r, c, panel, n, out, outStride, bias, act);
+}
+
+/**
+ * out[M, N] = act(S·B + bias) for B `[k, n]` row-major. Each 32-column slice of B is first copied
+ * into a contiguous panel (k rows of 128 bytes), so every entry's loads hit one dense, cache-friendly
+ * buffer instead of rows a power-of-two stride apart. `offs` hold column·128 (see csrOffsets).
+ * kind 0: CSR-like rows (rows = output rows); kind 1: BSR (rows = block rows, blocks r×c).
+ */
+export function spmmKn(
+  kind: i32, rowPtr: usize, offs: usize, vals: usize, rows: i32, r: i32, c: i32,
+  b: usize, k: i32, n: i32, out: usize, bias: usize, act: i32, panel: usize,
+): void {
+  const rowBytes = <usize>n << 2;
+  for (let j0: i32 = 0; j0 < n; j0 += PANEL) {
+    const w = min(PANEL, n - j0);
+    const src = b + (<usize>j0 << 2);
+    if (w == PANEL) {
+      for (let q: i32 = 0; q < k; q++) {
+        const s = src + <usize>q * rowBytes;
+        const d = panel + <usize>q * PANEL_BYTES;
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        v128.store(d, v128.load(s, 32), 32);
+        v128.store(d, v128.load(s, 48), 48);
+        v128.store(d, v128.load(s, 64), 64);
+        v128.store(d, v128.load(s, 80), 80);
+        v128.store(d, v128.load(s, 96), 96);
+        v128.store(d, v128.load(s, 112), 112);
+      }
+    } else {
+      for (let q: i32 = 0; q < k; q++) memory.copy(panel + <usize>q * PANEL_BYTES, src + <usize>q * rowBytes, <usize>w << 2);
+    }
+    rowsKernel(kind, rowPtr, offs, vals, rows, r, c, panel, w, out + (<usize>j0 << 2), rowBytes, bias, act);
+  }
+}
+
+/**
+ * out[N, M] = act(X·Sᵀ + bias) for X `[n, k]` row-major — a Dense layer's input, or an NHWC image as
+ * [pixels, channels] (a 1×1 stride-1 conv). 32 rows of X at a time are transposed into a panel
+ * (k rows of 32), the rows kernel writes a [m, 32] result panel, which is transposed into out.
+ */
+export function spmmNk(
+  kind: i32, rowPtr: usize, offs: usize, vals: usize, rows: i32, r: i32, c: i32, m: i32,
+  x: usize, k: i32, n: i32, out: usize, bias: usize, act: i32, panel: usize, outPanel: usize,
+): void {
+  for (let j0: i32 = 0; j0 < n; j0 += PANEL) {
+    const w = min(PANEL, n - j0);
+    transposeStrided(x + <usize>j0 * (<usize>k << 2), w, k, <usize>k << 2, panel, PANEL_BYTES);
+    rowsKernel(kind, rowPtr, offs, vals, rows, r, c, panel, w, outPanel, PANEL_BYTES, bias, act);
+    transposeStrided(outPanel, m, w, PANEL_BYTES, out + <usize>j0 * (<usize>m << 2), <usize>m << 2);
+  }
+}
