@@ -23,6 +23,7 @@ import { evaluate } from '../evaluate.js';
 import type { MarkdownSection } from '../report.js';
 import { prunableSparsity } from '../stats.js';
 import { tune } from '../tune.js';
+import { loadStock } from '../verify_export.js';
 import { makeScorer } from './unstructured.js';
 import type { Run, RunContext, RunOutput } from './types.js';
 
@@ -184,7 +185,7 @@ export async function runCompression(ctx: RunContext, opts: CompressRunOptions =
       'tfjs-converter uint8 weights (stock loader; not sparse, not coded)',
       'pruned-uint8/',
       await modelFileBytes(join(dir, 'pruned-uint8')),
-      () => loadModel(join(dir, 'pruned-uint8')),
+      () => loadStock(join(dir, 'pruned-uint8')),
       t0,
     );
 
