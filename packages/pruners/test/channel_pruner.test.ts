@@ -51,6 +51,18 @@ function predictAll(model: tfl.LayersModel, x: tf.Tensor): Float32Array[] {
   });
 }
 
+/** Stock tfjs loading of a saved folder: model.json + shards read by hand, then tf.loadLayersModel. */
+async function loadStock(dir: string): Promise<tfl.LayersModel> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  const paths: string[] = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths);
+  const bytes = Buffer.concat(await Promise.all(paths.map((p) => readFile(join(dir, p)))));
+  const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const weightSpecs = json.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights);
+  return tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }),
+  );
+}
+
 const open: tfl.LayersModel[] = [];
 const track = (m: tfl.LayersModel) => {
   open.push(m);
@@ -226,6 +238,34 @@ describe('channelPruner', () => {
       );
       expect(loaded.countParams()).toBe(res.model.countParams());
       const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 4);
+      const a = predictAll(res.model, x);
+      const b = predictAll(loaded, x);
+      x.dispose();
+      expect(a.map((v) => Array.from(v))).toEqual(b.map((v) => Array.from(v)));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a pruned SeparableConv2D with multiplier 2 survives saveModel → stock load (tfjs drops the multiplier on its own)', async () => {
+    const input = tfl.input({ shape: [6, 6, 3], name: 'input' });
+    const c = tfl.layers.conv2d({ name: 'c', filters: 8, kernelSize: 3, padding: 'same' }).apply(input) as T;
+    const s = tfl.layers
+      .separableConv2d({ name: 'sep', filters: 6, kernelSize: 3, depthMultiplier: 2, padding: 'same' })
+      .apply(c) as T;
+    const o = tfl.layers
+      .dense({ name: 'out', units: 2 })
+      .apply(tfl.layers.flatten({ name: 'flat' }).apply(s) as T) as T;
+    const model = track(tfl.model({ inputs: input, outputs: o }));
+    seedWeights(model, 9);
+    const res = await channelPruner(buildGraph(model), { scorer, ratio: 0.5 }).run();
+    track(res.model);
+    const dir = await mkdtemp(join(tmpdir(), 'prunekit-sep-'));
+    try {
+      const saved = await saveModel(res.model, join(dir, 'm'));
+      const loaded = track(await loadStock(saved.dir));
+      expect(loaded.getLayer('sep').getWeights()[0].shape).toEqual([3, 3, 4, 2]);
+      const x = tf.randomNormal([1, 6, 6, 3], 0, 1, 'float32', 2);
       const a = predictAll(res.model, x);
       const b = predictAll(loaded, x);
       x.dispose();

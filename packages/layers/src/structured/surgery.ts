@@ -163,13 +163,29 @@ async function rebuild(
     }
     at += j.size;
   }
-  return tfl.loadLayersModel(
+  const rebuilt = await tfl.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: topology as unknown as object,
       weightSpecs: specs,
       weightData: data.buffer,
     }),
   );
+  keepDepthMultiplier(rebuilt);
+  return rebuilt;
+}
+
+/**
+ * tfjs 4.22's SeparableConv2D.getConfig() leaves out depthMultiplier, so saving a model whose
+ * multiplier is > 1 writes a config that reloads with multiplier 1 and fails on the weights. The
+ * models surgery returns carry the field on their own layer instances (nothing global changes).
+ */
+function keepDepthMultiplier(model: tfl.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'SeparableConv2D') continue;
+    const own = layer.getConfig.bind(layer);
+    const m = (layer as unknown as { depthMultiplier: number }).depthMultiplier;
+    layer.getConfig = () => ({ ...own(), depthMultiplier: m });
+  }
 }
 
 function topologyOf(analysis: ChannelAnalysis): Topology {
