@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCompressed } from '@prunekit/compress';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/backend.js';
+import { trainFromRecipe } from '../src/baseline.js';
+import { runPipeline } from '../src/pipeline.js';
+import { loadRecipe, type Recipe } from '../src/recipe.js';
+import { compressRun } from '../src/runs/compress.js';
+import { NUM_CLASSES } from '../src/signs.js';
+
+const exampleDir = join(import.meta.dirname, '..');
+
+function tinyRecipe(): Recipe {
+  const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
+  return {
+    ...r,
+    data: { val: 32, test: 48, finetune: 64 },
+    baseline: { ...r.baseline, epochs: 1, trainSize: 64, batchSize: 32 },
+    finetune: { ...r.finetune, epochs: 1, batchSize: 32 },
+  };
+}
+
+describe('compression run (tiny configuration)', () => {
+  let out: string;
+  beforeAll(async () => {
+    expect(await initBackend()).toBe('wasm');
+    out = mkdtempSync(join(tmpdir(), 'signs-compress-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes every stage, measures it from its file, reports both goals, leaks nothing', async () => {
+    const recipe = tinyRecipe();
+    const before = tf.memory().numTensors;
+    const res = await runPipeline({
+      recipe,
+      outDir: out,
+      runs: [compressRun],
+      baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const names = res.doc.goals.map((g) => g.name);
+    expect(names).toEqual(['compressed_size_ratio', 'acc_drop_points_compressed']);
+    const ratio = res.doc.goals[0];
+    expect(ratio.op).toBe('>=');
+    expect(ratio.target).toBe(15);
+    expect(ratio.value).toBeGreaterThan(5); // 90% sparse, 4-bit codes, DEFLATE: far smaller than float32
+    expect(Number.isFinite(res.doc.goals[1].value)).toBe(true);
+    for (const stage of ['| dense |', '| prune |', '| +quantize |', '| +cluster |', '| +cluster +coding |']) {
+      expect(res.markdown).toContain(stage);
+    }
+    for (const f of ['int8.pkcm', 'int8-deflate.pkcm', 'cluster.pkcm', 'cluster-deflate.pkcm']) {
+      expect(existsSync(join(out, 'compress', f))).toBe(true);
+    }
+    const clustered = await readCompressed(join(out, 'compress', 'cluster-deflate.pkcm'));
+    const kernels = clustered.entries.filter((e) => /kernel$/.test(e.name));
+    expect(kernels.length).toBe(5);
+    for (const e of kernels) {
+      expect(e.encoding).toBe('cluster');
+      expect(e.k).toBeLessThanOrEqual(16);
+    }
+  });
+});
