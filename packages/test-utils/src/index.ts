@@ -10,7 +10,7 @@ export {
   type ScorerConformanceOptions,
   type ScorerFixture,
 } from './scorer_conformance.js';
-export { describePrunerConformance, type PrunerConformanceOptions } from './pruner_conformance.js';
+export { describePrunerConformance, patternViolations, type PrunerConformanceOptions } from './pruner_conformance.js';
 export { describeScheduleConformance, type ScheduleConformanceOptions } from './schedule_conformance.js';
 export { randomArch, RANDOM_ARCH_BLOCKS, type RandomArch, type RandomArchOptions } from './random_arch.js';
 export {

@@ -10,6 +10,44 @@ export interface PrunerConformanceOptions {
   readonly kind: 'masks' | 'model';
   /** Steps to run in order (default [0]); for 'masks', sparsity must not fall along them. */
   readonly steps?: readonly number[];
+  /**
+   * The structure every mask must have, in the [out, in] kernel view sparse kernels use
+   * (row = last axis): exactly n kept in every run of m inputs ('nm'), or whole rows×cols
+   * blocks ('block'). Also checks that the masks prune at most one unit (weight / block) more
+   * than the plan's sparsity asks for, over all masks.
+   */
+  readonly pattern?: { kind: 'element' } | { kind: 'nm'; n: number; m: number } | { kind: 'block'; rows: number; cols: number };
+}
+
+/** Violations of a mask pattern (empty when the mask has it). */
+export function patternViolations(
+  id: string,
+  shape: readonly number[],
+  keep: Uint8Array,
+  pattern: NonNullable<PrunerConformanceOptions['pattern']>,
+): string[] {
+  if (pattern.kind === 'element') return [];
+  const out = shape[shape.length - 1];
+  const inner = keep.length / out;
+  const bad: string[] = [];
+  if (pattern.kind === 'nm') {
+    for (let o = 0; o < out; o++) {
+      for (let g = 0; g < inner; g += pattern.m) {
+        let kept = 0;
+        for (let j = 0; j < pattern.m; j++) kept += keep[(g + j) * out + o];
+        if (kept !== pattern.n) bad.push(`${id}: row ${o}, inputs ${g}..${g + pattern.m - 1} keep ${kept}`);
+      }
+    }
+    return bad;
+  }
+  for (let o0 = 0; o0 < out; o0 += pattern.rows) {
+    for (let i0 = 0; i0 < inner; i0 += pattern.cols) {
+      let kept = 0;
+      for (let o = o0; o < o0 + pattern.rows; o++) for (let i = i0; i < i0 + pattern.cols; i++) kept += keep[i * out + o];
+      if (kept !== 0 && kept !== pattern.rows * pattern.cols) bad.push(`${id}: block (${o0}, ${i0}) partly kept (${kept})`);
+    }
+  }
+  return bad;
 }
 
 function planKey(p: PrunePlan): unknown {
@@ -96,6 +134,29 @@ export function describePrunerConformance(
         last = res.sparsity;
       }
     });
+
+    if (opts.pattern && opts.kind === 'masks') {
+      const pattern = opts.pattern;
+      it(`masks have the ${pattern.kind} pattern and never overshoot the sparsity by more than one unit`, async () => {
+        const fx = await fixture();
+        const pruner = makePruner(fx.graph, 5);
+        for (const step of steps) {
+          const plan = await pruner.plan(step);
+          const res = await pruner.apply(plan);
+          const bad: string[] = [];
+          let zeros = 0;
+          let total = 0;
+          for (const [id, m] of res.masks!) {
+            bad.push(...patternViolations(id, m.shape, m.data, pattern));
+            total += m.data.length;
+            for (const k of m.data) if (k === 0) zeros++;
+          }
+          expect(bad).toEqual([]);
+          const unit = pattern.kind === 'block' ? pattern.rows * pattern.cols : 1;
+          expect(zeros).toBeLessThanOrEqual(Math.round(plan.sparsity * total) + unit * res.masks!.size);
+        }
+      });
+    }
 
     it('leaves no tensors behind', async () => {
       const fx = await fixture();

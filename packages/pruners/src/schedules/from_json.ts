@@ -1,5 +1,7 @@
 import type { Schedule } from '@prunekit/core';
 import { constantSparsity } from './constant_sparsity.js';
+import { linearIterative } from './linear_iterative.js';
+import { lotteryTicket } from './lottery_ticket.js';
 import { oneShot } from './one_shot.js';
 import { polynomialDecay } from './polynomial_decay.js';
 import { ScheduleError } from './schedule_error.js';
@@ -8,6 +10,8 @@ const builders: Record<string, (j: Record<string, unknown>) => Schedule> = {
   oneShot: (j) => oneShot(j.sparsity as number, { step: j.step as number }),
   constantSparsity: (j) => constantSparsity(j as never),
   polynomialDecay: (j) => polynomialDecay(j as never),
+  linearIterative: (j) => linearIterative({ final: j.final as number, steps: j.steps as number[] }),
+  lotteryTicket: (j) => lotteryTicket(j as never),
 };
 
 /** Rebuilds a schedule from its toJSON() form (recipes, checkpoints). */

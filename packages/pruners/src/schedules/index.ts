@@ -11,3 +11,16 @@ export {
   type PolynomialDecayOptions,
 } from './polynomial_decay.js';
 export { ScheduleError } from './schedule_error.js';
+export {
+  linearIterative,
+  type LinearIterativeJSON,
+  type LinearIterativeOptions,
+} from './linear_iterative.js';
+export {
+  lotteryTicket,
+  rewindWeights,
+  snapshotWeights,
+  type LotteryTicketJSON,
+  type LotteryTicketOptions,
+  type LotteryTicketSchedule,
+} from './lottery_ticket.js';

@@ -8,6 +8,7 @@ import {
   type Scorer,
   UnknownLayerError,
 } from '@prunekit/core';
+import { type Granularity, checkFits, checkGranularity } from './granularity.js';
 
 export type PruneScope = 'local' | 'global';
 
@@ -36,6 +37,15 @@ export interface UnstructuredPrunerOptions {
   readonly data?: DataSource;
   /** Extra context for the scorer (gradients, activations). */
   readonly context?: Partial<Omit<ScoreContext, 'graph' | 'rng' | 'masks'>>;
+  /**
+   * What one decision removes: single weights (default), an N:M pattern (`nmPattern(2, 4)`: the
+   * ratio is then 1 − N/M and `ratio` may be left out) or blocks (`blockPattern(4, 1)`).
+   */
+  readonly granularity?: Granularity;
+  /** Every layer loses at least this fraction (global scope; local ratios are clamped too). Default 0. */
+  readonly minPerLayer?: number;
+  /** No layer loses more than this fraction (global scope; local ratios are clamped too). Default 1. */
+  readonly maxPerLayer?: number;
 }
 
 /** Validated options with the targeted parameters resolved. */
@@ -48,6 +58,9 @@ export interface ResolvedOptions {
   readonly schedule: Schedule | undefined;
   readonly seed: number;
   readonly context: Partial<ScoreContext>;
+  readonly granularity: Granularity;
+  readonly minPerLayer: number;
+  readonly maxPerLayer: number;
 }
 
 function checkRatio(field: string, v: unknown): number {
@@ -83,7 +96,8 @@ export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOption
       field: 'schedule',
     });
   }
-  if (opts.schedule === undefined && opts.ratio === undefined) {
+  const granularity = checkGranularity(opts.granularity);
+  if (opts.schedule === undefined && opts.ratio === undefined && granularity.kind !== 'nm') {
     throw new InvalidArgumentError('ratio must be in [0, 1), got undefined: give a ratio or a schedule.', {
       field: 'ratio',
     });
@@ -133,7 +147,25 @@ export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOption
       { field: 'ratio' },
     );
   }
+  for (const p of targets) checkFits(p, granularity);
+  const bound = (field: string, v: number | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+      throw new InvalidArgumentError(`${field} must be a fraction in [0, 1], got ${JSON.stringify(v)}.`, { field, value: v });
+    }
+    return v;
+  };
+  const minPerLayer = bound('minPerLayer', opts.minPerLayer, 0);
+  const maxPerLayer = bound('maxPerLayer', opts.maxPerLayer, 1);
+  if (minPerLayer > maxPerLayer) {
+    throw new InvalidArgumentError(`minPerLayer (${minPerLayer}) is above maxPerLayer (${maxPerLayer}).`, {
+      field: 'minPerLayer',
+    });
+  }
   return {
+    granularity,
+    minPerLayer,
+    maxPerLayer,
     scorer: opts.scorer,
     ratio,
     scope,

@@ -16,6 +16,8 @@ import {
 } from '@prunekit/core';
 import { applyMasks } from '@prunekit/layers';
 import { type ResolvedOptions, type UnstructuredPrunerOptions, resolveOptions } from './options.js';
+import { selectGlobalBounded } from './bounded.js';
+import { blockIndex, blockScores, expandBlocks, nmMask } from './granularity.js';
 import { type Scored, selectGlobal, selectLocal } from './select.js';
 
 /** A weight-level pruner; besides the Pruner contract it exposes its targets and masks. */
@@ -58,6 +60,23 @@ async function scoreTargets(o: ResolvedOptions, ctx: ScoreContext, current: Mask
   return items;
 }
 
+/** Scores with already-pruned weights at −∞ (so they stay pruned whatever the granularity). */
+function forceAll(items: Scored[]): Scored[] {
+  return items.map((s) => {
+    const scores = Float32Array.from(s.scores);
+    for (let i = 0; i < scores.length; i++) if (s.current.data[i] === 0) scores[i] = -Infinity;
+    return { ...s, scores };
+  });
+}
+
+/** The block view of a scored kernel: one score per block, a block counted pruned if any weight is. */
+function toBlocks(s: Scored, index: ReturnType<typeof blockIndex>): Scored {
+  const scores = blockScores(s.scores, index);
+  const current = { shape: [index.count], data: new Uint8Array(index.count) };
+  for (let b = 0; b < index.count; b++) current.data[b] = scores[b] === -Infinity ? 0 : 1;
+  return { param: { ...s.param, shape: [index.count] }, scores, current };
+}
+
 /**
  * Unstructured (weight-level) pruning. plan(step) scores the targeted weights and picks the
  * lowest — per layer ('local') or with one threshold over all layers ('global'); apply(plan)
@@ -73,7 +92,7 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
     (sparsity: number) =>
     (p: ParamInfo): number => {
       const r = o.ratios.get(p.node);
-      if (r === undefined) return sparsity;
+      if (r === undefined) return Math.min(o.maxPerLayer, Math.max(o.minPerLayer, sparsity));
       return o.schedule ? Math.min(r * (sparsity / o.ratio!), 0.999999) : r;
     };
 
@@ -91,18 +110,28 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
       if (!prune) return { step, sparsity, masks: copyMasks(current) };
       const rng = createRng((Math.imul(o.seed, 0x9e3779b1) + step) >>> 0);
       const ctx: ScoreContext = { ...o.context, graph, rng, masks: copyMasks(current) };
-      const items = await scoreTargets(o, ctx, current);
-      const ratioOf = layerRatio(sparsity);
-      const local = o.scope === 'local' ? items : items.filter((s) => o.ratios.has(s.param.node));
-      const masks = selectLocal(local, ratioOf);
-      if (o.scope === 'global') {
-        for (const [id, m] of selectGlobal(
-          items.filter((s) => !o.ratios.has(s.param.node)),
-          sparsity,
-        )) {
-          masks.set(id, m);
-        }
+      const items = forceAll(await scoreTargets(o, ctx, current));
+      const g = o.granularity;
+      if (g.kind === 'nm') {
+        const masks: MaskSet = new Map(items.map((s) => [s.param.id, nmMask(s.param, s.scores, g.n, g.m)]));
+        return { step, sparsity: 1 - g.n / g.m, masks } satisfies PrunePlan;
       }
+      const blocks = g.kind === 'block' ? items.map((s) => blockIndex(s.param, g.rows, g.cols)) : undefined;
+      const units: Scored[] = blocks ? items.map((s, k) => toBlocks(s, blocks[k])) : items;
+      const ratioOf = layerRatio(sparsity);
+      const local = o.scope === 'local' ? units : units.filter((s) => o.ratios.has(s.param.node));
+      const picked = selectLocal(local, ratioOf);
+      if (o.scope === 'global') {
+        const pool = units.filter((s) => !o.ratios.has(s.param.node));
+        const bounded = o.minPerLayer > 0 || o.maxPerLayer < 1;
+        const chosen = bounded
+          ? selectGlobalBounded(pool, sparsity, o.minPerLayer, o.maxPerLayer)
+          : selectGlobal(pool, sparsity);
+        for (const [id, m] of chosen) picked.set(id, m);
+      }
+      const masks: MaskSet = blocks
+        ? new Map(items.map((s, k) => [s.param.id, expandBlocks(s.param.shape, picked.get(s.param.id)!.data, blocks[k])]))
+        : picked;
       return { step, sparsity, masks } satisfies PrunePlan;
     },
 

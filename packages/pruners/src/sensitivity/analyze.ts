@@ -1,0 +1,186 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type DataSource,
+  InvalidArgumentError,
+  type ModelGraph,
+  type ScoreContext,
+  type Scorer,
+  UnknownLayerError,
+  computeMetrics,
+  sizeOf,
+} from '@prunekit/core';
+import { analyzeChannels, buildGraph } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { channelPruner } from '../channel/index.js';
+import { unstructuredPruner } from '../unstructured/index.js';
+
+/** One pruning ratio of one layer, evaluated alone. */
+export interface SensitivityPoint {
+  readonly ratio: number;
+  /** The evaluate() value with only this layer pruned at this ratio (higher is better). */
+  readonly metric: number;
+  /** Parameters removed from the whole model (zeroed weights, or removed by surgery). */
+  readonly params: number;
+  /** MACs removed from the whole model (weights: the layer's MACs × its sparsity). */
+  readonly macs: number;
+}
+
+export interface SensitivityCurve {
+  readonly layer: string;
+  readonly points: readonly SensitivityPoint[];
+}
+
+export interface SensitivityResult {
+  readonly granularity: 'weights' | 'channels';
+  /** evaluate() of the unpruned model. */
+  readonly baseline: number;
+  readonly totalParams: number;
+  readonly totalMacs: number;
+  readonly curves: readonly SensitivityCurve[];
+}
+
+export interface SensitivityOptions {
+  /** Validation metric of a model, higher is better (e.g. accuracy). Gets the graph's model (weights) or a pruned copy (channels). */
+  readonly evaluate: (model: tfl.LayersModel) => number | Promise<number>;
+  readonly scorer: Scorer;
+  /** 'weights': unstructured masks of the layer's kernels; 'channels': its output channels by surgery. Default 'channels'. */
+  readonly granularity?: 'weights' | 'channels';
+  /** Ratios to try, each in (0, 1). Default [0.25, 0.5, 0.75]. */
+  readonly ratios?: readonly number[];
+  /** Layers to analyse (default: every prunable one). */
+  readonly layers?: readonly string[];
+  /** Layers left out (channels: their channels are also kept by the pruner). */
+  readonly ignore?: readonly string[];
+  readonly data?: DataSource;
+  readonly context?: Partial<Omit<ScoreContext, 'graph' | 'rng'>>;
+  /** Called after each evaluated point (progress). */
+  readonly onPoint?: (layer: string, p: SensitivityPoint) => void;
+}
+
+function checkRatios(ratios: readonly number[]): number[] {
+  if (!Array.isArray(ratios) || ratios.length === 0 || ratios.some((r) => !(typeof r === 'number' && r > 0 && r < 1))) {
+    throw new InvalidArgumentError(`ratios must be a non-empty list of fractions in (0, 1), got ${JSON.stringify(ratios)}.`, {
+      field: 'ratios',
+    });
+  }
+  return [...ratios].sort((a, b) => a - b);
+}
+
+/**
+ * Sensitivity analysis: prunes each layer alone at each ratio of a grid, evaluates the model on
+ * validation data through `evaluate`, and returns one curve per layer. The model behind `graph`
+ * is left as it was (weights restored; channel pruning builds copies).
+ */
+export async function sensitivityAnalysis(graph: ModelGraph, opts: SensitivityOptions): Promise<SensitivityResult> {
+  if (typeof opts?.evaluate !== 'function') {
+    throw new InvalidArgumentError('evaluate must be a function (model) => metric, higher is better.', { field: 'evaluate' });
+  }
+  const granularity = opts.granularity ?? 'channels';
+  if (granularity !== 'weights' && granularity !== 'channels') {
+    throw new InvalidArgumentError(`granularity must be 'weights' or 'channels', got ${JSON.stringify(granularity)}.`, {
+      field: 'granularity',
+    });
+  }
+  const ratios = checkRatios(opts.ratios ?? [0.25, 0.5, 0.75]);
+  const names = graph.nodes.map((n) => n.name);
+  for (const l of [...(opts.layers ?? []), ...(opts.ignore ?? [])]) {
+    if (!graph.hasNode(l)) throw new UnknownLayerError(l, 'layers', names);
+  }
+  const ignore = new Set(opts.ignore ?? []);
+  const model = graph.source as tfl.LayersModel;
+  const before = computeMetrics(graph);
+  const baseline = await opts.evaluate(model);
+  const candidates =
+    granularity === 'weights'
+      ? [...new Set(graph.params((p) => p.prunable).map((p) => p.node))]
+      : [...new Set(analyzeChannels(graph, { ignore: [...ignore] }).groups.map((g) => g.roots[0]))];
+  const layers = (opts.layers ?? candidates).filter((l) => !ignore.has(l));
+  for (const l of layers) {
+    if (!candidates.includes(l)) {
+      throw new InvalidArgumentError(
+        `layers: '${l}' has nothing to prune at granularity '${granularity}' (prunable: ${candidates.join(', ')}).`,
+        { field: 'layers', layer: l },
+      );
+    }
+  }
+  const curves: SensitivityCurve[] = [];
+  for (const layer of layers) {
+    const points: SensitivityPoint[] = [];
+    for (const ratio of ratios) {
+      const p =
+        granularity === 'weights'
+          ? await weightPoint(graph, layer, ratio, opts)
+          : await channelPoint(graph, layer, ratio, opts, before.params, before.macs);
+      points.push(p);
+      opts.onPoint?.(layer, p);
+    }
+    curves.push({ layer, points });
+  }
+  return { granularity, baseline, totalParams: before.params, totalMacs: before.macs, curves };
+}
+
+async function weightPoint(graph: ModelGraph, layer: string, ratio: number, opts: SensitivityOptions): Promise<SensitivityPoint> {
+  const pruner = unstructuredPruner(graph, {
+    scorer: opts.scorer,
+    ratio,
+    params: (p) => p.prunable && p.node === layer,
+    data: opts.data,
+    context: opts.context,
+  });
+  const plan = await pruner.plan(0);
+  const saved = new Map<string, Float32Array>();
+  let removed = 0;
+  let size = 0;
+  try {
+    for (const [id, mask] of plan.masks!) {
+      const v = graph.weights.values(id);
+      saved.set(id, Float32Array.from(v));
+      for (let i = 0; i < v.length; i++) if (mask.data[i] === 0) {
+        if (v[i] !== 0) removed++;
+        v[i] = 0;
+      }
+      size += v.length;
+      const t = tf.tensor(v, [...graph.param(id).shape]);
+      graph.weights.assign(id, t);
+      t.dispose();
+    }
+    const metric = await opts.evaluate(graph.source as tfl.LayersModel);
+    const node = graph.node(layer);
+    let zeros = 0;
+    for (const m of plan.masks!.values()) for (const k of m.data) if (k === 0) zeros++;
+    return { ratio, metric, params: removed, macs: Math.round(node.macs * (size === 0 ? 0 : zeros / size)) };
+  } finally {
+    for (const [id, v] of saved) {
+      const t = tf.tensor(v, [...graph.param(id).shape]);
+      graph.weights.assign(id, t);
+      t.dispose();
+    }
+  }
+}
+
+async function channelPoint(
+  graph: ModelGraph,
+  layer: string,
+  ratio: number,
+  opts: SensitivityOptions,
+  params: number,
+  macs: number,
+): Promise<SensitivityPoint> {
+  const pruner = channelPruner(graph, {
+    scorer: opts.scorer,
+    ratio: 0,
+    ratios: { [layer]: ratio },
+    ignore: opts.ignore,
+    data: opts.data,
+    context: opts.context,
+  });
+  const res = await pruner.apply(await pruner.plan(0));
+  try {
+    const metric = await opts.evaluate(res.model);
+    const after = computeMetrics(buildGraph(res.model));
+    return { ratio, metric, params: params - after.params, macs: macs - after.macs };
+  } finally {
+    res.model.dispose();
+  }
+}
+
