@@ -61,10 +61,12 @@ beforeAll(async () => {
 describe('Conv2DBackpropFilter / Conv2DBackpropInput', () => {
   it('match cpu over seeded shapes, strides and paddings', async () => {
     const rng = createRng(11);
-    // Two fixed cases wide enough that the AssemblyScript kernel splits its rows into several blocks.
+    // Fixed cases: two wide enough that the AssemblyScript kernel splits its rows into blocks.
     const wide: ConvCase[] = [
       { n: 2, h: 13, w: 13, c: 8, co: 32, m: 1, fh: 3, fw: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
       { n: 2, h: 13, w: 11, c: 5, co: 27, m: 1, fh: 3, fw: 2, strides: [2, 1], dilations: [1, 1], pad: 'valid' },
+      // Pads wider than the filter: Conv2DBackpropInput falls back to tfjs-wasm's own kernel.
+      { n: 1, h: 5, w: 6, c: 3, co: 4, m: 1, fh: 2, fw: 2, strides: [1, 2], dilations: [1, 1], pad: [[0, 0], [2, 1], [3, 0], [0, 0]] },
     ];
     for (let i = 0; i < CASES + wide.length; i++) {
       const k = i < CASES ? convCase(rng, false) : wide[i - CASES];
