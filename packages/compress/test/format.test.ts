@@ -75,6 +75,7 @@ describe('int8 round trip', () => {
   });
 
   it('a pruned CNN: per-weight error ≤ scale/2, zeros stay zero, predictions close, smaller than float32', async () => {
+    const tensorsAtStart = tf.memory().numTensors;
     const model = cnnModel({ seed: 3, filters: [8, 16], hidden: 32 });
     pruneKernels(model, 0.9);
     const x = inputs([4, 8, 8, 3], 5);
@@ -101,20 +102,24 @@ describe('int8 round trip', () => {
     tf.dispose(x);
     restored.dispose();
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 
   it('per-tensor int8 and uncoded payloads load too', async () => {
+    const tensorsAtStart = tf.memory().numTensors;
     const model = mlpModel({ seed: 12 });
     const res = await compressModel(model, { scheme: 'per-tensor', coding: 'none' });
     const restored = await loadCompressedBytes(res.bytes);
     expect(res.weights.filter((w) => w.encoding === 'int8').length).toBe(3);
     restored.dispose();
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 });
 
 describe('clustered round trip', () => {
   it('is lossless: the loaded model holds exactly the clustered weights (≤ k values, exact zeros)', async () => {
+    const tensorsAtStart = tf.memory().numTensors;
     const model = cnnModel({ seed: 4, filters: [8, 16], hidden: 32 });
     pruneKernels(model, 0.8);
     clusterModel(model, { k: 16, seed: 3 });
@@ -127,17 +132,21 @@ describe('clustered round trip', () => {
     expect(res.bytes.length).toBeLessThan(int8.bytes.length);
     restored.dispose();
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 
   it('refuses to palette-code a weight with more than 65536 distinct values', async () => {
+    const tensorsAtStart = tf.memory().numTensors;
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 300, inputShape: [300], name: 'big' })] });
     await expect(compressModel(model, { weights: 'cluster' })).rejects.toThrow(/big\/kernel.*65536/);
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 });
 
 describe('files and bad input', () => {
   it('saveCompressed writes atomically (no temp files left) and replaces an existing file', async () => {
+    const tensorsAtStart = tf.memory().numTensors;
     const model = mlpModel({ seed: 13 });
     const file = join(root, 'atomic', 'm.pkcm');
     await saveCompressed(model, file);
@@ -151,6 +160,7 @@ describe('files and bad input', () => {
     expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
     loaded.dispose();
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 
   it('truncated, wrong version, checksum mismatch, trailing bytes, wrong magic → CompressedFormatError; nothing loaded', async () => {
@@ -189,30 +199,68 @@ describe('files and bad input', () => {
     await expect(loadCompressed(join(root, 'missing.pkcm'))).rejects.toBeInstanceOf(ModelFormatError);
   });
 
-  it('a consistent checksum over corrupt contents is still caught by the field checks', async () => {
-    const model = mlpModel({ seed: 14 });
-    const { bytes } = await compressModel(model, { coding: 'none' });
-    model.dispose();
-    // Rewrite the JSON so a weight names an unknown encoding, then fix up the checksum.
-    const body = bytes.slice(HEADER_BYTES);
-    const jsonLen = new DataView(body.buffer).getUint32(0, true);
-    const text = new TextDecoder().decode(body.subarray(4, 4 + jsonLen)).replace('"encoding":"int8"', '"encoding":"int9"');
-    const json = new TextEncoder().encode(text);
-    expect(json.length).toBe(jsonLen);
-    body.set(json, 4);
-    const out = new Uint8Array(bytes.length);
+  /** Re-encodes a stored (coding 'none') file with its metadata JSON edited and a valid checksum. */
+  function withJson(bytes: Uint8Array, edit: (meta: { weights: Record<string, unknown>[] }) => void): Uint8Array {
+    const body = bytes.subarray(HEADER_BYTES);
+    const jsonLen = new DataView(body.buffer, body.byteOffset).getUint32(0, true);
+    const meta = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + jsonLen)));
+    edit(meta);
+    const json = new TextEncoder().encode(JSON.stringify(meta));
+    const blob = body.subarray(4 + jsonLen);
+    const newBody = new Uint8Array(4 + json.length + blob.length);
+    new DataView(newBody.buffer).setUint32(0, json.length, true);
+    newBody.set(json, 4);
+    newBody.set(blob, 4 + json.length);
+    const out = new Uint8Array(HEADER_BYTES + newBody.length);
     out.set(bytes.subarray(0, HEADER_BYTES));
-    out.set(body, HEADER_BYTES);
-    new DataView(out.buffer).setUint32(16, crc32(body), true);
-    expect(() => decodeCompressed(out)).toThrow(CompressedFormatError);
-    expect(() => decodeCompressed(out)).toThrow(/field 'encoding' is "int9"/);
+    const view = new DataView(out.buffer);
+    view.setUint32(8, newBody.length, true);
+    view.setUint32(12, newBody.length, true);
+    view.setUint32(16, crc32(newBody), true);
+    out.set(newBody, HEADER_BYTES);
+    return out;
+  }
+
+  it('a valid checksum over inconsistent fields (k < 1, k > 65536, bad encoding, offsets) is still refused', async () => {
+    const model = mlpModel({ seed: 14 });
+    pruneKernels(model, 0.5);
+    clusterModel(model, { k: 4, seed: 1 });
+    const { bytes } = await compressModel(model, { weights: 'cluster', coding: 'none' });
+    model.dispose();
+    expect(decodeCompressed(withJson(bytes, () => {})).entries.length).toBe(6); // the helper itself is sound
+    const edits: [string, (w: Record<string, unknown>) => void, RegExp][] = [
+      ['k = 0', (w) => (w.k = 0), /field 'k' is 0/],
+      ['k = 65537', (w) => (w.k = 65537), /field 'k' is 65537/],
+      ['encoding', (w) => (w.encoding = 'int9'), /field 'encoding' is "int9"/],
+      ['offset', (w) => (w.offset = 1e9), /offset\/length/],
+      ['nnz', (w) => (w.nnz = 1e9), /field 'nnz'/],
+      ['layout', (w) => (w.layout = 'csr'), /field 'layout'/],
+    ];
+    for (const [label, edit, message] of edits) {
+      const bad = withJson(bytes, (meta) => edit(meta.weights[0]));
+      await expectNoLeaks(async () => {
+        const err = await loadCompressedBytes(bad).catch((e) => e);
+        expect(err, label).toBeInstanceOf(CompressedFormatError);
+        expect(err.message, label).toMatch(message);
+        expect(err.message, label).toContain('dense1/kernel');
+      }, label);
+    }
+    // A topology that does not match the weights: tfjs refuses, nothing is left behind.
+    const mismatch = withJson(bytes, (meta) => {
+      meta.weights[0].name = 'other/kernel';
+    });
+    await expectNoLeaks(async () => {
+      await expect(loadCompressedBytes(mismatch)).rejects.toBeInstanceOf(CompressedFormatError);
+    }, 'topology mismatch');
   });
 
   it('refuses bad options', async () => {
+    const tensorsAtStart = tf.memory().numTensors;
     const model = mlpModel({ seed: 15 });
     await expect(compressModel(model, { weights: 'int4' as never })).rejects.toThrow(InvalidArgumentError);
     await expect(compressModel(model, { coding: 'zstd' as never })).rejects.toThrow(InvalidArgumentError);
     await expect(compressModel(model, { level: 11 })).rejects.toThrow(InvalidArgumentError);
     model.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
   });
 });

@@ -38,7 +38,9 @@ export function checkEntry(raw: unknown, index: number, blobBytes: number, what:
     bad(what, label, 'axis', `is ${JSON.stringify(e.axis)}`);
   }
   if (e.encoding === 'cluster') {
-    if (!isInt(e.k) || e.k > 65536) bad(what, label, 'k', `is ${JSON.stringify(e.k)}, not in [0, 65536]`);
+    if (!isInt(e.k) || e.k > 65536 || (e.k < 1 && (e.nnz as number) > 0)) {
+      bad(what, label, 'k', `is ${JSON.stringify(e.k)}; a clustered weight with nonzeros needs k in [1, 65536]`);
+    }
     if (!isInt(e.bits, 1) || e.bits > 24) bad(what, label, 'bits', `is ${JSON.stringify(e.bits)}`);
   }
   return e as WeightEntry;
