@@ -5,6 +5,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { analyzeChannels, buildGraph, removeChannels, zeroChannels } from '@prunekit/layers';
+import { magnitude } from '@prunekit/scorers';
+import { channelPruner } from '../src/index.js';
+
+const scorer = magnitude({ p: 1, reduction: 'sum', normalizer: 'mean' });
 
 const SEEDS = Number(process.env.PRUNEKIT_PROPERTY_SEEDS ?? 200);
 
@@ -29,12 +33,22 @@ describe('structured pruning property: surgery equals zeroing', () => {
       for (const k of blocks) kinds.add(k.split(':')[0]);
       const rng = createRng(seed * 7919);
       const analysis = analyzeChannels(buildGraph(model));
-      const removal = new Map<string, number[]>();
-      for (const g of analysis.groups) {
-        if (g.size < 2 || rng.next() < 0.2) continue;
-        const n = 1 + rng.int(g.size - 1);
-        const channels = rng.shuffle([...Array(g.size).keys()]).slice(0, n);
-        removal.set(g.id, channels);
+      let removal = new Map<string, readonly number[]>();
+      if (seed % 3 === 0) {
+        // Every third architecture: the channel pruner's own plan (random scope, ratio, roundTo).
+        const plan = await channelPruner(analysis.graph, {
+          scorer,
+          ratio: 0.2 + 0.6 * rng.next(),
+          scope: rng.next() < 0.5 ? 'global' : 'local',
+          roundTo: [1, 2, 4][rng.int(3)],
+        }).plan();
+        removal = new Map(plan.channels);
+      } else {
+        for (const g of analysis.groups) {
+          if (g.size < 2 || rng.next() < 0.2) continue;
+          const n = 1 + rng.int(g.size - 1);
+          removal.set(g.id, rng.shuffle([...Array(g.size).keys()]).slice(0, n));
+        }
       }
       const pruned = await removeChannels(analysis, removal);
       const zeroed = await zeroChannels(analysis, removal);
@@ -64,7 +78,7 @@ describe('structured pruning property: surgery equals zeroing', () => {
       `property: ${SEEDS} archs, ${pruneCount} pruned, worst max abs diff ${worst.toExponential(2)}, blocks seen: ${[...kinds].sort().join(' ')}`,
     );
     expect(mismatches).toEqual([]);
-    expect(pruneCount).toBeGreaterThan(SEEDS * 0.8);
+    expect(pruneCount).toBeGreaterThan(SEEDS * 0.75);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
