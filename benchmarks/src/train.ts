@@ -190,4 +190,7 @@ async function main() {
   });
 }
 
-await main();
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
