@@ -1,0 +1,73 @@
+/** What a report shows. Plain JSON values only: the whole object is embedded in the HTML. */
+
+/** One layer of one model variant. */
+export interface ReportLayer {
+  readonly name: string;
+  readonly className: string;
+  readonly params: number;
+  /** Nonzero parameters (masks leave zeros; surgery removes them). */
+  readonly nonzero: number;
+  readonly macs: number;
+  /** Output channels / units, when the layer has them. */
+  readonly channels?: number;
+}
+
+/** One model variant: the dense baseline or a pruned result. */
+export interface ReportRun {
+  readonly name: string;
+  /** Target sparsity or channel ratio the run was asked for (0 for the dense model). */
+  readonly level: number;
+  readonly params: number;
+  readonly nonzero: number;
+  readonly macs: number;
+  /** MACs touching a nonzero weight. */
+  readonly sparseMacs: number;
+  /** float32 bytes of the parameters. */
+  readonly bytes: number;
+  /** Bytes of model.json + weight files as written, when saved. */
+  readonly fileBytes?: number;
+  /** Evaluation metric (accuracy, 0..1), when data was available. */
+  readonly accuracy?: number;
+  /** Median latency of one forward pass per backend, milliseconds. */
+  readonly latencyMs?: Readonly<Record<string, number>>;
+  readonly layers?: readonly ReportLayer[];
+  /** Where the model was written, relative to the report. */
+  readonly path?: string;
+}
+
+export interface ReportSensitivityCurve {
+  readonly layer: string;
+  readonly points: readonly { readonly ratio: number; readonly metric: number }[];
+}
+
+export interface ReportSensitivity {
+  readonly granularity: 'weights' | 'channels';
+  readonly baseline: number;
+  readonly curves: readonly ReportSensitivityCurve[];
+}
+
+export interface ReportData {
+  readonly title: string;
+  /** ISO time the run finished. */
+  readonly created: string;
+  readonly env: Readonly<Record<string, string | number | boolean>>;
+  /** The dense model first, then the pruned variants. */
+  readonly runs: readonly ReportRun[];
+  readonly sensitivity?: ReportSensitivity;
+  /** Free-form notes (one line each) shown under the summary. */
+  readonly notes?: readonly string[];
+}
+
+/** A Chart.js configuration (JSON only, no callbacks) with a heading. */
+export interface ChartSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly config: Record<string, unknown>;
+}
+
+/** The JSON inside <script type="application/json" id="report-data">. */
+export interface EmbeddedReport {
+  readonly version: 1;
+  readonly report: ReportData;
+  readonly charts: readonly ChartSpec[];
+}
