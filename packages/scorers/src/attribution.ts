@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, DependencyGroup, GroupMember, ModelGraph, ParamInfo, ScoreContext, Scorer } from '@prunekit/core';
+import type { Batch, DataSource, DependencyGroup, GroupMember, ModelGraph, ParamInfo, ScoreContext, Scorer } from '@prunekit/core';
 import { CalibrationDataError } from './calibration/calibrate.js';
 import { type LossFn, batchLoss, batches, checkBatch, defaultLoss, modelOf } from './calibration/forward.js';
 import { channelScorer } from './channel_kit.js';
@@ -8,6 +8,8 @@ import { type GroupOptions, groupOptions } from './scorer_kit.js';
 export interface AblationOptions extends GroupOptions {
   /** Loss of one batch; default cross-entropy. */
   readonly loss?: LossFn;
+  /** Batches to measure the loss on, instead of ctx.data (e.g. a smaller subset: one forward pass per channel). */
+  readonly data?: DataSource;
 }
 
 interface Slice {
@@ -81,7 +83,8 @@ export function ablation(opts: AblationOptions = {}): Scorer {
   const batchesOf = new WeakMap<object, Promise<Batch[]>>();
   const perNode = new WeakMap<object, Map<string, Float64Array>>();
   const data = (ctx: ScoreContext): Promise<Batch[]> => {
-    if (!ctx.data) {
+    const source = opts.data ?? ctx.data;
+    if (!source) {
       throw new CalibrationDataError(
         `Scorer '${name}' needs calibration data to measure the loss: pass data (an async iterable of { x, y } batches).`,
         { scorer: name },
@@ -92,7 +95,7 @@ export function ablation(opts: AblationOptions = {}): Scorer {
       p = (async () => {
         const model = modelOf(ctx.graph, name);
         const out: Batch[] = [];
-        for await (const b of batches(ctx.data!, name)) {
+        for await (const b of batches(source, name)) {
           checkBatch(model, b, out.length, true, name);
           out.push(b);
         }
