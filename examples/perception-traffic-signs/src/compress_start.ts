@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     );
     try {
       const baselineEval = evaluate(baseline, test);
-      log(`baseline: test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images`);
+      log(
+        `baseline: test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images`,
+      );
       const report = await runCompression({
         recipe,
         baseline,
@@ -102,8 +104,11 @@ async function main(): Promise<void> {
       ].join('\n');
       writeAtomic(join(resultsDir, 'results-compress.md'), md);
       process.stdout.write(`${JSON.stringify(doc.goals)}\n`);
-      for (const g of doc.goals) log(`goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}`);
-      log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s; wrote ${join(resultsDir, 'results-compress.json')} and results-compress.md`);
+      for (const g of doc.goals)
+        log(`goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}`);
+      log(
+        `done in ${((performance.now() - t0) / 1000).toFixed(1)} s; wrote ${join(resultsDir, 'results-compress.json')} and results-compress.md`,
+      );
     } finally {
       baseline.dispose();
     }

@@ -26,6 +26,16 @@ export { crc32 } from './format/crc32.js';
 export { type Coding, FORMAT_VERSION, HEADER_BYTES, type Header, MAGIC } from './format/header.js';
 export type { WeightEntry } from './format/weight_entry.js';
 export type { WeightEncoding } from './format/encode_weight.js';
-export { type CompressOptions, type CompressResult, compressModel, type WeightReport } from './format/encode.js';
-export { type DecodedModel, decodeCompressed, loadCompressedBytes, modelFromDecoded } from './format/decode.js';
+export {
+  type CompressOptions,
+  type CompressResult,
+  compressModel,
+  type WeightReport,
+} from './format/encode.js';
+export {
+  type DecodedModel,
+  decodeCompressed,
+  loadCompressedBytes,
+  modelFromDecoded,
+} from './format/decode.js';
 export { loadCompressed, readCompressed, saveCompressed, writeFileAtomic } from './format/file_io.js';

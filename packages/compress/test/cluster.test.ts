@@ -23,7 +23,8 @@ describe('kmeans1d', () => {
 
   it('refuses k < 1, k > 65536 and non-integer k', () => {
     const v = new Float32Array([1, 2]);
-    for (const k of [0, -1, 65537, 2.5, Number.NaN]) expect(() => kmeans1d(v, k, createRng(0))).toThrow(InvalidArgumentError);
+    for (const k of [0, -1, 65537, 2.5, Number.NaN])
+      expect(() => kmeans1d(v, k, createRng(0))).toThrow(InvalidArgumentError);
     expect(kmeans1d(v, 65536, createRng(0)).centroids.length).toBe(2);
   });
 });
@@ -54,7 +55,8 @@ describe('clusterModel', () => {
     const cb = clusterModel(b, { k: { default: 8, dense1: 2 }, seed: 5 });
     expect(ca.get('dense1/kernel')?.centroids.length).toBe(2);
     expect(ca.get('dense2/kernel')?.centroids.length).toBe(8);
-    for (const [id, w] of ca) expect(Array.from(w.centroids)).toEqual(Array.from(cb.get(id)?.centroids ?? []));
+    for (const [id, w] of ca)
+      expect(Array.from(w.centroids)).toEqual(Array.from(cb.get(id)?.centroids ?? []));
     a.dispose();
     b.dispose();
   });
@@ -66,7 +68,8 @@ describe('clusterModel', () => {
     expect(() => clusterModel(model, { k: 65537 })).toThrow(InvalidArgumentError);
     expect(() => clusterModel(model, { k: { default: 4, logits: 70000 } })).toThrow(/logits/);
     expect(() => clusterModel(model, { k: { default: 4, nope: 3 } })).toThrow(UnknownLayerError);
-    for (const [id, v] of weightValues(model)) expect(Array.from(v)).toEqual(Array.from(before.get(id) ?? []));
+    for (const [id, v] of weightValues(model))
+      expect(Array.from(v)).toEqual(Array.from(before.get(id) ?? []));
     model.dispose();
   });
 });
@@ -80,9 +83,21 @@ describe('training with tied clusters', () => {
     const start = weightValues(model);
     model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
     const x = inputs([64, 6], 1);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 3), 'int32'), 3);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
     const before = tf.memory().numTensors;
-    await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, shuffle: false, callbacks: [keepClustersCallback(model, clustering)] });
+    await model.fit(x, y, {
+      epochs: 3,
+      batchSize: 16,
+      verbose: 0,
+      shuffle: false,
+      callbacks: [keepClustersCallback(model, clustering)],
+    });
     expect(tf.memory().numTensors).toBe(before);
     const end = weightValues(model);
     let moved = false;
@@ -131,7 +146,8 @@ describe('training with tied clusters', () => {
         sum[w.codes[i] - 1] += g[i];
         count[w.codes[i] - 1]++;
       }
-      for (let c = 0; c < c0.length; c++) expect(w.centroids[c]).toBeCloseTo(c0[c] - (lr * sum[c]) / count[c], 5);
+      for (let c = 0; c < c0.length; c++)
+        expect(w.centroids[c]).toBeCloseTo(c0[c] - (lr * sum[c]) / count[c], 5);
     }, 'tie step');
     tf.dispose([x, y]);
     model.dispose();

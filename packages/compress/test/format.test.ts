@@ -65,7 +65,9 @@ describe('int8 round trip', () => {
       let l1 = 0;
       for (let i = 0; i < 10; i++) l1 += Math.abs(xs[s * 10 + i]);
       for (let j = 0; j < 7; j++) {
-        expect(Math.abs(a[s * 7 + j] - b[s * 7 + j])).toBeLessThanOrEqual((scales[j] / 2) * l1 * (1 + 1e-5) + 1e-6);
+        expect(Math.abs(a[s * 7 + j] - b[s * 7 + j])).toBeLessThanOrEqual(
+          (scales[j] / 2) * l1 * (1 + 1e-5) + 1e-6,
+        );
       }
     }
     restored.dispose();
@@ -91,7 +93,10 @@ describe('int8 round trip', () => {
       if (w.encoding === 'raw') expect(Array.from(l)).toEqual(Array.from(o));
       else {
         expect(w.layout).toBe('sparse');
-        const scales = quantizeInt8(o, restored.getWeights().find((t) => t.size === o.length)?.shape ?? [o.length]).scales;
+        const scales = quantizeInt8(
+          o,
+          restored.getWeights().find((t) => t.size === o.length)?.shape ?? [o.length],
+        ).scales;
         expect(w.maxAbsError).toBeLessThanOrEqual(Math.max(...scales) / 2 + 1e-7);
         for (let i = 0; i < o.length; i++) if (o[i] === 0) expect(l[i]).toBe(0);
       }
@@ -137,7 +142,9 @@ describe('clustered round trip', () => {
 
   it('refuses to palette-code a weight with more than 65536 distinct values', async () => {
     const tensorsAtStart = tf.memory().numTensors;
-    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 300, inputShape: [300], name: 'big' })] });
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 300, inputShape: [300], name: 'big' })],
+    });
     await expect(compressModel(model, { weights: 'cluster' })).rejects.toThrow(/big\/kernel.*65536/);
     model.dispose();
     expect(tf.memory().numTensors).toBe(tensorsAtStart);
@@ -200,7 +207,10 @@ describe('files and bad input', () => {
   });
 
   /** Re-encodes a stored (coding 'none') file with its metadata JSON edited and a valid checksum. */
-  function withJson(bytes: Uint8Array, edit: (meta: { weights: Record<string, unknown>[] }) => void): Uint8Array {
+  function withJson(
+    bytes: Uint8Array,
+    edit: (meta: { weights: Record<string, unknown>[] }) => void,
+  ): Uint8Array {
     const body = bytes.subarray(HEADER_BYTES);
     const jsonLen = new DataView(body.buffer, body.byteOffset).getUint32(0, true);
     const meta = JSON.parse(new TextDecoder().decode(body.subarray(4, 4 + jsonLen)));

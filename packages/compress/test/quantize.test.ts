@@ -1,10 +1,19 @@
 import { createRng, InvalidArgumentError, ShapeError } from '@prunekit/core';
 import { describe, expect, it } from 'vitest';
-import { dequantizeInt8, float16Array, int8Params, quantizeAffine, quantizeInt8, toFloat16 } from '../src/index.js';
+import {
+  dequantizeInt8,
+  float16Array,
+  int8Params,
+  quantizeAffine,
+  quantizeInt8,
+  toFloat16,
+} from '../src/index.js';
 
 function randomWeights(n: number, seed: number, zeroEvery = 0): Float32Array {
   const rng = createRng(seed);
-  return Float32Array.from({ length: n }, (_, i) => (zeroEvery && i % zeroEvery === 0 ? 0 : rng.normal() * (1 + (i % 7))));
+  return Float32Array.from({ length: n }, (_, i) =>
+    zeroEvery && i % zeroEvery === 0 ? 0 : rng.normal() * (1 + (i % 7)),
+  );
 }
 
 describe('quantizeInt8', () => {
@@ -35,7 +44,8 @@ describe('quantizeInt8', () => {
     expect(q.axis).toBeNull();
     expect(q.scales.length).toBe(1);
     const back = dequantizeInt8(q);
-    for (let i = 0; i < w.length; i++) expect(Math.abs(back[i] - w[i])).toBeLessThanOrEqual(q.scales[0] / 2 + 1e-7);
+    for (let i = 0; i < w.length; i++)
+      expect(Math.abs(back[i] - w[i])).toBeLessThanOrEqual(q.scales[0] / 2 + 1e-7);
     const dw = quantizeInt8(randomWeights(2 * 2 * 3 * 1, 3), [2, 2, 3, 1], { axis: 2 });
     expect(dw.scales.length).toBe(3);
   });
@@ -50,7 +60,9 @@ describe('quantizeInt8', () => {
   it('refuses bad shapes, axes, schemes and non-finite values', () => {
     expect(() => quantizeInt8(new Float32Array(5), [2, 2])).toThrow(ShapeError);
     expect(() => quantizeInt8(new Float32Array(4), [2, 2], { axis: 2 })).toThrow(InvalidArgumentError);
-    expect(() => quantizeInt8(new Float32Array(4), [2, 2], { scheme: 'x' as never })).toThrow(InvalidArgumentError);
+    expect(() => quantizeInt8(new Float32Array(4), [2, 2], { scheme: 'x' as never })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() => quantizeInt8(new Float32Array([0, Number.NaN, 0, 0]), [2, 2])).toThrow(/finite/);
   });
 });

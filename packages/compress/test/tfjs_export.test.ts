@@ -34,7 +34,9 @@ describe('tfjs-converter style quantized export', () => {
       const { files } = await saveTfjsQuantized(model, dir, { dtype });
       const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
       const specs = json.weightsManifest[0].weights;
-      expect(specs.every((s: { quantization?: { dtype: string } }) => s.quantization?.dtype === dtype)).toBe(true);
+      expect(specs.every((s: { quantization?: { dtype: string } }) => s.quantization?.dtype === dtype)).toBe(
+        true,
+      );
       if (dtype !== 'float16') expect(typeof specs[0].quantization.scale).toBe('number');
       const stock = await stockLoad(dir);
       const original = weightValues(model);
@@ -51,8 +53,9 @@ describe('tfjs-converter style quantized export', () => {
         }
       }
       const x = inputs([2, 8, 8, 3], 1);
-      const diff = tf.tidy(() =>
-        tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor))).dataSync()[0],
+      const diff = tf.tidy(
+        () =>
+          tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor))).dataSync()[0],
       );
       expect(diff).toBeLessThan(dtype === 'uint8' ? 0.05 : 0.002);
       // prunekit's own checked loader reads it as well.
@@ -75,7 +78,9 @@ describe('tfjs-converter style quantized export', () => {
     const bytes = readFileSync(join(dir, 'group1-shard1of1.bin')).length;
     expect(bytes).toBeLessThan(model.countParams() * 4);
     (await stockLoad(dir)).dispose();
-    await expect(saveTfjsQuantized(model, join(root, 'x'), { dtype: 'int8' as never })).rejects.toThrow(InvalidArgumentError);
+    await expect(saveTfjsQuantized(model, join(root, 'x'), { dtype: 'int8' as never })).rejects.toThrow(
+      InvalidArgumentError,
+    );
     model.dispose();
   });
 });

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  bitsFor,
   clusterModel,
   type CompressOptions,
   loadCompressed,
@@ -32,7 +33,7 @@ export interface CompressRunOptions {
   readonly sparsity?: number;
   /** Clusters per layer (default 16: 4-bit codes). */
   readonly clusters?: number;
-  /** Epochs of fine-tuning with tied clusters (default 2, early stopping as the recipe says). */
+  /** Epochs of fine-tuning with tied clusters (default 1). */
   readonly clusterEpochs?: number;
 }
 
@@ -88,7 +89,7 @@ function markdown(stages: readonly CompressStage[], goals: readonly Goal[]): str
         `${s.accDropPoints.toFixed(2)} | ${pct(s.sparsity)} | ${s.maxDistinct.toLocaleString('en-US')} |`,
     ),
     '',
-    'Every accuracy is measured on the test set with the model loaded back from the stage\'s file ',
+    "Every accuracy is measured on the test set with the model loaded back from the stage's file ",
     '(`loadCompressed` for `.pkcm` files, which dequantizes to a stock float32 LayersModel; stock ',
     '`tf.loadLayersModel` for the tfjs-converter-style uint8 export). Sizes are bytes on disk: model.json + ',
     'shards for the tfjs layouts, the single file for `.pkcm`.',
@@ -98,7 +99,10 @@ function markdown(stages: readonly CompressStage[], goals: readonly Goal[]): str
   return lines.join('\n');
 }
 
-export async function runCompression(ctx: RunContext, opts: CompressRunOptions = {}): Promise<CompressReport> {
+export async function runCompression(
+  ctx: RunContext,
+  opts: CompressRunOptions = {},
+): Promise<CompressReport> {
   const sparsity = opts.sparsity ?? 0.9;
   const k = opts.clusters ?? 16;
   const dir = join(ctx.outDir, 'compress');
@@ -140,7 +144,13 @@ export async function runCompression(ctx: RunContext, opts: CompressRunOptions =
       model.dispose();
     }
   };
-  const pkcm = async (stage: string, what: string, model: tfl.LayersModel, name: string, o: CompressOptions) => {
+  const pkcm = async (
+    stage: string,
+    what: string,
+    model: tfl.LayersModel,
+    name: string,
+    o: CompressOptions,
+  ) => {
     const t0 = performance.now();
     const file = join(dir, name);
     const res = await saveCompressed(model, file, o);
@@ -150,7 +160,14 @@ export async function runCompression(ctx: RunContext, opts: CompressRunOptions =
   // dense: the baseline as tfjs saves it.
   let t0 = performance.now();
   await saveModel(ctx.baseline, join(dir, 'dense'), { overwrite: true });
-  await add('dense', 'float32 baseline', 'dense/', await modelFileBytes(join(dir, 'dense')), () => loadModel(join(dir, 'dense')), t0);
+  await add(
+    'dense',
+    'float32 baseline',
+    'dense/',
+    await modelFileBytes(join(dir, 'dense')),
+    () => loadModel(join(dir, 'dense')),
+    t0,
+  );
 
   // prune: global magnitude to `sparsity`, fine-tuned with the masks kept.
   t0 = performance.now();
@@ -166,7 +183,17 @@ export async function runCompression(ctx: RunContext, opts: CompressRunOptions =
       seed: ctx.recipe.seed,
     }).step();
     const label = `compress prune ${Math.round(sparsity * 100)}%`;
-    await tune({ model, masks: res.masks, graph, train: ctx.train, val: ctx.val, cfg: ctx.recipe.finetune, seed: ctx.recipe.seed, log: ctx.log, label });
+    await tune({
+      model,
+      masks: res.masks,
+      graph,
+      train: ctx.train,
+      val: ctx.val,
+      cfg: ctx.recipe.finetune,
+      seed: ctx.recipe.seed,
+      log: ctx.log,
+      label,
+    });
     await saveModel(model, join(dir, 'pruned'), { overwrite: true });
     await add(
       'prune',
@@ -189,40 +216,63 @@ export async function runCompression(ctx: RunContext, opts: CompressRunOptions =
       t0,
     );
 
-    await pkcm('+quantize', 'int8 per-channel, sparse (delta-coded indices), no entropy coding', model, 'int8.pkcm', {
+    await pkcm(
+      '+quantize',
+      'int8 per-channel, sparse (delta-coded indices), no entropy coding',
+      model,
+      'int8.pkcm',
+      {
+        weights: 'int8',
+        coding: 'none',
+      },
+    );
+    await pkcm('+quantize +coding', 'int8 as above, DEFLATE', model, 'int8-deflate.pkcm', {
       weights: 'int8',
-      coding: 'none',
+      coding: 'deflate',
     });
-    await pkcm('+quantize +coding', 'int8 as above, DEFLATE', model, 'int8-deflate.pkcm', { weights: 'int8', coding: 'deflate' });
 
     // +cluster: k shared values per kernel, fine-tuned with the weights tied to their clusters.
     const clustering = clusterModel(model, { k, seed: ctx.recipe.seed });
     const before = evaluate(model, ctx.test).accuracy;
-    ctx.log(`compress cluster: ${k} clusters per kernel, test accuracy ${pct(before)} before tied fine-tuning`);
+    ctx.log(
+      `compress cluster: ${k} clusters per kernel, test accuracy ${pct(before)} before tied fine-tuning`,
+    );
     const cfg = ctx.recipe.finetune;
     await fineTune(
       model,
       { x: ctx.train.x, y: ctx.train.y },
       {
-        epochs: opts.clusterEpochs ?? 2,
+        epochs: opts.clusterEpochs ?? 1,
         batchSize: cfg.batchSize,
         lr: cfg.lr / 2,
         masks: res.masks,
         graph,
         validation: { x: ctx.val.x, y: ctx.val.y },
-        earlyStop: { metric: cfg.earlyStopping.monitor, patience: cfg.earlyStopping.patience, restoreBest: true },
+        earlyStop: {
+          metric: cfg.earlyStopping.monitor,
+          patience: cfg.earlyStopping.patience,
+          restoreBest: true,
+        },
         seed: ctx.recipe.seed + 1,
         verbose: 0,
         onStep: () => tieToClusters(model, clustering),
         onEpoch: (e) =>
-          ctx.log(`  compress cluster: tied fine-tune epoch ${e.epoch + 1}  loss ${e.loss.toFixed(4)}  val ${pct(e.val_acc ?? Number.NaN)}`),
+          ctx.log(
+            `  compress cluster: tied fine-tune epoch ${e.epoch + 1}  loss ${e.loss.toFixed(4)}  val ${pct(e.val_acc ?? Number.NaN)}`,
+          ),
       },
     );
     tieToClusters(model, clustering);
-    await pkcm('+cluster', `${k} clusters per kernel (4-bit codes), tied fine-tune, no entropy coding`, model, 'cluster.pkcm', {
-      weights: 'cluster',
-      coding: 'none',
-    });
+    await pkcm(
+      '+cluster',
+      `${k} clusters per kernel (${bitsFor(k)}-bit codes), tied fine-tune, no entropy coding`,
+      model,
+      'cluster.pkcm',
+      {
+        weights: 'cluster',
+        coding: 'none',
+      },
+    );
     await pkcm('+cluster +coding', 'clustered as above, DEFLATE', model, 'cluster-deflate.pkcm', {
       weights: 'cluster',
       coding: 'deflate',
@@ -235,7 +285,11 @@ export async function runCompression(ctx: RunContext, opts: CompressRunOptions =
     { name: 'compressed_size_ratio', value: final.sizeRatio, target: 15, op: '>=' },
     { name: 'acc_drop_points_compressed', value: final.accDropPoints, target: 1, op: '<=' },
   ];
-  return { stages, goals, section: { title: 'Compression (prune → quantize → cluster → coding)', body: markdown(stages, goals) } };
+  return {
+    stages,
+    goals,
+    section: { title: 'Compression (prune → quantize → cluster → coding)', body: markdown(stages, goals) },
+  };
 }
 
 /** The compression run as a pipeline Run: goals and a markdown section (stage rows go to results-compress.json). */

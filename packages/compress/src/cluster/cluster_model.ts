@@ -33,14 +33,22 @@ function kFor(opts: ClusterOptions, id: string): number {
   const spec = opts.k;
   if (typeof spec === 'number') return checkRange('k', spec, 1, 65536, { integer: true, maxInclusive: true });
   if (typeof spec !== 'object' || spec === null) {
-    throw new InvalidArgumentError(`k must be a number or { default, [id]: k }, got ${JSON.stringify(spec)}.`);
+    throw new InvalidArgumentError(
+      `k must be a number or { default, [id]: k }, got ${JSON.stringify(spec)}.`,
+    );
   }
   const layer = id.slice(0, id.lastIndexOf('/'));
   const k = spec[id] ?? spec[layer] ?? spec.default;
-  return checkRange(`k['${spec[id] !== undefined ? id : spec[layer] !== undefined ? layer : 'default'}']`, k, 1, 65536, {
-    integer: true,
-    maxInclusive: true,
-  });
+  return checkRange(
+    `k['${spec[id] !== undefined ? id : spec[layer] !== undefined ? layer : 'default'}']`,
+    k,
+    1,
+    65536,
+    {
+      integer: true,
+      maxInclusive: true,
+    },
+  );
 }
 
 /** Clusters of one weight's values; exact zeros stay out of the clustering (code 0). */
@@ -83,7 +91,8 @@ export function clusterModel(model: tfl.LayersModel, opts: ClusterOptions): Clus
   if (typeof opts.k === 'object' && opts.k !== null) {
     const layers = new Set([...vars.keys()].map((id) => id.slice(0, id.lastIndexOf('/'))));
     for (const key of Object.keys(opts.k)) {
-      if (key !== 'default' && !vars.has(key) && !layers.has(key)) throw new UnknownLayerError(key, 'k', [...vars.keys()]);
+      if (key !== 'default' && !vars.has(key) && !layers.has(key))
+        throw new UnknownLayerError(key, 'k', [...vars.keys()]);
     }
   }
   // Compute every clustering before writing any weight: a bad k leaves the model untouched.
@@ -93,7 +102,9 @@ export function clusterModel(model: tfl.LayersModel, opts: ClusterOptions): Clus
     if (v.dtype !== 'float32' || !select(id, v.shape as number[])) continue;
     const k = kFor(opts, id);
     const values = v.read().dataSync() as Float32Array;
-    planned.push(clusterValues(id, values, v.shape as number[], k, (opts.seed ?? 0) * 7919 + index++, opts.maxIter));
+    planned.push(
+      clusterValues(id, values, v.shape as number[], k, (opts.seed ?? 0) * 7919 + index++, opts.maxIter),
+    );
   }
   const out: Clustering = new Map();
   for (const w of planned) {

@@ -97,9 +97,12 @@ export class ByteReader {
       if (b < 0x80) return result;
       mul *= 128;
     }
-    throw new CompressedFormatError(`${this.what}: varint '${field}' is longer than 8 bytes; the data is corrupt.`, {
-      field,
-    });
+    throw new CompressedFormatError(
+      `${this.what}: varint '${field}' is longer than 8 bytes; the data is corrupt.`,
+      {
+        field,
+      },
+    );
   }
 
   bytes(n: number, field: string): Uint8Array {

@@ -16,7 +16,8 @@ export interface DecodedModel {
   readonly activations?: ActivationRanges;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * Decodes and checks every byte of a compressed model (header, checksum, entropy coding, JSON,
@@ -30,10 +31,13 @@ export function decodeCompressed(bytes: Uint8Array, what = 'compressed model'): 
     try {
       body = inflateSync(payload, { out: new Uint8Array(header.bodyBytes) });
     } catch (e) {
-      throw new CompressedFormatError(`${what}: the DEFLATE payload does not decode (${(e as Error).message}).`, {
-        what,
-        field: 'payload',
-      });
+      throw new CompressedFormatError(
+        `${what}: the DEFLATE payload does not decode (${(e as Error).message}).`,
+        {
+          what,
+          field: 'payload',
+        },
+      );
     }
   } else body = payload;
   if (body.length !== header.bodyBytes) {
@@ -54,13 +58,22 @@ export function decodeCompressed(bytes: Uint8Array, what = 'compressed model'): 
     });
   }
   if (!isObject(meta) || meta.format !== 'prunekit-compressed') {
-    throw new CompressedFormatError(`${what}: metadata field 'format' is not 'prunekit-compressed'.`, { what, field: 'format' });
+    throw new CompressedFormatError(`${what}: metadata field 'format' is not 'prunekit-compressed'.`, {
+      what,
+      field: 'format',
+    });
   }
   if (!isObject(meta.modelTopology)) {
-    throw new CompressedFormatError(`${what}: metadata field 'modelTopology' is missing.`, { what, field: 'modelTopology' });
+    throw new CompressedFormatError(`${what}: metadata field 'modelTopology' is missing.`, {
+      what,
+      field: 'modelTopology',
+    });
   }
   if (!Array.isArray(meta.weights)) {
-    throw new CompressedFormatError(`${what}: metadata field 'weights' is not a list.`, { what, field: 'weights' });
+    throw new CompressedFormatError(`${what}: metadata field 'weights' is not a list.`, {
+      what,
+      field: 'weights',
+    });
   }
   const blob = body.subarray(r.pos);
   const entries = meta.weights.map((w, i) => checkEntry(w, i, blob.length, what));
@@ -79,7 +92,9 @@ export function decodeCompressed(bytes: Uint8Array, what = 'compressed model'): 
     format: 'layers-model',
     generatedBy: 'prunekit compress',
     ...(meta.trainingConfig ? { trainingConfig: meta.trainingConfig as tf.io.TrainingConfig } : {}),
-    ...(isObject(meta.userDefinedMetadata) ? { userDefinedMetadata: meta.userDefinedMetadata as {} } : {}),
+    ...(isObject(meta.userDefinedMetadata)
+      ? { userDefinedMetadata: meta.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'] }
+      : {}),
   };
   return {
     header,
@@ -94,23 +109,35 @@ export function decodeCompressed(bytes: Uint8Array, what = 'compressed model'): 
  * refuses the topology or the weights, the model and weight tensors it had built are disposed
  * and a CompressedFormatError is thrown: nothing is half-loaded.
  */
-export async function modelFromDecoded(decoded: DecodedModel, what = 'compressed model'): Promise<tfl.LayersModel> {
+export async function modelFromDecoded(
+  decoded: DecodedModel,
+  what = 'compressed model',
+): Promise<tfl.LayersModel> {
   const fail = (e: unknown, field: string) =>
-    new CompressedFormatError(`${what}: tfjs could not build the model from its ${field} (${(e as Error).message}).`, {
-      what,
-      field,
-    });
+    new CompressedFormatError(
+      `${what}: tfjs could not build the model from its ${field} (${(e as Error).message}).`,
+      {
+        what,
+        field,
+      },
+    );
   let model: tfl.LayersModel;
   try {
-    model = await tfl.models.modelFromJSON({ modelTopology: decoded.artifacts.modelTopology as {} });
+    model = await tfl.models.modelFromJSON({
+      modelTopology: decoded.artifacts.modelTopology,
+    } as tfl.ModelAndWeightsConfig);
   } catch (e) {
     throw fail(e, 'modelTopology');
   }
   let weights: tf.NamedTensorMap = {};
   try {
-    weights = tf.io.decodeWeights(decoded.artifacts.weightData as ArrayBuffer, decoded.artifacts.weightSpecs ?? []);
+    weights = tf.io.decodeWeights(
+      decoded.artifacts.weightData as ArrayBuffer,
+      decoded.artifacts.weightSpecs ?? [],
+    );
     model.loadWeights(weights, true);
-    if (decoded.artifacts.userDefinedMetadata) model.setUserDefinedMetadata(decoded.artifacts.userDefinedMetadata);
+    if (decoded.artifacts.userDefinedMetadata)
+      model.setUserDefinedMetadata(decoded.artifacts.userDefinedMetadata);
     return model;
   } catch (e) {
     model.dispose();
@@ -121,6 +148,9 @@ export async function modelFromDecoded(decoded: DecodedModel, what = 'compressed
 }
 
 /** decodeCompressed + modelFromDecoded. */
-export async function loadCompressedBytes(bytes: Uint8Array, what = 'compressed model'): Promise<tfl.LayersModel> {
+export async function loadCompressedBytes(
+  bytes: Uint8Array,
+  what = 'compressed model',
+): Promise<tfl.LayersModel> {
   return modelFromDecoded(decodeCompressed(bytes, what), what);
 }

@@ -7,7 +7,13 @@ import type { ActivationRanges } from '../quantize/activation_ranges.js';
 import { channelAxis, kernelsOnly, type WeightSelector } from '../select.js';
 import { artifactWeights } from './artifact_weights.js';
 import { ByteWriter } from './bytes.js';
-import { type EncodedWeight, encodeCluster, encodeInt8, encodeRaw, type WeightEncoding } from './encode_weight.js';
+import {
+  type EncodedWeight,
+  encodeCluster,
+  encodeInt8,
+  encodeRaw,
+  type WeightEncoding,
+} from './encode_weight.js';
 import { type Coding, writeHeader } from './header.js';
 import type { WeightEntry } from './weight_entry.js';
 
@@ -59,10 +65,15 @@ function maxAbsDiff(a: Float32Array | Int32Array, b: Float32Array | Int32Array):
  * Compresses a model into prunekit's format: topology JSON + weights (int8, clustered or raw,
  * sparse ones with delta-coded indices), DEFLATE-coded, behind a versioned header with a CRC-32.
  */
-export async function compressModel(model: tfl.LayersModel, opts: CompressOptions = {}): Promise<CompressResult> {
+export async function compressModel(
+  model: tfl.LayersModel,
+  opts: CompressOptions = {},
+): Promise<CompressResult> {
   const encoding = opts.weights ?? 'int8';
   if (!['int8', 'cluster', 'float32'].includes(encoding)) {
-    throw new InvalidArgumentError(`weights must be 'int8', 'cluster' or 'float32', got ${JSON.stringify(encoding)}.`);
+    throw new InvalidArgumentError(
+      `weights must be 'int8', 'cluster' or 'float32', got ${JSON.stringify(encoding)}.`,
+    );
   }
   const coding = opts.coding ?? 'deflate';
   if (coding !== 'deflate' && coding !== 'none') {
@@ -76,7 +87,15 @@ export async function compressModel(model: tfl.LayersModel, opts: CompressOption
     const chosen = w.values instanceof Float32Array && encoding !== 'float32' && select(w.name, w.shape);
     if (!chosen) encoded.push(encodeRaw(w.name, w.shape, w.values));
     else if (encoding === 'int8') {
-      encoded.push(encodeInt8(w.name, w.shape, w.values as Float32Array, opts.scheme ?? 'per-channel', channelAxis(w.name, w.shape)));
+      encoded.push(
+        encodeInt8(
+          w.name,
+          w.shape,
+          w.values as Float32Array,
+          opts.scheme ?? 'per-channel',
+          channelAxis(w.name, w.shape),
+        ),
+      );
     } else encoded.push(encodeCluster(w.name, w.shape, w.values as Float32Array));
   }
   const entries: WeightEntry[] = [];

@@ -74,7 +74,9 @@ export function encodeCluster(name: string, shape: number[], values: Float32Arra
   }
   const centroids = Float32Array.from(palette.keys()).sort();
   const code = new Map<number, number>();
-  centroids.forEach((c, i) => code.set(c, i));
+  centroids.forEach((c, i) => {
+    code.set(c, i);
+  });
   const indices = nonzeroIndices(values);
   const k = centroids.length;
   const sparseBits = bitsFor(k);
@@ -94,7 +96,8 @@ export function encodeCluster(name: string, shape: number[], values: Float32Arra
   } else {
     bits = denseBits;
     const codes = new Uint32Array(values.length);
-    for (let i = 0; i < values.length; i++) codes[i] = values[i] === 0 ? 0 : (code.get(values[i]) as number) + 1;
+    for (let i = 0; i < values.length; i++)
+      codes[i] = values[i] === 0 ? 0 : (code.get(values[i]) as number) + 1;
     w.bytes(packBits(codes, bits));
   }
   return {

@@ -46,9 +46,13 @@ async function readBytes(file: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(abs));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ModelFormatError('E_MODEL_NOT_FOUND', `Compressed model '${abs}' does not exist. Write it with saveCompressed().`, {
-        path: abs,
-      });
+      throw new ModelFormatError(
+        'E_MODEL_NOT_FOUND',
+        `Compressed model '${abs}' does not exist. Write it with saveCompressed().`,
+        {
+          path: abs,
+        },
+      );
     }
     throw e;
   }

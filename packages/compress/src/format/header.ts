@@ -64,10 +64,13 @@ export function readHeader(bytes: Uint8Array, what: string): { header: Header; p
   const codingId = bytes[6];
   const coding = (Object.keys(CODING_IDS) as Coding[]).find((c) => CODING_IDS[c] === codingId);
   if (!coding) {
-    throw new CompressedFormatError(`${what}: unknown payload coding ${codingId} (known: 0 none, 1 deflate).`, {
-      what,
-      field: 'coding',
-    });
+    throw new CompressedFormatError(
+      `${what}: unknown payload coding ${codingId} (known: 0 none, 1 deflate).`,
+      {
+        what,
+        field: 'coding',
+      },
+    );
   }
   r.pos = 8;
   const bodyBytes = r.u32('bodyBytes');

@@ -14,13 +14,16 @@ export interface AffineQuantized {
  */
 export function quantizeAffine(values: Float32Array, dtype: 'uint8' | 'uint16'): AffineQuantized {
   if (dtype !== 'uint8' && dtype !== 'uint16') {
-    throw new InvalidArgumentError(`Affine quantization dtype must be uint8 or uint16, got ${JSON.stringify(dtype)}.`);
+    throw new InvalidArgumentError(
+      `Affine quantization dtype must be uint8 or uint16, got ${JSON.stringify(dtype)}.`,
+    );
   }
   const levels = dtype === 'uint8' ? 255 : 65535;
   let lo = 0;
   let hi = 0;
   for (const v of values) {
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`Cannot quantize a non-finite weight value (${v}).`);
+    if (!Number.isFinite(v))
+      throw new InvalidArgumentError(`Cannot quantize a non-finite weight value (${v}).`);
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }

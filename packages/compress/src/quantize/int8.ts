@@ -46,7 +46,9 @@ export function quantizeInt8(
   }
   const scheme = opts.scheme ?? 'per-channel';
   if (scheme !== 'per-channel' && scheme !== 'per-tensor') {
-    throw new InvalidArgumentError(`scheme must be 'per-channel' or 'per-tensor', got ${JSON.stringify(scheme)}.`);
+    throw new InvalidArgumentError(
+      `scheme must be 'per-channel' or 'per-tensor', got ${JSON.stringify(scheme)}.`,
+    );
   }
   const perChannel = scheme === 'per-channel' && shape.length > 0;
   const axis = perChannel ? checkAxis(shape, opts.axis ?? -1) : null;
@@ -56,7 +58,9 @@ export function quantizeInt8(
   for (let i = 0; i < n; i++) {
     const a = Math.abs(values[i]);
     if (!Number.isFinite(a)) {
-      throw new InvalidArgumentError(`quantizeInt8: value at flat index ${i} is ${values[i]}; weights must be finite.`);
+      throw new InvalidArgumentError(
+        `quantizeInt8: value at flat index ${i} is ${values[i]}; weights must be finite.`,
+      );
     }
     const c = chan(i);
     if (a > maxAbs[c]) maxAbs[c] = a;

@@ -27,21 +27,32 @@ export async function tfjsQuantizedArtifacts(
   select: WeightSelector = () => true,
 ): Promise<tf.io.ModelArtifacts> {
   if (!['uint8', 'uint16', 'float16'].includes(dtype)) {
-    throw new InvalidArgumentError(`dtype must be 'uint8', 'uint16' or 'float16', got ${JSON.stringify(dtype)}.`);
+    throw new InvalidArgumentError(
+      `dtype must be 'uint8', 'uint16' or 'float16', got ${JSON.stringify(dtype)}.`,
+    );
   }
   const artifacts = await modelArtifacts(model);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
   for (const w of artifactWeights(artifacts)) {
     if (!(w.values instanceof Float32Array) || !select(w.name, w.shape)) {
-      specs.push({ name: w.name, shape: w.shape, dtype: w.values instanceof Int32Array ? 'int32' : 'float32' });
+      specs.push({
+        name: w.name,
+        shape: w.shape,
+        dtype: w.values instanceof Int32Array ? 'int32' : 'float32',
+      });
       parts.push(new Uint8Array(w.values.buffer.slice(0)));
     } else if (dtype === 'float16') {
       specs.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'float16' } });
       parts.push(new Uint8Array(float16Array(w.values).buffer));
     } else {
       const q = quantizeAffine(w.values, dtype);
-      specs.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype, scale: q.scale, min: q.min } });
+      specs.push({
+        name: w.name,
+        shape: w.shape,
+        dtype: 'float32',
+        quantization: { dtype, scale: q.scale, min: q.min },
+      });
       parts.push(new Uint8Array(q.q.buffer));
     }
   }
