@@ -7,7 +7,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend as useWasm } from '@prunekit/backend-wasm';
-import { hardware, useBackend as useNodeGpu } from '@prunekit/backend-node-gpu';
+import { hardware, hardwareOpengles, useBackend as useNodeGpu } from '@prunekit/backend-node-gpu';
 import { type Goal, activate } from '@prunekit/core';
 import { registerCpuSparseKernels } from '@prunekit/sparse';
 import { benchMatMul } from '../../packages/backend-webgl/test/bench_matmul.js';
@@ -52,7 +52,7 @@ async function startNode(backend: string): Promise<string> {
     await useWasm();
     return 'tfjs wasm (XNNPACK, SIMD) + prunekit AssemblyScript kernels';
   }
-  const info = await useNodeGpu(requireHardware ? { strategies: [hardware] } : {});
+  const info = await useNodeGpu(requireHardware ? { strategies: [hardware, hardwareOpengles] } : {});
   return `${info.name} [Dawn ${info.strategy}${info.software ? ', software' : ''}]`;
 }
 

@@ -47,6 +47,16 @@ export const opengles: AdapterStrategy = {
   reject: () => undefined,
 };
 
+/**
+ * The machine's own GPU through its OpenGL ES driver over EGL (compatibility mode): a second way
+ * to reach real hardware where the Vulkan driver cannot be loaded. Software renderers refused.
+ */
+export const hardwareOpengles: AdapterStrategy = {
+  ...opengles,
+  name: 'hardware-opengles',
+  reject: hardware.reject,
+};
+
 /** Google's SwiftShader Vulkan driver, as shipped by Debian's chromium package. */
 export const swiftshader: AdapterStrategy = {
   name: 'swiftshader',

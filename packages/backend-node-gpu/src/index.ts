@@ -3,6 +3,7 @@ export {
   adapterName,
   defaultStrategies,
   hardware,
+  hardwareOpengles,
   isSoftwareAdapter,
   opengles,
   swiftshader,
