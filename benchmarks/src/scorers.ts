@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '@prunekit/backend-wasm';
-import { type Batch, type Goal, type ModelGraph, type ScoreContext, type Scorer, type Scores, computeMetrics } from '@prunekit/core';
+import {
+  type Batch,
+  type Goal,
+  type ModelGraph,
+  type ScoreContext,
+  type Scorer,
+  type Scores,
+  computeMetrics,
+} from '@prunekit/core';
 import { buildGraph, loadModel, saveModel } from '@prunekit/layers';
 import {
   autoRatios,
@@ -57,7 +65,9 @@ function split(count: number, seed: number): Split {
   const ds = generateDataset(count, seed);
   const px = Float32Array.from(ds.images, (v) => v / 255);
   const x = tf.tensor4d(px, [ds.count, ds.size, ds.size, 3]);
-  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(ds.labels, 'int32'), ds.numClasses), 'float32')) as tf.Tensor2D;
+  const y = tf.tidy(() =>
+    tf.cast(tf.oneHot(tf.tensor1d(ds.labels, 'int32'), ds.numClasses), 'float32'),
+  ) as tf.Tensor2D;
   return { x, y, labels: ds.labels };
 }
 
@@ -73,12 +83,28 @@ function accuracy(model: tfl.LayersModel, s: Split): number {
 /** The committed baseline, or (when missing) a short baseline trained once and cached in tmp. */
 async function baseline(): Promise<{ model: tfl.LayersModel; source: string }> {
   const committed = join(exampleDir, 'model', 'model.json');
-  if (existsSync(committed)) return { model: await loadModel(committed), source: 'examples/perception-traffic-signs/model' };
+  if (existsSync(committed))
+    return { model: await loadModel(committed), source: 'examples/perception-traffic-signs/model' };
   const cacheDir = join(tmpdir(), 'prunekit-bench-signs');
-  if (existsSync(join(cacheDir, 'model.json'))) return { model: await loadModel(join(cacheDir, 'model.json')), source: `short baseline cached in ${cacheDir}` };
+  if (existsSync(join(cacheDir, 'model.json')))
+    return {
+      model: await loadModel(join(cacheDir, 'model.json')),
+      source: `short baseline cached in ${cacheDir}`,
+    };
   log('baseline model missing: training a short one (2 epochs × 3000 images)');
   const val = split(320, 7001);
-  const { model } = await trainBaseline({ numClasses: 16, trainSize: 3000, epochs: 2, batchSize: 64, lr: 0.002, lrDecay: 0.3, modelSeed: 7, dataSeed: 7100, val: { name: 'val', data: generateDataset(1, 1), ...val } as never, log });
+  const { model } = await trainBaseline({
+    numClasses: 16,
+    trainSize: 3000,
+    epochs: 2,
+    batchSize: 64,
+    lr: 0.002,
+    lrDecay: 0.3,
+    modelSeed: 7,
+    dataSeed: 7100,
+    val: { name: 'val', data: generateDataset(1, 1), ...val } as never,
+    log,
+  });
   tf.dispose([val.x, val.y]);
   mkdirSync(cacheDir, { recursive: true });
   await saveModel(model, cacheDir, { overwrite: true });
@@ -94,7 +120,10 @@ function cached(s: Scorer): Scorer {
     score(target, ctx) {
       const key = target.kind === 'weight' ? `w:${target.param.id}` : `g:${target.group.id}`;
       let p = memo.get(key);
-      if (!p) memo.set(key, (p = s.score(target, ctx)));
+      if (!p) {
+        p = s.score(target, ctx);
+        memo.set(key, p);
+      }
       return p;
     },
   };
@@ -134,7 +163,10 @@ const cal = split(nCal, 7 * 1000 + 300);
 const calBatches: Batch[] = [];
 const bs = 32;
 for (let i = 0; i < nCal; i += bs) {
-  calBatches.push({ x: tf.slice(cal.x, [i, 0, 0, 0], [bs, -1, -1, -1]), y: tf.slice(cal.y, [i, 0], [bs, -1]) });
+  calBatches.push({
+    x: tf.slice(cal.x, [i, 0, 0, 0], [bs, -1, -1, -1]),
+    y: tf.slice(cal.y, [i, 0], [bs, -1]),
+  });
 }
 log(`backend ${backend}; model ${source}; test ${nTest}, val ${nVal}, calibration ${nCal} images`);
 const base = accuracy(model, test);
@@ -143,9 +175,15 @@ log(`baseline accuracy ${base.toFixed(4)}, ${before.params} params, ${before.mac
 
 // The runner: gradients, squared gradients, Hessian diagonal and activations computed once for all scorers.
 const tc = performance.now();
-const stats = await calibrate(graph, scorers.map(([, f]) => f()), calBatches);
+const stats = await calibrate(
+  graph,
+  scorers.map(([, f]) => f()),
+  calBatches,
+);
 const context: Partial<ScoreContext> = { ...stats, data: calBatches };
-log(`calibration (gradients, Fisher, Hutchinson × ${probes}, activations) ${((performance.now() - tc) / 1000).toFixed(1)} s`);
+log(
+  `calibration (gradients, Fisher, Hutchinson × ${probes}, activations) ${((performance.now() - tc) / 1000).toFixed(1)} s`,
+);
 
 const rows: Record<string, unknown>[] = [];
 const snap = snapshotWeights(graph);
@@ -155,16 +193,37 @@ for (const [name, make] of scorers) {
   const ts = performance.now();
   const s = cached(make());
   for (const level of unstructuredLevels) {
-    const pruner = unstructuredPruner(graph, { scorer: s, ratio: level, scope: name === 'lamp' ? 'global' : 'local', context, seed: 1 });
+    const pruner = unstructuredPruner(graph, {
+      scorer: s,
+      ratio: level,
+      scope: name === 'lamp' ? 'global' : 'local',
+      context,
+      seed: 1,
+    });
     const res = await pruner.apply(await pruner.plan(0));
-    rows.push({ scorer: name, granularity: 'unstructured', scope: name === 'lamp' ? 'global' : 'local', level, sparsity: +res.sparsity.toFixed(4), accuracy: accuracy(model, test) });
+    rows.push({
+      scorer: name,
+      granularity: 'unstructured',
+      scope: name === 'lamp' ? 'global' : 'local',
+      level,
+      sparsity: +res.sparsity.toFixed(4),
+      accuracy: accuracy(model, test),
+    });
     rewindWeights(graph, snap);
   }
   for (const level of channelLevels) {
     const pruner = channelPruner(graph, { scorer: s, ratio: level, context, seed: 1 });
     const res = await pruner.apply(await pruner.plan(0));
     const after = computeMetrics(buildGraph(res.model));
-    rows.push({ scorer: name, granularity: 'channel', scope: 'local', level, sparsity: +res.sparsity.toFixed(4), macs_removed: +(1 - after.macs / before.macs).toFixed(4), accuracy: accuracy(res.model, test) });
+    rows.push({
+      scorer: name,
+      granularity: 'channel',
+      scope: 'local',
+      level,
+      sparsity: +res.sparsity.toFixed(4),
+      macs_removed: +(1 - after.macs / before.macs).toFixed(4),
+      accuracy: accuracy(res.model, test),
+    });
     res.model.dispose();
   }
   log(`${name}: ${((performance.now() - ts) / 1000).toFixed(1)} s`);
@@ -172,11 +231,28 @@ for (const [name, make] of scorers) {
 
 // Sensitivity-chosen vs uniform channel ratios at the same MACs (≈ 50 % removed), no fine-tune.
 const sensScorer = cached(taylor());
-const grid = quick ? [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875] : [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+const grid = quick
+  ? [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875]
+  : [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 const ts = performance.now();
-const sens = await sensitivityAnalysis(graph, { scorer: sensScorer, evaluate: (m) => accuracy(m, val), ratios: grid, context });
-for (const c of sens.curves) for (const p of c.points) rows.push({ kind: 'sensitivity', layer: c.layer, ratio: p.ratio, val_accuracy: p.metric, macs_removed: +(p.macs / sens.totalMacs).toFixed(4) });
-log(`sensitivity (${sens.curves.length} layers × ${grid.length} ratios) ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+const sens = await sensitivityAnalysis(graph, {
+  scorer: sensScorer,
+  evaluate: (m) => accuracy(m, val),
+  ratios: grid,
+  context,
+});
+for (const c of sens.curves)
+  for (const p of c.points)
+    rows.push({
+      kind: 'sensitivity',
+      layer: c.layer,
+      ratio: p.ratio,
+      val_accuracy: p.metric,
+      macs_removed: +(p.macs / sens.totalMacs).toFixed(4),
+    });
+log(
+  `sensitivity (${sens.curves.length} layers × ${grid.length} ratios) ${((performance.now() - ts) / 1000).toFixed(1)} s`,
+);
 
 async function prunedWith(ratios: Record<string, number>, ratio = 0): Promise<tfl.LayersModel> {
   const p = channelPruner(graph, { scorer: sensScorer, ratio, ratios, context });
@@ -207,16 +283,45 @@ for (let it = 0; it < 14; it++) {
 const uniModel = await prunedWith({}, best.r);
 const uniAcc = accuracy(uniModel, test);
 uniModel.dispose();
-rows.push({ kind: 'macs50', method: 'sensitivity', ratios: auto.ratios, macs_removed: +autoMacs.toFixed(4), predicted_drop: +auto.predictedDrop.toFixed(4), accuracy: autoAcc });
-rows.push({ kind: 'macs50', method: 'uniform', ratio: +best.r.toFixed(4), macs_removed: +best.macs.toFixed(4), accuracy: uniAcc });
-log(`MACs −${(autoMacs * 100).toFixed(1)}%: sensitivity ${autoAcc.toFixed(4)} vs uniform (−${(best.macs * 100).toFixed(1)}%) ${uniAcc.toFixed(4)}`);
+rows.push({
+  kind: 'macs50',
+  method: 'sensitivity',
+  ratios: auto.ratios,
+  macs_removed: +autoMacs.toFixed(4),
+  predicted_drop: +auto.predictedDrop.toFixed(4),
+  accuracy: autoAcc,
+});
+rows.push({
+  kind: 'macs50',
+  method: 'uniform',
+  ratio: +best.r.toFixed(4),
+  macs_removed: +best.macs.toFixed(4),
+  accuracy: uniAcc,
+});
+log(
+  `MACs −${(autoMacs * 100).toFixed(1)}%: sensitivity ${autoAcc.toFixed(4)} vs uniform (−${(best.macs * 100).toFixed(1)}%) ${uniAcc.toFixed(4)}`,
+);
 
 const goals: Goal[] = [
-  { name: 'sensitivity_minus_uniform_acc_points_at_macs50', value: +((autoAcc - uniAcc) * 100).toFixed(3), target: 0, op: '>=' },
+  {
+    name: 'sensitivity_minus_uniform_acc_points_at_macs50',
+    value: +((autoAcc - uniAcc) * 100).toFixed(3),
+    target: 0,
+    op: '>=',
+  },
 ];
 const doc = {
   name: 'scorers',
-  env: envInfo(backend, { quick, baseline: source, baseline_accuracy: base, test_images: nTest, val_images: nVal, calibration_images: nCal, hutchinson_probes: probes, seconds: +((performance.now() - t0) / 1000).toFixed(1) }),
+  env: envInfo(backend, {
+    quick,
+    baseline: source,
+    baseline_accuracy: base,
+    test_images: nTest,
+    val_images: nVal,
+    calibration_images: nCal,
+    hutchinson_probes: probes,
+    seconds: +((performance.now() - t0) / 1000).toFixed(1),
+  }),
   rows,
   goals,
 };
@@ -243,7 +348,10 @@ function markdown(d: typeof doc, baseAcc: number, macs: number): string {
     '',
     '| scorer | unstr. 50 % | unstr. 70 % | unstr. 90 % | channel 30 % | channel 50 % |',
     '|---|---|---|---|---|---|',
-    ...names.map((n) => `| ${n} | ${cell(n, 'unstructured', 0.5)} | ${cell(n, 'unstructured', 0.7)} | ${cell(n, 'unstructured', 0.9)} | ${cell(n, 'channel', 0.3)} | ${cell(n, 'channel', 0.5)} |`),
+    ...names.map(
+      (n) =>
+        `| ${n} | ${cell(n, 'unstructured', 0.5)} | ${cell(n, 'unstructured', 0.7)} | ${cell(n, 'unstructured', 0.9)} | ${cell(n, 'channel', 0.3)} | ${cell(n, 'channel', 0.5)} |`,
+    ),
     '',
     'Accuracy in %. `bn-scale` has no BatchNormalization to read in this model and falls back to L1 magnitude (same as `magnitude-l1` for channels).',
     '',
@@ -253,7 +361,9 @@ function markdown(d: typeof doc, baseAcc: number, macs: number): string {
     '',
     '| plan | ratios | MACs removed | test accuracy |',
     '|---|---|---|---|',
-    `| sensitivity | ${Object.entries(auto.ratios).map(([l, r]) => `${l} ${r}`).join(', ')} | ${pct(autoMacs)} % | ${pct(autoAcc)} % |`,
+    `| sensitivity | ${Object.entries(auto.ratios)
+      .map(([l, r]) => `${l} ${r}`)
+      .join(', ')} | ${pct(autoMacs)} % | ${pct(autoAcc)} % |`,
     `| uniform | every layer ${best.r.toFixed(3)} | ${pct(best.macs)} % | ${pct(uniAcc)} % |`,
     '',
     `Goal \`sensitivity_minus_uniform_acc_points_at_macs50\`: ${goals[0].value} points (target ≥ 0).`,

@@ -14,11 +14,15 @@ describePrunerConformance('N:M 2:4', (g, seed) => nmPruner(g, { scorer: l1, n: 2
   kind: 'masks',
   pattern: { kind: 'nm', n: 2, m: 4 },
 });
-describePrunerConformance('N:M 4:8 (conv1 ignored)', (g, seed) => nmPruner(g, { scorer: l1, n: 4, m: 8, seed, ignore: ['conv1'] }), {
-  fixture: cnn,
-  kind: 'masks',
-  pattern: { kind: 'nm', n: 4, m: 8 },
-});
+describePrunerConformance(
+  'N:M 4:8 (conv1 ignored)',
+  (g, seed) => nmPruner(g, { scorer: l1, n: 4, m: 8, seed, ignore: ['conv1'] }),
+  {
+    fixture: cnn,
+    kind: 'masks',
+    pattern: { kind: 'nm', n: 4, m: 8 },
+  },
+);
 describePrunerConformance(
   'block 4x1 local',
   (g, seed) => blockPruner(g, { scorer: l1, block: [4, 1], ratio: 0.5, seed, ignore: ['logits'] }),
@@ -26,12 +30,21 @@ describePrunerConformance(
 );
 describePrunerConformance(
   'block 8x1 global',
-  (g, seed) => blockPruner(g, { scorer: l1, block: [8, 1], ratio: 0.7, scope: 'global', seed, ignore: ['logits'] }),
+  (g, seed) =>
+    blockPruner(g, { scorer: l1, block: [8, 1], ratio: 0.7, scope: 'global', seed, ignore: ['logits'] }),
   { fixture: cnn, kind: 'masks', pattern: { kind: 'block', rows: 8, cols: 1 } },
 );
 describePrunerConformance(
   'element global with per-layer bounds',
-  (g, seed) => unstructuredPruner(g, { scorer: l1, ratio: 0.6, scope: 'global', minPerLayer: 0.2, maxPerLayer: 0.8, seed }),
+  (g, seed) =>
+    unstructuredPruner(g, {
+      scorer: l1,
+      ratio: 0.6,
+      scope: 'global',
+      minPerLayer: 0.2,
+      maxPerLayer: 0.8,
+      seed,
+    }),
   { fixture: cnn, kind: 'masks', pattern: { kind: 'element' } },
 );
 
@@ -56,7 +69,10 @@ describe('granularities', () => {
   });
 
   it('local block and element masks prune at most one unit more than asked, per layer', async () => {
-    for (const [g, unit] of [[blockPattern(4, 1), 4], [{ kind: 'element' } as const, 1]] as const) {
+    for (const [g, unit] of [
+      [blockPattern(4, 1), 4],
+      [{ kind: 'element' } as const, 1],
+    ] as const) {
       const p = unstructuredPruner(fx.graph, { scorer: l1, ratio: 0.37, granularity: g, ignore: ['logits'] });
       const plan = await p.plan(0);
       for (const [id, m] of plan.masks!) {
@@ -67,7 +83,13 @@ describe('granularities', () => {
   });
 
   it('global bounds keep every layer between minPerLayer and maxPerLayer', async () => {
-    const p = unstructuredPruner(fx.graph, { scorer: l1, ratio: 0.5, scope: 'global', minPerLayer: 0.3, maxPerLayer: 0.6 });
+    const p = unstructuredPruner(fx.graph, {
+      scorer: l1,
+      ratio: 0.5,
+      scope: 'global',
+      minPerLayer: 0.3,
+      maxPerLayer: 0.6,
+    });
     const plan = await p.plan(0);
     let zeros = 0;
     let total = 0;
@@ -85,9 +107,13 @@ describe('granularities', () => {
     expect(() => nmPattern(4, 2)).toThrow(InvalidArgumentError);
     expect(() => nmPruner(fx.graph, { scorer: l1, n: 5, m: 4 })).toThrow(/1 ≤ N ≤ M/);
     expect(() => blockPruner(fx.graph, { scorer: l1, block: [4, 1], ratio: 0.5 })).toThrow(ShapeError);
-    expect(() => blockPruner(fx.graph, { scorer: l1, block: [4, 1], ratio: 0.5 })).toThrow(/logits\/kernel.*4×1/);
+    expect(() => blockPruner(fx.graph, { scorer: l1, block: [4, 1], ratio: 0.5 })).toThrow(
+      /logits\/kernel.*4×1/,
+    );
     expect(() => nmPruner(fx.graph, { scorer: l1, n: 2, m: 8 })).toThrow(/conv1\/kernel.*36 input positions/);
-    expect(() => blockPruner(fx.graph, { scorer: l1, block: [0, 1], ratio: 0.5 })).toThrow(InvalidArgumentError);
+    expect(() => blockPruner(fx.graph, { scorer: l1, block: [0, 1], ratio: 0.5 })).toThrow(
+      InvalidArgumentError,
+    );
     expect(() =>
       unstructuredPruner(fx.graph, { scorer: l1, ratio: 0.5, minPerLayer: 0.7, maxPerLayer: 0.5 }),
     ).toThrow(/minPerLayer/);

@@ -19,7 +19,10 @@ const cases = [
   ['linearIterative explicit steps', () => linearIterative({ final: 0.6, steps: [3, 50, 51, 700] })],
   ['linearIterative single step', () => linearIterative({ final: 0.5, begin: 10, end: 10, iterations: 1 })],
   ['lotteryTicket rewind to 0', () => lotteryTicket({ final: 0.9, rounds: 4, roundSteps: 100 })],
-  ['lotteryTicket late rewind', () => lotteryTicket({ final: 0.8, rounds: 3, roundSteps: 37, rewindStep: 20 })],
+  [
+    'lotteryTicket late rewind',
+    () => lotteryTicket({ final: 0.8, rounds: 3, roundSteps: 37, rewindStep: 20 }),
+  ],
 ] as const;
 for (const [name, make] of cases) describeScheduleConformance(name, make, { fromJSON: scheduleFromJSON });
 
@@ -38,9 +41,13 @@ describe('iterative schedules', () => {
 
   it('refuses steps out of order and windows that cannot hold the iterations', () => {
     expect(() => linearIterative({ final: 0.5, steps: [0, 20, 10] })).toThrow(ScheduleError);
-    expect(() => linearIterative({ final: 0.5, steps: [0, 20, 10] })).toThrow(/strictly increasing.*steps\[2\] = 10/);
+    expect(() => linearIterative({ final: 0.5, steps: [0, 20, 10] })).toThrow(
+      /strictly increasing.*steps\[2\] = 10/,
+    );
     expect(() => linearIterative({ final: 0.5, steps: [5, 5] })).toThrow(ScheduleError);
-    expect(() => linearIterative({ final: 0.5, begin: 10, end: 5, iterations: 2 })).toThrow(/end \(5\) comes before begin/);
+    expect(() => linearIterative({ final: 0.5, begin: 10, end: 5, iterations: 2 })).toThrow(
+      /end \(5\) comes before begin/,
+    );
     expect(() => linearIterative({ final: 0.5, begin: 0, end: 2, iterations: 5 })).toThrow(ScheduleError);
     expect(() => lotteryTicket({ final: 0.5, rounds: 0, roundSteps: 10 })).toThrow(ScheduleError);
     expect(() => lotteryTicket({ final: 1.2, rounds: 2, roundSteps: 10 })).toThrow(/final/);
@@ -71,7 +78,9 @@ describe('iterative schedules', () => {
     for (const p of g.params()) {
       const now = g.weights.values(p.id);
       const mask = res.masks!.get(p.id) ?? createMask(p.shape, 1);
-      now.forEach((v, i) => expect(v).toBe(mask.data[i] ? snap.get(p.id)![i] : 0));
+      now.forEach((v, i) => {
+        expect(v).toBe(mask.data[i] ? snap.get(p.id)![i] : 0);
+      });
     }
     expect(() => rewindWeights(g, new Map())).toThrow(/snapshotWeights/);
     g.dispose();

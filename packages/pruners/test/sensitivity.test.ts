@@ -26,7 +26,11 @@ describe('sensitivity analysis', () => {
     const r = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1));
     reference = r.dataSync() as Int32Array;
     r.dispose();
-    channels = await sensitivityAnalysis(fx.graph, { scorer: magnitude(), evaluate: agreement, ratios: [0.25, 0.5, 0.75] });
+    channels = await sensitivityAnalysis(fx.graph, {
+      scorer: magnitude(),
+      evaluate: agreement,
+      ratios: [0.25, 0.5, 0.75],
+    });
   });
   afterAll(() => {
     x.dispose();
@@ -67,27 +71,30 @@ describe('sensitivity analysis', () => {
     // No single-layer choice meeting the budget alone is predicted to do better.
     for (const c of channels.curves) {
       for (const p of c.points) {
-        if (p.macs / channels.totalMacs >= 0.3) expect(r.predictedDrop).toBeLessThanOrEqual(channels.baseline - p.metric + 1e-12);
+        if (p.macs / channels.totalMacs >= 0.3)
+          expect(r.predictedDrop).toBeLessThanOrEqual(channels.baseline - p.metric + 1e-12);
       }
     }
     // With a measure, the internal target rises until the measured savings meet the budget.
     const measured = await autoRatios(channels, {
       budget: { macs: 0.3 },
-      measure: (ratios) => 0.9 * Object.entries(ratios).reduce((a, [l, ratio]) => {
-        const pt = channels.curves.find((c) => c.layer === l)!.points.find((p) => p.ratio === ratio)!;
-        return a + pt.macs / channels.totalMacs;
-      }, 0),
+      measure: (ratios) =>
+        0.9 *
+        Object.entries(ratios).reduce((a, [l, ratio]) => {
+          const pt = channels.curves.find((c) => c.layer === l)!.points.find((p) => p.ratio === ratio)!;
+          return a + pt.macs / channels.totalMacs;
+        }, 0),
     });
     if (measured.met) expect(measured.measuredRemoved!).toBeGreaterThanOrEqual(0.3);
   });
 
   it('refuses bad ratios, unknown layers and budgets outside (0, 1)', async () => {
-    await expect(sensitivityAnalysis(fx.graph, { scorer: magnitude(), evaluate: agreement, ratios: [0, 0.5] })).rejects.toBeInstanceOf(
-      InvalidArgumentError,
-    );
-    await expect(sensitivityAnalysis(fx.graph, { scorer: magnitude(), evaluate: agreement, layers: ['nope'] })).rejects.toBeInstanceOf(
-      UnknownLayerError,
-    );
+    await expect(
+      sensitivityAnalysis(fx.graph, { scorer: magnitude(), evaluate: agreement, ratios: [0, 0.5] }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(
+      sensitivityAnalysis(fx.graph, { scorer: magnitude(), evaluate: agreement, layers: ['nope'] }),
+    ).rejects.toBeInstanceOf(UnknownLayerError);
     await expect(autoRatios(channels, { budget: { macs: 1.5 } })).rejects.toThrow(/fraction to remove/);
   });
 });

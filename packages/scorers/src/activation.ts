@@ -10,7 +10,12 @@ const RESHAPING = new Set(['Flatten', 'Reshape', 'Permute', 'GlobalAveragePoolin
  * The member whose recorded output describes the group's channels: the most downstream producer
  * or carrier (e.g. the ReLU after conv → BN), skipping layers that reshape the channel axis.
  */
-function describingMember(group: DependencyGroup, ctx: ScoreContext, stats: CalibrationStats, key: (l: string) => string): GroupMember | undefined {
+function describingMember(
+  group: DependencyGroup,
+  ctx: ScoreContext,
+  stats: CalibrationStats,
+  key: (l: string) => string,
+): GroupMember | undefined {
   const order = new Map(ctx.graph.nodes.map((n, i) => [n.name, i]));
   let best: GroupMember | undefined;
   for (const m of group.members) {
@@ -21,7 +26,12 @@ function describingMember(group: DependencyGroup, ctx: ScoreContext, stats: Cali
   return best;
 }
 
-function activationScorer(name: string, key: (l: string) => string, transform: (v: number) => number, opts: GroupOptions): Scorer {
+function activationScorer(
+  name: string,
+  key: (l: string) => string,
+  transform: (v: number) => number,
+  opts: GroupOptions,
+): Scorer {
   const pick = (stats: CalibrationStats, layer: string) => {
     const v = stats.activations.get(key(layer));
     return v ? Float32Array.from(v, transform) : undefined;

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, DataSource, DependencyGroup, GroupMember, ModelGraph, ParamInfo, ScoreContext, Scorer } from '@prunekit/core';
+import type {
+  Batch,
+  DataSource,
+  DependencyGroup,
+  GroupMember,
+  ModelGraph,
+  ParamInfo,
+  ScoreContext,
+  Scorer,
+} from '@prunekit/core';
 import { CalibrationDataError } from './calibration/calibrate.js';
 import { type LossFn, batchLoss, batches, checkBatch, defaultLoss, modelOf } from './calibration/forward.js';
 import { channelScorer } from './channel_kit.js';
@@ -33,7 +42,13 @@ function meanLoss(graph: ModelGraph, data: readonly Batch[], loss: LossFn): numb
 }
 
 /** Loss increase when each channel's slices are zeroed (one channel at a time), weights restored after. */
-function ablate(graph: ModelGraph, data: readonly Batch[], loss: LossFn, slices: readonly Slice[], size: number): Float64Array {
+function ablate(
+  graph: ModelGraph,
+  data: readonly Batch[],
+  loss: LossFn,
+  slices: readonly Slice[],
+  size: number,
+): Float64Array {
   const base = meanLoss(graph, data, loss);
   const original = slices.map((s) => graph.weights.values(s.param.id));
   const out = new Float64Array(size);
@@ -113,7 +128,10 @@ export function ablation(opts: AblationOptions = {}): Scorer {
       async paramChannels(p, ctx) {
         const list = await data(ctx);
         let cache = perNode.get(ctx);
-        if (!cache) perNode.set(ctx, (cache = new Map()));
+        if (!cache) {
+          cache = new Map();
+          perNode.set(ctx, cache);
+        }
         const size = p.shape[p.outAxis!];
         const key = `${p.node}:${size}`;
         if (!cache.has(key)) {
@@ -127,7 +145,9 @@ export function ablation(opts: AblationOptions = {}): Scorer {
       },
       async groupParts(group: DependencyGroup, ctx) {
         const list = await data(ctx);
-        const slices = group.members.filter((m) => m.role === 'out' && m.param).map((m) => memberSlice(ctx.graph, m));
+        const slices = group.members
+          .filter((m) => m.role === 'out' && m.param)
+          .map((m) => memberSlice(ctx.graph, m));
         return slices.length ? [ablate(ctx.graph, list, lossOf(ctx), slices, group.size)] : [];
       },
     },

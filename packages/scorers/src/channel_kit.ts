@@ -1,7 +1,20 @@
-import type { DependencyGroup, ParamInfo, ScoreContext, ScoreTarget, ScorerNeed, Scores } from '@prunekit/core';
+import type {
+  DependencyGroup,
+  ParamInfo,
+  ScoreContext,
+  ScoreTarget,
+  ScorerNeed,
+  Scores,
+} from '@prunekit/core';
 import { type CalibratedScorer, type CalibrationStats, statsFor } from './calibration/calibrate.js';
 import type { CalibrationNeeds } from './calibration/needs.js';
-import { memberChannelScores, normalize, reduceMembers, scoringMembers, sumAlongAxis } from './group_scores.js';
+import {
+  memberChannelScores,
+  normalize,
+  reduceMembers,
+  scoringMembers,
+  sumAlongAxis,
+} from './group_scores.js';
 import { type ResolvedGroupOptions, absValues, broadcastChannels } from './scorer_kit.js';
 
 export interface ChannelSpec {
@@ -9,9 +22,17 @@ export interface ChannelSpec {
   readonly needs: readonly ScorerNeed[];
   readonly calibration?: CalibrationNeeds;
   /** Scores of a parameter's output channels (length shape[outAxis]); undefined: fall back to |w|. */
-  paramChannels(param: ParamInfo, ctx: ScoreContext, stats: CalibrationStats): Promise<ArrayLike<number> | undefined> | ArrayLike<number> | undefined;
+  paramChannels(
+    param: ParamInfo,
+    ctx: ScoreContext,
+    stats: CalibrationStats,
+  ): Promise<ArrayLike<number> | undefined> | ArrayLike<number> | undefined;
   /** Per-channel member scores of a group; an empty list falls back to the L1 magnitude of the members. */
-  groupParts(group: DependencyGroup, ctx: ScoreContext, stats: CalibrationStats): Promise<Float64Array[]> | Float64Array[];
+  groupParts(
+    group: DependencyGroup,
+    ctx: ScoreContext,
+    stats: CalibrationStats,
+  ): Promise<Float64Array[]> | Float64Array[];
 }
 
 const EMPTY: CalibrationStats = { gradients: new Map(), activations: new Map() };
@@ -22,7 +43,8 @@ const EMPTY: CalibrationStats = { gradients: new Map(), activations: new Map() }
  * others (and groups where the criterion has nothing to say) fall back to magnitude |w|.
  */
 export function channelScorer(spec: ChannelSpec, g: ResolvedGroupOptions): CalibratedScorer {
-  const stats = (ctx: ScoreContext) => (spec.calibration ? statsFor(ctx, spec.calibration, spec.name) : Promise.resolve(EMPTY));
+  const stats = (ctx: ScoreContext) =>
+    spec.calibration ? statsFor(ctx, spec.calibration, spec.name) : Promise.resolve(EMPTY);
   return {
     name: spec.name,
     needs: spec.needs,
@@ -40,10 +62,19 @@ export function channelScorer(spec: ChannelSpec, g: ResolvedGroupOptions): Calib
       if (parts.length === 0) {
         parts = scoringMembers(ctx.graph, group, g.bias).map((m) => {
           const info = ctx.graph.param(m.param!);
-          return memberChannelScores(m, sumAlongAxis(absValues(ctx, info), info.shape, m.axis, (v) => v), group.size, (s) => s);
+          return memberChannelScores(
+            m,
+            sumAlongAxis(absValues(ctx, info), info.shape, m.axis, (v) => v),
+            group.size,
+            (s) => s,
+          );
         });
       }
-      return { kind: 'group', group: group.id, values: normalize(reduceMembers(parts, group.size, g.reduction), g.normalizer) };
+      return {
+        kind: 'group',
+        group: group.id,
+        values: normalize(reduceMembers(parts, group.size, g.reduction), g.normalizer),
+      };
     },
   };
 }

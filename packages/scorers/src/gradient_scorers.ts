@@ -144,13 +144,21 @@ export function obd(opts: HessianOptions = {}): Scorer {
   const seed = opts.seed ?? 0;
   const epsilon = opts.epsilon ?? 1e-2;
   if (!Number.isInteger(probes) || probes < 1) {
-    throw new InvalidArgumentError(`${name}: probes must be an integer ≥ 1, got ${JSON.stringify(probes)}.`, { field: 'probes' });
+    throw new InvalidArgumentError(`${name}: probes must be an integer ≥ 1, got ${JSON.stringify(probes)}.`, {
+      field: 'probes',
+    });
   }
   if (!Number.isInteger(seed) || seed < 0) {
-    throw new InvalidArgumentError(`${name}: seed must be a non-negative integer, got ${JSON.stringify(seed)}.`, { field: 'seed' });
+    throw new InvalidArgumentError(
+      `${name}: seed must be a non-negative integer, got ${JSON.stringify(seed)}.`,
+      { field: 'seed' },
+    );
   }
   if (!(epsilon > 0 && Number.isFinite(epsilon))) {
-    throw new InvalidArgumentError(`${name}: epsilon must be a positive number, got ${JSON.stringify(epsilon)}.`, { field: 'epsilon' });
+    throw new InvalidArgumentError(
+      `${name}: epsilon must be a positive number, got ${JSON.stringify(epsilon)}.`,
+      { field: 'epsilon' },
+    );
   }
   return elementwiseScorer(
     {

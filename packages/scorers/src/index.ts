@@ -30,7 +30,12 @@ export {
   reduceMembers,
   sumAlongAxis,
 } from './group_scores.js';
-export { type GroupOptions, broadcastChannels, elementwiseScorer, type ElementwiseSpec } from './scorer_kit.js';
+export {
+  type GroupOptions,
+  broadcastChannels,
+  elementwiseScorer,
+  type ElementwiseSpec,
+} from './scorer_kit.js';
 export { channelScorer, type ChannelSpec } from './channel_kit.js';
 export {
   calibrate,

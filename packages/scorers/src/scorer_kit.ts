@@ -41,7 +41,11 @@ export interface ResolvedGroupOptions {
   readonly bias: boolean;
 }
 
-export function groupOptions(name: string, o: GroupOptions = {}, reduction: GroupReduction = 'sum'): ResolvedGroupOptions {
+export function groupOptions(
+  name: string,
+  o: GroupOptions = {},
+  reduction: GroupReduction = 'sum',
+): ResolvedGroupOptions {
   return {
     reduction: checkOption(`${name}: reduction`, o.reduction ?? reduction, GROUP_REDUCTIONS),
     normalizer: checkOption(`${name}: normalizer`, o.normalizer ?? 'none', GROUP_NORMALIZERS),
@@ -73,12 +77,19 @@ export interface ElementwiseSpec {
   /** Non-negative per-element scores of one parameter (a fresh array). */
   element(param: ParamInfo, ctx: ScoreContext, stats: CalibrationStats): Float32Array;
   /** One member's per-channel score; default: the sum of the element scores over the channel's slice. */
-  memberChannel?(member: GroupMember, param: ParamInfo, size: number, ctx: ScoreContext, stats: CalibrationStats): Float64Array;
+  memberChannel?(
+    member: GroupMember,
+    param: ParamInfo,
+    size: number,
+    ctx: ScoreContext,
+    stats: CalibrationStats,
+  ): Float64Array;
 }
 
 /** A scorer from a per-element criterion; groups sum it over each member's channel slice. */
 export function elementwiseScorer(spec: ElementwiseSpec, g: ResolvedGroupOptions): CalibratedScorer {
-  const stats = (ctx: ScoreContext) => (spec.calibration ? statsFor(ctx, spec.calibration, spec.name) : Promise.resolve(EMPTY));
+  const stats = (ctx: ScoreContext) =>
+    spec.calibration ? statsFor(ctx, spec.calibration, spec.name) : Promise.resolve(EMPTY);
   return {
     name: spec.name,
     needs: spec.needs,
@@ -97,15 +108,28 @@ export function elementwiseScorer(spec: ElementwiseSpec, g: ResolvedGroupOptions
         if (spec.memberChannel) return spec.memberChannel(m, info, group.size, ctx, st);
         const values = spec.element(info, ctx, st);
         assertFinite(info.id, values);
-        return memberChannelScores(m, sumAlongAxis(values, info.shape, m.axis, (v) => v), group.size, (s) => s);
+        return memberChannelScores(
+          m,
+          sumAlongAxis(values, info.shape, m.axis, (v) => v),
+          group.size,
+          (s) => s,
+        );
       });
-      return { kind: 'group', group: group.id, values: normalize(reduceMembers(parts, group.size, g.reduction), g.normalizer) };
+      return {
+        kind: 'group',
+        group: group.id,
+        values: normalize(reduceMembers(parts, group.size, g.reduction), g.normalizer),
+      };
     },
   };
 }
 
 /** Repeats per-channel scores over a parameter along `axis` (channel c → every element with index c there). */
-export function broadcastChannels(shape: readonly number[], axis: number, perChannel: ArrayLike<number>): Float32Array {
+export function broadcastChannels(
+  shape: readonly number[],
+  axis: number,
+  perChannel: ArrayLike<number>,
+): Float32Array {
   let inner = 1;
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
   const len = shape[axis];
@@ -123,7 +147,12 @@ export function absValues(ctx: ScoreContext, param: ParamInfo): Float32Array {
 }
 
 /** Channel c's score read through a member's index map from a per-index vector (sum over its indices). */
-export function channelsThrough(member: GroupMember, perIndex: ArrayLike<number>, size: number, label: string): Float64Array {
+export function channelsThrough(
+  member: GroupMember,
+  perIndex: ArrayLike<number>,
+  size: number,
+  label: string,
+): Float64Array {
   const out = new Float64Array(size);
   for (let c = 0; c < size; c++) {
     for (const i of memberIndices(member, [c])) {

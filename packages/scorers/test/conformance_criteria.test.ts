@@ -29,13 +29,21 @@ import { syntheticStats } from './helpers.js';
 const withStats = { context: (g: Parameters<typeof syntheticStats>[0]) => syntheticStats(g, 3) };
 describeScorerConformance('gradient magnitude (given stats)', () => gradientMagnitude(), withStats);
 describeScorerConformance('taylor (given stats)', () => taylor(), withStats);
-describeScorerConformance('taylor sum-abs, lamp-normalised (given stats)', () => taylor({ channel: 'sum-abs', normalizer: 'lamp' }), withStats);
+describeScorerConformance(
+  'taylor sum-abs, lamp-normalised (given stats)',
+  () => taylor({ channel: 'sum-abs', normalizer: 'lamp' }),
+  withStats,
+);
 describeScorerConformance('snip (given stats)', () => snip(), withStats);
 describeScorerConformance('fisher (given stats)', () => fisher({ reduction: 'l2' }), withStats);
 describeScorerConformance('obd (given stats)', (seed) => obd({ seed }), withStats);
 describeScorerConformance('hessian diagonal (given stats)', (seed) => hessianDiagonal({ seed }), withStats);
 describeScorerConformance('apoz (given stats)', () => apoz(), withStats);
-describeScorerConformance('mean activation (given stats)', () => meanActivation({ normalizer: 'max' }), withStats);
+describeScorerConformance(
+  'mean activation (given stats)',
+  () => meanActivation({ normalizer: 'max' }),
+  withStats,
+);
 describeScorerConformance('wanda (given stats)', () => wanda(), withStats);
 describeScorerConformance('bn-scale (no BN: magnitude fallback)', () => bnScale());
 describeScorerConformance('fpgm', () => fpgm({ reduction: 'mean' }));
@@ -56,6 +64,10 @@ const res = modelFixture(() => residualModel({ seed: 5, inputShape: [4, 4, 3], w
 const resData = { fixture: res, context: () => ({ data: calibrationBatches([4, 4, 3], 5, { seed: 4 }) }) };
 describeScorerConformance('bn-scale on a residual model', () => bnScale(), { fixture: res });
 describeScorerConformance('fpgm on a residual model', () => fpgm(), { fixture: res });
-describeScorerConformance('gradient magnitude on a residual model with data', () => gradientMagnitude(), resData);
+describeScorerConformance(
+  'gradient magnitude on a residual model with data',
+  () => gradientMagnitude(),
+  resData,
+);
 describeScorerConformance('snip on a residual model with data', () => snip(), resData);
 describeScorerConformance('mean activation on a residual model with data', () => meanActivation(), resData);

@@ -2,7 +2,15 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRng } from '@prunekit/core';
 import { conformanceGraph, createTestGraph } from '@prunekit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bnScale, filterDistances, fpgm, lamp, lampNormalize, meanActivation, regularized } from '../src/index.js';
+import {
+  bnScale,
+  filterDistances,
+  fpgm,
+  lamp,
+  lampNormalize,
+  meanActivation,
+  regularized,
+} from '../src/index.js';
 import { syntheticStats } from './helpers.js';
 
 describe('channel and normalising criteria', () => {
@@ -52,7 +60,10 @@ describe('channel and normalising criteria', () => {
         params: [{ name: 'gamma', shape: [3], role: 'gamma', outAxis: 0, values: [-2, 0.5, 1] }],
       },
     ]);
-    const s = await bnScale().score({ kind: 'weight', param: g.param('conv/kernel') }, { graph: g, rng: createRng(0) });
+    const s = await bnScale().score(
+      { kind: 'weight', param: g.param('conv/kernel') },
+      { graph: g, rng: createRng(0) },
+    );
     expect(Array.from(s.values)).toEqual([2, 0.5, 1, 2, 0.5, 1]);
     g.dispose();
   });

@@ -2,7 +2,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Batch, ShapeError, createRng, sizeOf } from '@prunekit/core';
-import { calibrationBatches, disposeBatches, expectNoLeaks, modelFixture, seedWeights } from '@prunekit/test-utils';
+import {
+  calibrationBatches,
+  disposeBatches,
+  expectNoLeaks,
+  modelFixture,
+  seedWeights,
+} from '@prunekit/test-utils';
 
 const buildGraph = (m: tfl.LayersModel) => modelFixture(() => m)().graph;
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,7 +98,12 @@ describe('gradient-based scorers vs finite differences', () => {
       const fd = fdGradient(id);
       const w = graph.weights.values(id);
       expect(relL2(g.get(id)!, fd.map(Math.abs))).toBeLessThanOrEqual(1e-3);
-      expect(relL2(t.get(id)!, fd.map((v, i) => Math.abs(v * w[i])))).toBeLessThanOrEqual(1e-3);
+      expect(
+        relL2(
+          t.get(id)!,
+          fd.map((v, i) => Math.abs(v * w[i])),
+        ),
+      ).toBeLessThanOrEqual(1e-3);
     }
   });
 
@@ -115,8 +126,14 @@ describe('Hutchinson Hessian diagonal', () => {
     const graph = buildGraph(m);
     const rng = createRng(5);
     const n = 128;
-    const x = tf.tensor(Float32Array.from({ length: n * 6 }, () => rng.normal()), [n, 6]);
-    const y = tf.tensor(Float32Array.from({ length: n * 3 }, () => rng.normal()), [n, 3]);
+    const x = tf.tensor(
+      Float32Array.from({ length: n * 6 }, () => rng.normal()),
+      [n, 6],
+    );
+    const y = tf.tensor(
+      Float32Array.from({ length: n * 3 }, () => rng.normal()),
+      [n, 3],
+    );
     const data: Batch[] = [{ x, y }];
     const mse = (t: tf.Tensor, p: tf.Tensor) => tf.losses.meanSquaredError(t, p) as tf.Scalar;
     const before = tf.memory().numTensors;
@@ -150,25 +167,41 @@ describe('bad calibration input', () => {
 
   it('a scorer that needs data, called without it, throws CalibrationDataError naming the scorer', async () => {
     for (const s of [taylor(), fisher(), obd(), wanda(), ablation()]) {
-      await expect(s.score({ kind: 'weight', param }, { graph, rng })).rejects.toBeInstanceOf(CalibrationDataError);
+      await expect(s.score({ kind: 'weight', param }, { graph, rng })).rejects.toBeInstanceOf(
+        CalibrationDataError,
+      );
     }
-    await expect(taylor().score({ kind: 'weight', param }, { graph, rng })).rejects.toThrow(/'taylor' needs gradients/);
+    await expect(taylor().score({ kind: 'weight', param }, { graph, rng })).rejects.toThrow(
+      /'taylor' needs gradients/,
+    );
   });
 
   it('calibration batches of the wrong shape, without labels, or empty are refused with typed errors', async () => {
     const bad = [{ x: tf.zeros([2, 5]), y: tf.zeros([2, 3]) }];
-    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: bad })).rejects.toBeInstanceOf(ShapeError);
-    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: bad })).rejects.toThrow(/\[2,5\].*\[batch,3\]/);
+    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: bad })).rejects.toBeInstanceOf(
+      ShapeError,
+    );
+    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: bad })).rejects.toThrow(
+      /\[2,5\].*\[batch,3\]/,
+    );
     const noLabels = [{ x: tf.zeros([2, 3]) }];
-    await expect(fisher().score({ kind: 'weight', param }, { graph, rng, data: noLabels })).rejects.toThrow(/no labels/);
+    await expect(fisher().score({ kind: 'weight', param }, { graph, rng, data: noLabels })).rejects.toThrow(
+      /no labels/,
+    );
     const misaligned = [{ x: tf.zeros([2, 3]), y: tf.zeros([4, 3]) }];
-    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: misaligned })).rejects.toBeInstanceOf(ShapeError);
-    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: [] })).rejects.toThrow(/no batches/);
+    await expect(
+      taylor().score({ kind: 'weight', param }, { graph, rng, data: misaligned }),
+    ).rejects.toBeInstanceOf(ShapeError);
+    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, data: [] })).rejects.toThrow(
+      /no batches/,
+    );
     tf.dispose([bad[0].x, bad[0].y, noLabels[0].x, misaligned[0].x, misaligned[0].y]);
   });
 
   it('statistics of another model are refused with ShapeError', async () => {
     const gradients = new Map([['h/kernel', new Float32Array(5)]]);
-    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, gradients })).rejects.toBeInstanceOf(ShapeError);
+    await expect(taylor().score({ kind: 'weight', param }, { graph, rng, gradients })).rejects.toBeInstanceOf(
+      ShapeError,
+    );
   });
 });

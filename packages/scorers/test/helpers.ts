@@ -13,15 +13,34 @@ export function syntheticStats(graph: ModelGraph, seed = 1): Partial<ScoreContex
   const fill = (n: number, f: () => number) => Float32Array.from({ length: n }, f);
   for (const p of graph.params()) {
     const n = sizeOf(p.shape);
-    gradients.set(gradKey(p.id), fill(n, () => rng.normal()));
-    gradients.set(sqGradKey(p.id), fill(n, () => rng.next()));
-    gradients.set(hessKey(p.id), fill(n, () => rng.normal()));
+    gradients.set(
+      gradKey(p.id),
+      fill(n, () => rng.normal()),
+    );
+    gradients.set(
+      sqGradKey(p.id),
+      fill(n, () => rng.next()),
+    );
+    gradients.set(
+      hessKey(p.id),
+      fill(n, () => rng.normal()),
+    );
     if (p.outAxis !== undefined) {
       const c = p.shape[p.outAxis];
-      activations.set(actKey(p.node), fill(c, () => rng.next()));
-      activations.set(apozKey(p.node), fill(c, () => rng.next()));
+      activations.set(
+        actKey(p.node),
+        fill(c, () => rng.next()),
+      );
+      activations.set(
+        apozKey(p.node),
+        fill(c, () => rng.next()),
+      );
     }
-    if (p.inAxis !== undefined) activations.set(inputKey(p.node), fill(p.shape[p.inAxis], () => rng.next()));
+    if (p.inAxis !== undefined)
+      activations.set(
+        inputKey(p.node),
+        fill(p.shape[p.inAxis], () => rng.next()),
+      );
   }
   return { gradients, activations };
 }

@@ -1,7 +1,21 @@
 export { expectNoLeaks } from './leaks.js';
-export { createTestGraph, denseTestGraph, type TestGraph, type TestLayerSpec, type TestParamSpec } from './test_graph.js';
+export {
+  createTestGraph,
+  denseTestGraph,
+  type TestGraph,
+  type TestLayerSpec,
+  type TestParamSpec,
+} from './test_graph.js';
 export { conformanceGraph } from './conformance_graph.js';
-export { cnnModel, mlpModel, residualModel, seedWeights, type CnnOptions, type MlpOptions, type ResidualOptions } from './fixtures/index.js';
+export {
+  cnnModel,
+  mlpModel,
+  residualModel,
+  seedWeights,
+  type CnnOptions,
+  type MlpOptions,
+  type ResidualOptions,
+} from './fixtures/index.js';
 export { modelFixture } from './model_fixture.js';
 export {
   calibrationBatches,
@@ -10,7 +24,11 @@ export {
   type ScorerConformanceOptions,
   type ScorerFixture,
 } from './scorer_conformance.js';
-export { describePrunerConformance, patternViolations, type PrunerConformanceOptions } from './pruner_conformance.js';
+export {
+  describePrunerConformance,
+  patternViolations,
+  type PrunerConformanceOptions,
+} from './pruner_conformance.js';
 export { describeScheduleConformance, type ScheduleConformanceOptions } from './schedule_conformance.js';
 export { randomArch, RANDOM_ARCH_BLOCKS, type RandomArch, type RandomArchOptions } from './random_arch.js';
 export {

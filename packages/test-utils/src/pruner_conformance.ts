@@ -16,7 +16,10 @@ export interface PrunerConformanceOptions {
    * blocks ('block'). Also checks that the masks prune at most one unit (weight / block) more
    * than the plan's sparsity asks for, over all masks.
    */
-  readonly pattern?: { kind: 'element' } | { kind: 'nm'; n: number; m: number } | { kind: 'block'; rows: number; cols: number };
+  readonly pattern?:
+    | { kind: 'element' }
+    | { kind: 'nm'; n: number; m: number }
+    | { kind: 'block'; rows: number; cols: number };
 }
 
 /** Violations of a mask pattern (empty when the mask has it). */
@@ -43,8 +46,10 @@ export function patternViolations(
   for (let o0 = 0; o0 < out; o0 += pattern.rows) {
     for (let i0 = 0; i0 < inner; i0 += pattern.cols) {
       let kept = 0;
-      for (let o = o0; o < o0 + pattern.rows; o++) for (let i = i0; i < i0 + pattern.cols; i++) kept += keep[i * out + o];
-      if (kept !== 0 && kept !== pattern.rows * pattern.cols) bad.push(`${id}: block (${o0}, ${i0}) partly kept (${kept})`);
+      for (let o = o0; o < o0 + pattern.rows; o++)
+        for (let i = i0; i < i0 + pattern.cols; i++) kept += keep[i * out + o];
+      if (kept !== 0 && kept !== pattern.rows * pattern.cols)
+        bad.push(`${id}: block (${o0}, ${i0}) partly kept (${kept})`);
     }
   }
   return bad;

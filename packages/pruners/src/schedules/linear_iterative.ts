@@ -22,7 +22,9 @@ export interface LinearIterativeJSON {
 /** Pruning steps spread evenly from begin to end. */
 function spread(begin: number, end: number, iterations: number): number[] {
   if (iterations === 1) return [end];
-  return Array.from({ length: iterations }, (_, k) => Math.round(begin + ((end - begin) * k) / (iterations - 1)));
+  return Array.from({ length: iterations }, (_, k) =>
+    Math.round(begin + ((end - begin) * k) / (iterations - 1)),
+  );
 }
 
 /**
@@ -35,7 +37,9 @@ export function linearIterative(opts: LinearIterativeOptions): Schedule {
   let steps: number[];
   if (opts.steps !== undefined) {
     if (!Array.isArray(opts.steps) || opts.steps.length === 0) {
-      throw new ScheduleError(`${name}: steps must be a non-empty array of step numbers.`, { field: 'steps' });
+      throw new ScheduleError(`${name}: steps must be a non-empty array of step numbers.`, {
+        field: 'steps',
+      });
     }
     steps = opts.steps.map((s, k) => checkStep(name, `steps[${k}]`, s));
     for (let k = 1; k < steps.length; k++) {

@@ -2,7 +2,6 @@ import type { MaskSet, ModelGraph, Schedule } from '@prunekit/core';
 import { InvalidArgumentError, ShapeError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkAt, checkSparsity, checkStep } from './check.js';
-import { ScheduleError } from './schedule_error.js';
 
 export interface LotteryTicketOptions {
   /** Sparsity after the last round. */
@@ -69,18 +68,28 @@ export function snapshotWeights(graph: ModelGraph): Map<string, Float32Array> {
  * Lottery-ticket rewinding: resets every parameter to its snapshot value, keeping pruned weights
  * (mask 0) at zero. Parameters without a mask are reset entirely.
  */
-export function rewindWeights(graph: ModelGraph, snapshot: ReadonlyMap<string, Float32Array>, masks: MaskSet = new Map()): void {
+export function rewindWeights(
+  graph: ModelGraph,
+  snapshot: ReadonlyMap<string, Float32Array>,
+  masks: MaskSet = new Map(),
+): void {
   if (!(snapshot instanceof Map) || snapshot.size === 0) {
-    throw new InvalidArgumentError('rewindWeights: snapshot must be the Map returned by snapshotWeights(graph).', {
-      field: 'snapshot',
-    });
+    throw new InvalidArgumentError(
+      'rewindWeights: snapshot must be the Map returned by snapshotWeights(graph).',
+      {
+        field: 'snapshot',
+      },
+    );
   }
   for (const [id, values] of snapshot) {
     const p = graph.param(id);
     const v = Float32Array.from(values);
     const m = masks.get(id);
     if (v.length !== p.shape.reduce((a, b) => a * b, 1) || (m && m.data.length !== v.length)) {
-      throw new ShapeError(`rewindWeights: snapshot or mask of '${id}' does not fit its shape [${p.shape}].`, { param: id });
+      throw new ShapeError(
+        `rewindWeights: snapshot or mask of '${id}' does not fit its shape [${p.shape}].`,
+        { param: id },
+      );
     }
     if (m) for (let i = 0; i < v.length; i++) if (m.data[i] === 0) v[i] = 0;
     const t = tf.tensor(v, [...p.shape]);

@@ -7,7 +7,6 @@ import {
   type Scorer,
   UnknownLayerError,
   computeMetrics,
-  sizeOf,
 } from '@prunekit/core';
 import { analyzeChannels, buildGraph } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -58,10 +57,17 @@ export interface SensitivityOptions {
 }
 
 function checkRatios(ratios: readonly number[]): number[] {
-  if (!Array.isArray(ratios) || ratios.length === 0 || ratios.some((r) => !(typeof r === 'number' && r > 0 && r < 1))) {
-    throw new InvalidArgumentError(`ratios must be a non-empty list of fractions in (0, 1), got ${JSON.stringify(ratios)}.`, {
-      field: 'ratios',
-    });
+  if (
+    !Array.isArray(ratios) ||
+    ratios.length === 0 ||
+    ratios.some((r) => !(typeof r === 'number' && r > 0 && r < 1))
+  ) {
+    throw new InvalidArgumentError(
+      `ratios must be a non-empty list of fractions in (0, 1), got ${JSON.stringify(ratios)}.`,
+      {
+        field: 'ratios',
+      },
+    );
   }
   return [...ratios].sort((a, b) => a - b);
 }
@@ -71,15 +77,23 @@ function checkRatios(ratios: readonly number[]): number[] {
  * validation data through `evaluate`, and returns one curve per layer. The model behind `graph`
  * is left as it was (weights restored; channel pruning builds copies).
  */
-export async function sensitivityAnalysis(graph: ModelGraph, opts: SensitivityOptions): Promise<SensitivityResult> {
+export async function sensitivityAnalysis(
+  graph: ModelGraph,
+  opts: SensitivityOptions,
+): Promise<SensitivityResult> {
   if (typeof opts?.evaluate !== 'function') {
-    throw new InvalidArgumentError('evaluate must be a function (model) => metric, higher is better.', { field: 'evaluate' });
+    throw new InvalidArgumentError('evaluate must be a function (model) => metric, higher is better.', {
+      field: 'evaluate',
+    });
   }
   const granularity = opts.granularity ?? 'channels';
   if (granularity !== 'weights' && granularity !== 'channels') {
-    throw new InvalidArgumentError(`granularity must be 'weights' or 'channels', got ${JSON.stringify(granularity)}.`, {
-      field: 'granularity',
-    });
+    throw new InvalidArgumentError(
+      `granularity must be 'weights' or 'channels', got ${JSON.stringify(granularity)}.`,
+      {
+        field: 'granularity',
+      },
+    );
   }
   const ratios = checkRatios(opts.ratios ?? [0.25, 0.5, 0.75]);
   const names = graph.nodes.map((n) => n.name);
@@ -119,7 +133,12 @@ export async function sensitivityAnalysis(graph: ModelGraph, opts: SensitivityOp
   return { granularity, baseline, totalParams: before.params, totalMacs: before.macs, curves };
 }
 
-async function weightPoint(graph: ModelGraph, layer: string, ratio: number, opts: SensitivityOptions): Promise<SensitivityPoint> {
+async function weightPoint(
+  graph: ModelGraph,
+  layer: string,
+  ratio: number,
+  opts: SensitivityOptions,
+): Promise<SensitivityPoint> {
   const pruner = unstructuredPruner(graph, {
     scorer: opts.scorer,
     ratio,
@@ -135,10 +154,11 @@ async function weightPoint(graph: ModelGraph, layer: string, ratio: number, opts
     for (const [id, mask] of plan.masks!) {
       const v = graph.weights.values(id);
       saved.set(id, Float32Array.from(v));
-      for (let i = 0; i < v.length; i++) if (mask.data[i] === 0) {
-        if (v[i] !== 0) removed++;
-        v[i] = 0;
-      }
+      for (let i = 0; i < v.length; i++)
+        if (mask.data[i] === 0) {
+          if (v[i] !== 0) removed++;
+          v[i] = 0;
+        }
       size += v.length;
       const t = tf.tensor(v, [...graph.param(id).shape]);
       graph.weights.assign(id, t);
@@ -183,4 +203,3 @@ async function channelPoint(
     res.model.dispose();
   }
 }
-

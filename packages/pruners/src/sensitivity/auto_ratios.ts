@@ -76,7 +76,10 @@ function choose(result: SensitivityResult, key: 'macs' | 'params', target: numbe
  * Per-layer ratios that remove `budget` of the model's MACs or params with the least predicted
  * loss of the metric, read off sensitivity curves (each layer's drop assumed independent).
  */
-export async function autoRatios(result: SensitivityResult, opts: AutoRatiosOptions): Promise<AutoRatiosResult> {
+export async function autoRatios(
+  result: SensitivityResult,
+  opts: AutoRatiosOptions,
+): Promise<AutoRatiosResult> {
   const key = opts?.budget && 'macs' in opts.budget ? 'macs' : 'params';
   const target = (opts?.budget as Record<string, number> | undefined)?.[key];
   if (typeof target !== 'number' || !(target > 0 && target < 1)) {
@@ -86,9 +89,12 @@ export async function autoRatios(result: SensitivityResult, opts: AutoRatiosOpti
     );
   }
   if (!result?.curves?.length) {
-    throw new InvalidArgumentError('autoRatios needs the result of sensitivityAnalysis with at least one curve.', {
-      field: 'curves',
-    });
+    throw new InvalidArgumentError(
+      'autoRatios needs the result of sensitivityAnalysis with at least one curve.',
+      {
+        field: 'curves',
+      },
+    );
   }
   const first = choose(result, key, target);
   if (!opts.measure) return first;

@@ -105,7 +105,11 @@ export function blockScores(scores: Float32Array, index: { count: number; of: In
 }
 
 /** Element keep-mask from a block keep-mask. */
-export function expandBlocks(shape: readonly number[], keepBlocks: Uint8Array, index: { of: Int32Array }): Mask {
+export function expandBlocks(
+  shape: readonly number[],
+  keepBlocks: Uint8Array,
+  index: { of: Int32Array },
+): Mask {
   const data = new Uint8Array(index.of.length);
   for (let i = 0; i < data.length; i++) data[i] = keepBlocks[index.of[i]];
   return { shape: [...shape], data };

@@ -151,7 +151,10 @@ export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOption
   const bound = (field: string, v: number | undefined, dflt: number) => {
     if (v === undefined) return dflt;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
-      throw new InvalidArgumentError(`${field} must be a fraction in [0, 1], got ${JSON.stringify(v)}.`, { field, value: v });
+      throw new InvalidArgumentError(`${field} must be a fraction in [0, 1], got ${JSON.stringify(v)}.`, {
+        field,
+        value: v,
+      });
     }
     return v;
   };

@@ -130,7 +130,12 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
         for (const [id, m] of chosen) picked.set(id, m);
       }
       const masks: MaskSet = blocks
-        ? new Map(items.map((s, k) => [s.param.id, expandBlocks(s.param.shape, picked.get(s.param.id)!.data, blocks[k])]))
+        ? new Map(
+            items.map((s, k) => [
+              s.param.id,
+              expandBlocks(s.param.shape, picked.get(s.param.id)!.data, blocks[k]),
+            ]),
+          )
         : picked;
       return { step, sparsity, masks } satisfies PrunePlan;
     },

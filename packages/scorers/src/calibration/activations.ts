@@ -56,7 +56,12 @@ export function activationStats(
     return at;
   });
   const tapModel = unique.length > 0 ? tfl.model({ inputs: m.inputs, outputs: unique }) : undefined;
-  const sums = list.map(() => ({ abs: new Float64Array(0), zero: new Float64Array(0), sq: new Float64Array(0), n: 0 }));
+  const sums = list.map(() => ({
+    abs: new Float64Array(0),
+    zero: new Float64Array(0),
+    sq: new Float64Array(0),
+    n: 0,
+  }));
   for (const b of data) {
     const outs = tf.tidy(() => {
       const x = batchInput(b);
@@ -67,7 +72,11 @@ export function activationStats(
       return arr.map((y) => {
         const c = y.shape[y.shape.length - 1];
         const flat = tf.reshape(y, [-1, c]);
-        return [tf.sum(tf.abs(flat), 0), tf.sum(tf.cast(tf.lessEqual(flat, 0), 'float32'), 0), tf.sum(tf.square(flat), 0)];
+        return [
+          tf.sum(tf.abs(flat), 0),
+          tf.sum(tf.cast(tf.lessEqual(flat, 0), 'float32'), 0),
+          tf.sum(tf.square(flat), 0),
+        ];
       });
     });
     outs.forEach((triple, k) => {
@@ -93,10 +102,19 @@ export function activationStats(
     const s = sums[k];
     const n = Math.max(1, s.n);
     if (t.kind === 'out') {
-      result.set(actKey(t.key), Float32Array.from(s.abs, (v) => v / n));
-      result.set(apozKey(t.key), Float32Array.from(s.zero, (v) => v / n));
+      result.set(
+        actKey(t.key),
+        Float32Array.from(s.abs, (v) => v / n),
+      );
+      result.set(
+        apozKey(t.key),
+        Float32Array.from(s.zero, (v) => v / n),
+      );
     } else {
-      result.set(inputKey(t.key), Float32Array.from(s.sq, (v) => Math.sqrt(v / n)));
+      result.set(
+        inputKey(t.key),
+        Float32Array.from(s.sq, (v) => Math.sqrt(v / n)),
+      );
     }
   });
   return result;

@@ -29,12 +29,21 @@ export interface CalibrateOptions {
 
 export type CalibrationStats = Required<Pick<ScoreContext, 'gradients' | 'activations'>>;
 
-const toF32 = (m: Map<string, Float64Array>, key: (id: string) => string, into: Map<string, Float32Array>) => {
+const toF32 = (
+  m: Map<string, Float64Array>,
+  key: (id: string) => string,
+  into: Map<string, Float32Array>,
+) => {
   for (const [id, v] of m) into.set(key(id), Float32Array.from(v));
 };
 
 /** Reads the data source once into an array of checked batches (probes re-use them). */
-async function collect(graph: ModelGraph, data: DataSource, needLabels: boolean, label: string): Promise<Batch[]> {
+async function collect(
+  graph: ModelGraph,
+  data: DataSource,
+  needLabels: boolean,
+  label: string,
+): Promise<Batch[]> {
   const model = modelOf(graph, label);
   const out: Batch[] = [];
   for await (const b of batches(data, label)) {
@@ -71,7 +80,9 @@ export async function calibrate(
     if (g.squared) toF32(g.squared, sqGradKey, gradients);
   }
   if (needs.hessian) toF32(hutchinsonDiagonal(graph, model, list, loss, needs.hessian), hessKey, gradients);
-  const activations = needs.activations ? activationStats(graph, model, list) : new Map<string, Float32Array>();
+  const activations = needs.activations
+    ? activationStats(graph, model, list)
+    : new Map<string, Float32Array>();
   return { gradients, activations };
 }
 
@@ -92,7 +103,11 @@ const cache = new WeakMap<object, Map<string, Promise<CalibrationStats>>>();
  * ctx.data (once per context object, shared by every target scored with it). Without either, a
  * CalibrationDataError says what to pass.
  */
-export async function statsFor(ctx: ScoreContext, needs: CalibrationNeeds, scorer: string): Promise<CalibrationStats> {
+export async function statsFor(
+  ctx: ScoreContext,
+  needs: CalibrationNeeds,
+  scorer: string,
+): Promise<CalibrationStats> {
   if (has(ctx.graph, needs, ctx)) {
     return { gradients: ctx.gradients ?? new Map(), activations: ctx.activations ?? new Map() };
   }
@@ -110,7 +125,10 @@ export async function statsFor(ctx: ScoreContext, needs: CalibrationNeeds, score
     );
   }
   let byNeeds = cache.get(ctx);
-  if (!byNeeds) cache.set(ctx, (byNeeds = new Map()));
+  if (!byNeeds) {
+    byNeeds = new Map();
+    cache.set(ctx, byNeeds);
+  }
   const key = JSON.stringify(needs);
   let p = byNeeds.get(key);
   if (!p) {

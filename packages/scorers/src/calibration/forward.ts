@@ -12,7 +12,11 @@ export interface ForwardModel {
   apply(x: tf.Tensor | tf.Tensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | unknown;
   readonly inputs: readonly { readonly shape: readonly (number | null)[] }[];
   readonly outputs: readonly unknown[];
-  readonly layers: readonly { readonly name: string; getClassName(): string; getConfig(): Record<string, unknown> }[];
+  readonly layers: readonly {
+    readonly name: string;
+    getClassName(): string;
+    getConfig(): Record<string, unknown>;
+  }[];
 }
 
 /** A loss of one batch: (labels, predictions) → scalar. */
@@ -52,7 +56,13 @@ function first(t: tf.Tensor | tf.Tensor[] | undefined): tf.Tensor | undefined {
  * Checks a calibration batch against the model's input shape (every axis but the batch axis)
  * and, when labels are needed, that they are present and batch-aligned.
  */
-export function checkBatch(model: ForwardModel, b: Batch, index: number, needLabels: boolean, scorer: string): void {
+export function checkBatch(
+  model: ForwardModel,
+  b: Batch,
+  index: number,
+  needLabels: boolean,
+  scorer: string,
+): void {
   const xs = Array.isArray(b?.x) ? b.x : b?.x ? [b.x] : [];
   if (xs.length !== model.inputs.length || xs.some((x) => !(x instanceof tf.Tensor))) {
     throw new ShapeError(
@@ -63,7 +73,8 @@ export function checkBatch(model: ForwardModel, b: Batch, index: number, needLab
   }
   xs.forEach((x, k) => {
     const want = model.inputs[k].shape;
-    const ok = x.shape.length === want.length && want.every((d, i) => i === 0 || d === null || d === x.shape[i]);
+    const ok =
+      x.shape.length === want.length && want.every((d, i) => i === 0 || d === null || d === x.shape[i]);
     if (!ok) {
       throw new ShapeError(
         `${scorer}: calibration batch ${index} input ${k} has shape [${x.shape}], but the model expects ` +
@@ -115,5 +126,7 @@ export function batchSize(b: Batch): number {
 
 /** Loss of the model on one batch (inference mode). */
 export function batchLoss(model: ForwardModel, loss: LossFn, b: Batch): tf.Scalar {
-  return tf.tidy(() => loss(batchLabels(b), first(model.apply(batchInput(b), { training: false }) as tf.Tensor)!));
+  return tf.tidy(() =>
+    loss(batchLabels(b), first(model.apply(batchInput(b), { training: false }) as tf.Tensor)!),
+  );
 }
