@@ -69,6 +69,7 @@ export function taylor(opts: TaylorOptions = {}): Scorer {
  */
 export function snip(opts: GroupOptions = {}): Scorer {
   const name = 'snip';
+  // Σ|w·g| once per context (one plan / one scoring pass), not once per target.
   const totals = new WeakMap<object, number>();
   return elementwiseScorer(
     {
@@ -76,7 +77,7 @@ export function snip(opts: GroupOptions = {}): Scorer {
       needs: ['weights', 'data', 'gradients'],
       calibration: { gradients: true },
       element: (p, ctx, st) => {
-        let total = totals.get(st.gradients);
+        let total = totals.get(ctx);
         if (total === undefined) {
           total = 0;
           for (const q of ctx.graph.params()) {
@@ -84,7 +85,7 @@ export function snip(opts: GroupOptions = {}): Scorer {
             const g = statOf(st.gradients, gradKey(q.id), q);
             for (let i = 0; i < w.length; i++) total += Math.abs(w[i] * g[i]);
           }
-          totals.set(st.gradients, total);
+          totals.set(ctx, total);
         }
         const w = ctx.graph.weights.values(p.id);
         assertFinite(p.id, w);

@@ -58,8 +58,8 @@ describe('gradient-based scorers vs finite differences', () => {
     model.dispose();
   });
 
-  /** Mean cross-entropy over the batches, with one weight moved by `delta`. */
-  function lossAt(id: string, i: number, delta: number): number {
+  /** Mean cross-entropy over the batches (or batch `only`), with one weight moved by `delta`. */
+  function lossAt(id: string, i: number, delta: number, only?: number): number {
     const w = graph.weights.values(id);
     const orig = w[i];
     w[i] = orig + delta;
@@ -68,7 +68,8 @@ describe('gradient-based scorers vs finite differences', () => {
     t.dispose();
     let sum = 0;
     let n = 0;
-    for (const b of data) {
+    for (const [k, b] of data.entries()) {
+      if (only !== undefined && k !== only) continue;
       const l = tf.tidy(() => {
         const p = tf.clipByValue(model.predict(b.x as tf.Tensor) as tf.Tensor, 1e-7, 1);
         return tf.neg(tf.mean(tf.sum(tf.mul(b.y as tf.Tensor, tf.log(p)), -1)));
@@ -84,10 +85,10 @@ describe('gradient-based scorers vs finite differences', () => {
     return sum / n;
   }
 
-  const fdGradient = (id: string) => {
+  const fdGradient = (id: string, only?: number) => {
     const n = sizeOf(graph.param(id).shape);
     const eps = 1e-2;
-    return Float64Array.from({ length: n }, (_, i) => (lossAt(id, i, eps) - lossAt(id, i, -eps)) / (2 * eps));
+    return Float64Array.from({ length: n }, (_, i) => (lossAt(id, i, eps, only) - lossAt(id, i, -eps, only)) / (2 * eps));
   };
 
   it('|g| and |w·g| agree with central differences of the loss (rel L2 ≤ 1e-3)', async () => {
@@ -105,6 +106,38 @@ describe('gradient-based scorers vs finite differences', () => {
         ),
       ).toBeLessThanOrEqual(1e-3);
     }
+  });
+
+  it('Fisher E[g²] and group Taylor |Σ w·g| agree with central differences (rel L2 ≤ 1e-3)', async () => {
+    const f = await scoreParams(graph, fisher({ weighted: false }), undefined, { data });
+    const id = 'out/kernel';
+    const g0 = fdGradient(id, 0);
+    const g1 = fdGradient(id, 1);
+    expect(relL2(f.get(id)!, g0.map((v, i) => (v * v + g1[i] * g1[i]) / 2))).toBeLessThanOrEqual(1e-3);
+    // Group of the hidden units: h's kernel columns (out) and out's kernel rows (in).
+    const plain = { offset: 0, scale: 1, stride: 1, repeat: 1 };
+    const group = {
+      id: 'h',
+      size: 4,
+      roots: ['h'],
+      members: [
+        { node: 'h', param: 'h/kernel', axis: 1, role: 'out' as const, ...plain },
+        { node: 'out', param: 'out/kernel', axis: 0, role: 'in' as const, ...plain },
+      ],
+    };
+    const s = await taylor().score({ kind: 'group', group }, { graph, rng: createRng(0), data });
+    const gh = fdGradient('h/kernel');
+    const go = fdGradient('out/kernel');
+    const wh = graph.weights.values('h/kernel'); // [3, 4]
+    const wo = graph.weights.values('out/kernel'); // [4, 3]
+    const expected = [0, 1, 2, 3].map((c) => {
+      let a = 0;
+      let b = 0;
+      for (let r = 0; r < 3; r++) a += wh[r * 4 + c] * gh[r * 4 + c];
+      for (let j = 0; j < 3; j++) b += wo[c * 3 + j] * go[c * 3 + j];
+      return Math.abs(a) + Math.abs(b);
+    });
+    expect(relL2(s.values, expected)).toBeLessThanOrEqual(1e-3);
   });
 
   it('computes the statistics once for several scorers and reuses them', async () => {
