@@ -298,13 +298,16 @@ async function main() {
   // As trained (conv → BatchNormalization → ReLU layers): what a user's LayersModel looks like.
   rows.push(...(await speedRows('resnet18-style', r18(false), 96, reps)));
   rows.push(...(await speedRows('mobilenetv2-style', mobilenetV2(128, 100), 128, reps)));
-  // Only the expansion channels (the residual stream — stem and projection outputs — kept), as
-  // MobileNet pruning is often done: for reference, not the goal.
-  const mn = mobilenetV2(128, 100);
-  rows.push(...(await speedRows('mobilenetv2-style-expansion-only', mn, 128, reps, streamLayers.get(mn))));
-  // Inference form (BN folded into conv biases, activations fused into the conv kernels): for reference.
-  rows.push(...(await speedRows('resnet18-style-folded', r18(true), 96, reps)));
-  rows.push(...(await speedRows('mobilenetv2-style-folded', mobilenetV2(128, 100, true), 128, reps)));
+  if (!quick) {
+    // Reference rows, not goals (left out of --quick to keep it short).
+    // Only the expansion channels (the residual stream — stem and projection outputs — kept), as
+    // MobileNet pruning is often done.
+    const mn = mobilenetV2(128, 100);
+    rows.push(...(await speedRows('mobilenetv2-style-expansion-only', mn, 128, reps, streamLayers.get(mn))));
+    // Inference form (BN folded into conv biases, activations fused into the conv kernels).
+    rows.push(...(await speedRows('resnet18-style-folded', r18(true), 96, reps)));
+    rows.push(...(await speedRows('mobilenetv2-style-folded', mobilenetV2(128, 100, true), 128, reps)));
+  }
   rows.push({ ...big, backend: 'cpu' });
   const at = (model: string) => rows.find((r) => r.model === model && r.ratio === 0.5)!;
   const goals: Goal[] = [
