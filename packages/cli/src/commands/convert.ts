@@ -1,0 +1,58 @@
+/** prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels). */
+import { resolve } from 'node:path';
+import { ModelFormatError } from '@prunekit/core';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { sparsePlan, toSparseModel } from '@prunekit/sparse';
+import { initBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { EXIT, type ExitCode } from '../exit_codes.js';
+import type { CliIO } from '../io.js';
+import { formatTable } from '../table.js';
+import { checkOutDir } from './out_dir.js';
+
+export async function convertCommand(
+  flags: { model?: string; to?: string; out?: string; minSparsity?: string; overwrite?: boolean; json?: boolean },
+  io: CliIO,
+): Promise<ExitCode> {
+  if (!flags.model) throw new UsageError('convert needs --model <model.json>.', { field: 'model' });
+  if (!flags.out) throw new UsageError('convert needs --out <folder>.', { field: 'out' });
+  const min = flags.minSparsity === undefined ? 0.5 : Number(flags.minSparsity);
+  if (!(min >= 0 && min <= 1)) throw new UsageError(`--min-sparsity must be a number in [0, 1], got ${JSON.stringify(flags.minSparsity)}.`, { field: 'minSparsity' });
+  const out = resolve(flags.out);
+  checkOutDir(out, flags.overwrite ?? false);
+  await initBackend('cpu');
+  const model = await loadModel(flags.model);
+  const sparseLayers = model.layers.filter((l) => l.getClassName().startsWith('Sparse')).map((l) => l.name);
+  try {
+    if (flags.to === 'stock') {
+      if (sparseLayers.length > 0) {
+        throw new ModelFormatError(
+          'E_MODEL_FORMAT',
+          `convert --to stock: '${flags.model}' has sparse layers (${sparseLayers.join(', ')}); convert the pruned stock model it came from instead (prune writes it with export.format: stock).`,
+          { file: flags.model },
+        );
+      }
+      await saveModel(model, out, { overwrite: flags.overwrite });
+      io.stdout(`saved stock model to ${out} (${await modelFileBytes(out)} bytes)\n`);
+      return EXIT.ok;
+    }
+    const plan = sparsePlan(model, { minSparsity: min });
+    const sparse = await toSparseModel(model, { minSparsity: min });
+    try {
+      await saveModel(sparse, out, { overwrite: flags.overwrite });
+    } finally {
+      sparse.dispose();
+    }
+    const bytes = { before: await modelFileBytes(flags.model), after: await modelFileBytes(out) };
+    if (flags.json) io.stdout(`${JSON.stringify({ layers: plan, bytes }, null, 2)}\n`);
+    else {
+      io.stdout(
+        `${formatTable([['layer', 'class', 'sparsity', 'converted', 'format', 'reason'], ...plan.map((d) => [d.layer, d.className, Number(d.sparsity.toFixed(3)), d.converted ? 'yes' : 'no', d.format ?? '', d.reason])])}\n` +
+          `saved ${out}: ${bytes.before} → ${bytes.after} bytes on disk\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,23 @@
+/** prunekit inspect: layers (output shape, params, nonzero, MACs) and dependency groups. */
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-layers';
+import * as tf from '@tensorflow/tfjs-core';
+import { buildGraph, loadModel } from '@prunekit/layers';
+import { UsageError } from '../errors.js';
+import { EXIT, type ExitCode } from '../exit_codes.js';
+import type { CliIO } from '../io.js';
+import { formatInspection, inspectGraph } from '../run/inspect.js';
+
+export async function inspectCommand(flags: { model?: string; json?: boolean }, io: CliIO): Promise<ExitCode> {
+  if (!flags.model) throw new UsageError('inspect needs --model <model.json>.', { field: 'model' });
+  tf.env().set('PROD', true);
+  await tf.setBackend('cpu');
+  const model = await loadModel(flags.model);
+  try {
+    const info = inspectGraph(buildGraph(model));
+    io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatInspection(info));
+    return EXIT.ok;
+  } finally {
+    model.dispose();
+  }
+}

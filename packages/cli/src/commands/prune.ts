@@ -1,0 +1,58 @@
+/** prunekit prune: the whole pipeline, then the pruned models, report.html, summary.md, results.json. */
+import { join, relative, resolve } from 'node:path';
+import { modelFileBytes, saveModel } from '@prunekit/layers';
+import { buildReport } from '@prunekit/report';
+import { EXIT, type ExitCode } from '../exit_codes.js';
+import { type PruneFlags, pruneOverrides } from '../flags.js';
+import type { CliIO } from '../io.js';
+import { createProgress } from '../progress.js';
+import { loadRecipe } from '../recipe/load.js';
+import { pruneJobs, runPrune } from '../run/prune.js';
+import { openSession } from '../run/setup.js';
+import { checkOutDir, writeTextFile } from './out_dir.js';
+
+export interface PruneCommandFlags extends PruneFlags {
+  model?: string;
+  recipe?: string;
+  out?: string;
+  json?: boolean;
+  overwrite?: boolean;
+  quiet?: boolean;
+}
+
+export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise<ExitCode> {
+  const loaded = loadRecipe(flags.recipe, (raw) => pruneOverrides(flags, raw));
+  const { recipe } = loaded;
+  pruneJobs(recipe); // a recipe with nothing to prune fails here, before any work
+  const out = resolve(flags.out ?? (recipe.output ? join(loaded.baseDir, recipe.output.dir) : 'prunekit-out'));
+  checkOutDir(out, flags.overwrite ?? false);
+  const progress = createProgress(io, flags.quiet);
+  const session = await openSession({ loaded, modelFlag: flags.model, dataFlag: flags.data, wantData: 'train', progress });
+  try {
+    const outcome = await runPrune({
+      session,
+      recipe,
+      progress,
+      save: async (model, folder) => {
+        const dir = join(out, folder);
+        await saveModel(model, dir, { overwrite: flags.overwrite });
+        return { fileBytes: await modelFileBytes(dir), path: relative(out, dir) || '.' };
+      },
+    });
+    const { html, markdown } = buildReport(outcome.report);
+    if (recipe.report?.html !== false) writeTextFile(out, 'report.html', html);
+    writeTextFile(out, 'summary.md', markdown);
+    writeTextFile(out, 'report.json', `${JSON.stringify(outcome.report, null, 2)}\n`);
+    writeTextFile(out, 'results.json', `${JSON.stringify(outcome.doc, null, 2)}\n`);
+    progress.log(`wrote ${out}: ${recipe.report?.html === false ? '' : 'report.html, '}summary.md, results.json and ${outcome.report.runs.length - 1} model folder(s)`);
+    if (flags.json) io.stdout(`${JSON.stringify(outcome.doc, null, 2)}\n`);
+    else io.stdout(markdown);
+    if (outcome.guardFailed) {
+      progress.log(`guard failed: an accuracy drop exceeded guard.maxAccuracyDrop = ${recipe.guard?.maxAccuracyDrop}`);
+      return EXIT.guard;
+    }
+    return EXIT.ok;
+  } finally {
+    session.dispose();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Evaluation data from a data module. A data module exports
+ *   generateDataset(count: number, seed: number) → { count, images, labels, numClasses, classNames? }
+ * with `images` holding `count` samples back to back (Uint8Array scaled by 1/255, or Float32Array
+ * as is) in the model's input layout, and `labels` one class index per sample. The traffic-sign
+ * example's src/generator.ts has exactly this shape.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../errors.js';
+
+export interface GeneratedData {
+  readonly count: number;
+  readonly images: Uint8Array | Float32Array;
+  readonly labels: Int32Array | readonly number[];
+  readonly numClasses: number;
+  readonly classNames?: readonly string[];
+}
+
+export interface DataModule {
+  readonly path: string;
+  generateDataset(count: number, seed: number): GeneratedData;
+}
+
+/** Where the data module is: the recipe's data.generator, else --data, else src/generator.ts beside the recipe. */
+export function findDataModule(opts: { generator?: string; baseDir: string; flag?: string }): { path: string; how: string } | undefined {
+  if (opts.flag) return { path: resolve(opts.flag), how: '--data' };
+  if (opts.generator) {
+    return { path: isAbsolute(opts.generator) ? opts.generator : resolve(opts.baseDir, opts.generator), how: 'data.generator' };
+  }
+  for (const rel of ['src/generator.ts', 'generator.ts', 'src/generator.js', 'generator.js']) {
+    const p = join(opts.baseDir, rel);
+    if (existsSync(p)) return { path: p, how: `found beside the recipe (set data.generator to choose another)` };
+  }
+  return undefined;
+}
+
+export async function loadDataModule(path: string): Promise<DataModule> {
+  if (!existsSync(path)) throw new UsageError(`Data module '${path}' does not exist; fix data.generator or --data.`, { file: path });
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`Data module '${path}' failed to load: ${(e as Error).message.split('\n')[0]}`, { file: path });
+  }
+  const gen = mod.generateDataset;
+  if (typeof gen !== 'function') {
+    throw new UsageError(
+      `Data module '${path}' must export generateDataset(count, seed) returning { count, images, labels, numClasses }; it exports ${Object.keys(mod).join(', ') || 'nothing'}.`,
+      { file: path },
+    );
+  }
+  return { path, generateDataset: gen as DataModule['generateDataset'] };
+}
+
+/** Seeds of the splits: the same derivation as the traffic-sign example, so accuracies compare. */
+export function splitSeeds(seed: number, baselineEpochs = 0): { val: number; test: number; finetune: number } {
+  return { val: seed * 1000 + 1, test: seed * 1000 + 2, finetune: seed * 1000 + 100 + baselineEpochs };
+}

@@ -1,0 +1,133 @@
+/** The prunekit command line (commander): parses argv, runs a command, maps errors to exit codes. */
+import { Command, CommanderError, Option } from 'commander';
+import { PrunekitError } from '@prunekit/core';
+import { benchCommand } from './commands/bench.js';
+import { convertCommand } from './commands/convert.js';
+import { finetuneCommand } from './commands/finetune.js';
+import { inspectCommand } from './commands/inspect.js';
+import { pruneCommand } from './commands/prune.js';
+import { reportCommand } from './commands/report.js';
+import { scoreCommand } from './commands/score.js';
+import { sensitivityCommand } from './commands/sensitivity.js';
+import { UsageError } from './errors.js';
+import { EXIT, type ExitCode } from './exit_codes.js';
+import { type CliIO, processIO } from './io.js';
+import { SCORER_NAMES } from './recipe/schema.js';
+
+type Action = (flags: Record<string, unknown>, io: CliIO) => Promise<ExitCode>;
+
+function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => void): Command {
+  const p = new Command('prunekit')
+    .description('Prune TensorFlow.js layers models: score, prune, fine-tune, measure, export, report.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+  const common = (c: Command) =>
+    c
+      .option('--model <path>', 'dense model (model.json or its folder)')
+      .option('--recipe <file>', 'recipe file (YAML or JSON); flags override its fields')
+      .option('--data <module>', 'data module exporting generateDataset(count, seed) (recipe: data.generator)')
+      .option('--json', 'print machine-readable JSON on stdout')
+      .option('--quiet', 'no progress output');
+  const bind = (a: Action) => (flags: Record<string, unknown>) => run(a, flags);
+
+  common(p.command('prune').description('prune (and fine-tune) at every level of the recipe; writes models, report.html, summary.md'))
+    .option('--out <dir>', 'output folder (recipe: output.dir)')
+    .option('--overwrite', 'replace the contents of a non-empty --out')
+    .addOption(new Option('--method <method>', 'pruning section --ratio/--scorer apply to').choices(['unstructured', 'channels']))
+    .option('--ratio <list>', 'fractions to prune, comma-separated (recipe: <method>.levels)')
+    .option('--scorer <name>', `scorer (recipe: <method>.scorer.name): ${SCORER_NAMES.join(', ')}`)
+    .option('--scope <scope>', 'global | local (recipe: <method>.scope)')
+    .option('--ignore <layers>', 'layers left alone, comma-separated (recipe: <method>.ignore)')
+    .option('--finetune-epochs <n>', 'fine-tuning epochs per level (recipe: finetune.epochs)')
+    .option('--lr <x>', 'fine-tuning learning rate (recipe: finetune.lr)')
+    .option('--batch-size <n>', 'fine-tuning batch size (recipe: finetune.batchSize)')
+    .option('--format <format>', 'stock | sparse (recipe: export.format)')
+    .option('--guard <drop>', 'largest allowed accuracy drop, e.g. 0.01 (recipe: guard.maxAccuracyDrop)')
+    .option('--seed <n>', 'seed (recipe: seed)')
+    .option('--backend <name>', 'wasm | cpu (recipe: backend)')
+    .option('--name <name>', 'run name (recipe: name)')
+    .action(bind(pruneCommand as Action));
+
+  common(p.command('score').description('score statistics per prunable weight (or per channel group with --channels)'))
+    .option('--scorer <name>', `scorer: ${SCORER_NAMES.join(', ')}`)
+    .option('--channels', 'score dependency groups (channels) instead of weights')
+    .action(bind(scoreCommand as Action));
+
+  common(p.command('sensitivity').description('accuracy with each layer pruned alone at each ratio'))
+    .option('--ratios <list>', 'ratios, comma-separated (recipe: sensitivity.ratios)')
+    .option('--granularity <g>', 'weights | channels (recipe: sensitivity.granularity)')
+    .option('--layers <list>', 'layers to analyse (recipe: sensitivity.layers)')
+    .option('--out <dir>', 'also write report.html, summary.md, sensitivity.json here')
+    .option('--overwrite', 'replace the contents of a non-empty --out')
+    .action(bind(sensitivityCommand as Action));
+
+  common(p.command('finetune').description('fine-tune a model on the recipe data, zeros kept at zero'))
+    .option('--out <dir>', 'folder for the fine-tuned model')
+    .option('--overwrite', 'replace the contents of a non-empty --out')
+    .option('--epochs <n>', 'epochs (recipe: finetune.epochs)')
+    .option('--lr <x>', 'learning rate (recipe: finetune.lr)')
+    .option('--batch-size <n>', 'batch size (recipe: finetune.batchSize)')
+    .action(bind(finetuneCommand as Action));
+
+  p.command('bench')
+    .description('median forward latency per backend')
+    .option('--model <path>', 'model (model.json or its folder)')
+    .option('--recipe <file>', 'recipe file (bench section)')
+    .option('--backends <list>', 'wasm,cpu (recipe: bench.backends)')
+    .option('--runs <n>', 'timed runs per backend (recipe: bench.runs)')
+    .option('--batch <n>', 'batch size (recipe: bench.batch)')
+    .option('--json', 'print the result document as JSON')
+    .action(bind(benchCommand as Action));
+
+  p.command('report')
+    .description('render report.html and summary.md from a report.json written by prune')
+    .option('--from <path>', 'report.json or the folder prune wrote')
+    .option('--out <dir>', 'output folder (default: beside report.json)')
+    .option('--title <title>', 'replace the title')
+    .action(bind(reportCommand as Action));
+
+  p.command('inspect')
+    .description('layers (output shape, params, nonzero, MACs) and dependency groups')
+    .option('--model <path>', 'model (model.json or its folder)')
+    .option('--json', 'print as JSON')
+    .action(bind(inspectCommand as Action));
+
+  p.command('convert')
+    .description('convert a pruned stock model to prunekit sparse layers, or re-save a stock model')
+    .option('--model <path>', 'model (model.json or its folder)')
+    .addOption(new Option('--to <format>', 'target format').choices(['sparse', 'stock']).default('sparse'))
+    .option('--out <dir>', 'output folder')
+    .option('--overwrite', 'replace the contents of a non-empty --out')
+    .option('--min-sparsity <x>', 'convert a layer only when at least this fraction is zero (default 0.5)')
+    .option('--json', 'print the per-layer plan as JSON')
+    .action(bind(convertCommand as Action));
+  return p;
+}
+
+/** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<ExitCode> {
+  let pending: Promise<ExitCode> | undefined;
+  const p = program(io, (a, flags) => {
+    pending = a(flags, io);
+  });
+  try {
+    await p.parseAsync([...argv], { from: 'user' });
+    if (!pending) return EXIT.ok; // --help, --version
+    return await pending;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`prunekit: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof PrunekitError) {
+      io.stderr(`prunekit: ${e.message}\n`);
+      return EXIT.input;
+    }
+    io.stderr(`prunekit: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.internal;
+  }
+}

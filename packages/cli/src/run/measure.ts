@@ -1,0 +1,53 @@
+/** Metrics of one model variant: params/MACs/bytes from the IR, accuracy, latency, channels. */
+import { computeMetrics, type ModelGraph, type ModelMetrics } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
+import type { ReportRun } from '@prunekit/report';
+import { runFromMetrics } from '@prunekit/report';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Split } from '../data/tensors.js';
+import { accuracy } from './evaluate.js';
+import { measureLatency } from './latency.js';
+
+/** Output channels (last axis of the output) of every layer with prunable weights. */
+export function channelsOf(graph: ModelGraph): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of graph.nodes) {
+    if (!n.params.some((p) => p.prunable)) continue;
+    const last = n.outputShape[n.outputShape.length - 1];
+    if (typeof last === 'number') out[n.name] = last;
+  }
+  return out;
+}
+
+export interface Measured {
+  readonly metrics: ModelMetrics;
+  readonly run: ReportRun;
+}
+
+export async function measureVariant(opts: {
+  name: string;
+  level: number;
+  /** The model whose weights define params/MACs (masked or surgically smaller). */
+  model: tfl.LayersModel;
+  /** The model as exported (sparse or stock); latency is measured on it. Default: model. */
+  exported?: tfl.LayersModel;
+  test?: Split;
+  bench?: { backends: readonly string[]; runs: number; batch: number };
+  fileBytes?: number;
+  path?: string;
+}): Promise<Measured> {
+  const graph = buildGraph(opts.model);
+  const metrics = computeMetrics(graph);
+  const acc = opts.test ? accuracy(opts.model, opts.test) : undefined;
+  const latencyMs = opts.bench ? await measureLatency(opts.exported ?? opts.model, opts.bench) : undefined;
+  return {
+    metrics,
+    run: runFromMetrics(opts.name, opts.level, metrics, {
+      accuracy: acc,
+      latencyMs,
+      fileBytes: opts.fileBytes,
+      path: opts.path,
+      channels: channelsOf(graph),
+    }),
+  };
+}

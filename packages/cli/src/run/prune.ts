@@ -1,0 +1,230 @@
+/**
+ * The prune pipeline: dense measurements, then for each method and level a pruned copy
+ * (scorer → pruner → fine-tune → export), each measured the same way. File writing is the
+ * caller's (`save`), so tests can run it without touching disk.
+ */
+import { cpus } from 'node:os';
+import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
+import { buildGraph, cloneModel, modelFileBytes } from '@prunekit/layers';
+import { channelPruner, unstructuredPruner } from '@prunekit/pruners';
+import type { ReportData, ReportRun } from '@prunekit/report';
+import { toSparseModel } from '@prunekit/sparse';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { UsageError } from '../errors.js';
+import type { Progress } from '../progress.js';
+import type { Recipe } from '../recipe/schema.js';
+import { accuracy } from './evaluate.js';
+import { tuneModel } from './finetune.js';
+import { measureVariant } from './measure.js';
+import { makeScorer, scorerContext } from './scorer.js';
+import type { Session } from './setup.js';
+
+export interface PruneJob {
+  readonly method: 'unstructured' | 'channels';
+  readonly level: number;
+  /** Folder name of the output model, e.g. 'unstructured-50'. */
+  readonly folder: string;
+}
+
+/** The jobs a recipe asks for: every nonzero level of each method section, in order. */
+export function pruneJobs(recipe: Recipe): PruneJob[] {
+  const jobs: PruneJob[] = [];
+  for (const method of ['unstructured', 'channels'] as const) {
+    const sec = recipe[method];
+    if (!sec) continue;
+    const levels = sec.levels ?? (sec.ratio !== undefined ? [sec.ratio] : []);
+    if (levels.length === 0) {
+      throw new UsageError(`${method} needs levels (a list of numbers in [0, 1)) or ratio; set one in the recipe or pass --ratio.`, {
+        field: `${method}.levels`,
+      });
+    }
+    for (const level of levels) {
+      if (level === 0) continue; // the dense model is always measured
+      jobs.push({ method, level, folder: `${method}-${Math.round(level * 1000) / 10}` });
+    }
+  }
+  if (jobs.length === 0) {
+    throw new UsageError('Nothing to prune: the recipe has no unstructured or channels section with a nonzero level (or pass --ratio).', {
+      field: 'unstructured',
+    });
+  }
+  return jobs;
+}
+
+export interface SavedModel {
+  readonly fileBytes: number;
+  readonly path: string;
+}
+
+export interface PruneOutcome {
+  readonly doc: ResultDoc;
+  readonly report: ReportData;
+  readonly guardFailed: boolean;
+}
+
+interface JobResult {
+  readonly model: tfl.LayersModel;
+  readonly masks?: MaskSet;
+  readonly achieved: number;
+}
+
+async function pruneCopy(session: Session, recipe: Recipe, job: PruneJob, progress: Progress): Promise<JobResult> {
+  const label = `${job.folder}`;
+  if (job.method === 'unstructured') {
+    const cfg = recipe.unstructured!;
+    const model = await cloneModel(session.model);
+    const graph = buildGraph(model);
+    const scorer = makeScorer(cfg.scorer);
+    const batches = session.calibrationBatches();
+    try {
+      const context = await scorerContext(graph, scorer, batches);
+      progress.tick(`${label}: scoring and masking`, 0, 1);
+      const res = await unstructuredPruner(graph, { scorer, ratio: job.level, scope: cfg.scope, ignore: cfg.ignore, seed: recipe.seed, context }).step();
+      progress.tick(`${label}: scoring and masking`, 1, 1);
+      return { model, masks: res.masks, achieved: res.sparsity };
+    } finally {
+      for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
+    }
+  }
+  const cfg = recipe.channels!;
+  const graph = buildGraph(session.model);
+  const scorer = makeScorer(cfg.scorer);
+  const batches = session.calibrationBatches();
+  try {
+    const context = await scorerContext(graph, scorer, batches);
+    progress.tick(`${label}: scoring groups and removing channels`, 0, 1);
+    const res = await channelPruner(graph, {
+      scorer,
+      ratio: job.level,
+      scope: cfg.scope,
+      ignore: cfg.ignore,
+      roundTo: cfg.roundTo,
+      maxPerLayer: cfg.maxPerLayer,
+      seed: recipe.seed,
+      context,
+    }).run();
+    progress.tick(`${label}: scoring groups and removing channels`, 1, 1);
+    return { model: res.model, achieved: res.sparsity };
+  } finally {
+    for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
+  }
+}
+
+const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(2)}%`);
+
+export async function runPrune(opts: {
+  session: Session;
+  recipe: Recipe;
+  progress: Progress;
+  save: (model: tfl.LayersModel, folder: string) => Promise<SavedModel>;
+}): Promise<PruneOutcome> {
+  const { session, recipe, progress } = opts;
+  const jobs = pruneJobs(recipe);
+  const bench = recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 };
+  const test = session.data?.test;
+  progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
+  const dense = await measureVariant({ name: 'dense', level: 0, model: session.model, test, bench, fileBytes: await modelFileBytes(session.modelPath) });
+  progress.log(`dense: ${dense.metrics.params} params, ${dense.metrics.macs} MACs, accuracy ${pct(dense.run.accuracy)}`);
+  const runs: ReportRun[] = [dense.run];
+  const rows: Record<string, unknown>[] = [rowOf('dense', 'none', 0, 0, dense.run, dense.run)];
+  const goals: Goal[] = [];
+  let guardFailed = false;
+  for (const [i, job] of jobs.entries()) {
+    progress.log(`[${i + 1}/${jobs.length}] ${job.method} ${pct(job.level)}`);
+    const { model, masks, achieved } = await pruneCopy(session, recipe, job, progress);
+    let exported: tfl.LayersModel | undefined;
+    try {
+      const graph = job.method === 'unstructured' ? buildGraph(model) : undefined;
+      const before = test ? accuracy(model, test) : undefined;
+      const ft = recipe.finetune;
+      let epochs = 0;
+      if (ft && ft.epochs > 0 && session.data?.finetune) {
+        const res = await tuneModel({
+          model,
+          teacher: session.model,
+          masks,
+          graph,
+          train: session.data.finetune,
+          val: session.data.val,
+          cfg: ft,
+          seed: recipe.seed,
+          label: job.folder,
+          progress,
+        });
+        progress.done();
+        epochs = res.history.length;
+      }
+      if (recipe.export?.format === 'sparse') {
+        exported = await toSparseModel(model, { minSparsity: recipe.export.minSparsity ?? 0.5 });
+      }
+      const saved = await opts.save(exported ?? model, job.folder);
+      const m = await measureVariant({
+        name: `${job.method} ${Math.round(job.level * 100)}%`,
+        level: job.level,
+        model,
+        exported,
+        test,
+        bench,
+        fileBytes: saved.fileBytes,
+        path: saved.path,
+      });
+      runs.push(m.run);
+      const row = rowOf(job.folder, job.method, job.level, achieved, m.run, dense.run);
+      rows.push({ ...row, accuracyBeforeFinetune: before ?? null, finetuneEpochs: epochs });
+      const drop = dense.run.accuracy !== undefined && m.run.accuracy !== undefined ? dense.run.accuracy - m.run.accuracy : undefined;
+      if (recipe.guard && drop !== undefined) {
+        goals.push({ name: `accuracy_drop_${job.folder}`, value: drop, target: recipe.guard.maxAccuracyDrop, op: '<=' });
+        if (drop > recipe.guard.maxAccuracyDrop) guardFailed = true;
+      }
+      progress.log(
+        `${job.folder}: ${(100 * achieved).toFixed(1)}% pruned, ${m.metrics.nonzero} nonzero params, accuracy ${pct(before)} → ${pct(m.run.accuracy)} after ${epochs} fine-tune epochs; saved ${saved.path}`,
+      );
+    } finally {
+      exported?.dispose();
+      model.dispose();
+    }
+  }
+  const env = {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    backend: session.backend,
+    model: session.modelPath,
+    ...(session.data ? { data: session.data.module, testSamples: session.data.test.x.shape[0] } : {}),
+    latency: `median of ${bench.runs} forward passes, batch ${bench.batch}`,
+  };
+  const doc: ResultDoc = { name: recipe.name, env, rows, goals };
+  const report: ReportData = {
+    title: `prunekit: ${recipe.name}`,
+    created: new Date().toISOString(),
+    env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v as string | number])),
+    runs,
+    notes: guardFailed ? [`guard failed: accuracy dropped by more than ${recipe.guard?.maxAccuracyDrop} for some model`] : [],
+  };
+  return { doc, report, guardFailed };
+}
+
+function rowOf(model: string, method: string, level: number, achieved: number, r: ReportRun, dense: ReportRun): Record<string, unknown> {
+  return {
+    model,
+    method,
+    level,
+    achievedSparsity: achieved,
+    paramsBefore: dense.params,
+    paramsAfter: r.params,
+    nonzeroBefore: dense.nonzero,
+    nonzeroAfter: r.nonzero,
+    macsBefore: dense.macs,
+    macsAfter: r.macs,
+    effectiveMacsBefore: dense.sparseMacs,
+    effectiveMacsAfter: r.sparseMacs,
+    bytesBefore: dense.bytes,
+    bytesAfter: r.bytes,
+    fileBytes: r.fileBytes ?? null,
+    accuracyBefore: dense.accuracy ?? null,
+    accuracyAfter: r.accuracy ?? null,
+    latencyMs: r.latencyMs ?? {},
+    path: r.path ?? null,
+  };
+}

@@ -1,0 +1,9 @@
+/** Plain-text tables with aligned columns (numbers right, text left). */
+export function formatTable(rows: readonly (readonly (string | number)[])[]): string {
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? String(c) : c)));
+  const numeric = rows[1]?.map((c) => typeof c === 'number') ?? [];
+  const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  return cells
+    .map((r) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd())
+    .join('\n');
+}
