@@ -332,6 +332,25 @@ describe('structured rules per layer class', () => {
     expect(a.frozen.find((f) => f.id === 'c1')!.reason).toMatch(/ignored/);
   });
 
+  it('Sequential models: the same analysis and surgery', async () => {
+    const m = tfl.sequential({
+      layers: [
+        L.conv2d({ name: 'c1', filters: 6, kernelSize: 3, inputShape: [6, 6, 2], activation: 'relu' }),
+        L.batchNormalization({ name: 'bn' }),
+        L.maxPooling2d({ name: 'mp', poolSize: 2 }),
+        L.flatten({ name: 'flat' }),
+        L.dense({ name: 'fc', units: 5, activation: 'relu' }),
+        L.dense({ name: 'out', units: 2 }),
+      ],
+    });
+    seed(m);
+    open.push(m);
+    expect(analyze(m).groups.map((g) => g.id)).toEqual(['c1', 'fc']);
+    const shapes = await expectEquivalent(m);
+    expect(shapes.get('c1')![0]).toEqual([3, 3, 2, 3]);
+    expect(shapes.get('fc')![0]).toEqual([12, 3]);
+  });
+
   it('custom rules plug in per call; bad removals are refused naming the layer', async () => {
     const m = net([6, 6, 3], (x) => head(conv('c2', 3, ap(L.reLU({ name: 'relu' }), conv('c1', 4, x)))));
     const mixing: StructuredRule = {
