@@ -145,6 +145,18 @@ describe('gradient-based scorers vs finite differences', () => {
     expect(stats.gradients.has('h/kernel')).toBe(true);
     expect(stats.gradients.has('sq:h/kernel')).toBe(true);
     expect(stats.activations.get('in:out')!.length).toBe(4);
+    // A one-shot async generator is read once: the runner keeps the batches for every statistic.
+    let reads = 0;
+    async function* once() {
+      for (const b of data) {
+        reads++;
+        yield b;
+      }
+    }
+    const viaGenerator = await calibrate(graph, [fisher(), obd({ probes: 2 })], once());
+    expect(reads).toBe(data.length);
+    expect(Array.from(viaGenerator.gradients.get('sq:h/kernel')!)).toEqual(Array.from(stats.gradients.get('sq:h/kernel')!));
+    expect(viaGenerator.gradients.has('hdiag:out/kernel')).toBe(true);
     const fromStats = await scoreParams(graph, fisher(), undefined, stats);
     const fromData = await scoreParams(graph, fisher(), undefined, { data });
     expect(Array.from(fromStats.get('out/kernel')!)).toEqual(Array.from(fromData.get('out/kernel')!));
