@@ -40,7 +40,8 @@ function batch(seed: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
 async function trainStep(backend: 'cpu' | 'wasm', reps: number, warmup: number, forward: boolean) {
   if (backend === 'wasm') await useBackend();
   else await tf.setBackend('cpu');
-  if (tf.getBackend() !== backend) throw new Error(`asked for backend '${backend}', got '${tf.getBackend()}'`);
+  if (tf.getBackend() !== backend)
+    throw new Error(`asked for backend '${backend}', got '${tf.getBackend()}'`);
   const model = createSignModel(CLASSES, 1);
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
   const { xs, ys } = batch(7);
@@ -81,11 +82,15 @@ type Info = tf.TensorInfo;
 /** Median ms of a kernel-level call on 'wasm'; its output is freed after each run. */
 async function timeKernel(fn: () => Info, reps: number): Promise<number> {
   const backend = tf.backend() as BackendWasm;
-  return timeMedian(() => {
-    const out = fn();
-    backend.readSync(out.dataId, 0, 1);
-    backend.disposeData(out.dataId);
-  }, reps, 2);
+  return timeMedian(
+    () => {
+      const out = fn();
+      backend.readSync(out.dataId, 0, 1);
+      backend.disposeData(out.dataId);
+    },
+    reps,
+    2,
+  );
 }
 
 /** The kernels a training step of the sign CNN runs, each alternative on the model's shapes. */
@@ -98,7 +103,12 @@ async function kernelRows(reps: number) {
     for (let i = 0; i < v.length; i++) v[i] = rng.normal();
     return tf.tensor(v, shape);
   };
-  const run = (name: string, config: tf.KernelConfig | undefined | 'registered', inputs: Record<string, Info>, attrs: object) => {
+  const run = (
+    name: string,
+    config: tf.KernelConfig | undefined | 'registered',
+    inputs: Record<string, Info>,
+    attrs: object,
+  ) => {
     const c = config === 'registered' ? tf.getKernel(name, 'wasm') : config;
     if (c == null) throw new Error(`no '${name}' kernel to time`);
     return () => c.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as Info;
@@ -116,27 +126,80 @@ async function kernelRows(reps: number) {
       const attrs = { strides: 1, pad: 'same' as const, filterShape: w as [number, number, number, number] };
       const comp = await timeKernel(() => conv2DBackpropFilterComposed(backend, x, dy, attrs), reps);
       const simd = await timeKernel(() => conv2DBackpropFilterSimd(backend, x, dy, attrs), reps);
-      const picked = await timeKernel(run('Conv2DBackpropFilter', 'registered', { x, dy }, { ...attrs, dataFormat: 'NHWC' }), reps);
-      const fwd = await timeKernel(run('Conv2D', 'registered', { x, filter: f }, { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 }), reps);
-      rows.push({ kernel: 'Conv2DBackpropFilter', layer: layer.name, x: shape, dy: out, forward_conv_ms: round(fwd), composition_ms: round(comp), assemblyscript_ms: round(simd), registered_ms: round(picked), faster: comp <= simd ? 'composition' : 'assemblyscript' });
+      const picked = await timeKernel(
+        run('Conv2DBackpropFilter', 'registered', { x, dy }, { ...attrs, dataFormat: 'NHWC' }),
+        reps,
+      );
+      const fwd = await timeKernel(
+        run(
+          'Conv2D',
+          'registered',
+          { x, filter: f },
+          { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1 },
+        ),
+        reps,
+      );
+      rows.push({
+        kernel: 'Conv2DBackpropFilter',
+        layer: layer.name,
+        x: shape,
+        dy: out,
+        forward_conv_ms: round(fwd),
+        composition_ms: round(comp),
+        assemblyscript_ms: round(simd),
+        registered_ms: round(picked),
+        faster: comp <= simd ? 'composition' : 'assemblyscript',
+      });
       const iAttrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: shape };
-      const orig = await timeKernel(run('Conv2DBackpropInput', originalWasmKernel('Conv2DBackpropInput'), { dy, filter: f }, iAttrs), reps);
-      const ours = await timeKernel(run('Conv2DBackpropInput', 'registered', { dy, filter: f }, iAttrs), reps);
-      rows.push({ kernel: 'Conv2DBackpropInput', layer: layer.name, dy: out, filter: w, tfjs_wasm_ms: round(orig), composition_ms: round(ours), speedup: round(orig / ours) });
+      const orig = await timeKernel(
+        run('Conv2DBackpropInput', originalWasmKernel('Conv2DBackpropInput'), { dy, filter: f }, iAttrs),
+        reps,
+      );
+      const ours = await timeKernel(
+        run('Conv2DBackpropInput', 'registered', { dy, filter: f }, iAttrs),
+        reps,
+      );
+      rows.push({
+        kernel: 'Conv2DBackpropInput',
+        layer: layer.name,
+        dy: out,
+        filter: w,
+        tfjs_wasm_ms: round(orig),
+        composition_ms: round(ours),
+        speedup: round(orig / ours),
+      });
       // The bias gradient: dy summed over N, H, W.
       const sAttrs = { axis: [0, 1, 2], keepDims: false };
       const sOrig = await timeKernel(run('Sum', originalWasmKernel('Sum'), { x: dy }, sAttrs), reps);
       const sOurs = await timeKernel(run('Sum', 'registered', { x: dy }, sAttrs), reps);
-      rows.push({ kernel: 'Sum', layer: layer.name, x: out, axis: [0, 1, 2], tfjs_wasm_ms: round(sOrig), ones_matmul_ms: round(sOurs), speedup: round(sOrig / sOurs) });
+      rows.push({
+        kernel: 'Sum',
+        layer: layer.name,
+        x: out,
+        axis: [0, 1, 2],
+        tfjs_wasm_ms: round(sOrig),
+        ones_matmul_ms: round(sOurs),
+        speedup: round(sOrig / sOurs),
+      });
       tf.dispose([x, dy, f]);
     } else if (cls === 'MaxPooling2D') {
       const x = rand(shape);
       const dy = rand(out);
       const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
       const inputs = { dy, input: x, output: dy };
-      const orig = await timeKernel(run('MaxPoolGrad', originalWasmKernel('MaxPoolGrad'), inputs, attrs), reps);
+      const orig = await timeKernel(
+        run('MaxPoolGrad', originalWasmKernel('MaxPoolGrad'), inputs, attrs),
+        reps,
+      );
       const ours = await timeKernel(run('MaxPoolGrad', 'registered', inputs, attrs), reps);
-      rows.push({ kernel: 'MaxPoolGrad', layer: layer.name, x: shape, tfjs_wasm_ms: round(orig), assemblyscript_ms: round(ours), speedup: round(orig / ours) });
+      rows.push({
+        kernel: 'MaxPoolGrad',
+        layer: layer.name,
+        x: shape,
+        tfjs_wasm_ms: round(orig),
+        assemblyscript_ms: round(ours),
+        speedup: round(orig / ours),
+      });
       tf.dispose([x, dy]);
     } else if (cls === 'Dense') {
       // dW = xᵀ·dy (transposeA) and dx = dy·Wᵀ (transposeB), the two products a dense gradient runs.
@@ -149,9 +212,21 @@ async function kernelRows(reps: number) {
         ['x^T dy', { a: x, b: dy }, { transposeA: true, transposeB: false }],
         ['dy W^T', { a: dy, b: w }, { transposeA: false, transposeB: true }],
       ] as const) {
-        const orig = await timeKernel(run('BatchMatMul', originalWasmKernel('BatchMatMul'), inputs, attrs), reps);
+        const orig = await timeKernel(
+          run('BatchMatMul', originalWasmKernel('BatchMatMul'), inputs, attrs),
+          reps,
+        );
         const ours = await timeKernel(run('BatchMatMul', 'registered', inputs, attrs), reps);
-        rows.push({ kernel: 'BatchMatMul', layer: layer.name, product: label, k, units, tfjs_wasm_ms: round(orig), transposed_first_ms: round(ours), speedup: round(orig / ours) });
+        rows.push({
+          kernel: 'BatchMatMul',
+          layer: layer.name,
+          product: label,
+          k,
+          units,
+          tfjs_wasm_ms: round(orig),
+          transposed_first_ms: round(ours),
+          speedup: round(orig / ours),
+        });
       }
       tf.dispose([x, dy, w]);
     }
@@ -164,7 +239,7 @@ async function main() {
   const t0 = performance.now();
   await kernelRows(quick ? 3 : 15);
   // --kernels-only: just the per-kernel rows (no training steps), for quick comparisons.
-  if (process.argv.includes("--kernels-only")) {
+  if (process.argv.includes('--kernels-only')) {
     console.log(JSON.stringify(rows, null, 1));
     return;
   }
@@ -181,7 +256,12 @@ async function main() {
   });
   writeResult({
     name: 'train',
-    env: envInfo('wasm+cpu', { batch: BATCH, model: 'createSignModel(12), 32x32x3', quick, wall_s: round((performance.now() - t0) / 1000) }),
+    env: envInfo('wasm+cpu', {
+      batch: BATCH,
+      model: 'createSignModel(12), 32x32x3',
+      quick,
+      wall_s: round((performance.now() - t0) / 1000),
+    }),
     rows,
     goals: [
       { name: 'wasm_over_cpu_train_step', value: cpu.step / wasm.step, target: 10, op: '>=' },

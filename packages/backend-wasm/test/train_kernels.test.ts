@@ -14,8 +14,17 @@ const TOL = 1e-4;
 const CASES = 24;
 
 interface ConvCase {
-  n: number; h: number; w: number; c: number; co: number; m: number;
-  fh: number; fw: number; strides: [number, number]; dilations: [number, number]; pad: Pad;
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  co: number;
+  m: number;
+  fh: number;
+  fw: number;
+  strides: [number, number];
+  dilations: [number, number];
+  pad: Pad;
 }
 
 function convCase(rng: Rng, dilated: boolean): ConvCase {
@@ -27,23 +36,50 @@ function convCase(rng: Rng, dilated: boolean): ConvCase {
   const ew = (fw - 1) * dilations[1] + 1;
   const kind = rng.int(3);
   const pad: Pad =
-    kind === 0 ? 'same' : kind === 1 ? 'valid'
-      : [[0, 0], [rng.int(eh), rng.int(eh)], [rng.int(ew), rng.int(ew)], [0, 0]];
+    kind === 0
+      ? 'same'
+      : kind === 1
+        ? 'valid'
+        : [
+            [0, 0],
+            [rng.int(eh), rng.int(eh)],
+            [rng.int(ew), rng.int(ew)],
+            [0, 0],
+          ];
   return {
-    n: 1 + rng.int(2), h: eh + rng.int(7), w: ew + rng.int(7),
-    c: pick(rng, [1, 3, 4, 5, 8]), co: pick(rng, [1, 4, 5, 8, 9, 16]), m: pick(rng, [1, 1, 2, 3]),
-    fh, fw, strides, dilations, pad,
+    n: 1 + rng.int(2),
+    h: eh + rng.int(7),
+    w: ew + rng.int(7),
+    c: pick(rng, [1, 3, 4, 5, 8]),
+    co: pick(rng, [1, 4, 5, 8, 9, 16]),
+    m: pick(rng, [1, 1, 2, 3]),
+    fh,
+    fw,
+    strides,
+    dilations,
+    pad,
   };
 }
 
 function outShape(k: ConvCase, depthwise: boolean): number[] {
   const info = tf.backend_util.computeConv2DInfo(
-    [k.n, k.h, k.w, k.c], [k.fh, k.fw, k.c, depthwise ? k.m : k.co], k.strides, k.dilations, k.pad, undefined, depthwise);
+    [k.n, k.h, k.w, k.c],
+    [k.fh, k.fw, k.c, depthwise ? k.m : k.co],
+    k.strides,
+    k.dilations,
+    k.pad,
+    undefined,
+    depthwise,
+  );
   return info.outShape;
 }
 
 /** The filter with (d − 1) zeros between taps: a dilated filter as a plain one. */
-function dilateFilter(f: Float32Array, [fh, fw, c, m]: number[], [dh, dw]: number[]): { values: Float32Array; shape: number[] } {
+function dilateFilter(
+  f: Float32Array,
+  [fh, fw, c, m]: number[],
+  [dh, dw]: number[],
+): { values: Float32Array; shape: number[] } {
   const eh = (fh - 1) * dh + 1;
   const ew = (fw - 1) * dw + 1;
   const out = new Float32Array(eh * ew * c * m);
@@ -63,10 +99,51 @@ describe('Conv2DBackpropFilter / Conv2DBackpropInput', () => {
     const rng = createRng(11);
     // Fixed cases: two wide enough that the AssemblyScript kernel splits its rows into blocks.
     const wide: ConvCase[] = [
-      { n: 2, h: 13, w: 13, c: 8, co: 32, m: 1, fh: 3, fw: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
-      { n: 2, h: 13, w: 11, c: 5, co: 27, m: 1, fh: 3, fw: 2, strides: [2, 1], dilations: [1, 1], pad: 'valid' },
+      {
+        n: 2,
+        h: 13,
+        w: 13,
+        c: 8,
+        co: 32,
+        m: 1,
+        fh: 3,
+        fw: 3,
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: 'same',
+      },
+      {
+        n: 2,
+        h: 13,
+        w: 11,
+        c: 5,
+        co: 27,
+        m: 1,
+        fh: 3,
+        fw: 2,
+        strides: [2, 1],
+        dilations: [1, 1],
+        pad: 'valid',
+      },
       // Pads wider than the filter: Conv2DBackpropInput falls back to tfjs-wasm's own kernel.
-      { n: 1, h: 5, w: 6, c: 3, co: 4, m: 1, fh: 2, fw: 2, strides: [1, 2], dilations: [1, 1], pad: [[0, 0], [2, 1], [3, 0], [0, 0]] },
+      {
+        n: 1,
+        h: 5,
+        w: 6,
+        c: 3,
+        co: 4,
+        m: 1,
+        fh: 2,
+        fw: 2,
+        strides: [1, 2],
+        dilations: [1, 1],
+        pad: [
+          [0, 0],
+          [2, 1],
+          [3, 0],
+          [0, 0],
+        ],
+      },
     ];
     for (let i = 0; i < CASES + wide.length; i++) {
       const k = i < CASES ? convCase(rng, false) : wide[i - CASES];
@@ -90,7 +167,10 @@ describe('Conv2DBackpropFilter / Conv2DBackpropInput', () => {
         const before = tf.memory().numTensors;
         const xt = tf.tensor(x.values, x.shape);
         const dyt = tf.tensor(dy.values, dy.shape);
-        const info = impl(tf.backend() as BackendWasm, xt, dyt, { ...fAttrs, dimRoundingMode: undefined } as never);
+        const info = impl(tf.backend() as BackendWasm, xt, dyt, {
+          ...fAttrs,
+          dimRoundingMode: undefined,
+        } as never);
         const out = tf.engine().makeTensorFromTensorInfo(info);
         expect(relError(out.dataSync(), dwRef), `${impl.name} ${label}`).toBeLessThanOrEqual(TOL);
         tf.dispose([xt, dyt, out]);
@@ -116,22 +196,44 @@ describe('DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInp
       const dil = dilateFilter(filter.values, fShape, k.dilations);
       const label = JSON.stringify(k);
 
-      const dxRef = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: dil },
-        { ...base, dilations: [1, 1], inputShape: x.shape });
-      const dxGot = await runOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter },
-        { ...base, inputShape: x.shape });
+      const dxRef = await runOn(
+        'cpu',
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy, filter: dil },
+        { ...base, dilations: [1, 1], inputShape: x.shape },
+      );
+      const dxGot = await runOn(
+        'wasm',
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy, filter },
+        { ...base, inputShape: x.shape },
+      );
       expect(relError(dxGot, dxRef), label).toBeLessThanOrEqual(TOL);
 
-      const dwDil = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy },
-        { ...base, dilations: [1, 1], filterShape: dil.shape });
+      const dwDil = await runOn(
+        'cpu',
+        'DepthwiseConv2dNativeBackpropFilter',
+        { x, dy },
+        { ...base, dilations: [1, 1], filterShape: dil.shape },
+      );
       const dwRef = new Float32Array(filter.values.length);
       const ew = dil.shape[1];
       const cm = k.c * k.m;
       for (let a = 0; a < k.fh; a++)
         for (let b = 0; b < k.fw; b++)
-          dwRef.set(dwDil.subarray((a * k.dilations[0] * ew + b * k.dilations[1]) * cm, (a * k.dilations[0] * ew + b * k.dilations[1] + 1) * cm), (a * k.fw + b) * cm);
-      const dwGot = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', { x, dy },
-        { ...base, filterShape: fShape });
+          dwRef.set(
+            dwDil.subarray(
+              (a * k.dilations[0] * ew + b * k.dilations[1]) * cm,
+              (a * k.dilations[0] * ew + b * k.dilations[1] + 1) * cm,
+            ),
+            (a * k.fw + b) * cm,
+          );
+      const dwGot = await runOn(
+        'wasm',
+        'DepthwiseConv2dNativeBackpropFilter',
+        { x, dy },
+        { ...base, filterShape: fShape },
+      );
       expect(relError(dwGot, dwRef), label).toBeLessThanOrEqual(TOL);
     }
   });
@@ -149,9 +251,19 @@ describe('MaxPoolGrad', () => {
       const xv = randomValues(rng, shape);
       // Every other case has many equal values (as after a ReLU), so ties decide the result.
       if (i % 2 === 1) for (let j = 0; j < xv.length; j++) xv[j] = Math.max(0, Math.round(xv[j]));
-      const info = tf.backend_util.computePool2DInfo(shape as [number, number, number, number], [fh, fw], strides as [number, number], 1, pad);
+      const info = tf.backend_util.computePool2DInfo(
+        shape as [number, number, number, number],
+        [fh, fw],
+        strides as [number, number],
+        1,
+        pad,
+      );
       const dy = { values: randomValues(rng, info.outShape), shape: info.outShape };
-      const inputs = { dy, input: { values: xv, shape }, output: { values: new Float32Array(dy.values.length), shape: info.outShape } };
+      const inputs = {
+        dy,
+        input: { values: xv, shape },
+        output: { values: new Float32Array(dy.values.length), shape: info.outShape },
+      };
       const attrs = { filterSize: [fh, fw], strides, pad };
       const ref = await runOn('cpu', 'MaxPoolGrad', inputs, attrs);
       const got = await runOn('wasm', 'MaxPoolGrad', inputs, attrs);
@@ -163,11 +275,19 @@ describe('MaxPoolGrad', () => {
 describe('BatchMatMul with transposed operands', () => {
   it('matches cpu for every transpose combination and broadcast batches', async () => {
     const rng = createRng(14);
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       const [m, k, n] = [1 + rng.int(9), 1 + rng.int(9), 1 + rng.int(9)];
       const aShape = ta ? [1, k, m] : [1, m, k];
       const bShape = tb ? [3, n, k] : [3, k, n];
-      const inputs = { a: { values: randomValues(rng, aShape), shape: aShape }, b: { values: randomValues(rng, bShape), shape: bShape } };
+      const inputs = {
+        a: { values: randomValues(rng, aShape), shape: aShape },
+        b: { values: randomValues(rng, bShape), shape: bShape },
+      };
       const attrs = { transposeA: ta, transposeB: tb };
       const ref = await runOn('cpu', 'BatchMatMul', inputs, attrs);
       const got = await runOn('wasm', 'BatchMatMul', inputs, attrs);
@@ -199,8 +319,12 @@ describe('Sum', () => {
       const before = tf.memory().numTensors;
       const x = tf.tensor(inputs.x.values, shape);
       const y = tf.sum(x, axis, keepDims);
-      const reduced = new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + shape.length : a)));
-      const want = keepDims ? shape.map((d, i) => (reduced.has(i) ? 1 : d)) : shape.filter((_, i) => !reduced.has(i));
+      const reduced = new Set(
+        (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + shape.length : a)),
+      );
+      const want = keepDims
+        ? shape.map((d, i) => (reduced.has(i) ? 1 : d))
+        : shape.filter((_, i) => !reduced.has(i));
       expect(y.shape).toEqual(want);
       tf.dispose([x, y]);
       expect(tf.memory().numTensors).toBe(before);
@@ -230,7 +354,10 @@ describe('UnsortedSegmentSum', () => {
         tf.dispose([x, segmentIds, y]);
         expect(tf.memory().numTensors).toBe(before);
       }
-      expect(relError(outs[1], outs[0]), JSON.stringify({ shape, segments, ids: [...ids] })).toBeLessThanOrEqual(TOL);
+      expect(
+        relError(outs[1], outs[0]),
+        JSON.stringify({ shape, segments, ids: [...ids] }),
+      ).toBeLessThanOrEqual(TOL);
     }
   });
 });
@@ -238,10 +365,24 @@ describe('UnsortedSegmentSum', () => {
 describe('kernel coverage', () => {
   it('leaves only non-training kernels of the cpu backend missing on wasm', () => {
     const wasm = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
-    const missing = tf.getKernelsForBackend('cpu').map((k) => k.kernelName).filter((k) => !wasm.has(k)).sort();
+    const missing = tf
+      .getKernelsForBackend('cpu')
+      .map((k) => k.kernelName)
+      .filter((k) => !wasm.has(k))
+      .sort();
     expect(missing).toEqual([
-      'Complex', 'ComplexAbs', 'Draw', 'Einsum', 'FFT', 'IFFT', 'Imag', 'RaggedGather', 'RaggedRange',
-      'RaggedTensorToTensor', 'Real', 'StaticRegexReplace',
+      'Complex',
+      'ComplexAbs',
+      'Draw',
+      'Einsum',
+      'FFT',
+      'IFFT',
+      'Imag',
+      'RaggedGather',
+      'RaggedRange',
+      'RaggedTensorToTensor',
+      'Real',
+      'StaticRegexReplace',
     ]);
   });
 });
@@ -253,7 +394,12 @@ describe('bad input', () => {
     const x = tf.zeros([1, 4, 4, 2]);
     const dy = tf.zeros([1, 4, 4, 3]);
     expect(() =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] } as never),
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NCHW',
+        filterShape: [3, 3, 2, 3],
+      } as never),
     ).toThrow(/Conv2DBackpropFilter: dataFormat 'NCHW'/);
     tf.dispose([x, dy]);
     expect(tf.memory().numTensors).toBe(before);

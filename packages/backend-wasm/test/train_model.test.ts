@@ -48,13 +48,17 @@ async function fitOnce(
   return { names, before, after, loss: h.history.loss[0] as number };
 }
 
-function expectSameUpdates(cpu: Awaited<ReturnType<typeof fitOnce>>, wasm: Awaited<ReturnType<typeof fitOnce>>) {
+function expectSameUpdates(
+  cpu: Awaited<ReturnType<typeof fitOnce>>,
+  wasm: Awaited<ReturnType<typeof fitOnce>>,
+) {
   const names = cpu.names;
   expect(wasm.names.length).toBe(names.length);
   expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(cpu.loss)));
   for (let i = 0; i < cpu.before.length; i++) {
     expect(relError(wasm.before[i], cpu.before[i]), `initial ${names[i]}`).toBe(0);
-    const du = (r: { before: Float32Array[]; after: Float32Array[] }) => r.after[i].map((v, j) => v - r.before[i][j]);
+    const du = (r: { before: Float32Array[]; after: Float32Array[] }) =>
+      r.after[i].map((v, j) => v - r.before[i][j]);
     const update = du(cpu);
     // A weight that got no gradient on either backend is fine; any other must move the same way.
     expect(update.some((v) => v !== 0) || du(wasm).every((v) => v === 0), names[i]).toBe(true);
@@ -74,9 +78,27 @@ describe('training on wasm', () => {
     const build = () => {
       const m = tfl.sequential();
       const init = (s: number) => tfl.initializers.glorotUniform({ seed: s });
-      m.add(tfl.layers.depthwiseConv2d({ inputShape: [12, 12, 3], kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'relu', depthwiseInitializer: init(1) }));
+      m.add(
+        tfl.layers.depthwiseConv2d({
+          inputShape: [12, 12, 3],
+          kernelSize: 3,
+          depthMultiplier: 2,
+          strides: 2,
+          padding: 'same',
+          activation: 'relu',
+          depthwiseInitializer: init(1),
+        }),
+      );
       m.add(tfl.layers.conv2d({ filters: 8, kernelSize: 1, activation: 'relu', kernelInitializer: init(2) }));
-      m.add(tfl.layers.separableConv2d({ filters: 8, kernelSize: 3, padding: 'valid', depthwiseInitializer: init(3), pointwiseInitializer: init(4) }));
+      m.add(
+        tfl.layers.separableConv2d({
+          filters: 8,
+          kernelSize: 3,
+          padding: 'valid',
+          depthwiseInitializer: init(3),
+          pointwiseInitializer: init(4),
+        }),
+      );
       m.add(tfl.layers.averagePooling2d({ poolSize: 2 }));
       m.add(tfl.layers.flatten());
       m.add(tfl.layers.dense({ units: 5, activation: 'softmax', kernelInitializer: init(5) }));

@@ -7,19 +7,31 @@
  * stay in cache); dW tiles are loaded and stored once per block.
  */
 export function conv2dBackpropFilter(
-  x: usize, dy: usize, dw: usize,
-  n: i32, h: i32, w: i32, ci: i32,
-  ho: i32, wo: i32, co: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, top: i32, left: i32,
+  x: usize,
+  dy: usize,
+  dw: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  ci: i32,
+  ho: i32,
+  wo: i32,
+  co: i32,
+  fh: i32,
+  fw: i32,
+  sh: i32,
+  sw: i32,
+  top: i32,
+  left: i32,
 ): void {
-  memory.fill(dw, 0, <usize>(fh * fw * ci * co) << 2);
+  memory.fill(dw, 0, (<usize>(fh * fw * ci * co)) << 2);
   const rows = n * ho;
   // Rows per block: about 16 KB of x and dy together, so a block stays in L1 across its tiles.
-  let block = (16384 / ((ci + co) << 2)) / wo;
+  let block = 16384 / ((ci + co) << 2) / wo;
   if (block < 1) block = 1;
-  const rowStride = <usize>co << 2;
-  const xStep = <usize>(sw * ci) << 2;
-  const dStep = <usize>co << 2;
+  const rowStride = (<usize>co) << 2;
+  const xStep = (<usize>(sw * ci)) << 2;
+  const dStep = (<usize>co) << 2;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = min(r0 + block, rows);
     for (let kh = 0; kh < fh; kh++) {
@@ -31,21 +43,25 @@ export function conv2dBackpropFilter(
         let owEnd = w - 1 - first < 0 ? 0 : (w - 1 - first) / sw + 1;
         if (owEnd > wo) owEnd = wo;
         if (owStart >= owEnd) continue;
-        const dwK = dw + (<usize>((kh * fw + kw) * ci * co) << 2);
+        const dwK = dw + ((<usize>((kh * fw + kw) * ci * co)) << 2);
         for (let c0 = 0; c0 < ci; c0 += 4) {
           for (let o0 = 0; o0 < co; o0 += 8) {
-            const t0 = dwK + (<usize>(c0 * co + o0) << 2);
-            let a00 = v128.load(t0), a01 = v128.load(t0, 16);
-            let a10 = v128.load(t0 + rowStride), a11 = v128.load(t0 + rowStride, 16);
-            let a20 = v128.load(t0 + 2 * rowStride), a21 = v128.load(t0 + 2 * rowStride, 16);
-            let a30 = v128.load(t0 + 3 * rowStride), a31 = v128.load(t0 + 3 * rowStride, 16);
+            const t0 = dwK + ((<usize>(c0 * co + o0)) << 2);
+            let a00 = v128.load(t0),
+              a01 = v128.load(t0, 16);
+            let a10 = v128.load(t0 + rowStride),
+              a11 = v128.load(t0 + rowStride, 16);
+            let a20 = v128.load(t0 + 2 * rowStride),
+              a21 = v128.load(t0 + 2 * rowStride, 16);
+            let a30 = v128.load(t0 + 3 * rowStride),
+              a31 = v128.load(t0 + 3 * rowStride, 16);
             for (let r = r0; r < r1; r++) {
               const b = r / ho;
               const oh = r - b * ho;
               const ih = oh * sh + kh - top;
               if (ih < 0 || ih >= h) continue;
-              let xp = x + (<usize>(((b * h + ih) * w + owStart * sw + first) * ci + c0) << 2);
-              let dp = dy + (<usize>((r * wo + owStart) * co + o0) << 2);
+              let xp = x + ((<usize>(((b * h + ih) * w + owStart * sw + first) * ci + c0)) << 2);
+              let dp = dy + ((<usize>((r * wo + owStart) * co + o0)) << 2);
               for (let ow = owStart; ow < owEnd; ow++) {
                 const d0 = v128.load(dp);
                 const d1 = v128.load(dp, 16);
@@ -65,10 +81,14 @@ export function conv2dBackpropFilter(
                 dp += dStep;
               }
             }
-            v128.store(t0, a00); v128.store(t0, a01, 16);
-            v128.store(t0 + rowStride, a10); v128.store(t0 + rowStride, a11, 16);
-            v128.store(t0 + 2 * rowStride, a20); v128.store(t0 + 2 * rowStride, a21, 16);
-            v128.store(t0 + 3 * rowStride, a30); v128.store(t0 + 3 * rowStride, a31, 16);
+            v128.store(t0, a00);
+            v128.store(t0, a01, 16);
+            v128.store(t0 + rowStride, a10);
+            v128.store(t0 + rowStride, a11, 16);
+            v128.store(t0 + 2 * rowStride, a20);
+            v128.store(t0 + 2 * rowStride, a21, 16);
+            v128.store(t0 + 3 * rowStride, a30);
+            v128.store(t0 + 3 * rowStride, a31, 16);
           }
         }
       }

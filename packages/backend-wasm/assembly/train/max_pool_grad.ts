@@ -7,12 +7,25 @@
  * SIMD compares when c is a multiple of 4.
  */
 export function maxPoolGrad(
-  x: usize, dy: usize, dx: usize,
-  n: i32, h: i32, w: i32, c: i32,
-  ho: i32, wo: i32,
-  fh: i32, fw: i32, sh: i32, sw: i32, dh: i32, dw: i32, top: i32, left: i32,
+  x: usize,
+  dy: usize,
+  dx: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  c: i32,
+  ho: i32,
+  wo: i32,
+  fh: i32,
+  fw: i32,
+  sh: i32,
+  sw: i32,
+  dh: i32,
+  dw: i32,
+  top: i32,
+  left: i32,
 ): void {
-  memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
+  memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
   const negInf = f32x4.splat(-Infinity);
   const none = i32x4.splat(-1);
   for (let b = 0; b < n; b++) {
@@ -20,7 +33,7 @@ export function maxPoolGrad(
       const r0 = oh * sh - top;
       for (let ow = 0; ow < wo; ow++) {
         const c0 = ow * sw - left;
-        const dyPix = dy + (<usize>(((b * ho + oh) * wo + ow) * c) << 2);
+        const dyPix = dy + ((<usize>(((b * ho + oh) * wo + ow) * c)) << 2);
         let ch = 0;
         for (; ch + 4 <= c; ch += 4) {
           let best = negInf;
@@ -32,13 +45,13 @@ export function maxPoolGrad(
               const iw = c0 + kw * dw;
               if (iw < 0 || iw >= w) continue;
               const pos = ((b * h + ih) * w + iw) * c + ch;
-              const v = v128.load(x + (<usize>pos << 2));
+              const v = v128.load(x + ((<usize>pos) << 2));
               const gt = f32x4.gt(v, best);
               best = v128.bitselect(v, best, gt);
               at = v128.bitselect(i32x4.splat(pos), at, gt);
             }
           }
-          const g = v128.load(dyPix + (<usize>ch << 2));
+          const g = v128.load(dyPix + ((<usize>ch) << 2));
           scatter(dx, i32x4.extract_lane(at, 0), 0, f32x4.extract_lane(g, 0));
           scatter(dx, i32x4.extract_lane(at, 1), 1, f32x4.extract_lane(g, 1));
           scatter(dx, i32x4.extract_lane(at, 2), 2, f32x4.extract_lane(g, 2));
@@ -54,14 +67,14 @@ export function maxPoolGrad(
               const iw = c0 + kw * dw;
               if (iw < 0 || iw >= w) continue;
               const pos = ((b * h + ih) * w + iw) * c + ch;
-              const v = load<f32>(x + (<usize>pos << 2));
+              const v = load<f32>(x + ((<usize>pos) << 2));
               if (v > best) {
                 best = v;
                 at = pos;
               }
             }
           }
-          scatter(dx, at, 0, load<f32>(dyPix + (<usize>ch << 2)));
+          scatter(dx, at, 0, load<f32>(dyPix + ((<usize>ch) << 2)));
         }
       }
     }
@@ -69,8 +82,8 @@ export function maxPoolGrad(
 }
 
 // `base` is the position found for lane 0 of a 4-channel group; lane k sits k floats further.
-@inline function scatter(dx: usize, base: i32, lane: i32, g: f32): void {
+function scatter(dx: usize, base: i32, lane: i32, g: f32): void {
   if (base < 0) return;
-  const p = dx + (<usize>(base + lane) << 2);
+  const p = dx + ((<usize>(base + lane)) << 2);
   store<f32>(p, load<f32>(p) + g);
 }

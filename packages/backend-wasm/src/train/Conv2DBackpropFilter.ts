@@ -16,14 +16,24 @@ import { conv2DBackpropFilterSimd } from './Conv2DBackpropFilter_simd.js';
 
 export type Conv2DBackpropFilterStrategy = 'assemblyscript' | 'composition';
 
-export function makeConv2DBackpropFilterConfig(strategy: Conv2DBackpropFilterStrategy = 'assemblyscript'): KernelConfig {
+export function makeConv2DBackpropFilterConfig(
+  strategy: Conv2DBackpropFilterStrategy = 'assemblyscript',
+): KernelConfig {
   const impl = strategy === 'composition' ? conv2DBackpropFilterComposed : conv2DBackpropFilterSimd;
-  const kernelFunc = (args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }) => {
+  const kernelFunc = (args: {
+    inputs: { x: TensorInfo; dy: TensorInfo };
+    backend: BackendWasm;
+    attrs: Conv2DBackpropFilterAttrs;
+  }) => {
     const { x, dy } = args.inputs;
     checkRank4(Conv2DBackpropFilter, 'x', x);
     checkRank4(Conv2DBackpropFilter, 'dy', dy);
     checkChannelsLast(Conv2DBackpropFilter, args.attrs.dataFormat);
     return impl(args.backend, x, dy, args.attrs);
   };
-  return { kernelName: Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: Conv2DBackpropFilter,
+    backendName: 'wasm',
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }

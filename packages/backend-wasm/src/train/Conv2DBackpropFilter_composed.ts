@@ -18,7 +18,7 @@ export function conv2DBackpropFilterComposed(
   dy: TensorInfo,
   attrs: Pick<Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dimRoundingMode' | 'filterShape'>,
 ): TensorInfo {
-  const [kh, kw, , ] = attrs.filterShape;
+  const [kh, kw, ,] = attrs.filterShape;
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     attrs.filterShape,
@@ -47,7 +47,17 @@ export function conv2DBackpropFilterComposed(
     const o = s.run(
       'Conv2D',
       { x: xt, filter: ft },
-      { strides: 1, dilations: [sh, sw], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC' },
+      {
+        strides: 1,
+        dilations: [sh, sw],
+        pad: [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+      },
     );
     return s.keep(s.run('Transpose', { x: o }, { perm: [1, 2, 0, 3] }));
   } finally {

@@ -39,8 +39,22 @@ export function conv2DBackpropFilterSimd(
   }
   let dw = a.alloc(fh * fw * ciP * coP);
   a.mod.conv2dBackpropFilter(
-    xp, dyp, dw, n, h, w, ciP, ho, wo, coP, fh, fw,
-    info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left,
+    xp,
+    dyp,
+    dw,
+    n,
+    h,
+    w,
+    ciP,
+    ho,
+    wo,
+    coP,
+    fh,
+    fw,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
   );
   if (ciP !== ci || coP !== co) {
     // Rows of coP → rows of co drops padded outputs; then rows of ciP·co → ci·co drops padded inputs.

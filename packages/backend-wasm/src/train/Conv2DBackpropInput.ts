@@ -15,7 +15,11 @@ import { conv2DBackpropInputComposed } from './Conv2DBackpropInput_composed.js';
 
 /** Builds the config; `original` is tfjs-wasm's own kernel, kept as the fallback. */
 export function makeConv2DBackpropInputConfig(original: KernelConfig | undefined): KernelConfig {
-  const kernelFunc = (args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }) => {
+  const kernelFunc = (args: {
+    inputs: { dy: TensorInfo; filter: TensorInfo };
+    backend: BackendWasm;
+    attrs: Conv2DBackpropInputAttrs;
+  }) => {
     const { dy, filter } = args.inputs;
     checkRank4(Conv2DBackpropInput, 'dy', dy);
     checkRank4(Conv2DBackpropInput, 'filter', filter);

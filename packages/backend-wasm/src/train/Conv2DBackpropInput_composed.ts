@@ -36,10 +36,20 @@ export function conv2DBackpropInputComposed(
     if (sh > 1 || sw > 1) {
       // [n·ho, 1, wo, 1, co] padded after by (sh−1, sw−1) → [n, ho·sh, wo·sw, co] with zeros between.
       const d5 = s.reshape(dy, [n * ho, 1, wo, 1, co]);
-      const p5 = s.run('PadV2', { x: d5 }, {
-        paddings: [[0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-        constantValue: 0,
-      });
+      const p5 = s.run(
+        'PadV2',
+        { x: d5 },
+        {
+          paddings: [
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       d = s.reshape(p5, [n, ho * sh, wo * sw, co]);
     }
     const hd = d.shape[1];
@@ -47,21 +57,34 @@ export function conv2DBackpropInputComposed(
     let bottom = h - hd + kh - 1 - top;
     let right = w - wd + kw - 1 - left;
     if (bottom < 0 || right < 0) {
-      d = s.run('Slice', { x: d }, {
-        begin: [0, 0, 0, 0],
-        size: [n, bottom < 0 ? hd + bottom : hd, right < 0 ? wd + right : wd, co],
-      });
+      d = s.run(
+        'Slice',
+        { x: d },
+        {
+          begin: [0, 0, 0, 0],
+          size: [n, bottom < 0 ? hd + bottom : hd, right < 0 ? wd + right : wd, co],
+        },
+      );
       bottom = Math.max(bottom, 0);
       right = Math.max(right, 0);
     }
     const f = s.track(flippedFilter(backend, filter));
     return s.keep(
-      s.run('Conv2D', { x: d, filter: f }, {
-        strides: 1,
-        dilations: 1,
-        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-        dataFormat: 'NHWC',
-      }),
+      s.run(
+        'Conv2D',
+        { x: d, filter: f },
+        {
+          strides: 1,
+          dilations: 1,
+          pad: [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+        },
+      ),
     );
   } finally {
     s.free();

@@ -19,7 +19,11 @@ function depthwiseBackpropFilter(args: {
   backend: BackendWasm;
   attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
 }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   checkRank4(DepthwiseConv2dNativeBackpropFilter, 'x', x);
   checkRank4(DepthwiseConv2dNativeBackpropFilter, 'dy', dy);
   const info = backend_util.computeConv2DInfo(
@@ -37,7 +41,19 @@ function depthwiseBackpropFilter(args: {
   const xp = a.copyIn(backend, x);
   const dyp = a.copyIn(backend, dy);
   const dw = a.alloc(fh * fw * c * m);
-  a.mod.depthwiseBackpropFilter(xp, dyp, dw, n, h, w, c, m, info.outHeight, info.outWidth, ...windowArgs(info));
+  a.mod.depthwiseBackpropFilter(
+    xp,
+    dyp,
+    dw,
+    n,
+    h,
+    w,
+    c,
+    m,
+    info.outHeight,
+    info.outWidth,
+    ...windowArgs(info),
+  );
   return a.copyOut(backend, dw, [fh, fw, c, m]);
 }
 

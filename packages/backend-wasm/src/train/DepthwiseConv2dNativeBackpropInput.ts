@@ -19,7 +19,11 @@ function depthwiseBackpropInput(args: {
   backend: BackendWasm;
   attrs: DepthwiseConv2dNativeBackpropInputAttrs;
 }): TensorInfo {
-  const { inputs: { dy, filter }, backend, attrs } = args;
+  const {
+    inputs: { dy, filter },
+    backend,
+    attrs,
+  } = args;
   checkRank4(DepthwiseConv2dNativeBackpropInput, 'dy', dy);
   checkRank4(DepthwiseConv2dNativeBackpropInput, 'filter', filter);
   const info = backend_util.computeConv2DInfo(
@@ -37,7 +41,19 @@ function depthwiseBackpropInput(args: {
   const dyp = a.copyIn(backend, dy);
   const fp = a.copyIn(backend, filter);
   const dx = a.alloc(n * h * w * c);
-  a.mod.depthwiseBackpropInput(dyp, fp, dx, n, h, w, c, m, info.outHeight, info.outWidth, ...windowArgs(info));
+  a.mod.depthwiseBackpropInput(
+    dyp,
+    fp,
+    dx,
+    n,
+    h,
+    w,
+    c,
+    m,
+    info.outHeight,
+    info.outWidth,
+    ...windowArgs(info),
+  );
   return a.copyOut(backend, dx, [n, h, w, c]);
 }
 

@@ -18,7 +18,11 @@ function maxPoolGrad(args: {
   backend: BackendWasm;
   attrs: MaxPoolGradAttrs;
 }): TensorInfo {
-  const { inputs: { dy, input }, backend, attrs } = args;
+  const {
+    inputs: { dy, input },
+    backend,
+    attrs,
+  } = args;
   checkRank4(MaxPoolGrad, 'input', input);
   checkRank4(MaxPoolGrad, 'dy', dy);
   const info = backend_util.computePool2DInfo(

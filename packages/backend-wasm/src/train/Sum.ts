@@ -2,13 +2,22 @@
 // tensor over its leading axes (N, H, W). tfjs-wasm transposes the reduced axes to the end
 // first; here the sum is ones[1, M] · x[M, C] on XNNPACK's matmul instead (measured 6–25x
 // faster on the traffic-sign CNN's activations). Every other Sum goes to the original kernel.
-import { type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo, Sum, util } from '@tensorflow/tfjs-core';
+import {
+  type KernelConfig,
+  type KernelFunc,
+  type SumAttrs,
+  type TensorInfo,
+  Sum,
+  util,
+} from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Scratch } from './wasm_calls.js';
 
 /** How many leading axes `axis` names, when it names exactly axes 0..k−1 (k < rank); else 0. */
 function leadingAxes(axis: number | number[], rank: number): number {
-  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort(
+    (a, b) => a - b,
+  );
   if (axes.length === 0 || axes.length >= rank) return 0;
   return axes.every((a, i) => a === i) ? axes.length : 0;
 }
@@ -16,7 +25,11 @@ function leadingAxes(axis: number | number[], rank: number): number {
 export function makeSumConfig(original: KernelConfig): KernelConfig {
   const run = original.kernelFunc as KernelFunc;
   const kernelFunc = (args: { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: SumAttrs }) => {
-    const { inputs: { x }, backend, attrs } = args;
+    const {
+      inputs: { x },
+      backend,
+      attrs,
+    } = args;
     const k = x.dtype === 'float32' ? leadingAxes(attrs.axis, x.shape.length) : 0;
     if (k === 0) return run(args as never);
     const m = util.sizeFromShape(x.shape.slice(0, k));
@@ -33,5 +46,10 @@ export function makeSumConfig(original: KernelConfig): KernelConfig {
       s.free();
     }
   };
-  return { kernelName: Sum, backendName: 'wasm', setupFunc: original.setupFunc, kernelFunc: kernelFunc as unknown as KernelFunc };
+  return {
+    kernelName: Sum,
+    backendName: 'wasm',
+    setupFunc: original.setupFunc,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+  };
 }

@@ -18,7 +18,11 @@ function unsortedSegmentSum(args: {
   backend: BackendWasm;
   attrs: UnsortedSegmentSumAttrs;
 }): TensorInfo {
-  const { inputs: { x, segmentIds }, backend, attrs: { numSegments } } = args;
+  const {
+    inputs: { x, segmentIds },
+    backend,
+    attrs: { numSegments },
+  } = args;
   if (x.dtype !== 'float32' || segmentIds.dtype !== 'int32') {
     throw new ShapeError(
       `${UnsortedSegmentSum}: 'x' must be float32 and 'segmentIds' int32 on 'wasm', got ${x.dtype} and ` +

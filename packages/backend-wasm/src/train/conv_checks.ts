@@ -12,10 +12,13 @@ export function checkRank4(kernel: string, field: string, t: TensorInfo): void {
     });
   }
   if (t.dtype !== 'float32') {
-    throw new ShapeError(`${kernel}: input '${field}' must be float32, got ${t.dtype}. Cast it with tf.cast first.`, {
-      kernel,
-      field,
-    });
+    throw new ShapeError(
+      `${kernel}: input '${field}' must be float32, got ${t.dtype}. Cast it with tf.cast first.`,
+      {
+        kernel,
+        field,
+      },
+    );
   }
 }
 

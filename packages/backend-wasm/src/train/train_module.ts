@@ -61,7 +61,9 @@ export class Arena {
   copyIn(backend: BackendWasm, t: TensorInfo): Ptr {
     const src = backend.typedArrayFromHeap(t);
     const at = this.alloc(src.length);
-    new Uint8Array(this.mod.memory.buffer, at, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+    new Uint8Array(this.mod.memory.buffer, at, src.byteLength).set(
+      new Uint8Array(src.buffer, src.byteOffset, src.byteLength),
+    );
     return at;
   }
 

@@ -34,7 +34,11 @@ export class Scratch {
   constructor(readonly backend: BackendWasm) {}
 
   /** Runs a wasm kernel and remembers its output for `free()`. */
-  run(name: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: Record<string, unknown> = {}): TensorInfo {
+  run(
+    name: string,
+    inputs: Record<string, TensorInfo> | TensorInfo[],
+    attrs: Record<string, unknown> = {},
+  ): TensorInfo {
     const out = callWasm(this.backend, name, inputs, attrs);
     this.made.push(out);
     return out;
