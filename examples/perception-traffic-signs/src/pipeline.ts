@@ -2,7 +2,7 @@
  * The demo pipeline: data → baseline → runs → results document. Pure orchestration; writing files
  * is left to the caller (start.ts) so tests can run it on a tiny recipe.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { Goal, ResultDoc } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeSplit, makeSplit, splitSeeds, type Split } from './data.js';
@@ -34,6 +34,8 @@ export interface PipelineResult {
 
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const t0 = performance.now();
+  // The machine may be shared: record how busy it was, so the wall time can be read honestly.
+  const loadAtStart = loadavg()[0];
   const log = opts.log ?? (() => {});
   const { recipe } = opts;
   const seeds = splitSeeds(recipe.seed);
@@ -76,6 +78,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         goals.push(...out.goals);
         sections.push(...(out.sections ?? []));
       }
+      const seconds = (performance.now() - t0) / 1000;
       const doc: ResultDoc = {
         name: recipe.name,
         env: {
@@ -86,11 +89,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
           baselineAccuracy: baselineEval.accuracy,
           testImages: test.data.count,
           seed: recipe.seed,
+          pipelineSeconds: seconds,
+          loadAverage1m: loadAtStart,
         },
         rows,
         goals,
       };
-      const seconds = (performance.now() - t0) / 1000;
       return {
         doc,
         markdown: renderMarkdown(doc, test.data.classNames, sections),

@@ -109,6 +109,48 @@ export function hit(shape: Shape, x: number, y: number): boolean {
   }
 }
 
+/** Axis-aligned bounds of a shape in the sign frame, so most hit tests are four comparisons. */
+function bounds(shape: Shape): [number, number, number, number] {
+  switch (shape.kind) {
+    case 'poly': {
+      const xs = shape.pts.filter((_, i) => i % 2 === 0);
+      const ys = shape.pts.filter((_, i) => i % 2 === 1);
+      return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    }
+    case 'disc':
+      return [shape.cx - shape.r, shape.cy - shape.r, shape.cx + shape.r, shape.cy + shape.r];
+    case 'rect':
+      return [shape.x0, shape.y0, shape.x1, shape.y1];
+    case 'seg':
+      return [
+        Math.min(shape.x0, shape.x1) - shape.w,
+        Math.min(shape.y0, shape.y1) - shape.w,
+        Math.max(shape.x0, shape.x1) + shape.w,
+        Math.max(shape.y0, shape.y1) + shape.w,
+      ];
+    case 'arc':
+      return [
+        shape.cx - shape.r - shape.w,
+        shape.cy - shape.r - shape.w,
+        shape.cx + shape.r + shape.w,
+        shape.cy + shape.r + shape.w,
+      ];
+  }
+}
+
+const boundsCache = new WeakMap<readonly Paint[], Float64Array>();
+
+/** Bounds of every paint, four numbers each, computed once per paint list. */
+function paintBounds(paints: readonly Paint[]): Float64Array {
+  let b = boundsCache.get(paints);
+  if (!b) {
+    b = new Float64Array(paints.length * 4);
+    for (let k = 0; k < paints.length; k++) b.set(bounds(paints[k].shape), k * 4);
+    boundsCache.set(paints, b);
+  }
+  return b;
+}
+
 /**
  * Paints `paints` into the float RGB image `img` (HWC, values 0..1, side `size`) at `place`,
  * blending each pixel by its sample coverage with what is already there. `ss` is the supersampling
@@ -132,6 +174,7 @@ export function drawSign(
   const y0 = Math.max(0, Math.floor(place.cy - reach));
   const y1 = Math.min(size - 1, Math.ceil(place.cy + reach));
   const inv = 1 / (ss * ss);
+  const bb = paintBounds(paints);
   for (let py = y0; py <= y1; py++) {
     for (let px = x0; px <= x1; px++) {
       let r = 0;
@@ -146,6 +189,8 @@ export function drawSign(
           const u = (cos * dx + sin * dy) * sx;
           const v = (-sin * dx + cos * dy) * sy;
           for (let k = paints.length - 1; k >= 0; k--) {
+            const o4 = k * 4;
+            if (u < bb[o4] || v < bb[o4 + 1] || u > bb[o4 + 2] || v > bb[o4 + 3]) continue;
             if (hit(paints[k].shape, u, v)) {
               const c = palette[paints[k].color];
               r += c[0];

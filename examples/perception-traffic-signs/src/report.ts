@@ -84,7 +84,11 @@ export function renderMarkdown(
   const rows = doc.rows as unknown as ResultRow[];
   const out: string[] = [`# Results: ${doc.name}`, ''];
   out.push(
-    `Environment: Node ${doc.env.node}, ${doc.env.cpu} × ${doc.env.cores}, backend '${doc.env.backend}'.`,
+    `Environment: Node ${doc.env.node}, ${doc.env.cpu} × ${doc.env.cores}, backend '${doc.env.backend}'` +
+      (typeof doc.env.pipelineSeconds === 'number'
+        ? `; pipeline ${doc.env.pipelineSeconds.toFixed(0)} s (1-min load average at start ${Number(doc.env.loadAverage1m).toFixed(1)})`
+        : '') +
+      '.',
     '',
   );
   out.push('## Models', '');
