@@ -59,55 +59,6 @@ function bsr4(
   bBase: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
 ): void {
   let j: i32 = 0;
-  for (; j + 16 <= n; j += 16) {
-    const bj = bBase + (<usize>j << 2);
-    const oj = out + (<usize>j << 2);
-    for (let br: i32 = 0; br < blockRows; br++) {
-      const m = br * r + i0;
-      let a00 = f32x4.splat(biasOf(bias, m)), a01 = a00, a02 = a00, a03 = a00;
-      let a10 = f32x4.splat(biasOf(bias, m + 1)), a11 = a10, a12 = a10, a13 = a10;
-      let a20 = f32x4.splat(biasOf(bias, m + 2)), a21 = a20, a22 = a20, a23 = a20;
-      let a30 = f32x4.splat(biasOf(bias, m + 3)), a31 = a30, a32 = a30, a33 = a30;
-      const s = load<i32>(rowPtr + (<usize>br << 2)) * c;
-      const e = load<i32>(rowPtr + (<usize>(br + 1) << 2)) * c;
-      for (let q = s; q < e; q++) {
-        const a = bj + <usize>load<i32>(offs + (<usize>q << 2));
-        const v = vals + (<usize>(q * r + i0) << 2);
-        const x0 = v128.load(a);
-        const x1 = v128.load(a, 16);
-        const x2 = v128.load(a, 32);
-        const x3 = v128.load(a, 48);
-        let w = v128.load32_splat(v);
-        a00 = f32x4.add(a00, f32x4.mul(w, x0));
-        a01 = f32x4.add(a01, f32x4.mul(w, x1));
-        a02 = f32x4.add(a02, f32x4.mul(w, x2));
-        a03 = f32x4.add(a03, f32x4.mul(w, x3));
-        w = v128.load32_splat(v, 4);
-        a10 = f32x4.add(a10, f32x4.mul(w, x0));
-        a11 = f32x4.add(a11, f32x4.mul(w, x1));
-        a12 = f32x4.add(a12, f32x4.mul(w, x2));
-        a13 = f32x4.add(a13, f32x4.mul(w, x3));
-        w = v128.load32_splat(v, 8);
-        a20 = f32x4.add(a20, f32x4.mul(w, x0));
-        a21 = f32x4.add(a21, f32x4.mul(w, x1));
-        a22 = f32x4.add(a22, f32x4.mul(w, x2));
-        a23 = f32x4.add(a23, f32x4.mul(w, x3));
-        w = v128.load32_splat(v, 12);
-        a30 = f32x4.add(a30, f32x4.mul(w, x0));
-        a31 = f32x4.add(a31, f32x4.mul(w, x1));
-        a32 = f32x4.add(a32, f32x4.mul(w, x2));
-        a33 = f32x4.add(a33, f32x4.mul(w, x3));
-      }
-      let o = oj + <usize>m * outStride;
-      v128.store(o, act4(a00, act)); v128.store(o, act4(a01, act), 16); v128.store(o, act4(a02, act), 32); v128.store(o, act4(a03, act), 48);
-      o += outStride;
-      v128.store(o, act4(a10, act)); v128.store(o, act4(a11, act), 16); v128.store(o, act4(a12, act), 32); v128.store(o, act4(a13, act), 48);
-      o += outStride;
-      v128.store(o, act4(a20, act)); v128.store(o, act4(a21, act), 16); v128.store(o, act4(a22, act), 32); v128.store(o, act4(a23, act), 48);
-      o += outStride;
-      v128.store(o, act4(a30, act)); v128.store(o, act4(a31, act), 16); v128.store(o, act4(a32, act), 32); v128.store(o, act4(a33, act), 48);
-    }
-  }
   for (; j + 8 <= n; j += 8) {
     const bj = bBase + (<usize>j << 2);
     const oj = out + (<usize>j << 2);

@@ -7,7 +7,7 @@ import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_
 
 /**
  * SparseMatMul on 'wasm', reading and writing tensors in place on the backend's heap. 'kn' packs
- * 32-column slices of x into a panel; 'nk' (a Dense layer's [batch, in] input) transposes 32 rows of
+ * 16-column slices of x into a panel; 'nk' (a Dense layer's [batch, in] input) transposes 16 rows of
  * x at a time into the panel and transposes each result panel into the output.
  */
 function sparseMatMulWasm(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: WasmBackendLike }) {

@@ -17,10 +17,10 @@ export interface SparseWasm {
   spmmNk(kind: number, rowPtr: number, offs: number, vals: number, rows: number, r: number, c: number, m: number, x: number, k: number, n: number, out: number, bias: number, act: number, panel: number, outPanel: number): void;
 }
 
-/** Bytes per panel row in spmmKn / spmmNk (32 floats): the offsets multiplier for panel kernels. */
-export const PANEL_BYTES = 128;
+/** Bytes per panel row in spmmKn / spmmNk (16 floats): the offsets multiplier for panel kernels. */
+export const PANEL_BYTES = 64;
 /** Floats per panel row. */
-export const PANEL_WIDTH = 32;
+export const PANEL_WIDTH = 16;
 
 let bytes: Uint8Array<ArrayBuffer> | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SparseWasm>();
