@@ -1,14 +1,6 @@
 /** The prunekit command line (commander): parses argv, runs a command, maps errors to exit codes. */
 import { Command, CommanderError, Option } from 'commander';
 import { PrunekitError } from '@prunekit/core';
-import { benchCommand } from './commands/bench.js';
-import { convertCommand } from './commands/convert.js';
-import { finetuneCommand } from './commands/finetune.js';
-import { inspectCommand } from './commands/inspect.js';
-import { pruneCommand } from './commands/prune.js';
-import { reportCommand } from './commands/report.js';
-import { scoreCommand } from './commands/score.js';
-import { sensitivityCommand } from './commands/sensitivity.js';
 import { UsageError } from './errors.js';
 import { EXIT, type ExitCode } from './exit_codes.js';
 import { type CliIO, processIO } from './io.js';
@@ -16,7 +8,7 @@ import { SCORER_NAMES } from './recipe/schema.js';
 
 type Action = (flags: Record<string, unknown>, io: CliIO) => Promise<ExitCode>;
 
-function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => void): Command {
+function program(io: CliIO, run: (load: () => Promise<Action>, flags: Record<string, unknown>) => void): Command {
   const p = new Command('prunekit')
     .description('Prune TensorFlow.js layers models: score, prune, fine-tune, measure, export, report.')
     .exitOverride()
@@ -29,7 +21,8 @@ function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => 
       .option('--data <module>', 'data module exporting generateDataset(count, seed) (recipe: data.generator)')
       .option('--json', 'print machine-readable JSON on stdout')
       .option('--quiet', 'no progress output');
-  const bind = (a: Action) => (flags: Record<string, unknown>) => run(a, flags);
+  // Commands load on use, so --help and recipe errors answer without loading tfjs.
+  const bind = (load: () => Promise<Action>) => (flags: Record<string, unknown>) => run(load, flags);
 
   common(p.command('prune').description('prune (and fine-tune) at every level of the recipe; writes models, report.html, summary.md'))
     .option('--out <dir>', 'output folder (recipe: output.dir)')
@@ -47,12 +40,12 @@ function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => 
     .option('--seed <n>', 'seed (recipe: seed)')
     .option('--backend <name>', 'wasm | cpu (recipe: backend)')
     .option('--name <name>', 'run name (recipe: name)')
-    .action(bind(pruneCommand as Action));
+    .action(bind(() => import('./commands/prune.js').then((m) => m.pruneCommand as Action)));
 
   common(p.command('score').description('score statistics per prunable weight (or per channel group with --channels)'))
     .option('--scorer <name>', `scorer: ${SCORER_NAMES.join(', ')}`)
     .option('--channels', 'score dependency groups (channels) instead of weights')
-    .action(bind(scoreCommand as Action));
+    .action(bind(() => import('./commands/score.js').then((m) => m.scoreCommand as Action)));
 
   common(p.command('sensitivity').description('accuracy with each layer pruned alone at each ratio'))
     .option('--ratios <list>', 'ratios, comma-separated (recipe: sensitivity.ratios)')
@@ -60,7 +53,7 @@ function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => 
     .option('--layers <list>', 'layers to analyse (recipe: sensitivity.layers)')
     .option('--out <dir>', 'also write report.html, summary.md, sensitivity.json here')
     .option('--overwrite', 'replace the contents of a non-empty --out')
-    .action(bind(sensitivityCommand as Action));
+    .action(bind(() => import('./commands/sensitivity.js').then((m) => m.sensitivityCommand as Action)));
 
   common(p.command('finetune').description('fine-tune a model on the recipe data, zeros kept at zero'))
     .option('--out <dir>', 'folder for the fine-tuned model')
@@ -68,7 +61,7 @@ function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => 
     .option('--epochs <n>', 'epochs (recipe: finetune.epochs)')
     .option('--lr <x>', 'learning rate (recipe: finetune.lr)')
     .option('--batch-size <n>', 'batch size (recipe: finetune.batchSize)')
-    .action(bind(finetuneCommand as Action));
+    .action(bind(() => import('./commands/finetune.js').then((m) => m.finetuneCommand as Action)));
 
   p.command('bench')
     .description('median forward latency per backend')
@@ -78,20 +71,20 @@ function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => 
     .option('--runs <n>', 'timed runs per backend (recipe: bench.runs)')
     .option('--batch <n>', 'batch size (recipe: bench.batch)')
     .option('--json', 'print the result document as JSON')
-    .action(bind(benchCommand as Action));
+    .action(bind(() => import('./commands/bench.js').then((m) => m.benchCommand as Action)));
 
   p.command('report')
     .description('render report.html and summary.md from a report.json written by prune')
     .option('--from <path>', 'report.json or the folder prune wrote')
     .option('--out <dir>', 'output folder (default: beside report.json)')
     .option('--title <title>', 'replace the title')
-    .action(bind(reportCommand as Action));
+    .action(bind(() => import('./commands/report.js').then((m) => m.reportCommand as Action)));
 
   p.command('inspect')
     .description('layers (output shape, params, nonzero, MACs) and dependency groups')
     .option('--model <path>', 'model (model.json or its folder)')
     .option('--json', 'print as JSON')
-    .action(bind(inspectCommand as Action));
+    .action(bind(() => import('./commands/inspect.js').then((m) => m.inspectCommand as Action)));
 
   p.command('convert')
     .description('convert a pruned stock model to prunekit sparse layers, or re-save a stock model')
@@ -101,15 +94,15 @@ function program(io: CliIO, run: (a: Action, flags: Record<string, unknown>) => 
     .option('--overwrite', 'replace the contents of a non-empty --out')
     .option('--min-sparsity <x>', 'convert a layer only when at least this fraction is zero (default 0.5)')
     .option('--json', 'print the per-layer plan as JSON')
-    .action(bind(convertCommand as Action));
+    .action(bind(() => import('./commands/convert.js').then((m) => m.convertCommand as Action)));
   return p;
 }
 
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<ExitCode> {
   let pending: Promise<ExitCode> | undefined;
-  const p = program(io, (a, flags) => {
-    pending = a(flags, io);
+  const p = program(io, (load, flags) => {
+    pending = load().then((a) => a(flags, io));
   });
   try {
     await p.parseAsync([...argv], { from: 'user' });
