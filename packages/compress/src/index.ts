@@ -38,4 +38,10 @@ export {
   loadCompressedBytes,
   modelFromDecoded,
 } from './format/decode.js';
-export { loadCompressed, readCompressed, saveCompressed, writeFileAtomic } from './format/file_io.js';
+export {
+  type LoadCompressedOptions,
+  loadCompressed,
+  readCompressed,
+  saveCompressed,
+  writeFileAtomic,
+} from './format/file_io.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
+import { type ToSparseOptions, toSparseModel } from '@prunekit/sparse';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CompressOptions, type CompressResult, compressModel } from './encode.js';
 import { type DecodedModel, decodeCompressed, modelFromDecoded } from './decode.js';
@@ -63,8 +64,30 @@ export async function readCompressed(file: string): Promise<DecodedModel> {
   return decodeCompressed(await readBytes(file), `'${resolve(file)}'`);
 }
 
-/** Loads a compressed model file as a runnable stock LayersModel (weights dequantized on load). */
-export async function loadCompressed(file: string): Promise<tfl.LayersModel> {
+export interface LoadCompressedOptions {
+  /**
+   * Return sparse layers: Dense/Conv2D layers whose kernels are sparse enough become
+   * SparseDense/SparseConv2D (@prunekit/sparse's toSparseModel; `true` = its defaults). Their
+   * kernels must be registered on the backend that runs them (registerCpuSparseKernels, or a
+   * prunekit backend package).
+   */
+  readonly sparse?: boolean | ToSparseOptions;
+}
+
+/**
+ * Loads a compressed model file as a runnable LayersModel: stock float32 layers (weights
+ * dequantized on load), or sparse layers with `{ sparse }`.
+ */
+export async function loadCompressed(
+  file: string,
+  opts: LoadCompressedOptions = {},
+): Promise<tfl.LayersModel> {
   const what = `'${resolve(file)}'`;
-  return modelFromDecoded(decodeCompressed(await readBytes(file), what), what);
+  const dense = await modelFromDecoded(decodeCompressed(await readBytes(file), what), what);
+  if (!opts.sparse) return dense;
+  try {
+    return await toSparseModel(dense, opts.sparse === true ? {} : opts.sparse);
+  } finally {
+    dense.dispose();
+  }
 }
