@@ -31,12 +31,16 @@ const variants: Variant[] = [
 const kernelRows: KernelRow[] = [];
 for (const shape of SHAPES) {
   // Conv shapes skip the low-sparsity CSR points in --quick to stay within a minute.
-  const vs = quick && shape.kind === 'conv' ? variants.filter((v) => v.label !== 'csr' || v.sparsity >= 0.5) : variants;
+  const vs =
+    quick && shape.kind === 'conv'
+      ? variants.filter((v) => v.label !== 'csr' || v.sparsity >= 0.5)
+      : variants;
   kernelRows.push(...(await runShape(shape, vs, rng, reps)));
   process.stderr.write(`done ${shape.name}\n`);
 }
 const mm = kernelRows.filter((r) => r.shape === SHAPES[0].name);
-const pick = (label: string, s: number) => mm.find((r) => r.format === label && r.sparsity === s) as KernelRow;
+const pick = (label: string, s: number) =>
+  mm.find((r) => r.format === label && r.sparsity === s) as KernelRow;
 
 // onnxruntime-node native dense MatMul on the matMul shape, against prunekit CSR at 90%.
 const [m, k, n] = [1024, 1024, 256];
@@ -61,7 +65,12 @@ process.stderr.write('done signs e2e\n');
 
 const goals: Goal[] = [
   { name: 'csr_speedup_90', value: pick('csr', 0.9).speedup, target: 6, op: '>=' },
-  { name: 'csr_breakeven_sparsity', value: breakEven(mm.filter((r) => r.format === 'csr')), target: 0.4, op: '<=' },
+  {
+    name: 'csr_breakeven_sparsity',
+    value: breakEven(mm.filter((r) => r.format === 'csr')),
+    target: 0.4,
+    op: '<=',
+  },
   { name: 'bsr4x1_speedup_90', value: pick('bsr 4x1', 0.9).speedup, target: 8, op: '>=' },
   { name: 'nm24_speedup', value: pick('2:4', 0.5).speedup, target: 1.5, op: '>=' },
   { name: 'time_over_ort_dense_90', value: ortOne.oursOverOrtCpu, target: 1.0, op: '<=' },
@@ -76,7 +85,8 @@ writeResult({
     quick,
     reps,
     goalsMeasuredOn: SHAPES[0].name,
-    timing: 'paired (alternating) runs; speedups are medians of per-pair ratios of process CPU time (wall-time ratios in the rows)',
+    timing:
+      'paired (alternating) runs; speedups are medians of per-pair ratios of process CPU time (wall-time ratios in the rows)',
     loadavgAtStart,
     loadavgAtEnd: loadavg(),
   }),

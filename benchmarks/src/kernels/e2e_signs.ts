@@ -43,7 +43,10 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
   try {
     await saveModel(dense, join(dir, 'dense'));
     await saveModel(sparseBuilt, join(dir, 'sparse'));
-    bytes = { dense: await modelFileBytes(join(dir, 'dense')), sparse: await modelFileBytes(join(dir, 'sparse')) };
+    bytes = {
+      dense: await modelFileBytes(join(dir, 'dense')),
+      sparse: await modelFileBytes(join(dir, 'sparse')),
+    };
     fileRatio = bytes.dense / bytes.sparse;
     sparse = await loadModel(join(dir, 'sparse'));
   } finally {
@@ -80,7 +83,13 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
       maxAbsDiff: diff,
     });
   }
-  rows.push({ shape: 'signs model files', denseBytes: bytes.dense, sparseBytes: bytes.sparse, fileRatio, layers: plan });
+  rows.push({
+    shape: 'signs model files',
+    denseBytes: bytes.dense,
+    sparseBytes: bytes.sparse,
+    fileRatio,
+    layers: plan,
+  });
   dense.dispose();
   sparse.dispose();
   return { rows, speedupB1: speedups[1], speedupB32: speedups[32], fileRatio, maxAbsDiff };

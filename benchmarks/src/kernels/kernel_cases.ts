@@ -1,6 +1,12 @@
 // The three benchmark shapes, each run dense on tfjs-wasm and sparse in every format, same run.
 import type { Rng } from '@prunekit/core';
-import { type FormatSpec, sparseConv2d, sparseFromDense, sparseMatMul, toSparseTensors } from '@prunekit/sparse';
+import {
+  type FormatSpec,
+  sparseConv2d,
+  sparseFromDense,
+  sparseMatMul,
+  toSparseTensors,
+} from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import { timePaired } from './paired.js';
 import { prunedWeights } from './weights.js';
@@ -38,11 +44,20 @@ export interface Shape {
 
 export const SHAPES: Shape[] = [
   { name: 'matmul 1024x1024·1024x256', kind: 'matmul', rows: 1024, cols: 1024, n: 256 },
-  { name: 'conv1x1 56x56x128→128', kind: 'conv', rows: 128, cols: 128, conv: { h: 56, w: 56, cin: 128, k: 1 } },
+  {
+    name: 'conv1x1 56x56x128→128',
+    kind: 'conv',
+    rows: 128,
+    cols: 128,
+    conv: { h: 56, w: 56, cin: 128, k: 1 },
+  },
   { name: 'conv3x3 28x28x64→64', kind: 'conv', rows: 64, cols: 576, conv: { h: 28, w: 28, cin: 64, k: 3 } },
 ];
 
-function maxRel(got: Float32Array | Int32Array | Uint8Array, want: Float32Array | Int32Array | Uint8Array): number {
+function maxRel(
+  got: Float32Array | Int32Array | Uint8Array,
+  want: Float32Array | Int32Array | Uint8Array,
+): number {
   let scale = 1;
   for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
   let e = 0;
@@ -59,7 +74,12 @@ function rowsToKernel(w: Float32Array, rows: number): Float32Array {
 }
 
 /** Times the dense baseline once and every variant against it on one shape. */
-export async function runShape(shape: Shape, variants: readonly Variant[], rng: Rng, reps: number): Promise<KernelRow[]> {
+export async function runShape(
+  shape: Shape,
+  variants: readonly Variant[],
+  rng: Rng,
+  reps: number,
+): Promise<KernelRow[]> {
   const x =
     shape.kind === 'matmul'
       ? tf.randomUniform([shape.cols, shape.n ?? 1], -1, 1, 'float32', rng.int(1e6))
@@ -83,8 +103,16 @@ export async function runShape(shape: Shape, variants: readonly Variant[], rng: 
     const run =
       shape.kind === 'matmul'
         ? () => sparseMatMul(s, x as tf.Tensor2D)
-        : () => sparseConv2d(x as tf.Tensor4D, s, { filterSize: [shape.conv!.k, shape.conv!.k], padding: 'same' });
-    const t = await timePaired(() => baseline.run().dispose(), () => run().dispose(), reps);
+        : () =>
+            sparseConv2d(x as tf.Tensor4D, s, {
+              filterSize: [shape.conv!.k, shape.conv!.k],
+              padding: 'same',
+            });
+    const t = await timePaired(
+      () => baseline.run().dispose(),
+      () => run().dispose(),
+      reps,
+    );
     const d = denseRun(w);
     const want = d.run();
     const got = run();
@@ -93,8 +121,16 @@ export async function runShape(shape: Shape, variants: readonly Variant[], rng: 
     d.dispose();
     s.dispose();
     rows.push({
-      shape: shape.name, format: v.label, sparsity: v.sparsity, denseMs: t.aMs, sparseMs: t.bMs, speedupWall: t.ratio,
-      denseCpuMs: t.aCpuMs, sparseCpuMs: t.bCpuMs, speedup: t.cpuRatio, maxRelErr,
+      shape: shape.name,
+      format: v.label,
+      sparsity: v.sparsity,
+      denseMs: t.aMs,
+      sparseMs: t.bMs,
+      speedupWall: t.ratio,
+      denseCpuMs: t.aCpuMs,
+      sparseCpuMs: t.bCpuMs,
+      speedup: t.cpuRatio,
+      maxRelErr,
     });
   }
   baseline.dispose();

@@ -29,7 +29,14 @@ function valueInfo(field: number, name: string, dims: readonly number[]): Field 
 /** Serialised ModelProto computing C[m, n] = A[m, k] · B[k, n] (opset 13). */
 export function onnxMatMulModel(m: number, k: number, n: number): Uint8Array {
   const node = msg(1, str(1, 'A'), str(1, 'B'), str(2, 'C'), str(4, 'MatMul'));
-  const graph = msg(7, node, str(2, 'matmul'), valueInfo(11, 'A', [m, k]), valueInfo(11, 'B', [k, n]), valueInfo(12, 'C', [m, n]));
+  const graph = msg(
+    7,
+    node,
+    str(2, 'matmul'),
+    valueInfo(11, 'A', [m, k]),
+    valueInfo(11, 'B', [k, n]),
+    valueInfo(12, 'C', [m, n]),
+  );
   const opset = msg(8, str(1, ''), int(2, 13));
   return Uint8Array.from([...int(1, 7), ...str(2, 'prunekit-bench'), ...graph, ...opset]);
 }

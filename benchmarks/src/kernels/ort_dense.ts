@@ -30,12 +30,19 @@ export async function timeOrtMatMul(
   const model = onnxMatMulModel(m, k, n);
   const out: OrtTiming[] = [];
   for (const th of threads) {
-    const session = await ort.InferenceSession.create(model, th === 'default' ? {} : { intraOpNumThreads: th, interOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(
+      model,
+      th === 'default' ? {} : { intraOpNumThreads: th, interOpNumThreads: 1 },
+    );
     const feeds = { A: new ort.Tensor('float32', a, [m, k]), B: new ort.Tensor('float32', b, [k, n]) };
     let c: Float32Array = new Float32Array(0);
-    const t = await timePaired(ours, async () => {
-      c = (await session.run(feeds)).C.data as Float32Array;
-    }, reps);
+    const t = await timePaired(
+      ours,
+      async () => {
+        c = (await session.run(feeds)).C.data as Float32Array;
+      },
+      reps,
+    );
     let maxAbsDiff = 0;
     for (let i = 0; i < c.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(c[i] - reference[i]));
     out.push({

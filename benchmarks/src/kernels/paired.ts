@@ -31,7 +31,13 @@ async function sample(fn: Fn, inner: number): Promise<[number, number]> {
 }
 
 /** Runs a and b alternately `reps` times (after warm-up); medians of each side and of the ratios. */
-export async function timePaired(a: Fn, b: Fn, reps: number, warmup = 2, minSampleMs = 3): Promise<PairedTiming> {
+export async function timePaired(
+  a: Fn,
+  b: Fn,
+  reps: number,
+  warmup = 2,
+  minSampleMs = 3,
+): Promise<PairedTiming> {
   let fastest = Infinity;
   for (let i = 0; i < warmup; i++) {
     fastest = Math.min(fastest, (await sample(a, 1))[1], (await sample(b, 1))[1]);

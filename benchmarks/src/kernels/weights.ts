@@ -3,7 +3,13 @@ import type { Rng } from '@prunekit/core';
 import type { FormatSpec } from '@prunekit/sparse';
 
 /** Dense row-major [rows, cols] normal weights with the zeros a format at `sparsity` would leave. */
-export function prunedWeights(rows: number, cols: number, spec: FormatSpec, sparsity: number, rng: Rng): Float32Array {
+export function prunedWeights(
+  rows: number,
+  cols: number,
+  spec: FormatSpec,
+  sparsity: number,
+  rng: Rng,
+): Float32Array {
   const w = new Float32Array(rows * cols);
   if (spec.format === 'nm') {
     for (let r = 0; r < rows; r++) {
@@ -23,7 +29,8 @@ export function prunedWeights(rows: number, cols: number, spec: FormatSpec, spar
     const b = order[q];
     const bi = Math.floor(b / (cols / bc));
     const bj = b % (cols / bc);
-    for (let i = 0; i < br; i++) for (let j = 0; j < bc; j++) w[(bi * br + i) * cols + bj * bc + j] = rng.normal() || 1e-3;
+    for (let i = 0; i < br; i++)
+      for (let j = 0; j < bc; j++) w[(bi * br + i) * cols + bj * bc + j] = rng.normal() || 1e-3;
   }
   return w;
 }

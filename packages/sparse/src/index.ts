@@ -6,7 +6,12 @@ export { createBsr, bsrFromDense, type BsrParts } from './formats/bsr.js';
 export { createNm, nmFromDense, type NmParts } from './formats/nm.js';
 export { toDense } from './formats/to_dense.js';
 export { fromKernel, kernelToRows, sparseFromDense, type FormatSpec } from './formats/from_kernel.js';
-export { sparseAttrsOf, sparseFromParts, toSparseTensors, type SparseTensors } from './formats/sparse_tensors.js';
+export {
+  sparseAttrsOf,
+  sparseFromParts,
+  toSparseTensors,
+  type SparseTensors,
+} from './formats/sparse_tensors.js';
 // Kernel names live in a namespace (kernelNames.SparseConv2D) because the layer classes carry the
 // plain names (SparseConv2D is the layer).
 export * as kernelNames from './kernel_names.js';
@@ -29,4 +34,9 @@ export { SparseDense, type SparseDenseArgs } from './layers/sparse_dense.js';
 export { SparseConv2D, type SparseConv2DArgs } from './layers/sparse_conv2d_layer.js';
 export type { SparseLayerOperand } from './layers/sparse_weights.js';
 export { SPARSE_LAYER_ACTIVATIONS } from './layers/activation.js';
-export { sparsePlan, toSparseModel, type SparseLayerDecision, type ToSparseOptions } from './layers/to_sparse_model.js';
+export {
+  sparsePlan,
+  toSparseModel,
+  type SparseLayerDecision,
+  type ToSparseOptions,
+} from './layers/to_sparse_model.js';

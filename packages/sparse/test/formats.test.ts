@@ -53,11 +53,15 @@ describe('sparse formats', () => {
     expect(() => createCsr({ ...ok, rowPtr: [0, 1] })).toThrow(ShapeError);
     expect(() => createCsr({ ...ok, values: [1, Number.NaN] })).toThrow(NonFiniteError);
     expect(() => createCsr({ ...ok, values: [1] })).toThrow(ShapeError);
-    expect(() => createBsr({ shape: [3, 2], blockShape: [2, 1], rowPtr: [0], colIdx: [], values: [] })).toThrow(
-      /does not divide into 2x1 blocks/,
+    expect(() =>
+      createBsr({ shape: [3, 2], blockShape: [2, 1], rowPtr: [0], colIdx: [], values: [] }),
+    ).toThrow(/does not divide into 2x1 blocks/);
+    expect(() => createNm({ shape: [1, 4], n: 2, m: 4, indices: [1, 1], values: [1, 2] })).toThrow(
+      SparseFormatError,
     );
-    expect(() => createNm({ shape: [1, 4], n: 2, m: 4, indices: [1, 1], values: [1, 2] })).toThrow(SparseFormatError);
-    expect(() => createNm({ shape: [1, 4], n: 2, m: 4, indices: [0, 4], values: [1, 2] })).toThrow(SparseFormatError);
+    expect(() => createNm({ shape: [1, 4], n: 2, m: 4, indices: [0, 4], values: [1, 2] })).toThrow(
+      SparseFormatError,
+    );
     expect(() => nmFromDense(Float32Array.from([1, 1, 1, 0]), [1, 4], 2, 4)).toThrow(/more than 2 of 4/);
     try {
       createCsr({ ...ok, colIdx: [0, 9] }, "layer 'fc1' kernel");

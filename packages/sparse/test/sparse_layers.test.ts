@@ -7,7 +7,10 @@ import { SparseDense, SparseFormatError, registerCpuSparseKernels, toSparseModel
 
 function prune(layer: tfl.layers.Layer, keepEvery: number): void {
   const ws = layer.getWeights();
-  const k = tf.tensor(Float32Array.from(ws[0].dataSync(), (v, i) => (i % keepEvery === 0 ? v : 0)), ws[0].shape);
+  const k = tf.tensor(
+    Float32Array.from(ws[0].dataSync(), (v, i) => (i % keepEvery === 0 ? v : 0)),
+    ws[0].shape,
+  );
   layer.setWeights([k, ...ws.slice(1)]);
   k.dispose();
 }
@@ -21,8 +24,12 @@ describe('sparse layers', () => {
   it('converts a functional model with a branch and keeps its outputs', async () => {
     expect(tf.getBackend()).toBe('cpu');
     const input = tfl.input({ shape: [6] });
-    const a = tfl.layers.dense({ units: 8, activation: 'relu', name: 'a' }).apply(input) as tfl.SymbolicTensor;
-    const b = tfl.layers.dense({ units: 8, activation: 'tanh', name: 'b' }).apply(input) as tfl.SymbolicTensor;
+    const a = tfl.layers
+      .dense({ units: 8, activation: 'relu', name: 'a' })
+      .apply(input) as tfl.SymbolicTensor;
+    const b = tfl.layers
+      .dense({ units: 8, activation: 'tanh', name: 'b' })
+      .apply(input) as tfl.SymbolicTensor;
     const sum = tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor;
     const out = tfl.layers.dense({ units: 3, name: 'out' }).apply(sum) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: out });

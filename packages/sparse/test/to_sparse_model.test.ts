@@ -7,13 +7,37 @@ import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SparseConv2D, SparseDense, registerCpuSparseKernels, sparsePlan, toSparseModel } from '../src/index.js';
+import {
+  SparseConv2D,
+  SparseDense,
+  registerCpuSparseKernels,
+  sparsePlan,
+  toSparseModel,
+} from '../src/index.js';
 
 /** A small conv net with magnitude-pruned kernels (seeded). */
 function prunedNet(sparsity: number): tfl.LayersModel {
   const m = tfl.sequential();
-  m.add(tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }));
-  m.add(tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu6', name: 'c2' }));
+  m.add(
+    tfl.layers.conv2d({
+      inputShape: [8, 8, 3],
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      name: 'c1',
+    }),
+  );
+  m.add(
+    tfl.layers.conv2d({
+      filters: 8,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'valid',
+      activation: 'relu6',
+      name: 'c2',
+    }),
+  );
   m.add(tfl.layers.flatten({ name: 'flat' }));
   m.add(tfl.layers.dense({ units: 16, activation: 'relu', name: 'd1' }));
   m.add(tfl.layers.dense({ units: 4, activation: 'softmax', name: 'out' }));
@@ -22,7 +46,9 @@ function prunedNet(sparsity: number): tfl.LayersModel {
     const ws = layer.getWeights();
     if (!ws.length) continue;
     const pruned = ws.map((w, i) => {
-      const d = Float32Array.from(w.dataSync(), (v) => (i === 0 && rng.next() < sparsity ? 0 : v + (i === 1 ? 0.1 : 0)));
+      const d = Float32Array.from(w.dataSync(), (v) =>
+        i === 0 && rng.next() < sparsity ? 0 : v + (i === 1 ? 0.1 : 0),
+      );
       return tf.tensor(d, w.shape);
     });
     layer.setWeights(pruned);

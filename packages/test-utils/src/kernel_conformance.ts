@@ -60,12 +60,23 @@ export const DEFAULT_KERNEL_FORMATS: readonly KernelFormatSpec[] = [
 type Pattern = 'random' | 'emptyRows' | 'allZero' | 'single';
 
 const specName = (s: KernelFormatSpec) =>
-  s.format === 'bsr' ? `bsr ${s.blockShape[0]}x${s.blockShape[1]}` : s.format === 'nm' ? `${s.n}:${s.m}` : 'csr';
+  s.format === 'bsr'
+    ? `bsr ${s.blockShape[0]}x${s.blockShape[1]}`
+    : s.format === 'nm'
+      ? `${s.n}:${s.m}`
+      : 'csr';
 const rowUnit = (s: KernelFormatSpec) => (s.format === 'bsr' ? s.blockShape[0] : 1);
 const colUnit = (s: KernelFormatSpec) => (s.format === 'bsr' ? s.blockShape[1] : s.format === 'nm' ? s.m : 1);
 
 /** A dense [rows, cols] matrix whose zeros follow the format's structure. */
-function sparseWeights(rows: number, cols: number, spec: KernelFormatSpec, density: number, pattern: Pattern, rng: Rng): Float32Array {
+function sparseWeights(
+  rows: number,
+  cols: number,
+  spec: KernelFormatSpec,
+  density: number,
+  pattern: Pattern,
+  rng: Rng,
+): Float32Array {
   const w = new Float32Array(rows * cols);
   if (pattern === 'allZero' || rows * cols === 0) return w;
   if (pattern === 'single') {
@@ -88,13 +99,15 @@ function sparseWeights(rows: number, cols: number, spec: KernelFormatSpec, densi
   for (let bi = 0; bi < rows / r; bi++) {
     for (let bj = 0; bj < cols / c; bj++) {
       if (emptyRow(bi * r) || rng.next() >= density) continue;
-      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) w[(bi * r + i) * cols + bj * c + j] = rng.normal();
+      for (let i = 0; i < r; i++)
+        for (let j = 0; j < c; j++) w[(bi * r + i) * cols + bj * c + j] = rng.normal();
     }
   }
   return w;
 }
 
-const activate = (v: number, a: Act) => (a === 'relu' ? Math.max(v, 0) : a === 'relu6' ? Math.min(Math.max(v, 0), 6) : v);
+const activate = (v: number, a: Act) =>
+  a === 'relu' ? Math.max(v, 0) : a === 'relu6' ? Math.min(Math.max(v, 0), 6) : v;
 
 function randomArray(n: number, rng: Rng): Float32Array {
   const a = new Float32Array(n);
@@ -144,10 +157,30 @@ interface ConvCase {
 function matMulCases(spec: KernelFormatSpec, rng: Rng): MatMulCase[] {
   const r = rowUnit(spec);
   const c = colUnit(spec);
-  const dims = (rowsIn: number, colsIn: number) => [Math.max(r, Math.ceil(rowsIn / r) * r), Math.max(c, Math.ceil(colsIn / c) * c)];
-  const base = (label: string, rows0: number, cols0: number, n: number, extra: Partial<MatMulCase> = {}): MatMulCase => {
+  const dims = (rowsIn: number, colsIn: number) => [
+    Math.max(r, Math.ceil(rowsIn / r) * r),
+    Math.max(c, Math.ceil(colsIn / c) * c),
+  ];
+  const base = (
+    label: string,
+    rows0: number,
+    cols0: number,
+    n: number,
+    extra: Partial<MatMulCase> = {},
+  ): MatMulCase => {
     const [rows, cols] = dims(rows0, cols0);
-    return { label, rows, cols, n, layout: 'kn', pattern: 'random', density: 0.3, bias: false, activation: 'linear', ...extra };
+    return {
+      label,
+      rows,
+      cols,
+      n,
+      layout: 'kn',
+      pattern: 'random',
+      density: 0.3,
+      bias: false,
+      activation: 'linear',
+      ...extra,
+    };
   };
   const cases = [
     base('batch 1 (N = 1)', 13, 37, 1),
@@ -175,8 +208,20 @@ function convCases(spec: KernelFormatSpec): ConvCase[] {
   const cin = spec.format === 'csr' ? 5 : 12;
   const cout = Math.max(r, 8);
   const base = (label: string, extra: Partial<ConvCase>): ConvCase => ({
-    label, batch: 1, h: 7, w: 9, cin, cout, k: [3, 3], strides: [1, 1], dilations: [1, 1], padding: 'same',
-    pattern: 'random', density: 0.3, activation: 'linear', ...extra,
+    label,
+    batch: 1,
+    h: 7,
+    w: 9,
+    cin,
+    cout,
+    k: [3, 3],
+    strides: [1, 1],
+    dilations: [1, 1],
+    padding: 'same',
+    pattern: 'random',
+    density: 0.3,
+    activation: 'linear',
+    ...extra,
   });
   return [
     base('1x1 direct, batch 1, relu', { k: [1, 1], padding: 'valid', activation: 'relu' }),
@@ -196,14 +241,23 @@ function refMatMul(w: Float32Array, c: MatMulCase, x: Float32Array, bias?: Float
   for (let m = 0; m < c.rows; m++) {
     for (let j = 0; j < c.n; j++) {
       let acc = bias ? bias[m] : 0;
-      for (let k = 0; k < c.cols; k++) acc += w[m * c.cols + k] * x[c.layout === 'kn' ? k * c.n + j : j * c.cols + k];
+      for (let k = 0; k < c.cols; k++)
+        acc += w[m * c.cols + k] * x[c.layout === 'kn' ? k * c.n + j : j * c.cols + k];
       out[c.layout === 'kn' ? m * c.n + j : j * c.rows + m] = activate(acc, c.activation);
     }
   }
   return out;
 }
 
-function refConv(w: Float32Array, c: ConvCase, x: Float32Array, bias: Float32Array, pad: number[], ho: number, wo: number): Float64Array {
+function refConv(
+  w: Float32Array,
+  c: ConvCase,
+  x: Float32Array,
+  bias: Float32Array,
+  pad: number[],
+  ho: number,
+  wo: number,
+): Float64Array {
   const [kh, kw] = c.k;
   const out = new Float64Array(c.batch * ho * wo * c.cout);
   const cols = kh * kw * c.cin;
@@ -218,7 +272,8 @@ function refConv(w: Float32Array, c: ConvCase, x: Float32Array, bias: Float32Arr
               const xx = ox * c.strides[1] - pad[2] + kx * c.dilations[1];
               if (y < 0 || y >= c.h || xx < 0 || xx >= c.w) continue;
               for (let ci = 0; ci < c.cin; ci++) {
-                acc += w[co * cols + (ky * kw + kx) * c.cin + ci] * x[((b * c.h + y) * c.w + xx) * c.cin + ci];
+                acc +=
+                  w[co * cols + (ky * kw + kx) * c.cin + ci] * x[((b * c.h + y) * c.w + xx) * c.cin + ci];
               }
             }
           out[((b * ho + oy) * wo + ox) * c.cout + co] = activate(acc, c.activation);
@@ -232,7 +287,11 @@ function refConv(w: Float32Array, c: ConvCase, x: Float32Array, bias: Float32Arr
  * odd sizes, empty rows, all-zero weights, a single nonzero, batch 1 and batch > 1 — leave no
  * tensors behind, and really ran on `backend`.
  */
-export function describeSparseKernelConformance(backend: string, api: SparseKernelApi, opts: KernelConformanceOptions): void {
+export function describeSparseKernelConformance(
+  backend: string,
+  api: SparseKernelApi,
+  opts: KernelConformanceOptions,
+): void {
   const tol = opts.tolerance ?? 1e-5;
   const formats = opts.formats ?? DEFAULT_KERNEL_FORMATS;
   describe(`sparse kernel conformance on '${backend}'`, () => {
@@ -255,7 +314,10 @@ export function describeSparseKernelConformance(backend: string, api: SparseKern
           const bias = bs ? tf.tensor1d(bs) : undefined;
           const y = api.sparseMatMul(s, x, { xLayout: c.layout, bias, activation: c.activation });
           const expectedShape = c.layout === 'kn' ? [c.rows, c.n] : [c.n, c.rows];
-          errors[c.label] = y.shape.join() === expectedShape.join() ? maxRelativeError(y.dataSync(), refMatMul(w, c, xs, bs)) : Infinity;
+          errors[c.label] =
+            y.shape.join() === expectedShape.join()
+              ? maxRelativeError(y.dataSync(), refMatMul(w, c, xs, bs))
+              : Infinity;
           tf.dispose([x, y, ...(bias ? [bias] : [])]);
           s.dispose();
         }
@@ -277,19 +339,32 @@ export function describeSparseKernelConformance(backend: string, api: SparseKern
           const x = tf.tensor4d(xs, [c.batch, c.h, c.w, c.cin]);
           const bias = tf.tensor1d(bs);
           const y = api.sparseConv2d(x, s, {
-            filterSize: c.k, strides: c.strides, dilations: c.dilations, padding: c.padding, bias, activation: c.activation,
+            filterSize: c.k,
+            strides: c.strides,
+            dilations: c.dilations,
+            padding: c.padding,
+            bias,
+            activation: c.activation,
           });
           let pad: number[] = typeof c.padding === 'string' ? [] : [...c.padding];
           if (typeof c.padding === 'string') {
             const info = tf.backend_util.computeConv2DInfo(
-              [c.batch, c.h, c.w, c.cin], [c.k[0], c.k[1], c.cin, c.cout], c.strides, c.dilations, c.padding,
+              [c.batch, c.h, c.w, c.cin],
+              [c.k[0], c.k[1], c.cin, c.cout],
+              c.strides,
+              c.dilations,
+              c.padding,
             );
             pad = [info.padInfo.top, info.padInfo.bottom, info.padInfo.left, info.padInfo.right];
           }
-          const ho = Math.floor((c.h + pad[0] + pad[1] - ((c.k[0] - 1) * c.dilations[0] + 1)) / c.strides[0]) + 1;
-          const wo = Math.floor((c.w + pad[2] + pad[3] - ((c.k[1] - 1) * c.dilations[1] + 1)) / c.strides[1]) + 1;
+          const ho =
+            Math.floor((c.h + pad[0] + pad[1] - ((c.k[0] - 1) * c.dilations[0] + 1)) / c.strides[0]) + 1;
+          const wo =
+            Math.floor((c.w + pad[2] + pad[3] - ((c.k[1] - 1) * c.dilations[1] + 1)) / c.strides[1]) + 1;
           errors[c.label] =
-            y.shape.join() === [c.batch, ho, wo, c.cout].join() ? maxRelativeError(y.dataSync(), refConv(w, c, xs, bs, pad, ho, wo)) : Infinity;
+            y.shape.join() === [c.batch, ho, wo, c.cout].join()
+              ? maxRelativeError(y.dataSync(), refConv(w, c, xs, bs, pad, ho, wo))
+              : Infinity;
           tf.dispose([x, y, bias]);
           s.dispose();
         }

@@ -12,7 +12,11 @@ import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_
  * Strided convs take a scalar loop over the same planes; 1×1 stride-1 unpadded convs skip the planes
  * and run as one panel product over all pixels of the batch.
  */
-function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2DAttrs; backend: WasmBackendLike }) {
+function sparseConv2dWasm(args: {
+  inputs: SparseConv2DInputs;
+  attrs: SparseConv2DAttrs;
+  backend: WasmBackendLike;
+}) {
   const { inputs, attrs: a, backend } = args;
   const [batch, h, w, cin] = inputs.x.shape;
   const [ho, wo] = convOutSize(a, h, w);
@@ -36,8 +40,24 @@ function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2
       const panel = scratch.alloc(cin * PANEL_WIDTH);
       const outPanel = scratch.alloc(cout * PANEL_WIDTH);
       const x = addressOf(backend, inputs.x);
-      mod.spmmNk(kindCode(op), op.rowPtr, op.offs, op.vals, op.rows, op.r, op.c, cout, x, cin, batch * h * w,
-        addressOf(backend, out), addressOf(backend, inputs.bias), activationCode(a.activation), panel, outPanel);
+      mod.spmmNk(
+        kindCode(op),
+        op.rowPtr,
+        op.offs,
+        op.vals,
+        op.rows,
+        op.r,
+        op.c,
+        cout,
+        x,
+        cin,
+        batch * h * w,
+        addressOf(backend, out),
+        addressOf(backend, inputs.bias),
+        activationCode(a.activation),
+        panel,
+        outPanel,
+      );
       return out;
     }
     const op = prepareOperand(mod, backend, scratch, a, inputs, 1, !unit);
@@ -52,7 +72,8 @@ function sparseConv2dWasm(args: { inputs: SparseConv2DInputs; attrs: SparseConv2
     for (let b = 0; b < batch; b++) {
       mod.packPlanes(x + b * h * w * cin * 4, h, w, cin, a.pad[0], a.pad[2], hp, wp, planes, planeTotal);
       if (unit) runRows(mod, op, planes, ho * wp, outPlanes, ho * wp * 4, bias, act);
-      else mod.stridedRows(op.rowPtr, op.offs, op.vals, cout, planes, ho, wo, sh, sw, wp, outPlanes, bias, act);
+      else
+        mod.stridedRows(op.rowPtr, op.offs, op.vals, cout, planes, ho, wo, sh, sw, wp, outPlanes, bias, act);
       mod.planesToNhwc(outPlanes, cout, ho, wo, outW, o + b * ho * wo * cout * 4);
     }
   } finally {

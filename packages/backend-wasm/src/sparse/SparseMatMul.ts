@@ -10,7 +10,11 @@ import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_
  * 16-column slices of x into a panel; 'nk' (a Dense layer's [batch, in] input) transposes 16 rows of
  * x at a time into the panel and transposes each result panel into the output.
  */
-function sparseMatMulWasm(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: WasmBackendLike }) {
+function sparseMatMulWasm(args: {
+  inputs: SparseMatMulInputs;
+  attrs: SparseMatMulAttrs;
+  backend: WasmBackendLike;
+}) {
   const { inputs, attrs: a, backend } = args;
   const kn = a.xLayout === 'kn';
   const n = inputs.x.shape[kn ? 1 : 0];
@@ -27,10 +31,42 @@ function sparseMatMulWasm(args: { inputs: SparseMatMulInputs; attrs: SparseMatMu
     const o = addressOf(backend, out);
     const panel = scratch.alloc(a.cols * PANEL_WIDTH);
     if (kn) {
-      mod.spmmKn(kindCode(op), op.rowPtr, op.offs, op.vals, op.rows, op.r, op.c, x, a.cols, n, o, bias, act, panel);
+      mod.spmmKn(
+        kindCode(op),
+        op.rowPtr,
+        op.offs,
+        op.vals,
+        op.rows,
+        op.r,
+        op.c,
+        x,
+        a.cols,
+        n,
+        o,
+        bias,
+        act,
+        panel,
+      );
     } else {
       const outPanel = scratch.alloc(a.rows * PANEL_WIDTH);
-      mod.spmmNk(kindCode(op), op.rowPtr, op.offs, op.vals, op.rows, op.r, op.c, a.rows, x, a.cols, n, o, bias, act, panel, outPanel);
+      mod.spmmNk(
+        kindCode(op),
+        op.rowPtr,
+        op.offs,
+        op.vals,
+        op.rows,
+        op.r,
+        op.c,
+        a.rows,
+        x,
+        a.cols,
+        n,
+        o,
+        bias,
+        act,
+        panel,
+        outPanel,
+      );
     }
   } finally {
     scratch.free();

@@ -35,7 +35,16 @@ export function prepareOperand(
   if (a.format === 'csr') {
     const offs = scratch.alloc(count);
     mod.csrOffsets(idx, count, mult, offs);
-    return { kind: 'rows', rowPtr: addressOf(backend, inputs.rowPtr), offs, vals, rows: a.rows, r: 1, c: 1, entries: count };
+    return {
+      kind: 'rows',
+      rowPtr: addressOf(backend, inputs.rowPtr),
+      offs,
+      vals,
+      rows: a.rows,
+      r: 1,
+      c: 1,
+      entries: count,
+    };
   }
   if (a.format === 'nm') {
     const offs = scratch.alloc(count);

@@ -3,18 +3,117 @@ import { BackendError } from '@prunekit/core';
 
 /** Exports of build/sparse.wasm (assembly/sparse): every argument a byte address or an i32. */
 export interface SparseWasm {
-  csrRows(rowPtr: number, offs: number, vals: number, rows: number, b: number, n: number, out: number, outStride: number, bias: number, act: number): void;
-  bsrRows(rowPtr: number, offs: number, vals: number, blockRows: number, r: number, c: number, b: number, n: number, out: number, outStride: number, bias: number, act: number): void;
-  stridedRows(rowPtr: number, offs: number, vals: number, rows: number, planes: number, ho: number, wo: number, sh: number, sw: number, wp: number, out: number, bias: number, act: number): void;
+  csrRows(
+    rowPtr: number,
+    offs: number,
+    vals: number,
+    rows: number,
+    b: number,
+    n: number,
+    out: number,
+    outStride: number,
+    bias: number,
+    act: number,
+  ): void;
+  bsrRows(
+    rowPtr: number,
+    offs: number,
+    vals: number,
+    blockRows: number,
+    r: number,
+    c: number,
+    b: number,
+    n: number,
+    out: number,
+    outStride: number,
+    bias: number,
+    act: number,
+  ): void;
+  stridedRows(
+    rowPtr: number,
+    offs: number,
+    vals: number,
+    rows: number,
+    planes: number,
+    ho: number,
+    wo: number,
+    sh: number,
+    sw: number,
+    wp: number,
+    out: number,
+    bias: number,
+    act: number,
+  ): void;
   csrOffsets(cols: number, count: number, mult: number, out: number): void;
   bsrOffsets(blockCols: number, blocks: number, c: number, mult: number, out: number): void;
-  nmOffsets(indices: number, rows: number, perRow: number, n: number, m: number, mult: number, out: number, rowPtr: number): void;
-  convOffsets(offs: number, count: number, cin: number, kw: number, dh: number, dw: number, hp: number, wp: number): void;
-  packPlanes(x: number, h: number, w: number, c: number, padT: number, padL: number, hp: number, wp: number, dst: number, total: number): void;
+  nmOffsets(
+    indices: number,
+    rows: number,
+    perRow: number,
+    n: number,
+    m: number,
+    mult: number,
+    out: number,
+    rowPtr: number,
+  ): void;
+  convOffsets(
+    offs: number,
+    count: number,
+    cin: number,
+    kw: number,
+    dh: number,
+    dw: number,
+    hp: number,
+    wp: number,
+  ): void;
+  packPlanes(
+    x: number,
+    h: number,
+    w: number,
+    c: number,
+    padT: number,
+    padL: number,
+    hp: number,
+    wp: number,
+    dst: number,
+    total: number,
+  ): void;
   planesToNhwc(src: number, c: number, h: number, w: number, srcW: number, dst: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
-  spmmKn(kind: number, rowPtr: number, offs: number, vals: number, rows: number, r: number, c: number, b: number, k: number, n: number, out: number, bias: number, act: number, panel: number): void;
-  spmmNk(kind: number, rowPtr: number, offs: number, vals: number, rows: number, r: number, c: number, m: number, x: number, k: number, n: number, out: number, bias: number, act: number, panel: number, outPanel: number): void;
+  spmmKn(
+    kind: number,
+    rowPtr: number,
+    offs: number,
+    vals: number,
+    rows: number,
+    r: number,
+    c: number,
+    b: number,
+    k: number,
+    n: number,
+    out: number,
+    bias: number,
+    act: number,
+    panel: number,
+  ): void;
+  spmmNk(
+    kind: number,
+    rowPtr: number,
+    offs: number,
+    vals: number,
+    rows: number,
+    r: number,
+    c: number,
+    m: number,
+    x: number,
+    k: number,
+    n: number,
+    out: number,
+    bias: number,
+    act: number,
+    panel: number,
+    outPanel: number,
+  ): void;
 }
 
 /** Bytes per panel row in spmmKn / spmmNk (16 floats): the offsets multiplier for panel kernels. */

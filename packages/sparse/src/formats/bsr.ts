@@ -3,10 +3,17 @@ import { SparseFormatError } from '../errors.js';
 import type { BsrMatrix } from './types.js';
 import { checkCompressedRows, checkFinite, checkShape } from './validate_common.js';
 
-function checkBlock(label: string, rows: number, cols: number, blockShape: readonly number[]): [number, number] {
+function checkBlock(
+  label: string,
+  rows: number,
+  cols: number,
+  blockShape: readonly number[],
+): [number, number] {
   const [r, c] = blockShape;
   if (blockShape.length !== 2 || !Number.isInteger(r) || !Number.isInteger(c) || r < 1 || c < 1) {
-    throw new SparseFormatError(`${label}: blockShape must be [r, c] of positive integers, got [${blockShape}].`);
+    throw new SparseFormatError(
+      `${label}: blockShape must be [r, c] of positive integers, got [${blockShape}].`,
+    );
   }
   if (rows % r !== 0 || cols % c !== 0) {
     throw new ShapeError(
@@ -67,7 +74,8 @@ export function bsrFromDense(
   for (let bi = 0; bi < br; bi++) {
     for (let bj = 0; bj < bc; bj++) {
       let any = false;
-      for (let i = 0; i < r && !any; i++) for (let j = 0; j < c && !any; j++) any = kept((bi * r + i) * cols + bj * c + j);
+      for (let i = 0; i < r && !any; i++)
+        for (let j = 0; j < c && !any; j++) any = kept((bi * r + i) * cols + bj * c + j);
       if (!any) continue;
       cols_.push(bj);
       for (let j = 0; j < c; j++) {

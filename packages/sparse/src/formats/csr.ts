@@ -35,7 +35,9 @@ export function csrFromDense(
 ): CsrMatrix {
   const [rows, cols] = checkShape(label, shape);
   if (dense.length !== rows * cols || (keep && keep.length !== dense.length)) {
-    throw new ShapeError(`${label}: ${dense.length} values (mask ${keep?.length ?? '-'}) do not fit [${rows}, ${cols}].`);
+    throw new ShapeError(
+      `${label}: ${dense.length} values (mask ${keep?.length ?? '-'}) do not fit [${rows}, ${cols}].`,
+    );
   }
   checkFinite(label, dense);
   const rowPtr = new Int32Array(rows + 1);

@@ -32,7 +32,8 @@ export function kernelToRows(kernel: Float32Array | Uint8Array, shape: readonly 
   if (shape.length < 2) throw new ShapeError(`A layer kernel needs at least 2 axes, got [${shape}].`);
   const out = shape[shape.length - 1];
   const rest = kernel.length / out;
-  if (!Number.isInteger(rest)) throw new ShapeError(`Kernel of ${kernel.length} values does not fit [${shape}].`);
+  if (!Number.isInteger(rest))
+    throw new ShapeError(`Kernel of ${kernel.length} values does not fit [${shape}].`);
   const rows = new Float32Array(kernel.length);
   for (let i = 0; i < rest; i++) for (let o = 0; o < out; o++) rows[o * rest + i] = kernel[i * out + o];
   return rows;

@@ -8,7 +8,9 @@ function checkNm(label: string, cols: number, n: number, m: number): void {
     throw new SparseFormatError(`${label}: N:M needs integers 1 <= n <= m <= 255, got ${n}:${m}.`);
   }
   if (cols % m !== 0) {
-    throw new ShapeError(`${label}: ${cols} columns do not divide into groups of ${m}; use CSR for this layer.`);
+    throw new ShapeError(
+      `${label}: ${cols} columns do not divide into groups of ${m}; use CSR for this layer.`,
+    );
   }
 }
 
@@ -38,9 +40,12 @@ export function createNm(parts: NmParts, label = 'N:M matrix'): NmMatrix {
       throw new SparseFormatError(`${label}: index ${v} at entry ${i} is outside [0, ${m}).`, { entry: i });
     }
     if (i % n !== 0 && v <= parts.indices[i - 1]) {
-      throw new SparseFormatError(`${label}: indices of group ${Math.floor(i / n)} are not strictly increasing.`, {
-        entry: i,
-      });
+      throw new SparseFormatError(
+        `${label}: indices of group ${Math.floor(i / n)} are not strictly increasing.`,
+        {
+          entry: i,
+        },
+      );
     }
   }
   const values = Float32Array.from(parts.values);

@@ -56,10 +56,17 @@ export function sparseFromParts(
   label?: string,
 ): SparseMatrix {
   const shape = [attrs.rows, attrs.cols];
-  if (attrs.format === 'csr') return createCsr({ shape, rowPtr: rowPtr ?? [], colIdx: indices, values }, label);
+  if (attrs.format === 'csr')
+    return createCsr({ shape, rowPtr: rowPtr ?? [], colIdx: indices, values }, label);
   if (attrs.format === 'bsr') {
     return createBsr(
-      { shape, blockShape: [attrs.blockRows, attrs.blockCols], rowPtr: rowPtr ?? [], colIdx: indices, values },
+      {
+        shape,
+        blockShape: [attrs.blockRows, attrs.blockCols],
+        rowPtr: rowPtr ?? [],
+        colIdx: indices,
+        values,
+      },
       label,
     );
   }

@@ -50,10 +50,13 @@ export function checkCompressedRows(
     for (let p = start; p < end; p++) {
       const c = colIdx[p];
       if (!Number.isInteger(c) || c < 0 || c >= cols) {
-        throw new SparseFormatError(`${label}: column index ${c} at entry ${p} (row ${r}) is outside [0, ${cols}).`, {
-          row: r,
-          entry: p,
-        });
+        throw new SparseFormatError(
+          `${label}: column index ${c} at entry ${p} (row ${r}) is outside [0, ${cols}).`,
+          {
+            row: r,
+            entry: p,
+          },
+        );
       }
       if (p > start && c <= colIdx[p - 1]) {
         throw new SparseFormatError(

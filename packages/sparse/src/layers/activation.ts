@@ -16,8 +16,15 @@ const AFTER: Record<string, (t: tf.Tensor) => tf.Tensor> = {
 export const SPARSE_LAYER_ACTIVATIONS: readonly string[] = [...Object.keys(FUSED), ...Object.keys(AFTER)];
 
 /** Splits a Keras activation name into the part the kernel fuses and the part applied afterwards. */
-export function splitActivation(name: string, layer: string): { fused: FusedActivation; after?: (t: tf.Tensor) => tf.Tensor } {
+export function splitActivation(
+  name: string,
+  layer: string,
+): { fused: FusedActivation; after?: (t: tf.Tensor) => tf.Tensor } {
   if (name in FUSED) return { fused: FUSED[name] };
   if (name in AFTER) return { fused: 'linear', after: AFTER[name] };
-  throw new UnsupportedLayerError(layer, `activation '${name}'`, `Sparse layers support ${SPARSE_LAYER_ACTIVATIONS.join(', ')}.`);
+  throw new UnsupportedLayerError(
+    layer,
+    `activation '${name}'`,
+    `Sparse layers support ${SPARSE_LAYER_ACTIVATIONS.join(', ')}.`,
+  );
 }

@@ -42,7 +42,12 @@ export class SparseConv2D extends tfl.layers.Layer {
   private bias?: ReadableWeight;
 
   constructor(args: SparseConv2DArgs) {
-    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape, trainable: false });
+    super({
+      name: args.name,
+      inputShape: args.inputShape,
+      batchInputShape: args.batchInputShape,
+      trainable: false,
+    });
     this.filters = args.filters;
     this.kernelSize = pair(args.kernelSize, 1);
     this.strides = pair(args.strides, 1);
@@ -51,7 +56,9 @@ export class SparseConv2D extends tfl.layers.Layer {
     this.activationName = args.activation ?? 'linear';
     this.useBias = args.useBias ?? true;
     if (args.sparse.rows !== args.filters) {
-      throw new ShapeError(`SparseConv2D '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.filters} filters.`);
+      throw new ShapeError(
+        `SparseConv2D '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.filters} filters.`,
+      );
     }
     this.activation = splitActivation(this.activationName, this.name);
     this.operand = new SparseOperandWeights(this.name, { ...args.sparse });
@@ -86,7 +93,12 @@ export class SparseConv2D extends tfl.layers.Layer {
       const eff = (k - 1) * d + 1;
       return this.padding === 'same' ? Math.ceil(size / st) : Math.floor((size - eff) / st) + 1;
     };
-    return [s[0], outDim(s[1], kh, this.strides[0], this.dilationRate[0]), outDim(s[2], kw, this.strides[1], this.dilationRate[1]), this.filters];
+    return [
+      s[0],
+      outDim(s[1], kh, this.strides[0], this.dilationRate[0]),
+      outDim(s[2], kw, this.strides[1], this.dilationRate[1]),
+      this.filters,
+    ];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

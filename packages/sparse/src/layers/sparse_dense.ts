@@ -32,12 +32,19 @@ export class SparseDense extends tfl.layers.Layer {
   private bias?: ReadableWeight;
 
   constructor(args: SparseDenseArgs) {
-    super({ name: args.name, inputShape: args.inputShape, batchInputShape: args.batchInputShape, trainable: false });
+    super({
+      name: args.name,
+      inputShape: args.inputShape,
+      batchInputShape: args.batchInputShape,
+      trainable: false,
+    });
     this.units = args.units;
     this.activationName = args.activation ?? 'linear';
     this.useBias = args.useBias ?? true;
     if (args.sparse.rows !== args.units) {
-      throw new ShapeError(`SparseDense '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.units} units.`);
+      throw new ShapeError(
+        `SparseDense '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.units} units.`,
+      );
     }
     this.activation = splitActivation(this.activationName, this.name);
     this.operand = new SparseOperandWeights(this.name, { ...args.sparse });

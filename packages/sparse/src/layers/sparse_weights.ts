@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { sparseFromParts } from '../formats/sparse_tensors.js';
 import type { SparseTensors } from '../formats/sparse_tensors.js';
 import type { SparseAttrs } from '../kernel_names.js';

@@ -44,7 +44,13 @@ function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpe
   const className = layer.getClassName();
   if (className !== 'Dense' && className !== 'Conv2D') return undefined;
   const config = layer.getConfig();
-  const decision: SparseLayerDecision = { layer: layer.name, className, sparsity: 0, converted: false, reason: '' };
+  const decision: SparseLayerDecision = {
+    layer: layer.name,
+    className,
+    sparsity: 0,
+    converted: false,
+    reason: '',
+  };
   const weights = layer.getWeights();
   const kernel = weights[0];
   const kernelData = kernel.dataSync() as Float32Array;
@@ -57,10 +63,14 @@ function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpe
     decision.reason = 'shared layer (several inbound nodes): kept dense';
     return { decision };
   }
-  if (!SPARSE_LAYER_ACTIVATIONS.includes(activation)) decision.reason = `activation '${activation}' not supported: kept dense`;
-  else if (className === 'Dense' && inputRank !== 2) decision.reason = `input of rank ${inputRank}: kept dense`;
-  else if (className === 'Conv2D' && (config.dataFormat ?? 'channelsLast') !== 'channelsLast') decision.reason = 'channelsFirst: kept dense';
-  else if (className === 'Conv2D' && config.padding === 'causal') decision.reason = 'causal padding: kept dense';
+  if (!SPARSE_LAYER_ACTIVATIONS.includes(activation))
+    decision.reason = `activation '${activation}' not supported: kept dense`;
+  else if (className === 'Dense' && inputRank !== 2)
+    decision.reason = `input of rank ${inputRank}: kept dense`;
+  else if (className === 'Conv2D' && (config.dataFormat ?? 'channelsLast') !== 'channelsLast')
+    decision.reason = 'channelsFirst: kept dense';
+  else if (className === 'Conv2D' && config.padding === 'causal')
+    decision.reason = 'causal padding: kept dense';
   else if (decision.sparsity < minSparsity) {
     decision.reason = `sparsity ${decision.sparsity.toFixed(3)} < minSparsity ${minSparsity}: kept dense`;
   }
@@ -76,7 +86,12 @@ function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpe
     decision.reason = `converted as CSR (${spec.format} did not fit: ${e.message})`;
   }
   decision.converted = true;
-  decision.format = matrix.format === 'bsr' ? `bsr ${matrix.blockShape.join('x')}` : matrix.format === 'nm' ? `${matrix.n}:${matrix.m}` : 'csr';
+  decision.format =
+    matrix.format === 'bsr'
+      ? `bsr ${matrix.blockShape.join('x')}`
+      : matrix.format === 'nm'
+        ? `${matrix.n}:${matrix.m}`
+        : 'csr';
   return { decision, matrix, bias: config.useBias ? weights[1] : undefined };
 }
 
@@ -87,7 +102,9 @@ export function sparsePlan(model: tfl.LayersModel, opts: ToSparseOptions = {}): 
 }
 
 const snake = (o: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+  );
 
 function operandConfig(m: SparseMatrix): SparseLayerOperand {
   return {
@@ -101,7 +118,10 @@ function operandConfig(m: SparseMatrix): SparseLayerOperand {
 /** The pythonic (model.json) config of the sparse layer replacing `cfg`. */
 function sparseLayerJson(className: string, cfg: Record<string, unknown>, m: SparseMatrix) {
   const keep = (keys: string[]) => Object.fromEntries(keys.filter((k) => k in cfg).map((k) => [k, cfg[k]]));
-  const common = { ...keep(['name', 'batch_input_shape', 'dtype', 'activation', 'use_bias']), trainable: false };
+  const common = {
+    ...keep(['name', 'batch_input_shape', 'dtype', 'activation', 'use_bias']),
+    trainable: false,
+  };
   const sparse = snake(operandConfig(m) as unknown as Record<string, unknown>);
   if (className === 'Dense') {
     return { class_name: SparseDense.className, config: { ...common, units: cfg.units, sparse } };
@@ -132,7 +152,10 @@ function operandTensors(m: SparseMatrix): tf.Tensor[] {
  * whose activation and layout sparse layers support) becomes a SparseDense/SparseConv2D holding
  * only the kept weights; the other layers keep their weights. The input model is not changed.
  */
-export async function toSparseModel(model: tfl.LayersModel, opts: ToSparseOptions = {}): Promise<tfl.LayersModel> {
+export async function toSparseModel(
+  model: tfl.LayersModel,
+  opts: ToSparseOptions = {},
+): Promise<tfl.LayersModel> {
   const min = checkRange('minSparsity', opts.minSparsity ?? 0.5, 0, 1, { maxInclusive: true });
   const spec = opts.format ?? { format: 'csr' };
   const plans = new Map<string, Plan>();

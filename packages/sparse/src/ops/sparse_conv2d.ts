@@ -1,7 +1,12 @@
 import { InvalidArgumentError, ShapeError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SparseTensors } from '../formats/sparse_tensors.js';
-import { FUSED_ACTIVATIONS, type FusedActivation, SparseConv2D, type SparseConv2DAttrs } from '../kernel_names.js';
+import {
+  FUSED_ACTIVATIONS,
+  type FusedActivation,
+  SparseConv2D,
+  type SparseConv2DAttrs,
+} from '../kernel_names.js';
 import { operandInputs } from './operand_inputs.js';
 
 export interface SparseConv2dOptions {
@@ -15,7 +20,13 @@ export interface SparseConv2dOptions {
 }
 
 /** tf.conv2d's 'same' / 'valid' padding along one axis: [before, after]. */
-function samePad(padding: 'same' | 'valid', size: number, k: number, stride: number, dilation: number): [number, number] {
+function samePad(
+  padding: 'same' | 'valid',
+  size: number,
+  k: number,
+  stride: number,
+  dilation: number,
+): [number, number] {
   if (padding === 'valid') return [0, 0];
   const eff = (k - 1) * dilation + 1;
   const out = Math.ceil(size / stride);
@@ -31,7 +42,9 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
   const [kh, kw] = opts.filterSize;
   const activation = opts.activation ?? 'linear';
   if (!FUSED_ACTIVATIONS.includes(activation)) {
-    throw new InvalidArgumentError(`sparseConv2d: activation must be one of ${FUSED_ACTIVATIONS.join(', ')}, got '${activation}'.`);
+    throw new InvalidArgumentError(
+      `sparseConv2d: activation must be one of ${FUSED_ACTIVATIONS.join(', ')}, got '${activation}'.`,
+    );
   }
   if (x.rank !== 4 || x.dtype !== 'float32') {
     throw new ShapeError(`sparseConv2d: x must be a float32 NHWC tensor, got ${x.dtype} [${x.shape}].`);
@@ -51,12 +64,10 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
   const padding = opts.padding ?? 'valid';
   let pad: [number, number, number, number];
   if (typeof padding === 'string') {
-    pad = [...samePad(padding, x.shape[1], kh, strides[0], dilations[0]), ...samePad(padding, x.shape[2], kw, strides[1], dilations[1])] as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    pad = [
+      ...samePad(padding, x.shape[1], kh, strides[0], dilations[0]),
+      ...samePad(padding, x.shape[2], kw, strides[1], dilations[1]),
+    ] as [number, number, number, number];
   } else {
     pad = [padding[0], padding[1], padding[2], padding[3]];
   }
@@ -70,9 +81,11 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
     pad,
     activation,
   };
-  return tf.engine().runKernel(
-    SparseConv2D,
-    { x, ...operandInputs(s, opts.bias, 'sparseConv2d') } as unknown as tf.NamedTensorMap,
-    attrs as unknown as tf.NamedAttrMap,
-  ) as tf.Tensor4D;
+  return tf
+    .engine()
+    .runKernel(
+      SparseConv2D,
+      { x, ...operandInputs(s, opts.bias, 'sparseConv2d') } as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor4D;
 }

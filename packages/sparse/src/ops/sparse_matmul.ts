@@ -1,7 +1,12 @@
 import { InvalidArgumentError, ShapeError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SparseTensors } from '../formats/sparse_tensors.js';
-import { FUSED_ACTIVATIONS, type FusedActivation, SparseMatMul, type SparseMatMulAttrs } from '../kernel_names.js';
+import {
+  FUSED_ACTIVATIONS,
+  type FusedActivation,
+  SparseMatMul,
+  type SparseMatMulAttrs,
+} from '../kernel_names.js';
 import { operandInputs } from './operand_inputs.js';
 
 export interface SparseMatMulOptions {
@@ -17,7 +22,9 @@ export function sparseMatMul(s: SparseTensors, x: tf.Tensor2D, opts: SparseMatMu
   const xLayout = opts.xLayout ?? 'kn';
   const activation = opts.activation ?? 'linear';
   if (!FUSED_ACTIVATIONS.includes(activation)) {
-    throw new InvalidArgumentError(`sparseMatMul: activation must be one of ${FUSED_ACTIVATIONS.join(', ')}, got '${activation}'.`);
+    throw new InvalidArgumentError(
+      `sparseMatMul: activation must be one of ${FUSED_ACTIVATIONS.join(', ')}, got '${activation}'.`,
+    );
   }
   if (x.rank !== 2 || x.shape[xLayout === 'kn' ? 0 : 1] !== s.attrs.cols) {
     throw new ShapeError(
@@ -25,11 +32,14 @@ export function sparseMatMul(s: SparseTensors, x: tf.Tensor2D, opts: SparseMatMu
         `with xLayout '${xLayout}' (${xLayout === 'kn' ? 'x[0]' : 'x[1]'} must be ${s.attrs.cols}).`,
     );
   }
-  if (x.dtype !== 'float32') throw new InvalidArgumentError(`sparseMatMul: x must be float32, got ${x.dtype}.`);
+  if (x.dtype !== 'float32')
+    throw new InvalidArgumentError(`sparseMatMul: x must be float32, got ${x.dtype}.`);
   const attrs: SparseMatMulAttrs = { ...s.attrs, xLayout, activation };
-  return tf.engine().runKernel(
-    SparseMatMul,
-    { x, ...operandInputs(s, opts.bias, 'sparseMatMul') } as unknown as tf.NamedTensorMap,
-    attrs as unknown as tf.NamedAttrMap,
-  ) as tf.Tensor2D;
+  return tf
+    .engine()
+    .runKernel(
+      SparseMatMul,
+      { x, ...operandInputs(s, opts.bias, 'sparseMatMul') } as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor2D;
 }

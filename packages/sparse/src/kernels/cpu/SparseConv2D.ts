@@ -9,7 +9,11 @@ type CpuBackend = {
 };
 
 /** Reference SparseConv2D (NHWC): direct loops over output pixels and the stored filter entries. */
-function sparseConv2dCpu(args: { inputs: SparseConv2DInputs; attrs: SparseConv2DAttrs; backend: CpuBackend }) {
+function sparseConv2dCpu(args: {
+  inputs: SparseConv2DInputs;
+  attrs: SparseConv2DAttrs;
+  backend: CpuBackend;
+}) {
   const { inputs, attrs: a, backend } = args;
   const read = (t?: TensorInfo) => (t ? backend.readSync(t.dataId) : undefined);
   const e = expandRows(

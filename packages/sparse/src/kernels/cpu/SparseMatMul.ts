@@ -8,7 +8,11 @@ type CpuBackend = {
 };
 
 /** Reference SparseMatMul: plain loops over the stored entries, float64 accumulation per output. */
-function sparseMatMulCpu(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: CpuBackend }) {
+function sparseMatMulCpu(args: {
+  inputs: SparseMatMulInputs;
+  attrs: SparseMatMulAttrs;
+  backend: CpuBackend;
+}) {
   const { inputs, attrs, backend } = args;
   const read = (t?: TensorInfo) => (t ? backend.readSync(t.dataId) : undefined);
   const e = expandRows(
