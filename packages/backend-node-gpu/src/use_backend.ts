@@ -44,7 +44,11 @@ const WANTED_LIMITS = [
  * BackendError naming every failed strategy when none gives an adapter.
  */
 export async function useBackend(opts: UseBackendOptions = {}): Promise<NodeGpuInfo> {
-  if (active && tf.getBackend() === 'webgpu') return active;
+  if (active && tf.findBackend('webgpu')) {
+    // Already set up: switch back to it (re-creating it would drop the tensors it holds).
+    await activate('webgpu');
+    return active;
+  }
   const strategies = opts.strategies ?? defaultStrategies;
   await loadDawn();
   const skipped: { name: string; reason: string }[] = [];

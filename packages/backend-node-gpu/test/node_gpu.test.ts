@@ -1,9 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, selectBackend } from '@prunekit/core';
-import { kernelNames } from '@prunekit/sparse';
+import { useBackend as useWasm } from '@prunekit/backend-wasm';
+import { BackendError, activate, selectBackend } from '@prunekit/core';
+import { kernelNames, registerCpuSparseKernels } from '@prunekit/sparse';
 import { describe, expect, it } from 'vitest';
 import { runKernelConformance } from '../../backend-webgl/test/kernel_cases.js';
+import { runSparseModel } from '../../backend-webgl/test/model_case.js';
 import { type AdapterStrategy, currentAdapter, nodeGpuAdapter, useBackend, webgpuKernels } from '../src/index.js';
 
 const { SparseConv2D, SparseMatMul } = kernelNames;
@@ -43,5 +45,28 @@ describe('backend-node-gpu (WebGPU through Dawn)', () => {
     expect(run.results.filter((r) => !r.ok)).toEqual([]);
     expect(run.passed).toBeGreaterThanOrEqual(20);
     expect(run.leaked).toBe(0);
+  });
+});
+
+describe('a pruned sign-shaped CNN as a sparse model', () => {
+  it('gives the cpu outputs within 1e-3 on wasm and webgpu (Dawn), leaking nothing', async () => {
+    const start = async (b: string) => {
+      if (b === 'cpu') {
+        registerCpuSparseKernels();
+        await activate('cpu');
+      } else if (b === 'wasm') await useWasm();
+      else await useBackend();
+    };
+    await start('cpu');
+    const before = tf.memory().numTensors;
+    const runs = await runSparseModel(['wasm', 'webgpu'], start);
+    expect(tf.getBackend()).toBe('cpu');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(runs.map((r) => r.backend)).toEqual(['wasm', 'webgpu']);
+    for (const r of runs) {
+      expect(r.error).toBeUndefined();
+      expect(r.sparseLayers).toBe(5);
+      expect(r.maxAbsDiff).toBeLessThan(1e-3);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserPage, openPage } from './browser/harness.js';
 import type { ConformanceRun } from './kernel_cases.js';
+import type { ModelRun } from './model_case.js';
 
 interface PageRun {
   asked: string;
@@ -42,4 +43,23 @@ describe('sparse kernels in Chromium', () => {
       expect(r.conformance?.leaked).toBe(0);
     });
   }
+
+  it('a pruned sign-shaped CNN as a sparse model gives the cpu outputs within 1e-3 on webgl and webgpu', async () => {
+    if (!browser) throw openError;
+    const r = await browser.page.evaluate(
+      () =>
+        (globalThis as unknown as { prunekit: { model(b: string[]): Promise<{ runs: ModelRun[]; leaked: number; active: string }> } }).prunekit.model([
+          'webgl',
+          'webgpu',
+        ]),
+    );
+    expect(r.runs.map((x) => x.backend)).toEqual(['webgl', 'webgpu']);
+    for (const x of r.runs) {
+      expect(x.error).toBeUndefined();
+      expect(x.sparseLayers).toBe(5);
+      expect(x.maxAbsDiff).toBeLessThan(1e-3);
+    }
+    expect(r.active).toBe('cpu');
+    expect(r.leaked).toBe(0);
+  });
 });

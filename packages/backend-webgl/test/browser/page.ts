@@ -5,12 +5,13 @@
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '@prunekit/core';
-import { browserWebgpuAdapter } from '@prunekit/backend-node-gpu';
+import { activate, selectBackend } from '@prunekit/core';
+import { browserWebgpuAdapter, useBrowserWebgpu } from '@prunekit/backend-node-gpu';
 import { registerCpuSparseKernels } from '@prunekit/sparse';
-import { webglAdapter } from '../../src/index.js';
+import { useBackend as useWebgl, webglAdapter } from '../../src/index.js';
 import { benchMatMul } from '../bench_matmul.js';
 import { runKernelConformance } from '../kernel_cases.js';
+import { runSparseModel } from '../model_case.js';
 
 tf.env().set('PROD', true);
 registerCpuSparseKernels();
@@ -37,4 +38,15 @@ async function bench(backend: string, opts: { reps: number }) {
   }
 }
 
-(globalThis as { prunekit?: unknown }).prunekit = { run, bench };
+/** The pruned sparse CNN on cpu, then on each backend; see model_case.ts. */
+async function model(backends: string[]) {
+  const before = tf.memory().numTensors;
+  const runs = await runSparseModel(backends, async (b) => {
+    if (b === 'cpu') await activate('cpu');
+    else if (b === 'webgl') await useWebgl();
+    else await useBrowserWebgpu();
+  });
+  return { runs, leaked: tf.memory().numTensors - before, active: tf.getBackend() };
+}
+
+(globalThis as { prunekit?: unknown }).prunekit = { run, bench, model };
