@@ -148,7 +148,9 @@ writeResult({
     adapter: webgpu?.adapter,
     backends_conformant: conformant,
     timing: 'medians of `reps` interleaved repetitions (dense, then each sparse pattern) after one warm-up round',
-    note: 'machine shared with other work: medians of few runs, noisy; software GPU renderers make absolute times meaningless',
+    note: /software|llvmpipe|swiftshader/i.test(webgpu?.adapter ?? '')
+      ? 'software GPU renderers (llvmpipe, SwiftShader): absolute times are meaningless, the ratios are the figure; medians of few runs on a shared machine, noisy'
+      : 'medians of few runs; GPU figures include dispatch and one read-back per batch',
   }),
   rows,
   goals,
