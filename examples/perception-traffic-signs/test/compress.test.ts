@@ -54,6 +54,9 @@ describe('compression run (tiny configuration)', () => {
     for (const f of ['int8.pkcm', 'int8-deflate.pkcm', 'cluster.pkcm', 'cluster-deflate.pkcm']) {
       expect(existsSync(join(out, 'compress', f))).toBe(true);
     }
+    const int8 = await readCompressed(join(out, 'compress', 'int8-deflate.pkcm'));
+    expect(Object.keys(int8.activations ?? {})).toContain('conv1');
+    expect(int8.activations?.conv1.min).toBeGreaterThanOrEqual(0); // relu output
     const clustered = await readCompressed(join(out, 'compress', 'cluster-deflate.pkcm'));
     const kernels = clustered.entries.filter((e) => /kernel$/.test(e.name));
     expect(kernels.length).toBe(5);

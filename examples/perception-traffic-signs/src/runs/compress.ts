@@ -7,7 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type ActivationRanges,
   bitsFor,
+  calibrateActivations,
   clusterModel,
   type CompressOptions,
   loadCompressed,
@@ -19,6 +21,7 @@ import type { Goal } from '@prunekit/core';
 import { fineTune } from '@prunekit/finetune';
 import { buildGraph, cloneModel, loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import { unstructuredPruner } from '@prunekit/pruners';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluate } from '../evaluate.js';
 import type { MarkdownSection } from '../report.js';
@@ -216,19 +219,28 @@ export async function runCompression(
       t0,
     );
 
+    // Activation ranges over a few validation batches, stored with the int8 weights for
+    // full-int8 runtimes (tfjs itself dequantizes and computes in float32).
+    const calib = Array.from({ length: Math.min(4, Math.ceil(ctx.val.x.shape[0] / 64)) }, (_, i) =>
+      tf.slice(ctx.val.x, [i * 64, 0, 0, 0], [Math.min(64, ctx.val.x.shape[0] - i * 64), -1, -1, -1]),
+    );
+    let activations: ActivationRanges;
+    try {
+      activations = calibrateActivations(model, calib, { method: 'percentile', percentile: 99.99 });
+    } finally {
+      tf.dispose(calib);
+    }
     await pkcm(
       '+quantize',
-      'int8 per-channel, sparse (delta-coded indices), no entropy coding',
+      'int8 per-channel weights (+ calibrated int8 activation ranges), sparse with delta-coded indices, no entropy coding',
       model,
       'int8.pkcm',
-      {
-        weights: 'int8',
-        coding: 'none',
-      },
+      { weights: 'int8', coding: 'none', activations },
     );
     await pkcm('+quantize +coding', 'int8 as above, DEFLATE', model, 'int8-deflate.pkcm', {
       weights: 'int8',
       coding: 'deflate',
+      activations,
     });
 
     // +cluster: k shared values per kernel, fine-tuned with the weights tied to their clusters.
@@ -265,7 +277,7 @@ export async function runCompression(
     tieToClusters(model, clustering);
     await pkcm(
       '+cluster',
-      `${k} clusters per kernel (${bitsFor(k)}-bit codes), tied fine-tune, no entropy coding`,
+      `${k} shared values per kernel instead of int8 (${bitsFor(k)}-bit codes), tied fine-tune, no entropy coding`,
       model,
       'cluster.pkcm',
       {
