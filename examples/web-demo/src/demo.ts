@@ -44,18 +44,21 @@ function predictLabels(model: tfl.LayersModel, x: tf.Tensor4D, batch = 64): Int3
   return out;
 }
 
+/** Untimed first calls: shader compilation (webgl) and first-touch allocations. */
+const WARMUP = 5;
+
 async function latency(model: tfl.LayersModel, runs: number): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const b of ['webgl', 'wasm'] as const) {
     if (!(await activate(b))) continue;
     const x = tf.zeros([1, 32, 32, 3]);
     const times: number[] = [];
-    for (let i = 0; i < runs + 2; i++) {
+    for (let i = 0; i < runs + WARMUP; i++) {
       const t0 = performance.now();
       const y = model.predict(x) as tf.Tensor;
       await y.data();
       y.dispose();
-      if (i >= 2) times.push(performance.now() - t0);
+      if (i >= WARMUP) times.push(performance.now() - t0);
     }
     x.dispose();
     out[b] = median(times);

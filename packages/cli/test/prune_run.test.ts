@@ -35,6 +35,7 @@ beforeAll(async () => {
       'finetune: { epochs: 1, batchSize: 32, lr: 0.001 }',
       'bench: { backends: [cpu], runs: 2 }',
       'guard: { maxAccuracyDrop: 1 }',
+      'sensitivity: { ratios: [0.5], granularity: weights, layers: [conv2] }',
     ].join('\n'),
   );
 });
@@ -75,7 +76,8 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(zeros).toBeGreaterThan(0);
     pruned.dispose();
     const report = parseReportHtml(readFileSync(join(out, 'report.html'), 'utf8'));
-    expect(report.charts.map((c) => c.id)).toEqual(['layer-sparsity', 'layer-channels', 'pareto', 'latency']);
+    expect(report.charts.map((c) => c.id)).toEqual(['layer-sparsity', 'layer-channels', 'sensitivity', 'pareto', 'latency']);
+    expect(report.report.sensitivity?.curves.map((c) => c.layer)).toEqual(['conv2']);
     const channels = report.charts[1].config as { data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] } };
     const conv1 = channels.data.labels.indexOf('conv1');
     expect(channels.data.datasets[0].data[conv1]).toBe(8);

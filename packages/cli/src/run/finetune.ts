@@ -39,7 +39,7 @@ export async function tuneModel(opts: {
       ...(cfg.distill && opts.teacher ? { loss: distill({ teacher: opts.teacher, T: cfg.distill.T, alpha: cfg.distill.alpha }) } : {}),
       seed: opts.seed,
       verbose: 0,
-      onStep: (step) => opts.progress.tick(`${opts.label}: fine-tune`, step + 1, total),
+      onStep: (step) => opts.progress.tick(`${opts.label}: fine-tune`, Math.min(step, total), total),
       onEpoch: (e) => {
         const val = e.val_acc === undefined ? '' : `, val acc ${(100 * e.val_acc).toFixed(2)}%`;
         opts.progress.log(`${opts.label}: epoch ${e.epoch + 1}/${cfg.epochs} loss ${e.loss.toFixed(4)}${val} (${e.seconds.toFixed(1)} s)`);

@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { median } from '@prunekit/core';
 
+/** Untimed first calls (kernel set-up, first allocations). */
+const WARMUP = 3;
+
 export interface LatencyOptions {
   readonly backends: readonly string[];
   readonly runs: number;
@@ -18,13 +21,13 @@ export async function measureLatency(model: tfl.LayersModel, opts: LatencyOption
       if (tf.getBackend() !== b) await tf.setBackend(b);
       const x = tf.randomUniform(shape, 0, 1, 'float32', 1);
       const times: number[] = [];
-      for (let i = 0; i <= opts.runs; i++) {
+      for (let i = 0; i < opts.runs + WARMUP; i++) {
         const t0 = performance.now();
         const y = model.predict(x) as tf.Tensor;
         await y.data();
         const t = performance.now() - t0;
         y.dispose();
-        if (i > 0) times.push(t);
+        if (i >= WARMUP) times.push(t);
       }
       x.dispose();
       out[b] = median(times);

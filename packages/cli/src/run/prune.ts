@@ -6,8 +6,8 @@
 import { cpus } from 'node:os';
 import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
 import { buildGraph, cloneModel, modelFileBytes } from '@prunekit/layers';
-import { channelPruner, unstructuredPruner } from '@prunekit/pruners';
-import type { ReportData, ReportRun } from '@prunekit/report';
+import { channelPruner, sensitivityAnalysis, unstructuredPruner } from '@prunekit/pruners';
+import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report';
 import { toSparseModel } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -126,6 +126,7 @@ export async function runPrune(opts: {
   progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
   const dense = await measureVariant({ name: 'dense', level: 0, model: session.model, test, bench, fileBytes: await modelFileBytes(session.modelPath) });
   progress.log(`dense: ${dense.metrics.params} params, ${dense.metrics.macs} MACs, accuracy ${pct(dense.run.accuracy)}`);
+  const sensitivity = await denseSensitivity(session, recipe, progress);
   const runs: ReportRun[] = [dense.run];
   const rows: Record<string, unknown>[] = [rowOf('dense', 'none', 0, 0, dense.run, dense.run)];
   const goals: Goal[] = [];
@@ -200,9 +201,41 @@ export async function runPrune(opts: {
     created: new Date().toISOString(),
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v as string | number])),
     runs,
+    ...(sensitivity ? { sensitivity } : {}),
     notes: guardFailed ? [`guard failed: accuracy dropped by more than ${recipe.guard?.maxAccuracyDrop} for some model`] : [],
   };
   return { doc, report, guardFailed };
+}
+
+/** The recipe's sensitivity section, run on the dense model when there is validation data. */
+async function denseSensitivity(session: Session, recipe: Recipe, progress: Progress): Promise<ReportSensitivity | undefined> {
+  const cfg = recipe.sensitivity;
+  const val = session.data?.val;
+  if (!cfg || !val) return undefined;
+  const graph = buildGraph(session.model);
+  const scorer = makeScorer(cfg.scorer ?? recipe.unstructured?.scorer ?? { name: 'magnitude', p: 2 });
+  const batches = session.calibrationBatches();
+  try {
+    const context = await scorerContext(graph, scorer, batches);
+    let done = 0;
+    const res = await sensitivityAnalysis(graph, {
+      evaluate: (m) => accuracy(m, val),
+      scorer,
+      granularity: cfg.granularity,
+      ratios: cfg.ratios,
+      ...(cfg.layers ? { layers: cfg.layers } : {}),
+      context,
+      onPoint: (layer, p) => progress.tick(`sensitivity: ${layer} ${Math.round(100 * p.ratio)}%`, ++done, done),
+    });
+    progress.done();
+    return {
+      granularity: res.granularity,
+      baseline: res.baseline,
+      curves: res.curves.map((c) => ({ layer: c.layer, points: c.points.map((p) => ({ ratio: p.ratio, metric: p.metric })) })),
+    };
+  } finally {
+    for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
+  }
 }
 
 function rowOf(model: string, method: string, level: number, achieved: number, r: ReportRun, dense: ReportRun): Record<string, unknown> {
