@@ -25,7 +25,7 @@ export {
   type SparseMatMulInputs,
   type SparseOperandInputs,
 } from './kernel_names.js';
-export { convOutSize } from './kernels/conv_geometry.js';
+export { convOutSize, pooledSize } from './kernels/conv_geometry.js';
 export { expandRows } from './kernels/expand_rows.js';
 export { registerCpuSparseKernels } from './kernels/cpu/register_all_kernels.js';
 export { sparseMatMul, type SparseMatMulOptions } from './ops/sparse_matmul.js';

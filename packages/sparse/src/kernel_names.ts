@@ -60,4 +60,6 @@ export interface SparseConv2DAttrs extends SparseAttrs {
   dilations: [number, number];
   pad: [number, number, number, number];
   activation: FusedActivation;
+  /** Max-pool window applied after the activation ('valid', stride = window); [1, 1] for none. */
+  pool: [number, number];
 }

@@ -28,11 +28,12 @@ function prunedNet(sparsity: number): tfl.LayersModel {
       name: 'c1',
     }),
   );
+  m.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'p1' }));
   m.add(
     tfl.layers.conv2d({
       filters: 8,
       kernelSize: 3,
-      strides: 2,
+      strides: 1,
       padding: 'valid',
       activation: 'relu6',
       name: 'c2',
@@ -76,6 +77,9 @@ describe('toSparseModel', () => {
     const sparse = await toSparseModel(dense, { minSparsity: 0.5 });
     expect(sparse.getLayer('c1')).toBeInstanceOf(SparseConv2D);
     expect(sparse.getLayer('d1')).toBeInstanceOf(SparseDense);
+    // p1 is folded into c1.
+    expect(sparse.layers.map((l) => l.name)).toEqual(['c1', 'c2', 'flat', 'd1', 'out']);
+    expect((sparse.getLayer('c1') as SparseConv2D).pool).toEqual([2, 2]);
 
     const x = tf.randomUniform([3, 8, 8, 3], -1, 1, 'float32', 9);
     const want = dense.predict(x) as tf.Tensor;
@@ -96,6 +100,21 @@ describe('toSparseModel', () => {
     loaded.dispose();
     sparse.dispose();
     expect(tf.memory().numTensors).toBe(before);
+    dense.dispose();
+  });
+
+  it('keeps the pool layer when fusePooling is off, with the same outputs', async () => {
+    const dense = prunedNet(0.85);
+    const a = await toSparseModel(dense, { fusePooling: false });
+    const b = await toSparseModel(dense);
+    expect(a.layers.length).toBe(b.layers.length + 1);
+    const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 4);
+    const ya = a.predict(x) as tf.Tensor;
+    const yb = b.predict(x) as tf.Tensor;
+    expect(Array.from(ya.dataSync())).toEqual(Array.from(yb.dataSync()));
+    tf.dispose([x, ya, yb]);
+    a.dispose();
+    b.dispose();
     dense.dispose();
   });
 

@@ -36,6 +36,7 @@ export interface SparseKernelApi {
       dilations?: readonly [number, number];
       bias?: tf.Tensor1D;
       activation?: Act;
+      pool?: readonly [number, number];
     },
   ): tf.Tensor4D;
 }
@@ -149,6 +150,8 @@ interface ConvCase {
   strides: [number, number];
   dilations: [number, number];
   padding: 'same' | 'valid' | [number, number, number, number];
+  /** Fused max-pool window ([1, 1]: none). */
+  pool: [number, number];
   pattern: Pattern;
   density: number;
   activation: Act;
@@ -218,6 +221,7 @@ function convCases(spec: KernelFormatSpec): ConvCase[] {
     strides: [1, 1],
     dilations: [1, 1],
     padding: 'same',
+    pool: [1, 1],
     pattern: 'random',
     density: 0.3,
     activation: 'linear',
@@ -231,6 +235,14 @@ function convCases(spec: KernelFormatSpec): ConvCase[] {
     base('3x3 valid, stride 2', { h: 9, w: 8, strides: [2, 2], padding: 'valid' }),
     base('3x3 same, dilation 2', { dilations: [2, 2], h: 8, w: 7 }),
     base('2x3 explicit pads, stride [1, 2]', { k: [2, 3], strides: [1, 2], padding: [1, 0, 2, 1] }),
+    base('3x3 same + relu + fused 2x2 max-pool, batch 2', {
+      batch: 2,
+      h: 8,
+      w: 9,
+      activation: 'relu',
+      pool: [2, 2],
+    }),
+    base('3x3 valid + fused 3x2 max-pool', { padding: 'valid', pool: [3, 2] }),
     base('3x3 all-zero weights', { pattern: 'allZero', activation: 'relu6' }),
     base('3x3 single nonzero, batch 3', { pattern: 'single', batch: 3 }),
   ];
@@ -277,6 +289,24 @@ function refConv(
               }
             }
           out[((b * ho + oy) * wo + ox) * c.cout + co] = activate(acc, c.activation);
+        }
+  return out;
+}
+
+/** 'valid' max-pool with stride = window over an NHWC reference output (identity for [1, 1]). */
+function maxPool(full: Float64Array, c: ConvCase, ho: number, wo: number): Float64Array {
+  const [ph, pw] = c.pool;
+  const [oh, ow] = [Math.floor(ho / ph), Math.floor(wo / pw)];
+  const out = new Float64Array(c.batch * oh * ow * c.cout);
+  for (let b = 0; b < c.batch; b++)
+    for (let y = 0; y < oh; y++)
+      for (let x = 0; x < ow; x++)
+        for (let co = 0; co < c.cout; co++) {
+          let m = -Infinity;
+          for (let dy = 0; dy < ph; dy++)
+            for (let dx = 0; dx < pw; dx++)
+              m = Math.max(m, full[((b * ho + y * ph + dy) * wo + x * pw + dx) * c.cout + co]);
+          out[((b * oh + y) * ow + x) * c.cout + co] = m;
         }
   return out;
 }
@@ -345,6 +375,7 @@ export function describeSparseKernelConformance(
             padding: c.padding,
             bias,
             activation: c.activation,
+            pool: c.pool,
           });
           let pad: number[] = typeof c.padding === 'string' ? [] : [...c.padding];
           if (typeof c.padding === 'string') {
@@ -361,9 +392,11 @@ export function describeSparseKernelConformance(
             Math.floor((c.h + pad[0] + pad[1] - ((c.k[0] - 1) * c.dilations[0] + 1)) / c.strides[0]) + 1;
           const wo =
             Math.floor((c.w + pad[2] + pad[3] - ((c.k[1] - 1) * c.dilations[1] + 1)) / c.strides[1]) + 1;
+          const full = refConv(w, c, xs, bs, pad, ho, wo);
+          const [oh, ow] = [Math.floor(ho / c.pool[0]), Math.floor(wo / c.pool[1])];
           errors[c.label] =
-            y.shape.join() === [c.batch, ho, wo, c.cout].join()
-              ? maxRelativeError(y.dataSync(), refConv(w, c, xs, bs, pad, ho, wo))
+            y.shape.join() === [c.batch, oh, ow, c.cout].join()
+              ? maxRelativeError(y.dataSync(), maxPool(full, c, ho, wo))
               : Infinity;
           tf.dispose([x, y, bias]);
           s.dispose();

@@ -3,5 +3,5 @@
 export { csrRows } from './csr_rows';
 export { bsrRows } from './bsr_rows';
 export { stridedRows } from './strided';
-export { bsrOffsets, convOffsets, csrOffsets, nmOffsets, packPlanes, planesToNhwc, transpose } from './layout';
+export { bsrOffsets, convOffsets, csrOffsets, nmOffsets, packPlanes, planesPool, planesToNhwc, transpose } from './layout';
 export { spmmKn, spmmNk } from './panel';

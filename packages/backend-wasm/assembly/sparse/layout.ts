@@ -122,3 +122,44 @@ export function planesToNhwc(src: usize, c: i32, h: i32, w: i32, srcW: i32, dst:
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
   transposeStrided(src, rows, cols, <usize>cols << 2, dst, <usize>rows << 2);
 }
+
+/**
+ * Max-pools channel planes [c][h][srcW] over ph×pw windows with stride ph×pw ('valid') into compact
+ * planes [c][h/ph][w/pw] (then planesToNhwc writes them out). 2×2 windows take a SIMD path: a
+ * vertical pmax of two rows, then a pmax of the even and odd lanes, 4 outputs at a time.
+ */
+export function planesPool(src: usize, c: i32, h: i32, w: i32, srcW: i32, ph: i32, pw: i32, dst: usize): void {
+  const oh = h / ph;
+  const ow = w / pw;
+  const rowBytes = <usize>srcW << 2;
+  for (let ci: i32 = 0; ci < c; ci++) {
+    const s = src + <usize>(ci * h) * rowBytes;
+    const d = dst + (<usize>(ci * oh * ow) << 2);
+    for (let py: i32 = 0; py < oh; py++) {
+      const r0 = s + <usize>(py * ph) * rowBytes;
+      const o = d + (<usize>(py * ow) << 2);
+      let px: i32 = 0;
+      if (ph == 2 && pw == 2) {
+        for (; px + 4 <= ow; px += 4) {
+          const a = r0 + (<usize>(px * 2) << 2);
+          const lo = f32x4.pmax(v128.load(a), v128.load(a + rowBytes));
+          const hi = f32x4.pmax(v128.load(a, 16), v128.load(a + rowBytes, 16));
+          const even = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6);
+          const odd = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+          v128.store(o + (<usize>px << 2), f32x4.pmax(even, odd));
+        }
+      }
+      for (; px < ow; px++) {
+        let m = load<f32>(r0 + (<usize>(px * pw) << 2));
+        for (let dy: i32 = 0; dy < ph; dy++) {
+          const row = r0 + <usize>dy * rowBytes + (<usize>(px * pw) << 2);
+          for (let dx: i32 = 0; dx < pw; dx++) {
+            const v = load<f32>(row + (<usize>dx << 2));
+            m = m < v ? v : m;
+          }
+        }
+        store<f32>(o + (<usize>px << 2), m);
+      }
+    }
+  }
+}

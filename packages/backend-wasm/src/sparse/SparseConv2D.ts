@@ -1,4 +1,10 @@
-import { kernelNames, type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize } from '@prunekit/sparse';
+import {
+  kernelNames,
+  type SparseConv2DAttrs,
+  type SparseConv2DInputs,
+  convOutSize,
+  pooledSize,
+} from '@prunekit/sparse';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
 import { kindCode, prepareOperand, runRows } from './operand.js';
@@ -10,7 +16,8 @@ import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_
  * filter entry is then a fixed shift of the whole plane stack, so the conv is one sparse-rows ×
  * panel product over Ho·Wp pixels (the wp − wo extra columns per row are computed and dropped).
  * Strided convs take a scalar loop over the same planes; 1×1 stride-1 unpadded convs skip the planes
- * and run as one panel product over all pixels of the batch.
+ * and run as one panel product over all pixels of the batch. A fused max-pool is applied while the
+ * planes are written back to NHWC.
  */
 function sparseConv2dWasm(args: {
   inputs: SparseConv2DInputs;
@@ -20,9 +27,12 @@ function sparseConv2dWasm(args: {
   const { inputs, attrs: a, backend } = args;
   const [batch, h, w, cin] = inputs.x.shape;
   const [ho, wo] = convOutSize(a, h, w);
+  const [ph, pw] = a.pool;
+  const [oh, ow] = pooledSize(a, ho, wo);
+  const pooling = ph !== 1 || pw !== 1;
   const cout = a.rows;
-  const out = backend.makeOutput([batch, ho, wo, cout], 'float32');
-  if (batch * ho * wo * cout === 0) return out;
+  const out = backend.makeOutput([batch, oh, ow, cout], 'float32');
+  if (batch * oh * ow * cout === 0) return out;
   const [kh, kw] = [a.filterHeight, a.filterWidth];
   const [sh, sw] = a.strides;
   const [dh, dw] = a.dilations;
@@ -32,7 +42,7 @@ function sparseConv2dWasm(args: {
   const planeTotal = cin * hp * wp + (kw - 1) * dw + 8;
   const mod = sparseModule(backendMemory(backend));
   const scratch = new Scratch(backend);
-  const pointwise = kh === 1 && kw === 1 && unit && a.pad.every((p) => p === 0);
+  const pointwise = kh === 1 && kw === 1 && unit && !pooling && a.pad.every((p) => p === 0);
   try {
     if (pointwise) {
       // A 1×1 stride-1 unpadded conv is x[pixels, cin] · Sᵀ over the whole batch: the panel kernel.
@@ -65,6 +75,7 @@ function sparseConv2dWasm(args: {
     const planes = scratch.alloc(planeTotal);
     const outW = unit ? wp : wo;
     const outPlanes = scratch.alloc(cout * ho * outW);
+    const pooled = pooling ? scratch.alloc(cout * oh * ow) : 0;
     const bias = addressOf(backend, inputs.bias);
     const act = activationCode(a.activation);
     const x = addressOf(backend, inputs.x);
@@ -74,7 +85,13 @@ function sparseConv2dWasm(args: {
       if (unit) runRows(mod, op, planes, ho * wp, outPlanes, ho * wp * 4, bias, act);
       else
         mod.stridedRows(op.rowPtr, op.offs, op.vals, cout, planes, ho, wo, sh, sw, wp, outPlanes, bias, act);
-      mod.planesToNhwc(outPlanes, cout, ho, wo, outW, o + b * ho * wo * cout * 4);
+      const dst = o + b * oh * ow * cout * 4;
+      if (pooled) {
+        mod.planesPool(outPlanes, cout, ho, wo, outW, ph, pw, pooled);
+        mod.planesToNhwc(pooled, cout, oh, ow, ow, dst);
+      } else {
+        mod.planesToNhwc(outPlanes, cout, ho, wo, outW, dst);
+      }
     }
   } finally {
     scratch.free();

@@ -79,6 +79,16 @@ export interface SparseWasm {
     total: number,
   ): void;
   planesToNhwc(src: number, c: number, h: number, w: number, srcW: number, dst: number): void;
+  planesPool(
+    src: number,
+    c: number,
+    h: number,
+    w: number,
+    srcW: number,
+    ph: number,
+    pw: number,
+    dst: number,
+  ): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   spmmKn(
     kind: number,

@@ -8,3 +8,8 @@ export function convOutSize(a: SparseConv2DAttrs, inH: number, inW: number): [nu
   const outW = Math.floor((inW + a.pad[2] + a.pad[3] - effW) / a.strides[1]) + 1;
   return [Math.max(outH, 0), Math.max(outW, 0)];
 }
+
+/** Output size after the fused max-pool ('valid', stride = window). */
+export function pooledSize(a: SparseConv2DAttrs, outH: number, outW: number): [number, number] {
+  return [Math.floor(outH / a.pool[0]), Math.floor(outW / a.pool[1])];
+}

@@ -15,6 +15,8 @@ export interface SparseConv2DArgs {
   dilationRate?: [number, number];
   activation?: string;
   useBias?: boolean;
+  /** Max-pool window fused after the activation ('valid', stride = window); default [1, 1] (none). */
+  pool?: [number, number];
   /** Filter as a sparse `[filters, kh·kw·inChannels]` matrix. */
   sparse: SparseLayerOperand;
   inputShape?: number[];
@@ -26,7 +28,8 @@ const pair = (v: number | number[] | undefined, d: number): [number, number] =>
 
 /**
  * NHWC Conv2D whose filter is stored sparse and run by the SparseConv2D kernel of the active
- * backend, with bias and relu/relu6 fused. Inference only.
+ * backend, with bias and relu/relu6 fused, and optionally the MaxPooling2D that followed it (see
+ * toSparseModel's fusePooling). Inference only.
  */
 export class SparseConv2D extends tfl.layers.Layer {
   static className = 'PrunekitSparseConv2D';
@@ -37,6 +40,7 @@ export class SparseConv2D extends tfl.layers.Layer {
   readonly dilationRate: [number, number];
   readonly activationName: string;
   readonly useBias: boolean;
+  readonly pool: [number, number];
   private readonly operand: SparseOperandWeights;
   private readonly activation: ReturnType<typeof splitActivation>;
   private bias?: ReadableWeight;
@@ -55,6 +59,7 @@ export class SparseConv2D extends tfl.layers.Layer {
     this.dilationRate = pair(args.dilationRate, 1);
     this.activationName = args.activation ?? 'linear';
     this.useBias = args.useBias ?? true;
+    this.pool = pair(args.pool, 1);
     if (args.sparse.rows !== args.filters) {
       throw new ShapeError(
         `SparseConv2D '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.filters} filters.`,
@@ -93,10 +98,11 @@ export class SparseConv2D extends tfl.layers.Layer {
       const eff = (k - 1) * d + 1;
       return this.padding === 'same' ? Math.ceil(size / st) : Math.floor((size - eff) / st) + 1;
     };
+    const pooled = (v: number | null, p: number) => (v == null ? null : Math.floor(v / p));
     return [
       s[0],
-      outDim(s[1], kh, this.strides[0], this.dilationRate[0]),
-      outDim(s[2], kw, this.strides[1], this.dilationRate[1]),
+      pooled(outDim(s[1], kh, this.strides[0], this.dilationRate[0]), this.pool[0]),
+      pooled(outDim(s[2], kw, this.strides[1], this.dilationRate[1]), this.pool[1]),
       this.filters,
     ];
   }
@@ -113,6 +119,7 @@ export class SparseConv2D extends tfl.layers.Layer {
         dilations: this.dilationRate,
         bias: this.bias?.read() as tf.Tensor1D | undefined,
         activation: fused,
+        pool: this.pool,
       });
       return after ? after(y) : y;
     };
@@ -129,6 +136,7 @@ export class SparseConv2D extends tfl.layers.Layer {
       dilationRate: this.dilationRate,
       activation: this.activationName,
       useBias: this.useBias,
+      pool: this.pool,
       sparse: { ...this.operand.operand },
     };
   }

@@ -14,6 +14,12 @@ export interface ToSparseOptions {
   minSparsity?: number;
   /** Format for converted layers (default CSR). Layers the format does not fit fall back to CSR. */
   format?: FormatSpec;
+  /**
+   * In a Sequential model, fold a MaxPooling2D ('valid', stride = window) that directly follows a
+   * converted Conv2D with a relu/relu6/linear activation into that SparseConv2D (default true): the
+   * pool then runs while the conv output is written, and the model has one layer less to execute.
+   */
+  fusePooling?: boolean;
 }
 
 /** What toSparseModel did with one Dense/Conv2D layer. */
@@ -141,6 +147,27 @@ function sparseLayerJson(className: string, cfg: Record<string, unknown>, m: Spa
   };
 }
 
+const FUSABLE_ACTIVATIONS = ['linear', 'relu', 'relu6', undefined];
+
+/** The pool window of a MaxPooling2D entry that can be folded into the conv entry before it. */
+function fusablePool(
+  conv: { class_name: string; config: Record<string, unknown> },
+  next: unknown,
+): [number, number] | undefined {
+  const n = next as { class_name?: string; config?: Record<string, unknown> } | undefined;
+  if (conv.class_name !== 'Conv2D' || n?.class_name !== 'MaxPooling2D' || !n.config) return undefined;
+  if (!FUSABLE_ACTIVATIONS.includes(conv.config.activation as string | undefined)) return undefined;
+  const c = n.config;
+  const size = (isPair(c.pool_size) ? c.pool_size : [c.pool_size, c.pool_size]) as number[];
+  const strides = (
+    c.strides == null ? size : isPair(c.strides) ? c.strides : [c.strides, c.strides]
+  ) as number[];
+  const channelsLast =
+    c.data_format == null || c.data_format === 'channels_last' || c.data_format === 'channelsLast';
+  const ok = c.padding === 'valid' && channelsLast && strides[0] === size[0] && strides[1] === size[1];
+  return ok ? [size[0], size[1]] : undefined;
+}
+
 function operandTensors(m: SparseMatrix): tf.Tensor[] {
   return m.format === 'nm'
     ? [tf.tensor1d(m.values), tf.tensor1d(Int32Array.from(m.indices), 'int32')]
@@ -150,7 +177,8 @@ function operandTensors(m: SparseMatrix): tf.Tensor[] {
 /**
  * A new model where every Dense/Conv2D layer whose kernel is at least `minSparsity` zeros (and
  * whose activation and layout sparse layers support) becomes a SparseDense/SparseConv2D holding
- * only the kept weights; the other layers keep their weights. The input model is not changed.
+ * only the kept weights; the other layers keep their weights. In a Sequential model a MaxPooling2D
+ * right after a converted conv is folded into it (see `fusePooling`). The input model is not changed.
  */
 export async function toSparseModel(
   model: tfl.LayersModel,
@@ -168,11 +196,18 @@ export async function toSparseModel(
   if (!Array.isArray(layerList)) {
     throw new InvalidArgumentError('toSparseModel: the model topology has no layer list (config.layers).');
   }
+  const sequential = (topology as unknown as { class_name?: string }).class_name === 'Sequential';
   for (let i = 0; i < layerList.length; i++) {
     const entry = layerList[i] as { class_name: string; config: Record<string, unknown> };
     const plan = plans.get(entry.config.name as string);
     if (!plan?.matrix) continue;
-    layerList[i] = { ...entry, ...sparseLayerJson(entry.class_name, entry.config, plan.matrix) };
+    const replaced = sparseLayerJson(entry.class_name, entry.config, plan.matrix);
+    const pool = sequential && opts.fusePooling !== false ? fusablePool(entry, layerList[i + 1]) : undefined;
+    if (pool) {
+      (replaced.config as Record<string, unknown>).pool = pool;
+      layerList.splice(i + 1, 1);
+    }
+    layerList[i] = { ...entry, ...replaced };
   }
   const sparse = await tfl.models.modelFromJSON({ modelTopology: topology } as never);
   for (const layer of sparse.layers) {

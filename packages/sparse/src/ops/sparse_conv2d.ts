@@ -17,6 +17,8 @@ export interface SparseConv2dOptions {
   dilations?: number | readonly [number, number];
   bias?: tf.Tensor1D;
   activation?: FusedActivation;
+  /** Max-pool window applied after the activation ('valid', stride = window), e.g. [2, 2]. */
+  pool?: number | readonly [number, number];
 }
 
 /** tf.conv2d's 'same' / 'valid' padding along one axis: [before, after]. */
@@ -58,8 +60,9 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
   }
   const strides = pair(opts.strides);
   const dilations = pair(opts.dilations);
-  if (![...strides, ...dilations].every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new InvalidArgumentError(`sparseConv2d: strides and dilations must be positive integers.`);
+  const pool = pair(opts.pool);
+  if (![...strides, ...dilations, ...pool].every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new InvalidArgumentError('sparseConv2d: strides, dilations and pool must be positive integers.');
   }
   const padding = opts.padding ?? 'valid';
   let pad: [number, number, number, number];
@@ -80,6 +83,7 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
     dilations,
     pad,
     activation,
+    pool,
   };
   return tf
     .engine()

@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { SparseConv2D, type SparseConv2DAttrs, type SparseConv2DInputs } from '../../kernel_names.js';
-import { convOutSize } from '../conv_geometry.js';
+import { convOutSize, pooledSize } from '../conv_geometry.js';
 import { activate, expandRows } from '../expand_rows.js';
 
 type CpuBackend = {
@@ -8,7 +8,7 @@ type CpuBackend = {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 };
 
-/** Reference SparseConv2D (NHWC): direct loops over output pixels and the stored filter entries. */
+/** Reference SparseConv2D (NHWC): direct loops over output pixels and the stored filter entries, then the optional max-pool. */
 function sparseConv2dCpu(args: {
   inputs: SparseConv2DInputs;
   attrs: SparseConv2DAttrs;
@@ -55,7 +55,21 @@ function sparseConv2dCpu(args: {
       }
     }
   }
-  return backend.makeTensorInfo([batch, outH, outW, cout], 'float32', out);
+  const [ph, pw] = a.pool;
+  if (ph === 1 && pw === 1) return backend.makeTensorInfo([batch, outH, outW, cout], 'float32', out);
+  const [poolH, poolW] = pooledSize(a, outH, outW);
+  const pooled = new Float32Array(batch * poolH * poolW * cout);
+  for (let b = 0; b < batch; b++)
+    for (let py = 0; py < poolH; py++)
+      for (let px = 0; px < poolW; px++)
+        for (let co = 0; co < cout; co++) {
+          let m = -Infinity;
+          for (let dy = 0; dy < ph; dy++)
+            for (let dx = 0; dx < pw; dx++)
+              m = Math.max(m, out[((b * outH + py * ph + dy) * outW + px * pw + dx) * cout + co]);
+          pooled[((b * poolH + py) * poolW + px) * cout + co] = m;
+        }
+  return backend.makeTensorInfo([batch, poolH, poolW, cout], 'float32', pooled);
 }
 
 export const sparseConv2dCpuConfig: KernelConfig = {
