@@ -25,3 +25,4 @@ export { type ReadModel, readModel } from './io/read_model.js';
 export { type SaveOptions, type SaveResult, saveModel } from './io/save_model.js';
 export { modelSource } from './io/sources.js';
 export * from './structured/index.js';
+export * from './export/index.js';
