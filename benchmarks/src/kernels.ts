@@ -17,7 +17,7 @@ const loadavgAtStart = loadavg();
 await useBackend();
 if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
 
-const reps = quick ? 9 : 21;
+const reps = quick ? 7 : 21;
 const rng = createRng(2024);
 const CSR_SPARSITIES = [0.2, 0.3, 0.4, 0.5, 0.7, 0.8, 0.9, 0.95];
 const csr = (s: number): Variant => ({ label: 'csr', spec: { format: 'csr' }, sparsity: s });
@@ -60,7 +60,7 @@ s90.dispose();
 const ortOne = ortRows.find((r) => r.threads === 1)!;
 process.stderr.write('done onnxruntime\n');
 
-const e2e = await runSignsE2e(quick ? 21 : 41);
+const e2e = await runSignsE2e(quick ? 15 : 41);
 process.stderr.write('done signs e2e\n');
 
 const goals: Goal[] = [
