@@ -1,0 +1,61 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/backend.js';
+import { trainFromRecipe } from '../src/baseline.js';
+import { runPipeline } from '../src/pipeline.js';
+import { loadRecipe, type Recipe } from '../src/recipe.js';
+import { sparseE2eRun } from '../src/runs/sparse_e2e.js';
+import { unstructuredRun } from '../src/runs/unstructured.js';
+import { NUM_CLASSES } from '../src/signs.js';
+
+const exampleDir = join(import.meta.dirname, '..');
+
+function tinyRecipe(): Recipe {
+  const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
+  return {
+    ...r,
+    data: { val: 32, test: 48, finetune: 64 },
+    baseline: { ...r.baseline, epochs: 1, trainSize: 64, batchSize: 32 },
+    unstructured: { ...r.unstructured, levels: [0.9] },
+    finetune: { ...r.finetune, epochs: 1, batchSize: 32 },
+  };
+}
+
+describe('sparse end-to-end run (tiny configuration)', () => {
+  let out: string;
+  beforeAll(async () => {
+    expect(await initBackend()).toBe('wasm');
+    out = mkdtempSync(join(tmpdir(), 'signs-sparse-'));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("converts the unstructured run's 90% model, matches its outputs, is smaller on disk, leaks nothing", async () => {
+    const recipe = tinyRecipe();
+    const before = tf.memory().numTensors;
+    const res = await runPipeline({
+      recipe,
+      outDir: out,
+      runs: [unstructuredRun, sparseE2eRun({ repsB1: 5, repsB32: 3, compareImages: 16 })],
+      baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(res.doc.env.backend).toBe('wasm');
+    const goals = Object.fromEntries(res.doc.goals.map((g) => [g.name, g]));
+    expect(Object.keys(goals)).toEqual([
+      'e2e_signs_speedup_b1',
+      'e2e_signs_speedup_b32',
+      'e2e_signs_file_ratio',
+      'e2e_signs_max_abs_diff',
+    ]);
+    expect(goals.e2e_signs_max_abs_diff.value).toBeLessThanOrEqual(1e-4);
+    expect(goals.e2e_signs_file_ratio.value).toBeGreaterThan(1);
+    expect(goals.e2e_signs_speedup_b1.value).toBeGreaterThan(0);
+    expect(goals.e2e_signs_speedup_b32.value).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'sparse-90', 'sparse', 'model.json'))).toBe(true);
+    expect(res.markdown).toContain("the unstructured run's 90% model");
+    expect(res.markdown).toMatch(/\| Conv2D \| \d+\.\d% \| csr \|/);
+  });
+});
