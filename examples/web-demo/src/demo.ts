@@ -8,7 +8,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { generateDataset, type SignDataset } from '../../perception-traffic-signs/src/generator.js';
 import { activate } from './backends.js';
 
-export type Method = 'unstructured-magnitude' | 'unstructured-random' | 'channels-magnitude' | 'channels-fpgm';
+export type Method =
+  | 'unstructured-magnitude'
+  | 'unstructured-random'
+  | 'channels-magnitude'
+  | 'channels-fpgm';
 
 export interface Measured {
   readonly accuracy: number;
@@ -67,7 +71,12 @@ async function latency(model: tfl.LayersModel, runs: number): Promise<Record<str
   return out;
 }
 
-export async function measure(model: tfl.LayersModel, test: TestSet, gallery: TestSet, runs = 10): Promise<Measured> {
+export async function measure(
+  model: tfl.LayersModel,
+  test: TestSet,
+  gallery: TestSet,
+  runs = 10,
+): Promise<Measured> {
   const pred = predictLabels(model, test.x);
   let correct = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] === test.data.labels[i]) correct++;
@@ -83,7 +92,11 @@ export async function measure(model: tfl.LayersModel, test: TestSet, gallery: Te
 }
 
 /** A pruned copy of `dense` (the dense model is left as it is). */
-export async function prune(dense: tfl.LayersModel, method: Method, sparsity: number): Promise<tfl.LayersModel> {
+export async function prune(
+  dense: tfl.LayersModel,
+  method: Method,
+  sparsity: number,
+): Promise<tfl.LayersModel> {
   if (method.startsWith('unstructured')) {
     const model = await cloneModel(dense);
     const scorer = method === 'unstructured-random' ? random() : magnitude({ p: 1 });
@@ -91,6 +104,11 @@ export async function prune(dense: tfl.LayersModel, method: Method, sparsity: nu
     return model;
   }
   const scorer = method === 'channels-fpgm' ? fpgm() : magnitude({ p: 2 });
-  const res = await channelPruner(buildGraph(dense), { scorer, ratio: sparsity, scope: 'local', seed: 7 }).run();
+  const res = await channelPruner(buildGraph(dense), {
+    scorer,
+    ratio: sparsity,
+    scope: 'local',
+    seed: 7,
+  }).run();
   return res.model;
 }

@@ -8,7 +8,8 @@ import { loadSignModel } from './model_source.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
+const count = (n: number) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n);
 const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} ms`);
 
 function setStatus(status: string, text: string): void {
@@ -40,9 +41,13 @@ function drawGallery(images: Uint8Array, labels: Int32Array, dense: number[], pr
       img.data[p * 4 + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
-    const line = (who: string, c: number) => `<div class="${c === labels[i] ? 'ok' : 'bad'}">${who}: ${CLASS_NAMES[c]}</div>`;
+    const line = (who: string, c: number) =>
+      `<div class="${c === labels[i] ? 'ok' : 'bad'}">${who}: ${CLASS_NAMES[c]}</div>`;
     card.append(canvas);
-    card.insertAdjacentHTML('beforeend', `<div><b>${CLASS_NAMES[labels[i]]}</b></div>${line('dense', dense[i])}${pruned ? line('pruned', pruned[i]) : ''}`);
+    card.insertAdjacentHTML(
+      'beforeend',
+      `<div><b>${CLASS_NAMES[labels[i]]}</b></div>${line('dense', dense[i])}${pruned ? line('pruned', pruned[i]) : ''}`,
+    );
     root.append(card);
   }
 }
@@ -53,7 +58,9 @@ async function start(): Promise<void> {
     ? `Backend: ${tf.getBackend()} (pruning and accuracy); latency is also timed on wasm. Median of 10 runs, batch 1, on this machine.`
     : `WebGL did not start; running on ${tf.getBackend()}.`;
   const dense: tfl.LayersModel = await loadSignModel();
-  const test = makeTestSet(320, 7002);
+  // ?test=N sets the number of test signs (default 320); the browser test uses fewer.
+  const testCount = Number(new URLSearchParams(location.search).get('test') ?? 320);
+  const test = makeTestSet(Number.isInteger(testCount) && testCount > 0 ? testCount : 320, 7002);
   const gallery = makeTestSet(12, 424242);
   setStatus('measuring', 'measuring the dense model…');
   const denseM = await measure(dense, test, gallery);
@@ -66,7 +73,12 @@ async function start(): Promise<void> {
   };
   let pruned: tfl.LayersModel | undefined;
   // What the browser test reads: the backend, the dense numbers, the numbers of the last run.
-  const demo: { backend(): string; dense: Measured; last?: Measured; prune?: (m: Method, s: number) => Promise<Measured> } = {
+  const demo: {
+    backend(): string;
+    dense: Measured;
+    last?: Measured;
+    prune?: (m: Method, s: number) => Promise<Measured>;
+  } = {
     backend: () => tf.getBackend(),
     dense: denseM,
   };

@@ -40,18 +40,28 @@ describe('web demo in Chromium', () => {
   it('loads on webgl, prunes in the page, shows the numbers; screenshot saved', async () => {
     // A missing Chromium fails this test (never a skip): CI installs it from .ci/apt-packages.
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set PRUNEKIT_CHROMIUM.`);
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set PRUNEKIT_CHROMIUM.`,
+      );
     }
     served = await buildAndServe();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
     const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(served.url);
-    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 45_000 });
+    await page.goto(`${served.url}?test=128`);
+    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.status ?? ''), null, {
+      timeout: 45_000,
+    });
     expect(await page.evaluate(() => document.body.dataset.status)).toBe('ready');
-    expect(await page.evaluate(() => (globalThis as unknown as { prunekitDemo: { backend(): string } }).prunekitDemo.backend())).toBe('webgl');
-    const dense = await page.evaluate(() => (globalThis as unknown as { prunekitDemo: { dense: PageMeasured } }).prunekitDemo.dense);
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as { prunekitDemo: { backend(): string } }).prunekitDemo.backend(),
+      ),
+    ).toBe('webgl');
+    const dense = await page.evaluate(
+      () => (globalThis as unknown as { prunekitDemo: { dense: PageMeasured } }).prunekitDemo.dense,
+    );
     expect(dense.accuracy).toBeGreaterThan(0.5);
     expect(dense.latencyMs.webgl).toBeGreaterThan(0);
     expect(dense.latencyMs.wasm).toBeGreaterThan(0);
@@ -60,17 +70,25 @@ describe('web demo in Chromium', () => {
     await page.selectOption('#method', 'unstructured-magnitude');
     await page.fill('#sparsity', '0.8');
     await page.click('#prune');
-    await page.waitForFunction(() => ['pruned', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 45_000 });
+    await page.waitForFunction(() => ['pruned', 'error'].includes(document.body.dataset.status ?? ''), null, {
+      timeout: 45_000,
+    });
     expect(await page.textContent('#status')).toBe('pruned: unstructured-magnitude at 80%');
     const cells = await page.$$eval('#numbers td', (tds) => tds.map((t) => t.textContent ?? ''));
     expect(cells.every((c) => c !== '–' && c !== 'n/a')).toBe(true);
     expect(await page.textContent('#acc-pruned')).toMatch(/^\d+\.\d\d%$/);
     expect(await page.textContent('#lat-webgl-pruned')).toMatch(/^\d+\.\d\d ms$/);
     expect(await page.$$('#gallery .card')).toHaveLength(12);
-    expect(await page.evaluate(() => (globalThis as unknown as { prunekitDemo: { backend(): string } }).prunekitDemo.backend())).toBe('webgl');
+    expect(
+      await page.evaluate(() =>
+        (globalThis as unknown as { prunekitDemo: { backend(): string } }).prunekitDemo.backend(),
+      ),
+    ).toBe('webgl');
 
     // The numbers behind the table: 80% of the prunable weights gone, same parameter count.
-    const pruned = await page.evaluate(() => (globalThis as unknown as { prunekitDemo: { last: PageMeasured } }).prunekitDemo.last);
+    const pruned = await page.evaluate(
+      () => (globalThis as unknown as { prunekitDemo: { last: PageMeasured } }).prunekitDemo.last,
+    );
     expect(pruned.params).toBe(dense.params);
     expect(pruned.nonzero).toBeLessThan(0.3 * dense.nonzero);
     expect(pruned.accuracy).toBeGreaterThan(0.5);

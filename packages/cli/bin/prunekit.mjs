@@ -13,9 +13,13 @@ if (existsSync(dist)) {
 } else {
   // tsx resolved from this package, so the command works from any working directory.
   const tsx = import.meta.resolve('tsx');
-  const r = spawnSync(process.execPath, ['--import', tsx, '--conditions=source', join(root, 'src', 'bin.ts'), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    cwd: process.cwd(),
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', tsx, '--conditions=source', join(root, 'src', 'bin.ts'), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      cwd: process.cwd(),
+    },
+  );
   process.exitCode = r.status ?? 1;
 }

@@ -13,7 +13,9 @@ export async function initBackend(name: 'wasm' | 'cpu'): Promise<string> {
   else await tf.setBackend('cpu');
   await tf.ready();
   if (tf.getBackend() !== name) {
-    throw new BackendError(`Backend '${name}' did not start (active: '${tf.getBackend()}').`, { backend: name });
+    throw new BackendError(`Backend '${name}' did not start (active: '${tf.getBackend()}').`, {
+      backend: name,
+    });
   }
   return name;
 }

@@ -2,8 +2,13 @@
 import type { Override } from './recipe/load.js';
 
 /** A number when the text is one, else the text (so the schema reports "got 'abc'"). */
-export const num = (v: string): number | string => (v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
-export const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+export const num = (v: string): number | string =>
+  v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+export const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 export interface PruneFlags {
   seed?: string;
@@ -40,7 +45,8 @@ export function pruneOverrides(flags: PruneFlags, raw: Record<string, unknown>):
   if (flags.scorer !== undefined) add('--scorer', [method, 'scorer', 'name'], flags.scorer);
   if (flags.scope !== undefined) add('--scope', [method, 'scope'], flags.scope);
   if (flags.ignore !== undefined) add('--ignore', [method, 'ignore'], list(flags.ignore));
-  if (flags.finetuneEpochs !== undefined) add('--finetune-epochs', ['finetune', 'epochs'], num(flags.finetuneEpochs));
+  if (flags.finetuneEpochs !== undefined)
+    add('--finetune-epochs', ['finetune', 'epochs'], num(flags.finetuneEpochs));
   if (flags.lr !== undefined) add('--lr', ['finetune', 'lr'], num(flags.lr));
   if (flags.batchSize !== undefined) add('--batch-size', ['finetune', 'batchSize'], num(flags.batchSize));
   if (flags.format !== undefined) add('--format', ['export', 'format'], flags.format);

@@ -8,7 +8,10 @@ import { SCORER_NAMES } from './recipe/schema.js';
 
 type Action = (flags: Record<string, unknown>, io: CliIO) => Promise<ExitCode>;
 
-function program(io: CliIO, run: (load: () => Promise<Action>, flags: Record<string, unknown>) => void): Command {
+function program(
+  io: CliIO,
+  run: (load: () => Promise<Action>, flags: Record<string, unknown>) => void,
+): Command {
   const p = new Command('prunekit')
     .description('Prune TensorFlow.js layers models: score, prune, fine-tune, measure, export, report.')
     .exitOverride()
@@ -18,16 +21,30 @@ function program(io: CliIO, run: (load: () => Promise<Action>, flags: Record<str
     c
       .option('--model <path>', 'dense model (model.json or its folder)')
       .option('--recipe <file>', 'recipe file (YAML or JSON); flags override its fields')
-      .option('--data <module>', 'data module exporting generateDataset(count, seed) (recipe: data.generator)')
+      .option(
+        '--data <module>',
+        'data module exporting generateDataset(count, seed) (recipe: data.generator)',
+      )
       .option('--json', 'print machine-readable JSON on stdout')
       .option('--quiet', 'no progress output');
   // Commands load on use, so --help and recipe errors answer without loading tfjs.
   const bind = (load: () => Promise<Action>) => (flags: Record<string, unknown>) => run(load, flags);
 
-  common(p.command('prune').description('prune (and fine-tune) at every level of the recipe; writes models, report.html, summary.md'))
+  common(
+    p
+      .command('prune')
+      .description(
+        'prune (and fine-tune) at every level of the recipe; writes models, report.html, summary.md',
+      ),
+  )
     .option('--out <dir>', 'output folder (recipe: output.dir)')
     .option('--overwrite', 'replace the contents of a non-empty --out')
-    .addOption(new Option('--method <method>', 'pruning section --ratio/--scorer apply to').choices(['unstructured', 'channels']))
+    .addOption(
+      new Option('--method <method>', 'pruning section --ratio/--scorer apply to').choices([
+        'unstructured',
+        'channels',
+      ]),
+    )
     .option('--ratio <list>', 'fractions to prune, comma-separated (recipe: <method>.levels)')
     .option('--scorer <name>', `scorer (recipe: <method>.scorer.name): ${SCORER_NAMES.join(', ')}`)
     .option('--scope <scope>', 'global | local (recipe: <method>.scope)')
@@ -42,7 +59,11 @@ function program(io: CliIO, run: (load: () => Promise<Action>, flags: Record<str
     .option('--name <name>', 'run name (recipe: name)')
     .action(bind(() => import('./commands/prune.js').then((m) => m.pruneCommand as Action)));
 
-  common(p.command('score').description('score statistics per prunable weight (or per channel group with --channels)'))
+  common(
+    p
+      .command('score')
+      .description('score statistics per prunable weight (or per channel group with --channels)'),
+  )
     .option('--scorer <name>', `scorer: ${SCORER_NAMES.join(', ')}`)
     .option('--channels', 'score dependency groups (channels) instead of weights')
     .action(bind(() => import('./commands/score.js').then((m) => m.scoreCommand as Action)));
@@ -110,7 +131,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     return await pending;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     if (e instanceof UsageError) {
       io.stderr(`prunekit: ${e.message}\n`);

@@ -30,7 +30,9 @@ export function createProgress(io: CliIO, quiet = false): Progress {
       const f = total > 0 ? Math.min(1, done / total) : 1;
       if (io.tty) {
         const full = Math.round(f * WIDTH);
-        io.stderr(`\r\x1b[2K[${'#'.repeat(full)}${'-'.repeat(WIDTH - full)}] ${String(Math.round(f * 100)).padStart(3)}% ${label}`);
+        io.stderr(
+          `\r\x1b[2K[${'#'.repeat(full)}${'-'.repeat(WIDTH - full)}] ${String(Math.round(f * 100)).padStart(3)}% ${label}`,
+        );
         barShown = true;
       } else {
         // Plain mode: one line per task and step, never a redraw.

@@ -4,6 +4,11 @@ export function formatTable(rows: readonly (readonly (string | number)[])[]): st
   const numeric = rows[1]?.map((c) => typeof c === 'number') ?? [];
   const widths = cells[0].map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
   return cells
-    .map((r) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }

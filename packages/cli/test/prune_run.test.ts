@@ -55,7 +55,11 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(Object.keys(doc).sort()).toEqual(['env', 'goals', 'name', 'rows']);
     expect(doc.name).toBe('tiny');
     expect(doc.env.backend).toBe('cpu');
-    expect(doc.rows.map((r: { model: string }) => r.model)).toEqual(['dense', 'unstructured-50', 'channels-25']);
+    expect(doc.rows.map((r: { model: string }) => r.model)).toEqual([
+      'dense',
+      'unstructured-50',
+      'channels-25',
+    ]);
     const [dense, masked, slim] = doc.rows;
     expect(masked.paramsAfter).toBe(dense.paramsAfter);
     expect(masked.nonzeroAfter).toBeLessThan(0.6 * masked.nonzeroBefore);
@@ -67,7 +71,10 @@ describe('prunekit prune on a tiny model and data module', () => {
       expect(r.bytesAfter).toBe(4 * r.paramsAfter);
     }
     expect(masked.finetuneEpochs).toBe(1);
-    expect(doc.goals.map((g: { name: string }) => g.name)).toEqual(['accuracy_drop_unstructured-50', 'accuracy_drop_channels-25']);
+    expect(doc.goals.map((g: { name: string }) => g.name)).toEqual([
+      'accuracy_drop_unstructured-50',
+      'accuracy_drop_channels-25',
+    ]);
 
     // Files: stock-loadable models, the report and the summary.
     const pruned = await loadModel(join(out, 'unstructured-50'));
@@ -76,9 +83,17 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(zeros).toBeGreaterThan(0);
     pruned.dispose();
     const report = parseReportHtml(readFileSync(join(out, 'report.html'), 'utf8'));
-    expect(report.charts.map((c) => c.id)).toEqual(['layer-sparsity', 'layer-channels', 'sensitivity', 'pareto', 'latency']);
+    expect(report.charts.map((c) => c.id)).toEqual([
+      'layer-sparsity',
+      'layer-channels',
+      'sensitivity',
+      'pareto',
+      'latency',
+    ]);
     expect(report.report.sensitivity?.curves.map((c) => c.layer)).toEqual(['conv2']);
-    const channels = report.charts[1].config as { data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] } };
+    const channels = report.charts[1].config as {
+      data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] };
+    };
     const conv1 = channels.data.labels.indexOf('conv1');
     expect(channels.data.datasets[0].data[conv1]).toBe(8);
     expect(channels.data.datasets[2].data[conv1]).toBeLessThan(8);
@@ -88,7 +103,9 @@ describe('prunekit prune on a tiny model and data module', () => {
     // report re-renders from report.json; a second prune into the same folder is refused.
     const io2 = captureIO();
     expect(await main(['report', '--from', out, '--out', join(dir, 'again')], io2)).toBe(EXIT.ok);
-    expect(parseReportHtml(readFileSync(join(dir, 'again', 'report.html'), 'utf8')).report.runs).toHaveLength(3);
+    expect(parseReportHtml(readFileSync(join(dir, 'again', 'report.html'), 'utf8')).report.runs).toHaveLength(
+      3,
+    );
     const io3 = captureIO();
     expect(await main(['prune', '--model', model, '--recipe', recipe, '--out', out], io3)).toBe(EXIT.usage);
     expect(io3.err).toMatch(/not empty.*--overwrite/);
@@ -108,10 +125,134 @@ describe('prunekit prune on a tiny model and data module', () => {
   it('guard: exit code 3 exactly when a measured accuracy drop exceeds guard.maxAccuracyDrop; outputs still written', async () => {
     const out = join(dir, 'guarded');
     const io = captureIO();
-    const code = await main(['prune', '--model', model, '--recipe', recipe, '--out', out, '--ratio', '0.9', '--scorer', 'random', '--finetune-epochs', '0', '--guard', '0', '--method', 'channels'], io);
-    const goals: { name: string; value: number; target: number }[] = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).goals;
+    const code = await main(
+      [
+        'prune',
+        '--model',
+        model,
+        '--recipe',
+        recipe,
+        '--out',
+        out,
+        '--ratio',
+        '0.9',
+        '--scorer',
+        'random',
+        '--finetune-epochs',
+        '0',
+        '--guard',
+        '0',
+        '--method',
+        'channels',
+      ],
+      io,
+    );
+    const goals: { name: string; value: number; target: number }[] = JSON.parse(
+      readFileSync(join(out, 'results.json'), 'utf8'),
+    ).goals;
     expect(goals.map((g) => g.name)).toEqual(['accuracy_drop_unstructured-50', 'accuracy_drop_channels-90']);
     expect(code).toBe(goals.some((g) => g.value > g.target) ? EXIT.guard : EXIT.ok);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+
+  it('score, sensitivity, finetune, bench and convert run on the same recipe', async () => {
+    const before = tf.memory().numTensors;
+    const score = captureIO();
+    expect(
+      await main(
+        ['score', '--model', model, '--recipe', recipe, '--scorer', 'taylor', '--json', '--quiet'],
+        score,
+      ),
+    ).toBe(EXIT.ok);
+    const scored = JSON.parse(score.out);
+    expect(scored.scorer).toBe('taylor');
+    expect(scored.rows.map((r: { param: string }) => r.param)).toEqual([
+      'conv1/kernel',
+      'conv2/kernel',
+      'logits/kernel',
+    ]);
+    const groups = captureIO();
+    expect(await main(['score', '--model', model, '--recipe', recipe, '--channels', '--quiet'], groups)).toBe(
+      EXIT.ok,
+    );
+    expect(groups.out).toMatch(/conv1\s+conv1\s+8/);
+
+    const sens = captureIO();
+    const sensOut = join(dir, 'sens');
+    expect(
+      await main(
+        [
+          'sensitivity',
+          '--model',
+          model,
+          '--recipe',
+          recipe,
+          '--ratios',
+          '0.5,0.9',
+          '--json',
+          '--quiet',
+          '--out',
+          sensOut,
+        ],
+        sens,
+      ),
+    ).toBe(EXIT.ok);
+    const curves = JSON.parse(sens.out).curves;
+    expect(curves[0].points.map((p: { ratio: number }) => p.ratio)).toEqual([0.5, 0.9]);
+    expect(
+      parseReportHtml(readFileSync(join(sensOut, 'report.html'), 'utf8')).charts.map((c) => c.id),
+    ).toContain('sensitivity');
+
+    const ft = captureIO();
+    expect(
+      await main(
+        [
+          'finetune',
+          '--model',
+          join(dir, 'out', 'unstructured-50'),
+          '--recipe',
+          recipe,
+          '--out',
+          join(dir, 'tuned'),
+          '--json',
+          '--quiet',
+        ],
+        ft,
+      ),
+    ).toBe(EXIT.ok);
+    expect(JSON.parse(ft.out).epochs).toBe(1);
+    const tuned = await loadModel(join(dir, 'tuned'));
+    const w = await tuned.getLayer('conv2').getWeights()[0].data();
+    expect(w.filter((v) => v === 0).length).toBeGreaterThan(0.3 * w.length); // zeros kept
+    tuned.dispose();
+
+    const bench = captureIO();
+    expect(await main(['bench', '--model', model, '--backends', 'cpu', '--runs', '2', '--json'], bench)).toBe(
+      EXIT.ok,
+    );
+    expect(JSON.parse(bench.out).rows[0].backend).toBe('cpu');
+
+    const conv = captureIO();
+    expect(
+      await main(
+        [
+          'convert',
+          '--model',
+          join(dir, 'out', 'unstructured-50'),
+          '--to',
+          'sparse',
+          '--out',
+          join(dir, 'sparse'),
+          '--min-sparsity',
+          '0.3',
+          '--json',
+        ],
+        conv,
+      ),
+    ).toBe(EXIT.ok);
+    const plan = JSON.parse(conv.out);
+    expect(plan.layers.some((l: { converted: boolean }) => l.converted)).toBe(true);
+    expect(existsSync(join(dir, 'sparse', 'model.json'))).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

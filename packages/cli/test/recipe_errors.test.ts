@@ -20,12 +20,36 @@ beforeAll(async () => {
 afterAll(() => {});
 
 const cases: [string, string, RegExp][] = [
-  ['unknown key', 'unstructured:\n  levels: [0.5]\n  bogus: 1\n', /unknown key 'bogus' in unstructured \(allowed: scorer, scope, ignore, levels, ratio\)/],
-  ['wrong type', 'seed: "seven"\nunstructured: { levels: [0.5] }\n', /seed must be an integer in \[0, 4294967295\], got "seven"/],
-  ['ratio 1.5', 'unstructured:\n  levels: [0.5, 1.5]\n', /unstructured\.levels\[1\] must be a number in \[0, 1\) \(fraction to prune\), got 1\.5/],
-  ['unknown scorer', 'unstructured:\n  scorer: { name: magic }\n  levels: [0.5]\n', /unstructured\.scorer\.name must be one of magnitude, random, taylor, .*, got "magic"/],
-  ['unknown top-level key (JSON)', '{"unstructured": {"levels": [0.5]}, "prune": 1}', /unknown key 'prune' \(allowed: name, seed, model, backend, data, /],
-  ['wrong enum', 'unstructured:\n  scope: everywhere\n  levels: [0.5]\n', /unstructured\.scope must be one of global, local, got "everywhere"/],
+  [
+    'unknown key',
+    'unstructured:\n  levels: [0.5]\n  bogus: 1\n',
+    /unknown key 'bogus' in unstructured \(allowed: scorer, scope, ignore, levels, ratio\)/,
+  ],
+  [
+    'wrong type',
+    'seed: "seven"\nunstructured: { levels: [0.5] }\n',
+    /seed must be an integer in \[0, 4294967295\], got "seven"/,
+  ],
+  [
+    'ratio 1.5',
+    'unstructured:\n  levels: [0.5, 1.5]\n',
+    /unstructured\.levels\[1\] must be a number in \[0, 1\) \(fraction to prune\), got 1\.5/,
+  ],
+  [
+    'unknown scorer',
+    'unstructured:\n  scorer: { name: magic }\n  levels: [0.5]\n',
+    /unstructured\.scorer\.name must be one of magnitude, random, taylor, .*, got "magic"/,
+  ],
+  [
+    'unknown top-level key (JSON)',
+    '{"unstructured": {"levels": [0.5]}, "prune": 1}',
+    /unknown key 'prune' \(allowed: name, seed, model, backend, data, /,
+  ],
+  [
+    'wrong enum',
+    'unstructured:\n  scope: everywhere\n  levels: [0.5]\n',
+    /unstructured\.scope must be one of global, local, got "everywhere"/,
+  ],
 ];
 
 describe('recipe errors: one line naming the field and the allowed values, exit 2, nothing written', () => {
@@ -49,7 +73,9 @@ describe('recipe errors: one line naming the field and the allowed values, exit 
     const io = captureIO();
     const out = join(dir, 'out-flag');
     expect(await main(['prune', '--model', model, '--ratio', '0.5,1.5', '--out', out], io)).toBe(EXIT.usage);
-    expect(io.err).toMatch(/^prunekit: --ratio \(recipe field unstructured\.levels\): unstructured\.levels\[1\] must be a number in \[0, 1\)/);
+    expect(io.err).toMatch(
+      /^prunekit: --ratio \(recipe field unstructured\.levels\): unstructured\.levels\[1\] must be a number in \[0, 1\)/,
+    );
     const io2 = captureIO();
     expect(await main(['prune', '--model', model, '--method', 'diagonal'], io2)).toBe(EXIT.usage);
     expect(io2.err).toMatch(/--method.*unstructured, channels/);
@@ -59,10 +85,26 @@ describe('recipe errors: one line naming the field and the allowed values, exit 
   it('the bin exits with code 2 from a child process', () => {
     const file = join(dir, 'child.yaml');
     writeFileSync(file, 'unstructured:\n  levels: [1.5]\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', join(here, '../src/bin.ts'), 'prune', '--recipe', file, '--model', model, '--out', join(dir, 'child-out')], {
-      cwd: join(here, '..'),
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=source',
+        join(here, '../src/bin.ts'),
+        'prune',
+        '--recipe',
+        file,
+        '--model',
+        model,
+        '--out',
+        join(dir, 'child-out'),
+      ],
+      {
+        cwd: join(here, '..'),
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unstructured\.levels\[0\] must be a number in \[0, 1\)/);
     expect(existsSync(join(dir, 'child-out'))).toBe(false);
@@ -74,7 +116,15 @@ describe('the traffic-sign example recipe', () => {
     const { loadRecipe, pruneJobs } = await import('../src/index.js');
     const loaded = loadRecipe(join(here, '../../../examples/perception-traffic-signs/recipe.yaml'));
     expect(loaded.recipe.unstructured?.scorer).toEqual({ name: 'magnitude', p: 1 });
-    expect(loaded.recipe.finetune?.earlyStopping).toEqual({ monitor: 'val_acc', patience: 1, restoreBest: true });
-    expect(pruneJobs(loaded.recipe).map((j) => j.folder)).toEqual(['unstructured-50', 'unstructured-80', 'unstructured-90']);
+    expect(loaded.recipe.finetune?.earlyStopping).toEqual({
+      monitor: 'val_acc',
+      patience: 1,
+      restoreBest: true,
+    });
+    expect(pruneJobs(loaded.recipe).map((j) => j.folder)).toEqual([
+      'unstructured-50',
+      'unstructured-80',
+      'unstructured-90',
+    ]);
   });
 });

@@ -3,11 +3,15 @@ import { color } from './palette.js';
 import { paretoFront } from './pareto.js';
 import type { ChartSpec, ReportData, ReportRun } from './types.js';
 
-const axis = (text: string, extra: Record<string, unknown> = {}) => ({ title: { display: true, text }, ...extra });
+const axis = (text: string, extra: Record<string, unknown> = {}) => ({
+  title: { display: true, text },
+  ...extra,
+});
 
 function layerNames(runs: readonly ReportRun[]): string[] {
   const names: string[] = [];
-  for (const r of runs) for (const l of r.layers ?? []) if (l.params > 0 && !names.includes(l.name)) names.push(l.name);
+  for (const r of runs)
+    for (const l of r.layers ?? []) if (l.params > 0 && !names.includes(l.name)) names.push(l.name);
   return names;
 }
 
@@ -49,7 +53,11 @@ export function layerChannelsChart(data: ReportData): ChartSpec | undefined {
   return {
     id: 'layer-channels',
     title: 'Output channels per layer, before and after',
-    config: { type: 'bar', data: { labels: names, datasets }, options: { scales: { y: axis('channels'), x: axis('layer') } } },
+    config: {
+      type: 'bar',
+      data: { labels: names, datasets },
+      options: { scales: { y: axis('channels'), x: axis('layer') } },
+    },
   };
 }
 
@@ -119,7 +127,8 @@ export function paretoChart(data: ReportData): ChartSpec | undefined {
 /** Median forward latency per backend, grouped by run. */
 export function latencyChart(data: ReportData): ChartSpec | undefined {
   const backends: string[] = [];
-  for (const r of data.runs) for (const b of Object.keys(r.latencyMs ?? {})) if (!backends.includes(b)) backends.push(b);
+  for (const r of data.runs)
+    for (const b of Object.keys(r.latencyMs ?? {})) if (!backends.includes(b)) backends.push(b);
   if (backends.length === 0) return undefined;
   return {
     id: 'latency',

@@ -25,8 +25,20 @@ export function fmtMs(x: number | undefined): string {
 /** Rows of the summary table: one per run, strings only. */
 export function summaryRows(runs: readonly import('./types.js').ReportRun[]): string[][] {
   const backends: string[] = [];
-  for (const r of runs) for (const b of Object.keys(r.latencyMs ?? {})) if (!backends.includes(b)) backends.push(b);
-  const head = ['model', 'level', 'params', 'nonzero', 'MACs', 'effective MACs', 'bytes', 'file', 'accuracy', ...backends.map((b) => `latency ${b}`)];
+  for (const r of runs)
+    for (const b of Object.keys(r.latencyMs ?? {})) if (!backends.includes(b)) backends.push(b);
+  const head = [
+    'model',
+    'level',
+    'params',
+    'nonzero',
+    'MACs',
+    'effective MACs',
+    'bytes',
+    'file',
+    'accuracy',
+    ...backends.map((b) => `latency ${b}`),
+  ];
   const rows = runs.map((r) => [
     r.name,
     fmtPct(r.level, 0),

@@ -7,7 +7,14 @@ export type {
   ReportSensitivity,
   ReportSensitivityCurve,
 } from './types.js';
-export { buildCharts, latencyChart, layerChannelsChart, layerSparsityChart, paretoChart, sensitivityChart } from './charts.js';
+export {
+  buildCharts,
+  latencyChart,
+  layerChannelsChart,
+  layerSparsityChart,
+  paretoChart,
+  sensitivityChart,
+} from './charts.js';
 export { paretoFront, type ParetoPoint } from './pareto.js';
 export { DATA_ELEMENT_ID, parseReportHtml, scriptSafeJson } from './embed.js';
 export { embeddedReport, renderHtml, type RenderHtmlOptions } from './html.js';

@@ -11,7 +11,12 @@ export interface RunExtras {
   readonly channels?: Readonly<Record<string, number>>;
 }
 
-export function runFromMetrics(name: string, level: number, m: ModelMetrics, extras: RunExtras = {}): ReportRun {
+export function runFromMetrics(
+  name: string,
+  level: number,
+  m: ModelMetrics,
+  extras: RunExtras = {},
+): ReportRun {
   const layers: ReportLayer[] = m.layers
     .filter((l) => l.params > 0 || l.macs > 0)
     .map((l) => ({

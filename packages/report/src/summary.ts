@@ -20,7 +20,13 @@ export function renderSummary(data: ReportData): string {
     const s = data.sensitivity;
     lines.push(`## Sensitivity (${s.granularity}), baseline ${s.baseline.toFixed(4)}`, '');
     const ratios = s.curves[0]?.points.map((p) => p.ratio) ?? [];
-    lines.push(table([['layer', ...ratios.map((r) => `${Math.round(r * 100)}%`)], ...s.curves.map((c) => [c.layer, ...c.points.map((p) => p.metric.toFixed(4))])]), '');
+    lines.push(
+      table([
+        ['layer', ...ratios.map((r) => `${Math.round(r * 100)}%`)],
+        ...s.curves.map((c) => [c.layer, ...c.points.map((p) => p.metric.toFixed(4))]),
+      ]),
+      '',
+    );
   }
   for (const n of data.notes ?? []) lines.push(`- ${n}`);
   if (data.notes?.length) lines.push('');

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildReport,
-  paretoFront,
-  parseReportHtml,
-  type ReportData,
-  type ReportRun,
-} from '../src/index.js';
+import { buildReport, paretoFront, parseReportHtml, type ReportData, type ReportRun } from '../src/index.js';
 
 const layer = (name: string, params: number, nonzero: number, channels: number) => ({
   name,
@@ -33,11 +27,23 @@ const data: ReportData = {
   title: 'Report </script><b>x</b>',
   created: '2026-01-01T00:00:00.000Z',
   env: { node: 'v20', backend: 'wasm' },
-  runs: [run('dense', 0, 0.99, 2, 1), run('pruned 50%', 0.5, 0.985, 1.6, 0.5), run('pruned 90%', 0.9, 0.9, 1.8, 0.1)],
+  runs: [
+    run('dense', 0, 0.99, 2, 1),
+    run('pruned 50%', 0.5, 0.985, 1.6, 0.5),
+    run('pruned 90%', 0.9, 0.9, 1.8, 0.1),
+  ],
   sensitivity: {
     granularity: 'weights',
     baseline: 0.99,
-    curves: [{ layer: 'conv1', points: [{ ratio: 0.5, metric: 0.98 }, { ratio: 0.9, metric: 0.7 }] }],
+    curves: [
+      {
+        layer: 'conv1',
+        points: [
+          { ratio: 0.5, metric: 0.98 },
+          { ratio: 0.9, metric: 0.7 },
+        ],
+      },
+    ],
   },
 };
 
@@ -46,8 +52,16 @@ describe('report', () => {
     const { html } = buildReport(data);
     const doc = parseReportHtml(html);
     expect(doc.report.runs.map((r) => r.name)).toEqual(['dense', 'pruned 50%', 'pruned 90%']);
-    expect(doc.charts.map((c) => c.id)).toEqual(['layer-sparsity', 'layer-channels', 'sensitivity', 'pareto', 'latency']);
-    const sparsity = doc.charts[0].config as { data: { labels: string[]; datasets: { label: string; data: number[] }[] } };
+    expect(doc.charts.map((c) => c.id)).toEqual([
+      'layer-sparsity',
+      'layer-channels',
+      'sensitivity',
+      'pareto',
+      'latency',
+    ]);
+    const sparsity = doc.charts[0].config as {
+      data: { labels: string[]; datasets: { label: string; data: number[] }[] };
+    };
     expect(sparsity.data.labels).toEqual(['conv1', 'conv2']);
     expect(sparsity.data.datasets[1].data[0]).toBeCloseTo(0.5, 6);
     const latency = doc.charts[4].config as { data: { datasets: { label: string; data: number[] }[] } };
@@ -61,9 +75,18 @@ describe('report', () => {
   });
 
   it('marks the Pareto front: fewer MACs and higher accuracy', () => {
-    expect(paretoFront([{ cost: 10, value: 0.99 }, { cost: 5, value: 0.985 }, { cost: 1, value: 0.9 }, { cost: 6, value: 0.95 }])).toEqual([2, 1, 0]);
+    expect(
+      paretoFront([
+        { cost: 10, value: 0.99 },
+        { cost: 5, value: 0.985 },
+        { cost: 1, value: 0.9 },
+        { cost: 6, value: 0.95 },
+      ]),
+    ).toEqual([2, 1, 0]);
     const doc = parseReportHtml(buildReport(data).html);
-    const pareto = doc.charts.find((c) => c.id === 'pareto')?.config as { data: { datasets: { label: string; data: { x: number }[] }[] } };
+    const pareto = doc.charts.find((c) => c.id === 'pareto')?.config as {
+      data: { datasets: { label: string; data: { x: number }[] }[] };
+    };
     const front = pareto.data.datasets.find((d) => d.label === 'Pareto front');
     expect(front?.data.map((p) => p.x)).toEqual([1000, 5000, 10_000]);
   });
@@ -77,8 +100,15 @@ describe('report', () => {
   });
 
   it('leaves out charts without data', () => {
-    const bare: ReportData = { ...data, sensitivity: undefined, runs: data.runs.map(({ latencyMs, accuracy, ...r }) => r) };
-    expect(parseReportHtml(buildReport(bare).html).charts.map((c) => c.id)).toEqual(['layer-sparsity', 'layer-channels']);
+    const bare: ReportData = {
+      ...data,
+      sensitivity: undefined,
+      runs: data.runs.map(({ latencyMs, accuracy, ...r }) => r),
+    };
+    expect(parseReportHtml(buildReport(bare).html).charts.map((c) => c.id)).toEqual([
+      'layer-sparsity',
+      'layer-channels',
+    ]);
     expect(() => parseReportHtml('<html></html>')).toThrow(/report-data/);
   });
 });

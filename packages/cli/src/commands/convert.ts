@@ -11,13 +11,24 @@ import { formatTable } from '../table.js';
 import { checkOutDir } from './out_dir.js';
 
 export async function convertCommand(
-  flags: { model?: string; to?: string; out?: string; minSparsity?: string; overwrite?: boolean; json?: boolean },
+  flags: {
+    model?: string;
+    to?: string;
+    out?: string;
+    minSparsity?: string;
+    overwrite?: boolean;
+    json?: boolean;
+  },
   io: CliIO,
 ): Promise<ExitCode> {
   if (!flags.model) throw new UsageError('convert needs --model <model.json>.', { field: 'model' });
   if (!flags.out) throw new UsageError('convert needs --out <folder>.', { field: 'out' });
   const min = flags.minSparsity === undefined ? 0.5 : Number(flags.minSparsity);
-  if (!(min >= 0 && min <= 1)) throw new UsageError(`--min-sparsity must be a number in [0, 1], got ${JSON.stringify(flags.minSparsity)}.`, { field: 'minSparsity' });
+  if (!(min >= 0 && min <= 1))
+    throw new UsageError(
+      `--min-sparsity must be a number in [0, 1], got ${JSON.stringify(flags.minSparsity)}.`,
+      { field: 'minSparsity' },
+    );
   const out = resolve(flags.out);
   checkOutDir(out, flags.overwrite ?? false);
   await initBackend('cpu');

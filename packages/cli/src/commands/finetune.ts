@@ -13,33 +13,80 @@ import { openSession } from '../run/setup.js';
 import { checkOutDir } from './out_dir.js';
 
 export async function finetuneCommand(
-  flags: { model?: string; recipe?: string; out?: string; epochs?: string; lr?: string; batchSize?: string; data?: string; overwrite?: boolean; json?: boolean; quiet?: boolean },
+  flags: {
+    model?: string;
+    recipe?: string;
+    out?: string;
+    epochs?: string;
+    lr?: string;
+    batchSize?: string;
+    data?: string;
+    overwrite?: boolean;
+    json?: boolean;
+    quiet?: boolean;
+  },
   io: CliIO,
 ): Promise<ExitCode> {
   const loaded = loadRecipe(flags.recipe, () => [
     ...(flags.epochs ? [{ flag: '--epochs', path: ['finetune', 'epochs'], value: num(flags.epochs) }] : []),
     ...(flags.lr ? [{ flag: '--lr', path: ['finetune', 'lr'], value: num(flags.lr) }] : []),
-    ...(flags.batchSize ? [{ flag: '--batch-size', path: ['finetune', 'batchSize'], value: num(flags.batchSize) }] : []),
+    ...(flags.batchSize
+      ? [{ flag: '--batch-size', path: ['finetune', 'batchSize'], value: num(flags.batchSize) }]
+      : []),
   ]);
   const ft = loaded.recipe.finetune;
-  if (!ft || ft.epochs < 1) throw new UsageError('finetune needs finetune.epochs ≥ 1 (in the recipe or --epochs).', { field: 'finetune.epochs' });
-  if (!flags.out) throw new UsageError('finetune needs --out <folder> for the fine-tuned model.', { field: 'out' });
+  if (!ft || ft.epochs < 1)
+    throw new UsageError('finetune needs finetune.epochs ≥ 1 (in the recipe or --epochs).', {
+      field: 'finetune.epochs',
+    });
+  if (!flags.out)
+    throw new UsageError('finetune needs --out <folder> for the fine-tuned model.', { field: 'out' });
   const out = resolve(flags.out);
   checkOutDir(out, flags.overwrite ?? false);
   const progress = createProgress(io, flags.quiet);
-  const session = await openSession({ loaded, modelFlag: flags.model, dataFlag: flags.data, wantData: 'train', progress });
+  const session = await openSession({
+    loaded,
+    modelFlag: flags.model,
+    dataFlag: flags.data,
+    wantData: 'train',
+    progress,
+  });
   try {
     const data = session.data;
-    if (!data?.finetune) throw new UsageError('finetune needs training data: set data.generator in the recipe or pass --data <module>.', { field: 'data' });
+    if (!data?.finetune)
+      throw new UsageError(
+        'finetune needs training data: set data.generator in the recipe or pass --data <module>.',
+        { field: 'data' },
+      );
     const graph = buildGraph(session.model);
     const masks = readMasks(graph);
     const before = accuracy(session.model, data.test);
-    const res = await tuneModel({ model: session.model, masks, graph, train: data.finetune, val: data.val, cfg: ft, seed: loaded.recipe.seed, label: 'finetune', progress });
+    const res = await tuneModel({
+      model: session.model,
+      masks,
+      graph,
+      train: data.finetune,
+      val: data.val,
+      cfg: ft,
+      seed: loaded.recipe.seed,
+      label: 'finetune',
+      progress,
+    });
     progress.done();
     const after = accuracy(session.model, data.test);
     await saveModel(session.model, out, { overwrite: flags.overwrite });
-    const summary = { accuracyBefore: before, accuracyAfter: after, epochs: res.history.length, stoppedEarly: res.stoppedEarly, out };
-    io.stdout(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `test accuracy ${(100 * before).toFixed(2)}% → ${(100 * after).toFixed(2)}% after ${res.history.length} epochs; saved ${out}\n`);
+    const summary = {
+      accuracyBefore: before,
+      accuracyAfter: after,
+      epochs: res.history.length,
+      stoppedEarly: res.stoppedEarly,
+      out,
+    };
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify(summary, null, 2)}\n`
+        : `test accuracy ${(100 * before).toFixed(2)}% → ${(100 * after).toFixed(2)}% after ${res.history.length} epochs; saved ${out}\n`,
+    );
     return EXIT.ok;
   } finally {
     session.dispose();

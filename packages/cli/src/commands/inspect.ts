@@ -8,7 +8,10 @@ import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
 import { formatInspection, inspectGraph } from '../run/inspect.js';
 
-export async function inspectCommand(flags: { model?: string; json?: boolean }, io: CliIO): Promise<ExitCode> {
+export async function inspectCommand(
+  flags: { model?: string; json?: boolean },
+  io: CliIO,
+): Promise<ExitCode> {
   if (!flags.model) throw new UsageError('inspect needs --model <model.json>.', { field: 'model' });
   tf.env().set('PROD', true);
   await tf.setBackend('cpu');

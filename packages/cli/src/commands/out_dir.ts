@@ -5,9 +5,12 @@ import { UsageError } from '../errors.js';
 
 export function checkOutDir(dir: string, overwrite: boolean): void {
   if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new UsageError(`--out '${dir}' is a file; give a folder.`, { field: 'out' });
+  if (!statSync(dir).isDirectory())
+    throw new UsageError(`--out '${dir}' is a file; give a folder.`, { field: 'out' });
   if (!overwrite && readdirSync(dir).length > 0) {
-    throw new UsageError(`--out '${dir}' is not empty; choose another folder or pass --overwrite.`, { field: 'out' });
+    throw new UsageError(`--out '${dir}' is not empty; choose another folder or pass --overwrite.`, {
+      field: 'out',
+    });
   }
 }
 

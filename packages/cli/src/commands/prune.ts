@@ -24,10 +24,18 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
   const loaded = loadRecipe(flags.recipe, (raw) => pruneOverrides(flags, raw));
   const { recipe } = loaded;
   pruneJobs(recipe); // a recipe with nothing to prune fails here, before any work
-  const out = resolve(flags.out ?? (recipe.output ? join(loaded.baseDir, recipe.output.dir) : 'prunekit-out'));
+  const out = resolve(
+    flags.out ?? (recipe.output ? join(loaded.baseDir, recipe.output.dir) : 'prunekit-out'),
+  );
   checkOutDir(out, flags.overwrite ?? false);
   const progress = createProgress(io, flags.quiet);
-  const session = await openSession({ loaded, modelFlag: flags.model, dataFlag: flags.data, wantData: 'train', progress });
+  const session = await openSession({
+    loaded,
+    modelFlag: flags.model,
+    dataFlag: flags.data,
+    wantData: 'train',
+    progress,
+  });
   try {
     const outcome = await runPrune({
       session,
@@ -44,11 +52,15 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
     writeTextFile(out, 'summary.md', markdown);
     writeTextFile(out, 'report.json', `${JSON.stringify(outcome.report, null, 2)}\n`);
     writeTextFile(out, 'results.json', `${JSON.stringify(outcome.doc, null, 2)}\n`);
-    progress.log(`wrote ${out}: ${recipe.report?.html === false ? '' : 'report.html, '}summary.md, results.json and ${outcome.report.runs.length - 1} model folder(s)`);
+    progress.log(
+      `wrote ${out}: ${recipe.report?.html === false ? '' : 'report.html, '}summary.md, results.json and ${outcome.report.runs.length - 1} model folder(s)`,
+    );
     if (flags.json) io.stdout(`${JSON.stringify(outcome.doc, null, 2)}\n`);
     else io.stdout(markdown);
     if (outcome.guardFailed) {
-      progress.log(`guard failed: an accuracy drop exceeded guard.maxAccuracyDrop = ${recipe.guard?.maxAccuracyDrop}`);
+      progress.log(
+        `guard failed: an accuracy drop exceeded guard.maxAccuracyDrop = ${recipe.guard?.maxAccuracyDrop}`,
+      );
       return EXIT.guard;
     }
     return EXIT.ok;

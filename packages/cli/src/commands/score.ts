@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 /** prunekit score: score statistics per prunable weight, or per dependency group with --channels. */
 import { median } from '@prunekit/core';
 import { analyzeChannels, buildGraph } from '@prunekit/layers';
@@ -13,20 +14,38 @@ import { formatTable } from '../table.js';
 
 const stats = (v: ArrayLike<number>) => {
   const xs = Array.from(v).filter(Number.isFinite);
-  return xs.length ? { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) } : { min: Number.NaN, median: Number.NaN, max: Number.NaN };
+  return xs.length
+    ? { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) }
+    : { min: Number.NaN, median: Number.NaN, max: Number.NaN };
 };
 const f = (x: number) => Number(x.toPrecision(4));
 
 export async function scoreCommand(
-  flags: { model?: string; recipe?: string; scorer?: string; channels?: boolean; data?: string; json?: boolean; quiet?: boolean },
+  flags: {
+    model?: string;
+    recipe?: string;
+    scorer?: string;
+    channels?: boolean;
+    data?: string;
+    json?: boolean;
+    quiet?: boolean;
+  },
   io: CliIO,
 ): Promise<ExitCode> {
   const section = flags.channels ? 'channels' : 'unstructured';
-  const loaded = loadRecipe(flags.recipe, () => (flags.scorer ? [{ flag: '--scorer', path: [section, 'scorer', 'name'], value: flags.scorer }] : []));
+  const loaded = loadRecipe(flags.recipe, () =>
+    flags.scorer ? [{ flag: '--scorer', path: [section, 'scorer', 'name'], value: flags.scorer }] : [],
+  );
   const cfg = loaded.recipe[section]?.scorer ?? { name: 'magnitude' as const, p: 2 as const };
   const scorer = makeScorer(cfg);
   const progress = createProgress(io, flags.quiet);
-  const session = await openSession({ loaded, modelFlag: flags.model, dataFlag: flags.data, wantData: scorer.needs.some((n) => n !== 'weights') ? 'eval' : 'none', progress });
+  const session = await openSession({
+    loaded,
+    modelFlag: flags.model,
+    dataFlag: flags.data,
+    wantData: scorer.needs.some((n) => n !== 'weights') ? 'eval' : 'none',
+    progress,
+  });
   const batches = session.calibrationBatches();
   try {
     const graph = buildGraph(session.model);
@@ -36,21 +55,34 @@ export async function scoreCommand(
       const groups = analyzeChannels(graph).groups;
       rows = [];
       for (const group of groups) {
-        const s = await scorer.score({ kind: 'group', group }, { ...context, graph, rng: createRng(loaded.recipe.seed) });
-        rows.push({ group: group.id, roots: group.roots.join(','), channels: group.size, ...stats(s.values) });
+        const s = await scorer.score(
+          { kind: 'group', group },
+          { ...context, graph, rng: createRng(loaded.recipe.seed) },
+        );
+        rows.push({
+          group: group.id,
+          roots: group.roots.join(','),
+          channels: group.size,
+          ...stats(s.values),
+        });
       }
     } else {
-      const scores = await scoreParams(graph, scorer, undefined, { ...context, rng: createRng(loaded.recipe.seed) });
+      const scores = await scoreParams(graph, scorer, undefined, {
+        ...context,
+        rng: createRng(loaded.recipe.seed),
+      });
       rows = [...scores].map(([id, v]) => ({ param: id, count: v.length, ...stats(v) }));
     }
     if (flags.json) io.stdout(`${JSON.stringify({ scorer: scorer.name, rows }, null, 2)}\n`);
     else {
       const keys = Object.keys(rows[0] ?? { param: '' });
-      io.stdout(`scorer: ${scorer.name}\n${formatTable([keys, ...rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? f(r[k] as number) : String(r[k]))))])}\n`);
+      io.stdout(
+        `scorer: ${scorer.name}\n${formatTable([keys, ...rows.map((r) => keys.map((k) => (typeof r[k] === 'number' ? f(r[k] as number) : String(r[k]))))])}\n`,
+      );
     }
     return EXIT.ok;
   } finally {
-    for (const b of batches ?? []) [b.x, b.y].flat().forEach((t) => t?.dispose());
+    for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
     session.dispose();
   }
 }

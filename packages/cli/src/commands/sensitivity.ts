@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 /** prunekit sensitivity: each layer pruned alone at each ratio, accuracy on the validation split. */
 import { join, resolve } from 'node:path';
 import { buildGraph } from '@prunekit/layers';
@@ -17,26 +18,55 @@ import { formatTable } from '../table.js';
 import { checkOutDir, writeTextFile } from './out_dir.js';
 
 export async function sensitivityCommand(
-  flags: { model?: string; recipe?: string; ratios?: string; granularity?: string; layers?: string; data?: string; out?: string; overwrite?: boolean; json?: boolean; quiet?: boolean },
+  flags: {
+    model?: string;
+    recipe?: string;
+    ratios?: string;
+    granularity?: string;
+    layers?: string;
+    data?: string;
+    out?: string;
+    overwrite?: boolean;
+    json?: boolean;
+    quiet?: boolean;
+  },
   io: CliIO,
 ): Promise<ExitCode> {
   const loaded = loadRecipe(flags.recipe, (raw) => [
     ...(raw.sensitivity === undefined ? [{ flag: '--ratios', path: ['sensitivity'], value: {} }] : []),
-    ...(flags.ratios ? [{ flag: '--ratios', path: ['sensitivity', 'ratios'], value: list(flags.ratios).map(num) }] : []),
-    ...(flags.granularity ? [{ flag: '--granularity', path: ['sensitivity', 'granularity'], value: flags.granularity }] : []),
-    ...(flags.layers ? [{ flag: '--layers', path: ['sensitivity', 'layers'], value: list(flags.layers) }] : []),
+    ...(flags.ratios
+      ? [{ flag: '--ratios', path: ['sensitivity', 'ratios'], value: list(flags.ratios).map(num) }]
+      : []),
+    ...(flags.granularity
+      ? [{ flag: '--granularity', path: ['sensitivity', 'granularity'], value: flags.granularity }]
+      : []),
+    ...(flags.layers
+      ? [{ flag: '--layers', path: ['sensitivity', 'layers'], value: list(flags.layers) }]
+      : []),
   ]);
   const cfg = loaded.recipe.sensitivity!;
   const out = flags.out ? resolve(flags.out) : undefined;
   if (out) checkOutDir(out, flags.overwrite ?? false);
   const progress = createProgress(io, flags.quiet);
-  const session = await openSession({ loaded, modelFlag: flags.model, dataFlag: flags.data, wantData: 'eval', progress });
+  const session = await openSession({
+    loaded,
+    modelFlag: flags.model,
+    dataFlag: flags.data,
+    wantData: 'eval',
+    progress,
+  });
   const batches = session.calibrationBatches();
   try {
     const val = session.data?.val;
-    if (!val) throw new UsageError('sensitivity needs evaluation data: set data.generator in the recipe or pass --data <module>.', { field: 'data' });
+    if (!val)
+      throw new UsageError(
+        'sensitivity needs evaluation data: set data.generator in the recipe or pass --data <module>.',
+        { field: 'data' },
+      );
     const graph = buildGraph(session.model);
-    const scorer = makeScorer(cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', p: 2 });
+    const scorer = makeScorer(
+      cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', p: 2 },
+    );
     const context = await scorerContext(graph, scorer, batches);
     const layers = cfg.layers;
     let done = 0;
@@ -49,7 +79,11 @@ export async function sensitivityCommand(
       context,
       onPoint: (layer, p) => {
         done++;
-        progress.tick(`sensitivity ${layer} ${Math.round(p.ratio * 100)}% → ${(100 * p.metric).toFixed(2)}%`, done, done + 1);
+        progress.tick(
+          `sensitivity ${layer} ${Math.round(p.ratio * 100)}% → ${(100 * p.metric).toFixed(2)}%`,
+          done,
+          done + 1,
+        );
       },
     });
     progress.done();
@@ -59,13 +93,25 @@ export async function sensitivityCommand(
       ...res.curves.map((c) => [c.layer, ...c.points.map((p) => Number(p.metric.toFixed(4)))]),
     ]);
     if (out) {
-      const dense = await measureVariant({ name: 'dense', level: 0, model: session.model, test: session.data?.test });
+      const dense = await measureVariant({
+        name: 'dense',
+        level: 0,
+        model: session.model,
+        test: session.data?.test,
+      });
       const data: ReportData = {
         title: `prunekit sensitivity: ${loaded.recipe.name}`,
         created: new Date().toISOString(),
         env: { backend: session.backend, model: session.modelPath },
         runs: [dense.run],
-        sensitivity: { granularity: res.granularity, baseline: res.baseline, curves: res.curves.map((c) => ({ layer: c.layer, points: c.points.map((p) => ({ ratio: p.ratio, metric: p.metric })) })) },
+        sensitivity: {
+          granularity: res.granularity,
+          baseline: res.baseline,
+          curves: res.curves.map((c) => ({
+            layer: c.layer,
+            points: c.points.map((p) => ({ ratio: p.ratio, metric: p.metric })),
+          })),
+        },
       };
       const { html, markdown } = buildReport(data);
       writeTextFile(out, 'report.html', html);
@@ -73,10 +119,14 @@ export async function sensitivityCommand(
       writeTextFile(out, 'sensitivity.json', `${JSON.stringify(res, null, 2)}\n`);
       progress.log(`wrote ${join(out, 'report.html')}`);
     }
-    io.stdout(flags.json ? `${JSON.stringify(res, null, 2)}\n` : `validation accuracy with one layer pruned (${res.granularity}):\n${table}\n`);
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify(res, null, 2)}\n`
+        : `validation accuracy with one layer pruned (${res.granularity}):\n${table}\n`,
+    );
     return EXIT.ok;
   } finally {
-    for (const b of batches ?? []) [b.x, b.y].flat().forEach((t) => t?.dispose());
+    for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
     session.dispose();
   }
 }

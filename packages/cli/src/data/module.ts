@@ -24,25 +24,38 @@ export interface DataModule {
 }
 
 /** Where the data module is: the recipe's data.generator, else --data, else src/generator.ts beside the recipe. */
-export function findDataModule(opts: { generator?: string; baseDir: string; flag?: string }): { path: string; how: string } | undefined {
+export function findDataModule(opts: {
+  generator?: string;
+  baseDir: string;
+  flag?: string;
+}): { path: string; how: string } | undefined {
   if (opts.flag) return { path: resolve(opts.flag), how: '--data' };
   if (opts.generator) {
-    return { path: isAbsolute(opts.generator) ? opts.generator : resolve(opts.baseDir, opts.generator), how: 'data.generator' };
+    return {
+      path: isAbsolute(opts.generator) ? opts.generator : resolve(opts.baseDir, opts.generator),
+      how: 'data.generator',
+    };
   }
   for (const rel of ['src/generator.ts', 'generator.ts', 'src/generator.js', 'generator.js']) {
     const p = join(opts.baseDir, rel);
-    if (existsSync(p)) return { path: p, how: `found beside the recipe (set data.generator to choose another)` };
+    if (existsSync(p))
+      return { path: p, how: `found beside the recipe (set data.generator to choose another)` };
   }
   return undefined;
 }
 
 export async function loadDataModule(path: string): Promise<DataModule> {
-  if (!existsSync(path)) throw new UsageError(`Data module '${path}' does not exist; fix data.generator or --data.`, { file: path });
+  if (!existsSync(path))
+    throw new UsageError(`Data module '${path}' does not exist; fix data.generator or --data.`, {
+      file: path,
+    });
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`Data module '${path}' failed to load: ${(e as Error).message.split('\n')[0]}`, { file: path });
+    throw new UsageError(`Data module '${path}' failed to load: ${(e as Error).message.split('\n')[0]}`, {
+      file: path,
+    });
   }
   const gen = mod.generateDataset;
   if (typeof gen !== 'function') {
@@ -55,6 +68,9 @@ export async function loadDataModule(path: string): Promise<DataModule> {
 }
 
 /** Seeds of the splits: the same derivation as the traffic-sign example, so accuracies compare. */
-export function splitSeeds(seed: number, baselineEpochs = 0): { val: number; test: number; finetune: number } {
+export function splitSeeds(
+  seed: number,
+  baselineEpochs = 0,
+): { val: number; test: number; finetune: number } {
   return { val: seed * 1000 + 1, test: seed * 1000 + 2, finetune: seed * 1000 + 100 + baselineEpochs };
 }

@@ -26,7 +26,9 @@ export function toSplit(name: string, d: GeneratedData, model: tfl.LayersModel):
   const values = d.images instanceof Uint8Array ? Float32Array.from(d.images, (v) => v / 255) : d.images;
   const labels = Int32Array.from(d.labels);
   const x = tf.tensor(values, [d.count, ...inShape], 'float32');
-  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), d.numClasses), 'float32') as tf.Tensor2D);
+  const y = tf.tidy(
+    () => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), d.numClasses), 'float32') as tf.Tensor2D,
+  );
   return { name, x, y, labels, numClasses: d.numClasses, classNames: d.classNames };
 }
 

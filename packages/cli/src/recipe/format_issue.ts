@@ -55,7 +55,10 @@ export function formatIssue(issue: Issue, doc: unknown, schema: z.ZodType, sourc
     }
     case 'invalid_type': {
       const got = valueAt(doc, path);
-      const want = issue.message && !issue.message.startsWith('Invalid input') ? issue.message : `of type ${issue.expected}`;
+      const want =
+        issue.message && !issue.message.startsWith('Invalid input')
+          ? issue.message
+          : `of type ${issue.expected}`;
       if (got === undefined) return `${source}: ${fieldPath(path)} is required (${want}).`;
       return `${source}: ${fieldPath(path)} must be ${want}, got ${show(got)}.`;
     }

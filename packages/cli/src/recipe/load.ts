@@ -26,15 +26,20 @@ export function readRecipeFile(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`Cannot read recipe '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the --recipe path.`, {
-      file,
-    });
+    throw new UsageError(
+      `Cannot read recipe '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the --recipe path.`,
+      {
+        file,
+      },
+    );
   }
   try {
     return extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     const first = String((e as Error).message).split('\n')[0];
-    throw new UsageError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${first}`, { file });
+    throw new UsageError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${first}`, {
+      file,
+    });
   }
 }
 
@@ -68,9 +73,12 @@ export function loadRecipe(
 ): LoadedRecipe {
   const raw = file === undefined ? {} : readRecipeFile(file);
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new UsageError(`${file}: a recipe must be a mapping of fields (name, seed, unstructured, …), got ${JSON.stringify(raw)}.`, {
-      file,
-    });
+    throw new UsageError(
+      `${file}: a recipe must be a mapping of fields (name, seed, unstructured, …), got ${JSON.stringify(raw)}.`,
+      {
+        file,
+      },
+    );
   }
   const doc = structuredClone((raw ?? {}) as Record<string, unknown>);
   const list = typeof overrides === 'function' ? overrides(doc) : overrides;

@@ -46,7 +46,9 @@ export const scorerSchema = z.strictObject({
   normalizer: z.enum(['none', 'mean', 'max', 'lamp']).optional(),
 });
 
-const levels = z.array(ratio, { error: 'a list of numbers in [0, 1)' }).min(1, { error: 'a non-empty list of numbers in [0, 1)' });
+const levels = z
+  .array(ratio, { error: 'a list of numbers in [0, 1)' })
+  .min(1, { error: 'a non-empty list of numbers in [0, 1)' });
 
 export const unstructuredSchema = z.strictObject({
   scorer: scorerSchema.default({ name: 'magnitude', p: 1 }),
@@ -63,7 +65,11 @@ export const channelsSchema = z.strictObject({
   levels: levels.optional(),
   ratio: ratio.optional(),
   roundTo: int(1, 1024).default(1),
-  maxPerLayer: z.number({ error: 'a number in (0, 1]' }).gt(0, { error: 'a number in (0, 1]' }).max(1, { error: 'a number in (0, 1]' }).optional(),
+  maxPerLayer: z
+    .number({ error: 'a number in (0, 1]' })
+    .gt(0, { error: 'a number in (0, 1]' })
+    .max(1, { error: 'a number in (0, 1]' })
+    .optional(),
 });
 
 export const finetuneSchema = z.strictObject({
@@ -88,7 +94,11 @@ export const finetuneSchema = z.strictObject({
   distill: z
     .strictObject({
       T: positive('a number > 0').default(4),
-      alpha: z.number({ error: 'a number in [0, 1]' }).min(0, { error: 'a number in [0, 1]' }).max(1, { error: 'a number in [0, 1]' }).default(0.5),
+      alpha: z
+        .number({ error: 'a number in [0, 1]' })
+        .min(0, { error: 'a number in [0, 1]' })
+        .max(1, { error: 'a number in [0, 1]' })
+        .default(0.5),
     })
     .optional(),
 });
@@ -126,18 +136,28 @@ export const recipeSchema = z.strictObject({
   guard: z
     .strictObject({
       /** Largest allowed accuracy drop of any pruned model, in accuracy points (0.01 = 1 point). */
-      maxAccuracyDrop: z.number({ error: 'a number in [0, 1]' }).min(0, { error: 'a number in [0, 1]' }).max(1, { error: 'a number in [0, 1]' }),
+      maxAccuracyDrop: z
+        .number({ error: 'a number in [0, 1]' })
+        .min(0, { error: 'a number in [0, 1]' })
+        .max(1, { error: 'a number in [0, 1]' }),
     })
     .optional(),
   export: z
     .strictObject({
       format: z.enum(['stock', 'sparse']).default('stock'),
-      minSparsity: z.number({ error: 'a number in [0, 1]' }).min(0, { error: 'a number in [0, 1]' }).max(1, { error: 'a number in [0, 1]' }).optional(),
+      minSparsity: z
+        .number({ error: 'a number in [0, 1]' })
+        .min(0, { error: 'a number in [0, 1]' })
+        .max(1, { error: 'a number in [0, 1]' })
+        .optional(),
     })
     .optional(),
   bench: z
     .strictObject({
-      backends: z.array(z.enum(BACKENDS)).min(1, { error: 'a non-empty list of wasm, cpu' }).default(['wasm']),
+      backends: z
+        .array(z.enum(BACKENDS))
+        .min(1, { error: 'a non-empty list of wasm, cpu' })
+        .default(['wasm']),
       runs: int(1, 10_000).default(15),
       batch: int(1, 4096).default(1),
     })
@@ -145,7 +165,12 @@ export const recipeSchema = z.strictObject({
   sensitivity: z
     .strictObject({
       ratios: z
-        .array(z.number({ error: 'a number in (0, 1)' }).gt(0, { error: 'a number in (0, 1)' }).lt(1, { error: 'a number in (0, 1)' }))
+        .array(
+          z
+            .number({ error: 'a number in (0, 1)' })
+            .gt(0, { error: 'a number in (0, 1)' })
+            .lt(1, { error: 'a number in (0, 1)' }),
+        )
         .min(1, { error: 'a non-empty list of numbers in (0, 1)' })
         .default([0.25, 0.5, 0.75]),
       granularity: z.enum(['weights', 'channels']).default('weights'),

@@ -33,16 +33,26 @@ export async function tuneModel(opts: {
       graph: opts.graph,
       validation: { x: opts.val.x, y: opts.val.y },
       ...(cfg.earlyStopping
-        ? { earlyStop: { metric: cfg.earlyStopping.monitor, patience: cfg.earlyStopping.patience, restoreBest: cfg.earlyStopping.restoreBest } }
+        ? {
+            earlyStop: {
+              metric: cfg.earlyStopping.monitor,
+              patience: cfg.earlyStopping.patience,
+              restoreBest: cfg.earlyStopping.restoreBest,
+            },
+          }
         : {}),
       ...(cfg.regularizer ? { regularizer: regularizerFromConfig(cfg.regularizer) } : {}),
-      ...(cfg.distill && opts.teacher ? { loss: distill({ teacher: opts.teacher, T: cfg.distill.T, alpha: cfg.distill.alpha }) } : {}),
+      ...(cfg.distill && opts.teacher
+        ? { loss: distill({ teacher: opts.teacher, T: cfg.distill.T, alpha: cfg.distill.alpha }) }
+        : {}),
       seed: opts.seed,
       verbose: 0,
       onStep: (step) => opts.progress.tick(`${opts.label}: fine-tune`, Math.min(step, total), total),
       onEpoch: (e) => {
         const val = e.val_acc === undefined ? '' : `, val acc ${(100 * e.val_acc).toFixed(2)}%`;
-        opts.progress.log(`${opts.label}: epoch ${e.epoch + 1}/${cfg.epochs} loss ${e.loss.toFixed(4)}${val} (${e.seconds.toFixed(1)} s)`);
+        opts.progress.log(
+          `${opts.label}: epoch ${e.epoch + 1}/${cfg.epochs} loss ${e.loss.toFixed(4)}${val} (${e.seconds.toFixed(1)} s)`,
+        );
       },
     },
   );

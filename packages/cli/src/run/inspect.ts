@@ -4,7 +4,14 @@ import { analyzeChannels } from '@prunekit/layers';
 import { formatTable } from '../table.js';
 
 export interface Inspection {
-  readonly layers: { name: string; className: string; outputShape: (number | null)[]; params: number; nonzero: number; macs: number }[];
+  readonly layers: {
+    name: string;
+    className: string;
+    outputShape: (number | null)[];
+    params: number;
+    nonzero: number;
+    macs: number;
+  }[];
   readonly groups: { id: string; size: number; roots: string[]; members: number; layers: string[] }[];
   readonly frozen: { id: string; size: number; reason: string }[];
   readonly totals: { params: number; nonzero: number; macs: number; bytes: number };

@@ -12,7 +12,10 @@ export interface LatencyOptions {
   readonly batch: number;
 }
 
-export async function measureLatency(model: tfl.LayersModel, opts: LatencyOptions): Promise<Record<string, number>> {
+export async function measureLatency(
+  model: tfl.LayersModel,
+  opts: LatencyOptions,
+): Promise<Record<string, number>> {
   const home = tf.getBackend();
   const out: Record<string, number> = {};
   const shape = [opts.batch, ...(model.inputs[0].shape.slice(1) as number[])];

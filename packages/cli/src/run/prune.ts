@@ -35,9 +35,12 @@ export function pruneJobs(recipe: Recipe): PruneJob[] {
     if (!sec) continue;
     const levels = sec.levels ?? (sec.ratio !== undefined ? [sec.ratio] : []);
     if (levels.length === 0) {
-      throw new UsageError(`${method} needs levels (a list of numbers in [0, 1)) or ratio; set one in the recipe or pass --ratio.`, {
-        field: `${method}.levels`,
-      });
+      throw new UsageError(
+        `${method} needs levels (a list of numbers in [0, 1)) or ratio; set one in the recipe or pass --ratio.`,
+        {
+          field: `${method}.levels`,
+        },
+      );
     }
     for (const level of levels) {
       if (level === 0) continue; // the dense model is always measured
@@ -45,9 +48,12 @@ export function pruneJobs(recipe: Recipe): PruneJob[] {
     }
   }
   if (jobs.length === 0) {
-    throw new UsageError('Nothing to prune: the recipe has no unstructured or channels section with a nonzero level (or pass --ratio).', {
-      field: 'unstructured',
-    });
+    throw new UsageError(
+      'Nothing to prune: the recipe has no unstructured or channels section with a nonzero level (or pass --ratio).',
+      {
+        field: 'unstructured',
+      },
+    );
   }
   return jobs;
 }
@@ -69,7 +75,12 @@ interface JobResult {
   readonly achieved: number;
 }
 
-async function pruneCopy(session: Session, recipe: Recipe, job: PruneJob, progress: Progress): Promise<JobResult> {
+async function pruneCopy(
+  session: Session,
+  recipe: Recipe,
+  job: PruneJob,
+  progress: Progress,
+): Promise<JobResult> {
   const label = `${job.folder}`;
   if (job.method === 'unstructured') {
     const cfg = recipe.unstructured!;
@@ -80,7 +91,14 @@ async function pruneCopy(session: Session, recipe: Recipe, job: PruneJob, progre
     try {
       const context = await scorerContext(graph, scorer, batches);
       progress.tick(`${label}: scoring and masking`, 0, 1);
-      const res = await unstructuredPruner(graph, { scorer, ratio: job.level, scope: cfg.scope, ignore: cfg.ignore, seed: recipe.seed, context }).step();
+      const res = await unstructuredPruner(graph, {
+        scorer,
+        ratio: job.level,
+        scope: cfg.scope,
+        ignore: cfg.ignore,
+        seed: recipe.seed,
+        context,
+      }).step();
       progress.tick(`${label}: scoring and masking`, 1, 1);
       return { model, masks: res.masks, achieved: res.sparsity };
     } finally {
@@ -124,8 +142,17 @@ export async function runPrune(opts: {
   const bench = recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 };
   const test = session.data?.test;
   progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
-  const dense = await measureVariant({ name: 'dense', level: 0, model: session.model, test, bench, fileBytes: await modelFileBytes(session.modelPath) });
-  progress.log(`dense: ${dense.metrics.params} params, ${dense.metrics.macs} MACs, accuracy ${pct(dense.run.accuracy)}`);
+  const dense = await measureVariant({
+    name: 'dense',
+    level: 0,
+    model: session.model,
+    test,
+    bench,
+    fileBytes: await modelFileBytes(session.modelPath),
+  });
+  progress.log(
+    `dense: ${dense.metrics.params} params, ${dense.metrics.macs} MACs, accuracy ${pct(dense.run.accuracy)}`,
+  );
   const sensitivity = await denseSensitivity(session, recipe, progress);
   const runs: ReportRun[] = [dense.run];
   const rows: Record<string, unknown>[] = [rowOf('dense', 'none', 0, 0, dense.run, dense.run)];
@@ -173,9 +200,17 @@ export async function runPrune(opts: {
       runs.push(m.run);
       const row = rowOf(job.folder, job.method, job.level, achieved, m.run, dense.run);
       rows.push({ ...row, accuracyBeforeFinetune: before ?? null, finetuneEpochs: epochs });
-      const drop = dense.run.accuracy !== undefined && m.run.accuracy !== undefined ? dense.run.accuracy - m.run.accuracy : undefined;
+      const drop =
+        dense.run.accuracy !== undefined && m.run.accuracy !== undefined
+          ? dense.run.accuracy - m.run.accuracy
+          : undefined;
       if (recipe.guard && drop !== undefined) {
-        goals.push({ name: `accuracy_drop_${job.folder}`, value: drop, target: recipe.guard.maxAccuracyDrop, op: '<=' });
+        goals.push({
+          name: `accuracy_drop_${job.folder}`,
+          value: drop,
+          target: recipe.guard.maxAccuracyDrop,
+          op: '<=',
+        });
         if (drop > recipe.guard.maxAccuracyDrop) guardFailed = true;
       }
       progress.log(
@@ -202,13 +237,19 @@ export async function runPrune(opts: {
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v as string | number])),
     runs,
     ...(sensitivity ? { sensitivity } : {}),
-    notes: guardFailed ? [`guard failed: accuracy dropped by more than ${recipe.guard?.maxAccuracyDrop} for some model`] : [],
+    notes: guardFailed
+      ? [`guard failed: accuracy dropped by more than ${recipe.guard?.maxAccuracyDrop} for some model`]
+      : [],
   };
   return { doc, report, guardFailed };
 }
 
 /** The recipe's sensitivity section, run on the dense model when there is validation data. */
-async function denseSensitivity(session: Session, recipe: Recipe, progress: Progress): Promise<ReportSensitivity | undefined> {
+async function denseSensitivity(
+  session: Session,
+  recipe: Recipe,
+  progress: Progress,
+): Promise<ReportSensitivity | undefined> {
   const cfg = recipe.sensitivity;
   const val = session.data?.val;
   if (!cfg || !val) return undefined;
@@ -225,20 +266,31 @@ async function denseSensitivity(session: Session, recipe: Recipe, progress: Prog
       ratios: cfg.ratios,
       ...(cfg.layers ? { layers: cfg.layers } : {}),
       context,
-      onPoint: (layer, p) => progress.tick(`sensitivity: ${layer} ${Math.round(100 * p.ratio)}%`, ++done, done),
+      onPoint: (layer, p) =>
+        progress.tick(`sensitivity: ${layer} ${Math.round(100 * p.ratio)}%`, ++done, done),
     });
     progress.done();
     return {
       granularity: res.granularity,
       baseline: res.baseline,
-      curves: res.curves.map((c) => ({ layer: c.layer, points: c.points.map((p) => ({ ratio: p.ratio, metric: p.metric })) })),
+      curves: res.curves.map((c) => ({
+        layer: c.layer,
+        points: c.points.map((p) => ({ ratio: p.ratio, metric: p.metric })),
+      })),
     };
   } finally {
     for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
   }
 }
 
-function rowOf(model: string, method: string, level: number, achieved: number, r: ReportRun, dense: ReportRun): Record<string, unknown> {
+function rowOf(
+  model: string,
+  method: string,
+  level: number,
+  achieved: number,
+  r: ReportRun,
+  dense: ReportRun,
+): Record<string, unknown> {
   return {
     model,
     method,

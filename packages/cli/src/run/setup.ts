@@ -37,7 +37,9 @@ export function resolveModelPath(flag: string | undefined, loaded: LoadedRecipe)
   if (r.model) return resolve(loaded.baseDir, r.model);
   const guess = join(loaded.baseDir, r.baseline?.dir ?? 'model', 'model.json');
   if (loaded.file && existsSync(guess)) return guess;
-  throw new UsageError('No model given: pass --model <model.json> (or set model: in the recipe).', { field: 'model' });
+  throw new UsageError('No model given: pass --model <model.json> (or set model: in the recipe).', {
+    field: 'model',
+  });
 }
 
 export async function openSession(opts: {
@@ -49,7 +51,14 @@ export async function openSession(opts: {
 }): Promise<Session> {
   const { recipe } = opts.loaded;
   const modelPath = resolveModelPath(opts.modelFlag, opts.loaded);
-  const where = opts.wantData === 'none' ? undefined : findDataModule({ generator: recipe.data?.generator, baseDir: opts.loaded.baseDir, flag: opts.dataFlag });
+  const where =
+    opts.wantData === 'none'
+      ? undefined
+      : findDataModule({
+          generator: recipe.data?.generator,
+          baseDir: opts.loaded.baseDir,
+          flag: opts.dataFlag,
+        });
   const mod = where ? await loadDataModule(where.path) : undefined;
   const backend = await initBackend(recipe.backend);
   opts.progress.log(`backend: ${backend}`);
@@ -73,10 +82,14 @@ export async function openSession(opts: {
       const calibration = make('calibration', d.calibration, recipe.seed * 1000 + 3);
       const finetune = opts.wantData === 'train' ? make('finetune', d.finetune, seeds.finetune) : undefined;
       opts.progress.done();
-      opts.progress.log(`data: ${where.path} (${where.how}); ${d.val} val, ${d.test} test${finetune ? `, ${d.finetune} fine-tune` : ''} samples`);
+      opts.progress.log(
+        `data: ${where.path} (${where.how}); ${d.val} val, ${d.test} test${finetune ? `, ${d.finetune} fine-tune` : ''} samples`,
+      );
       data = { val, test, calibration, finetune, module: where.path };
     } else if (opts.wantData !== 'none') {
-      opts.progress.log('data: none (no data.generator, --data, or src/generator.ts beside the recipe): accuracy and fine-tuning are skipped');
+      opts.progress.log(
+        'data: none (no data.generator, --data, or src/generator.ts beside the recipe): accuracy and fine-tuning are skipped',
+      );
     }
   } catch (e) {
     for (const s of made) disposeSplit(s);
