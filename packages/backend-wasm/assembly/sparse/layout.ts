@@ -32,15 +32,27 @@ export function nmOffsets(indices: usize, rows: i32, perRow: i32, n: i32, m: i32
   }
 }
 
-/** Turns plain filter columns ((ky·kw + kx)·cin + ci) into byte offsets into a [cin][hp][wp] plane stack. */
-export function convOffsets(offs: usize, count: i32, cin: i32, kw: i32, dh: i32, dw: i32, hp: i32, wp: i32): void {
+/**
+ * Turns plain filter columns ((ky·kw + kx)·cin + ci) into byte offsets into a [cin][hp][wp] plane
+ * stack. A table over all kh·kw·cin columns is built first (no divisions), then each entry looks
+ * its column up; `table` is scratch of kh·kw·cin ints.
+ */
+export function convOffsets(
+  offs: usize, count: i32, cin: i32, kh: i32, kw: i32, dh: i32, dw: i32, hp: i32, wp: i32, table: usize,
+): void {
+  let col: usize = 0;
+  for (let ky: i32 = 0; ky < kh; ky++) {
+    for (let kx: i32 = 0; kx < kw; kx++) {
+      const shift = ky * dh * wp + kx * dw;
+      for (let ci: i32 = 0; ci < cin; ci++) {
+        store<i32>(table + (col << 2), (ci * hp * wp + shift) << 2);
+        col++;
+      }
+    }
+  }
   for (let p: i32 = 0; p < count; p++) {
-    const col = load<i32>(offs + (<usize>p << 2));
-    const ci = col % cin;
-    const t = col / cin;
-    const ky = t / kw;
-    const kx = t % kw;
-    store<i32>(offs + (<usize>p << 2), ((ci * hp + ky * dh) * wp + kx * dw) << 2);
+    const q = offs + (<usize>p << 2);
+    store<i32>(q, load<i32>(table + (<usize>load<i32>(q) << 2)));
   }
 }
 

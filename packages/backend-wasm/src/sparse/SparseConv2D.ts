@@ -71,7 +71,7 @@ function sparseConv2dWasm(args: {
       return out;
     }
     const op = prepareOperand(mod, backend, scratch, a, inputs, 1, !unit);
-    mod.convOffsets(op.offs, op.entries, cin, kw, dh, dw, hp, wp);
+    mod.convOffsets(op.offs, op.entries, cin, kh, kw, dh, dw, hp, wp, scratch.alloc(kh * kw * cin));
     const planes = scratch.alloc(planeTotal);
     const outW = unit ? wp : wo;
     const outPlanes = scratch.alloc(cout * ho * outW);

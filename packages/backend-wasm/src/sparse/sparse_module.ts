@@ -60,11 +60,13 @@ export interface SparseWasm {
     offs: number,
     count: number,
     cin: number,
+    kh: number,
     kw: number,
     dh: number,
     dw: number,
     hp: number,
     wp: number,
+    table: number,
   ): void;
   packPlanes(
     x: number,
