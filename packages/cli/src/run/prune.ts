@@ -139,7 +139,12 @@ export async function runPrune(opts: {
 }): Promise<PruneOutcome> {
   const { session, recipe, progress } = opts;
   const jobs = pruneJobs(recipe);
-  const bench = recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 };
+  // Default: latency on both backends, the run's own first (the report's latency-per-backend chart).
+  const bench = recipe.bench ?? {
+    backends: session.backend === 'cpu' ? ['cpu', 'wasm'] : ['wasm', 'cpu'],
+    runs: 15,
+    batch: 1,
+  };
   const test = session.data?.test;
   progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
   const dense = await measureVariant({
