@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { useBackend } from '@prunekit/backend-wasm';
+import { beforeAll, expect, it } from 'vitest';
 import { quickstart } from '../src/quickstart.js';
+
+beforeAll(async () => {
+  await useBackend();
+});
 
 it('the README by-hand script prunes, fine-tunes and saves a smaller model on wasm', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'quickstart-')), 'pruned');
