@@ -1,3 +1,4 @@
+import { registerInferKernels } from './infer/register.js';
 import { registerSparseKernels } from './sparse/register.js';
 import { registerTrainKernels } from './train/register.js';
 
@@ -8,4 +9,5 @@ export function registerAllKernels(): void {
   done = true;
   registerTrainKernels();
   registerSparseKernels();
+  registerInferKernels();
 }

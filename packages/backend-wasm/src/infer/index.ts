@@ -1,0 +1,2 @@
+// Public surface of the inference kernels.
+export { inferKernelConfigs, originalInferKernel, registerInferKernels } from './register.js';
