@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModel } from '@prunekit/layers';
 import { parseReportHtml } from '@prunekit/report';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
 import { captureIO } from './fixtures/capture.js';
 import { saveTinyModel } from './fixtures/tiny_model.js';
@@ -39,6 +39,8 @@ beforeAll(async () => {
     ].join('\n'),
   );
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('prunekit prune on a tiny model and data module', () => {
   it('writes the pruned models, report.html with the chart data, summary.md, and --json rows', async () => {

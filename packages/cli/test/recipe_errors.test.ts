@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   model = join(dir, 'model');
   await saveTinyModel(model);
 });
-afterAll(() => {});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cases: [string, string, RegExp][] = [
   [
