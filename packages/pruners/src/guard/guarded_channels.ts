@@ -1,0 +1,124 @@
+/**
+ * Channel pruning under a safety guard. Each round asks channelPruner for its proposals (interactive
+ * mode) and tries them one group at a time on top of the groups already accepted: surgery on a
+ * copy, measure the safety metric, keep the group if the metric is within maxDrop of the unpruned
+ * model's, otherwise veto it and keep its layers out of later rounds.
+ */
+import { type ModelGraph, type PrunePlan, computeMetrics } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { channelPruner, stepRatio } from '../channel/channel_pruner.js';
+import type { ChannelPrunerOptions } from '../channel/options.js';
+import { type ChannelReport, channelReport } from '../channel/report.js';
+import type { GuardLog, GuardStep } from './log.js';
+import type { SafetyGuard } from './options.js';
+
+export interface GuardedChannelResult {
+  /** The pruned model (a new LayersModel; the source is untouched). Dispose it when done. */
+  readonly model: tfl.LayersModel;
+  readonly log: GuardLog;
+  /** Params and MACs before/after per layer. */
+  report(): ChannelReport;
+}
+
+/** Ratios of one round of `steps`, with excluded layers left out. */
+function roundOptions(
+  opts: ChannelPrunerOptions,
+  round: number,
+  steps: number,
+  excluded: ReadonlySet<string>,
+): ChannelPrunerOptions {
+  const ratios: Record<string, number> = {};
+  for (const [k, r] of Object.entries(opts.ratios ?? {})) {
+    if (!excluded.has(k)) ratios[k] = stepRatio(r, round, steps);
+  }
+  return {
+    ...opts,
+    steps: 1,
+    ratio: stepRatio(opts.ratio, round, steps),
+    maxPerLayer: opts.maxPerLayer === undefined ? undefined : stepRatio(opts.maxPerLayer, round, steps),
+    ratios,
+    ignore: [...(opts.ignore ?? []), ...excluded],
+  };
+}
+
+/**
+ * Prunes channels of `graph`'s model with `opts` (as channelPruner; `steps` rounds), rolling back
+ * every group whose removal worsens the guard's metric by more than maxDrop.
+ */
+export async function guardedChannelPrune(
+  graph: ModelGraph,
+  opts: ChannelPrunerOptions,
+  safety: SafetyGuard,
+): Promise<GuardedChannelResult> {
+  const steps = opts.steps ?? 1;
+  // Validate the options once up front (typed errors name the field).
+  channelPruner(graph, opts);
+  const reference = await safety.measure(graph.source as tfl.LayersModel);
+  const excluded = new Set<string>();
+  const log: GuardStep[] = [];
+  let current = graph;
+  let model: tfl.LayersModel | undefined;
+  let final = reference;
+  for (let round = 0; round < steps; round++) {
+    const pruner = channelPruner(current, roundOptions(opts, round, steps, excluded));
+    const session = pruner.interactive(0);
+    const accepted = new Map<string, readonly number[]>();
+    for await (const p of session) {
+      const candidate = new Map(accepted).set(p.group.id, p.channels);
+      const plan: PrunePlan = { step: 0, sparsity: 0, channels: candidate };
+      const trial = await pruner.apply(plan);
+      let value: number;
+      try {
+        value = await safety.measure(trial.model);
+      } finally {
+        trial.model.dispose();
+      }
+      const ok = safety.allows(reference, value);
+      if (ok) accepted.set(p.group.id, p.channels);
+      else {
+        p.veto();
+        for (const r of p.group.roots) excluded.add(r);
+      }
+      log.push({
+        kind: 'group',
+        id: p.group.id,
+        layers: [...p.group.roots],
+        round,
+        removed: p.channels.length,
+        value,
+        drop: safety.drop(reference, value),
+        accepted: ok,
+      });
+    }
+    if (accepted.size === 0) continue;
+    const next = await pruner.apply(session.plan());
+    model?.dispose();
+    model = next.model;
+    current = buildGraph(model);
+    final = await safety.measure(model);
+  }
+  // Nothing accepted: hand back a copy, so the caller always owns (and disposes) the result.
+  if (!model) {
+    model = (
+      await channelPruner(graph, { ...opts, ratio: 0, steps: 1, ratios: {} }).apply({
+        step: 0,
+        sparsity: 0,
+        channels: new Map(),
+      })
+    ).model;
+  }
+  const out = model;
+  return {
+    model: out,
+    log: {
+      metric: safety.metric,
+      maxDrop: safety.maxDrop,
+      reference,
+      final,
+      steps: log,
+      excluded: [...excluded],
+    },
+    report: () => channelReport(computeMetrics(graph), computeMetrics(buildGraph(out))),
+  };
+}
