@@ -1,18 +1,22 @@
 // FusedBatchNorm for 'wasm' at inference: tfjs-wasm 4.22's kernel computes
-// (x − mean)·scale / √(variance + ε) + offset for every element (a square root and a division
-// each). Here the per-channel factor a = scale/√(variance+ε) and shift b = offset − mean·a are
-// computed once per channel, and the pass over x is one multiply-add per element, reading and
-// writing tfjs-wasm's heap in place (no copies). Parameters that are not per-channel (or scalar)
+// (x − mean)·scale / √(variance + ε) + offset for every element in a scalar loop (a square root
+// and a division each). Here the per-channel factor a = scale/√(variance+ε) and shift
+// b = offset − mean·a are computed once per channel, and x·a + b runs as tfjs-wasm's own
+// broadcasting Multiply and Add (XNNPACK, SIMD). Parameters that are not per-channel (or scalar)
 // vectors, and non-float32 tensors, go to the original kernel.
 import {
   type FusedBatchNormAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
+  Add,
   FusedBatchNorm,
+  getKernel,
+  Multiply,
   util,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BackendError } from '@prunekit/core';
 
 interface Args {
   inputs: { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: TensorInfo; scale?: TensorInfo };
@@ -51,6 +55,22 @@ function handles(inputs: Args['inputs'], c: number): boolean {
   return true;
 }
 
+/** A float32 vector in tfjs-wasm's heap holding `v` (the caller disposes it). */
+function vector(backend: BackendWasm, v: Float32Array): TensorInfo {
+  const t = backend.makeOutput([v.length], 'float32');
+  (backend.typedArrayFromHeap(t) as Float32Array).set(v);
+  return t;
+}
+
+const wasmKernel = (name: string) => () => {
+  const k = getKernel(name, 'wasm');
+  if (k == null)
+    throw new BackendError(`FusedBatchNorm needs tfjs-wasm's ${name} kernel, which is not registered.`);
+  return k.kernelFunc;
+};
+const mul = wasmKernel(Multiply);
+const add = wasmKernel(Add);
+
 export function makeFusedBatchNormConfig(original: KernelConfig | undefined): KernelConfig {
   const fallback = original?.kernelFunc;
   const kernelFunc = (args: Args): TensorInfo => {
@@ -58,14 +78,11 @@ export function makeFusedBatchNormConfig(original: KernelConfig | undefined): Ke
     const c = inputs.x.shape[inputs.x.shape.length - 1] ?? 1;
     if (!handles(inputs, c) && fallback) return fallback(args as never) as TensorInfo;
     const { a, b } = channelAffine(backend, inputs, c, attrs.varianceEpsilon);
-    const out = backend.makeOutput(inputs.x.shape, 'float32');
-    // Views taken after makeOutput: growing the heap would detach earlier ones.
-    const x = backend.typedArrayFromHeap(inputs.x) as Float32Array;
-    const y = backend.typedArrayFromHeap(out) as Float32Array;
-    const n = x.length;
-    for (let i = 0; i < n; i += c) {
-      for (let k = 0; k < c; k++) y[i + k] = x[i + k] * a[k] + b[k];
-    }
+    const aT = vector(backend, a);
+    const bT = vector(backend, b);
+    const scaled = mul()({ inputs: { a: inputs.x, b: aT }, backend, attrs: {} }) as TensorInfo;
+    const out = add()({ inputs: { a: scaled, b: bT }, backend, attrs: {} }) as TensorInfo;
+    for (const t of [aT, bT, scaled]) backend.disposeData(t.dataId);
     return out;
   };
   // The original's setup runs too, so the original stays callable as the fallback.
