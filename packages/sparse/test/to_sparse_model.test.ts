@@ -74,7 +74,7 @@ describe('toSparseModel', () => {
     const before = tf.memory().numTensors;
     const plan = sparsePlan(dense, { minSparsity: 0.5 });
     expect(plan.map((d) => d.converted)).toEqual([true, true, true, true]);
-    const sparse = await toSparseModel(dense, { minSparsity: 0.5 });
+    const sparse = await toSparseModel(dense, { minSparsity: 0.5, fusePooling: true });
     expect(sparse.getLayer('c1')).toBeInstanceOf(SparseConv2D);
     expect(sparse.getLayer('d1')).toBeInstanceOf(SparseDense);
     // p1 is folded into c1.
@@ -103,10 +103,10 @@ describe('toSparseModel', () => {
     dense.dispose();
   });
 
-  it('keeps the pool layer when fusePooling is off, with the same outputs', async () => {
+  it('keeps the pool layer unless fusePooling is on, with the same outputs', async () => {
     const dense = prunedNet(0.85);
-    const a = await toSparseModel(dense, { fusePooling: false });
-    const b = await toSparseModel(dense);
+    const a = await toSparseModel(dense);
+    const b = await toSparseModel(dense, { fusePooling: true });
     expect(a.layers.length).toBe(b.layers.length + 1);
     const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 4);
     const ya = a.predict(x) as tf.Tensor;

@@ -48,6 +48,8 @@ export interface KernelConformanceOptions {
   readonly seed?: number;
   /** Largest allowed max relative error (default 1e-5). */
   readonly tolerance?: number;
+  /** Include the fused max-pool cases of SparseConv2D (its `pool` attribute; default true). */
+  readonly pool?: boolean;
 }
 
 export const DEFAULT_KERNEL_FORMATS: readonly KernelFormatSpec[] = [
@@ -360,7 +362,9 @@ export function describeSparseKernelConformance(
         const rng = createRng((opts.seed ?? 11) + 3 * specName(spec).length);
         const errors: Record<string, number> = {};
         const before = tf.memory().numTensors;
-        for (const c of convCases(spec)) {
+        for (const c of convCases(spec).filter(
+          (k) => opts.pool !== false || (k.pool[0] === 1 && k.pool[1] === 1),
+        )) {
           const cols = c.k[0] * c.k[1] * c.cin;
           const w = sparseWeights(c.cout, cols, spec, c.density, c.pattern, rng);
           const xs = randomArray(c.batch * c.h * c.w * c.cin, rng);

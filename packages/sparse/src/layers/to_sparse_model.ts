@@ -16,8 +16,10 @@ export interface ToSparseOptions {
   format?: FormatSpec;
   /**
    * In a Sequential model, fold a MaxPooling2D ('valid', stride = window) that directly follows a
-   * converted Conv2D with a relu/relu6/linear activation into that SparseConv2D (default true): the
-   * pool then runs while the conv output is written, and the model has one layer less to execute.
+   * converted Conv2D with a relu/relu6/linear activation into that SparseConv2D: the pool then runs
+   * while the conv output is written, and the model has one layer less to execute. Default false:
+   * it needs the SparseConv2D kernel of the backend that runs the model to implement the `pool`
+   * attribute (cpu and wasm do).
    */
   fusePooling?: boolean;
 }
@@ -178,7 +180,7 @@ function operandTensors(m: SparseMatrix): tf.Tensor[] {
  * A new model where every Dense/Conv2D layer whose kernel is at least `minSparsity` zeros (and
  * whose activation and layout sparse layers support) becomes a SparseDense/SparseConv2D holding
  * only the kept weights; the other layers keep their weights. In a Sequential model a MaxPooling2D
- * right after a converted conv is folded into it (see `fusePooling`). The input model is not changed.
+ * right after a converted conv can be folded into it (`fusePooling`). The input model is not changed.
  */
 export async function toSparseModel(
   model: tfl.LayersModel,
@@ -202,7 +204,7 @@ export async function toSparseModel(
     const plan = plans.get(entry.config.name as string);
     if (!plan?.matrix) continue;
     const replaced = sparseLayerJson(entry.class_name, entry.config, plan.matrix);
-    const pool = sequential && opts.fusePooling !== false ? fusablePool(entry, layerList[i + 1]) : undefined;
+    const pool = sequential && opts.fusePooling === true ? fusablePool(entry, layerList[i + 1]) : undefined;
     if (pool) {
       (replaced.config as Record<string, unknown>).pool = pool;
       layerList.splice(i + 1, 1);
