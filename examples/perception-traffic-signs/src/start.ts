@@ -1,19 +1,27 @@
 /**
  * `pnpm start` (root: `pnpm demo`): load the committed baseline (train one if missing), prune it at
- * each level of recipe.yaml, fine-tune, evaluate, save, verify the export, and write results.json
- * + results.md beside this package. Options: --recipe <file>, --out <dir>.
+ * each level of recipe.yaml, fine-tune, evaluate, save, verify the export; then remove channels
+ * (structured run), compare fine-tuning with and without distillation at 90%, and time the 90% model
+ * as sparse layers against dense; write results.json + results.md beside this package.
+ * Options: --recipe <file>, --out <dir>.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from './backend.js';
 import { loadOrTrainBaseline } from './baseline.js';
-import { runPipeline } from './pipeline.js';
+import { DEFAULT_RUNS, runPipeline } from './pipeline.js';
 import { loadRecipe } from './recipe.js';
 import { formatGoals, formatTable, type ResultRow } from './report.js';
+import { distillRun } from './runs/distill.js';
+import { sparseE2eRun } from './runs/sparse_e2e.js';
+import { structuredRun } from './runs/structured.js';
 import { NUM_CLASSES } from './signs.js';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The demo's runs: the default (unstructured) ones, then structured, distillation, sparse execution. */
+const DEMO_RUNS = [...DEFAULT_RUNS, structuredRun(), distillRun(), sparseE2eRun()];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,6 +49,7 @@ async function main(): Promise<void> {
     recipe,
     outDir,
     log,
+    runs: DEMO_RUNS,
     baseline: async (val) =>
       (
         await loadOrTrainBaseline(
