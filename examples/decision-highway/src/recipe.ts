@@ -1,0 +1,96 @@
+/** recipe.yaml: parsed and checked; a bad field throws InvalidArgumentError naming it. */
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
+import { parse } from 'yaml';
+
+export interface Recipe {
+  readonly name: string;
+  readonly seed: number;
+  readonly data: { train: number; finetune: number; val: number; test: number; repeat: number[] };
+  readonly policy: { hidden: number[] };
+  readonly baseline: { dir: string; epochs: number; batchSize: number; lr: number };
+  readonly guard: { metric: string; maxDrop: number };
+  readonly structured: { macsReduction: number; roundTo: number };
+  readonly unstructured: { levels: number[] };
+  readonly finetune: { epochs: number; batchSize: number; lr: number; patience: number };
+  readonly closedLoop: { worlds: number; steps: number };
+  readonly latency: { reps: number };
+  readonly output: { dir: string };
+}
+
+type Check = (v: unknown) => boolean;
+const int: Check = (v) => Number.isInteger(v) && (v as number) >= 0;
+const pos: Check = (v) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const frac: Check = (v) => typeof v === 'number' && v >= 0 && v < 1;
+const str: Check = (v) => typeof v === 'string' && v.length > 0;
+const list =
+  (each: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.length > 0 && v.every(each);
+
+const SCHEMA: Record<string, Record<string, [Check, string]>> = {
+  data: {
+    train: [int, 'an integer ≥ 0'],
+    finetune: [int, 'an integer ≥ 0'],
+    val: [pos, 'a positive integer'],
+    test: [pos, 'a positive integer'],
+    repeat: [
+      (v) => list(int)(v) && (v as number[]).length === 5,
+      'five integers (keep, left, right, brake, accelerate)',
+    ],
+  },
+  policy: { hidden: [list((v) => int(v) && (v as number) > 0), 'a list of positive widths'] },
+  baseline: {
+    dir: [str, 'a folder'],
+    epochs: [int, 'an integer'],
+    batchSize: [pos, 'a positive integer'],
+    lr: [pos, 'a positive number'],
+  },
+  guard: { metric: [str, 'a name'], maxDrop: [(v) => typeof v === 'number' && v >= 0, 'a number ≥ 0'] },
+  structured: { macsReduction: [pos, 'a number > 0'], roundTo: [pos, 'a positive integer'] },
+  unstructured: { levels: [list(frac), 'a list of fractions in [0, 1)'] },
+  finetune: {
+    epochs: [int, 'an integer'],
+    batchSize: [pos, 'a positive integer'],
+    lr: [pos, 'a positive number'],
+    patience: [int, 'an integer'],
+  },
+  closedLoop: { worlds: [pos, 'a positive integer'], steps: [pos, 'a positive integer'] },
+  latency: { reps: [pos, 'a positive integer'] },
+  output: { dir: [str, 'a folder'] },
+};
+
+export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
+  let doc: Record<string, Record<string, unknown>>;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
+      file,
+    });
+  }
+  const bad = (field: string, what: string, v: unknown) =>
+    new InvalidArgumentError(`${file}: ${field} must be ${what}, got ${JSON.stringify(v)}.`, { file, field });
+  if (!doc || typeof doc !== 'object') throw bad('(root)', 'a mapping', doc);
+  if (!str(doc.name)) throw bad('name', 'a name', doc.name);
+  if (!int(doc.seed)) throw bad('seed', 'an integer ≥ 0', doc.seed);
+  for (const [section, fields] of Object.entries(SCHEMA)) {
+    const s = doc[section];
+    if (!s || typeof s !== 'object') throw bad(section, 'a mapping', s);
+    for (const [k, [ok, what]] of Object.entries(fields))
+      if (!ok(s[k])) throw bad(`${section}.${k}`, what, s[k]);
+  }
+  return doc as unknown as Recipe;
+}
+
+export function loadRecipe(file: string): Recipe {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
+      file,
+    });
+  }
+  return parseRecipe(text, file);
+}
