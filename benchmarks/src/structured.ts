@@ -1,8 +1,11 @@
 // Structured pruning benchmark: MACs reduction vs measured wasm latency speedup of channel-pruned
-// ResNet-style and MobileNetV2-style models (same run, medians), and the time and peak memory of
-// building the graph and pruning a ResNet-50-sized model by 50% (global ranking).
+// ResNet-style and MobileNetV2-style models (same run, medians of interleaved rounds), each model
+// run as trained (BatchNormalization layers) and through foldBatchNorm (dense and pruned alike);
+// MobileNetV2 under two channelPruner policies (uniform, and inner-depthwise via `ignore`). Also
+// prunekit's wasm FusedBatchNorm against tfjs-wasm's, and the time and peak memory of building
+// the graph and pruning a ResNet-50-sized model by 50% (global ranking).
 import { type Goal, type ModelGraph, computeMetrics, median } from '@prunekit/core';
-import { useBackend } from '@prunekit/backend-wasm';
+import { inferKernelConfigs, originalInferKernel, useBackend } from '@prunekit/backend-wasm';
 import { analyzeChannels, buildGraph, foldBatchNorm } from '@prunekit/layers';
 import { channelPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
@@ -121,17 +124,28 @@ function totalMacs(model: tfl.LayersModel): number {
 }
 
 interface Timing {
-  /** Median latency (ms) of the reference and of each model. */
+  /** Median wall time (ms) of the reference and of each model. */
   readonly refMs: number;
   readonly ms: number[];
-  /** Median over rounds of (reference time in that round) / (model time in that round). */
+  /** Median over rounds of (reference wall time around the model) / (model wall time). */
   readonly speedups: number[];
+  /** The same three from the process's CPU time per inference (user + system). */
+  readonly refCpuMs: number;
+  readonly cpuMs: number[];
+  readonly cpuSpeedups: number[];
+}
+
+interface Sample {
+  wall: number;
+  cpu: number;
 }
 
 /**
  * Times `models` against `reference` in interleaved rounds: each round runs the reference, every
  * model, and the reference again, so a model's speedup is taken against the reference measured
- * around it (the mean of the two) — load drift from other processes hits both alike. Medians over rounds.
+ * around it (the mean of the two) — load drift from other processes hits both alike. Medians over
+ * rounds, of wall time and of the process's CPU time (wasm runs single-threaded here, so CPU time
+ * per inference is the latency on an idle core; wall time on a loaded machine adds the wait for one).
  */
 function timeAgainst(
   reference: tfl.LayersModel,
@@ -139,29 +153,42 @@ function timeAgainst(
   x: tf.Tensor,
   reps: number,
 ): Timing {
-  const run = (m: tfl.LayersModel) => {
+  const run = (m: tfl.LayersModel): Sample => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const y = m.predict(x) as tf.Tensor;
     y.dataSync();
     y.dispose();
-    return performance.now() - t0;
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { wall, cpu: (c.user + c.system) / 1000 };
   };
   for (const m of [reference, ...models]) for (let i = 0; i < 3; i++) run(m);
-  const ref: number[] = [];
-  const times: number[][] = models.map(() => []);
-  const ratios: number[][] = models.map(() => []);
+  const ref: Sample[] = [];
+  const times: Sample[][] = models.map(() => []);
+  const ratios: Sample[][] = models.map(() => []);
   for (let r = 0; r < reps; r++) {
     const before = run(reference);
     const t = models.map(run);
     const after = run(reference);
-    const base = (before + after) / 2;
     ref.push(before, after);
-    t.forEach((ms, i) => {
-      times[i].push(ms);
-      ratios[i].push(base / ms);
+    t.forEach((s, i) => {
+      times[i].push(s);
+      ratios[i].push({
+        wall: (before.wall + after.wall) / 2 / s.wall,
+        cpu: (before.cpu + after.cpu) / 2 / s.cpu,
+      });
     });
   }
-  return { refMs: median(ref), ms: times.map(median), speedups: ratios.map(median) };
+  const med = (xs: Sample[], k: keyof Sample) => median(xs.map((s) => s[k]));
+  return {
+    refMs: med(ref, 'wall'),
+    ms: times.map((t) => med(t, 'wall')),
+    speedups: ratios.map((t) => med(t, 'wall')),
+    refCpuMs: med(ref, 'cpu'),
+    cpuMs: times.map((t) => med(t, 'cpu')),
+    cpuSpeedups: ratios.map((t) => med(t, 'cpu')),
+  };
 }
 
 /** Which channels a run prunes, as channelPruner options (`ignore`) a user would pass. */
@@ -235,7 +262,8 @@ async function speedRows(
     runs.forEach((run, i) => {
       const macs = totalMacs(pruned[i]);
       const macsReduction = macs0 / macs;
-      const speedup = timing.speedups[i];
+      const speedup = timing.cpuSpeedups[i];
+      const wallSpeedup = timing.speedups[i];
       rows.push({
         model: label,
         policy: run.policy.name,
@@ -250,10 +278,14 @@ async function speedRows(
         macs_before: macs0,
         macs_after: macs,
         macs_reduction: macsReduction,
-        latency_ms_before: timing.refMs,
-        latency_ms_after: timing.ms[i],
+        latency_cpu_ms_before: timing.refCpuMs,
+        latency_cpu_ms_after: timing.cpuMs[i],
         latency_speedup: speedup,
         speedup_over_macs_reduction: speedup / macsReduction,
+        wall_ms_before: timing.refMs,
+        wall_ms_after: timing.ms[i],
+        wall_speedup: wallSpeedup,
+        wall_speedup_over_macs_reduction: wallSpeedup / macsReduction,
         reps,
       });
     });
@@ -263,6 +295,55 @@ async function speedRows(
   for (const m of new Set(flat)) if (m !== model) m.dispose();
   model.dispose();
   return rows;
+}
+
+/**
+ * prunekit's FusedBatchNorm for 'wasm' against tfjs-wasm's own, alone, on MobileNetV2-sized
+ * activations (interleaved calls, medians). Both models of every speed row run with prunekit's.
+ */
+function batchNormKernelRows(reps: number) {
+  const mine = inferKernelConfigs().find((k) => k.kernelName === 'FusedBatchNorm')!;
+  const theirs = originalInferKernel('FusedBatchNorm')!;
+  const backend = tf.backend();
+  return [
+    [1, 64, 64, 96],
+    [1, 32, 32, 48],
+    [1, 8, 8, 576],
+  ].map((shape) => {
+    const c = shape[3];
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 3);
+    const p = [
+      tf.randomNormal([c]),
+      tf.randomUniform([c], 0.5, 2),
+      tf.randomNormal([c]),
+      tf.randomNormal([c]),
+    ];
+    const inputs = { x, mean: p[0], variance: p[1], offset: p[2], scale: p[3] };
+    const call = (k: tf.KernelConfig) => {
+      const t0 = performance.now();
+      const out = k.kernelFunc({
+        inputs,
+        backend,
+        attrs: { varianceEpsilon: 1e-3 },
+      } as never) as tf.TensorInfo;
+      const ms = performance.now() - t0;
+      backend.disposeData(out.dataId);
+      return ms;
+    };
+    const times: number[][] = [[], []];
+    for (let i = 0; i < 3; i++) [theirs, mine].forEach(call);
+    for (let r = 0; r < reps * 2; r++) [theirs, mine].forEach((k, i) => times[i].push(call(k)));
+    tf.dispose([x, ...p]);
+    const [a, b] = times.map(median);
+    return {
+      kernel: 'FusedBatchNorm',
+      shape,
+      tfjs_wasm_ms: a,
+      prunekit_ms: b,
+      speedup: a / b,
+      reps: reps * 2,
+    };
+  });
 }
 
 interface MemSample {
@@ -327,7 +408,7 @@ async function resnet50Prune() {
 }
 
 async function main() {
-  const reps = quick ? 15 : 41;
+  const reps = quick ? 11 : 41;
   // The prune itself runs on the cpu backend (weights read in place, no copies out of a wasm heap).
   await tf.setBackend('cpu');
   const big = await resnet50Prune();
@@ -343,6 +424,7 @@ async function main() {
   });
   rows.push(...(await speedRows('resnet18-style', r18, 96, reps, [UNIFORM])));
   rows.push(...(await speedRows('mobilenetv2-style', mobilenetV2(128, 100), 128, reps, [UNIFORM, INNER])));
+  rows.push(...batchNormKernelRows(reps));
   rows.push({ ...big, backend: 'cpu' });
   const at = (model: string, policy: string, form: Form) =>
     rows.find((r) => r.model === model && r.policy === policy && r.form === form && r.ratio === 0.5)!;
@@ -374,7 +456,12 @@ async function main() {
       prune_backend: 'cpu',
       threads: 1,
       speedup:
-        'median over rounds of (dense time around the model, same round) / (model time); rounds interleave dense and pruned',
+        'median over interleaved rounds of (dense time around the model, same round) / (model time); latency_* = process CPU time per inference (wasm single-threaded: the latency on an idle core), wall_* = wall-clock time, which on this loaded 2-core machine mostly measures the wait for a core',
+      mobilenetv2_r50_speedup_over_macs: Object.fromEntries(
+        rows
+          .filter((r) => r.model === 'mobilenetv2-style' && r.ratio === 0.5)
+          .map((r) => [`${r.policy}/${r.form}`, r.speedup_over_macs_reduction]),
+      ),
       goal_rows: {
         latency_over_macs_resnet_r50: 'resnet18-style, policy uniform, form as-trained, ratio 0.5',
         latency_over_macs_mobilenetv2_r50: `mobilenetv2-style, policy ${INNER.name}, form bn-folded (dense and pruned both folded), ratio 0.5; the uniform-policy rows are listed alongside`,
