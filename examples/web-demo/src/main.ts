@@ -53,17 +53,20 @@ function drawGallery(images: Uint8Array, labels: Int32Array, dense: number[], pr
 }
 
 async function start(): Promise<void> {
+  // ?test=N: test signs (default 320); ?runs=N: timed runs per backend (default 10). The browser test uses fewer.
+  const query = new URLSearchParams(location.search);
+  const testCount = Number(query.get('test') ?? 320);
+  const runsAsked = Number(query.get('runs') ?? 10);
+  const runs = Number.isInteger(runsAsked) && runsAsked > 0 ? runsAsked : 10;
   const webgl = await activate('webgl');
   $('backend-note').textContent = webgl
-    ? `Backend: ${tf.getBackend()} (pruning and accuracy); latency is also timed on wasm. Median of 10 runs, batch 1, on this machine.`
+    ? `Backend: ${tf.getBackend()} (pruning and accuracy); latency is also timed on wasm. Median of ${runs} runs, batch 1, on this machine.`
     : `WebGL did not start; running on ${tf.getBackend()}.`;
   const dense: tfl.LayersModel = await loadSignModel();
-  // ?test=N sets the number of test signs (default 320); the browser test uses fewer.
-  const testCount = Number(new URLSearchParams(location.search).get('test') ?? 320);
   const test = makeTestSet(Number.isInteger(testCount) && testCount > 0 ? testCount : 320, 7002);
   const gallery = makeTestSet(12, 424242);
   setStatus('measuring', 'measuring the dense model…');
-  const denseM = await measure(dense, test, gallery);
+  const denseM = await measure(dense, test, gallery, runs);
   show('dense', denseM);
   drawGallery(gallery.data.images, gallery.data.labels, denseM.gallery);
   const button = $<HTMLButtonElement>('prune');
@@ -88,7 +91,7 @@ async function start(): Promise<void> {
     try {
       pruned?.dispose();
       pruned = await prune(dense, method, sparsity);
-      const m = await measure(pruned, test, gallery);
+      const m = await measure(pruned, test, gallery, runs);
       show('pruned', m);
       demo.last = m;
       drawGallery(gallery.data.images, gallery.data.labels, denseM.gallery, m.gallery);

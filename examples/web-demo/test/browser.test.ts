@@ -49,7 +49,7 @@ describe('web demo in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1100 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.url}?test=128`);
+    await page.goto(`${served.url}?test=128&runs=5`);
     await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.status ?? ''), null, {
       timeout: 45_000,
     });
