@@ -52,9 +52,11 @@ interface ConvCase {
   filter: [number, number, number, number];
   spec: FormatSpec;
   density: number;
-  strides: number;
+  strides: number | [number, number];
   dilations: number;
-  padding: 'same' | 'valid';
+  padding: 'same' | 'valid' | [number, number, number, number];
+  /** Fused max-pool window ('valid', stride = window); absent: none. */
+  pool?: [number, number];
   bias: boolean;
   activation: FusedActivation;
 }
@@ -66,6 +68,11 @@ const FORMATS: { label: string; spec: FormatSpec }[] = [
   { label: 'bsr4x1', spec: { format: 'bsr', blockShape: [4, 1] } },
   { label: 'bsr2x2', spec: { format: 'bsr', blockShape: [2, 2] } },
   { label: 'nm2:4', spec: { format: 'nm', n: 2, m: 4 } },
+];
+// Block shapes of test-utils' kernel conformance suite, for the shapes that fit them.
+const MORE_BLOCKS: { label: string; spec: FormatSpec }[] = [
+  { label: 'bsr8x1', spec: { format: 'bsr', blockShape: [8, 1] } },
+  { label: 'bsr2x3', spec: { format: 'bsr', blockShape: [2, 3] } },
 ];
 const ACTS: FusedActivation[] = ['linear', 'relu', 'relu6'];
 
@@ -83,23 +90,38 @@ export function kernelCases(): KernelCase[] {
     // N a multiple of 4: the WGSL kernel's vec4 path.
     cases.push({ kind: 'matmul', name: `matmul ${label} kn N=16 relu`, rows: 24, cols: 32, n: 16, spec, density: 0.3, layout: 'kn', bias: true, activation: 'relu' });
   }
-  // Rows without any stored entry (very sparse) must give bias/activation only.
+  // Rows without any stored entry (very sparse) must give bias/activation only; all-zero weights
+  // too; batch 1 (N = 1) in both layouts.
   cases.push({ kind: 'matmul', name: 'matmul csr empty rows kn +bias', rows: 16, cols: 40, n: 7, spec: { format: 'csr' }, density: 0.03, layout: 'kn', bias: true, activation: 'linear' });
+  cases.push({ kind: 'matmul', name: 'matmul csr all-zero +bias relu', rows: 16, cols: 12, n: 9, spec: { format: 'csr' }, density: 0, layout: 'kn', bias: true, activation: 'relu' });
+  cases.push({ kind: 'matmul', name: 'matmul nm2:4 N=1 kn', rows: 13, cols: 36, n: 1, spec: { format: 'nm', n: 2, m: 4 }, density: 0.3, layout: 'kn', bias: false, activation: 'linear' });
+  cases.push({ kind: 'matmul', name: 'matmul csr N=1 nk +bias relu', rows: 19, cols: 40, n: 1, spec: { format: 'csr' }, density: 0.3, layout: 'nk', bias: true, activation: 'relu' });
+  for (const { label, spec } of MORE_BLOCKS) {
+    cases.push({ kind: 'matmul', name: `matmul ${label} kn N=12 +bias`, rows: 24, cols: 36, n: 12, spec, density: 0.3, layout: 'kn', bias: true, activation: 'linear' });
+    cases.push({ kind: 'matmul', name: `matmul ${label} nk N=5 relu6`, rows: 16, cols: 30, n: 5, spec, density: 0.3, layout: 'nk', bias: false, activation: 'relu6' });
+  }
   const convs: Omit<ConvCase, 'kind' | 'name' | 'spec' | 'bias' | 'activation'>[] = [
     { x: [2, 6, 6, 8], filter: [1, 1, 8, 12], density: 0.3, strides: 1, dilations: 1, padding: 'valid' },
     { x: [1, 7, 7, 4], filter: [3, 3, 4, 8], density: 0.3, strides: 1, dilations: 1, padding: 'same' },
     { x: [1, 9, 8, 4], filter: [3, 3, 4, 8], density: 0.4, strides: 2, dilations: 1, padding: 'same' },
     { x: [1, 9, 9, 4], filter: [3, 3, 4, 4], density: 0.5, strides: 1, dilations: 2, padding: 'valid' },
+    { x: [2, 8, 9, 4], filter: [3, 3, 4, 8], density: 0.3, strides: 1, dilations: 1, padding: 'same', pool: [2, 2] },
+    { x: [1, 7, 9, 4], filter: [3, 3, 4, 8], density: 0.3, strides: 1, dilations: 1, padding: 'valid', pool: [3, 2] },
+    { x: [1, 7, 9, 4], filter: [2, 3, 4, 8], density: 0.3, strides: [1, 2], dilations: 1, padding: [1, 0, 2, 1] },
   ];
   for (const c of convs) {
     for (const { label, spec } of FORMATS) {
       const activation = ACTS[i % 3];
       const bias = i % 2 === 1;
       const [kh, kw, , cout] = c.filter;
-      const name = `conv ${kh}x${kw} s${c.strides} d${c.dilations} ${c.padding} ${label} ${activation}${bias ? ' +bias' : ''} (${cout} out)`;
+      const pool = c.pool ? ` pool${c.pool.join('x')}` : '';
+      const name = `conv ${kh}x${kw} s${c.strides} d${c.dilations} ${c.padding}${pool} ${label} ${activation}${bias ? ' +bias' : ''} (${cout} out)`;
       cases.push({ kind: 'conv', name, spec, bias, activation, ...c });
       i++;
     }
+  }
+  for (const { label, spec } of MORE_BLOCKS) {
+    cases.push({ kind: 'conv', name: `conv 3x3 same pool2x2 ${label} relu +bias (8 out)`, x: [1, 8, 8, 6], filter: [3, 3, 6, 8], spec, density: 0.4, strides: 1, dilations: 1, padding: 'same', pool: [2, 2], bias: true, activation: 'relu' });
   }
   return cases;
 }
@@ -147,11 +169,11 @@ function refMatMul(c: MatMulCase, s: Float32Array, x: Float32Array, bias: Float3
   return out;
 }
 
-/** Float64 dense NHWC conv reference with tfjs's 'same'/'valid' padding arithmetic. */
+/** Float64 dense NHWC conv reference with tfjs's 'same'/'valid' padding arithmetic, then the max-pool. */
 function refConv(c: ConvCase, w: Float32Array, x: Float32Array, bias: Float32Array | undefined): { out: Float64Array; shape: number[] } {
   const [batch, inH, inW, cin] = c.x;
   const [kh, kw, , cout] = c.filter;
-  const s = c.strides;
+  const [sy, sx] = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
   const dl = c.dilations;
   const effH = (kh - 1) * dl + 1;
   const effW = (kw - 1) * dl + 1;
@@ -160,15 +182,21 @@ function refConv(c: ConvCase, w: Float32Array, x: Float32Array, bias: Float32Arr
   let padT = 0;
   let padL = 0;
   if (c.padding === 'same') {
-    outH = Math.ceil(inH / s);
-    outW = Math.ceil(inW / s);
-    padT = Math.floor(Math.max(0, (outH - 1) * s + effH - inH) / 2);
-    padL = Math.floor(Math.max(0, (outW - 1) * s + effW - inW) / 2);
+    outH = Math.ceil(inH / sy);
+    outW = Math.ceil(inW / sx);
+    padT = Math.floor(Math.max(0, (outH - 1) * sy + effH - inH) / 2);
+    padL = Math.floor(Math.max(0, (outW - 1) * sx + effW - inW) / 2);
+  } else if (c.padding === 'valid') {
+    outH = Math.ceil((inH - effH + 1) / sy);
+    outW = Math.ceil((inW - effW + 1) / sx);
   } else {
-    outH = Math.ceil((inH - effH + 1) / s);
-    outW = Math.ceil((inW - effW + 1) / s);
+    const [t, b, l, r] = c.padding;
+    padT = t;
+    padL = l;
+    outH = Math.floor((inH + t + b - effH) / sy) + 1;
+    outW = Math.floor((inW + l + r - effW) / sx) + 1;
   }
-  const out = new Float64Array(batch * outH * outW * cout);
+  const conv = new Float64Array(batch * outH * outW * cout);
   for (let b = 0; b < batch; b++)
     for (let oy = 0; oy < outH; oy++)
       for (let ox = 0; ox < outW; ox++)
@@ -176,16 +204,28 @@ function refConv(c: ConvCase, w: Float32Array, x: Float32Array, bias: Float32Arr
           let acc = bias ? bias[co] : 0;
           for (let ky = 0; ky < kh; ky++)
             for (let kx = 0; kx < kw; kx++) {
-              const iy = oy * s - padT + ky * dl;
-              const ix = ox * s - padL + kx * dl;
+              const iy = oy * sy - padT + ky * dl;
+              const ix = ox * sx - padL + kx * dl;
               if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) continue;
               for (let ci = 0; ci < cin; ci++) {
                 acc += w[((ky * kw + kx) * cin + ci) * cout + co] * x[((b * inH + iy) * inW + ix) * cin + ci];
               }
             }
-          out[((b * outH + oy) * outW + ox) * cout + co] = act(acc, c.activation);
+          conv[((b * outH + oy) * outW + ox) * cout + co] = act(acc, c.activation);
         }
-  return { out, shape: [batch, outH, outW, cout] };
+  const [ph, pw] = c.pool ?? [1, 1];
+  const [oh, ow] = [Math.floor(outH / ph), Math.floor(outW / pw)];
+  const out = new Float64Array(batch * oh * ow * cout);
+  for (let b = 0; b < batch; b++)
+    for (let y = 0; y < oh; y++)
+      for (let xx = 0; xx < ow; xx++)
+        for (let co = 0; co < cout; co++) {
+          let m = Number.NEGATIVE_INFINITY;
+          for (let dy = 0; dy < ph; dy++)
+            for (let dx = 0; dx < pw; dx++) m = Math.max(m, conv[((b * outH + y * ph + dy) * outW + xx * pw + dx) * cout + co]);
+          out[((b * oh + y) * ow + xx) * cout + co] = m;
+        }
+  return { out, shape: [batch, oh, ow, cout] };
 }
 
 function maxDiff(got: Float32Array | Int32Array | Uint8Array, want: Float64Array): number {
@@ -232,9 +272,10 @@ async function runCase(c: KernelCase, rng: Rng): Promise<number> {
   try {
     const y = sparseConv2d(x, st, {
       filterSize: [kh, kw],
-      strides: c.strides,
+      strides: typeof c.strides === 'number' ? c.strides : [c.strides[0], c.strides[1]],
       dilations: c.dilations,
       padding: c.padding,
+      pool: c.pool,
       bias,
       activation: c.activation,
     });

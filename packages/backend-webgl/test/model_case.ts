@@ -67,17 +67,22 @@ export async function runSparseModel(
   const dense = signShapedCnn(3);
   await prune(dense, 5);
   const plan = sparsePlan(dense, { minSparsity: 0.5 });
-  const model = await toSparseModel(dense, { minSparsity: 0.5 });
+  // fusePooling: each conv's 2x2 max-pool runs inside the sparse conv kernel (its `pool` attribute).
+  const model = await toSparseModel(dense, { minSparsity: 0.5, fusePooling: true });
   const sparseLayers = plan.filter((d) => d.converted).length;
   dense.dispose();
   const rng = createRng(9);
   const xv = Float32Array.from({ length: 4 * 32 * 32 * 3 }, () => rng.next());
   const predict = async () => {
     const x = tf.tensor4d(xv, [4, 32, 32, 3]);
-    const y = model.predict(x) as tf.Tensor;
-    const v = (await y.data()) as Float32Array;
-    tf.dispose([x, y]);
-    return v;
+    try {
+      const y = model.predict(x) as tf.Tensor;
+      const v = (await y.data()) as Float32Array;
+      y.dispose();
+      return v;
+    } finally {
+      x.dispose();
+    }
   };
   const ref = await predict();
   const runs: ModelRun[] = [];

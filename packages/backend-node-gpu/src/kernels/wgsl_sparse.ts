@@ -1,4 +1,6 @@
-import type { FusedActivation, SparseAttrs } from '@prunekit/sparse';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { FusedActivation, SparseAttrs, SparseOperandInputs } from '@prunekit/sparse';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 
 /**
  * WGSL pieces shared by the sparse kernels: a loop over the stored entries of one row of S in
@@ -50,4 +52,25 @@ export function wgslActivation(activation: FusedActivation, x: string, vec4 = fa
 /** Part of a shader cache key that fixes every compile-time constant of the sparse operand. */
 export function sparseKey(a: SparseAttrs): string {
   return `${a.format}_${a.rows}x${a.cols}_b${a.blockRows}x${a.blockCols}_nm${a.n}:${a.m}`;
+}
+
+/**
+ * Runs `f` with the operand's values and indices, standing in one-element buffers when nothing is
+ * stored (an all-zero CSR/BSR matrix): WebGPU cannot bind an empty buffer, and the row pointers
+ * keep the kernel from reading the stand-ins.
+ */
+export function withStoredEntries(
+  backend: WebGPUBackend,
+  inputs: SparseOperandInputs,
+  f: (values: TensorInfo, indices: TensorInfo) => TensorInfo,
+): TensorInfo {
+  if (inputs.values.shape[0] > 0) return f(inputs.values, inputs.indices);
+  const values = backend.makeTensorInfo([1], 'float32', new Float32Array(1));
+  const indices = backend.makeTensorInfo([1], 'int32', new Int32Array(1));
+  try {
+    return f(values, indices);
+  } finally {
+    backend.disposeData(values.dataId);
+    backend.disposeData(indices.dataId);
+  }
 }

@@ -4,8 +4,9 @@ import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-we
 import { forEachEntryOfRow, glslActivation, operandNames } from './glsl_sparse.js';
 
 /**
- * NHWC convolution with a sparse filter S [outChannels, kh·kw·inChannels]: one fragment per output
- * element walks its output channel's stored entries and gathers the input pixel each one touches.
+ * NHWC convolution with a sparse filter S [outChannels, kh·kw·inChannels], fused bias, activation and
+ * optional max-pool ('valid', stride = window): one fragment per output element walks its output
+ * channel's stored entries and gathers the input pixel each one touches.
  */
 class SparseConv2DProgram implements GPGPUProgram {
   variableNames: string[];
@@ -15,7 +16,8 @@ class SparseConv2DProgram implements GPGPUProgram {
   constructor(a: SparseConv2DAttrs, xShape: number[], hasBias: boolean) {
     const [batch, inH, inW, cin] = xShape;
     const [outH, outW] = convOutSize(a, inH, inW);
-    this.outputShape = [batch, outH, outW, a.rows];
+    const [ph, pw] = a.pool ?? [1, 1];
+    this.outputShape = [batch, Math.floor(outH / ph), Math.floor(outW / pw), a.rows];
     this.variableNames = [...operandNames(a), 'x', ...(hasBias ? ['bias'] : [])];
     const gather = `
           int t = col / ${cin};
@@ -27,16 +29,24 @@ class SparseConv2DProgram implements GPGPUProgram {
           if (iy >= 0 && iy < ${inH} && ix >= 0 && ix < ${inW}) {
             acc += v * getX(b, iy, ix, ci);
           }`;
+    // With a fused max-pool each fragment computes its ph x pw window of conv outputs and keeps the
+    // largest (after the activation); without one the window is 1 x 1.
     this.userCode = `
       void main() {
         ivec4 coords = getOutputCoords();
         int b = coords.x;
-        int oy = coords.y;
-        int ox = coords.z;
         int co = coords.w;
-        float acc = ${hasBias ? 'getBias(co)' : '0.0'};
-        ${forEachEntryOfRow(a, 'co', gather)}
-        setOutput(${glslActivation(a.activation, 'acc')});
+        float best = -3.402823e38;
+        for (int dy = 0; dy < ${ph}; dy++) {
+          for (int dx = 0; dx < ${pw}; dx++) {
+            int oy = coords.y * ${ph} + dy;
+            int ox = coords.z * ${pw} + dx;
+            float acc = ${hasBias ? 'getBias(co)' : '0.0'};
+            ${forEachEntryOfRow(a, 'co', gather)}
+            best = max(best, ${glslActivation(a.activation, 'acc')});
+          }
+        }
+        setOutput(best);
       }`;
   }
 }
