@@ -70,7 +70,7 @@ export function closedLoop(policy: Policy, p: SimParams, o: ClosedLoopOptions): 
     const expertEgo = worlds.map((w) => expertAction(w, 0, p));
     let ego: ArrayLike<number> = expertEgo;
     if (driving) {
-      worlds.forEach((w, k) => writeFeatures(w, 0, p, x, k * f));
+      for (let k = 0; k < worlds.length; k++) writeFeatures(worlds[k], 0, p, x, k * f);
       ego = policy(x, o.worlds, f, worlds);
     }
     worlds.forEach((w, k) => {

@@ -10,17 +10,14 @@ export interface PolicyShape {
 }
 
 export function createPolicy(s: PolicyShape): tfl.LayersModel {
-  const layers: tfl.layers.Layer[] = [];
-  s.hidden.forEach((units, i) =>
-    layers.push(
-      tfl.layers.dense({
-        name: `fc${i + 1}`,
-        units,
-        activation: 'relu',
-        kernelInitializer: tfl.initializers.heNormal({ seed: s.seed + i }),
-        ...(i === 0 ? { inputShape: [s.features] } : {}),
-      }),
-    ),
+  const layers = s.hidden.map((units, i) =>
+    tfl.layers.dense({
+      name: `fc${i + 1}`,
+      units,
+      activation: 'relu',
+      kernelInitializer: tfl.initializers.heNormal({ seed: s.seed + i }),
+      ...(i === 0 ? { inputShape: [s.features] } : {}),
+    }),
   );
   layers.push(
     tfl.layers.dense({

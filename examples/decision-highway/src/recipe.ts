@@ -9,7 +9,7 @@ export interface Recipe {
   readonly data: { train: number; finetune: number; val: number; test: number; repeat: number[] };
   readonly policy: { hidden: number[] };
   readonly baseline: { dir: string; epochs: number; batchSize: number; lr: number };
-  readonly guard: { metric: string; maxDrop: number };
+  readonly guard: { metric: string; maxDrop: number; recovery: { rows: number; epochs: number; lr: number } };
   readonly structured: { macsReduction: number; roundTo: number };
   readonly unstructured: { levels: number[] };
   readonly finetune: { epochs: number; batchSize: number; lr: number; patience: number };
@@ -46,7 +46,19 @@ const SCHEMA: Record<string, Record<string, [Check, string]>> = {
     batchSize: [pos, 'a positive integer'],
     lr: [pos, 'a positive number'],
   },
-  guard: { metric: [str, 'a name'], maxDrop: [(v) => typeof v === 'number' && v >= 0, 'a number ≥ 0'] },
+  guard: {
+    metric: [str, 'a name'],
+    maxDrop: [(v) => typeof v === 'number' && v >= 0, 'a number ≥ 0'],
+    recovery: [
+      (v) =>
+        !!v &&
+        typeof v === 'object' &&
+        int((v as Record<string, unknown>).rows) &&
+        int((v as Record<string, unknown>).epochs) &&
+        pos((v as Record<string, unknown>).lr),
+      '{ rows, epochs, lr }',
+    ],
+  },
   structured: { macsReduction: [pos, 'a number > 0'], roundTo: [pos, 'a positive integer'] },
   unstructured: { levels: [list(frac), 'a list of fractions in [0, 1)'] },
   finetune: {

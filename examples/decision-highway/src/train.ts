@@ -1,6 +1,6 @@
 /** Training and fine-tuning through @prunekit/finetune (cross-entropy, Adam, early stopping). */
 import type { MaskSet } from '@prunekit/core';
-import { distill, type FineTuneResult, fineTune } from '@prunekit/finetune';
+import { cosineLr, distill, type FineTuneResult, fineTune } from '@prunekit/finetune';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 
@@ -14,6 +14,8 @@ export interface TrainConfig {
   /** Distil from this model (the unpruned policy) with T = 2, α = 0.5. */
   readonly teacher?: tfl.LayersModel;
   readonly seed: number;
+  /** Log each epoch (default true). */
+  readonly quiet?: boolean;
 }
 
 export function train(
@@ -30,7 +32,8 @@ export function train(
     {
       epochs: cfg.epochs,
       batchSize: cfg.batchSize,
-      lr: cfg.lr,
+      // Cosine decay to lr/30 over the run.
+      lr: cosineLr({ lr: cfg.lr, minLr: cfg.lr / 30 }),
       masks: cfg.masks,
       validation: { x: val.x, y: val.y },
       ...(cfg.patience
@@ -39,11 +42,13 @@ export function train(
       ...(cfg.teacher ? { loss: distill({ teacher: cfg.teacher, T: 2, alpha: 0.5 }) } : {}),
       seed: cfg.seed,
       verbose: 0,
-      onEpoch: (e) =>
+      onEpoch: (e) => {
+        if (cfg.quiet) return;
         log(
           `${label}: epoch ${e.epoch + 1}/${cfg.epochs} loss ${e.loss.toFixed(4)}` +
             `${e.val_acc === undefined ? '' : ` val ${(100 * e.val_acc).toFixed(2)}%`} ${e.seconds.toFixed(1)} s`,
-        ),
+        );
+      },
     },
   );
 }

@@ -7,7 +7,7 @@ import type { SimParams } from './params.js';
 import { neighbours, type World } from './world.js';
 
 /** Gaps are scaled by this and clipped to 1 (the horizon of the sensors, m). */
-export const GAP_RANGE = 80;
+export const GAP_RANGE = 200;
 
 export function featureCount(lanes: number): number {
   return 3 + lanes + 3 * 2 * 3;

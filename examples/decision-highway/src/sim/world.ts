@@ -48,7 +48,7 @@ function laneIndex(world: World): LaneIndex {
   let idx = indexCache.get(world);
   if (idx) return idx;
   const per: number[][] = Array.from({ length: world.road.lanes }, () => []);
-  world.cars.forEach((c, j) => per[c.lane].push(j));
+  for (let j = 0; j < world.cars.length; j++) per[world.cars[j].lane].push(j);
   const cars = per.map((l) => Int32Array.from(l.sort((a, b) => world.cars[a].x - world.cars[b].x || a - b)));
   idx = { cars, xs: cars.map((l) => Float64Array.from(l, (j) => world.cars[j].x)) };
   indexCache.set(world, idx);

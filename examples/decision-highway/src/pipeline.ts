@@ -1,0 +1,314 @@
+/**
+ * The run of `pnpm start`: demonstrations → baseline figures → structured (neuron) pruning to the
+ * recipe's MACs target and unstructured pruning at each level, all under the brake-recall guard →
+ * fine-tune → offline and closed-loop evaluation → latency → results document. Pure orchestration:
+ * files are written by the caller, so a test can run it on a tiny recipe.
+ */
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
+import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import {
+  type ChannelPrunerOptions,
+  channelPruner,
+  type GuardLog,
+  guard,
+  guardedChannelPrune,
+  guardedUnstructuredPrune,
+  guardSummary,
+  type SafetyGuard,
+} from '@prunekit/pruners';
+import { magnitude } from '@prunekit/scorers';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy } from './closed_loop.js';
+import { disposeSplit, type Split, toSplit } from './data.js';
+import { evaluateOffline, type OfflineEval } from './evaluate.js';
+import { recoveredBrakeRecall } from './guard_metric.js';
+import { roundRobinLatency } from './latency.js';
+import type { Recipe } from './recipe.js';
+import { renderMarkdown } from './report.js';
+import type { SimParams } from './sim/params.js';
+import { demonstrations, splitSeed } from './splits.js';
+import { train } from './train.js';
+
+export interface PipelineOptions {
+  readonly recipe: Recipe;
+  readonly params: SimParams;
+  /** The baseline policy (not disposed by the pipeline). */
+  readonly baseline: tfl.LayersModel;
+  /** Folder for the pruned models (saved to measure file bytes). */
+  readonly outDir: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface ModelRow {
+  readonly model: string;
+  readonly method: 'none' | 'structured' | 'unstructured';
+  readonly level: number;
+  readonly params: number;
+  readonly nonzeroParams: number;
+  readonly macs: number;
+  /** MACs that touch a nonzero weight. */
+  readonly effectiveMacs: number;
+  readonly fileBytes: number;
+  readonly testAgreement: number;
+  readonly testBrakeRecall: number;
+  /** Guard metric on the validation set right after pruning (before fine-tuning). */
+  readonly valBrakeRecallPruned: number;
+  readonly valBrakeRecall: number;
+  readonly closedLoopAgreement: number;
+  readonly closedLoopBrakeRecall: number;
+  readonly collisionsPer1000Km: number;
+  readonly closedLoopKm: number;
+  readonly latencyB1MedianMs: number;
+  readonly latencyB1P99Ms: number;
+  readonly guardAccepted: number;
+  readonly guardRejected: number;
+  readonly finetuneEpochs: number;
+}
+
+export interface PipelineResult {
+  readonly doc: ResultDoc;
+  readonly markdown: string;
+  readonly seconds: number;
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly method: ModelRow['method'];
+  readonly level: number;
+  readonly model: tfl.LayersModel;
+  readonly masks?: MaskSet;
+  readonly log?: GuardLog;
+  readonly valPruned: number;
+  epochs: number;
+}
+
+/**
+ * Structured run: the smallest global neuron ratio (bisection, ±0.01) whose plain plan reaches
+ * the MACs target; then the guarded prune at that ratio. When the guard rolls a group back the
+ * target may be missed: the ratio is then raised in steps of 0.05 (to 0.9) on what is left.
+ */
+async function structured(
+  baseline: tfl.LayersModel,
+  r: Recipe,
+  safety: SafetyGuard,
+  log: (l: string) => void,
+): Promise<{ model: tfl.LayersModel; log: GuardLog; ratio: number; reduction: number }> {
+  const graph = buildGraph(baseline);
+  const baseMacs = computeMetrics(graph).macs;
+  const options = (ratio: number): ChannelPrunerOptions => ({
+    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
+    ratio,
+    global: true,
+    roundTo: r.structured.roundTo,
+    seed: r.seed,
+  });
+  const plainReduction = async (ratio: number) => {
+    const res = await channelPruner(graph, options(ratio)).run();
+    const red = baseMacs / computeMetrics(buildGraph(res.model)).macs;
+    res.model.dispose();
+    return red;
+  };
+  let [lo, hi] = [0.05, 0.9];
+  while (hi - lo > 0.01) {
+    const mid = +((lo + hi) / 2).toFixed(4);
+    if ((await plainReduction(mid)) >= r.structured.macsReduction) hi = mid;
+    else lo = mid;
+  }
+  for (let ratio = hi; ; ratio = +Math.min(0.9, ratio + 0.05).toFixed(4)) {
+    const res = await guardedChannelPrune(graph, options(ratio), safety);
+    const reduction = baseMacs / computeMetrics(buildGraph(res.model)).macs;
+    const sum = guardSummary(res.log);
+    log(
+      `structured: neuron ratio ${ratio} → ${reduction.toFixed(2)}x fewer MACs; guard kept ${sum.accepted}, rolled back ${sum.rejected} groups`,
+    );
+    if (reduction >= r.structured.macsReduction || ratio >= 0.9) return { ...res, ratio, reduction };
+    res.model.dispose();
+  }
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const t0 = performance.now();
+  const loadAtStart = loadavg()[0];
+  const log = opts.log ?? (() => {});
+  const { recipe: r, params: p, baseline } = opts;
+  const splits: Split[] = [];
+  const made: tfl.LayersModel[] = [];
+  try {
+    log(`data: ${r.data.finetune} fine-tuning, ${r.data.val} validation, ${r.data.test} test demonstrations`);
+    const ft = toSplit(demonstrations(p, r.seed, 'finetune', r.data.finetune), r.data.repeat);
+    splits.push(ft);
+    const val = toSplit(demonstrations(p, r.seed, 'val', r.data.val));
+    splits.push(val);
+    const test = toSplit(demonstrations(p, r.seed, 'test', r.data.test));
+    splits.push(test);
+    const recovery = toSplit(demonstrations(p, r.seed, 'finetune', r.guard.recovery.rows), r.data.repeat);
+    splits.push(recovery);
+    const safety = guard({
+      metric: r.guard.metric,
+      maxDrop: r.guard.maxDrop,
+      evaluate: recoveredBrakeRecall({
+        data: recovery,
+        val,
+        ...r.guard.recovery,
+        batchSize: r.finetune.batchSize,
+        seed: r.seed,
+      }),
+    });
+    const valBase = await safety.measure(baseline);
+    const candidates: Candidate[] = [
+      { name: 'baseline', method: 'none', level: 0, model: baseline, valPruned: valBase, epochs: 0 },
+    ];
+    const s = await structured(baseline, r, safety, log);
+    made.push(s.model);
+    candidates.push({
+      name: `structured-${Math.round(s.ratio * 100)}`,
+      method: 'structured',
+      level: s.ratio,
+      model: s.model,
+      log: s.log,
+      valPruned: s.log.final,
+      epochs: 0,
+    });
+    for (const level of r.unstructured.levels) {
+      const m = await cloneModel(baseline);
+      made.push(m);
+      const g = await guardedUnstructuredPrune(
+        buildGraph(m),
+        { scorer: magnitude({ p: 1 }), ratio: level, ignore: ['logits'], seed: r.seed },
+        safety,
+      );
+      const sum = guardSummary(g.log);
+      log(`unstructured ${level}: guard accepted ${sum.accepted}, rejected ${sum.rejected} layer steps`);
+      candidates.push({
+        name: `unstructured-${Math.round(level * 100)}`,
+        method: 'unstructured',
+        level,
+        model: m,
+        masks: g.masks,
+        log: g.log,
+        valPruned: g.log.final,
+        epochs: 0,
+      });
+    }
+    for (const c of candidates.slice(1)) {
+      if (r.finetune.epochs === 0) continue;
+      const res = await train(
+        c.model,
+        ft,
+        val,
+        { ...r.finetune, masks: c.masks, seed: r.seed },
+        (l) => log(`  ${l}`),
+        c.name,
+      );
+      c.epochs = res.history.length;
+    }
+    const cl = (policy: Parameters<typeof closedLoop>[0]): ClosedLoopEval =>
+      closedLoop(policy, p, { ...r.closedLoop, seed: splitSeed(r.seed, 'test') + 1 });
+    const expert = cl(expertPolicy(p));
+    log(
+      `expert closed loop: ${expert.collisionsPer1000Km.toFixed(2)} collisions / 1000 km over ${expert.km.toFixed(1)} km`,
+    );
+    const x1 = tf.slice(test.x, [0, 0], [1, -1]);
+    const lat = roundRobinLatency(
+      candidates.map((c) => c.model),
+      x1,
+      r.latency.reps,
+    );
+    x1.dispose();
+    const rows: ModelRow[] = [];
+    for (const [k, c] of candidates.entries()) {
+      const off: OfflineEval = evaluateOffline(c.model, test);
+      const loop = cl(modelPolicy(c.model));
+      const m = computeMetrics(buildGraph(c.model));
+      const dir = join(opts.outDir, c.name);
+      await saveModel(c.model, dir, { overwrite: true });
+      const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
+      rows.push({
+        model: c.name,
+        method: c.method,
+        level: c.level,
+        params: m.params,
+        nonzeroParams: m.nonzero,
+        macs: m.macs,
+        effectiveMacs: m.sparseMacs,
+        fileBytes: await modelFileBytes(dir),
+        testAgreement: off.agreement,
+        testBrakeRecall: off.brakeRecall,
+        valBrakeRecallPruned: c.valPruned,
+        valBrakeRecall: evaluateOffline(c.model, val).brakeRecall,
+        closedLoopAgreement: loop.agreement,
+        closedLoopBrakeRecall: loop.brakeRecall,
+        collisionsPer1000Km: loop.collisionsPer1000Km,
+        closedLoopKm: loop.km,
+        latencyB1MedianMs: lat[k].medianMs,
+        latencyB1P99Ms: lat[k].p99Ms,
+        guardAccepted: sum.accepted,
+        guardRejected: sum.rejected,
+        finetuneEpochs: c.epochs,
+      });
+      log(
+        `${c.name}: test agreement ${(100 * off.agreement).toFixed(2)}%, brake recall ${(100 * off.brakeRecall).toFixed(2)}%; ` +
+          `closed loop ${(100 * loop.agreement).toFixed(2)}%, ${loop.collisionsPer1000Km.toFixed(2)} coll/1000 km`,
+      );
+    }
+    const base = rows[0];
+    const st = rows[1];
+    const goals: Goal[] = [
+      {
+        name: 'macs_reduction_structured',
+        value: base.macs / st.macs,
+        target: r.structured.macsReduction,
+        op: '>=',
+      },
+      {
+        name: 'metric_rel_drop_structured',
+        value: (base.testAgreement - st.testAgreement) / base.testAgreement,
+        target: 0.01,
+        op: '<=',
+      },
+      {
+        name: 'brake_recall_drop_structured',
+        value: base.testBrakeRecall - st.testBrakeRecall,
+        target: r.guard.maxDrop,
+        op: '<=',
+      },
+    ];
+    const seconds = (performance.now() - t0) / 1000;
+    const doc: ResultDoc = {
+      name: r.name,
+      env: {
+        node: process.version,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        backend: tf.getBackend(),
+        seed: r.seed,
+        metric: 'agreement with the expert on the test demonstrations',
+        safetyMetric: 'brake recall',
+        safetyBefore: base.testBrakeRecall,
+        safetyAfterStructured: st.testBrakeRecall,
+        expertCollisionsPer1000Km: expert.collisionsPer1000Km,
+        structuredGuardLog: candidates[1].log,
+        pipelineSeconds: seconds,
+        loadAverage1m: loadAtStart,
+      },
+      rows: rows as unknown as Record<string, unknown>[],
+      goals,
+    };
+    return {
+      doc,
+      markdown: renderMarkdown(
+        doc,
+        rows,
+        candidates.map((c) => c.log),
+        expert,
+      ),
+      seconds,
+    };
+  } finally {
+    for (const s of splits) disposeSplit(s);
+    for (const m of made) m.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError } from '@prunekit/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../src/pipeline.js';
+import { parseRecipe } from '../src/recipe.js';
+import { DEFAULT_PARAMS } from '../src/sim/params.js';
+import { trainBaseline } from '../src/train_baseline.js';
+
+/** The committed recipe with every size cut down: the same code path in seconds. */
+function tinyRecipe() {
+  const text = readFileSync(new URL('../recipe.yaml', import.meta.url), 'utf8');
+  const r = parseRecipe(text);
+  return {
+    ...r,
+    data: { ...r.data, train: 1500, finetune: 600, val: 600, test: 600 },
+    policy: { hidden: [16, 16] },
+    baseline: { ...r.baseline, epochs: 2, batchSize: 128 },
+    guard: { ...r.guard, recovery: { rows: 300, epochs: 1, lr: 0.001 } },
+    unstructured: { levels: [0.5, 0.8] },
+    finetune: { ...r.finetune, epochs: 1 },
+    closedLoop: { worlds: 2, steps: 20 },
+    latency: { reps: 5 },
+  };
+}
+
+describe('decision-highway pipeline (tiny configuration)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'dh-'));
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('trains, prunes under the guard, fine-tunes, evaluates and reports without leaking tensors', async () => {
+    const recipe = tinyRecipe();
+    const before = tf.memory().numTensors;
+    const { model } = await trainBaseline(recipe, DEFAULT_PARAMS, () => {});
+    const res = await runPipeline({ recipe, params: DEFAULT_PARAMS, baseline: model, outDir: out });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const rows = res.doc.rows as Record<string, number & string>[];
+    expect(rows.map((r) => r.model)).toEqual([
+      'baseline',
+      expect.stringMatching(/^structured-/),
+      'unstructured-50',
+      'unstructured-80',
+    ]);
+    expect(res.doc.goals.map((g) => g.name)).toEqual([
+      'macs_reduction_structured',
+      'metric_rel_drop_structured',
+      'brake_recall_drop_structured',
+    ]);
+    for (const g of res.doc.goals) expect(Number.isFinite(g.value)).toBe(true);
+    // Structured pruning removed neurons (fewer MACs) unless the guard rolled every group back.
+    const st = rows[1];
+    if (st.guardAccepted > 0) expect(st.macs).toBeLessThan(rows[0].macs);
+    for (const r of rows) {
+      expect(r.latencyB1MedianMs).toBeGreaterThan(0);
+      expect(r.latencyB1P99Ms).toBeGreaterThanOrEqual(r.latencyB1MedianMs);
+      expect(r.testAgreement).toBeGreaterThanOrEqual(0);
+      expect(r.fileBytes).toBeGreaterThan(0);
+    }
+    expect(res.doc.env.safetyBefore).toBe(rows[0].testBrakeRecall);
+    expect(res.markdown).toContain('## Goals');
+    expect(res.markdown).toContain('Guard on `structured-');
+  }, 120_000);
+
+  it('a bad recipe field throws a typed error naming it', () => {
+    const text = readFileSync(new URL('../recipe.yaml', import.meta.url), 'utf8');
+    expect(() => parseRecipe(text.replace('maxDrop: 0.02', 'maxDrop: -1'))).toThrow(InvalidArgumentError);
+    expect(() => parseRecipe(text.replace('maxDrop: 0.02', 'maxDrop: -1'))).toThrow(/guard.maxDrop/);
+    expect(() => parseRecipe(text.replace('levels: [0.5, 0.8]', 'levels: [1.5]'))).toThrow(
+      /unstructured.levels/,
+    );
+  });
+});
