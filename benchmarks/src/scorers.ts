@@ -370,6 +370,8 @@ function markdown(d: typeof doc, baseAcc: number, macs: number): string {
     '',
     'Accuracy in %. `bn-scale` has no BatchNormalization to read in this model and falls back to L1 magnitude (same as `magnitude-l1` for channels).',
     '',
+    "Channel criteria (`fpgm`, `apoz`, `mean-activation`, `ablation`) give every weight of a channel its channel's score, so at unstructured levels they remove whole channels from every layer: they are meant for the channel columns. Unstructured levels apply to every kernel including the logits layer, which is why 90 % collapses everywhere except under LAMP's global threshold.",
+    '',
     '## Sensitivity-chosen vs uniform channel ratios (same MACs, no fine-tune)',
     '',
     `Sensitivity: each layer pruned alone (Taylor channel scores) at ${grid.join(', ')} on ${nVal} validation images; \`autoRatios\` picks per-layer ratios removing ≥ 50 % of the MACs with the least predicted increase of the validation loss (cross-entropy: accuracy saturates near 100 % and hides damage that compounds when several layers are pruned).`,
