@@ -87,6 +87,8 @@ writeResult({
     goalsMeasuredOn: SHAPES[0].name,
     timing:
       'paired (alternating) runs; speedups are medians of per-pair ratios of process CPU time (wall-time ratios in the rows)',
+    e2eExecution:
+      'e2e goals: dense and sparse models both run through compileSparse (layer ops in one tf.tidy); model.predict rows beside them',
     loadavgAtStart,
     loadavgAtEnd: loadavg(),
   }),

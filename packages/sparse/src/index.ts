@@ -34,6 +34,7 @@ export { SparseDense, type SparseDenseArgs } from './layers/sparse_dense.js';
 export { SparseConv2D, type SparseConv2DArgs } from './layers/sparse_conv2d_layer.js';
 export type { SparseLayerOperand } from './layers/sparse_weights.js';
 export { SPARSE_LAYER_ACTIVATIONS } from './layers/activation.js';
+export { compileSparse, type CompiledModel } from './layers/compile_sparse.js';
 export {
   sparsePlan,
   toSparseModel,

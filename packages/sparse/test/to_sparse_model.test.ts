@@ -103,10 +103,10 @@ describe('toSparseModel', () => {
     dense.dispose();
   });
 
-  it('keeps the pool layer unless fusePooling is on, with the same outputs', async () => {
+  it('folds the pool layer by default, keeps it with fusePooling: false, same outputs', async () => {
     const dense = prunedNet(0.85);
-    const a = await toSparseModel(dense);
-    const b = await toSparseModel(dense, { fusePooling: true });
+    const a = await toSparseModel(dense, { fusePooling: false });
+    const b = await toSparseModel(dense);
     expect(a.layers.length).toBe(b.layers.length + 1);
     const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 4);
     const ya = a.predict(x) as tf.Tensor;

@@ -17,9 +17,9 @@ export interface ToSparseOptions {
   /**
    * In a Sequential model, fold a MaxPooling2D ('valid', stride = window) that directly follows a
    * converted Conv2D with a relu/relu6/linear activation into that SparseConv2D: the pool then runs
-   * while the conv output is written, and the model has one layer less to execute. Default false:
-   * it needs the SparseConv2D kernel of the backend that runs the model to implement the `pool`
-   * attribute (cpu and wasm do).
+   * while the conv output is written, and the model has one layer less to execute. Default true:
+   * every backend prunekit registers SparseConv2D for (cpu, wasm, webgl, webgpu) implements the
+   * `pool` attribute; pass false for a backend whose kernel does not.
    */
   fusePooling?: boolean;
 }
@@ -204,7 +204,7 @@ export async function toSparseModel(
     const plan = plans.get(entry.config.name as string);
     if (!plan?.matrix) continue;
     const replaced = sparseLayerJson(entry.class_name, entry.config, plan.matrix);
-    const pool = sequential && opts.fusePooling === true ? fusablePool(entry, layerList[i + 1]) : undefined;
+    const pool = sequential && opts.fusePooling !== false ? fusablePool(entry, layerList[i + 1]) : undefined;
     if (pool) {
       (replaced.config as Record<string, unknown>).pool = pool;
       layerList.splice(i + 1, 1);
