@@ -2,7 +2,7 @@
  * The guard's metric: brake recall on the validation set after a short recovery fine-tune of a
  * copy of the candidate (zeros of its kernels kept as masks). A pruning step is judged by what
  * it leaves to recover, not by the raw damage that fine-tuning repairs anyway. The unpruned
- * reference is measured the same way, and memoised per model object.
+ * reference is measured the same way. (No memo: unstructured steps change a model in place.)
  */
 import { type MaskSet, maskFromZeros } from '@prunekit/core';
 import { buildGraph, cloneModel } from '@prunekit/layers';
@@ -32,17 +32,12 @@ function zeroMasks(model: tfl.LayersModel): MaskSet {
 }
 
 export function recoveredBrakeRecall(o: RecoveryOptions): (model: tfl.LayersModel) => Promise<number> {
-  const memo = new WeakMap<tfl.LayersModel, number>();
   return async (model) => {
-    const known = memo.get(model);
-    if (known !== undefined) return known;
     if (o.epochs === 0) return evaluateOffline(model, o.val).brakeRecall;
     const copy = await cloneModel(model);
     try {
       await train(copy, o.data, o.val, { ...o, masks: zeroMasks(copy), quiet: true }, () => {}, 'recovery');
-      const v = evaluateOffline(copy, o.val).brakeRecall;
-      memo.set(model, v);
-      return v;
+      return evaluateOffline(copy, o.val).brakeRecall;
     } finally {
       copy.dispose();
     }

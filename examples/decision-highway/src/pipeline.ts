@@ -86,7 +86,7 @@ interface Candidate {
 }
 
 /**
- * Structured run: the smallest global neuron ratio (bisection, ±0.01) whose plain plan reaches
+ * Structured run: the smallest neuron ratio (bisection, ±0.01) whose plain plan reaches
  * the MACs target; then the guarded prune at that ratio. When the guard rolls a group back the
  * target may be missed: the ratio is then raised in steps of 0.05 (to 0.9) on what is left.
  */
@@ -101,7 +101,7 @@ async function structured(
   const options = (ratio: number): ChannelPrunerOptions => ({
     scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
     ratio,
-    global: true,
+    scope: r.structured.scope,
     roundTo: r.structured.roundTo,
     seed: r.seed,
   });

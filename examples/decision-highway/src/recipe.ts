@@ -10,7 +10,7 @@ export interface Recipe {
   readonly policy: { hidden: number[] };
   readonly baseline: { dir: string; epochs: number; batchSize: number; lr: number };
   readonly guard: { metric: string; maxDrop: number; recovery: { rows: number; epochs: number; lr: number } };
-  readonly structured: { macsReduction: number; roundTo: number };
+  readonly structured: { macsReduction: number; roundTo: number; scope: 'local' | 'global' };
   readonly unstructured: { levels: number[] };
   readonly finetune: { epochs: number; batchSize: number; lr: number; patience: number };
   readonly closedLoop: { worlds: number; steps: number };
@@ -59,7 +59,11 @@ const SCHEMA: Record<string, Record<string, [Check, string]>> = {
       '{ rows, epochs, lr }',
     ],
   },
-  structured: { macsReduction: [pos, 'a number > 0'], roundTo: [pos, 'a positive integer'] },
+  structured: {
+    macsReduction: [pos, 'a number > 0'],
+    roundTo: [pos, 'a positive integer'],
+    scope: [(v) => v === 'local' || v === 'global', "'local' or 'global'"],
+  },
   unstructured: { levels: [list(frac), 'a list of fractions in [0, 1)'] },
   finetune: {
     epochs: [int, 'an integer'],
