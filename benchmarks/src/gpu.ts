@@ -60,7 +60,8 @@ async function runNode(backend: string): Promise<BackendRun> {
   const run: BackendRun = { backend, runtime: 'node', adapter: 'not started', rows: [] };
   try {
     run.adapter = await startNode(backend);
-    if (tf.getBackend() !== backend) throw new Error(`asked for '${backend}', tfjs runs '${tf.getBackend()}'`);
+    if (tf.getBackend() !== backend)
+      throw new Error(`asked for '${backend}', tfjs runs '${tf.getBackend()}'`);
     run.conformance = summary(await runKernelConformance({ tolerance: 1e-4 }));
     run.rows = await benchMatMul({ reps: repsFor(backend) });
   } catch (e) {
@@ -79,7 +80,9 @@ interface PageResult {
 
 async function runChromium(backends: string[]): Promise<BackendRun[]> {
   const out: BackendRun[] = [];
-  let browser: Awaited<ReturnType<typeof import('../../packages/backend-webgl/test/browser/harness.js').openPage>> | undefined;
+  let browser:
+    | Awaited<ReturnType<typeof import('../../packages/backend-webgl/test/browser/harness.js').openPage>>
+    | undefined;
   try {
     // Loaded only when a page is wanted: a GPU host without Chromium runs the Node backends alone.
     const { openPage } = await import('../../packages/backend-webgl/test/browser/harness.js');
@@ -89,9 +92,11 @@ async function runChromium(backends: string[]): Promise<BackendRun[]> {
       const call = (fn: 'run' | 'bench') =>
         browser!.page.evaluate(
           ([f, b, t]) =>
-            (globalThis as unknown as { prunekit: Record<string, (b: string, t: unknown) => Promise<PageResult>> }).prunekit[
-              f as string
-            ](b as string, t),
+            (
+              globalThis as unknown as {
+                prunekit: Record<string, (b: string, t: unknown) => Promise<PageResult>>;
+              }
+            ).prunekit[f as string](b as string, t),
           [fn, backend, { reps: repsFor(backend) }] as const,
         );
       const conf = await call('run');
@@ -108,7 +113,13 @@ async function runChromium(backends: string[]): Promise<BackendRun[]> {
     }
   } catch (e) {
     for (const backend of backends.filter((b) => !out.some((r) => r.backend === b))) {
-      out.push({ backend, runtime: 'chromium', adapter: 'not started', rows: [], error: (e as Error).message });
+      out.push({
+        backend,
+        runtime: 'chromium',
+        adapter: 'not started',
+        rows: [],
+        error: (e as Error).message,
+      });
     }
   } finally {
     await browser?.close();
@@ -121,7 +132,10 @@ for (const b of ['cpu', 'wasm', 'webgpu'].filter((b) => wanted.includes(b))) {
   process.stderr.write(`gpu bench: ${b} (node)…\n`);
   runs.push(await runNode(b));
 }
-const inPage = [...(wanted.includes('webgl') ? ['webgl'] : []), ...(wanted.includes('webgpu-chromium') ? ['webgpu'] : [])];
+const inPage = [
+  ...(wanted.includes('webgl') ? ['webgl'] : []),
+  ...(wanted.includes('webgpu-chromium') ? ['webgpu'] : []),
+];
 if (inPage.length > 0) {
   process.stderr.write(`gpu bench: ${inPage.join(', ')} (chromium)…\n`);
   runs.push(...(await runChromium(inPage)));
@@ -130,15 +144,33 @@ if (inPage.length > 0) {
 // A backend counts as conformant when every run of it (Node and Chromium for webgpu) passed every case.
 const conformant = ['cpu', 'wasm', 'webgl', 'webgpu'].filter((b) => {
   const mine = runs.filter((r) => r.backend === b);
-  return mine.length > 0 && mine.every((r) => !r.error && r.conformance && r.conformance.failed === 0 && r.conformance.leaked === 0);
+  return (
+    mine.length > 0 &&
+    mine.every((r) => !r.error && r.conformance && r.conformance.failed === 0 && r.conformance.leaked === 0)
+  );
 });
 
 const rows = runs.flatMap((r) =>
   r.rows.length > 0
-    ? r.rows.map((row) => ({ backend: r.backend, runtime: r.runtime, adapter: r.adapter, ...row, conformance: r.conformance }))
-    : [{ backend: r.backend, runtime: r.runtime, adapter: r.adapter, conformance: r.conformance, error: r.error ?? 'no rows' }],
+    ? r.rows.map((row) => ({
+        backend: r.backend,
+        runtime: r.runtime,
+        adapter: r.adapter,
+        ...row,
+        conformance: r.conformance,
+      }))
+    : [
+        {
+          backend: r.backend,
+          runtime: r.runtime,
+          adapter: r.adapter,
+          conformance: r.conformance,
+          error: r.error ?? 'no rows',
+        },
+      ],
 );
-for (const r of runs) if (r.error) process.stderr.write(`gpu bench: ${r.backend} (${r.runtime}) failed: ${r.error}\n`);
+for (const r of runs)
+  if (r.error) process.stderr.write(`gpu bench: ${r.backend} (${r.runtime}) failed: ${r.error}\n`);
 
 const goals: Goal[] = [{ name: 'backends_conformant', value: conformant.length, target: 4, op: '>=' }];
 const webgpu = runs.find((r) => r.backend === 'webgpu' && r.runtime === 'node');
@@ -147,7 +179,8 @@ writeResult({
   env: envInfo(runs.map((r) => `${r.backend} (${r.runtime})`).join(', '), {
     adapter: webgpu?.adapter,
     backends_conformant: conformant,
-    timing: 'medians of `reps` interleaved repetitions (dense, then each sparse pattern) after one warm-up round',
+    timing:
+      'medians of `reps` interleaved repetitions (dense, then each sparse pattern) after one warm-up round',
     note: /software|llvmpipe|swiftshader/i.test(webgpu?.adapter ?? '')
       ? 'software GPU renderers (llvmpipe, SwiftShader): absolute times are meaningless, the ratios are the figure; medians of few runs on a shared machine, noisy'
       : 'medians of few runs; GPU figures include dispatch and one read-back per batch',

@@ -18,12 +18,16 @@ const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basi
 
 /** Describes an adapter in one line: vendor, architecture, device and driver text. */
 export function adapterName(info: GPUAdapterInfo): string {
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter(
+    (s) => s && s.length > 0,
+  );
   return [...new Set(parts)].join(' / ') || 'unknown adapter';
 }
 
 export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
-  return Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter) || SOFTWARE.test(adapterName(info));
+  return (
+    Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter) || SOFTWARE.test(adapterName(info))
+  );
 }
 
 /** The machine's own GPU through its vendor driver (Vulkan on Linux); software renderers refused. */

@@ -4,7 +4,9 @@ import { webgpuKernels } from './register_all_kernels.js';
 import { currentAdapter, useBackend } from './use_backend.js';
 
 /** A BackendAdapter for selectBackend(): WebGPU in Node through Dawn. */
-export function nodeGpuAdapter(opts: { strategies?: readonly AdapterStrategy[] } = {}): DescribedBackendAdapter {
+export function nodeGpuAdapter(
+  opts: { strategies?: readonly AdapterStrategy[] } = {},
+): DescribedBackendAdapter {
   let why = '';
   return {
     name: 'webgpu',

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type AdapterInfo, BackendError, type DescribedBackendAdapter, activate } from '@prunekit/core';
 import { adapterName, isSoftwareAdapter } from './adapter_strategies.js';
 import { registerAllKernels, webgpuKernels } from './register_all_kernels.js';

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdapterInfo, BackendError, activate } from '@prunekit/core';
-import { type AdapterStrategy, adapterName, defaultStrategies, isSoftwareAdapter } from './adapter_strategies.js';
+import {
+  type AdapterStrategy,
+  adapterName,
+  defaultStrategies,
+  isSoftwareAdapter,
+} from './adapter_strategies.js';
 import { type AdapterAttempt, installNavigatorGpu, loadDawn, requestAdapter } from './dawn.js';
 import { registerAllKernels } from './register_all_kernels.js';
 
@@ -83,7 +88,8 @@ export async function useBackend(opts: UseBackendOptions = {}): Promise<NodeGpuI
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapter.info), 3);
   registerAllKernels();
   await activate('webgpu');
-  const featureLevel = (adapter as { featureLevel?: string }).featureLevel === 'compatibility' ? 'compatibility' : 'core';
+  const featureLevel =
+    (adapter as { featureLevel?: string }).featureLevel === 'compatibility' ? 'compatibility' : 'core';
   active = {
     name: adapterName(adapter.info),
     strategy: strategy.name,

@@ -6,7 +6,13 @@ import { kernelNames, registerCpuSparseKernels } from '@prunekit/sparse';
 import { describe, expect, it } from 'vitest';
 import { runKernelConformance } from '../../backend-webgl/test/kernel_cases.js';
 import { runSparseModel } from '../../backend-webgl/test/model_case.js';
-import { type AdapterStrategy, currentAdapter, nodeGpuAdapter, useBackend, webgpuKernels } from '../src/index.js';
+import {
+  type AdapterStrategy,
+  currentAdapter,
+  nodeGpuAdapter,
+  useBackend,
+  webgpuKernels,
+} from '../src/index.js';
 
 const { SparseConv2D, SparseMatMul } = kernelNames;
 

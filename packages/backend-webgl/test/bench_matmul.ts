@@ -51,7 +51,8 @@ function pruned(rng: Rng, rows: number, cols: number, p: MatMulPattern): Float32
   for (let bi = 0; bi < rows / br; bi++)
     for (let bj = 0; bj < cols / bc; bj++) {
       if (rng.next() < p.sparsity) continue;
-      for (let a = 0; a < br; a++) for (let b = 0; b < bc; b++) d[(bi * br + a) * cols + bj * bc + b] = rng.normal();
+      for (let a = 0; a < br; a++)
+        for (let b = 0; b < bc; b++) d[(bi * br + a) * cols + bj * bc + b] = rng.normal();
     }
   return d;
 }
@@ -77,14 +78,21 @@ async function timed(f: () => tf.Tensor, batch = 1): Promise<number> {
  * how far the sparse result is from it. On a fast GPU each sample is a batch of products (see
  * `timed`), the same batch for dense and sparse.
  */
-export async function benchMatMul(
-  opts: { reps: number; m?: number; k?: number; n?: number; seed?: number },
-): Promise<MatMulBenchRow[]> {
+export async function benchMatMul(opts: {
+  reps: number;
+  m?: number;
+  k?: number;
+  n?: number;
+  seed?: number;
+}): Promise<MatMulBenchRow[]> {
   const m = opts.m ?? 1024;
   const k = opts.k ?? 1024;
   const n = opts.n ?? 256;
   const rng = createRng(opts.seed ?? 11);
-  const x = tf.tensor2d(Float32Array.from({ length: k * n }, () => rng.normal()), [k, n]);
+  const x = tf.tensor2d(
+    Float32Array.from({ length: k * n }, () => rng.normal()),
+    [k, n],
+  );
   const ops = PATTERNS.map((p) => {
     const dense = pruned(rng, m, k, p);
     return { p, sd: tf.tensor2d(dense, [m, k]), st: toSparseTensors(sparseFromDense(dense, [m, k], p.spec)) };
@@ -106,7 +114,8 @@ export async function benchMatMul(
     const ts: number[][] = ops.map(() => []);
     for (let i = 0; i < opts.reps; i++) {
       td.push(await timed(() => tf.matMul(ops[0].sd, x), batch));
-      for (let q = 0; q < ops.length; q++) ts[q].push(await timed(() => sparseMatMul(ops[q].st, x, { xLayout: 'kn' }), batch));
+      for (let q = 0; q < ops.length; q++)
+        ts[q].push(await timed(() => sparseMatMul(ops[q].st, x, { xLayout: 'kn' }), batch));
     }
     const denseMs = median(td);
     return ops.map(({ p }, q) => ({

@@ -28,7 +28,10 @@ describe('sparse kernels in Chromium', () => {
 
   const run = (backend: string) => {
     if (!browser) throw openError;
-    return browser.page.evaluate((b) => (globalThis as unknown as { prunekit: { run(b: string): Promise<PageRun> } }).prunekit.run(b), backend);
+    return browser.page.evaluate(
+      (b) => (globalThis as unknown as { prunekit: { run(b: string): Promise<PageRun> } }).prunekit.run(b),
+      backend,
+    );
   };
 
   for (const backend of ['webgl', 'webgpu']) {
@@ -46,12 +49,12 @@ describe('sparse kernels in Chromium', () => {
 
   it('a pruned sign-shaped CNN as a sparse model gives the cpu outputs within 1e-3 on webgl and webgpu', async () => {
     if (!browser) throw openError;
-    const r = await browser.page.evaluate(
-      () =>
-        (globalThis as unknown as { prunekit: { model(b: string[]): Promise<{ runs: ModelRun[]; leaked: number; active: string }> } }).prunekit.model([
-          'webgl',
-          'webgpu',
-        ]),
+    const r = await browser.page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          prunekit: { model(b: string[]): Promise<{ runs: ModelRun[]; leaked: number; active: string }> };
+        }
+      ).prunekit.model(['webgl', 'webgpu']),
     );
     expect(r.runs.map((x) => x.backend)).toEqual(['webgl', 'webgpu']);
     for (const x of r.runs) {

@@ -84,30 +84,141 @@ export function kernelCases(): KernelCase[] {
     for (const layout of ['kn', 'nk'] as const) {
       const activation = ACTS[i % 3];
       const bias = i % 2 === 0;
-      cases.push({ kind: 'matmul', name: `matmul ${label} ${layout} ${activation}${bias ? ' +bias' : ''}`, rows: 24, cols: 32, n: 10, spec, density: 0.3, layout, bias, activation });
+      cases.push({
+        kind: 'matmul',
+        name: `matmul ${label} ${layout} ${activation}${bias ? ' +bias' : ''}`,
+        rows: 24,
+        cols: 32,
+        n: 10,
+        spec,
+        density: 0.3,
+        layout,
+        bias,
+        activation,
+      });
       i++;
     }
     // N a multiple of 4: the WGSL kernel's vec4 path.
-    cases.push({ kind: 'matmul', name: `matmul ${label} kn N=16 relu`, rows: 24, cols: 32, n: 16, spec, density: 0.3, layout: 'kn', bias: true, activation: 'relu' });
+    cases.push({
+      kind: 'matmul',
+      name: `matmul ${label} kn N=16 relu`,
+      rows: 24,
+      cols: 32,
+      n: 16,
+      spec,
+      density: 0.3,
+      layout: 'kn',
+      bias: true,
+      activation: 'relu',
+    });
   }
   // Rows without any stored entry (very sparse) must give bias/activation only; all-zero weights
   // too; batch 1 (N = 1) in both layouts.
-  cases.push({ kind: 'matmul', name: 'matmul csr empty rows kn +bias', rows: 16, cols: 40, n: 7, spec: { format: 'csr' }, density: 0.03, layout: 'kn', bias: true, activation: 'linear' });
-  cases.push({ kind: 'matmul', name: 'matmul csr all-zero +bias relu', rows: 16, cols: 12, n: 9, spec: { format: 'csr' }, density: 0, layout: 'kn', bias: true, activation: 'relu' });
-  cases.push({ kind: 'matmul', name: 'matmul nm2:4 N=1 kn', rows: 13, cols: 36, n: 1, spec: { format: 'nm', n: 2, m: 4 }, density: 0.3, layout: 'kn', bias: false, activation: 'linear' });
-  cases.push({ kind: 'matmul', name: 'matmul csr N=1 nk +bias relu', rows: 19, cols: 40, n: 1, spec: { format: 'csr' }, density: 0.3, layout: 'nk', bias: true, activation: 'relu' });
+  cases.push({
+    kind: 'matmul',
+    name: 'matmul csr empty rows kn +bias',
+    rows: 16,
+    cols: 40,
+    n: 7,
+    spec: { format: 'csr' },
+    density: 0.03,
+    layout: 'kn',
+    bias: true,
+    activation: 'linear',
+  });
+  cases.push({
+    kind: 'matmul',
+    name: 'matmul csr all-zero +bias relu',
+    rows: 16,
+    cols: 12,
+    n: 9,
+    spec: { format: 'csr' },
+    density: 0,
+    layout: 'kn',
+    bias: true,
+    activation: 'relu',
+  });
+  cases.push({
+    kind: 'matmul',
+    name: 'matmul nm2:4 N=1 kn',
+    rows: 13,
+    cols: 36,
+    n: 1,
+    spec: { format: 'nm', n: 2, m: 4 },
+    density: 0.3,
+    layout: 'kn',
+    bias: false,
+    activation: 'linear',
+  });
+  cases.push({
+    kind: 'matmul',
+    name: 'matmul csr N=1 nk +bias relu',
+    rows: 19,
+    cols: 40,
+    n: 1,
+    spec: { format: 'csr' },
+    density: 0.3,
+    layout: 'nk',
+    bias: true,
+    activation: 'relu',
+  });
   for (const { label, spec } of MORE_BLOCKS) {
-    cases.push({ kind: 'matmul', name: `matmul ${label} kn N=12 +bias`, rows: 24, cols: 36, n: 12, spec, density: 0.3, layout: 'kn', bias: true, activation: 'linear' });
-    cases.push({ kind: 'matmul', name: `matmul ${label} nk N=5 relu6`, rows: 16, cols: 30, n: 5, spec, density: 0.3, layout: 'nk', bias: false, activation: 'relu6' });
+    cases.push({
+      kind: 'matmul',
+      name: `matmul ${label} kn N=12 +bias`,
+      rows: 24,
+      cols: 36,
+      n: 12,
+      spec,
+      density: 0.3,
+      layout: 'kn',
+      bias: true,
+      activation: 'linear',
+    });
+    cases.push({
+      kind: 'matmul',
+      name: `matmul ${label} nk N=5 relu6`,
+      rows: 16,
+      cols: 30,
+      n: 5,
+      spec,
+      density: 0.3,
+      layout: 'nk',
+      bias: false,
+      activation: 'relu6',
+    });
   }
   const convs: Omit<ConvCase, 'kind' | 'name' | 'spec' | 'bias' | 'activation'>[] = [
     { x: [2, 6, 6, 8], filter: [1, 1, 8, 12], density: 0.3, strides: 1, dilations: 1, padding: 'valid' },
     { x: [1, 7, 7, 4], filter: [3, 3, 4, 8], density: 0.3, strides: 1, dilations: 1, padding: 'same' },
     { x: [1, 9, 8, 4], filter: [3, 3, 4, 8], density: 0.4, strides: 2, dilations: 1, padding: 'same' },
     { x: [1, 9, 9, 4], filter: [3, 3, 4, 4], density: 0.5, strides: 1, dilations: 2, padding: 'valid' },
-    { x: [2, 8, 9, 4], filter: [3, 3, 4, 8], density: 0.3, strides: 1, dilations: 1, padding: 'same', pool: [2, 2] },
-    { x: [1, 7, 9, 4], filter: [3, 3, 4, 8], density: 0.3, strides: 1, dilations: 1, padding: 'valid', pool: [3, 2] },
-    { x: [1, 7, 9, 4], filter: [2, 3, 4, 8], density: 0.3, strides: [1, 2], dilations: 1, padding: [1, 0, 2, 1] },
+    {
+      x: [2, 8, 9, 4],
+      filter: [3, 3, 4, 8],
+      density: 0.3,
+      strides: 1,
+      dilations: 1,
+      padding: 'same',
+      pool: [2, 2],
+    },
+    {
+      x: [1, 7, 9, 4],
+      filter: [3, 3, 4, 8],
+      density: 0.3,
+      strides: 1,
+      dilations: 1,
+      padding: 'valid',
+      pool: [3, 2],
+    },
+    {
+      x: [1, 7, 9, 4],
+      filter: [2, 3, 4, 8],
+      density: 0.3,
+      strides: [1, 2],
+      dilations: 1,
+      padding: [1, 0, 2, 1],
+    },
   ];
   for (const c of convs) {
     for (const { label, spec } of FORMATS) {
@@ -121,7 +232,20 @@ export function kernelCases(): KernelCase[] {
     }
   }
   for (const { label, spec } of MORE_BLOCKS) {
-    cases.push({ kind: 'conv', name: `conv 3x3 same pool2x2 ${label} relu +bias (8 out)`, x: [1, 8, 8, 6], filter: [3, 3, 6, 8], spec, density: 0.4, strides: 1, dilations: 1, padding: 'same', pool: [2, 2], bias: true, activation: 'relu' });
+    cases.push({
+      kind: 'conv',
+      name: `conv 3x3 same pool2x2 ${label} relu +bias (8 out)`,
+      x: [1, 8, 8, 6],
+      filter: [3, 3, 6, 8],
+      spec,
+      density: 0.4,
+      strides: 1,
+      dilations: 1,
+      padding: 'same',
+      pool: [2, 2],
+      bias: true,
+      activation: 'relu',
+    });
   }
   return cases;
 }
@@ -142,7 +266,8 @@ function prunedMatrix(rng: Rng, rows: number, cols: number, spec: FormatSpec, de
   for (let bi = 0; bi < rows / br; bi++) {
     for (let bj = 0; bj < cols / bc; bj++) {
       if (rng.next() >= density) continue;
-      for (let a = 0; a < br; a++) for (let b = 0; b < bc; b++) d[(bi * br + a) * cols + bj * bc + b] = rng.normal();
+      for (let a = 0; a < br; a++)
+        for (let b = 0; b < bc; b++) d[(bi * br + a) * cols + bj * bc + b] = rng.normal();
     }
   }
   return d;
@@ -157,12 +282,18 @@ function randn(rng: Rng, n: number): Float32Array {
 }
 
 /** Float64 dense reference of act(S·x + b) or act(x·Sᵀ + b). */
-function refMatMul(c: MatMulCase, s: Float32Array, x: Float32Array, bias: Float32Array | undefined): Float64Array {
+function refMatMul(
+  c: MatMulCase,
+  s: Float32Array,
+  x: Float32Array,
+  bias: Float32Array | undefined,
+): Float64Array {
   const out = new Float64Array(c.rows * c.n);
   for (let r = 0; r < c.rows; r++) {
     for (let j = 0; j < c.n; j++) {
       let acc = bias ? bias[r] : 0;
-      for (let k = 0; k < c.cols; k++) acc += s[r * c.cols + k] * (c.layout === 'kn' ? x[k * c.n + j] : x[j * c.cols + k]);
+      for (let k = 0; k < c.cols; k++)
+        acc += s[r * c.cols + k] * (c.layout === 'kn' ? x[k * c.n + j] : x[j * c.cols + k]);
       out[c.layout === 'kn' ? r * c.n + j : j * c.rows + r] = act(acc, c.activation);
     }
   }
@@ -170,7 +301,12 @@ function refMatMul(c: MatMulCase, s: Float32Array, x: Float32Array, bias: Float3
 }
 
 /** Float64 dense NHWC conv reference with tfjs's 'same'/'valid' padding arithmetic, then the max-pool. */
-function refConv(c: ConvCase, w: Float32Array, x: Float32Array, bias: Float32Array | undefined): { out: Float64Array; shape: number[] } {
+function refConv(
+  c: ConvCase,
+  w: Float32Array,
+  x: Float32Array,
+  bias: Float32Array | undefined,
+): { out: Float64Array; shape: number[] } {
   const [batch, inH, inW, cin] = c.x;
   const [kh, kw, , cout] = c.filter;
   const [sy, sx] = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
@@ -222,7 +358,8 @@ function refConv(c: ConvCase, w: Float32Array, x: Float32Array, bias: Float32Arr
         for (let co = 0; co < cout; co++) {
           let m = Number.NEGATIVE_INFINITY;
           for (let dy = 0; dy < ph; dy++)
-            for (let dx = 0; dx < pw; dx++) m = Math.max(m, conv[((b * outH + y * ph + dy) * outW + xx * pw + dx) * cout + co]);
+            for (let dx = 0; dx < pw; dx++)
+              m = Math.max(m, conv[((b * outH + y * ph + dy) * outW + xx * pw + dx) * cout + co]);
           out[((b * oh + y) * ow + xx) * cout + co] = m;
         }
   return { out, shape: [batch, oh, ow, cout] };
@@ -263,7 +400,10 @@ async function runCase(c: KernelCase, rng: Rng): Promise<number> {
   const w = new Float32Array(rowsForm.length);
   const rest = kh * kw * cin;
   for (let o = 0; o < cout; o++) for (let i = 0; i < rest; i++) w[i * cout + o] = rowsForm[o * rest + i];
-  const xv = randn(rng, c.x.reduce((a, b) => a * b, 1));
+  const xv = randn(
+    rng,
+    c.x.reduce((a, b) => a * b, 1),
+  );
   const bv = c.bias ? randn(rng, cout) : undefined;
   const want = refConv(c, w, xv, bv);
   const st = toSparseTensors(fromKernel(w, c.filter, c.spec));
@@ -293,7 +433,9 @@ async function runCase(c: KernelCase, rng: Rng): Promise<number> {
  * Runs every case on the active tfjs backend. Never throws for a failing case: each result says
  * what happened, so a browser page can report all of them at once.
  */
-export async function runKernelConformance(opts: { tolerance?: number; seed?: number; filter?: (c: KernelCase) => boolean } = {}): Promise<ConformanceRun> {
+export async function runKernelConformance(
+  opts: { tolerance?: number; seed?: number; filter?: (c: KernelCase) => boolean } = {},
+): Promise<ConformanceRun> {
   const tolerance = opts.tolerance ?? 1e-4;
   const rng = createRng(opts.seed ?? 2024);
   const before = tf.memory().numTensors;
@@ -303,9 +445,20 @@ export async function runKernelConformance(opts: { tolerance?: number; seed?: nu
       const d = await runCase(c, rng.fork());
       results.push({ name: c.name, maxAbsDiff: d, ok: d <= tolerance });
     } catch (e) {
-      results.push({ name: c.name, maxAbsDiff: Number.POSITIVE_INFINITY, ok: false, error: String((e as Error).message ?? e) });
+      results.push({
+        name: c.name,
+        maxAbsDiff: Number.POSITIVE_INFINITY,
+        ok: false,
+        error: String((e as Error).message ?? e),
+      });
     }
   }
   const passed = results.filter((r) => r.ok).length;
-  return { backend: tf.getBackend(), results, passed, failed: results.length - passed, leaked: tf.memory().numTensors - before };
+  return {
+    backend: tf.getBackend(),
+    results,
+    passed,
+    failed: results.length - passed,
+    leaked: tf.memory().numTensors - before,
+  };
 }

@@ -89,13 +89,20 @@ export async function runSparseModel(
   for (const backend of backends) {
     try {
       await start(backend);
-      if (tf.getBackend() !== backend) throw new Error(`asked for '${backend}', tfjs runs '${tf.getBackend()}'`);
+      if (tf.getBackend() !== backend)
+        throw new Error(`asked for '${backend}', tfjs runs '${tf.getBackend()}'`);
       const got = await predict();
       let d = 0;
-      for (let i = 0; i < ref.length; i++) d = Math.max(d, Math.abs(got[i] - ref[i]) || (Number.isNaN(got[i]) ? Infinity : 0));
+      for (let i = 0; i < ref.length; i++)
+        d = Math.max(d, Math.abs(got[i] - ref[i]) || (Number.isNaN(got[i]) ? Infinity : 0));
       runs.push({ backend, maxAbsDiff: d, sparseLayers });
     } catch (e) {
-      runs.push({ backend, maxAbsDiff: Number.POSITIVE_INFINITY, sparseLayers, error: String((e as Error).message ?? e) });
+      runs.push({
+        backend,
+        maxAbsDiff: Number.POSITIVE_INFINITY,
+        sparseLayers,
+        error: String((e as Error).message ?? e),
+      });
     }
   }
   await start('cpu');

@@ -1,7 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BackendAdapter, BackendError, InvalidArgumentError, cpuAdapter, selectBackend } from '../src/index.js';
+import {
+  type BackendAdapter,
+  BackendError,
+  InvalidArgumentError,
+  cpuAdapter,
+  selectBackend,
+} from '../src/index.js';
 
 // Fake adapters standing in for real GPU backends, each failing in one of the ways a real one can.
 const noWebgpu: BackendAdapter & { whyUnsupported(): string } = {
@@ -59,7 +65,9 @@ describe('selectBackend', () => {
 
   it('reports a preferred backend that has no adapter', async () => {
     const got = await selectBackend({ prefer: ['webgl', 'cpu'] });
-    expect(got.skipped).toEqual([{ name: 'webgl', reason: expect.stringMatching(/no adapter named 'webgl'/) }]);
+    expect(got.skipped).toEqual([
+      { name: 'webgl', reason: expect.stringMatching(/no adapter named 'webgl'/) },
+    ]);
     expect(tf.getBackend()).toBe('cpu');
   });
 

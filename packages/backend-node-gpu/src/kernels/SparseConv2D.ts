@@ -26,7 +26,13 @@ class SparseConv2DProgram implements WebGPUProgram {
     private readonly hasBias: boolean,
   ) {
     this.outputShape = convOutShape(a, xShape);
-    this.variableNames = ['values', 'indices', ...(a.format === 'nm' ? [] : ['rowPtr']), 'x', ...(hasBias ? ['bias'] : [])];
+    this.variableNames = [
+      'values',
+      'indices',
+      ...(a.format === 'nm' ? [] : ['rowPtr']),
+      'x',
+      ...(hasBias ? ['bias'] : []),
+    ];
     this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
     this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
     this.shaderKey =
@@ -73,11 +79,20 @@ class SparseConv2DProgram implements WebGPUProgram {
   }
 }
 
-function sparseConv2dWebgpu(args: { inputs: SparseConv2DInputs; attrs: SparseConv2DAttrs; backend: WebGPUBackend }): TensorInfo {
+function sparseConv2dWebgpu(args: {
+  inputs: SparseConv2DInputs;
+  attrs: SparseConv2DAttrs;
+  backend: WebGPUBackend;
+}): TensorInfo {
   const { inputs, attrs, backend } = args;
   const program = new SparseConv2DProgram(attrs, inputs.x.shape, inputs.bias != null);
   return withStoredEntries(backend, inputs, (values, indices) => {
-    const ordered = [values, indices, ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]), inputs.x];
+    const ordered = [
+      values,
+      indices,
+      ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]),
+      inputs.x,
+    ];
     if (inputs.bias) ordered.push(inputs.bias);
     return backend.runWebGPUProgram(program, ordered, 'float32');
   });

@@ -29,7 +29,13 @@ class SparseMatMulProgram implements WebGPUProgram {
     private readonly hasBias: boolean,
   ) {
     this.outputShape = a.xLayout === 'kn' ? [a.rows, n] : [n, a.rows];
-    this.variableNames = ['values', 'indices', ...(a.format === 'nm' ? [] : ['rowPtr']), 'x', ...(hasBias ? ['bias'] : [])];
+    this.variableNames = [
+      'values',
+      'indices',
+      ...(a.format === 'nm' ? [] : ['rowPtr']),
+      'x',
+      ...(hasBias ? ['bias'] : []),
+    ];
     this.vec4 = a.xLayout === 'kn' && n % 4 === 0;
     if (this.vec4) {
       this.outputComponent = 4;
@@ -74,12 +80,21 @@ class SparseMatMulProgram implements WebGPUProgram {
   }
 }
 
-function sparseMatMulWebgpu(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: WebGPUBackend }): TensorInfo {
+function sparseMatMulWebgpu(args: {
+  inputs: SparseMatMulInputs;
+  attrs: SparseMatMulAttrs;
+  backend: WebGPUBackend;
+}): TensorInfo {
   const { inputs, attrs, backend } = args;
   const n = inputs.x.shape[attrs.xLayout === 'kn' ? 1 : 0];
   const program = new SparseMatMulProgram(attrs, n, inputs.bias != null);
   return withStoredEntries(backend, inputs, (values, indices) => {
-    const ordered = [values, indices, ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]), inputs.x];
+    const ordered = [
+      values,
+      indices,
+      ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]),
+      inputs.x,
+    ];
     if (inputs.bias) ordered.push(inputs.bias);
     return backend.runWebGPUProgram(program, ordered, 'float32');
   });

@@ -51,10 +51,19 @@ class SparseConv2DProgram implements GPGPUProgram {
   }
 }
 
-function sparseConv2dWebgl(args: { inputs: SparseConv2DInputs; attrs: SparseConv2DAttrs; backend: MathBackendWebGL }): TensorInfo {
+function sparseConv2dWebgl(args: {
+  inputs: SparseConv2DInputs;
+  attrs: SparseConv2DAttrs;
+  backend: MathBackendWebGL;
+}): TensorInfo {
   const { inputs, attrs, backend } = args;
   const program = new SparseConv2DProgram(attrs, inputs.x.shape, inputs.bias != null);
-  const ordered = [inputs.values, inputs.indices, ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]), inputs.x];
+  const ordered = [
+    inputs.values,
+    inputs.indices,
+    ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]),
+    inputs.x,
+  ];
   if (inputs.bias) ordered.push(inputs.bias);
   return backend.runWebGLProgram(program, ordered, 'float32');
 }

@@ -25,11 +25,20 @@ class SparseMatMulProgram implements GPGPUProgram {
   }
 }
 
-function sparseMatMulWebgl(args: { inputs: SparseMatMulInputs; attrs: SparseMatMulAttrs; backend: MathBackendWebGL }): TensorInfo {
+function sparseMatMulWebgl(args: {
+  inputs: SparseMatMulInputs;
+  attrs: SparseMatMulAttrs;
+  backend: MathBackendWebGL;
+}): TensorInfo {
   const { inputs, attrs, backend } = args;
   const n = inputs.x.shape[attrs.xLayout === 'kn' ? 1 : 0];
   const program = new SparseMatMulProgram(attrs, n, inputs.bias != null);
-  const ordered = [inputs.values, inputs.indices, ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]), inputs.x];
+  const ordered = [
+    inputs.values,
+    inputs.indices,
+    ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]),
+    inputs.x,
+  ];
   if (inputs.bias) ordered.push(inputs.bias);
   return backend.runWebGLProgram(program, ordered, 'float32');
 }

@@ -28,7 +28,8 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
-const NODE_BUILTINS = /^(node:)?(fs|fs\/promises|path|url|os|crypto|module|worker_threads|child_process|util|stream|zlib)$/;
+const NODE_BUILTINS =
+  /^(node:)?(fs|fs\/promises|path|url|os|crypto|module|worker_threads|child_process|util|stream|zlib)$/;
 
 /** The page script as one ES2022 bundle (workspace packages read from source). */
 export async function bundlePage(): Promise<string> {
@@ -51,7 +52,10 @@ export async function bundlePage(): Promise<string> {
         name: 'empty-node-builtins',
         setup(b) {
           b.onResolve({ filter: NODE_BUILTINS }, (args) => ({ path: args.path, namespace: 'empty' }));
-          b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {};', loader: 'js' }));
+          b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({
+            contents: 'export default {};',
+            loader: 'js',
+          }));
         },
       },
     ],
@@ -87,7 +91,9 @@ export async function openPage(): Promise<BrowserPage> {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (globalThis as { prunekit?: unknown }).prunekit != null, null, { timeout: 20_000 });
+    await page.waitForFunction(() => (globalThis as { prunekit?: unknown }).prunekit != null, null, {
+      timeout: 20_000,
+    });
     const b = browser;
     return {
       page,

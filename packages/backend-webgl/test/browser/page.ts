@@ -18,7 +18,10 @@ registerCpuSparseKernels();
 
 async function run(backend: string) {
   try {
-    const got = await selectBackend({ prefer: [backend], adapters: [webglAdapter(), browserWebgpuAdapter()] });
+    const got = await selectBackend({
+      prefer: [backend],
+      adapters: [webglAdapter(), browserWebgpuAdapter()],
+    });
     const conformance = await runKernelConformance({ tolerance: 1e-4 });
     return { asked: backend, active: tf.getBackend(), info: got.info, conformance };
   } catch (e) {
