@@ -408,7 +408,7 @@ async function resnet50Prune() {
 }
 
 async function main() {
-  const reps = quick ? 11 : 41;
+  const reps = quick ? 17 : 41;
   // The prune itself runs on the cpu backend (weights read in place, no copies out of a wasm heap).
   await tf.setBackend('cpu');
   const big = await resnet50Prune();
