@@ -1,10 +1,11 @@
 // pnpm bench:kernels [--quick] — sparse kernels on wasm vs tfjs-wasm dense (and onnxruntime native
 // dense MatMul) on the same shapes in the same run, plus the traffic-sign model end to end.
 import '@tensorflow/tfjs-backend-cpu';
-import { useBackend } from '@prunekit/backend-wasm';
+import { sparseBuild, useBackend } from '@prunekit/backend-wasm';
 import { type Goal, createRng } from '@prunekit/core';
 import { sparseFromDense, sparseMatMul, toSparseTensors } from '@prunekit/sparse';
 import { loadavg } from 'node:os';
+import v8 from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import { runSignsE2e } from './kernels/e2e_signs.js';
 import { type KernelRow, SHAPES, type Variant, breakEven, runShape } from './kernels/kernel_cases.js';
@@ -13,6 +14,11 @@ import { prunedWeights } from './kernels/weights.js';
 import { envInfo, quick, writeResult } from './util.js';
 
 tf.env().set('PROD', true);
+// Relaxed SIMD (fused multiply-add) is on by default in Chrome ≥ 114 and Node ≥ 22; Node 20 needs
+// V8's flag. With it the sparse kernels load their relaxed-SIMD build; tfjs-wasm's own binary has no
+// relaxed-SIMD code, so the dense side is unchanged. `--simd128` keeps the plain build.
+const relaxedWanted = !process.argv.includes('--simd128');
+if (relaxedWanted) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const loadavgAtStart = loadavg();
 await useBackend();
 if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
@@ -85,6 +91,7 @@ writeResult({
     quick,
     reps,
     goalsMeasuredOn: SHAPES[0].name,
+    sparseKernelBuild: sparseBuild(),
     timing:
       'paired (alternating) runs; speedups are medians of per-pair ratios of process CPU time (wall-time ratios in the rows)',
     e2eExecution:

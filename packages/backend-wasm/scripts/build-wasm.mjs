@@ -14,16 +14,24 @@ const entries = readdirSync(join(root, 'assembly'), { withFileTypes: true })
 // Per-entry flags added to the common ones. `sparse` imports tfjs-backend-wasm's memory (it has no
 // data segments) so its kernels read and write tensors in place.
 const extraFlags = { sparse: ['--importMemory'] };
-for (const name of entries) {
+// Entries also built with relaxed SIMD as build/<name>-relaxed.wasm: their multiply-adds become
+// fused (f32x4.relaxed_madd). The loader uses that build where the engine validates it.
+const relaxedToo = new Set(['sparse']);
+const builds = entries.flatMap((name) => [
+  { name, out: name, flags: [] },
+  ...(relaxedToo.has(name) ? [{ name, out: `${name}-relaxed`, flags: ['--enable', 'relaxed-simd'] }] : []),
+]);
+for (const { name, out, flags } of builds) {
   const args = [
     join('assembly', name, 'index.ts'),
     '-O3',
     '--enable', 'simd',
     '--runtime', 'stub',
     '--noAssert',
-    '-o', join('build', `${name}.wasm`),
+    '-o', join('build', `${out}.wasm`),
     ...(extraFlags[name] ?? []),
+    ...flags,
   ];
   execFileSync(asc, args, { cwd: root, stdio: 'inherit' });
-  console.log(`built build/${name}.wasm`);
+  console.log(`built build/${out}.wasm`);
 }

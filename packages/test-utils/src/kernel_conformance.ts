@@ -50,6 +50,8 @@ export interface KernelConformanceOptions {
   readonly tolerance?: number;
   /** Include the fused max-pool cases of SparseConv2D (its `pool` attribute; default true). */
   readonly pool?: boolean;
+  /** Suite title suffix when one backend runs the cases more than once (e.g. another kernel build). */
+  readonly label?: string;
 }
 
 export const DEFAULT_KERNEL_FORMATS: readonly KernelFormatSpec[] = [
@@ -326,7 +328,7 @@ export function describeSparseKernelConformance(
 ): void {
   const tol = opts.tolerance ?? 1e-5;
   const formats = opts.formats ?? DEFAULT_KERNEL_FORMATS;
-  describe(`sparse kernel conformance on '${backend}'`, () => {
+  describe(`sparse kernel conformance on '${backend}'${opts.label ? ` (${opts.label})` : ''}`, () => {
     beforeAll(async () => {
       await opts.setup();
     });

@@ -1,4 +1,5 @@
 import { act1, act4, biasOf } from './activation';
+import { madd } from './madd';
 
 /**
  * Block-sparse rows (r×c blocks) × dense panel. Entry (block p, column j < c) has its dense row at
@@ -38,8 +39,8 @@ function bsrOneRow(
     for (let q = s; q < e; q++) {
       const w = v128.load32_splat(vals + (<usize>(q * r + i) << 2));
       const a = bj + <usize>load<i32>(offs + (<usize>q << 2));
-      a0 = f32x4.add(a0, f32x4.mul(w, v128.load(a)));
-      a1 = f32x4.add(a1, f32x4.mul(w, v128.load(a, 16)));
+      a0 = madd(w, v128.load(a), a0);
+      a1 = madd(w, v128.load(a, 16), a1);
     }
     v128.store(o + (<usize>j << 2), act4(a0, act));
     v128.store(o + (<usize>j << 2), act4(a1, act), 16);
@@ -76,17 +77,17 @@ function bsr4(
         const x1 = v128.load(a, 16);
         const v = vals + (<usize>(q * r + i0) << 2);
         const w0 = v128.load32_splat(v);
-        a00 = f32x4.add(a00, f32x4.mul(w0, x0));
-        a01 = f32x4.add(a01, f32x4.mul(w0, x1));
+        a00 = madd(w0, x0, a00);
+        a01 = madd(w0, x1, a01);
         const w1 = v128.load32_splat(v, 4);
-        a10 = f32x4.add(a10, f32x4.mul(w1, x0));
-        a11 = f32x4.add(a11, f32x4.mul(w1, x1));
+        a10 = madd(w1, x0, a10);
+        a11 = madd(w1, x1, a11);
         const w2 = v128.load32_splat(v, 8);
-        a20 = f32x4.add(a20, f32x4.mul(w2, x0));
-        a21 = f32x4.add(a21, f32x4.mul(w2, x1));
+        a20 = madd(w2, x0, a20);
+        a21 = madd(w2, x1, a21);
         const w3 = v128.load32_splat(v, 12);
-        a30 = f32x4.add(a30, f32x4.mul(w3, x0));
-        a31 = f32x4.add(a31, f32x4.mul(w3, x1));
+        a30 = madd(w3, x0, a30);
+        a31 = madd(w3, x1, a31);
       }
       const o = oj + <usize>m * outStride;
       v128.store(o, act4(a00, act));

@@ -1,4 +1,5 @@
 import { act1, act4, biasOf } from './activation';
+import { madd } from './madd';
 
 /**
  * Output-stationary sparse rows × dense panel, vectorised over the dense operand's N axis:
@@ -24,10 +25,10 @@ export function csrRows(
       for (; p < e; p++) {
         const w = v128.load32_splat(vals + (<usize>p << 2));
         const a = bj + <usize>load<i32>(offs + (<usize>p << 2));
-        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(a)));
-        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(a, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(a, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(a, 48)));
+        a0 = madd(w, v128.load(a), a0);
+        a1 = madd(w, v128.load(a, 16), a1);
+        a2 = madd(w, v128.load(a, 32), a2);
+        a3 = madd(w, v128.load(a, 48), a3);
       }
       const o = oj + <usize>m * outStride;
       v128.store(o, act4(a0, act));
@@ -47,8 +48,8 @@ export function csrRows(
       for (; p < e; p++) {
         const w = v128.load32_splat(vals + (<usize>p << 2));
         const a = bj + <usize>load<i32>(offs + (<usize>p << 2));
-        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(a)));
-        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(a, 16)));
+        a0 = madd(w, v128.load(a), a0);
+        a1 = madd(w, v128.load(a, 16), a1);
       }
       const o = oj + <usize>m * outStride;
       v128.store(o, act4(a0, act));
@@ -64,7 +65,7 @@ export function csrRows(
       const e = load<i32>(rowPtr + (<usize>(m + 1) << 2));
       for (; p < e; p++) {
         const w = v128.load32_splat(vals + (<usize>p << 2));
-        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(bj + <usize>load<i32>(offs + (<usize>p << 2)))));
+        a0 = madd(w, v128.load(bj + <usize>load<i32>(offs + (<usize>p << 2))), a0);
       }
       v128.store(oj + <usize>m * outStride, act4(a0, act));
     }

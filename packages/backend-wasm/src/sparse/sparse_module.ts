@@ -133,8 +133,39 @@ export const PANEL_BYTES = 64;
 /** Floats per panel row. */
 export const PANEL_WIDTH = 16;
 
-let bytes: Uint8Array<ArrayBuffer> | undefined;
+/** Which build of the sparse kernels runs: fused multiply-adds (relaxed SIMD) or plain SIMD128. */
+export type SparseBuild = 'relaxed-simd' | 'simd';
+
+let chosen: { build: SparseBuild; bytes: Uint8Array<ArrayBuffer> } | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SparseWasm>();
+
+function readBuild(file: string): Uint8Array<ArrayBuffer> {
+  const url = new URL(`../../build/${file}`, import.meta.url);
+  try {
+    return new Uint8Array(readFileSync(url));
+  } catch (e) {
+    throw new BackendError(
+      `Cannot read ${url.pathname}: build @prunekit/backend-wasm first (pnpm --filter @prunekit/backend-wasm build).`,
+      { cause: String(e) },
+    );
+  }
+}
+
+/**
+ * The kernel build this engine runs: build/sparse-relaxed.wasm (f32x4.relaxed_madd, a fused
+ * multiply-add per weight·activation) when WebAssembly.validate accepts it — engines with relaxed
+ * SIMD on (Chrome ≥ 114, Node ≥ 22; Node 20 with --experimental-wasm-relaxed-simd) — else the
+ * plain SIMD128 build/sparse.wasm. Decided once, on first use.
+ */
+export function sparseBuild(): SparseBuild {
+  if (!chosen) {
+    const relaxed = readBuild('sparse-relaxed.wasm');
+    chosen = WebAssembly.validate(relaxed)
+      ? { build: 'relaxed-simd', bytes: relaxed }
+      : { build: 'simd', bytes: readBuild('sparse.wasm') };
+  }
+  return chosen.build;
+}
 
 /**
  * The sparse kernel module instantiated on tfjs-backend-wasm's own memory, so kernels work on
@@ -143,18 +174,8 @@ const instances = new WeakMap<WebAssembly.Memory, SparseWasm>();
 export function sparseModule(memory: WebAssembly.Memory): SparseWasm {
   const cached = instances.get(memory);
   if (cached) return cached;
-  if (!bytes) {
-    const url = new URL('../../build/sparse.wasm', import.meta.url);
-    try {
-      bytes = new Uint8Array(readFileSync(url));
-    } catch (e) {
-      throw new BackendError(
-        `Cannot read ${url.pathname}: build @prunekit/backend-wasm first (pnpm --filter @prunekit/backend-wasm build).`,
-        { cause: String(e) },
-      );
-    }
-  }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  sparseBuild();
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(chosen!.bytes), { env: { memory } });
   const exports = instance.exports as unknown as SparseWasm;
   instances.set(memory, exports);
   return exports;
