@@ -162,7 +162,7 @@ function section(f: Figures, goals: readonly Goal[]): string {
     '',
     `Outputs: max |dense − sparse| over the softmax outputs of ${f.compared} test images = ${f.diff.toExponential(2)}` +
       (f.diff === 0
-        ? ' (bit-identical: skipping a zero term does not change a sum accumulated in the same order).'
+        ? ' (bit-identical on these images).'
         : '.'),
     '',
     ...goals.map((g) => `- goal \`${g.name}\`: ${g.value.toPrecision(4)} (target ${g.op} ${g.target})`),
