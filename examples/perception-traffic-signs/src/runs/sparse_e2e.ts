@@ -161,9 +161,7 @@ function section(f: Figures, goals: readonly Goal[]): string {
     `| test accuracy | ${(100 * f.denseAcc).toFixed(2)}% | ${(100 * f.sparseAcc).toFixed(2)}% | |`,
     '',
     `Outputs: max |dense − sparse| over the softmax outputs of ${f.compared} test images = ${f.diff.toExponential(2)}` +
-      (f.diff === 0
-        ? ' (bit-identical on these images).'
-        : '.'),
+      (f.diff === 0 ? ' (bit-identical on these images).' : '.'),
     '',
     ...goals.map((g) => `- goal \`${g.name}\`: ${g.value.toPrecision(4)} (target ${g.op} ${g.target})`),
   ].join('\n');
