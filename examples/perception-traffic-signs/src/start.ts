@@ -5,7 +5,7 @@
  * as sparse layers against dense; write results.json + results.md beside this package.
  * Options: --recipe <file>, --out <dir>.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from './backend.js';
@@ -13,6 +13,7 @@ import { loadOrTrainBaseline } from './baseline.js';
 import { DEFAULT_RUNS, runPipeline } from './pipeline.js';
 import { loadRecipe } from './recipe.js';
 import { formatGoals, formatTable, type ResultRow } from './report.js';
+import { compressRun } from './runs/compress.js';
 import { distillRun } from './runs/distill.js';
 import { sparseE2eRun } from './runs/sparse_e2e.js';
 import { structuredRun } from './runs/structured.js';
@@ -20,8 +21,22 @@ import { NUM_CLASSES } from './signs.js';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The demo's runs: the default (unstructured) ones, then structured, distillation, sparse execution. */
-const DEMO_RUNS = [...DEFAULT_RUNS, structuredRun(), distillRun(), sparseE2eRun()];
+/**
+ * The demo's runs: the default (unstructured) ones, then structured, distillation, sparse execution
+ * and compression.
+ */
+const DEMO_RUNS = [...DEFAULT_RUNS, structuredRun(), distillRun(), sparseE2eRun(), compressRun];
+
+/**
+ * The scorer comparison is written by `pnpm bench:scorers` (17 scorers × 5 levels takes longer than
+ * the demo may); results.md carries its latest table, labelled as such.
+ */
+function scorerSection(): string {
+  const file = join(exampleDir, 'results-scorers.md');
+  if (!existsSync(file)) return '';
+  const body = readFileSync(file, 'utf8').replace(/^# .*\n/, '');
+  return `\n## Scorer comparison (latest \`pnpm bench:scorers\` run, not re-measured by this demo)\n${body}`;
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -63,7 +78,7 @@ async function main(): Promise<void> {
   });
   const resultsDir = arg('results') ? resolve(arg('results')!) : exampleDir;
   writeAtomic(join(resultsDir, 'results.json'), JSON.stringify(result.doc, null, 2) + '\n');
-  writeAtomic(join(resultsDir, 'results.md'), result.markdown);
+  writeAtomic(join(resultsDir, 'results.md'), result.markdown + scorerSection());
   process.stdout.write(
     `\n${formatTable(result.doc.rows as unknown as ResultRow[])}\n\n${formatGoals(result.doc.goals)}\n`,
   );
