@@ -20,12 +20,21 @@ const brake = guard({
   maxDrop: 0.02,
   evaluate: (m) => evaluateOffline(m, val).brakeRecall,
 });
+// Recall alone can be gamed (a policy that brakes everywhere has a perfect one): guard agreement too.
+const agreement = guard({
+  metric: 'agreement',
+  maxDrop: 0.01,
+  evaluate: (m) => evaluateOffline(m, val).agreement,
+});
 const { model: small, log } = await guardedChannelPrune(
   buildGraph(model),
   { scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }), ratio: 0.25 },
-  brake,
+  [brake, agreement],
 );
 for (const s of log.steps)
-  console.log(`${s.id}: ${s.accepted ? 'kept' : 'rolled back'}, brake recall ${s.value.toFixed(3)}`);
+  console.log(
+    `${s.id}: ${s.accepted ? 'kept' : 'rolled back'}`,
+    s.checks.map((c) => `${c.metric} ${c.value.toFixed(3)}`).join(', '),
+  );
 console.log('before', evaluateOffline(model, val), 'after (no fine-tune)', evaluateOffline(small, val));
 console.log(closedLoop(modelPolicy(small), DEFAULT_PARAMS, { worlds: 4, steps: 200, seed: 1 }));

@@ -184,6 +184,47 @@ describe('safety guard', () => {
     model.dispose();
   });
 
+  it('several guards: a step is kept only if every guard allows it; each guard is in the log', async () => {
+    const model = safetyModel();
+    // A second metric the step on h1 worsens while brake recall does not move (recall alone can be
+    // blind to damage elsewhere, e.g. a policy that brakes everywhere keeps a perfect recall).
+    const h1Width = guard({
+      metric: 'h1_width',
+      maxDrop: 0,
+      evaluate: (m) => m.getLayer('h1').getWeights()[0].shape[1],
+    });
+    await expectNoLeaks(async () => {
+      const res = await guardedChannelPrune(buildGraph(model), { scorer: byIndex, ratio: 0.5 }, [
+        brake(),
+        h1Width,
+      ]);
+      const h1 = res.log.steps.find((s) => s.layers.includes('h1'))!;
+      expect(h1.accepted).toBe(false);
+      expect(h1.checks.map((c) => [c.metric, c.allowed])).toEqual([
+        ['brake_recall', true],
+        ['h1_width', false],
+      ]);
+      expect(h1.drop).toBe(0);
+      expect(res.log.references.map((r) => [r.metric, r.value])).toEqual([
+        ['brake_recall', 1],
+        ['h1_width', 8],
+      ]);
+      expect(res.model.getLayer('h1').getWeights()[0].shape).toEqual([4, 8]);
+      res.model.dispose();
+    }, 'several guards');
+    const graph = buildGraph(model);
+    await expect(guardedChannelPrune(graph, { scorer: byIndex, ratio: 0.5 }, [])).rejects.toThrow(
+      /at least one guard/,
+    );
+    await expect(
+      guardedChannelPrune(graph, { scorer: byIndex, ratio: 0.5 }, [brake(), brake()]),
+    ).rejects.toThrow(/guarded twice/);
+    await expect(
+      guardedUnstructuredPrune(graph, { scorer: magnitude(), ratio: 0.5 }, [{} as never]),
+    ).rejects.toThrow(InvalidArgumentError);
+    model.dispose();
+  });
+
   it('a lower-is-better metric (collision rate) is judged the other way', () => {
     const g = guard({ metric: 'collision_rate', maxDrop: 0.1, direction: 'lower', evaluate: () => 0 });
     expect(g.allows(1, 1.05)).toBe(true);

@@ -11,7 +11,7 @@ import { channelPruner, stepRatio } from '../channel/channel_pruner.js';
 import type { ChannelPrunerOptions } from '../channel/options.js';
 import { type ChannelReport, channelReport } from '../channel/report.js';
 import type { GuardLog, GuardStep } from './log.js';
-import type { SafetyGuard } from './options.js';
+import { createJudge, type Guards } from './judge.js';
 
 export interface GuardedChannelResult {
   /** The pruned model (a new LayersModel; the source is untouched). Dispose it when done. */
@@ -49,12 +49,14 @@ function roundOptions(
 export async function guardedChannelPrune(
   graph: ModelGraph,
   opts: ChannelPrunerOptions,
-  safety: SafetyGuard,
+  guards: Guards,
 ): Promise<GuardedChannelResult> {
   const steps = opts.steps ?? 1;
   // Validate the options once up front (typed errors name the field).
   channelPruner(graph, opts);
-  const reference = await safety.measure(graph.source as tfl.LayersModel);
+  const judge = await createJudge(guards, graph.source as tfl.LayersModel);
+  const safety = judge.primary;
+  const reference = judge.references[0].value;
   const excluded = new Set<string>();
   const log: GuardStep[] = [];
   let current = graph;
@@ -68,13 +70,14 @@ export async function guardedChannelPrune(
       const candidate = new Map(accepted).set(p.group.id, p.channels);
       const plan: PrunePlan = { step: 0, sparsity: 0, channels: candidate };
       const trial = await pruner.apply(plan);
-      let value: number;
+      let verdict: Awaited<ReturnType<typeof judge.judge>>;
       try {
-        value = await safety.measure(trial.model);
+        verdict = await judge.judge(trial.model);
       } finally {
         trial.model.dispose();
       }
-      const ok = safety.allows(reference, value);
+      const ok = verdict.allowed;
+      const value = verdict.checks[0].value;
       if (ok) accepted.set(p.group.id, p.channels);
       else {
         p.veto();
@@ -89,6 +92,7 @@ export async function guardedChannelPrune(
         value,
         drop: safety.drop(reference, value),
         accepted: ok,
+        checks: verdict.checks,
       });
     }
     if (accepted.size === 0) continue;
@@ -116,6 +120,7 @@ export async function guardedChannelPrune(
       maxDrop: safety.maxDrop,
       reference,
       final,
+      references: judge.references,
       steps: log,
       excluded: [...excluded],
     },

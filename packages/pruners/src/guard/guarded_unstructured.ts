@@ -9,7 +9,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { UnstructuredPrunerOptions } from '../unstructured/options.js';
 import { unstructuredPruner } from '../unstructured/unstructured_pruner.js';
 import type { GuardLog, GuardStep } from './log.js';
-import type { SafetyGuard } from './options.js';
+import { createJudge, type Guards, toGuardList } from './judge.js';
 
 export interface GuardedUnstructuredOptions
   extends Omit<UnstructuredPrunerOptions, 'schedule' | 'scope' | 'ratios' | 'ratio'> {
@@ -41,8 +41,9 @@ function restore(graph: ModelGraph, saved: ReadonlyMap<string, Float32Array>): v
 export async function guardedUnstructuredPrune(
   graph: ModelGraph,
   opts: GuardedUnstructuredOptions,
-  safety: SafetyGuard,
+  guards: Guards,
 ): Promise<GuardedUnstructuredResult> {
+  toGuardList(guards);
   const steps = opts.steps ?? 1;
   if (!Number.isInteger(steps) || steps < 1) {
     throw new InvalidArgumentError(`steps must be an integer ≥ 1, got ${JSON.stringify(steps)}.`, {
@@ -65,7 +66,9 @@ export async function guardedUnstructuredPrune(
   }
   // Validates scorer, ratio, granularity with the pruner's own typed errors.
   unstructuredPruner(graph, { ...opts, params: (p) => select(p) && !ignore.has(p.node), ignore: undefined });
-  const reference = await safety.measure(graph.source as tfl.LayersModel);
+  const judge = await createJudge(guards, graph.source as tfl.LayersModel);
+  const safety = judge.primary;
+  const reference = judge.references[0].value;
   const excluded = new Set<string>();
   const masks: MaskSet = new Map();
   const log: GuardStep[] = [];
@@ -88,8 +91,9 @@ export async function guardedUnstructuredPrune(
       const layerMasks = pruner.masks();
       let removed = 0;
       for (const m of layerMasks.values()) for (const b of m.data) removed += b === 0 ? 1 : 0;
-      const value = await safety.measure(graph.source as tfl.LayersModel);
-      const ok = safety.allows(reference, value);
+      const verdict = await judge.judge(graph.source as tfl.LayersModel);
+      const ok = verdict.allowed;
+      const value = verdict.checks[0].value;
       if (ok) {
         for (const [id, m] of layerMasks) masks.set(id, m);
         final = value;
@@ -106,6 +110,7 @@ export async function guardedUnstructuredPrune(
         value,
         drop: safety.drop(reference, value),
         accepted: ok,
+        checks: verdict.checks,
       });
     }
   }
@@ -116,6 +121,7 @@ export async function guardedUnstructuredPrune(
       maxDrop: safety.maxDrop,
       reference,
       final,
+      references: judge.references,
       steps: log,
       excluded: [...excluded],
     },

@@ -1,3 +1,5 @@
+import type { GuardCheck } from './judge.js';
+
 /** One pruning step tried under the guard. */
 export interface GuardStep {
   /** 'group' (channel pruning) or 'layer' (unstructured, per layer). */
@@ -15,6 +17,8 @@ export interface GuardStep {
   /** Worsening against the unpruned model (positive = worse). */
   readonly drop: number;
   readonly accepted: boolean;
+  /** Every guard's figures for this step (the primary guard first). */
+  readonly checks: readonly GuardCheck[];
 }
 
 export interface GuardLog {
@@ -24,6 +28,8 @@ export interface GuardLog {
   readonly reference: number;
   /** The metric of the returned model. */
   readonly final: number;
+  /** Every guard's metric on the unpruned model (the primary guard first). */
+  readonly references: readonly GuardCheck[];
   readonly steps: readonly GuardStep[];
   /** Layers whose step was rolled back; they are kept out of further pruning. */
   readonly excluded: readonly string[];
