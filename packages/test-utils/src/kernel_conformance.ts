@@ -197,6 +197,9 @@ function matMulCases(spec: KernelFormatSpec, rng: Rng): MatMulCase[] {
     base('a single nonzero', 17, 29, 33, { pattern: 'single' }),
     base("'nk' layout, batch 1, bias + relu", 19, 40, 1, { layout: 'nk', bias: true, activation: 'relu' }),
     base("'nk' layout, batch 6, relu6", 11, 24, 6, { layout: 'nk', bias: true, activation: 'relu6' }),
+    // Long rows: kernels that walk K in slices (N:M) cross several slice boundaries.
+    base('long rows, bias + relu', 9, 300, 35, { density: 0.3, bias: true, activation: 'relu' }),
+    base("long rows, 'nk' layout", 6, 520, 20, { layout: 'nk', density: 0.3, bias: true }),
   ];
   for (let i = 0; i < 3; i++) {
     cases.push(

@@ -1,5 +1,6 @@
 import { bsrRows } from './bsr_rows';
 import { csrRows } from './csr_rows';
+import { nmRows16, nmRows32 } from './nm_rows';
 import { transposeStrided } from './layout';
 
 /** Columns of the dense operand per panel: 16 floats = one 64-byte panel row (a 1024-row panel is
@@ -14,32 +15,55 @@ function rowsKernel(
   panel: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
 ): void {
   if (kind == 0) csrRows(rowPtr, offs, vals, rows, panel, n, out, outStride, bias, act);
-  else bsrRows(rowPtr, offs, vals, rows, r, c, panel, n, out, outStride, bias, act);
+  else if (kind == 2) {
+    const done = nmRows16(rowPtr, offs, vals, rows, panel, n, out, outStride, bias, act);
+    if (done < n) {
+      const d = <usize>done << 2;
+      csrRows(rowPtr, offs, vals, rows, panel + d, n - done, out + d, outStride, bias, act);
+    }
+  } else bsrRows(rowPtr, offs, vals, rows, r, c, panel, n, out, outStride, bias, act);
+}
+
+/** Copies 16 columns of k rows (`rowBytes` apart) into a contiguous k × 64-byte panel. */
+function copyPanel(src: usize, k: i32, rowBytes: usize, panel: usize): void {
+  for (let q: i32 = 0; q < k; q++) {
+    const s = src + <usize>q * rowBytes;
+    const d = panel + <usize>q * PANEL_BYTES;
+    v128.store(d, v128.load(s));
+    v128.store(d, v128.load(s, 16), 16);
+    v128.store(d, v128.load(s, 32), 32);
+    v128.store(d, v128.load(s, 48), 48);
+  }
 }
 
 /**
  * out[M, N] = act(S·B + bias) for B `[k, n]` row-major. Each 16-column slice of B is first copied
  * into a contiguous panel (k rows of 64 bytes), so every entry's loads hit one dense, cache-friendly
  * buffer instead of rows a power-of-two stride apart. `offs` hold column·64 (see csrOffsets).
- * kind 0: CSR-like rows (rows = output rows); kind 1: BSR (rows = block rows, blocks r×c).
+ * kind 0: CSR-like rows (rows = output rows); kind 1: BSR (rows = block rows, blocks r×c);
+ * kind 2: N:M rows (equal entries per row), K-sliced.
  */
 export function spmmKn(
   kind: i32, rowPtr: usize, offs: usize, vals: usize, rows: i32, r: i32, c: i32,
   b: usize, k: i32, n: i32, out: usize, bias: usize, act: i32, panel: usize,
 ): void {
   const rowBytes = <usize>n << 2;
-  for (let j0: i32 = 0; j0 < n; j0 += PANEL) {
+  let j0: i32 = 0;
+  if (kind == 2) {
+    // N:M: 32 columns at a time as two 16-wide panels side by side (panel needs 2·k rows).
+    const panel2 = panel + <usize>k * PANEL_BYTES;
+    for (; j0 + 2 * PANEL <= n; j0 += 2 * PANEL) {
+      const src = b + (<usize>j0 << 2);
+      copyPanel(src, k, rowBytes, panel);
+      copyPanel(src + PANEL_BYTES, k, rowBytes, panel2);
+      nmRows32(rowPtr, offs, vals, rows, panel, panel2, out + (<usize>j0 << 2), rowBytes, bias, act);
+    }
+  }
+  for (; j0 < n; j0 += PANEL) {
     const w = min(PANEL, n - j0);
     const src = b + (<usize>j0 << 2);
     if (w == PANEL) {
-      for (let q: i32 = 0; q < k; q++) {
-        const s = src + <usize>q * rowBytes;
-        const d = panel + <usize>q * PANEL_BYTES;
-        v128.store(d, v128.load(s));
-        v128.store(d, v128.load(s, 16), 16);
-        v128.store(d, v128.load(s, 32), 32);
-        v128.store(d, v128.load(s, 48), 48);
-      }
+      copyPanel(src, k, rowBytes, panel);
     } else {
       for (let q: i32 = 0; q < k; q++) memory.copy(panel + <usize>q * PANEL_BYTES, src + <usize>q * rowBytes, <usize>w << 2);
     }

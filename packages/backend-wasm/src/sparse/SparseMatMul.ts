@@ -29,7 +29,8 @@ function sparseMatMulWasm(args: {
     const act = activationCode(a.activation);
     const x = addressOf(backend, inputs.x);
     const o = addressOf(backend, out);
-    const panel = scratch.alloc(a.cols * PANEL_WIDTH);
+    // N:M in 'kn' runs two panels side by side (spmmKn kind 2).
+    const panel = scratch.alloc(a.cols * PANEL_WIDTH * (kn && kindCode(op) === 2 ? 2 : 1));
     if (kn) {
       mod.spmmKn(
         kindCode(op),

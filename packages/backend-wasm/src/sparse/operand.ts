@@ -18,6 +18,8 @@ export interface PreparedOperand {
   c: number;
   /** Number of entries in the offsets table. */
   entries: number;
+  /** Every row holds the same number of entries in column order (N:M): the K-sliced panel kernel. */
+  equalRows?: boolean;
 }
 
 export function prepareOperand(
@@ -50,7 +52,7 @@ export function prepareOperand(
     const offs = scratch.alloc(count);
     const rowPtr = scratch.alloc(a.rows + 1);
     mod.nmOffsets(idx, a.rows, (a.cols / a.m) * a.n, a.n, a.m, mult, offs, rowPtr);
-    return { kind: 'rows', rowPtr, offs, vals, rows: a.rows, r: 1, c: 1, entries: count };
+    return { kind: 'rows', rowPtr, offs, vals, rows: a.rows, r: 1, c: 1, entries: count, equalRows: true };
   }
   if (rowsOnly) return expandedBsr(mod, backend, scratch, a, inputs, mult);
   const offs = scratch.alloc(count * a.blockCols);
@@ -97,9 +99,10 @@ function expandedBsr(
   return { kind: 'rows', rowPtr, offs, vals, rows: a.rows, r: 1, c: 1, entries: e.cols.length };
 }
 
-/** 0 for row kernels (CSR, N:M), 1 for block kernels (BSR): the `kind` argument of spmmKn/spmmNk. */
+/** The `kind` argument of spmmKn/spmmNk: 0 CSR rows, 1 BSR blocks, 2 N:M rows (K-sliced). */
 export function kindCode(op: PreparedOperand): number {
-  return op.kind === 'rows' ? 0 : 1;
+  if (op.kind === 'blocks') return 1;
+  return op.equalRows ? 2 : 0;
 }
 
 /** Runs the row kernel matching the operand's kind over a dense panel of width n. */

@@ -1,0 +1,119 @@
+import { act4, biasOf } from './activation';
+import { madd } from './madd';
+
+/** Entries per row per K slice: 128 entries of 2:4 cover 256 rows of the panel, 16 KiB of it. */
+const SLICE: i32 = 128;
+
+/**
+ * N:M rows × a 16-wide dense panel, sliced along K. Every row of an N:M operand holds the same
+ * number of entries in column order, so rows m's entries for panel rows [k0, k1) are one fixed,
+ * contiguous range: the kernel walks K in slices (each slice of the panel stays in L1 while all
+ * rows use it), keeping partial sums in `out` between slices. Rows are `rowPtr[m] = m·perRow`
+ * (nmOffsets); columns past the last full 16 are left to csrRows by the caller. Returns the
+ * number of columns done (a multiple of 16).
+ */
+export function nmRows16(
+  rowPtr: usize, offs: usize, vals: usize, rows: i32,
+  bBase: usize, n: i32, out: usize, outStride: usize, bias: usize, act: i32,
+): i32 {
+  if (rows == 0) return n;
+  const perRow = load<i32>(rowPtr, 4) - load<i32>(rowPtr);
+  if (perRow == 0) return 0;
+  let j: i32 = 0;
+  for (; j + 16 <= n; j += 16) {
+    const bj = bBase + (<usize>j << 2);
+    const oj = out + (<usize>j << 2);
+    for (let c0: i32 = 0; c0 < perRow; c0 += SLICE) {
+      const ce = min(SLICE, perRow - c0);
+      const first = c0 == 0;
+      const last = c0 + ce >= perRow;
+      for (let m: i32 = 0; m < rows; m++) {
+        const o = oj + <usize>m * outStride;
+        let a0: v128, a1: v128, a2: v128, a3: v128;
+        if (first) {
+          a0 = f32x4.splat(biasOf(bias, m));
+          a1 = a0;
+          a2 = a0;
+          a3 = a0;
+        } else {
+          a0 = v128.load(o);
+          a1 = v128.load(o, 16);
+          a2 = v128.load(o, 32);
+          a3 = v128.load(o, 48);
+        }
+        let p = m * perRow + c0;
+        const e = p + ce;
+        for (; p < e; p++) {
+          const w = v128.load32_splat(vals + (<usize>p << 2));
+          const a = bj + <usize>load<i32>(offs + (<usize>p << 2));
+          a0 = madd(w, v128.load(a), a0);
+          a1 = madd(w, v128.load(a, 16), a1);
+          a2 = madd(w, v128.load(a, 32), a2);
+          a3 = madd(w, v128.load(a, 48), a3);
+        }
+        if (last) {
+          a0 = act4(a0, act);
+          a1 = act4(a1, act);
+          a2 = act4(a2, act);
+          a3 = act4(a3, act);
+        }
+        v128.store(o, a0);
+        v128.store(o, a1, 16);
+        v128.store(o, a2, 32);
+        v128.store(o, a3, 48);
+      }
+    }
+  }
+  return j;
+}
+
+/**
+ * nmRows16 over two 16-wide panels at once (`b2` holds the 16 columns after `bBase`'s, at the same
+ * row offsets): each entry's weight and offset load then feed 8 multiply-adds instead of 4, which
+ * was the load-port bound of the single-panel loop. Writes 32 columns of `out`.
+ */
+export function nmRows32(
+  rowPtr: usize, offs: usize, vals: usize, rows: i32,
+  bBase: usize, b2: usize, out: usize, outStride: usize, bias: usize, act: i32,
+): void {
+  if (rows == 0) return;
+  const perRow = load<i32>(rowPtr, 4) - load<i32>(rowPtr);
+  for (let c0: i32 = 0; c0 < max(perRow, 1); c0 += SLICE) {
+    const ce = min(SLICE, perRow - c0);
+    const first = c0 == 0;
+    const last = c0 + ce >= perRow;
+    for (let m: i32 = 0; m < rows; m++) {
+      const o = out + <usize>m * outStride;
+      let a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, a7: v128;
+      if (first) {
+        a0 = f32x4.splat(biasOf(bias, m));
+        a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0;
+      } else {
+        a0 = v128.load(o); a1 = v128.load(o, 16); a2 = v128.load(o, 32); a3 = v128.load(o, 48);
+        a4 = v128.load(o, 64); a5 = v128.load(o, 80); a6 = v128.load(o, 96); a7 = v128.load(o, 112);
+      }
+      let p = m * perRow + c0;
+      const e = p + ce;
+      for (; p < e; p++) {
+        const w = v128.load32_splat(vals + (<usize>p << 2));
+        const off = <usize>load<i32>(offs + (<usize>p << 2));
+        const a = bBase + off;
+        const b = b2 + off;
+        a0 = madd(w, v128.load(a), a0);
+        a1 = madd(w, v128.load(a, 16), a1);
+        a2 = madd(w, v128.load(a, 32), a2);
+        a3 = madd(w, v128.load(a, 48), a3);
+        a4 = madd(w, v128.load(b), a4);
+        a5 = madd(w, v128.load(b, 16), a5);
+        a6 = madd(w, v128.load(b, 32), a6);
+        a7 = madd(w, v128.load(b, 48), a7);
+      }
+      if (last) {
+        a0 = act4(a0, act); a1 = act4(a1, act); a2 = act4(a2, act); a3 = act4(a3, act);
+        a4 = act4(a4, act); a5 = act4(a5, act); a6 = act4(a6, act); a7 = act4(a7, act);
+      }
+      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
+      v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+    }
+  }
+}
