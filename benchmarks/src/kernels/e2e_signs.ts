@@ -66,10 +66,14 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
   const sparseRun = compileSparse(sparse);
   for (const batch of [1, 32]) {
     const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 42 + batch);
+    // Warm-up calls per side before timing: V8 tiers tfjs-wasm's and our wasm functions up on
+    // background threads, which process CPU time counts; at batch 1 that took a few hundred calls.
+    const warm = batch === 1 ? 300 : 20;
     const t = await timePaired(
       () => denseRun.predict(x).dispose(),
       () => sparseRun.predict(x).dispose(),
       reps,
+      warm,
     );
     const a = dense.predict(x) as tf.Tensor;
     const b = sparseRun.predict(x);
@@ -95,6 +99,7 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
       () => (dense.predict(x) as tf.Tensor).dispose(),
       () => (sparse.predict(x) as tf.Tensor).dispose(),
       reps,
+      warm,
     );
     rows.push({
       shape: `signs e2e batch ${batch}`,
@@ -112,6 +117,7 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
       () => (dense.predict(x) as tf.Tensor).dispose(),
       () => (unfused.predict(x) as tf.Tensor).dispose(),
       reps,
+      warm,
     );
     rows.push({
       shape: `signs e2e batch ${batch}`,
