@@ -25,6 +25,11 @@ it('every package type-checks with tsc -b', () => {
     code = err.status ?? 1;
     out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
   }
-  expect(out.split('\n').filter((l) => l.includes('error TS')).slice(0, 20)).toEqual([]);
+  expect(
+    out
+      .split('\n')
+      .filter((l) => l.includes('error TS'))
+      .slice(0, 20),
+  ).toEqual([]);
   expect(code).toBe(0);
 }, 600_000);

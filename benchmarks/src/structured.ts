@@ -332,7 +332,10 @@ function batchNormKernelRows(reps: number) {
     };
     const times: number[][] = [[], []];
     for (let i = 0; i < 3; i++) [theirs, mine].forEach(call);
-    for (let r = 0; r < reps * 2; r++) [theirs, mine].forEach((k, i) => times[i].push(call(k)));
+    for (let r = 0; r < reps * 2; r++)
+      [theirs, mine].forEach((k, i) => {
+        times[i].push(call(k));
+      });
     tf.dispose([x, ...p]);
     const [a, b] = times.map(median);
     return {

@@ -8,11 +8,21 @@ import { type Goal, type ResultDoc, goalMet, median } from '@prunekit/core';
 export const quick = process.argv.includes('--quick');
 
 export function envInfo(backend: string, extra: Record<string, unknown> = {}): ResultDoc['env'] {
-  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, backend, ...extra };
+  return {
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    backend,
+    ...extra,
+  };
 }
 
 /** Median wall time (ms) of `reps` runs of `fn` after `warmup` runs. `fn` must wait for its results. */
-export async function timeMedian(fn: () => unknown | Promise<unknown>, reps: number, warmup = 2): Promise<number> {
+export async function timeMedian(
+  fn: () => unknown | Promise<unknown>,
+  reps: number,
+  warmup = 2,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -33,7 +43,9 @@ export function writeResult(doc: ResultDoc): void {
   renameSync(tmp, file);
   process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   for (const g of doc.goals) {
-    process.stderr.write(`goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}\n`);
+    process.stderr.write(
+      `goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}\n`,
+    );
   }
 }
 

@@ -25,10 +25,13 @@ for (const { name, out, flags } of builds) {
   const args = [
     join('assembly', name, 'index.ts'),
     '-O3',
-    '--enable', 'simd',
-    '--runtime', 'stub',
+    '--enable',
+    'simd',
+    '--runtime',
+    'stub',
     '--noAssert',
-    '-o', join('build', `${out}.wasm`),
+    '-o',
+    join('build', `${out}.wasm`),
     ...(extraFlags[name] ?? []),
     ...flags,
   ];

@@ -22,7 +22,12 @@ export type ScoreTarget =
 
 /** Per-weight scores (same element order as the parameter) or per-channel scores of a group. */
 export type Scores =
-  | { readonly kind: 'weight'; readonly param: string; readonly shape: readonly number[]; readonly values: Float32Array }
+  | {
+      readonly kind: 'weight';
+      readonly param: string;
+      readonly shape: readonly number[];
+      readonly values: Float32Array;
+    }
   | { readonly kind: 'group'; readonly group: string; readonly values: Float32Array };
 
 /** Everything a scorer may read. Inputs a scorer declares in `needs` are computed once by the runner. */

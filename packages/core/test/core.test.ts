@@ -61,7 +61,16 @@ describe('masks', () => {
 describe('groups', () => {
   it('maps flatten channels to spatial rows', () => {
     // 3 channels, 2 spatial positions: channel 1 → rows 1 and 4
-    const m = { node: 'd', param: 'd/kernel', axis: 0, offset: 0, scale: 1, stride: 3, repeat: 2, role: 'in' as const };
+    const m = {
+      node: 'd',
+      param: 'd/kernel',
+      axis: 0,
+      offset: 0,
+      scale: 1,
+      stride: 3,
+      repeat: 2,
+      role: 'in' as const,
+    };
     expect(memberIndices(m, [1])).toEqual([1, 4]);
   });
 });

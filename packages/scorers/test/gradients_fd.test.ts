@@ -88,7 +88,10 @@ describe('gradient-based scorers vs finite differences', () => {
   const fdGradient = (id: string, only?: number) => {
     const n = sizeOf(graph.param(id).shape);
     const eps = 1e-2;
-    return Float64Array.from({ length: n }, (_, i) => (lossAt(id, i, eps, only) - lossAt(id, i, -eps, only)) / (2 * eps));
+    return Float64Array.from(
+      { length: n },
+      (_, i) => (lossAt(id, i, eps, only) - lossAt(id, i, -eps, only)) / (2 * eps),
+    );
   };
 
   it('|g| and |w·g| agree with central differences of the loss (rel L2 ≤ 1e-3)', async () => {
@@ -113,7 +116,12 @@ describe('gradient-based scorers vs finite differences', () => {
     const id = 'out/kernel';
     const g0 = fdGradient(id, 0);
     const g1 = fdGradient(id, 1);
-    expect(relL2(f.get(id)!, g0.map((v, i) => (v * v + g1[i] * g1[i]) / 2))).toBeLessThanOrEqual(1e-3);
+    expect(
+      relL2(
+        f.get(id)!,
+        g0.map((v, i) => (v * v + g1[i] * g1[i]) / 2),
+      ),
+    ).toBeLessThanOrEqual(1e-3);
     // Group of the hidden units: h's kernel columns (out) and out's kernel rows (in).
     const plain = { offset: 0, scale: 1, stride: 1, repeat: 1 };
     const group = {
@@ -155,7 +163,9 @@ describe('gradient-based scorers vs finite differences', () => {
     }
     const viaGenerator = await calibrate(graph, [fisher(), obd({ probes: 2 })], once());
     expect(reads).toBe(data.length);
-    expect(Array.from(viaGenerator.gradients.get('sq:h/kernel')!)).toEqual(Array.from(stats.gradients.get('sq:h/kernel')!));
+    expect(Array.from(viaGenerator.gradients.get('sq:h/kernel')!)).toEqual(
+      Array.from(stats.gradients.get('sq:h/kernel')!),
+    );
     expect(viaGenerator.gradients.has('hdiag:out/kernel')).toBe(true);
     const fromStats = await scoreParams(graph, fisher(), undefined, stats);
     const fromData = await scoreParams(graph, fisher(), undefined, { data });

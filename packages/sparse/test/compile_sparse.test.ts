@@ -7,7 +7,16 @@ import { compileSparse, registerCpuSparseKernels, toSparseModel } from '../src/i
 
 function prunedNet(): tfl.LayersModel {
   const m = tfl.sequential();
-  m.add(tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }));
+  m.add(
+    tfl.layers.conv2d({
+      inputShape: [8, 8, 3],
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      name: 'c1',
+    }),
+  );
   m.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'p1' }));
   m.add(tfl.layers.flatten({ name: 'flat' }));
   m.add(tfl.layers.dense({ units: 16, activation: 'relu', name: 'd1' }));
@@ -18,7 +27,10 @@ function prunedNet(): tfl.LayersModel {
     const ws = layer.getWeights();
     if (!ws.length) continue;
     const pruned = ws.map((w, i) =>
-      tf.tensor(Float32Array.from(w.dataSync(), (v) => (i === 0 && rng.next() < 0.85 ? 0 : v + 0.05)), w.shape),
+      tf.tensor(
+        Float32Array.from(w.dataSync(), (v) => (i === 0 && rng.next() < 0.85 ? 0 : v + 0.05)),
+        w.shape,
+      ),
     );
     layer.setWeights(pruned);
     tf.dispose(pruned);
