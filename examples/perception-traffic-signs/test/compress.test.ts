@@ -5,23 +5,8 @@ import { readCompressed } from '@prunekit/compress';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
-import { trainFromRecipe } from '../src/baseline.js';
-import { runPipeline } from '../src/pipeline.js';
-import { loadRecipe, type Recipe } from '../src/recipe.js';
 import { compressRun } from '../src/runs/compress.js';
-import { NUM_CLASSES } from '../src/signs.js';
-
-const exampleDir = join(import.meta.dirname, '..');
-
-function tinyRecipe(): Recipe {
-  const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
-  return {
-    ...r,
-    data: { val: 32, test: 48, finetune: 64 },
-    baseline: { ...r.baseline, epochs: 1, trainSize: 64, batchSize: 32 },
-    finetune: { ...r.finetune, epochs: 1, batchSize: 32 },
-  };
-}
+import { runTiny, tinyRecipe } from './tiny.js';
 
 describe('compression run (tiny configuration)', () => {
   let out: string;
@@ -34,12 +19,7 @@ describe('compression run (tiny configuration)', () => {
   it('writes every stage, measures it from its file, reports both goals, leaks nothing', async () => {
     const recipe = tinyRecipe();
     const before = tf.memory().numTensors;
-    const res = await runPipeline({
-      recipe,
-      outDir: out,
-      runs: [compressRun],
-      baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
-    });
+    const res = await runTiny(recipe, out, [compressRun]);
     expect(tf.memory().numTensors).toBe(before);
     const names = res.doc.goals.map((g) => g.name);
     expect(names).toEqual(['compressed_size_ratio', 'acc_drop_points_compressed']);

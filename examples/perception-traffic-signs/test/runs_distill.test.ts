@@ -4,24 +4,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
-import { trainFromRecipe } from '../src/baseline.js';
-import { runPipeline } from '../src/pipeline.js';
-import { loadRecipe, type Recipe } from '../src/recipe.js';
 import type { ResultRow } from '../src/report.js';
 import { distillRun } from '../src/runs/distill.js';
-import { NUM_CLASSES } from '../src/signs.js';
-
-const exampleDir = join(import.meta.dirname, '..');
-
-function tinyRecipe(): Recipe {
-  const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
-  return {
-    ...r,
-    data: { val: 32, test: 48, finetune: 64 },
-    baseline: { ...r.baseline, epochs: 1, trainSize: 64, batchSize: 32 },
-    finetune: { ...r.finetune, epochs: 1, batchSize: 32 },
-  };
-}
+import { runTiny, tinyRecipe } from './tiny.js';
 
 describe('distillation run (tiny configuration)', () => {
   let out: string;
@@ -34,21 +19,16 @@ describe('distillation run (tiny configuration)', () => {
   it('fine-tunes the 90% model with and without a teacher under one step budget over seeds, keeps the masks, leaks nothing', async () => {
     const recipe = tinyRecipe();
     const before = tf.memory().numTensors;
-    const res = await runPipeline({
-      recipe,
-      outDir: out,
-      runs: [
-        distillRun({
-          steps: 1,
-          seeds: [7, 8],
-          candidates: [
-            { T: 1, alpha: 0.5 },
-            { T: 2, alpha: 0.5 },
-          ],
-        }),
-      ],
-      baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
-    });
+    const res = await runTiny(recipe, out, [
+      distillRun({
+        steps: 1,
+        seeds: [7, 8],
+        candidates: [
+          { T: 1, alpha: 0.5 },
+          { T: 2, alpha: 0.5 },
+        ],
+      }),
+    ]);
     expect(tf.memory().numTensors).toBe(before);
     expect(res.doc.env.backend).toBe('wasm');
     const rows = res.doc.rows as unknown as ResultRow[];
@@ -79,14 +59,7 @@ describe('distillation run (tiny configuration)', () => {
   it('rejects an empty seed list with a typed error naming the option', async () => {
     const recipe = tinyRecipe();
     const before = tf.memory().numTensors;
-    await expect(
-      runPipeline({
-        recipe,
-        outDir: out,
-        runs: [distillRun({ seeds: [] })],
-        baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
-      }),
-    ).rejects.toThrow(/seeds is empty/);
+    await expect(runTiny(recipe, out, [distillRun({ seeds: [] })])).rejects.toThrow(/seeds is empty/);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

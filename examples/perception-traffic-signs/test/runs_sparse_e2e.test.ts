@@ -4,25 +4,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
-import { trainFromRecipe } from '../src/baseline.js';
-import { runPipeline } from '../src/pipeline.js';
-import { loadRecipe, type Recipe } from '../src/recipe.js';
 import { sparseE2eRun } from '../src/runs/sparse_e2e.js';
 import { unstructuredRun } from '../src/runs/unstructured.js';
-import { NUM_CLASSES } from '../src/signs.js';
-
-const exampleDir = join(import.meta.dirname, '..');
-
-function tinyRecipe(): Recipe {
-  const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
-  return {
-    ...r,
-    data: { val: 32, test: 48, finetune: 64 },
-    baseline: { ...r.baseline, epochs: 1, trainSize: 64, batchSize: 32 },
-    unstructured: { ...r.unstructured, levels: [0.9] },
-    finetune: { ...r.finetune, epochs: 1, batchSize: 32 },
-  };
-}
+import { runTiny, tinyRecipe } from './tiny.js';
 
 describe('sparse end-to-end run (tiny configuration)', () => {
   let out: string;
@@ -33,14 +17,12 @@ describe('sparse end-to-end run (tiny configuration)', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it("converts the unstructured run's 90% model, matches its outputs, is smaller on disk, leaks nothing", async () => {
-    const recipe = tinyRecipe();
+    const recipe = tinyRecipe([0.9]);
     const before = tf.memory().numTensors;
-    const res = await runPipeline({
-      recipe,
-      outDir: out,
-      runs: [unstructuredRun, sparseE2eRun({ repsB1: 5, repsB32: 3, compareImages: 16 })],
-      baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
-    });
+    const res = await runTiny(recipe, out, [
+      unstructuredRun,
+      sparseE2eRun({ repsB1: 5, repsB32: 3, compareImages: 16 }),
+    ]);
     expect(tf.memory().numTensors).toBe(before);
     expect(res.doc.env.backend).toBe('wasm');
     const goals = Object.fromEntries(res.doc.goals.map((g) => [g.name, g]));

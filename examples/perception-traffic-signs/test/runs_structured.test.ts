@@ -7,22 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.js';
 import { trainFromRecipe } from '../src/baseline.js';
 import { runPipeline } from '../src/pipeline.js';
-import { loadRecipe, type Recipe } from '../src/recipe.js';
 import type { ResultRow } from '../src/report.js';
 import { structuredRun } from '../src/runs/structured.js';
 import { NUM_CLASSES } from '../src/signs.js';
-
-const exampleDir = join(import.meta.dirname, '..');
-
-function tinyRecipe(): Recipe {
-  const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
-  return {
-    ...r,
-    data: { val: 32, test: 48, finetune: 64 },
-    baseline: { ...r.baseline, epochs: 1, trainSize: 64, batchSize: 32 },
-    finetune: { ...r.finetune, epochs: 1, batchSize: 32 },
-  };
-}
+import { runTiny, tinyRecipe } from './tiny.js';
 
 describe('structured run (tiny configuration)', () => {
   let out: string;
@@ -35,12 +23,7 @@ describe('structured run (tiny configuration)', () => {
   it('removes channels to at least 2x fewer MACs, fine-tunes, times dense vs pruned, leaks nothing', async () => {
     const recipe = tinyRecipe();
     const before = tf.memory().numTensors;
-    const res = await runPipeline({
-      recipe,
-      outDir: out,
-      runs: [structuredRun({ epochs: 1, latencyReps: 5 })],
-      baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
-    });
+    const res = await runTiny(recipe, out, [structuredRun({ epochs: 1, latencyReps: 5 })]);
     expect(tf.memory().numTensors).toBe(before);
     expect(res.doc.env.backend).toBe('wasm');
     const [row] = res.doc.rows as unknown as ResultRow[];
