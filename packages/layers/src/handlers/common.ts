@@ -63,6 +63,16 @@ export function channelsLast(ctx: LayerContext): boolean {
   return ctx.config.dataFormat !== 'channelsFirst';
 }
 
+/**
+ * MACs of a convolution with `spatialRank` spatial axes: every output position applies the whole
+ * kernel once (output positions × product of the kernel shape), channels first or last.
+ */
+export function convMacs(ctx: LayerContext, spatialRank: number, kernel: string): number {
+  const from = channelsLast(ctx) ? 1 : 2;
+  const positions = prodDims(ctx.outputShape, from, from + spatialRank, `${ctx.className} '${ctx.name}'`);
+  return positions * product(weightShape(ctx, kernel));
+}
+
 /** A handler for a layer without weights whose MACs are counted as 0 (see README: weight MACs only). */
 export function weightless(className: string): KerasLayerHandler {
   return {

@@ -1,13 +1,5 @@
 import type { KerasLayerHandler } from '../layer_context.js';
-import {
-  channelsFrom,
-  channelsLast,
-  paramsFrom,
-  prodDims,
-  product,
-  weightShape,
-  type WeightRule,
-} from './common.js';
+import { channelsFrom, convMacs, paramsFrom, type WeightRule } from './common.js';
 
 const rules: Record<string, WeightRule> = {
   kernel: { role: 'kernel', inAxis: 2, outAxis: 3, prunable: true },
@@ -21,13 +13,7 @@ const rules: Record<string, WeightRule> = {
 export const conv2dHandler: KerasLayerHandler = {
   className: 'Conv2D',
   params: (ctx) => paramsFrom(ctx, rules),
-  macs(ctx) {
-    const out = ctx.outputShape;
-    const spatial = channelsLast(ctx)
-      ? prodDims(out, 1, 3, `Conv2D '${ctx.name}'`)
-      : prodDims(out, 2, 4, `Conv2D '${ctx.name}'`);
-    return spatial * product(weightShape(ctx, 'kernel'));
-  },
+  macs: (ctx) => convMacs(ctx, 2, 'kernel'),
   channels: (ctx) => channelsFrom(paramsFrom(ctx, rules)),
   pruneOut: (config, keep) => ({ ...config, filters: keep.length }),
   pruneIn: (config) => ({ ...config }),

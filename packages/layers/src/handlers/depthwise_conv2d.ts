@@ -1,13 +1,5 @@
 import type { KerasLayerHandler } from '../layer_context.js';
-import {
-  channelsFrom,
-  channelsLast,
-  paramsFrom,
-  prodDims,
-  product,
-  weightShape,
-  type WeightRule,
-} from './common.js';
+import { channelsFrom, convMacs, paramsFrom, type WeightRule } from './common.js';
 
 // The depthwise kernel [kh, kw, in, multiplier] has no single output axis: output channel
 // c·multiplier + m comes from input channel c, so channels are indexed by axis 2.
@@ -20,13 +12,7 @@ const rules: Record<string, WeightRule> = {
 export const depthwiseConv2dHandler: KerasLayerHandler = {
   className: 'DepthwiseConv2D',
   params: (ctx) => paramsFrom(ctx, rules),
-  macs(ctx) {
-    const out = ctx.outputShape;
-    const spatial = channelsLast(ctx)
-      ? prodDims(out, 1, 3, `DepthwiseConv2D '${ctx.name}'`)
-      : prodDims(out, 2, 4, `DepthwiseConv2D '${ctx.name}'`);
-    return spatial * product(weightShape(ctx, 'depthwise_kernel'));
-  },
+  macs: (ctx) => convMacs(ctx, 2, 'depthwise_kernel'),
   channels: (ctx) => channelsFrom(paramsFrom(ctx, rules)),
   // The config holds no channel count: the input decides it.
   pruneOut: (config) => ({ ...config }),
