@@ -5,7 +5,6 @@
  * (DESIGN.md shape, stage rows + goals compressed_size_ratio and acc_drop_points_compressed) and
  * results-compress.md beside this package. Options: --recipe <file>, --out <dir>, --results <dir>.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,30 +14,14 @@ import { initBackend } from './backend.js';
 import { loadOrTrainBaseline } from './baseline.js';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
 import { evaluate } from './evaluate.js';
-import { loadRecipe } from './recipe.js';
 import { runCompression } from './runs/compress.js';
+import { arg, recipeAndOut, timedLog, writeAtomic } from './script.js';
 import { NUM_CLASSES } from './signs.js';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const log = (line: string) =>
-    process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
-  const recipe = loadRecipe(recipeFile);
-  const outDir = resolve(arg('out') ?? resolve(dirname(recipeFile), recipe.output.dir));
-  mkdirSync(outDir, { recursive: true });
+  const { log, seconds } = timedLog();
+  const { recipeFile, recipe, outDir } = recipeAndOut(exampleDir);
   const backend = await initBackend();
   log(`backend: ${backend}; recipe: ${recipeFile}`);
   const seeds = splitSeeds(recipe.seed);
@@ -83,7 +66,7 @@ async function main(): Promise<void> {
           baselineAccuracy: baselineEval.accuracy,
           testImages: test.data.count,
           seed: recipe.seed,
-          seconds: (performance.now() - t0) / 1000,
+          seconds: seconds(),
         },
         rows: report.stages as unknown as Record<string, unknown>[],
         goals: report.goals,
@@ -107,7 +90,7 @@ async function main(): Promise<void> {
       for (const g of doc.goals)
         log(`goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}`);
       log(
-        `done in ${((performance.now() - t0) / 1000).toFixed(1)} s; wrote ${join(resultsDir, 'results-compress.json')} and results-compress.md`,
+        `done in ${seconds().toFixed(1)} s; wrote ${join(resultsDir, 'results-compress.json')} and results-compress.md`,
       );
     } finally {
       baseline.dispose();

@@ -5,18 +5,18 @@
  * as sparse layers against dense; write results.json + results.md beside this package.
  * Options: --recipe <file>, --out <dir>.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from './backend.js';
 import { loadOrTrainBaseline } from './baseline.js';
 import { DEFAULT_RUNS, runPipeline } from './pipeline.js';
-import { loadRecipe } from './recipe.js';
 import { formatGoals, formatTable, type ResultRow } from './report.js';
 import { compressRun } from './runs/compress.js';
 import { distillRun } from './runs/distill.js';
 import { sparseE2eRun } from './runs/sparse_e2e.js';
 import { structuredRun } from './runs/structured.js';
+import { arg, recipeAndOut, timedLog, writeAtomic } from './script.js';
 import { NUM_CLASSES } from './signs.js';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,26 +38,9 @@ function scorerSection(): string {
   return `\n## Scorer comparison (latest \`pnpm bench:scorers\` run, not re-measured by this demo)\n${body}`;
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 async function main(): Promise<void> {
-  const t0 = performance.now();
-  const log = (line: string) =>
-    process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
-  const recipe = loadRecipe(recipeFile);
-  // Folders in the recipe are relative to the recipe file.
-  const outDir = resolve(arg('out') ?? resolve(dirname(recipeFile), recipe.output.dir));
-  mkdirSync(outDir, { recursive: true });
+  const { log } = timedLog();
+  const { recipeFile, recipe, outDir } = recipeAndOut(exampleDir);
   const backend = await initBackend();
   log(`backend: ${backend}; recipe: ${recipeFile}`);
   const result = await runPipeline({
