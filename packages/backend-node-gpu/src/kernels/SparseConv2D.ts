@@ -3,7 +3,7 @@ import { kernelNames, type SparseConv2DAttrs, type SparseConv2DInputs } from '@p
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import { convOutShape } from '../conv_shape.js';
-import { forEachEntryOfRow, sparseKey, wgslActivation, withStoredEntries } from './wgsl_sparse.js';
+import { forEachEntryOfRow, sparseKey, wgslActivation, runSparseProgram } from './wgsl_sparse.js';
 
 /**
  * NHWC convolution with a sparse filter S [outChannels, kh·kw·inChannels], fused bias, activation
@@ -86,16 +86,7 @@ function sparseConv2dWebgpu(args: {
 }): TensorInfo {
   const { inputs, attrs, backend } = args;
   const program = new SparseConv2DProgram(attrs, inputs.x.shape, inputs.bias != null);
-  return withStoredEntries(backend, inputs, (values, indices) => {
-    const ordered = [
-      values,
-      indices,
-      ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]),
-      inputs.x,
-    ];
-    if (inputs.bias) ordered.push(inputs.bias);
-    return backend.runWebGPUProgram(program, ordered, 'float32');
-  });
+  return runSparseProgram(backend, program, attrs.format, inputs);
 }
 
 export const sparseConv2dWebgpuConfig: KernelConfig = {

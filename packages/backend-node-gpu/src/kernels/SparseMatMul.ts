@@ -2,7 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
-import { forEachEntryOfRow, sparseKey, wgslActivation, withStoredEntries } from './wgsl_sparse.js';
+import { forEachEntryOfRow, sparseKey, wgslActivation, runSparseProgram } from './wgsl_sparse.js';
 
 /**
  * out = act(S·x + bias) ('kn': x [cols, N] → [rows, N]) or act(x·Sᵀ + bias) ('nk': x [N, cols] →
@@ -88,16 +88,7 @@ function sparseMatMulWebgpu(args: {
   const { inputs, attrs, backend } = args;
   const n = inputs.x.shape[attrs.xLayout === 'kn' ? 1 : 0];
   const program = new SparseMatMulProgram(attrs, n, inputs.bias != null);
-  return withStoredEntries(backend, inputs, (values, indices) => {
-    const ordered = [
-      values,
-      indices,
-      ...(attrs.format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]),
-      inputs.x,
-    ];
-    if (inputs.bias) ordered.push(inputs.bias);
-    return backend.runWebGPUProgram(program, ordered, 'float32');
-  });
+  return runSparseProgram(backend, program, attrs.format, inputs);
 }
 
 export const sparseMatMulWebgpuConfig: KernelConfig = {

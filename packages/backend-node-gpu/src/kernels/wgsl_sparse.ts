@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { FusedActivation, SparseAttrs, SparseOperandInputs } from '@prunekit/sparse';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
 /**
  * WGSL pieces shared by the sparse kernels: a loop over the stored entries of one row of S in
@@ -73,4 +73,21 @@ export function withStoredEntries(
     backend.disposeData(values.dataId);
     backend.disposeData(indices.dataId);
   }
+}
+
+/**
+ * Runs a sparse program with its inputs bound in the order the WGSL declares them: values, indices,
+ * rowPtr (CSR/BSR only), x, then bias when present.
+ */
+export function runSparseProgram(
+  backend: WebGPUBackend,
+  program: WebGPUProgram,
+  format: SparseAttrs['format'],
+  inputs: SparseOperandInputs & { x: TensorInfo },
+): TensorInfo {
+  return withStoredEntries(backend, inputs, (values, indices) => {
+    const ordered = [values, indices, ...(format === 'nm' ? [] : [inputs.rowPtr as TensorInfo]), inputs.x];
+    if (inputs.bias) ordered.push(inputs.bias);
+    return backend.runWebGPUProgram(program, ordered, 'float32');
+  });
 }
