@@ -1,0 +1,3 @@
+export { arg, timedLog, writeAtomic, writeResults } from './script.js';
+export { initWasmBackend } from './backend.js';
+export { type Latency, roundRobinLatency } from './latency.js';

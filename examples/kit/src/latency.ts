@@ -1,0 +1,39 @@
+/**
+ * Batch-1 latency of several models on the current backend, timed round-robin (model 1, 2, …, 1,
+ * 2, …) so a busy shared machine slows them all alike. Wall time per forward pass that waits for
+ * its result; median and 99th percentile.
+ */
+import { median, quantile } from '@prunekit/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+export interface Latency {
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly reps: number;
+}
+
+export function roundRobinLatency(
+  models: readonly tfl.LayersModel[],
+  x: tf.Tensor,
+  reps: number,
+  warmup = 10,
+): Latency[] {
+  const times = models.map(() => [] as number[]);
+  const once = (m: tfl.LayersModel): number => {
+    const t0 = performance.now();
+    const y = m.predict(x) as tf.Tensor;
+    y.dataSync();
+    y.dispose();
+    return performance.now() - t0;
+  };
+  for (let r = 0; r < warmup; r++) for (const m of models) once(m);
+  for (let r = 0; r < reps; r++) {
+    // Rotate the starting model so none always runs first.
+    for (let k = 0; k < models.length; k++) {
+      const i = (r + k) % models.length;
+      times[i].push(once(models[i]));
+    }
+  }
+  return times.map((t) => ({ medianMs: median(t), p99Ms: quantile(t, 0.99), reps }));
+}

@@ -1,0 +1,38 @@
+/** Command-line plumbing every example script shares. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResultDoc } from '@prunekit/core';
+
+/** The value after `--name` on the command line. */
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Writes a text file through a temporary name so a reader never sees half of it. */
+export function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** A logger to stderr that stamps each line with the seconds since it was made. */
+export function timedLog(): { log: (line: string) => void; seconds: () => number } {
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  return {
+    log: (line) => process.stderr.write(`[${seconds().toFixed(1).padStart(6)} s] ${line}\n`),
+    seconds,
+  };
+}
+
+/**
+ * Writes results.json and results.md into `dir` (each atomically) and prints one line per goal to
+ * stdout: `name: value (op target)`.
+ */
+export function writeResults(dir: string, doc: ResultDoc, markdown: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeAtomic(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  writeAtomic(join(dir, 'results.md'), `${markdown.trimEnd()}\n`);
+  process.stdout.write(doc.goals.map((g) => `${g.name}: ${g.value.toFixed(4)} (${g.op} ${g.target})\n`).join(''));
+}
