@@ -5,7 +5,7 @@
 import { buildGraph, loadModel } from '@prunekit/layers';
 import { guard, guardedChannelPrune } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
-import { initBackend } from './backend.js';
+import { initWasmBackend as initBackend } from '@prunekit/example-kit';
 import { closedLoop, modelPolicy } from './closed_loop.js';
 import { toSplit } from './data.js';
 import { evaluateOffline } from './evaluate.js';

@@ -7,6 +7,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
+import { roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import {
   type ChannelPrunerOptions,
@@ -25,7 +26,6 @@ import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy } from './cl
 import { disposeSplit, type Split, toSplit } from './data.js';
 import { evaluateOffline, type OfflineEval } from './evaluate.js';
 import { recoveredBrakeRecall } from './guard_metric.js';
-import { roundRobinLatency } from './latency.js';
 import type { Recipe } from './recipe.js';
 import { renderMarkdown } from './report.js';
 import type { SimParams } from './sim/params.js';

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel } from '@prunekit/layers';
-import { initBackend } from './backend.js';
+import { initWasmBackend as initBackend } from '@prunekit/example-kit';
 import { disposeSplit, toSplit } from './data.js';
 import { evaluateOffline } from './evaluate.js';
 import { createPolicy } from './model.js';

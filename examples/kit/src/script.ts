@@ -34,5 +34,7 @@ export function writeResults(dir: string, doc: ResultDoc, markdown: string): voi
   mkdirSync(dir, { recursive: true });
   writeAtomic(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
   writeAtomic(join(dir, 'results.md'), `${markdown.trimEnd()}\n`);
-  process.stdout.write(doc.goals.map((g) => `${g.name}: ${g.value.toFixed(4)} (${g.op} ${g.target})\n`).join(''));
+  process.stdout.write(
+    doc.goals.map((g) => `${g.name}: ${g.value.toFixed(4)} (${g.op} ${g.target})\n`).join(''),
+  );
 }
