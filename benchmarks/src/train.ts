@@ -235,7 +235,72 @@ async function kernelRows(reps: number) {
   model.dispose();
 }
 
+/**
+ * --profile: wall time per kernel name inside one wasm training step and one forward pass (every
+ * 'wasm' kernel wrapped with a timer; calls a kernel makes to other kernels count for the outer
+ * one), median over runs, printed to stderr. Writes no results. tf.profile was tried first and
+ * reported kernels 2x slower than these timers (its bookkeeping runs inside the timed span).
+ */
+async function profileStep(reps: number) {
+  await useBackend();
+  let depth = 0;
+  let current = new Map<string, number>();
+  for (const k of tf.getKernelsForBackend('wasm')) {
+    const run = k.kernelFunc;
+    tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (args) => {
+        depth++;
+        const t0 = performance.now();
+        try {
+          return run(args);
+        } finally {
+          depth--;
+          if (depth === 0)
+            current.set(k.kernelName, (current.get(k.kernelName) ?? 0) + performance.now() - t0);
+        }
+      },
+    });
+  }
+  const model = createSignModel(CLASSES, 1);
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
+  const { xs, ys } = batch(7);
+  const runs = { step: new Map<string, number[]>(), forward: new Map<string, number[]>() };
+  const walls = { step: [] as number[], forward: [] as number[] };
+  const record = async (tag: 'step' | 'forward', fn: () => Promise<unknown>) => {
+    current = new Map();
+    const t0 = performance.now();
+    await fn();
+    walls[tag].push(performance.now() - t0);
+    for (const [k, v] of current) runs[tag].set(k, [...(runs[tag].get(k) ?? []), v]);
+  };
+  for (let i = 0; i < 3; i++) await model.trainOnBatch(xs, ys);
+  for (let i = 0; i < reps; i++) {
+    await record('step', () => model.trainOnBatch(xs, ys));
+    await record('forward', async () => {
+      const p = model.predict(xs) as tf.Tensor;
+      await p.data();
+      p.dispose();
+    });
+  }
+  tf.dispose([xs, ys]);
+  model.dispose();
+  for (const tag of ['step', 'forward'] as const) {
+    const lines = [...runs[tag]].map(([k, v]) => [k, median(v)] as const).sort((a, b) => b[1] - a[1]);
+    const total = lines.reduce((a, [, v]) => a + v, 0);
+    process.stderr.write(
+      `${tag}: wall ${median(walls[tag]).toFixed(2)} ms, in kernels ${total.toFixed(2)} ms\n`,
+    );
+    for (const [k, v] of lines) process.stderr.write(`  ${k.padEnd(28)} ${v.toFixed(3)}\n`);
+  }
+}
+
 async function main() {
+  if (process.argv.includes('--profile')) {
+    await profileStep(quick ? 5 : 15);
+    return;
+  }
   const t0 = performance.now();
   await kernelRows(quick ? 3 : 15);
   // --kernels-only: just the per-kernel rows (no training steps), for quick comparisons.

@@ -11,9 +11,9 @@ mkdirSync(join(root, 'build'), { recursive: true });
 const entries = readdirSync(join(root, 'assembly'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(join(root, 'assembly', e.name, 'index.ts')))
   .map((e) => e.name);
-// Per-entry flags added to the common ones. `sparse` imports tfjs-backend-wasm's memory (it has no
-// data segments) so its kernels read and write tensors in place.
-const extraFlags = { sparse: ['--importMemory'] };
+// Per-entry flags added to the common ones. `sparse` and `train` import tfjs-backend-wasm's memory (no
+// data segments) so their kernels read and write tensors in place.
+const extraFlags = { sparse: ['--importMemory'], train: ['--importMemory'] };
 // Entries also built with relaxed SIMD as build/<name>-relaxed.wasm: their multiply-adds become
 // fused (f32x4.relaxed_madd). The loader uses that build where the engine validates it.
 const relaxedToo = new Set(['sparse']);

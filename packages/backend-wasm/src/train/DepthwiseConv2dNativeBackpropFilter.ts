@@ -37,14 +37,12 @@ function depthwiseBackpropFilter(args: {
   );
   const [n, h, w, c] = x.shape;
   const [fh, fw, , m] = attrs.filterShape;
-  const a = new Arena();
-  const xp = a.copyIn(backend, x);
-  const dyp = a.copyIn(backend, dy);
-  const dw = a.alloc(fh * fw * c * m);
+  const a = new Arena(backend);
+  const dw = a.output([fh, fw, c, m]);
   a.mod.depthwiseBackpropFilter(
-    xp,
-    dyp,
-    dw,
+    a.at(x),
+    a.at(dy),
+    dw.at,
     n,
     h,
     w,
@@ -54,7 +52,7 @@ function depthwiseBackpropFilter(args: {
     info.outWidth,
     ...windowArgs(info),
   );
-  return a.copyOut(backend, dw, [fh, fw, c, m]);
+  return dw.info;
 }
 
 export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {

@@ -37,14 +37,12 @@ function depthwiseBackpropInput(args: {
   );
   const [n, h, w, c] = attrs.inputShape;
   const m = filter.shape[3];
-  const a = new Arena();
-  const dyp = a.copyIn(backend, dy);
-  const fp = a.copyIn(backend, filter);
-  const dx = a.alloc(n * h * w * c);
+  const a = new Arena(backend);
+  const dx = a.output([n, h, w, c]);
   a.mod.depthwiseBackpropInput(
-    dyp,
-    fp,
-    dx,
+    a.at(dy),
+    a.at(filter),
+    dx.at,
     n,
     h,
     w,
@@ -54,7 +52,7 @@ function depthwiseBackpropInput(args: {
     info.outWidth,
     ...windowArgs(info),
   );
-  return a.copyOut(backend, dx, [n, h, w, c]);
+  return dx.info;
 }
 
 export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {

@@ -34,12 +34,21 @@ function maxPoolGrad(args: {
     attrs.dimRoundingMode,
   );
   const [n, h, w, c] = input.shape;
-  const a = new Arena();
-  const xp = a.copyIn(backend, input);
-  const dyp = a.copyIn(backend, dy);
-  const dx = a.alloc(n * h * w * c);
-  a.mod.maxPoolGrad(xp, dyp, dx, n, h, w, c, info.outHeight, info.outWidth, ...windowArgs(info));
-  return a.copyOut(backend, dx, [n, h, w, c]);
+  const a = new Arena(backend);
+  const dx = a.output([n, h, w, c]);
+  a.mod.maxPoolGrad(
+    a.at(input),
+    a.at(dy),
+    dx.at,
+    n,
+    h,
+    w,
+    c,
+    info.outHeight,
+    info.outWidth,
+    ...windowArgs(info),
+  );
+  return dx.info;
 }
 
 export const maxPoolGradConfig: KernelConfig = {

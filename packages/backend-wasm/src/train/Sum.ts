@@ -1,7 +1,8 @@
-// Wraps tfjs-wasm's Sum for the reduction every bias gradient runs: summing a float32 NHWC
-// tensor over its leading axes (N, H, W). tfjs-wasm transposes the reduced axes to the end
-// first; here the sum is ones[1, M] · x[M, C] on XNNPACK's matmul instead (measured 6–25x
-// faster on the traffic-sign CNN's activations). Every other Sum goes to the original kernel.
+// Wraps tfjs-wasm's Sum for the reduction every bias gradient runs: summing a float32 tensor over
+// its leading axes (NHWC dy over N, H, W). tfjs-wasm transposes the reduced axes to the end first;
+// an earlier version here ran ones[1, M] · x[M, C] on XNNPACK, which repacks x as matmul weights
+// on every call. Now one SIMD column sum (assembly/train/column_sum.ts) reads x once, in place.
+// Every other Sum goes to the original kernel.
 import {
   type KernelConfig,
   type KernelFunc,
@@ -11,7 +12,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Scratch } from './wasm_calls.js';
+import { Arena } from './train_module.js';
 
 /** How many leading axes `axis` names, when it names exactly axes 0..k−1 (k < rank); else 0. */
 function leadingAxes(axis: number | number[], rank: number): number {
@@ -32,19 +33,12 @@ export function makeSumConfig(original: KernelConfig): KernelConfig {
     } = args;
     const k = x.dtype === 'float32' ? leadingAxes(attrs.axis, x.shape.length) : 0;
     if (k === 0) return run(args as never);
-    const m = util.sizeFromShape(x.shape.slice(0, k));
+    const rows = util.sizeFromShape(x.shape.slice(0, k));
     const rest = x.shape.slice(k);
-    const c = util.sizeFromShape(rest);
-    const s = new Scratch(backend);
-    try {
-      const ones = s.run('Fill', {}, { shape: [1, 1, m], value: 1, dtype: 'float32' });
-      const x3 = s.reshape(x, [1, m, c]);
-      const sum = s.run('BatchMatMul', { a: ones, b: x3 }, { transposeA: false, transposeB: false });
-      const shape = attrs.keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest;
-      return s.keep(s.reshape(sum, shape));
-    } finally {
-      s.free();
-    }
+    const a = new Arena(backend);
+    const out = a.output(attrs.keepDims ? [...x.shape.slice(0, k).map(() => 1), ...rest] : rest);
+    a.mod.columnSum(a.at(x), out.at, rows, util.sizeFromShape(rest));
+    return out.info;
   };
   return {
     kernelName: Sum,

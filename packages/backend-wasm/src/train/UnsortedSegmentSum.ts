@@ -40,12 +40,10 @@ function unsortedSegmentSum(args: {
   const n = util.sizeFromShape(lead);
   const rest = x.shape.slice(lead.length);
   const d = util.sizeFromShape(rest);
-  const a = new Arena();
-  const xp = a.copyIn(backend, x);
-  const ids = a.copyIn(backend, segmentIds);
-  const out = a.alloc(numSegments * d);
-  a.mod.unsortedSegmentSum(xp, ids, out, n, d, numSegments);
-  return a.copyOut(backend, out, [numSegments, ...rest]);
+  const a = new Arena(backend);
+  const out = a.output([numSegments, ...rest]);
+  a.mod.unsortedSegmentSum(a.at(x), a.at(segmentIds), out.at, n, d, numSegments);
+  return out.info;
 }
 
 export const unsortedSegmentSumConfig: KernelConfig = {

@@ -1,15 +1,14 @@
-// Loads build/train.wasm (the AssemblyScript training kernels) once, synchronously, and lays out
-// per-call buffers in its memory. Inputs are copied in from tfjs-wasm's heap and results copied
-// back: two separate memories, simple and safe (see README for what the copies cost).
+// Loads build/train.wasm (the AssemblyScript training kernels) on tfjs-backend-wasm's own memory,
+// so kernels read their inputs and write their outputs in place: no copies in or out. The module
+// imports that memory and has no data segments; scratch buffers come from the backend's malloc.
 import { readFileSync } from 'node:fs';
 import { BackendError } from '@prunekit/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type WasmBackendLike, addressOf, backendMemory } from '../sparse/wasm_backend.js';
 
 type Ptr = number;
 export interface TrainExports {
-  memory: WebAssembly.Memory;
-  heapBase(): Ptr;
   padChannels(src: Ptr, dst: Ptr, rows: number, c: number, cPad: number): void;
   unpadChannels(src: Ptr, dst: Ptr, rows: number, c: number, cPad: number): void;
   conv2dBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, ...dims: number[]): void;
@@ -17,18 +16,19 @@ export interface TrainExports {
   depthwiseBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, ...dims: number[]): void;
   maxPoolGrad(x: Ptr, dy: Ptr, dx: Ptr, ...dims: number[]): void;
   unsortedSegmentSum(x: Ptr, ids: Ptr, out: Ptr, n: number, d: number, segments: number): void;
+  columnSum(x: Ptr, out: Ptr, rows: number, cols: number): void;
+  step(x: Ptr, out: Ptr, n: number, alpha: number): void;
 }
 
-let loaded: TrainExports | null = null;
+let compiled: WebAssembly.Module | null = null;
+const instances = new WeakMap<WebAssembly.Memory, TrainExports>();
 
-/** The instantiated kernel module (compiled on first use). */
-export function trainModule(): TrainExports {
-  if (loaded != null) return loaded;
+function compile(): WebAssembly.Module {
+  if (compiled != null) return compiled;
   const url = new URL('../../build/train.wasm', import.meta.url);
-  let bytes: ArrayBuffer;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    const file = readFileSync(url);
-    bytes = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer;
+    bytes = new Uint8Array(readFileSync(url));
   } catch (e) {
     throw new BackendError(
       `prunekit's training kernels are not built: ${url.pathname} is missing. ` +
@@ -36,47 +36,53 @@ export function trainModule(): TrainExports {
       { file: url.pathname, cause: String(e) },
     );
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-  loaded = instance.exports as unknown as TrainExports;
-  return loaded;
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
 }
 
-/** Bump allocator over the kernel module's memory for the buffers of one call. */
+/** The kernel module instantiated on `backend`'s memory (once per memory). */
+export function trainModule(backend: BackendWasm): TrainExports {
+  const memory = backendMemory(backend as unknown as WasmBackendLike);
+  const cached = instances.get(memory);
+  if (cached != null) return cached;
+  const instance = new WebAssembly.Instance(compile(), { env: { memory } });
+  const exports = instance.exports as unknown as TrainExports;
+  instances.set(memory, exports);
+  return exports;
+}
+
+/**
+ * The addresses one kernel call works on: tensors in place, outputs made by the backend, scratch
+ * from its malloc (freed by `free()`, which callers run in `finally`).
+ */
 export class Arena {
-  private next: number;
-  constructor(readonly mod: TrainExports = trainModule()) {
-    this.next = mod.heapBase();
+  readonly mod: TrainExports;
+  private readonly scratch: Ptr[] = [];
+  constructor(private readonly backend: BackendWasm) {
+    this.mod = trainModule(backend);
   }
 
-  /** Reserves `floats` f32s (16-byte aligned) and returns the byte offset. */
+  /** Byte address of a tensor's data (read in place: kernels never write their inputs). */
+  at(t: TensorInfo): Ptr {
+    return addressOf(this.backend as unknown as WasmBackendLike, t);
+  }
+
+  /** A scratch buffer of `floats` f32s (plus slack so a vector load past the end stays inside). */
   alloc(floats: number): Ptr {
-    const at = (this.next + 15) & ~15;
-    this.next = at + floats * 4;
-    const have = this.mod.memory.buffer.byteLength;
-    if (this.next > have) this.mod.memory.grow(Math.ceil((this.next - have) / 65536));
-    return at;
+    const p = this.backend.wasm._malloc(Math.max(1, floats) * 4 + 16) >>> 0;
+    this.scratch.push(p);
+    return p;
   }
 
-  /** Copies a float32 or int32 tensor from tfjs-wasm's heap into a fresh buffer here (bit for bit). */
-  copyIn(backend: BackendWasm, t: TensorInfo): Ptr {
-    const src = backend.typedArrayFromHeap(t);
-    const at = this.alloc(src.length);
-    new Uint8Array(this.mod.memory.buffer, at, src.byteLength).set(
-      new Uint8Array(src.buffer, src.byteOffset, src.byteLength),
-    );
-    return at;
+  /** A new float32 tensor of `shape` for the kernel to fill, and its address. */
+  output(shape: number[]): { info: TensorInfo; at: Ptr } {
+    const info = this.backend.makeOutput(shape, 'float32');
+    return { info, at: this.at(info) };
   }
 
-  f32(at: Ptr, floats: number): Float32Array {
-    return new Float32Array(this.mod.memory.buffer, at, floats);
-  }
-
-  /** Makes a tfjs-wasm output of `shape` holding the floats at `at`. */
-  copyOut(backend: BackendWasm, at: Ptr, shape: number[]): TensorInfo {
-    const out = backend.makeOutput(shape, 'float32');
-    const dst = backend.typedArrayFromHeap(out) as Float32Array;
-    dst.set(this.f32(at, dst.length));
-    return out;
+  free(): void {
+    for (const p of this.scratch) this.backend.wasm._free(p);
+    this.scratch.length = 0;
   }
 }
 
