@@ -296,42 +296,6 @@ describe('BatchMatMul with transposed operands', () => {
   });
 });
 
-describe('Sum', () => {
-  it('matches cpu over leading axes (the fast path) and other axes (the original kernel)', async () => {
-    const rng = createRng(15);
-    const cases: [number[], number | number[], boolean][] = [
-      [[4, 5, 6, 7], [0, 1, 2], false],
-      [[4, 5, 6, 7], [2, 1, 0], true],
-      [[4, 5, 6, 7], [-4, -3], false],
-      [[9, 3], 0, false],
-      [[4, 5, 6, 7], [1, 2], false],
-      [[4, 5, 6, 7], [0, 1, 2, 3], false],
-      [[4, 5, 6, 7], 3, true],
-    ];
-    for (const [shape, axis, keepDims] of cases) {
-      const inputs = { x: { values: randomValues(rng, shape), shape } };
-      const attrs = { axis, keepDims };
-      const ref = await runOn('cpu', 'Sum', inputs, attrs);
-      const got = await runOn('wasm', 'Sum', inputs, attrs);
-      expect(relError(got, ref), JSON.stringify({ shape, axis, keepDims })).toBeLessThanOrEqual(TOL);
-      // The output shape too (runOn compares values only).
-      await useTfBackend('wasm');
-      const before = tf.memory().numTensors;
-      const x = tf.tensor(inputs.x.values, shape);
-      const y = tf.sum(x, axis, keepDims);
-      const reduced = new Set(
-        (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + shape.length : a)),
-      );
-      const want = keepDims
-        ? shape.map((d, i) => (reduced.has(i) ? 1 : d))
-        : shape.filter((_, i) => !reduced.has(i));
-      expect(y.shape).toEqual(want);
-      tf.dispose([x, y]);
-      expect(tf.memory().numTensors).toBe(before);
-    }
-  });
-});
-
 describe('UnsortedSegmentSum', () => {
   it('matches cpu, dropping ids outside [0, numSegments)', async () => {
     const rng = createRng(16);

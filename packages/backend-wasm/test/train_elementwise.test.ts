@@ -1,0 +1,120 @@
+// Conformance of the 'wasm' replacements a training step runs outside the convolutions: Sum over
+// leading axes (bias gradients, a SIMD column sum), float32 Step (the Relu gradient's mask), and
+// Identity / same-dtype Cast (which share the buffer). Against the cpu backend over seeded random
+// shapes: max |wasm − cpu| / max |cpu| ≤ 1e-4, nothing left behind.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRng } from '@prunekit/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerTrainKernels } from '../src/train/register.js';
+import { pick, randomValues, relError, runOn, useTfBackend } from './train_helpers.js';
+
+const TOL = 1e-4;
+
+beforeAll(async () => {
+  registerTrainKernels();
+  await useTfBackend('wasm');
+});
+
+describe('Sum', () => {
+  it('matches cpu over leading axes (the column sum) and other axes (the original kernel)', async () => {
+    const rng = createRng(15);
+    const cases: [number[], number | number[], boolean][] = [
+      [[4, 5, 6, 7], [0, 1, 2], false],
+      [[4, 5, 6, 7], [2, 1, 0], true],
+      [[4, 5, 6, 7], [-4, -3], false],
+      [[9, 3], 0, false],
+      [[4, 5, 6, 7], [1, 2], false],
+      [[4, 5, 6, 7], [0, 1, 2, 3], false],
+      [[4, 5, 6, 7], 3, true],
+      // A bias gradient of the traffic-sign CNN's first layer: 32k rows, several row blocks.
+      [[32, 32, 32, 16], [0, 1, 2], false],
+    ];
+    // Seeded shapes: column counts around the kernel's 16- and 4-column steps, row counts around
+    // its 256-row blocks.
+    for (let i = 0; i < 10; i++) {
+      const cols = pick(rng, [1, 3, 4, 5, 15, 16, 17, 20, 33, 64]);
+      const shape = [1 + rng.int(4), 1 + rng.int(80), 1 + rng.int(9), cols];
+      cases.push([shape, [0, 1, 2], rng.int(2) === 1]);
+    }
+    for (const [shape, axis, keepDims] of cases) {
+      const inputs = { x: { values: randomValues(rng, shape), shape } };
+      const attrs = { axis, keepDims };
+      const ref = await runOn('cpu', 'Sum', inputs, attrs);
+      const got = await runOn('wasm', 'Sum', inputs, attrs);
+      expect(relError(got, ref), JSON.stringify({ shape, axis, keepDims })).toBeLessThanOrEqual(TOL);
+      // The output shape too (runOn compares values only).
+      await useTfBackend('wasm');
+      const before = tf.memory().numTensors;
+      const x = tf.tensor(inputs.x.values, shape);
+      const y = tf.sum(x, axis, keepDims);
+      const reduced = new Set(
+        (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + shape.length : a)),
+      );
+      const want = keepDims
+        ? shape.map((d, i) => (reduced.has(i) ? 1 : d))
+        : shape.filter((_, i) => !reduced.has(i));
+      expect(y.shape).toEqual(want);
+      tf.dispose([x, y]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});
+
+describe('Step', () => {
+  it('matches cpu for float32, alpha and NaN included, and leaves int32 to the original', async () => {
+    const rng = createRng(17);
+    for (let i = 0; i < 8; i++) {
+      const shape = [1 + rng.int(3), 1 + rng.int(9), pick(rng, [1, 3, 4, 7, 16])];
+      const values = randomValues(rng, shape);
+      // Exact zeros (as after a ReLU) and a NaN now and then.
+      for (let j = 0; j < values.length; j++) {
+        if (rng.int(4) === 0) values[j] = 0;
+        else if (rng.int(20) === 0) values[j] = Number.NaN;
+      }
+      const attrs = { alpha: pick(rng, [0, 0, 0.2, -1.5]) };
+      const inputs = { x: { values, shape } };
+      const ref = await runOn('cpu', 'Step', inputs, attrs);
+      const got = await runOn('wasm', 'Step', inputs, attrs);
+      const label = JSON.stringify({ shape, attrs });
+      const nan = (v: Float32Array) => [...v].map((e) => Number.isNaN(e));
+      expect(nan(got), label).toEqual(nan(ref));
+      const clean = (v: Float32Array) => v.map((e) => (Number.isNaN(e) ? 0 : e));
+      expect(relError(clean(got), clean(ref)), label).toBeLessThanOrEqual(TOL);
+    }
+    await useTfBackend('wasm');
+    const before = tf.memory().numTensors;
+    const xi = tf.tensor1d([-2, 0, 3], 'int32');
+    const yi = tf.step(xi);
+    expect(yi.dtype).toBe('int32');
+    expect([...yi.dataSync()]).toEqual([0, 0, 1]);
+    tf.dispose([xi, yi]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Identity and Cast', () => {
+  it('share the buffer when nothing changes and still convert between dtypes', async () => {
+    await useTfBackend('wasm');
+    const before = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    const values = randomValues(createRng(18), [3, 5]);
+    const x = tf.tensor(values, [3, 5]);
+    const copy = tf.clone(x); // Identity
+    const same = tf.cast(x, 'float32'); // Cast, same dtype
+    // Shared: three tensors, one backend buffer.
+    expect(tf.engine().backend.numDataIds()).toBe(buffers + 1);
+    x.dispose();
+    expect(copy.dataSync()).toEqual(values);
+    expect(same.dataSync()).toEqual(values);
+    const ints = tf.cast(copy, 'int32');
+    expect(ints.dtype).toBe('int32');
+    expect([...ints.dataSync()]).toEqual([...values].map((v) => Math.trunc(v) || 0));
+    const b = tf.tensor1d([1, 0, 1], 'bool');
+    const b2 = tf.clone(b);
+    expect([...b2.dataSync()]).toEqual([1, 0, 1]);
+    tf.dispose([copy, same, ints, b, b2]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+  });
+});
