@@ -1,7 +1,7 @@
 /**
  * Batch-1 latency of several models on the current backend, timed round-robin (model 1, 2, …, 1,
  * 2, …) so a busy shared machine slows them all alike. Wall time per forward pass that waits for
- * its result; median and 99th percentile.
+ * its result (every output of a multi-output model); median and 99th percentile.
  */
 import { median, quantile } from '@prunekit/core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -22,9 +22,12 @@ export function roundRobinLatency(
   const times = models.map(() => [] as number[]);
   const once = (m: tfl.LayersModel): number => {
     const t0 = performance.now();
-    const y = m.predict(x) as tf.Tensor;
-    y.dataSync();
-    y.dispose();
+    // Multi-output models return one tensor per head: wait for and free each.
+    const out = m.predict(x) as tf.Tensor | tf.Tensor[];
+    for (const y of Array.isArray(out) ? out : [out]) {
+      y.dataSync();
+      y.dispose();
+    }
     return performance.now() - t0;
   };
   for (let r = 0; r < warmup; r++) for (const m of models) once(m);
