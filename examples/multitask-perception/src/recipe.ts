@@ -1,0 +1,82 @@
+/** recipe.yaml, parsed and checked with zod; a bad field throws InvalidArgumentError naming it. */
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const count = z.number().int().min(1).max(1_000_000);
+const width = z.number().int().min(1).max(1024);
+const positive = z.number().positive().finite();
+const names = z.array(z.string().min(1));
+
+export const recipeSchema = z.strictObject({
+  name: z.string().min(1),
+  seed: z.number().int().min(0).max(4_000_000),
+  data: z.strictObject({ train: count, finetune: count, val: count, test: count }),
+  model: z.strictObject({
+    backbone: z.tuple([width, width, width]),
+    signHidden: width,
+    laneHidden: z.tuple([width, width]),
+  }),
+  loss: z.strictObject({
+    signWeight: z.number().min(0),
+    laneWeight: z.number().min(0),
+    laneClassWeights: z.array(positive).min(1),
+  }),
+  baseline: z.strictObject({
+    dir: z.string().min(1),
+    epochs: z.number().int().min(1).max(1000),
+    batchSize: z.number().int().min(1).max(4096),
+    lr: positive,
+  }),
+  structured: z.strictObject({
+    macsReductions: z.array(z.number().gt(1)).min(1),
+    roundTo: z.number().int().min(1).max(64),
+    ignore: names,
+  }),
+  unstructured: z.strictObject({
+    levels: z.array(z.number().gt(0).lt(1)).min(1),
+    ignore: names,
+  }),
+  finetune: z.strictObject({
+    epochs: z.number().int().min(0).max(1000),
+    batchSize: z.number().int().min(1).max(4096),
+    lr: positive,
+  }),
+  latency: z.strictObject({ reps: z.number().int().min(1).max(100_000) }),
+  output: z.strictObject({ dir: z.string().min(1) }),
+});
+
+export type Recipe = z.infer<typeof recipeSchema>;
+
+/** Validates a parsed document; the first problem becomes an error naming the file and field. */
+export function parseRecipe(doc: unknown, file = 'recipe.yaml'): Recipe {
+  const res = recipeSchema.safeParse(doc);
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const field = issue.path.map(String).join('.') || '(root)';
+  throw new InvalidArgumentError(`${file}: ${field}: ${issue.message}. Fix that field of the recipe.`, {
+    file,
+    field,
+  });
+}
+
+export function loadRecipe(file: string): Recipe {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
+      file,
+    });
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
+      file,
+    });
+  }
+  return parseRecipe(doc, file);
+}
