@@ -1,7 +1,7 @@
 import { act4, biasOf } from './activation';
 import { madd } from './madd';
 
-/** Entries per row per K slice: 128 entries of 2:4 cover 256 rows of the panel, 16 KiB of it. */
+/** Entries per row per K slice: 128 entries of 2:4 cover 256 rows of a 24-wide panel, 24 KiB of it. */
 const SLICE: i32 = 128;
 
 /**
@@ -68,13 +68,15 @@ export function nmRows16(
 }
 
 /**
- * nmRows16 over two 16-wide panels at once (`b2` holds the 16 columns after `bBase`'s, at the same
- * row offsets): each entry's weight and offset load then feed 8 multiply-adds instead of 4, which
- * was the load-port bound of the single-panel loop. Writes 32 columns of `out`.
+ * N:M rows × a 24-wide dense panel (rows `pitch` bytes apart), K-sliced as nmRows16. Six
+ * accumulators: with the weight and the six activation vectors that is 13 live SIMD registers,
+ * which V8's x64 allocator keeps out of memory (eight accumulators as two 16-wide panels spilled
+ * one of them to the stack every entry, a store-to-load chain that halved the FMA rate), and six
+ * independent chains cover the fused multiply-add latency. Writes 24 columns of `out`.
  */
-export function nmRows32(
+export function nmRows24(
   rowPtr: usize, offs: usize, vals: usize, rows: i32,
-  bBase: usize, b2: usize, out: usize, outStride: usize, bias: usize, act: i32,
+  bBase: usize, out: usize, outStride: usize, bias: usize, act: i32,
 ): void {
   if (rows == 0) return;
   const perRow = load<i32>(rowPtr, 4) - load<i32>(rowPtr);
@@ -84,36 +86,32 @@ export function nmRows32(
     const last = c0 + ce >= perRow;
     for (let m: i32 = 0; m < rows; m++) {
       const o = out + <usize>m * outStride;
-      let a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, a7: v128;
+      let a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, a5: v128;
       if (first) {
         a0 = f32x4.splat(biasOf(bias, m));
-        a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0;
+        a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0;
       } else {
-        a0 = v128.load(o); a1 = v128.load(o, 16); a2 = v128.load(o, 32); a3 = v128.load(o, 48);
-        a4 = v128.load(o, 64); a5 = v128.load(o, 80); a6 = v128.load(o, 96); a7 = v128.load(o, 112);
+        a0 = v128.load(o); a1 = v128.load(o, 16); a2 = v128.load(o, 32);
+        a3 = v128.load(o, 48); a4 = v128.load(o, 64); a5 = v128.load(o, 80);
       }
       let p = m * perRow + c0;
       const e = p + ce;
       for (; p < e; p++) {
         const w = v128.load32_splat(vals + (<usize>p << 2));
-        const off = <usize>load<i32>(offs + (<usize>p << 2));
-        const a = bBase + off;
-        const b = b2 + off;
+        const a = bBase + <usize>load<i32>(offs + (<usize>p << 2));
         a0 = madd(w, v128.load(a), a0);
         a1 = madd(w, v128.load(a, 16), a1);
         a2 = madd(w, v128.load(a, 32), a2);
         a3 = madd(w, v128.load(a, 48), a3);
-        a4 = madd(w, v128.load(b), a4);
-        a5 = madd(w, v128.load(b, 16), a5);
-        a6 = madd(w, v128.load(b, 32), a6);
-        a7 = madd(w, v128.load(b, 48), a7);
+        a4 = madd(w, v128.load(a, 64), a4);
+        a5 = madd(w, v128.load(a, 80), a5);
       }
       if (last) {
-        a0 = act4(a0, act); a1 = act4(a1, act); a2 = act4(a2, act); a3 = act4(a3, act);
-        a4 = act4(a4, act); a5 = act4(a5, act); a6 = act4(a6, act); a7 = act4(a7, act);
+        a0 = act4(a0, act); a1 = act4(a1, act); a2 = act4(a2, act);
+        a3 = act4(a3, act); a4 = act4(a4, act); a5 = act4(a5, act);
       }
-      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32); v128.store(o, a3, 48);
-      v128.store(o, a4, 64); v128.store(o, a5, 80); v128.store(o, a6, 96); v128.store(o, a7, 112);
+      v128.store(o, a0); v128.store(o, a1, 16); v128.store(o, a2, 32);
+      v128.store(o, a3, 48); v128.store(o, a4, 64); v128.store(o, a5, 80);
     }
   }
 }

@@ -1,12 +1,15 @@
 import { bsrRows } from './bsr_rows';
 import { csrRows } from './csr_rows';
-import { nmRows16, nmRows32 } from './nm_rows';
+import { nmRows16, nmRows24 } from './nm_rows';
 import { transposeStrided } from './layout';
 
 /** Columns of the dense operand per panel: 16 floats = one 64-byte panel row (a 1024-row panel is
  * 64 KiB; 16 measured faster than 32 and 8 for CSR and BSR 4x1). */
 const PANEL: i32 = 16;
 const PANEL_BYTES: usize = 64;
+/** N:M in spmmKn: 24-column panels (96-byte rows) for nmRows24; offsets are then column·96. */
+const NM_PANEL: i32 = 24;
+const NM_PANEL_BYTES: usize = 96;
 
 // @ts-ignore: decorator
 @inline
@@ -41,31 +44,39 @@ function copyPanel(src: usize, k: i32, rowBytes: usize, panel: usize): void {
  * into a contiguous panel (k rows of 64 bytes), so every entry's loads hit one dense, cache-friendly
  * buffer instead of rows a power-of-two stride apart. `offs` hold column·64 (see csrOffsets).
  * kind 0: CSR-like rows (rows = output rows); kind 1: BSR (rows = block rows, blocks r×c);
- * kind 2: N:M rows (equal entries per row), K-sliced.
+ * kind 2: N:M rows (equal entries per row), K-sliced, over 24-column panels with 96-byte rows (offs =
+ * column·96; a last block narrower than 24 columns keeps that row pitch).
  */
 export function spmmKn(
   kind: i32, rowPtr: usize, offs: usize, vals: usize, rows: i32, r: i32, c: i32,
   b: usize, k: i32, n: i32, out: usize, bias: usize, act: i32, panel: usize,
 ): void {
   const rowBytes = <usize>n << 2;
+  const pitch = kind == 2 ? NM_PANEL_BYTES : PANEL_BYTES;
   let j0: i32 = 0;
   if (kind == 2) {
-    // N:M: 32 columns at a time as two 16-wide panels side by side (panel needs 2·k rows).
-    const panel2 = panel + <usize>k * PANEL_BYTES;
-    for (; j0 + 2 * PANEL <= n; j0 += 2 * PANEL) {
+    for (; j0 + NM_PANEL <= n; j0 += NM_PANEL) {
       const src = b + (<usize>j0 << 2);
-      copyPanel(src, k, rowBytes, panel);
-      copyPanel(src + PANEL_BYTES, k, rowBytes, panel2);
-      nmRows32(rowPtr, offs, vals, rows, panel, panel2, out + (<usize>j0 << 2), rowBytes, bias, act);
+      for (let q: i32 = 0; q < k; q++) {
+        const s = src + <usize>q * rowBytes;
+        const d = panel + <usize>q * NM_PANEL_BYTES;
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        v128.store(d, v128.load(s, 32), 32);
+        v128.store(d, v128.load(s, 48), 48);
+        v128.store(d, v128.load(s, 64), 64);
+        v128.store(d, v128.load(s, 80), 80);
+      }
+      nmRows24(rowPtr, offs, vals, rows, panel, out + (<usize>j0 << 2), rowBytes, bias, act);
     }
   }
   for (; j0 < n; j0 += PANEL) {
     const w = min(PANEL, n - j0);
     const src = b + (<usize>j0 << 2);
-    if (w == PANEL) {
+    if (w == PANEL && kind != 2) {
       copyPanel(src, k, rowBytes, panel);
     } else {
-      for (let q: i32 = 0; q < k; q++) memory.copy(panel + <usize>q * PANEL_BYTES, src + <usize>q * rowBytes, <usize>w << 2);
+      for (let q: i32 = 0; q < k; q++) memory.copy(panel + <usize>q * pitch, src + <usize>q * rowBytes, <usize>w << 2);
     }
     rowsKernel(kind, rowPtr, offs, vals, rows, r, c, panel, w, out + (<usize>j0 << 2), rowBytes, bias, act);
   }

@@ -2,7 +2,7 @@ import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@p
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
 import { kindCode, prepareOperand } from './operand.js';
-import { PANEL_BYTES, PANEL_WIDTH, sparseModule } from './sparse_module.js';
+import { NM_PANEL_BYTES, NM_PANEL_WIDTH, PANEL_BYTES, PANEL_WIDTH, sparseModule } from './sparse_module.js';
 import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_backend.js';
 
 /**
@@ -23,14 +23,15 @@ function sparseMatMulWasm(args: {
   const mod = sparseModule(backendMemory(backend));
   const scratch = new Scratch(backend);
   try {
-    // Offsets address rows of the 128-byte panels the kernels pack B (or Xᵀ) into.
-    const op = prepareOperand(mod, backend, scratch, a, inputs, PANEL_BYTES);
+    // Offsets address rows of the panels the kernels pack B (or Xᵀ) into: 16 floats wide, or 24 for
+    // N:M in 'kn' (spmmKn kind 2).
+    const nmKn = kn && a.format === 'nm';
+    const op = prepareOperand(mod, backend, scratch, a, inputs, nmKn ? NM_PANEL_BYTES : PANEL_BYTES);
     const bias = addressOf(backend, inputs.bias);
     const act = activationCode(a.activation);
     const x = addressOf(backend, inputs.x);
     const o = addressOf(backend, out);
-    // N:M in 'kn' runs two panels side by side (spmmKn kind 2).
-    const panel = scratch.alloc(a.cols * PANEL_WIDTH * (kn && kindCode(op) === 2 ? 2 : 1));
+    const panel = scratch.alloc(a.cols * (nmKn ? NM_PANEL_WIDTH : PANEL_WIDTH));
     if (kn) {
       mod.spmmKn(
         kindCode(op),

@@ -132,6 +132,9 @@ export interface SparseWasm {
 export const PANEL_BYTES = 64;
 /** Floats per panel row. */
 export const PANEL_WIDTH = 16;
+/** Panel row of spmmKn for N:M operands (24 floats, nmRows24) and its bytes: their offsets multiplier. */
+export const NM_PANEL_WIDTH = 24;
+export const NM_PANEL_BYTES = 96;
 
 /** Which build of the sparse kernels runs: fused multiply-adds (relaxed SIMD) or plain SIMD128. */
 export type SparseBuild = 'relaxed-simd' | 'simd';
