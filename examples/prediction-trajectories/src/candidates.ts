@@ -1,0 +1,55 @@
+/** The models `start` compares: the baseline, structured models per MACs target, unstructured per level. */
+import type { MaskSet } from '@prunekit/core';
+import { buildGraph, cloneModel } from '@prunekit/layers';
+import { unstructuredPruner } from '@prunekit/pruners';
+import { magnitude } from '@prunekit/scorers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Recipe } from './recipe.js';
+import { pruneToMacs } from './structured.js';
+
+export interface Candidate {
+  readonly name: string;
+  readonly method: 'none' | 'structured' | 'unstructured';
+  /** Channel ratio (structured) or weight sparsity (unstructured). */
+  readonly level: number;
+  readonly model: tfl.LayersModel;
+  readonly masks?: MaskSet;
+  /** Structured: the MACs target and the per-layer table. */
+  readonly target?: number;
+  readonly table?: string;
+}
+
+export const pct = (v: number) => `${Math.round(v * 100)}`;
+
+export async function structuredCandidates(baseline: tfl.LayersModel, r: Recipe): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (const target of r.structured.macsReductions) {
+    const s = await pruneToMacs(baseline, { target, ...r.structured, seed: r.seed });
+    out.push({
+      name: `structured-${target}x`,
+      method: 'structured',
+      level: s.ratio,
+      model: s.model,
+      target,
+      table: s.table,
+    });
+  }
+  return out;
+}
+
+/** Magnitude pruning of each weight matrix to `level` (the head kept dense); the masks are kept for fine-tuning. */
+export async function unstructuredCandidates(baseline: tfl.LayersModel, r: Recipe): Promise<Candidate[]> {
+  const out: Candidate[] = [];
+  for (const level of r.unstructured.levels) {
+    const model = await cloneModel(baseline);
+    const res = await unstructuredPruner(buildGraph(model), {
+      scorer: magnitude({ p: 1 }),
+      ratio: level,
+      scope: 'local',
+      ignore: ['head'],
+      seed: r.seed,
+    }).step();
+    out.push({ name: `unstructured-${pct(level)}`, method: 'unstructured', level, model, masks: res.masks });
+  }
+  return out;
+}
