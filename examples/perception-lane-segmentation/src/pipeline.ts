@@ -5,16 +5,15 @@
  * written by the caller, so a test can run it on a tiny recipe.
  */
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
-import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
+import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
 import { roundRobinLatency } from '@prunekit/example-kit';
-import { buildGraph, modelFileBytes, saveModel } from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { evaluateSeg, type SegEval } from './evaluate.js';
+import { evaluateSeg } from './evaluate.js';
 import { pruneStructured, pruneUnstructured } from './prune.js';
 import type { Recipe } from './recipe.js';
 import { renderMarkdown } from './report.js';
+import { type Candidate, type ModelRow, rowOf } from './row.js';
 import { disposeSplit, makeSplit, type Split } from './splits.js';
 import { train } from './train.js';
 
@@ -27,47 +26,11 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface ModelRow {
-  readonly model: string;
-  readonly method: 'none' | 'structured' | 'unstructured';
-  /** Channel ratio (structured) or weight sparsity per layer (unstructured). */
-  readonly level: number;
-  readonly params: number;
-  readonly nonzeroParams: number;
-  readonly macs: number;
-  /** MACs that touch a nonzero weight. */
-  readonly effectiveMacs: number;
-  readonly fileBytes: number;
-  /** Test mIoU right after pruning, before fine-tuning. */
-  readonly miouPruned: number;
-  readonly miou: number;
-  readonly iouBackground: number;
-  readonly iouDrivable: number;
-  readonly iouMarking: number;
-  readonly pixelAccuracy: number;
-  readonly roadFalsePositiveRate: number;
-  readonly latencyB1MedianMs: number;
-  readonly latencyB1P99Ms: number;
-  readonly finetuneEpochs: number;
-  readonly finetuneSeconds: number;
-}
-
 export interface PipelineResult {
   readonly doc: ResultDoc;
   readonly rows: readonly ModelRow[];
   readonly markdown: string;
   readonly seconds: number;
-}
-
-interface Candidate {
-  readonly name: string;
-  readonly method: ModelRow['method'];
-  readonly level: number;
-  readonly model: tfl.LayersModel;
-  readonly masks?: MaskSet;
-  readonly pruned: SegEval;
-  epochs: number;
-  seconds: number;
 }
 
 function goalsOf(base: ModelRow, st: ModelRow, r: Recipe): Goal[] {
@@ -106,7 +69,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     splits.push(test);
     const baseEval = evaluateSeg(baseline, test);
     log(`baseline: test mIoU ${(100 * baseEval.miou).toFixed(2)}%`);
-    const candidates: Candidate[] = [
+    const candidates: (Candidate & { masks?: MaskSet })[] = [
       {
         name: 'baseline',
         method: 'none',
@@ -167,30 +130,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const rows: ModelRow[] = [];
     for (const [k, c] of candidates.entries()) {
       const ev = k === 0 ? baseEval : evaluateSeg(c.model, test);
-      const m = computeMetrics(buildGraph(c.model));
-      const dir = join(opts.outDir, c.name);
-      await saveModel(c.model, dir, { overwrite: true });
-      rows.push({
-        model: c.name,
-        method: c.method,
-        level: c.level,
-        params: m.params,
-        nonzeroParams: m.nonzero,
-        macs: m.macs,
-        effectiveMacs: m.sparseMacs,
-        fileBytes: await modelFileBytes(dir),
-        miouPruned: c.pruned.miou,
-        miou: ev.miou,
-        iouBackground: ev.iou[0],
-        iouDrivable: ev.iou[1],
-        iouMarking: ev.iou[2],
-        pixelAccuracy: ev.pixelAccuracy,
-        roadFalsePositiveRate: ev.roadFalsePositiveRate,
-        latencyB1MedianMs: lat[k].medianMs,
-        latencyB1P99Ms: lat[k].p99Ms,
-        finetuneEpochs: c.epochs,
-        finetuneSeconds: c.seconds,
-      });
+      rows.push(await rowOf(c, ev, lat[k], opts.outDir));
       log(
         `${c.name}: test mIoU ${(100 * ev.miou).toFixed(2)}% (${ev.iou.map((v) => (100 * v).toFixed(1)).join(' / ')}), ` +
           `road FP ${(100 * ev.roadFalsePositiveRate).toFixed(2)}%, latency ${lat[k].medianMs.toFixed(3)} ms`,

@@ -1,6 +1,6 @@
 /** results.md: the run's table, goals and the structured pruner's per-layer report, from the results document. */
 import { goalMet, type ResultDoc } from '@prunekit/core';
-import type { ModelRow } from './pipeline.js';
+import type { ModelRow } from './row.js';
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 const int = (v: number) => v.toLocaleString('en-US');
@@ -27,8 +27,9 @@ export function renderMarkdown(doc: ResultDoc, rows: readonly ModelRow[], struct
   return [
     `# ${doc.name} — results`,
     '',
-    `Node ${env.node}, ${env.cores} × ${env.cpu}, backend '${env.backend}', seed ${env.seed}; pipeline ${(env.pipelineSeconds as number).toFixed(1)} s ` +
-      `(1-minute load average at start ${(env.loadAverage1m as number).toFixed(2)} — the machine is shared, latency is noisy).`,
+    `Measured by \`pnpm start\` in ${(env.pipelineSeconds as number).toFixed(1)} s on ${env.cores} cores (${env.cpu}), Node ${env.node}, ` +
+      `tfjs backend '${env.backend}', seed ${env.seed}. The machine is shared (load ${(env.loadAverage1m as number).toFixed(2)} when the run began): ` +
+      'take the latencies as indicative.',
     '',
     `Per-pixel segmentation of ${image[0]}×${image[1]} road scenes into background / drivable / lane-marking. Figures on ` +
       `${env.testScenes} test scenes: IoU per class, mIoU (their mean), and the safety figure, road false positives = the share of ` +
@@ -44,16 +45,15 @@ export function renderMarkdown(doc: ResultDoc, rows: readonly ModelRow[], struct
         `${pct(r.roadFalsePositiveRate)} | ${ms(r.latencyB1MedianMs)} / ${ms(r.latencyB1P99Ms)} | ${r.finetuneEpochs} (${r.finetuneSeconds.toFixed(1)}) |`,
     ),
     '',
-    `Ratios against the baseline: ${rows
-      .slice(1)
-      .map(
-        (r) =>
-          `${r.model} ${(base.macs / r.macs).toFixed(2)}x MACs, ${(base.effectiveMacs / r.effectiveMacs).toFixed(2)}x effective MACs, ` +
-          `${(base.fileBytes / r.fileBytes).toFixed(2)}x bytes, latency ${(base.latencyB1MedianMs / r.latencyB1MedianMs).toFixed(2)}x`,
-      )
-      .join(
-        '; ',
-      )}. Unstructured models keep their dense shapes (zeros stored), so their bytes and latency do not shrink here.`,
+    'Against the baseline (baseline ÷ model; mIoU change in points). Unstructured models keep their dense shapes with the zeros stored, ' +
+      'so their bytes and latency stay where they were; only surgery makes the model itself smaller.',
+    '',
+    '| model | MACs | effective MACs | bytes | latency b1 | mIoU change |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.slice(1).map((r) => {
+      const x = (b: number, v: number) => `${(b / v).toFixed(2)}×`;
+      return `| ${r.model} | ${x(base.macs, r.macs)} | ${x(base.effectiveMacs, r.effectiveMacs)} | ${x(base.fileBytes, r.fileBytes)} | ${x(base.latencyB1MedianMs, r.latencyB1MedianMs)} | ${(100 * (r.miou - base.miou)).toFixed(2)} |`;
+    }),
     '',
     '## Goals',
     '',

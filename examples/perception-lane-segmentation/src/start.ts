@@ -1,48 +1,42 @@
 /**
- * `pnpm start`: load the committed baseline (train one if model/ is missing), run the pipeline
- * (prune → fine-tune → evaluate → latency) and write results.json + results.md beside this
+ * `pnpm start`: load the committed baseline (train and save one if model/ is missing), run the
+ * pipeline (prune → fine-tune → evaluate → latency) and write results.json + results.md beside this
  * package. Options: --recipe <file>, --results <dir>.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError } from '@prunekit/core';
-import { arg, initWasmBackend, timedLog, writeResults } from '@prunekit/example-kit';
-import { loadModel, saveModel } from '@prunekit/layers';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { join, resolve } from 'node:path';
+import { arg, timedLog, writeResults } from '@prunekit/example-kit';
+import { loadModel } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { runPipeline } from './pipeline.js';
-import { loadRecipe } from './recipe.js';
-import { trainBaseline } from './train_baseline.js';
+import { exampleDir, prepare, runIfMain, type ScriptContext } from './script.js';
+import { saveBaseline, trainBaseline } from './train_baseline.js';
 
-const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function main(): Promise<void> {
-  const { log } = timedLog();
-  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
-  const recipe = loadRecipe(recipeFile);
-  const backend = await initWasmBackend();
-  if (backend !== 'wasm') throw new InvalidArgumentError(`expected the 'wasm' backend, got '${backend}'.`);
-  log(`backend: ${backend}; recipe: ${recipeFile}`);
-  const modelDir = resolve(dirname(recipeFile), recipe.baseline.dir);
-  let baseline: LayersModel;
-  if (existsSync(join(modelDir, 'model.json'))) {
-    log(`baseline: loading ${modelDir}`);
-    baseline = await loadModel(join(modelDir, 'model.json'));
-  } else {
-    log(`baseline: ${modelDir} missing, training one`);
-    baseline = (await trainBaseline(recipe, log)).model;
-    await saveModel(baseline, modelDir, { overwrite: true });
+async function baselineFor(ctx: ScriptContext, log: (l: string) => void): Promise<tfl.LayersModel> {
+  const dir = resolve(ctx.base, ctx.recipe.baseline.dir);
+  const file = join(dir, 'model.json');
+  if (existsSync(file)) {
+    log(`baseline: loading ${file}`);
+    return loadModel(file);
   }
-  const outDir = resolve(dirname(recipeFile), recipe.output.dir);
-  mkdirSync(outDir, { recursive: true });
-  const result = await runPipeline({ recipe, baseline, outDir, log });
-  baseline.dispose();
-  const resultsDir = arg('results') ? resolve(arg('results')!) : exampleDir;
-  writeResults(resultsDir, result.doc, result.markdown);
-  log(`done in ${result.seconds.toFixed(1)} s; wrote results.json and results.md`);
+  log(`baseline: ${file} missing, training one`);
+  const { model, summary } = await trainBaseline(ctx.recipe, log);
+  await saveBaseline(model, summary, dir, ctx.backend);
+  return model;
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
+runIfMain(import.meta.url, async () => {
+  const { log } = timedLog();
+  const ctx = await prepare();
+  log(`backend: ${ctx.backend}; recipe: ${ctx.recipeFile}`);
+  const baseline = await baselineFor(ctx, log);
+  const outDir = resolve(ctx.base, ctx.recipe.output.dir);
+  mkdirSync(outDir, { recursive: true });
+  try {
+    const result = await runPipeline({ recipe: ctx.recipe, baseline, outDir, log });
+    writeResults(resolve(arg('results') ?? exampleDir), result.doc, result.markdown);
+    log(`pipeline ${result.seconds.toFixed(1)} s; results.json and results.md written`);
+  } finally {
+    baseline.dispose();
+  }
 });

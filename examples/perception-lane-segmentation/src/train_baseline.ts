@@ -3,19 +3,17 @@
  * 'wasm', save it to the recipe's baseline folder (model.json + weights + training.json).
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { join, resolve } from 'node:path';
+import { timedLog } from '@prunekit/example-kit';
 import { saveModel } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluateSeg } from './evaluate.js';
 import { LANE_CLASS_NAMES } from './generator.js';
 import { createSegNet } from './model.js';
-import { loadRecipe, type Recipe } from './recipe.js';
+import type { Recipe } from './recipe.js';
+import { prepare, runIfMain } from './script.js';
 import { disposeSplit, makeSplit } from './splits.js';
 import { train } from './train.js';
-
-const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Trains a fresh network as the recipe says; returns it with its validation figures. */
 export async function trainBaseline(
@@ -53,23 +51,24 @@ export async function trainBaseline(
   }
 }
 
-async function main(): Promise<void> {
-  const { log } = timedLog();
-  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
-  const recipe = loadRecipe(recipeFile);
-  const backend = await initWasmBackend();
-  log(`backend: ${backend}`);
-  const { model, summary } = await trainBaseline(recipe, log);
-  const dir = resolve(dirname(recipeFile), recipe.baseline.dir);
+/** Saves a trained baseline and its training summary (training.json) under `dir`. */
+export async function saveBaseline(
+  model: tfl.LayersModel,
+  summary: Record<string, unknown>,
+  dir: string,
+  backend: string,
+): Promise<void> {
   await saveModel(model, dir, { overwrite: true });
   writeFileSync(join(dir, 'training.json'), `${JSON.stringify({ backend, ...summary }, null, 2)}\n`);
-  log(`saved ${dir}`);
-  model.dispose();
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, async () => {
+  const { log } = timedLog();
+  const ctx = await prepare();
+  log(`backend: ${ctx.backend}`);
+  const { model, summary } = await trainBaseline(ctx.recipe, log);
+  const dir = resolve(ctx.base, ctx.recipe.baseline.dir);
+  await saveBaseline(model, summary, dir, ctx.backend);
+  log(`saved ${dir}`);
+  model.dispose();
+});
