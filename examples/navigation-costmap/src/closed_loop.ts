@@ -1,0 +1,111 @@
+/**
+ * Closed-loop evaluation: the policy drives from start towards goal on each held-out map, all
+ * episodes batched into one forward pass per step. An episode ends at the goal (success), on a
+ * collision (a move into an obstacle, off the map or cutting a corner) or at the step limit
+ * (`stepLimit` × the A* path's step count). Revisits are allowed and counted.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { expertMove } from './sim/astar.js';
+import { costToGo } from './sim/cost_to_go.js';
+import { moveTarget, STEP_COST } from './sim/grid.js';
+import type { Episode } from './sim/maps.js';
+import { observationSize, observe, windowSide } from './sim/observe.js';
+
+export interface RolloutOptions {
+  readonly radius: number;
+  /** Step limit as a multiple of the A* path's step count. */
+  readonly stepLimit: number;
+}
+
+export interface ClosedLoopEval {
+  readonly episodes: number;
+  /** Fraction of episodes that reached the goal. */
+  readonly successRate: number;
+  /** Fraction that ended in a collision. */
+  readonly collisionRate: number;
+  /** Fraction that ran out of steps. */
+  readonly timeoutRate: number;
+  /** Mean over successful episodes of (octile length driven) / (A* length). */
+  readonly lengthRatio: number;
+  /** Steps onto a cell already visited in the episode, per episode. */
+  readonly revisitsPerEpisode: number;
+  /** Fraction of steps where the policy's heading was the expert's. */
+  readonly agreement: number;
+  /** Per episode: 1 when it reached the goal (for paired comparisons between models). */
+  readonly reached: Uint8Array;
+}
+
+/** Headings for a batch of observations (rows × observationSize). */
+export type Policy = (
+  x: Float32Array,
+  rows: number,
+  cells: readonly number[],
+  eps: readonly Episode[],
+) => ArrayLike<number>;
+
+export function modelPolicy(model: tfl.LayersModel, radius: number): Policy {
+  const w = windowSide(radius);
+  return (x, rows) =>
+    tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(x, [rows, w, w, 3])) as tf.Tensor, 1).dataSync());
+}
+
+/** The A* expert in the driver's seat (the reference row: success 1, length ratio 1). */
+export const expertPolicy: Policy = (_x, rows, cells, eps) =>
+  Array.from({ length: rows }, (_, i) => expertMove(eps[i].grid, cells[i], eps[i].goal));
+
+export function closedLoop(policy: Policy, episodes: readonly Episode[], o: RolloutOptions): ClosedLoopEval {
+  const size = observationSize(o.radius);
+  const costs = episodes.map((e) => costToGo(e.grid, e.goal));
+  const pos = episodes.map((e) => e.start);
+  const length = new Float64Array(episodes.length);
+  const steps = new Int32Array(episodes.length);
+  const limit = episodes.map((e) => Math.ceil(o.stepLimit * e.path.moves.length));
+  const visited = episodes.map((e) => new Set([e.start]));
+  const outcome: ('goal' | 'collision' | 'timeout' | undefined)[] = episodes.map(() => undefined);
+  let revisits = 0;
+  let agree = 0;
+  let moves = 0;
+  for (;;) {
+    const active = episodes.flatMap((_, i) => (outcome[i] === undefined ? [i] : []));
+    if (active.length === 0) break;
+    const x = new Float32Array(active.length * size);
+    active.forEach((i, r) => {
+      observe(episodes[i].grid, costs[i], pos[i], episodes[i].goal, o.radius, x, r * size);
+    });
+    const eps = active.map((i) => episodes[i]);
+    const cells = active.map((i) => pos[i]);
+    const act = policy(x, active.length, cells, eps);
+    active.forEach((i, r) => {
+      const ep = episodes[i];
+      const k = act[r];
+      if (k === expertMove(ep.grid, pos[i], ep.goal)) agree++;
+      moves++;
+      const t = moveTarget(ep.grid, pos[i], k);
+      if (t < 0) {
+        outcome[i] = 'collision';
+        return;
+      }
+      length[i] += STEP_COST[k];
+      steps[i]++;
+      pos[i] = t;
+      if (visited[i].has(t)) revisits++;
+      visited[i].add(t);
+      if (t === ep.goal) outcome[i] = 'goal';
+      else if (steps[i] >= limit[i]) outcome[i] = 'timeout';
+    });
+  }
+  const n = episodes.length;
+  const count = (w: string) => outcome.filter((v) => v === w).length;
+  const ratios = episodes.flatMap((e, i) => (outcome[i] === 'goal' ? [length[i] / e.path.cost] : []));
+  return {
+    episodes: n,
+    successRate: count('goal') / n,
+    collisionRate: count('collision') / n,
+    timeoutRate: count('timeout') / n,
+    lengthRatio: ratios.length === 0 ? Number.NaN : ratios.reduce((a, b) => a + b, 0) / ratios.length,
+    revisitsPerEpisode: revisits / n,
+    agreement: moves === 0 ? 1 : agree / moves,
+    reached: Uint8Array.from(outcome, (v) => (v === 'goal' ? 1 : 0)),
+  };
+}

@@ -1,0 +1,291 @@
+/**
+ * The run of `pnpm start`: demonstrations and held-out maps → structured (channel) pruning to the
+ * recipe's MACs target and unstructured pruning at each level, all under the collision-rate guard
+ * → fine-tune → offline agreement and closed-loop rollouts → batch-1 latency → results document.
+ * Pure orchestration (files are written by the caller), so a test runs it on a tiny recipe.
+ */
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
+import { roundRobinLatency } from '@prunekit/example-kit';
+import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { type GuardLog, guard, guardedUnstructuredPrune, guardSummary } from '@prunekit/pruners';
+import { magnitude } from '@prunekit/scorers';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy } from './closed_loop.js';
+import { agreement, disposeSplit, type Split, toSplit } from './data.js';
+import { recoveredCollisionRate } from './guard_metric.js';
+import type { Recipe } from './recipe.js';
+import { renderMarkdown } from './report.js';
+import type { MapParams } from './sim/params.js';
+import { demonstrations, rolloutEpisodes, type SplitName } from './splits.js';
+import { pruneToMacs } from './structured.js';
+import { fit } from './train.js';
+
+export interface PipelineOptions {
+  readonly recipe: Recipe;
+  readonly params: MapParams;
+  /** The baseline policy (left undisposed). */
+  readonly baseline: tfl.LayersModel;
+  /** Folder for the pruned models (saved to measure their file bytes). */
+  readonly outDir: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface ModelRow {
+  readonly model: string;
+  readonly method: 'none' | 'structured' | 'unstructured';
+  readonly level: number;
+  readonly params: number;
+  readonly nonzeroParams: number;
+  readonly macs: number;
+  /** MACs that touch a nonzero weight. */
+  readonly effectiveMacs: number;
+  readonly fileBytes: number;
+  /** Offline: share of test demonstration states where the policy picks the expert's heading. */
+  readonly testAgreement: number;
+  readonly successRate: number;
+  readonly collisionRate: number;
+  readonly timeoutRate: number;
+  readonly lengthRatio: number;
+  readonly revisitsPerEpisode: number;
+  readonly closedLoopAgreement: number;
+  /** Guard metric (validation collision rate after recovery) right after pruning. */
+  readonly valCollisionPruned: number;
+  readonly latencyB1MedianMs: number;
+  readonly latencyB1P99Ms: number;
+  readonly guardAccepted: number;
+  readonly guardRejected: number;
+  readonly finetuneEpochs: number;
+}
+
+export interface PipelineResult {
+  readonly doc: ResultDoc;
+  readonly markdown: string;
+  readonly seconds: number;
+}
+
+interface Candidate {
+  readonly name: string;
+  readonly method: ModelRow['method'];
+  readonly level: number;
+  readonly model: tfl.LayersModel;
+  readonly masks?: MaskSet;
+  readonly log?: GuardLog;
+  readonly guardValue: number;
+  epochs: number;
+}
+
+/**
+ * Episodes the baseline reached and the structured model did not (lost) and the reverse (won), and
+ * the standard error of the success-rate difference in points (McNemar: √(lost + won) / n).
+ */
+export function pairedSuccess(a: Uint8Array, b: Uint8Array): { lost: number; won: number; sePoints: number } {
+  let lost = 0;
+  let won = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] > b[i]) lost++;
+    if (b[i] > a[i]) won++;
+  }
+  return { lost, won, sePoints: (100 * Math.sqrt(lost + won)) / a.length };
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const t0 = performance.now();
+  const loadAtStart = loadavg()[0];
+  const log = opts.log ?? (() => {});
+  const { recipe: r, params: p, baseline } = opts;
+  const { radius } = r.observation;
+  const rollout = { radius, stepLimit: r.closedLoop.stepLimit };
+  const splits: Split[] = [];
+  const made: tfl.LayersModel[] = [];
+  const split = (name: SplitName, episodes: number) => {
+    const s = toSplit(demonstrations(p, r.seed, name, episodes, radius, r.data.offPath));
+    splits.push(s);
+    return s;
+  };
+  try {
+    const ft = split('finetune', r.data.finetune);
+    const val = split('val', r.data.val);
+    const test = split('test', r.data.test);
+    const recovery = split('finetune', r.guard.recovery.episodes);
+    log(`data: ${ft.count} fine-tuning, ${val.count} validation, ${test.count} test states`);
+    const valMaps = rolloutEpisodes(p, r.seed, 'val', r.guard.episodes);
+    const testMaps = rolloutEpisodes(p, r.seed, 'test', r.closedLoop.episodes);
+    const safety = guard({
+      metric: r.guard.metric,
+      maxDrop: r.guard.maxDrop,
+      direction: 'lower',
+      evaluate: recoveredCollisionRate({
+        episodes: valMaps,
+        rollout,
+        data: recovery,
+        val,
+        epochs: r.guard.recovery.epochs,
+        lr: r.guard.recovery.lr,
+        batchSize: r.finetune.batchSize,
+        seed: r.seed,
+      }),
+    });
+    const candidates: Candidate[] = [
+      {
+        name: 'baseline',
+        method: 'none',
+        level: 0,
+        model: baseline,
+        guardValue: await safety.measure(baseline),
+        epochs: 0,
+      },
+    ];
+    log(
+      `guard reference: validation collision rate ${(100 * candidates[0].guardValue).toFixed(2)}% after recovery`,
+    );
+    const s = await pruneToMacs(baseline, r, safety, log);
+    made.push(s.model);
+    candidates.push({
+      name: `structured-${Math.round(s.ratio * 100)}`,
+      method: 'structured',
+      level: s.ratio,
+      model: s.model,
+      log: s.log,
+      guardValue: s.log.final,
+      epochs: 0,
+    });
+    for (const level of r.unstructured.levels) {
+      const m = await cloneModel(baseline);
+      made.push(m);
+      const g = await guardedUnstructuredPrune(
+        buildGraph(m),
+        { scorer: magnitude({ p: 1 }), ratio: level, ignore: ['logits'], seed: r.seed },
+        safety,
+      );
+      const { accepted, rejected } = guardSummary(g.log);
+      log(`unstructured ${level}: guard kept ${accepted}, rolled back ${rejected} layer steps`);
+      candidates.push({
+        name: `unstructured-${Math.round(level * 100)}`,
+        method: 'unstructured',
+        level,
+        model: m,
+        masks: g.masks,
+        log: g.log,
+        guardValue: g.log.final,
+        epochs: 0,
+      });
+    }
+    for (const c of candidates.slice(1)) {
+      if (r.finetune.epochs === 0) continue;
+      const res = await fit(c.model, ft, val, {
+        ...r.finetune,
+        masks: c.masks,
+        seed: r.seed,
+        log: (l) => log(`  ${c.name} ${l}`),
+      });
+      c.epochs = res.history.length;
+    }
+    const expert = closedLoop(expertPolicy, testMaps, rollout);
+    const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
+    const lat = roundRobinLatency(
+      candidates.map((c) => c.model),
+      x1,
+      r.latency.reps,
+    );
+    x1.dispose();
+    const rows: ModelRow[] = [];
+    const reached: Uint8Array[] = [];
+    for (const [k, c] of candidates.entries()) {
+      const loop: ClosedLoopEval = closedLoop(modelPolicy(c.model, radius), testMaps, rollout);
+      reached.push(loop.reached);
+      const m = computeMetrics(buildGraph(c.model));
+      const dir = join(opts.outDir, c.name);
+      await saveModel(c.model, dir, { overwrite: true });
+      const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
+      const row: ModelRow = {
+        model: c.name,
+        method: c.method,
+        level: c.level,
+        params: m.params,
+        nonzeroParams: m.nonzero,
+        macs: m.macs,
+        effectiveMacs: m.sparseMacs,
+        fileBytes: await modelFileBytes(dir),
+        testAgreement: agreement(c.model, test),
+        successRate: loop.successRate,
+        collisionRate: loop.collisionRate,
+        timeoutRate: loop.timeoutRate,
+        lengthRatio: loop.lengthRatio,
+        revisitsPerEpisode: loop.revisitsPerEpisode,
+        closedLoopAgreement: loop.agreement,
+        valCollisionPruned: c.guardValue,
+        latencyB1MedianMs: lat[k].medianMs,
+        latencyB1P99Ms: lat[k].p99Ms,
+        guardAccepted: sum.accepted,
+        guardRejected: sum.rejected,
+        finetuneEpochs: c.epochs,
+      };
+      rows.push(row);
+      log(
+        `${c.name}: success ${(100 * row.successRate).toFixed(1)}%, collisions ${(100 * row.collisionRate).toFixed(1)}%, ` +
+          `length ×${row.lengthRatio.toFixed(3)}, agreement ${(100 * row.testAgreement).toFixed(2)}%`,
+      );
+    }
+    const [base, st] = rows;
+    const paired = pairedSuccess(reached[0], reached[1]);
+    const goals: Goal[] = [
+      {
+        name: 'macs_reduction_structured',
+        value: base.macs / st.macs,
+        target: r.structured.macsReduction,
+        op: '>=',
+      },
+      {
+        name: 'success_drop_points_structured',
+        value: 100 * (base.successRate - st.successRate),
+        target: 0.5,
+        op: '<=',
+      },
+      {
+        name: 'collision_rate_drop_structured',
+        value: st.collisionRate - base.collisionRate,
+        target: r.guard.maxDrop,
+        op: '<=',
+      },
+    ];
+    const seconds = (performance.now() - t0) / 1000;
+    const doc: ResultDoc = {
+      name: r.name,
+      env: {
+        node: process.version,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        backend: tf.getBackend(),
+        seed: r.seed,
+        metric: `closed-loop success rate on ${r.closedLoop.episodes} held-out maps (points)`,
+        safetyMetric: 'closed-loop collision rate',
+        safetyBefore: base.collisionRate,
+        safetyAfterStructured: st.collisionRate,
+        expertSuccessRate: expert.successRate,
+        testEpisodes: r.closedLoop.episodes,
+        pairedSuccessStructured: paired,
+        structuredGuardLog: candidates[1].log,
+        pipelineSeconds: seconds,
+        loadAverage1m: loadAtStart,
+      },
+      rows: rows as unknown as Record<string, unknown>[],
+      goals,
+    };
+    return {
+      doc,
+      markdown: renderMarkdown(
+        doc,
+        rows,
+        candidates.map((c) => c.log),
+        r,
+      ),
+      seconds,
+    };
+  } finally {
+    for (const sp of splits) disposeSplit(sp);
+    for (const m of made) m.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+/** recipe.yaml: parsed and checked with a zod schema; a bad field throws InvalidArgumentError naming it. */
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const count = z.number().int().min(1);
+const rate = z.number().positive();
+
+const schema = z.strictObject({
+  name: z.string().min(1),
+  seed: z.number().int().min(0),
+  observation: z.strictObject({ radius: z.number().int().min(1).max(8) }),
+  data: z.strictObject({
+    train: z.number().int().min(0),
+    finetune: z.number().int().min(0),
+    val: count,
+    test: count,
+    offPath: z.number().min(0),
+  }),
+  policy: z.strictObject({ filters: z.tuple([count, count, count]), dense: count }),
+  baseline: z.strictObject({
+    dir: z.string().min(1),
+    epochs: z.number().int().min(0),
+    batchSize: count,
+    lr: rate,
+  }),
+  guard: z.strictObject({
+    metric: z.string().min(1),
+    maxDrop: z.number().min(0),
+    episodes: count,
+    recovery: z.strictObject({
+      episodes: z.number().int().min(0),
+      epochs: z.number().int().min(0),
+      lr: rate,
+    }),
+  }),
+  structured: z.strictObject({
+    macsReduction: z.number().min(1),
+    scope: z.enum(['local', 'global']),
+    roundTo: count,
+  }),
+  unstructured: z.strictObject({ levels: z.array(z.number().min(0).lt(1)).min(1) }),
+  finetune: z.strictObject({
+    epochs: z.number().int().min(0),
+    batchSize: count,
+    lr: rate,
+    patience: z.number().int().min(0),
+  }),
+  closedLoop: z.strictObject({ episodes: count, stepLimit: z.number().min(1) }),
+  latency: z.strictObject({ reps: count }),
+  output: z.strictObject({ dir: z.string().min(1) }),
+});
+
+export type Recipe = z.infer<typeof schema>;
+
+export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
+      file,
+    });
+  }
+  const res = schema.safeParse(doc);
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const field = issue.path.join('.') || '(root)';
+  throw new InvalidArgumentError(`${file}: field '${field}' ${issue.message}; fix it in the recipe.`, {
+    file,
+    field,
+  });
+}
+
+export function loadRecipe(file: string): Recipe {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
+      file,
+    });
+  }
+  return parseRecipe(text, file);
+}

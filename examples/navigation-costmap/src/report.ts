@@ -1,0 +1,85 @@
+/** results.md: the run's table, goals and guard logs, rendered from the results document. */
+import { goalMet, type ResultDoc } from '@prunekit/core';
+import type { GuardLog } from '@prunekit/pruners';
+import type { ModelRow } from './pipeline.js';
+import type { Recipe } from './recipe.js';
+
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+const int = (v: number) => v.toLocaleString('en-US');
+
+function guardLines(name: string, g: GuardLog): string[] {
+  return [
+    `Guard on \`${name}\`: ${g.metric} on validation maps after a recovery epoch, at most ${pct(g.maxDrop)} above the reference ` +
+      `${pct(g.reference)}; after pruning ${pct(g.final)}.`,
+    '',
+    '| step | round | removed | value | worse by | decision |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...g.steps.map(
+      (s) =>
+        `| ${s.kind} ${s.layers.join('+')} | ${s.round} | ${s.removed} | ${pct(s.value)} | ${(100 * s.drop).toFixed(2)} pts | ${s.accepted ? 'kept' : 'rolled back'} |`,
+    ),
+    '',
+  ];
+}
+
+export function renderMarkdown(
+  doc: ResultDoc,
+  rows: readonly ModelRow[],
+  logs: readonly (GuardLog | undefined)[],
+  r: Recipe,
+): string {
+  const env = doc.env;
+  const base = rows[0];
+  const paired = env.pairedSuccessStructured as { lost: number; won: number; sePoints: number };
+  return [
+    `# ${doc.name} — results`,
+    '',
+    `Node ${env.node}, ${env.cores} × ${env.cpu}, backend '${env.backend}', seed ${env.seed}; pipeline ` +
+      `${(env.pipelineSeconds as number).toFixed(1)} s (1-minute load average at start ${(env.loadAverage1m as number).toFixed(2)}; ` +
+      'the machine is shared, so latency is noisy).',
+    '',
+    `Closed loop: each model drives ${r.closedLoop.episodes} held-out maps from start to goal; a move into an obstacle, off the map ` +
+      `or across a corner is a collision and ends the episode; the step limit is ${r.closedLoop.stepLimit} × the A* path's steps. ` +
+      `The A* expert itself reaches ${pct(env.expertSuccessRate as number)}. Length ratio = driven octile length / A* length over ` +
+      "successful episodes. Agreement = share of states where the policy picks the expert's heading (offline: test demonstrations; " +
+      'closed loop: the states the policy visits). Latency: one window per call (batch 1) on wasm, models timed round-robin.',
+    '',
+    '| model | params (nonzero) | MACs (effective) | file bytes | success | collisions | timeouts | length ratio | revisits / episode | agreement offline / closed loop | guard value → test collisions | latency b1 median / p99 ms | guard kept / rolled back | fine-tune epochs |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (x) =>
+        `| ${x.model} | ${int(x.params)} (${int(x.nonzeroParams)}) | ${int(x.macs)} (${int(Math.round(x.effectiveMacs))}) | ${int(x.fileBytes)} | ` +
+        `${pct(x.successRate)} | ${pct(x.collisionRate)} | ${pct(x.timeoutRate)} | ${x.lengthRatio.toFixed(3)} | ${x.revisitsPerEpisode.toFixed(3)} | ` +
+        `${pct(x.testAgreement)} / ${pct(x.closedLoopAgreement)} | ${pct(x.valCollisionPruned)} → ${pct(x.collisionRate)} | ` +
+        `${x.latencyB1MedianMs.toFixed(3)} / ${x.latencyB1P99Ms.toFixed(3)} | ${x.guardAccepted} / ${x.guardRejected} | ${x.finetuneEpochs} |`,
+    ),
+    '',
+    `Against the baseline: ${rows
+      .slice(1)
+      .map(
+        (x) =>
+          `${x.model} ${(base.macs / x.macs).toFixed(2)}x MACs, ${(base.effectiveMacs / x.effectiveMacs).toFixed(2)}x effective MACs, ` +
+          `${(base.fileBytes / x.fileBytes).toFixed(2)}x bytes, latency ${(base.latencyB1MedianMs / x.latencyB1MedianMs).toFixed(2)}x`,
+      )
+      .join(
+        '; ',
+      )}. Unstructured models keep their dense shapes (zeros stored), so their bytes and latency do not shrink here.`,
+    '',
+    `Paired on the same maps, the structured model lost ${paired.lost} episodes the baseline reached and reached ${paired.won} the ` +
+      `baseline did not: the success-rate difference has a standard error of about ${paired.sePoints.toFixed(2)} points at this size.`,
+    '',
+    '## Goals',
+    '',
+    ...doc.goals.map(
+      (g) =>
+        `- \`${g.name}\`: ${g.value.toFixed(4)} (target ${g.op} ${g.target}) — ${goalMet(g) ? 'met' : 'MISSED'}`,
+    ),
+    '',
+    '`success_drop_points_structured` is in points of success rate; `collision_rate_drop_structured` is how much the collision ' +
+      'rate rose (a fraction; negative = fewer collisions).',
+    '',
+    '## Guard logs',
+    '',
+    ...logs.flatMap((l, i) => (l ? guardLines(rows[i].model, l) : [])),
+  ].join('\n');
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { createRng } from '@prunekit/core';
+import { describe, expect, it } from 'vitest';
+import { closedLoop, expertPolicy } from '../src/closed_loop.js';
+import { aStar, expertMove } from '../src/sim/astar.js';
+import { costToGo } from '../src/sim/cost_to_go.js';
+import { generateDemonstrations } from '../src/sim/dataset.js';
+import { type Grid, moveTarget, octile } from '../src/sim/grid.js';
+import { generateEpisodes } from '../src/sim/maps.js';
+import { observationSize } from '../src/sim/observe.js';
+import { DEFAULT_MAP_PARAMS as P } from '../src/sim/params.js';
+
+const sha = (d: { x: Float32Array; y: Uint8Array }) =>
+  createHash('sha256').update(new Uint8Array(d.x.buffer)).update(d.y).digest('hex');
+
+/** A map drawn as text: '#' obstacle, '.' free. */
+function grid(rows: string[]): Grid {
+  return { size: rows.length, occ: Uint8Array.from(rows.join(''), (c) => (c === '#' ? 1 : 0)) };
+}
+
+describe('navigation map generator and A* expert', () => {
+  it('same seed → identical demonstration bytes; another seed → different', () => {
+    const o = { episodes: 40, seed: 5, radius: 4, offPath: 0.5 };
+    const a = generateDemonstrations(P, o);
+    const b = generateDemonstrations(P, o);
+    const c = generateDemonstrations(P, { ...o, seed: 6 });
+    expect(a.x.length).toBe(a.count * observationSize(4));
+    expect(sha(a)).toBe(sha(b));
+    expect(sha(a)).not.toBe(sha(c));
+    expect(a.x.every((v) => v >= -1 && v <= 1)).toBe(true);
+  });
+
+  it('every episode has a free start and goal, far enough apart, joined by a legal optimal path', () => {
+    for (const e of generateEpisodes(P, createRng(3), 60)) {
+      expect(e.grid.occ[e.start]).toBe(0);
+      expect(e.grid.occ[e.goal]).toBe(0);
+      expect(octile(P.size, e.start, e.goal)).toBeGreaterThanOrEqual(P.minDistance);
+      let cell = e.start;
+      for (const k of e.path.moves) cell = moveTarget(e.grid, cell, k);
+      expect(cell).toBe(e.goal);
+      // A* is optimal: its length equals the exact cost-to-go from the start.
+      expect(e.path.cost).toBeCloseTo(costToGo(e.grid, e.goal)[e.start], 9);
+      expect(e.path.cost).toBeGreaterThanOrEqual(octile(P.size, e.start, e.goal) - 1e-9);
+    }
+  });
+
+  it('moves: off the map, into an obstacle or across a corner are collisions', () => {
+    const g = grid(['...', '.#.', '...']);
+    expect(moveTarget(g, 0, 4)).toBe(-1); // west off the map
+    expect(moveTarget(g, 1, 6)).toBe(-1); // south into the block
+    expect(moveTarget(g, 0, 7)).toBe(-1); // SE onto the block
+    expect(moveTarget(g, 1, 7)).toBe(-1); // SE would cut the block's corner
+    expect(moveTarget(g, 0, 0)).toBe(1);
+  });
+
+  it('A* goes round a wall through its gap, with deterministic ties', () => {
+    const g = grid(['.....', '.....', '####.', '.....', '.....']);
+    const p = aStar(g, 0, 20);
+    expect(p).toBeDefined();
+    expect(p!.cells).toContain(14); // the gap at (4, 2)
+    expect(aStar(g, 0, 20)).toEqual(p);
+    // Open floor, goal due east: the straight move wins every tie.
+    expect(expertMove(grid(['.....', '.....', '.....', '.....', '.....']), 10, 14)).toBe(0);
+    // Sealed off: no path.
+    expect(aStar(grid(['..#..', '..#..', '..#..', '..#..', '..#..']), 0, 4)).toBeUndefined();
+  });
+
+  it('the expert in the driver seat reaches every goal along the A* length', () => {
+    const eps = generateEpisodes(P, createRng(8), 50);
+    const ev = closedLoop(expertPolicy, eps, { radius: 4, stepLimit: 3 });
+    expect(ev.successRate).toBe(1);
+    expect(ev.collisionRate).toBe(0);
+    expect(ev.lengthRatio).toBeCloseTo(1, 9);
+    expect(ev.agreement).toBe(1);
+  });
+});
