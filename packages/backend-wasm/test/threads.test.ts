@@ -24,33 +24,40 @@ describe('sparse kernels on worker threads (wasm)', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  it('equals the single-threaded kernels on seeded random shapes, every format, without leaks', async () => {
-    expect(tf.getBackend()).toBe('wasm');
-    await expectNoLeaks(async () => {
-      const cases = threadCases(7, 2);
-      const want = cases.map((c) => c.run());
-      const threads = await useThreads({ workers: 2, minWork: 0 });
-      try {
-        cases.forEach((c, i) => {
-          const got = c.run();
-          expect(got.length, c.label).toBe(want[i].length);
-          expect(maxRelDiff(got, want[i]), c.label).toBeLessThanOrEqual(1e-6);
-          // A second call reuses the weights the workers already hold.
-          expect(maxRelDiff(c.run(), want[i]), c.label).toBeLessThanOrEqual(1e-6);
-        });
-        expect(threads.weightSets).toBeGreaterThan(0);
-        for (const c of cases) c.dispose();
-        // Disposed operands are dropped from the workers on the next threaded call.
-        const fresh = threadCases(8, 1);
-        fresh[0].run();
-        expect(threads.weightSets).toBe(1);
-        for (const c of fresh) c.dispose();
-      } finally {
-        await threads.dispose();
-      }
-    }, 'threaded sparse kernels');
-    expect(tf.getBackend()).toBe('wasm');
-  });
+  // mainThreadWorks false: every chunk runs on a worker (with it on, the main thread may take them all).
+  it.each([
+    { mainThreadWorks: false, seed: 7 },
+    { mainThreadWorks: true, seed: 17 },
+  ])(
+    'equals the single-threaded kernels on seeded random shapes, every format, without leaks (%o)',
+    async ({ mainThreadWorks, seed }) => {
+      expect(tf.getBackend()).toBe('wasm');
+      await expectNoLeaks(async () => {
+        const cases = threadCases(seed, 2);
+        const want = cases.map((c) => c.run());
+        const threads = await useThreads({ workers: 2, minWork: 0, mainThreadWorks });
+        try {
+          cases.forEach((c, i) => {
+            const got = c.run();
+            expect(got.length, c.label).toBe(want[i].length);
+            expect(maxRelDiff(got, want[i]), c.label).toBeLessThanOrEqual(1e-6);
+            // A second call reuses the weights the workers already hold.
+            expect(maxRelDiff(c.run(), want[i]), c.label).toBeLessThanOrEqual(1e-6);
+          });
+          expect(threads.weightSets).toBeGreaterThan(0);
+          for (const c of cases) c.dispose();
+          // Disposed operands are dropped from the workers on the next threaded call.
+          const fresh = threadCases(8, 1);
+          fresh[0].run();
+          expect(threads.weightSets).toBe(1);
+          for (const c of fresh) c.dispose();
+        } finally {
+          await threads.dispose();
+        }
+      }, 'threaded sparse kernels');
+      expect(tf.getBackend()).toBe('wasm');
+    },
+  );
 
   it('is opt-in, restores the single-threaded kernels on dispose, and keeps small calls single-threaded', async () => {
     const before = tf.getKernel(kernelNames.SparseMatMul, 'wasm');

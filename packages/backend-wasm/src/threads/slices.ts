@@ -42,8 +42,8 @@ export function operandView(
 }
 
 /**
- * Cut points splitting the units into `parts` runs of about equal stored entries (work), so a row
- * of many nonzeros does not leave one thread waiting on another. cuts[0] = 0, cuts[parts] = units.
+ * Cut points splitting the units into at most `parts` non-empty runs of about equal stored entries
+ * (work). cuts[0] = 0, last = units.
  */
 export function balancedCuts(op: OperandView, parts: number): number[] {
   const total = op.ptr(op.units);
@@ -52,16 +52,19 @@ export function balancedCuts(op: OperandView, parts: number): number[] {
   for (let p = 1; p < parts; p++) {
     const goal = (total * p) / parts;
     while (u < op.units && op.ptr(u) < goal) u++;
-    cuts.push(Math.max(u, cuts[p - 1]));
+    if (u > cuts[cuts.length - 1] && u < op.units) cuts.push(u);
   }
   cuts.push(op.units);
   return cuts;
 }
 
-/** Splits n (pixels or samples) into `parts` runs, whole 16-wide panels except the last. */
+/** Splits n (pixels or samples) into at most `parts` runs of whole 16-wide panels (but the last). */
 export function panelCuts(n: number, parts: number): number[] {
   const size = Math.ceil(n / parts / 16) * 16;
-  return Array.from({ length: parts + 1 }, (_, p) => Math.min(n, p * size));
+  const cuts = [0];
+  for (let j = size; j < n; j += size) cuts.push(j);
+  cuts.push(n);
+  return cuts;
 }
 
 function copyFrom<T extends Int32Array | Float32Array>(

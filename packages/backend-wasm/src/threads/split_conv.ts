@@ -4,17 +4,24 @@ import { activationCode } from '../sparse/activation_code.js';
 import { prepareOperand, runRows } from '../sparse/operand.js';
 import { sparseModule } from '../sparse/sparse_module.js';
 import { Scratch, addressOf, backendMemory } from '../sparse/wasm_backend.js';
-import { type ThreadsContext, heapToShared, sharedToHeap, waitAll } from './context.js';
+import {
+  type ThreadsContext,
+  biasFrom,
+  chunkCount,
+  heapToShared,
+  operandFrom,
+  sharedToHeap,
+  storedWork,
+} from './context.js';
 import { CMD } from './protocol.js';
 import { balancedCuts, operandView } from './slices.js';
 import type { ThreadedBackend } from './weight_cache.js';
 
 /**
- * A stride-1 k×k SparseConv2D with its output channels split across the main thread and the
- * workers, per image: the main thread packs the image into zero-padded channel planes (as the
- * single-threaded kernel does), the planes go to every worker through the shared buffer, each
- * computes its run of output-channel planes, and the main thread gathers them before the (pooled)
- * NHWC write.
+ * A stride-1 k×k SparseConv2D, per image: the main thread packs the image into zero-padded channel
+ * planes (as the single-threaded kernel does), the planes go to the workers through the shared
+ * buffer, and chunks of output channels (balanced by stored entries) are claimed by all threads;
+ * the main thread gathers the workers' output planes before the (pooled) NHWC write.
  */
 export function rowsSplitConv(
   ctx: ThreadsContext,
@@ -40,37 +47,48 @@ export function rowsSplitConv(
     const op = prepareOperand(mod, backend, scratch, a, inputs, 1);
     mod.convOffsets(op.offs, op.entries, cin, kh, kw, dh, dw, hp, wp, scratch.alloc(kh * kw * cin));
     const view = operandView(backend, a, inputs);
-    const cuts = balancedCuts(view, pool.size + 1);
-    const id = ctx.cache.idFor(backend, view, { kind: 'rows', cuts });
-    const rowBytes = len * 4;
-    const outOff: number[] = [];
-    let total = planeTotal * 4;
-    for (let q = 0; q < pool.size; q++) {
-      outOff.push(total);
-      total += (cuts[q + 2] - cuts[q + 1]) * view.height * rowBytes;
-    }
+    const id = ctx.cache.idFor(backend, view);
+    const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, len)));
+    const rowBytes = view.height * len * 4;
     const planes = scratch.alloc(planeTotal);
     const outPlanes = scratch.alloc(a.rows * len);
-    const pooling = ph !== 1 || pw !== 1;
-    const pooled = pooling ? scratch.alloc(a.rows * oh * ow) : 0;
-    const sab = pool.data(total);
+    const pooled = ph !== 1 || pw !== 1 ? scratch.alloc(a.rows * oh * ow) : 0;
+    const planeBytes = planeTotal * 4;
+    const sab = pool.data(planeBytes + a.rows * len * 4);
     const bias = addressOf(backend, inputs.bias);
     const act = activationCode(a.activation);
     const x = addressOf(backend, inputs.x);
     const o = addressOf(backend, out);
-    const mine = { ...op, rows: cuts[1] };
+    const args = [id, 0, planeTotal, cin, kh, kw, dh, dw, hp, wp, len, planeBytes, act];
     for (let b = 0; b < batch; b++) {
       mod.packPlanes(x + b * h * w * cin * 4, h, w, cin, a.pad[0], a.pad[2], hp, wp, planes, planeTotal);
-      heapToShared(backend, planes, planeTotal * 4, sab, 0);
-      for (let q = 0; q < pool.size; q++) {
-        pool.start(q, CMD.conv, [id, 0, planeTotal, cin, kh, kw, dh, dw, hp, wp, len, outOff[q], act]);
-      }
-      runRows(mod, mine, planes, len, outPlanes, rowBytes, bias, act);
-      waitAll(pool);
-      for (let q = 0; q < pool.size; q++) {
-        const bytes = (cuts[q + 2] - cuts[q + 1]) * view.height * rowBytes;
-        sharedToHeap(backend, sab, outOff[q], bytes, outPlanes + cuts[q + 1] * view.height * rowBytes);
-      }
+      heapToShared(backend, planes, planeBytes, sab, 0);
+      const mine = pool.run(
+        CMD.conv,
+        args,
+        cuts,
+        (c) => {
+          const [u0, u1] = [cuts[c], cuts[c + 1]];
+          const p = { ...operandFrom(op, view, u0), rows: u1 - u0 };
+          runRows(
+            mod,
+            p,
+            planes,
+            len,
+            outPlanes + u0 * rowBytes,
+            rowBytes / view.height,
+            biasFrom(bias, view, u0),
+            act,
+          );
+        },
+        ctx.mainWorks,
+      );
+      mine.forEach((m, c) => {
+        if (!m) {
+          const at = cuts[c] * rowBytes;
+          sharedToHeap(backend, sab, planeBytes + at, (cuts[c + 1] - cuts[c]) * rowBytes, outPlanes + at);
+        }
+      });
       const dst = o + b * oh * ow * a.rows * 4;
       if (pooled) {
         mod.planesPool(outPlanes, a.rows, ho, wo, wp, ph, pw, pooled);

@@ -4,15 +4,15 @@ import { activationCode } from '../sparse/activation_code.js';
 import { kindCode, prepareOperand } from '../sparse/operand.js';
 import { PANEL_BYTES, PANEL_WIDTH, sparseModule } from '../sparse/sparse_module.js';
 import { Scratch, addressOf, backendMemory } from '../sparse/wasm_backend.js';
-import { type ThreadsContext, heapToShared, sharedToHeap, waitAll } from './context.js';
+import { type ThreadsContext, chunkCount, heapToShared, sharedToHeap, storedWork } from './context.js';
 import { CMD } from './protocol.js';
 import { operandView, panelCuts } from './slices.js';
 import type { ThreadedBackend } from './weight_cache.js';
 
 /**
  * out[n, rows] = act(x·Sᵀ + bias) for x `[n, cols]` (a Dense layer's input, or NHWC pixels of a 1×1
- * conv), split over n: every worker holds all of S and gets its own run of x's rows, so both its
- * input and its output are contiguous. The main thread takes the first run in place.
+ * conv) in chunks of x's rows, 16-row panels each, claimed by the main thread (in place) and the
+ * workers (from the shared buffer). A chunk's input and output are both contiguous.
  */
 export function nSplitMatMul(
   ctx: ThreadsContext,
@@ -28,52 +28,56 @@ export function nSplitMatMul(
   const scratch = new Scratch(backend);
   try {
     const op = prepareOperand(mod, backend, scratch, a, inputs, PANEL_BYTES);
-    const id = ctx.cache.idFor(backend, operandView(backend, a, inputs), { kind: 'whole' });
-    const cuts = panelCuts(n, pool.size + 1);
-    // Per worker: its x rows, then its out rows.
-    const xOff: number[] = [];
-    const outOff: number[] = [];
-    let total = 0;
-    for (let w = 0; w < pool.size; w++) {
-      const len = cuts[w + 2] - cuts[w + 1];
-      xOff.push(total);
-      outOff.push(total + len * k * 4);
-      total += len * (k + a.rows) * 4;
-    }
+    const id = ctx.cache.idFor(backend, operandView(backend, a, inputs));
+    const cuts = panelCuts(n, chunkCount(pool, storedWork(inputs, n)));
     const panel = scratch.alloc(k * PANEL_WIDTH);
     const outPanel = scratch.alloc(a.rows * PANEL_WIDTH);
-    const sab = pool.data(total);
+    const xBytes = n * k * 4;
+    const sab = pool.data(xBytes + n * a.rows * 4);
     const x = addressOf(backend, inputs.x);
+    heapToShared(backend, x, xBytes, sab, 0);
+    const bias = addressOf(backend, inputs.bias);
     const act = activationCode(a.activation);
-    for (let w = 0; w < pool.size; w++) {
-      const len = cuts[w + 2] - cuts[w + 1];
-      heapToShared(backend, x + cuts[w + 1] * k * 4, len * k * 4, sab, xOff[w]);
-      pool.start(w, CMD.nk, [id, xOff[w], k, len, a.rows, outOff[w], act, PANEL_BYTES, PANEL_WIDTH]);
-    }
     const o = addressOf(backend, out);
-    mod.spmmNk(
-      kindCode(op),
-      op.rowPtr,
-      op.offs,
-      op.vals,
-      op.rows,
-      op.r,
-      op.c,
-      a.rows,
-      x,
-      k,
-      cuts[1],
-      o,
-      addressOf(backend, inputs.bias),
-      act,
-      panel,
-      outPanel,
+    const args = [id, 0, k, n, a.rows, xBytes, act, PANEL_BYTES, PANEL_WIDTH];
+    const mine = pool.run(
+      CMD.nk,
+      args,
+      cuts,
+      (c) => {
+        const [j0, j1] = [cuts[c], cuts[c + 1]];
+        mod.spmmNk(
+          kindCode(op),
+          op.rowPtr,
+          op.offs,
+          op.vals,
+          op.rows,
+          op.r,
+          op.c,
+          a.rows,
+          x + j0 * k * 4,
+          k,
+          j1 - j0,
+          o + j0 * a.rows * 4,
+          bias,
+          act,
+          panel,
+          outPanel,
+        );
+      },
+      ctx.mainWorks,
     );
-    waitAll(pool);
-    for (let w = 0; w < pool.size; w++) {
-      const len = cuts[w + 2] - cuts[w + 1];
-      sharedToHeap(backend, sab, outOff[w], len * a.rows * 4, o + cuts[w + 1] * a.rows * 4);
-    }
+    const rowBytes = a.rows * 4;
+    mine.forEach((m, c) => {
+      if (!m)
+        sharedToHeap(
+          backend,
+          sab,
+          xBytes + cuts[c] * rowBytes,
+          (cuts[c + 1] - cuts[c]) * rowBytes,
+          o + cuts[c] * rowBytes,
+        );
+    });
   } finally {
     scratch.free();
   }

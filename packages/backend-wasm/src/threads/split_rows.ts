@@ -10,15 +10,23 @@ import {
   sparseModule,
 } from '../sparse/sparse_module.js';
 import { Scratch, addressOf, backendMemory } from '../sparse/wasm_backend.js';
-import { type ThreadsContext, heapToShared, sharedToHeap, waitAll } from './context.js';
+import {
+  type ThreadsContext,
+  biasFrom,
+  chunkCount,
+  heapToShared,
+  operandFrom,
+  sharedToHeap,
+  storedWork,
+} from './context.js';
 import { CMD } from './protocol.js';
 import { balancedCuts, operandView } from './slices.js';
 import type { ThreadedBackend } from './weight_cache.js';
 
 /**
- * out[rows, n] = act(S·x + bias) for x `[cols, n]`, the output rows split across the main thread
- * (first run) and the workers (one run each), runs balanced by stored entries. Workers hold their
- * rows of S; x goes to them once per call through the shared buffer, their rows come back the same way.
+ * out[rows, n] = act(S·x + bias) for x `[cols, n]` in chunks of output rows (balanced by stored
+ * entries) that the main thread, in place on the backend's heap, and the workers, on their copies
+ * of S and of x (passed once per call through the shared buffer), claim as they go.
  */
 export function rowsSplitMatMul(
   ctx: ThreadsContext,
@@ -33,49 +41,56 @@ export function rowsSplitMatMul(
   const scratch = new Scratch(backend);
   try {
     // The panel spmmKn packs x into: wider for N:M (as the single-threaded SparseMatMul sets it up).
-    const nm = a.format === 'nm';
-    const [mult, width] = nm ? [NM_PANEL_BYTES, NM_PANEL_WIDTH] : [PANEL_BYTES, PANEL_WIDTH];
+    const [mult, width] = a.format === 'nm' ? [NM_PANEL_BYTES, NM_PANEL_WIDTH] : [PANEL_BYTES, PANEL_WIDTH];
     const op = prepareOperand(mod, backend, scratch, a, inputs, mult);
     const view = operandView(backend, a, inputs);
-    const cuts = balancedCuts(view, pool.size + 1);
-    const id = ctx.cache.idFor(backend, view, { kind: 'rows', cuts });
-    const rowBytes = n * 4;
-    const xBytes = a.cols * rowBytes;
-    const outOff: number[] = [];
-    let total = xBytes;
-    for (let w = 0; w < pool.size; w++) {
-      outOff.push(total);
-      total += (cuts[w + 2] - cuts[w + 1]) * view.height * rowBytes;
-    }
+    const id = ctx.cache.idFor(backend, view);
+    const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, n)));
+    const rowBytes = view.height * n * 4;
+    const xBytes = a.cols * n * 4;
     const panel = scratch.alloc(a.cols * width);
-    const sab = pool.data(total);
+    const sab = pool.data(xBytes + a.rows * n * 4);
     const x = addressOf(backend, inputs.x);
     heapToShared(backend, x, xBytes, sab, 0);
+    const bias = addressOf(backend, inputs.bias);
     const act = activationCode(a.activation);
-    for (let w = 0; w < pool.size; w++)
-      pool.start(w, CMD.kn, [id, 0, a.cols, n, outOff[w], act, mult, width]);
     const o = addressOf(backend, out);
-    mod.spmmKn(
-      kindCode(op),
-      op.rowPtr,
-      op.offs,
-      op.vals,
-      cuts[1],
-      op.r,
-      op.c,
-      x,
-      a.cols,
-      n,
-      o,
-      addressOf(backend, inputs.bias),
-      act,
-      panel,
+    const mine = pool.run(
+      CMD.kn,
+      [id, 0, a.cols, n, xBytes, act, mult, width],
+      cuts,
+      (c) => {
+        const [u0, u1] = [cuts[c], cuts[c + 1]];
+        const p = operandFrom(op, view, u0);
+        mod.spmmKn(
+          kindCode(op),
+          p.rowPtr,
+          p.offs,
+          p.vals,
+          u1 - u0,
+          op.r,
+          op.c,
+          x,
+          a.cols,
+          n,
+          o + u0 * rowBytes,
+          biasFrom(bias, view, u0),
+          act,
+          panel,
+        );
+      },
+      ctx.mainWorks,
     );
-    waitAll(pool);
-    for (let w = 0; w < pool.size; w++) {
-      const bytes = (cuts[w + 2] - cuts[w + 1]) * view.height * rowBytes;
-      sharedToHeap(backend, sab, outOff[w], bytes, o + cuts[w + 1] * view.height * rowBytes);
-    }
+    mine.forEach((m, c) => {
+      if (!m)
+        sharedToHeap(
+          backend,
+          sab,
+          xBytes + cuts[c] * rowBytes,
+          (cuts[c + 1] - cuts[c]) * rowBytes,
+          o + cuts[c] * rowBytes,
+        );
+    });
   } finally {
     scratch.free();
   }

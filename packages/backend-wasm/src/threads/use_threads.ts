@@ -22,12 +22,18 @@ export interface ThreadsOptions {
    * (about 2M; see the break-even rows of `pnpm bench:threads`). 0 threads every call.
    */
   minWork?: number;
+  /**
+   * Whether the main thread computes chunks too (default true). false leaves all the arithmetic
+   * to the workers: the main thread still copies inputs and results and waits.
+   */
+  mainThreadWorks?: boolean;
 }
 
 /** Handle on the running threads; `dispose()` restores the single-threaded kernels. */
 export interface Threads {
   readonly workers: number;
-  readonly minWork: number;
+  /** The current threshold; settable (e.g. Infinity to run single-threaded for a while). */
+  minWork: number;
   /** Sparse operands the workers currently hold a share of. */
   readonly weightSets: number;
   /** Restores the single-threaded kernels and resolves once every worker has exited. */
@@ -63,7 +69,12 @@ export async function useThreads(opts: ThreadsOptions = {}): Promise<Threads> {
   }
   registerSparseKernels();
   const pool = new ThreadPool(sparseKernelModule(), workers);
-  const ctx: ThreadsContext = { pool, cache: new WeightCache(pool), minWork };
+  const ctx: ThreadsContext = {
+    pool,
+    cache: new WeightCache(pool),
+    minWork,
+    mainWorks: opts.mainThreadWorks ?? true,
+  };
   const replaced: KernelConfig[] = [kernelNames.SparseMatMul, kernelNames.SparseConv2D].map(
     (name) => getKernel(name, 'wasm') as KernelConfig,
   );
@@ -76,7 +87,12 @@ export async function useThreads(opts: ThreadsOptions = {}): Promise<Threads> {
   swap([threadedSparseMatMulConfig(ctx), threadedSparseConv2dConfig(ctx)]);
   const handle: Threads = {
     workers,
-    minWork,
+    get minWork() {
+      return ctx.minWork;
+    },
+    set minWork(v: number) {
+      ctx.minWork = checkOptions({ workers, minWork: v }).minWork;
+    },
     get weightSets() {
       return ctx.cache.size;
     },

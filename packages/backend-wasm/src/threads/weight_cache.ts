@@ -9,13 +9,9 @@ export type ThreadedBackend = WasmBackendLike & {
   dataIdMap: { has(id: DataId): boolean };
 };
 
-/** How the operand is spread over the workers: by output rows, or whole on each (split over N). */
-export type Placement = { kind: 'rows'; cuts: readonly number[] } | { kind: 'whole' };
-
 interface Entry {
-  /** values, indices, rowPtr, bias: the weights' identity on the backend (tensors are immutable). */
+  /** values, indices, rowPtr, bias: the operand's identity on the backend (tensors are immutable). */
   ids: (DataId | undefined)[];
-  placement: string;
   poolId: number;
 }
 
@@ -27,31 +23,25 @@ const idsOf = (i: SparseOperandInputs) => [
 ];
 
 /**
- * Which sparse weights the workers already hold. Each worker keeps its slice from the first call
- * on; entries whose tensors were disposed are dropped from the workers on the next call.
+ * Which sparse operands the workers already hold. Each worker keeps a copy from the first call on;
+ * entries whose tensors were disposed are dropped from the workers on the next call.
  */
 export class WeightCache {
   private readonly entries: Entry[] = [];
   constructor(private readonly pool: ThreadPool) {}
 
-  /** The pool id of the operand's slices for this placement, sending them on first use. */
-  idFor(backend: ThreadedBackend, op: OperandView, placement: Placement): number {
+  /** The pool id of the operand, sending it to the workers on first use. */
+  idFor(backend: ThreadedBackend, op: OperandView): number {
     this.prune(backend);
     const ids = idsOf(op.inputs);
-    const key = placement.kind === 'rows' ? placement.cuts.join(',') : 'whole';
-    const hit = this.entries.find((e) => e.placement === key && e.ids.every((id, i) => id === ids[i]));
+    const hit = this.entries.find((e) => e.ids.every((id, i) => id === ids[i]));
     if (hit) return hit.poolId;
-    const slices = Array.from({ length: this.pool.size }, (_, w) =>
-      placement.kind === 'rows'
-        ? sliceUnits(backend, op, placement.cuts[w + 1], placement.cuts[w + 2])
-        : sliceUnits(backend, op, 0, op.units),
-    );
-    const poolId = this.pool.load(slices);
-    this.entries.push({ ids, placement: key, poolId });
+    const poolId = this.pool.load(sliceUnits(backend, op, 0, op.units));
+    this.entries.push({ ids, poolId });
     return poolId;
   }
 
-  /** Number of weight sets the workers hold. */
+  /** Number of operands the workers hold. */
   get size(): number {
     return this.entries.length;
   }
