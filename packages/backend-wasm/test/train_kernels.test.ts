@@ -242,12 +242,21 @@ describe('DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInp
 describe('MaxPoolGrad', () => {
   it('matches cpu, including its rule for ties', async () => {
     const rng = createRng(13);
-    for (let i = 0; i < CASES; i++) {
-      const fh = 1 + rng.int(3);
-      const fw = 1 + rng.int(3);
-      const strides = [1 + rng.int(3), 1 + rng.int(3)];
-      const pad = pick(rng, ['same', 'valid'] as const);
-      const shape = [1 + rng.int(2), fh + rng.int(6), fw + rng.int(6), pick(rng, [1, 3, 4, 8, 9])];
+    // Windows that tile the input (the no-scatter kernel): even and odd sizes, SIMD and tail
+    // channels, and a 'same' pool whose last window would hang over the edge (the general kernel).
+    const tiled: [number, number, number[], number[], 'same' | 'valid'][] = [
+      [2, 2, [2, 2], [2, 8, 8, 16], 'valid'],
+      [2, 2, [2, 2], [1, 7, 9, 6], 'valid'],
+      [3, 2, [3, 2], [2, 9, 6, 5], 'valid'],
+      [2, 2, [2, 2], [1, 5, 5, 4], 'same'],
+    ];
+    for (let i = 0; i < CASES + 2 * tiled.length; i++) {
+      const t = i >= CASES ? tiled[(i - CASES) >> 1] : undefined;
+      const fh = t ? t[0] : 1 + rng.int(3);
+      const fw = t ? t[1] : 1 + rng.int(3);
+      const strides = t ? t[2] : [1 + rng.int(3), 1 + rng.int(3)];
+      const pad = t ? t[4] : pick(rng, ['same', 'valid'] as const);
+      const shape = t ? t[3] : [1 + rng.int(2), fh + rng.int(6), fw + rng.int(6), pick(rng, [1, 3, 4, 8, 9])];
       const xv = randomValues(rng, shape);
       // Every other case has many equal values (as after a ReLU), so ties decide the result.
       if (i % 2 === 1) for (let j = 0; j < xv.length; j++) xv[j] = Math.max(0, Math.round(xv[j]));
