@@ -79,5 +79,6 @@ describe('sparse kernels on worker threads (wasm)', () => {
     await expect(useThreads({ workers: 0 })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
     await expect(useThreads({ workers: 1.5 })).rejects.toThrow(/workers/);
     await expect(useThreads({ minWork: Number.NaN })).rejects.toThrow(/minWork/);
+    await expect(useThreads({ spinMs: -1 })).rejects.toThrow(/spinMs/);
   });
 });

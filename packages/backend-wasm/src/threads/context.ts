@@ -44,10 +44,13 @@ export function storedWork(inputs: { values: { shape: number[] } }, columns: num
 /** Multiply-adds per chunk aimed at: enough that claiming and copying stay small beside it. */
 const CHUNK_WORK = 2 ** 20;
 
-/** Chunks for a job of `work` multiply-adds: at least one per thread, at most three per thread. */
-export function chunkCount(pool: ThreadPool, work: number): number {
+/**
+ * Chunks for a job of `work` multiply-adds: one per thread, or with `perThread` > 1 up to that
+ * many per thread for jobs large enough, so that a thread the OS runs late takes fewer of them.
+ */
+export function chunkCount(pool: ThreadPool, work: number, perThread = 3): number {
   const threads = pool.size + 1;
-  return Math.min(MAX_CHUNKS, 3 * threads, Math.max(threads, Math.floor(work / CHUNK_WORK)));
+  return Math.min(MAX_CHUNKS, perThread * threads, Math.max(threads, Math.floor(work / CHUNK_WORK)));
 }
 
 /**

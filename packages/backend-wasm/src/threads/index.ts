@@ -1,1 +1,7 @@
-export { DEFAULT_MIN_WORK, type Threads, type ThreadsOptions, useThreads } from './use_threads.js';
+export {
+  DEFAULT_MIN_WORK,
+  DEFAULT_SPIN_MS,
+  type Threads,
+  type ThreadsOptions,
+  useThreads,
+} from './use_threads.js';

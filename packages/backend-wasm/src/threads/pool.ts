@@ -37,6 +37,8 @@ export class ThreadPool {
   private nextId = 1;
   private serial = 0;
   private closed = false;
+  /** How long the main thread spins on the completion count before it sleeps (ms). */
+  spinMs = 0;
 
   constructor(module: WebAssembly.Module, size: number) {
     this.size = size;
@@ -151,9 +153,7 @@ export class ThreadPool {
       mine[c] = true;
       Atomics.add(job, JOB.completed, 1);
     }
-    for (let done = Atomics.load(job, JOB.completed); done < count; done = Atomics.load(job, JOB.completed)) {
-      Atomics.wait(job, JOB.completed, done);
-    }
+    this.waitCompleted(count);
     if (error) throw error;
     if (job[JOB.failed]) throw this.workerError('a chunk');
     return mine;
@@ -172,6 +172,28 @@ export class ThreadPool {
       for (const p of this.ports) p.close();
     }
     await Promise.all(this.exited);
+  }
+
+  /**
+   * Waits until `count` chunks are done: spins first (a worker finishing its last chunk is usually
+   * close behind), then sleeps. On a busy machine a sleeping main thread waits for the scheduler to
+   * run it again after the wake-up, which can cost more than the chunk itself.
+   */
+  private waitCompleted(count: number): void {
+    const job = this.job;
+    const until = performance.now() + this.spinMs;
+    while (Atomics.load(job, JOB.completed) < count) {
+      if (performance.now() > until) {
+        for (
+          let done = Atomics.load(job, JOB.completed);
+          done < count;
+          done = Atomics.load(job, JOB.completed)
+        ) {
+          Atomics.wait(job, JOB.completed, done);
+        }
+        return;
+      }
+    }
   }
 
   private claim(count: number): number {

@@ -45,7 +45,8 @@ export function rowsSplitMatMul(
     const op = prepareOperand(mod, backend, scratch, a, inputs, mult);
     const view = operandView(backend, a, inputs);
     const id = ctx.cache.idFor(backend, view);
-    const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, n)));
+    // One chunk per thread: spmmKn packs all of x into its panels again for every chunk.
+    const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, n), 1));
     const rowBytes = view.height * n * 4;
     const xBytes = a.cols * n * 4;
     const panel = scratch.alloc(a.cols * width);

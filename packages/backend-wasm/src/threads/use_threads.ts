@@ -27,6 +27,12 @@ export interface ThreadsOptions {
    * to the workers: the main thread still copies inputs and results and waits.
    */
   mainThreadWorks?: boolean;
+  /**
+   * Milliseconds the main thread spins on the workers' last chunks before it sleeps (default
+   * DEFAULT_SPIN_MS). Spinning keeps it on its core; sleeping frees the core but, on a busy
+   * machine, waking up again waits for the scheduler.
+   */
+  spinMs?: number;
 }
 
 /** Handle on the running threads; `dispose()` restores the single-threaded kernels. */
@@ -34,26 +40,35 @@ export interface Threads {
   readonly workers: number;
   /** The current threshold; settable (e.g. Infinity to run single-threaded for a while). */
   minWork: number;
-  /** Sparse operands the workers currently hold a share of. */
+  /** The current spin time (ms); settable. */
+  spinMs: number;
+  /** Sparse operands the workers currently hold a copy of. */
   readonly weightSets: number;
   /** Restores the single-threaded kernels and resolves once every worker has exited. */
   dispose(): Promise<void>;
 }
 
 export const DEFAULT_MIN_WORK = 2 ** 21;
+export const DEFAULT_SPIN_MS = 0.5;
 
 let active: Threads | undefined;
 
-function checkOptions(opts: ThreadsOptions): { workers: number; minWork: number } {
+function checkOptions(opts: ThreadsOptions): { workers: number; minWork: number; spinMs: number } {
   const workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
   const minWork = opts.minWork ?? DEFAULT_MIN_WORK;
+  const spinMs = opts.spinMs ?? DEFAULT_SPIN_MS;
+  if (!(spinMs >= 0 && spinMs < 1000)) {
+    throw new InvalidArgumentError(
+      `useThreads: spinMs must be a number of milliseconds from 0 to 1000, got ${spinMs}.`,
+    );
+  }
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
     throw new InvalidArgumentError(`useThreads: workers must be an integer from 1 to 64, got ${workers}.`);
   }
   if (!(minWork >= 0)) {
     throw new InvalidArgumentError(`useThreads: minWork must be a number ≥ 0, got ${minWork}.`);
   }
-  return { workers, minWork };
+  return { workers, minWork, spinMs };
 }
 
 /**
@@ -63,12 +78,13 @@ function checkOptions(opts: ThreadsOptions): { workers: number; minWork: number 
  * workers are done. One set of threads at a time.
  */
 export async function useThreads(opts: ThreadsOptions = {}): Promise<Threads> {
-  const { workers, minWork } = checkOptions(opts);
+  const { workers, minWork, spinMs } = checkOptions(opts);
   if (active) {
     throw new BackendError('useThreads: threads are already running; dispose() the previous handle first.');
   }
   registerSparseKernels();
   const pool = new ThreadPool(sparseKernelModule(), workers);
+  pool.spinMs = spinMs;
   const ctx: ThreadsContext = {
     pool,
     cache: new WeightCache(pool),
@@ -92,6 +108,12 @@ export async function useThreads(opts: ThreadsOptions = {}): Promise<Threads> {
     },
     set minWork(v: number) {
       ctx.minWork = checkOptions({ workers, minWork: v }).minWork;
+    },
+    get spinMs() {
+      return pool.spinMs;
+    },
+    set spinMs(v: number) {
+      pool.spinMs = checkOptions({ workers, spinMs: v }).spinMs;
     },
     get weightSets() {
       return ctx.cache.size;
