@@ -287,12 +287,18 @@ async function profileStep(reps: number) {
   tf.dispose([xs, ys]);
   model.dispose();
   for (const tag of ['step', 'forward'] as const) {
-    const lines = [...runs[tag]].map(([k, v]) => [k, median(v)] as const).sort((a, b) => b[1] - a[1]);
-    const total = lines.reduce((a, [, v]) => a + v, 0);
+    const lines = [...runs[tag]]
+      .map(([k, v]) => [k, median(v), Math.min(...v)] as const)
+      .sort((a, b) => b[1] - a[1]);
+    const sum = (i: 1 | 2) => lines.reduce((a, l) => a + l[i], 0).toFixed(2);
+    const wall = walls[tag];
     process.stderr.write(
-      `${tag}: wall ${median(walls[tag]).toFixed(2)} ms, in kernels ${total.toFixed(2)} ms\n`,
+      `${tag}: wall median ${median(wall).toFixed(2)} (min ${Math.min(...wall).toFixed(2)}) ms; ` +
+        `in kernels, sum of medians ${sum(1)} (of minima ${sum(2)}) ms\n`,
     );
-    for (const [k, v] of lines) process.stderr.write(`  ${k.padEnd(28)} ${v.toFixed(3)}\n`);
+    for (const [k, med, min] of lines) {
+      process.stderr.write(`  ${k.padEnd(28)} ${med.toFixed(3).padStart(8)} ${min.toFixed(3).padStart(8)}\n`);
+    }
   }
 }
 

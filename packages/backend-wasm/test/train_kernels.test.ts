@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng, type Rng } from '@prunekit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { matMulCosts } from '../src/train/BatchMatMul.js';
 import { registerTrainKernels } from '../src/train/register.js';
 import { conv2DBackpropFilterComposed } from '../src/train/Conv2DBackpropFilter_composed.js';
 import { conv2DBackpropFilterSimd } from '../src/train/Conv2DBackpropFilter_simd.js';
@@ -282,26 +283,36 @@ describe('MaxPoolGrad', () => {
 });
 
 describe('BatchMatMul with transposed operands', () => {
-  it('matches cpu for every transpose combination and broadcast batches', async () => {
+  it('matches cpu for every transpose combination, both forms, and broadcast batches', async () => {
     const rng = createRng(14);
+    const forms = new Set<string>();
     for (const [ta, tb] of [
       [false, false],
       [true, false],
       [false, true],
       [true, true],
     ]) {
-      const [m, k, n] = [1 + rng.int(9), 1 + rng.int(9), 1 + rng.int(9)];
-      const aShape = ta ? [1, k, m] : [1, m, k];
-      const bShape = tb ? [3, n, k] : [3, k, n];
-      const inputs = {
-        a: { values: randomValues(rng, aShape), shape: aShape },
-        b: { values: randomValues(rng, bShape), shape: bShape },
-      };
-      const attrs = { transposeA: ta, transposeB: tb };
-      const ref = await runOn('cpu', 'BatchMatMul', inputs, attrs);
-      const got = await runOn('wasm', 'BatchMatMul', inputs, attrs);
-      expect(relError(got, ref), JSON.stringify({ ta, tb, m, k, n })).toBeLessThanOrEqual(TOL);
+      // A random small product, then a wide and a tall one (which take different forms).
+      for (const [m, k, n] of [
+        [1 + rng.int(9), 1 + rng.int(9), 1 + rng.int(9)],
+        [4, 6, 40],
+        [40, 6, 4],
+      ]) {
+        const aShape = ta ? [1, k, m] : [1, m, k];
+        const bShape = tb ? [3, n, k] : [3, k, n];
+        const cost = matMulCosts(aShape, bShape, ta, tb);
+        if (ta || tb) forms.add(cost.direct <= cost.transposed ? 'direct' : 'transposed');
+        const inputs = {
+          a: { values: randomValues(rng, aShape), shape: aShape },
+          b: { values: randomValues(rng, bShape), shape: bShape },
+        };
+        const attrs = { transposeA: ta, transposeB: tb };
+        const ref = await runOn('cpu', 'BatchMatMul', inputs, attrs);
+        const got = await runOn('wasm', 'BatchMatMul', inputs, attrs);
+        expect(relError(got, ref), JSON.stringify({ ta, tb, m, k, n })).toBeLessThanOrEqual(TOL);
+      }
     }
+    expect([...forms].sort()).toEqual(['direct', 'transposed']);
   });
 });
 
