@@ -1,9 +1,11 @@
 import { kernelNames, type SparseMatMulAttrs, type SparseMatMulInputs } from '@prunekit/sparse';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { activationCode } from './activation_code.js';
-import { kindCode, prepareOperand } from './operand.js';
+import { kindCode } from './operand.js';
+import { cachedOperand } from './operand_cache.js';
 import { NM_PANEL_BYTES, NM_PANEL_WIDTH, PANEL_BYTES, PANEL_WIDTH, sparseModule } from './sparse_module.js';
-import { Scratch, type WasmBackendLike, addressOf, backendMemory } from './wasm_backend.js';
+import { type WasmBackendLike, addressOf, backendMemory } from './wasm_backend.js';
+import { workspaceFor } from './workspace.js';
 
 /**
  * SparseMatMul on 'wasm', reading and writing tensors in place on the backend's heap. 'kn' packs
@@ -21,57 +23,53 @@ function sparseMatMulWasm(args: {
   const out = backend.makeOutput(kn ? [a.rows, n] : [n, a.rows], 'float32');
   if (a.rows === 0 || n === 0) return out;
   const mod = sparseModule(backendMemory(backend));
-  const scratch = new Scratch(backend);
-  try {
-    // Offsets address rows of the panels the kernels pack B (or Xᵀ) into: 16 floats wide, or 24 for
-    // N:M in 'kn' (spmmKn kind 2).
-    const nmKn = kn && a.format === 'nm';
-    const op = prepareOperand(mod, backend, scratch, a, inputs, nmKn ? NM_PANEL_BYTES : PANEL_BYTES);
-    const bias = addressOf(backend, inputs.bias);
-    const act = activationCode(a.activation);
-    const x = addressOf(backend, inputs.x);
-    const o = addressOf(backend, out);
-    const panel = scratch.alloc(a.cols * (nmKn ? NM_PANEL_WIDTH : PANEL_WIDTH));
-    if (kn) {
-      mod.spmmKn(
-        kindCode(op),
-        op.rowPtr,
-        op.offs,
-        op.vals,
-        op.rows,
-        op.r,
-        op.c,
-        x,
-        a.cols,
-        n,
-        o,
-        bias,
-        act,
-        panel,
-      );
-    } else {
-      const outPanel = scratch.alloc(a.rows * PANEL_WIDTH);
-      mod.spmmNk(
-        kindCode(op),
-        op.rowPtr,
-        op.offs,
-        op.vals,
-        op.rows,
-        op.r,
-        op.c,
-        a.rows,
-        x,
-        a.cols,
-        n,
-        o,
-        bias,
-        act,
-        panel,
-        outPanel,
-      );
-    }
-  } finally {
-    scratch.free();
+  const scratch = workspaceFor(backend);
+  // Offsets address rows of the panels the kernels pack B (or Xᵀ) into: 16 floats wide, or 24 for
+  // N:M in 'kn' (spmmKn kind 2).
+  const nmKn = kn && a.format === 'nm';
+  const op = cachedOperand(mod, backend, a, inputs, nmKn ? NM_PANEL_BYTES : PANEL_BYTES);
+  const bias = addressOf(backend, inputs.bias);
+  const act = activationCode(a.activation);
+  const x = addressOf(backend, inputs.x);
+  const o = addressOf(backend, out);
+  const panel = scratch.alloc(a.cols * (nmKn ? NM_PANEL_WIDTH : PANEL_WIDTH));
+  if (kn) {
+    mod.spmmKn(
+      kindCode(op),
+      op.rowPtr,
+      op.offs,
+      op.vals,
+      op.rows,
+      op.r,
+      op.c,
+      x,
+      a.cols,
+      n,
+      o,
+      bias,
+      act,
+      panel,
+    );
+  } else {
+    const outPanel = scratch.alloc(a.rows * PANEL_WIDTH);
+    mod.spmmNk(
+      kindCode(op),
+      op.rowPtr,
+      op.offs,
+      op.vals,
+      op.rows,
+      op.r,
+      op.c,
+      a.rows,
+      x,
+      a.cols,
+      n,
+      o,
+      bias,
+      act,
+      panel,
+      outPanel,
+    );
   }
   return out;
 }

@@ -22,10 +22,13 @@ export interface PreparedOperand {
   equalRows?: boolean;
 }
 
+/** Where prepareOperand puts its tables: a per-call Scratch, the Workspace, or a kept buffer set. */
+export type Allocator = Pick<Scratch, 'alloc'>;
+
 export function prepareOperand(
   mod: SparseWasm,
   backend: WasmBackendLike,
-  scratch: Scratch,
+  scratch: Allocator,
   a: SparseAttrs,
   inputs: SparseOperandInputs,
   mult: number,
@@ -73,7 +76,7 @@ export function prepareOperand(
 function expandedBsr(
   mod: SparseWasm,
   backend: WasmBackendLike,
-  scratch: Scratch,
+  scratch: Allocator,
   a: SparseAttrs,
   inputs: SparseOperandInputs,
   mult: number,

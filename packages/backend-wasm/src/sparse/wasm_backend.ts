@@ -48,4 +48,8 @@ export class Scratch {
     for (const p of this.ptrs) this.backend.wasm._free(p);
     this.ptrs.length = 0;
   }
+  /** Hands the buffers over to the caller (who frees them later) instead of freeing them. */
+  release(): number[] {
+    return this.ptrs.splice(0);
+  }
 }

@@ -21,17 +21,23 @@ export interface ReadableWeight {
 /** A layer's addWeight, passed in by the layer (it is protected on tfjs-layers' Layer). */
 export type AddWeight = (name: string, shape: number[], dtype: 'float32' | 'int32') => ReadableWeight;
 
+const noop = (): void => {};
+
 /** The operand's weights on one layer, checked once after every (re)assignment before first use. */
 export class SparseOperandWeights {
   private values?: ReadableWeight;
   private indices?: ReadableWeight;
   private rowPtr?: ReadableWeight;
   private checked = false;
+  private readonly attrs: SparseAttrs;
 
   constructor(
     private readonly layerName: string,
     readonly operand: SparseLayerOperand,
-  ) {}
+  ) {
+    const { valuesLength: _v, indicesLength: _i, rowPtrLength: _r, ...attrs } = operand;
+    this.attrs = attrs;
+  }
 
   /** Adds the weights to `layer` (call from build()). */
   build(add: AddWeight): void {
@@ -61,7 +67,6 @@ export class SparseOperandWeights {
       );
       this.checked = true;
     }
-    const { valuesLength: _v, indicesLength: _i, rowPtrLength: _r, ...attrs } = this.operand;
-    return { attrs, values, indices, rowPtr, dispose() {} };
+    return { attrs: this.attrs, values, indices, rowPtr, dispose: noop };
   }
 }

@@ -39,6 +39,9 @@ function samePad(
 const pair = (v: number | readonly [number, number] | undefined): [number, number] =>
   v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
 
+const positiveInts = (p: readonly [number, number]): boolean =>
+  Number.isInteger(p[0]) && p[0] >= 1 && Number.isInteger(p[1]) && p[1] >= 1;
+
 /** NHWC 2-D convolution with a sparse filter, fused bias and activation, on the active backend. */
 export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2dOptions): tf.Tensor4D {
   const [kh, kw] = opts.filterSize;
@@ -61,7 +64,7 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
   const strides = pair(opts.strides);
   const dilations = pair(opts.dilations);
   const pool = pair(opts.pool);
-  if (![...strides, ...dilations, ...pool].every((v) => Number.isInteger(v) && v >= 1)) {
+  if (!positiveInts(strides) || !positiveInts(dilations) || !positiveInts(pool)) {
     throw new InvalidArgumentError('sparseConv2d: strides, dilations and pool must be positive integers.');
   }
   const padding = opts.padding ?? 'valid';
