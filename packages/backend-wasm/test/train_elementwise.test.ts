@@ -1,7 +1,7 @@
 // Conformance of the 'wasm' replacements a training step runs outside the convolutions: Sum over
-// leading axes (bias gradients, a SIMD column sum), float32 Step (the Relu gradient's mask), and
-// Identity / same-dtype Cast (which share the buffer). Against the cpu backend over seeded random
-// shapes: max |wasm − cpu| / max |cpu| ≤ 1e-4, nothing left behind.
+// leading axes (bias gradients, a SIMD column sum), float32 Step (the Relu gradient's mask), the
+// bias Add, and Identity / same-dtype Cast (which share the buffer). Against the cpu backend over
+// seeded random shapes: max |wasm − cpu| / max |cpu| ≤ 1e-4, nothing left behind.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng } from '@prunekit/core';
@@ -89,6 +89,47 @@ describe('Step', () => {
     expect(yi.dtype).toBe('int32');
     expect([...yi.dataSync()]).toEqual([0, 0, 1]);
     tf.dispose([xi, yi]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Add', () => {
+  it('matches cpu for bias rows (either side) and leaves other adds to the original kernel', async () => {
+    const rng = createRng(19);
+    const cases: [number[], number[]][] = [
+      [
+        [3, 4],
+        [3, 4],
+      ],
+      [[2, 1, 5], [5]],
+      [
+        [1, 5],
+        [4, 1],
+      ],
+      [[7], [7]],
+    ];
+    for (let i = 0; i < 8; i++) {
+      const c = pick(rng, [1, 3, 4, 5, 16, 19]);
+      const x = [1 + rng.int(3), 1 + rng.int(6), c];
+      cases.push(i % 2 === 0 ? [x, [c]] : [[c], x]);
+    }
+    for (const [aShape, bShape] of cases) {
+      const inputs = {
+        a: { values: randomValues(rng, aShape), shape: aShape },
+        b: { values: randomValues(rng, bShape), shape: bShape },
+      };
+      const ref = await runOn('cpu', 'Add', inputs, {});
+      const got = await runOn('wasm', 'Add', inputs, {});
+      expect(relError(got, ref), JSON.stringify({ aShape, bShape })).toBeLessThanOrEqual(TOL);
+    }
+    await useTfBackend('wasm');
+    const before = tf.memory().numTensors;
+    const xi = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
+    const bi = tf.tensor1d([10, 20], 'int32');
+    const yi = tf.add(xi, bi);
+    expect(yi.dtype).toBe('int32');
+    expect([...yi.dataSync()]).toEqual([11, 22, 13, 24]);
+    tf.dispose([xi, bi, yi]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

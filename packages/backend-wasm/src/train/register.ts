@@ -1,5 +1,6 @@
 import { type KernelConfig, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { makeAddConfig } from './Add.js';
 import { makeBatchMatMulConfig } from './BatchMatMul.js';
 import { type Conv2DBackpropFilterStrategy, makeConv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { makeConv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
@@ -32,7 +33,7 @@ const originals = new Map<string, KernelConfig>();
 
 /**
  * tfjs-wasm's own config for a kernel prunekit replaces (Conv2DBackpropInput, MaxPoolGrad,
- * BatchMatMul, Sum, Step, Identity, Cast), as it was before registration; undefined for others. For
+ * BatchMatMul, Sum, Step, Identity, Cast, Add), as it was before registration; undefined for others. For
  * side-by-side benchmarks.
  */
 export function originalWasmKernel(name: string): KernelConfig | undefined {
@@ -43,8 +44,8 @@ export function originalWasmKernel(name: string): KernelConfig | undefined {
 /**
  * Every training kernel config prunekit registers for 'wasm': the added ones plus replacements
  * for tfjs-wasm kernels that are correct but slow in training (Conv2DBackpropInput, MaxPoolGrad,
- * BatchMatMul with a transpose flag, Sum over leading axes, float32 Step, and Identity / same-dtype
- * Cast, which copied). Replacements wrap the original, which is looked up once.
+ * BatchMatMul with a transpose flag, Sum over leading axes, float32 Step, the bias Add, and
+ * Identity / same-dtype Cast, which copied). Replacements wrap the original, which is looked up once.
  */
 export function trainKernelConfigs(options: TrainKernelOptions = {}): KernelConfig[] {
   return [...addedTrainKernels(options), ...replacedKernels()];
@@ -70,6 +71,8 @@ function replacedKernels(): KernelConfig[] {
   if (identity != null) replaced.push(makeIdentityConfig(identity));
   const cast = original('Cast');
   if (cast != null) replaced.push(makeCastConfig(cast));
+  const add = original('Add');
+  if (add != null) replaced.push(makeAddConfig(add));
   replacedConfigs = replaced;
   return replaced;
 }
