@@ -32,7 +32,23 @@ export interface Recipe {
     };
   };
   readonly output: { readonly dir: string };
+  /** The sparse-execution run (src/runs/sparse_e2e.ts); defaults when the section is absent. */
+  readonly sparseE2e: SparseE2eRecipe;
 }
+
+export interface SparseE2eRecipe {
+  /** Zeros in the prunable kernels of the model that is converted and timed. */
+  readonly sparsity: number;
+  /**
+   * 'local': every prunable layer pruned to `sparsity` on its own (pruned and fine-tuned in the run);
+   * 'global': one magnitude threshold over all layers, as the unstructured run (whose model is reused).
+   */
+  readonly scope: 'global' | 'local';
+  /** Layers with at least this fraction of zeros become sparse layers. */
+  readonly minSparsity: number;
+}
+
+export const SPARSE_E2E_DEFAULTS: SparseE2eRecipe = { sparsity: 0.9, scope: 'local', minSparsity: 0.5 };
 
 type Obj = Record<string, unknown>;
 
@@ -91,6 +107,7 @@ export function parseRecipe(doc: unknown, source = 'recipe.yaml'): Recipe {
   const ft = r.obj(root, 'finetune', 'finetune');
   const es = r.obj(ft, 'earlyStopping', 'finetune.earlyStopping');
   const out = r.obj(root, 'output', 'output');
+  const se = root.sparseE2e === undefined ? undefined : r.obj(root, 'sparseE2e', 'sparseE2e');
   const levels = un.levels;
   if (!Array.isArray(levels) || levels.length === 0)
     r.fail('unstructured.levels', 'a non-empty list', levels);
@@ -136,6 +153,13 @@ export function parseRecipe(doc: unknown, source = 'recipe.yaml'): Recipe {
       },
     },
     output: { dir: r.str(out, 'dir', 'output.dir') },
+    sparseE2e: se
+      ? {
+          sparsity: r.num(se, 'sparsity', 'sparseE2e.sparsity', 0, 0.999),
+          scope: r.str(se, 'scope', 'sparseE2e.scope', ['global', 'local'] as const),
+          minSparsity: r.num(se, 'minSparsity', 'sparseE2e.minSparsity', 0, 1),
+        }
+      : SPARSE_E2E_DEFAULTS,
   };
 }
 
