@@ -72,19 +72,11 @@ function matMulCase(rng: Rng, spec: FormatSpec, layout: 'kn' | 'nk'): ThreadCase
     rng.int(1e6),
   ) as tf.Tensor2D;
   const activation = ACTS[rng.int(ACTS.length)];
-  return {
-    label: `matMul ${layout} ${spec.format} [${rows}x${cols}] n=${n} ${activation}${op.bias ? ' +bias' : ''}`,
-    run() {
-      const y = sparseMatMul(op.s, x, { xLayout: layout, bias: op.bias, activation });
-      const v = y.dataSync() as Float32Array;
-      y.dispose();
-      return v;
-    },
-    dispose() {
-      op.dispose();
-      x.dispose();
-    },
-  };
+  return makeCase(
+    `matMul ${layout} ${spec.format} [${rows}x${cols}] n=${n} ${activation}${op.bias ? ' +bias' : ''}`,
+    () => sparseMatMul(op.s, x, { xLayout: layout, bias: op.bias, activation }),
+    [op, x],
+  );
 }
 
 function convCase(rng: Rng, spec: FormatSpec, k: number): ThreadCase {
@@ -99,24 +91,25 @@ function convCase(rng: Rng, spec: FormatSpec, k: number): ThreadCase {
   const op = operand(rng, spec, cout, k * k * cin, rng.next() < 0.6);
   const x = tf.randomUniform([batch, h, w, cin], -1, 1, 'float32', rng.int(1e6)) as tf.Tensor4D;
   const activation = ACTS[rng.int(ACTS.length)];
+  return makeCase(
+    `conv ${k}x${k} ${spec.format} ${batch}x${h}x${w}x${cin}→${cout} ${padding} d${dilations} pool${pool}`,
+    () => sparseConv2d(x, op.s, { filterSize: [k, k], padding, dilations, pool, bias: op.bias, activation }),
+    [op, x],
+  );
+}
+
+/** A case from its label, its op and the tensors it owns: run() returns values, disposing the output. */
+function makeCase(label: string, op: () => tf.Tensor, owned: { dispose(): void }[]): ThreadCase {
   return {
-    label: `conv ${k}x${k} ${spec.format} ${batch}x${h}x${w}x${cin}→${cout} ${padding} d${dilations} pool${pool}`,
+    label,
     run() {
-      const y = sparseConv2d(x, op.s, {
-        filterSize: [k, k],
-        padding,
-        dilations,
-        pool,
-        bias: op.bias,
-        activation,
-      });
+      const y = op();
       const v = y.dataSync() as Float32Array;
       y.dispose();
       return v;
     },
     dispose() {
-      op.dispose();
-      x.dispose();
+      for (const t of owned) t.dispose();
     },
   };
 }

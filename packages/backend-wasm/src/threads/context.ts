@@ -25,15 +25,25 @@ export function heapToShared(
   new Uint8Array(sab, off, bytes).set(new Uint8Array(backend.wasm.HEAPU8.buffer, addr, bytes));
 }
 
-/** Copies `bytes` from the shared buffer at `off` into the backend's heap at `addr`. */
-export function sharedToHeap(
+/**
+ * Copies the chunks the workers ran (`mine[c]` false) from the shared buffer at `sabBase` into the
+ * heap at `heapBase`; chunk c covers units [cuts[c], cuts[c+1]) of `unitBytes` each, in both.
+ */
+export function gatherChunks(
   backend: ThreadedBackend,
   sab: SharedArrayBuffer,
-  off: number,
-  bytes: number,
-  addr: number,
+  mine: readonly boolean[],
+  cuts: readonly number[],
+  unitBytes: number,
+  sabBase: number,
+  heapBase: number,
 ): void {
-  new Uint8Array(backend.wasm.HEAPU8.buffer, addr, bytes).set(new Uint8Array(sab, off, bytes));
+  const heap = new Uint8Array(backend.wasm.HEAPU8.buffer);
+  mine.forEach((m, c) => {
+    if (m) return;
+    const at = cuts[c] * unitBytes;
+    heap.set(new Uint8Array(sab, sabBase + at, (cuts[c + 1] - cuts[c]) * unitBytes), heapBase + at);
+  });
 }
 
 /** Multiply-adds of a call: stored values (every entry of a BSR block) times dense columns. */

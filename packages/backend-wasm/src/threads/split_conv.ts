@@ -10,7 +10,7 @@ import {
   chunkCount,
   heapToShared,
   operandFrom,
-  sharedToHeap,
+  gatherChunks,
   storedWork,
 } from './context.js';
 import { CMD } from './protocol.js';
@@ -83,12 +83,7 @@ export function rowsSplitConv(
         },
         ctx.mainWorks,
       );
-      mine.forEach((m, c) => {
-        if (!m) {
-          const at = cuts[c] * rowBytes;
-          sharedToHeap(backend, sab, planeBytes + at, (cuts[c + 1] - cuts[c]) * rowBytes, outPlanes + at);
-        }
-      });
+      gatherChunks(backend, sab, mine, cuts, rowBytes, planeBytes, outPlanes);
       const dst = o + b * oh * ow * a.rows * 4;
       if (pooled) {
         mod.planesPool(outPlanes, a.rows, ho, wo, wp, ph, pw, pooled);

@@ -4,7 +4,7 @@ import { activationCode } from '../sparse/activation_code.js';
 import { kindCode, prepareOperand } from '../sparse/operand.js';
 import { PANEL_BYTES, PANEL_WIDTH, sparseModule } from '../sparse/sparse_module.js';
 import { Scratch, addressOf, backendMemory } from '../sparse/wasm_backend.js';
-import { type ThreadsContext, chunkCount, heapToShared, sharedToHeap, storedWork } from './context.js';
+import { type ThreadsContext, chunkCount, heapToShared, gatherChunks, storedWork } from './context.js';
 import { CMD } from './protocol.js';
 import { operandView, panelCuts } from './slices.js';
 import type { ThreadedBackend } from './weight_cache.js';
@@ -68,16 +68,7 @@ export function nSplitMatMul(
       ctx.mainWorks,
     );
     const rowBytes = a.rows * 4;
-    mine.forEach((m, c) => {
-      if (!m)
-        sharedToHeap(
-          backend,
-          sab,
-          xBytes + cuts[c] * rowBytes,
-          (cuts[c + 1] - cuts[c]) * rowBytes,
-          o + cuts[c] * rowBytes,
-        );
-    });
+    gatherChunks(backend, sab, mine, cuts, rowBytes, xBytes, o);
   } finally {
     scratch.free();
   }

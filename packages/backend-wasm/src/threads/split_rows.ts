@@ -16,7 +16,7 @@ import {
   chunkCount,
   heapToShared,
   operandFrom,
-  sharedToHeap,
+  gatherChunks,
   storedWork,
 } from './context.js';
 import { CMD } from './protocol.js';
@@ -82,16 +82,7 @@ export function rowsSplitMatMul(
       },
       ctx.mainWorks,
     );
-    mine.forEach((m, c) => {
-      if (!m)
-        sharedToHeap(
-          backend,
-          sab,
-          xBytes + cuts[c] * rowBytes,
-          (cuts[c + 1] - cuts[c]) * rowBytes,
-          o + cuts[c] * rowBytes,
-        );
-    });
+    gatherChunks(backend, sab, mine, cuts, rowBytes, xBytes, o);
   } finally {
     scratch.free();
   }
