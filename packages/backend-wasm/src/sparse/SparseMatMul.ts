@@ -27,6 +27,26 @@ function sparseMatMulWasm(args: {
   // Offsets address rows of the panels the kernels pack B (or Xᵀ) into: 16 floats wide, or 24 for
   // N:M in 'kn' (spmmKn kind 2).
   const nmKn = kn && a.format === 'nm';
+  if (!kn && n === 1 && a.format !== 'bsr') {
+    // One input row (a Dense layer at batch 1): the rows kernel reads x in place as a 1-column
+    // operand (offsets = column · 4) and writes out with a 4-byte row stride — no panel, no transposes.
+    const op = cachedOperand(mod, backend, a, inputs, 4);
+    const b = addressOf(backend, inputs.bias);
+    const act = activationCode(a.activation);
+    mod.csrRows(
+      op.rowPtr,
+      op.offs,
+      op.vals,
+      op.rows,
+      addressOf(backend, inputs.x),
+      1,
+      addressOf(backend, out),
+      4,
+      b,
+      act,
+    );
+    return out;
+  }
   const op = cachedOperand(mod, backend, a, inputs, nmKn ? NM_PANEL_BYTES : PANEL_BYTES);
   const bias = addressOf(backend, inputs.bias);
   const act = activationCode(a.activation);
