@@ -96,6 +96,8 @@ writeResult({
       'paired (alternating) runs; speedups are medians of per-pair ratios of process CPU time (wall-time ratios in the rows)',
     e2eExecution:
       'e2e goals: dense and sparse models both run through compileSparse (layer ops in one tf.tidy); model.predict rows beside them',
+    e2eModel:
+      "e2e_signs_*: the traffic-sign architecture with its initial (untrained) weights, every Dense/Conv2D kernel pruned to 90% by magnitude, no fine-tuning; the example's results.json reports its trained, fine-tuned model under sparse_e2e_*",
     loadavgAtStart,
     loadavgAtEnd: loadavg(),
   }),
