@@ -1,7 +1,7 @@
 // Conformance of the 'wasm' replacements a training step runs outside the convolutions: Sum over
-// leading axes (bias gradients, a SIMD column sum), float32 Step (the Relu gradient's mask), the
-// bias Add, and Identity / same-dtype Cast (which share the buffer). Against the cpu backend over
-// seeded random shapes: max |wasm − cpu| / max |cpu| ≤ 1e-4, nothing left behind.
+// leading axes (bias gradients, a SIMD column sum), the bias Add, and Identity / same-dtype Cast
+// (which share the buffer). Against the cpu backend over seeded random shapes:
+// max |wasm − cpu| / max |cpu| ≤ 1e-4, nothing left behind.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng } from '@prunekit/core';
@@ -58,38 +58,6 @@ describe('Sum', () => {
       tf.dispose([x, y]);
       expect(tf.memory().numTensors).toBe(before);
     }
-  });
-});
-
-describe('Step', () => {
-  it('matches cpu for float32, alpha and NaN included, and leaves int32 to the original', async () => {
-    const rng = createRng(17);
-    for (let i = 0; i < 8; i++) {
-      const shape = [1 + rng.int(3), 1 + rng.int(9), pick(rng, [1, 3, 4, 7, 16])];
-      const values = randomValues(rng, shape);
-      // Exact zeros (as after a ReLU) and a NaN now and then.
-      for (let j = 0; j < values.length; j++) {
-        if (rng.int(4) === 0) values[j] = 0;
-        else if (rng.int(20) === 0) values[j] = Number.NaN;
-      }
-      const attrs = { alpha: pick(rng, [0, 0, 0.2, -1.5]) };
-      const inputs = { x: { values, shape } };
-      const ref = await runOn('cpu', 'Step', inputs, attrs);
-      const got = await runOn('wasm', 'Step', inputs, attrs);
-      const label = JSON.stringify({ shape, attrs });
-      const nan = (v: Float32Array) => [...v].map((e) => Number.isNaN(e));
-      expect(nan(got), label).toEqual(nan(ref));
-      const clean = (v: Float32Array) => v.map((e) => (Number.isNaN(e) ? 0 : e));
-      expect(relError(clean(got), clean(ref)), label).toBeLessThanOrEqual(TOL);
-    }
-    await useTfBackend('wasm');
-    const before = tf.memory().numTensors;
-    const xi = tf.tensor1d([-2, 0, 3], 'int32');
-    const yi = tf.step(xi);
-    expect(yi.dtype).toBe('int32');
-    expect([...yi.dataSync()]).toEqual([0, 0, 1]);
-    tf.dispose([xi, yi]);
-    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -11,5 +11,4 @@ export { maxPoolGradDisjoint } from './max_pool_grad_disjoint';
 export { flipFilter } from './flip_filter';
 export { unsortedSegmentSum } from './unsorted_segment_sum';
 export { columnSum } from './column_sum';
-export { step } from './step';
 export { addBias } from './add_bias';

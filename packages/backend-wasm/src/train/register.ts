@@ -8,7 +8,6 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNati
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { makeCastConfig, makeIdentityConfig } from './Identity.js';
-import { makeStepConfig } from './Step.js';
 import { makeSumConfig } from './Sum.js';
 import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
 
@@ -33,7 +32,7 @@ const originals = new Map<string, KernelConfig>();
 
 /**
  * tfjs-wasm's own config for a kernel prunekit replaces (Conv2DBackpropInput, MaxPoolGrad,
- * BatchMatMul, Sum, Step, Identity, Cast, Add), as it was before registration; undefined for others. For
+ * BatchMatMul, Sum, Identity, Cast, Add), as it was before registration; undefined for others. For
  * side-by-side benchmarks.
  */
 export function originalWasmKernel(name: string): KernelConfig | undefined {
@@ -44,8 +43,8 @@ export function originalWasmKernel(name: string): KernelConfig | undefined {
 /**
  * Every training kernel config prunekit registers for 'wasm': the added ones plus replacements
  * for tfjs-wasm kernels that are correct but slow in training (Conv2DBackpropInput, MaxPoolGrad,
- * BatchMatMul with a transpose flag, Sum over leading axes, float32 Step, the bias Add, and
- * Identity / same-dtype Cast, which copied). Replacements wrap the original, which is looked up once.
+ * BatchMatMul with a transpose flag, Sum over leading axes, the bias Add, and Identity /
+ * same-dtype Cast, which copied). Replacements wrap the original, which is looked up once.
  */
 export function trainKernelConfigs(options: TrainKernelOptions = {}): KernelConfig[] {
   return [...addedTrainKernels(options), ...replacedKernels()];
@@ -65,8 +64,6 @@ function replacedKernels(): KernelConfig[] {
   if (matMul != null) replaced.push(makeBatchMatMulConfig(matMul));
   const sum = original('Sum');
   if (sum != null) replaced.push(makeSumConfig(sum));
-  const step = original('Step');
-  if (step != null) replaced.push(makeStepConfig(step));
   const identity = original('Identity');
   if (identity != null) replaced.push(makeIdentityConfig(identity));
   const cast = original('Cast');

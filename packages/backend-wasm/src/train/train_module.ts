@@ -19,7 +19,6 @@ export interface TrainExports {
   flipFilter(src: Ptr, dst: Ptr, kh: number, kw: number, ci: number, co: number): void;
   unsortedSegmentSum(x: Ptr, ids: Ptr, out: Ptr, n: number, d: number, segments: number): void;
   columnSum(x: Ptr, out: Ptr, rows: number, cols: number): void;
-  step(x: Ptr, out: Ptr, n: number, alpha: number): void;
   addBias(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
 }
 
