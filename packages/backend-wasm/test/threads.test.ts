@@ -1,5 +1,5 @@
 import { expectNoLeaks } from '@prunekit/test-utils';
-import { kernelNames } from '@prunekit/sparse';
+import { kernelNames, sparseConv2d, sparseFromDense, toSparseTensors } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../src/index.js';
@@ -58,6 +58,35 @@ describe('sparse kernels on worker threads (wasm)', () => {
       expect(tf.getBackend()).toBe('wasm');
     },
   );
+
+  it('keeps one operand right across input sizes (offsets kept per geometry on every thread)', async () => {
+    await expectNoLeaks(async () => {
+      const w = Float32Array.from({ length: 24 * 9 * 8 }, (_, i) => (i % 3 === 0 ? Math.sin(i) : 0));
+      const s = toSparseTensors(sparseFromDense(w, [24, 9 * 8], { format: 'csr' }));
+      const xs = [
+        tf.randomUniform([1, 10, 10, 8], -1, 1, 'float32', 1),
+        tf.randomUniform([2, 14, 12, 8], -1, 1, 'float32', 2),
+      ];
+      const run = () =>
+        xs.map((x) => {
+          const y = sparseConv2d(x as tf.Tensor4D, s, { filterSize: [3, 3], padding: 'same' });
+          const v = y.dataSync() as Float32Array;
+          y.dispose();
+          return v;
+        });
+      const want = run();
+      const threads = await useThreads({ workers: 1, minWork: 0, mainThreadWorks: false });
+      try {
+        for (let rep = 0; rep < 2; rep++) {
+          run().forEach((got, i) => expect(maxRelDiff(got, want[i])).toBeLessThanOrEqual(1e-6));
+        }
+      } finally {
+        await threads.dispose();
+        s.dispose();
+        tf.dispose(xs);
+      }
+    }, 'conv at two sizes');
+  });
 
   it('is opt-in, restores the single-threaded kernels on dispose, and keeps small calls single-threaded', async () => {
     const before = tf.getKernel(kernelNames.SparseMatMul, 'wasm');

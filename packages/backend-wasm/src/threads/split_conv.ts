@@ -1,9 +1,11 @@
 import { type SparseConv2DAttrs, type SparseConv2DInputs, convOutSize, pooledSize } from '@prunekit/sparse';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { activationCode } from '../sparse/activation_code.js';
-import { prepareOperand, runRows } from '../sparse/operand.js';
+import { runRows } from '../sparse/operand.js';
+import { cachedOperand } from '../sparse/operand_cache.js';
 import { sparseModule } from '../sparse/sparse_module.js';
-import { Scratch, addressOf, backendMemory } from '../sparse/wasm_backend.js';
+import { addressOf, backendMemory } from '../sparse/wasm_backend.js';
+import { workspaceFor } from '../sparse/workspace.js';
 import {
   type ThreadsContext,
   biasFrom,
@@ -42,57 +44,52 @@ export function rowsSplitConv(
   const planeTotal = cin * hp * wp + (kw - 1) * dw + 8;
   const len = ho * wp;
   const mod = sparseModule(backendMemory(backend));
-  const scratch = new Scratch(backend);
-  try {
-    const op = prepareOperand(mod, backend, scratch, a, inputs, 1);
-    mod.convOffsets(op.offs, op.entries, cin, kh, kw, dh, dw, hp, wp, scratch.alloc(kh * kw * cin));
-    const view = operandView(backend, a, inputs);
-    const id = ctx.cache.idFor(backend, view);
-    const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, len)));
-    const rowBytes = view.height * len * 4;
-    const planes = scratch.alloc(planeTotal);
-    const outPlanes = scratch.alloc(a.rows * len);
-    const pooled = ph !== 1 || pw !== 1 ? scratch.alloc(a.rows * oh * ow) : 0;
-    const planeBytes = planeTotal * 4;
-    const sab = pool.data(planeBytes + a.rows * len * 4);
-    const bias = addressOf(backend, inputs.bias);
-    const act = activationCode(a.activation);
-    const x = addressOf(backend, inputs.x);
-    const o = addressOf(backend, out);
-    const args = [id, 0, planeTotal, cin, kh, kw, dh, dw, hp, wp, len, planeBytes, act];
-    for (let b = 0; b < batch; b++) {
-      mod.packPlanes(x + b * h * w * cin * 4, h, w, cin, a.pad[0], a.pad[2], hp, wp, planes, planeTotal);
-      heapToShared(backend, planes, planeBytes, sab, 0);
-      const mine = pool.run(
-        CMD.conv,
-        args,
-        cuts,
-        (c) => {
-          const [u0, u1] = [cuts[c], cuts[c + 1]];
-          const p = { ...operandFrom(op, view, u0), rows: u1 - u0 };
-          runRows(
-            mod,
-            p,
-            planes,
-            len,
-            outPlanes + u0 * rowBytes,
-            rowBytes / view.height,
-            biasFrom(bias, view, u0),
-            act,
-          );
-        },
-        ctx.mainWorks,
-      );
-      gatherChunks(backend, sab, mine, cuts, rowBytes, planeBytes, outPlanes);
-      const dst = o + b * oh * ow * a.rows * 4;
-      if (pooled) {
-        mod.planesPool(outPlanes, a.rows, ho, wo, wp, ph, pw, pooled);
-        mod.planesToNhwc(pooled, a.rows, oh, ow, ow, dst);
-      } else {
-        mod.planesToNhwc(outPlanes, a.rows, ho, wo, wp, dst);
-      }
+  const scratch = workspaceFor(backend);
+  const op = cachedOperand(mod, backend, a, inputs, 1, { cin, kh, kw, dh, dw, hp, wp });
+  const view = operandView(backend, a, inputs);
+  const id = ctx.cache.idFor(backend, view);
+  const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, len)));
+  const rowBytes = view.height * len * 4;
+  const planes = scratch.alloc(planeTotal);
+  const outPlanes = scratch.alloc(a.rows * len);
+  const pooled = ph !== 1 || pw !== 1 ? scratch.alloc(a.rows * oh * ow) : 0;
+  const planeBytes = planeTotal * 4;
+  const sab = pool.data(planeBytes + a.rows * len * 4);
+  const bias = addressOf(backend, inputs.bias);
+  const act = activationCode(a.activation);
+  const x = addressOf(backend, inputs.x);
+  const o = addressOf(backend, out);
+  const args = [id, 0, planeTotal, cin, kh, kw, dh, dw, hp, wp, len, planeBytes, act];
+  for (let b = 0; b < batch; b++) {
+    mod.packPlanes(x + b * h * w * cin * 4, h, w, cin, a.pad[0], a.pad[2], hp, wp, planes, planeTotal);
+    heapToShared(backend, planes, planeBytes, sab, 0);
+    const mine = pool.run(
+      CMD.conv,
+      args,
+      cuts,
+      (c) => {
+        const [u0, u1] = [cuts[c], cuts[c + 1]];
+        const p = { ...operandFrom(op, view, u0), rows: u1 - u0 };
+        runRows(
+          mod,
+          p,
+          planes,
+          len,
+          outPlanes + u0 * rowBytes,
+          rowBytes / view.height,
+          biasFrom(bias, view, u0),
+          act,
+        );
+      },
+      ctx.mainWorks,
+    );
+    gatherChunks(backend, sab, mine, cuts, rowBytes, planeBytes, outPlanes);
+    const dst = o + b * oh * ow * a.rows * 4;
+    if (pooled) {
+      mod.planesPool(outPlanes, a.rows, ho, wo, wp, ph, pw, pooled);
+      mod.planesToNhwc(pooled, a.rows, oh, ow, ow, dst);
+    } else {
+      mod.planesToNhwc(outPlanes, a.rows, ho, wo, wp, dst);
     }
-  } finally {
-    scratch.free();
   }
 }

@@ -1,7 +1,8 @@
 import type { SparseMatMulAttrs, SparseMatMulInputs } from '@prunekit/sparse';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { activationCode } from '../sparse/activation_code.js';
-import { kindCode, prepareOperand } from '../sparse/operand.js';
+import { kindCode } from '../sparse/operand.js';
+import { cachedOperand } from '../sparse/operand_cache.js';
 import {
   NM_PANEL_BYTES,
   NM_PANEL_WIDTH,
@@ -9,7 +10,8 @@ import {
   PANEL_WIDTH,
   sparseModule,
 } from '../sparse/sparse_module.js';
-import { Scratch, addressOf, backendMemory } from '../sparse/wasm_backend.js';
+import { addressOf, backendMemory } from '../sparse/wasm_backend.js';
+import { workspaceFor } from '../sparse/workspace.js';
 import {
   type ThreadsContext,
   biasFrom,
@@ -38,52 +40,48 @@ export function rowsSplitMatMul(
   const n = inputs.x.shape[1];
   const { pool } = ctx;
   const mod = sparseModule(backendMemory(backend));
-  const scratch = new Scratch(backend);
-  try {
-    // The panel spmmKn packs x into: wider for N:M (as the single-threaded SparseMatMul sets it up).
-    const [mult, width] = a.format === 'nm' ? [NM_PANEL_BYTES, NM_PANEL_WIDTH] : [PANEL_BYTES, PANEL_WIDTH];
-    const op = prepareOperand(mod, backend, scratch, a, inputs, mult);
-    const view = operandView(backend, a, inputs);
-    const id = ctx.cache.idFor(backend, view);
-    // One chunk per thread: spmmKn packs all of x into its panels again for every chunk.
-    const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, n), 1));
-    const rowBytes = view.height * n * 4;
-    const xBytes = a.cols * n * 4;
-    const panel = scratch.alloc(a.cols * width);
-    const sab = pool.data(xBytes + a.rows * n * 4);
-    const x = addressOf(backend, inputs.x);
-    heapToShared(backend, x, xBytes, sab, 0);
-    const bias = addressOf(backend, inputs.bias);
-    const act = activationCode(a.activation);
-    const o = addressOf(backend, out);
-    const mine = pool.run(
-      CMD.kn,
-      [id, 0, a.cols, n, xBytes, act, mult, width],
-      cuts,
-      (c) => {
-        const [u0, u1] = [cuts[c], cuts[c + 1]];
-        const p = operandFrom(op, view, u0);
-        mod.spmmKn(
-          kindCode(op),
-          p.rowPtr,
-          p.offs,
-          p.vals,
-          u1 - u0,
-          op.r,
-          op.c,
-          x,
-          a.cols,
-          n,
-          o + u0 * rowBytes,
-          biasFrom(bias, view, u0),
-          act,
-          panel,
-        );
-      },
-      ctx.mainWorks,
-    );
-    gatherChunks(backend, sab, mine, cuts, rowBytes, xBytes, o);
-  } finally {
-    scratch.free();
-  }
+  const scratch = workspaceFor(backend);
+  // The panel spmmKn packs x into: wider for N:M (as the single-threaded SparseMatMul sets it up).
+  const [mult, width] = a.format === 'nm' ? [NM_PANEL_BYTES, NM_PANEL_WIDTH] : [PANEL_BYTES, PANEL_WIDTH];
+  const op = cachedOperand(mod, backend, a, inputs, mult);
+  const view = operandView(backend, a, inputs);
+  const id = ctx.cache.idFor(backend, view);
+  // One chunk per thread: spmmKn packs all of x into its panels again for every chunk.
+  const cuts = balancedCuts(view, chunkCount(pool, storedWork(inputs, n), 1));
+  const rowBytes = view.height * n * 4;
+  const xBytes = a.cols * n * 4;
+  const panel = scratch.alloc(a.cols * width);
+  const sab = pool.data(xBytes + a.rows * n * 4);
+  const x = addressOf(backend, inputs.x);
+  heapToShared(backend, x, xBytes, sab, 0);
+  const bias = addressOf(backend, inputs.bias);
+  const act = activationCode(a.activation);
+  const o = addressOf(backend, out);
+  const mine = pool.run(
+    CMD.kn,
+    [id, 0, a.cols, n, xBytes, act, mult, width],
+    cuts,
+    (c) => {
+      const [u0, u1] = [cuts[c], cuts[c + 1]];
+      const p = operandFrom(op, view, u0);
+      mod.spmmKn(
+        kindCode(op),
+        p.rowPtr,
+        p.offs,
+        p.vals,
+        u1 - u0,
+        op.r,
+        op.c,
+        x,
+        a.cols,
+        n,
+        o + u0 * rowBytes,
+        biasFrom(bias, view, u0),
+        act,
+        panel,
+      );
+    },
+    ctx.mainWorks,
+  );
+  gatherChunks(backend, sab, mine, cuts, rowBytes, xBytes, o);
 }

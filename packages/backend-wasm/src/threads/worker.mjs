@@ -19,7 +19,7 @@ const memory = new WebAssembly.Memory({ initial: 16 });
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 /** @type {SharedArrayBuffer | undefined} */
 let data;
-/** id → { s: WeightSlice, at: addresses of its arrays in memory } */
+/** id → { s: WeightSlice, at: addresses of its arrays in memory, prepared: offset tables by geometry } */
 const weights = new Map();
 let arenaEnd = BASE;
 let top = BASE;
@@ -64,7 +64,7 @@ function readMessages() {
     const msg = m.message;
     if (msg.type === 'data') data = msg.buffer;
     else if (msg.type === 'load') {
-      weights.set(msg.id, { s: msg.slice, at: undefined });
+      weights.set(msg.id, { s: msg.slice, at: undefined, prepared: new Map() });
       changed = true;
     } else if (msg.type === 'drop') changed = weights.delete(msg.id) || changed;
   }
@@ -83,25 +83,41 @@ function copyOut(p, bytes, off) {
 
 /**
  * The operand as the row kernels want it (as src/sparse/operand.ts prepares it on the main thread):
- * byte offsets per stored column entry (`mult` bytes per column) and, for N:M, row pointers.
+ * byte offsets per stored column entry (`mult` bytes per column; for convs rewritten into plane
+ * offsets) and, for N:M, row pointers. Kept per operand and geometry in the arena until the next
+ * relayout, so a layer called again pays nothing for them; called first in a job's set-up, while
+ * `top` is still the arena's end.
  */
-function prepare(w, mult) {
+function prepared(w, mult, conv) {
+  const key = conv ? `${mult}|${conv.join(' ')}` : `${mult}`;
+  const kept = w.prepared.get(key);
+  if (kept) return kept;
   const { s, at } = w;
   const count = s.indices.length;
+  let op;
   if (s.format === FORMAT.csr) {
     const offs = alloc(count);
     k.csrOffsets(at.indices, count, mult, offs);
-    return { kind: 0, rowPtr: at.rowPtr, offs, vals: at.values, entries: count };
-  }
-  if (s.format === FORMAT.nm) {
+    op = { kind: 0, rowPtr: at.rowPtr, offs, vals: at.values, entries: count };
+  } else if (s.format === FORMAT.nm) {
     const offs = alloc(count);
     const rowPtr = alloc(s.units + 1);
     k.nmOffsets(at.indices, s.units, s.perRow, s.n, s.m, mult, offs, rowPtr);
-    return { kind: 2, rowPtr, offs, vals: at.values, entries: count };
+    op = { kind: 2, rowPtr, offs, vals: at.values, entries: count };
+  } else {
+    const offs = alloc(count * s.blockCols);
+    k.bsrOffsets(at.indices, count, s.blockCols, mult, offs);
+    op = { kind: 1, rowPtr: at.rowPtr, offs, vals: at.values, entries: count * s.blockCols };
   }
-  const offs = alloc(count * s.blockCols);
-  k.bsrOffsets(at.indices, count, s.blockCols, mult, offs);
-  return { kind: 1, rowPtr: at.rowPtr, offs, vals: at.values, entries: count * s.blockCols };
+  if (conv) {
+    const [cin, kh, kw, dh, dw, hp, wp] = conv;
+    const table = top;
+    k.convOffsets(op.offs, op.entries, cin, kh, kw, dh, dw, hp, wp, alloc(kh * kw * cin));
+    top = table;
+  }
+  arenaEnd = top;
+  w.prepared.set(key, op);
+  return op;
 }
 
 /**
@@ -123,7 +139,7 @@ const jobs = {
   [CMD.kn](a, cuts) {
     const [id, xOff, kk, n, outOff, act, mult, width] = a;
     const w = weight(id);
-    const op = prepare(w, mult);
+    const op = prepared(w, mult);
     const x = copyIn(xOff, kk * n * 4);
     const panel = alloc(kk * width);
     const out = alloc(maxSpan(cuts) * height(w.s) * n);
@@ -152,7 +168,7 @@ const jobs = {
   [CMD.nk](a, cuts) {
     const [id, xOff, kk, , m, outOff, act, mult, width] = a;
     const w = weight(id);
-    const op = prepare(w, mult);
+    const op = prepared(w, mult);
     const span = maxSpan(cuts);
     const x = alloc(span * kk);
     const panel = alloc(kk * width);
@@ -187,8 +203,7 @@ const jobs = {
   [CMD.conv](a, cuts) {
     const [id, planesOff, planeFloats, cin, kh, kw, dh, dw, hp, wp, len, outOff, act] = a;
     const w = weight(id);
-    const op = prepare(w, 1);
-    k.convOffsets(op.offs, op.entries, cin, kh, kw, dh, dw, hp, wp, alloc(kh * kw * cin));
+    const op = prepared(w, 1, [cin, kh, kw, dh, dw, hp, wp]);
     const planes = copyIn(planesOff, planeFloats * 4);
     const out = alloc(maxSpan(cuts) * height(w.s) * len);
     return (u0, u1) => {
