@@ -32,7 +32,7 @@ export interface MultitaskDataset {
 }
 
 export interface SceneOptions {
-  /** Diameter range of the sign disc, pixels (inclusive; default [14, 20]). */
+  /** Diameter range of the sign disc, pixels (inclusive; default [18, 24]). */
   readonly signSize?: readonly [number, number];
   /** Largest distance of the sign's square from the image's top and side edge (default 3). */
   readonly margin?: number;
@@ -124,7 +124,7 @@ export function compositeSign(
 export function generateScenes(seed: number, count: number, opts: SceneOptions = {}): MultitaskDataset {
   checkRange('seed', seed, 0, 2 ** 32, { integer: true });
   checkRange('count', count, 1, 10_000_000, { integer: true });
-  const [lo, hi] = opts.signSize ?? [14, 20];
+  const [lo, hi] = opts.signSize ?? [18, 24];
   if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 4 && lo <= hi && hi <= IMAGE_SIZE)) {
     throw new InvalidArgumentError(
       `signSize must be [min, max] integers with 4 ≤ min ≤ max ≤ ${IMAGE_SIZE}, got ${JSON.stringify(opts.signSize)}.`,

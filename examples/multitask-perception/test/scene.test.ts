@@ -30,8 +30,8 @@ describe('multitask scene generator', () => {
     const px = IMAGE_SIZE * IMAGE_SIZE;
     for (let i = 0; i < a.count; i++) {
       const [x0, y0, d] = a.signBoxes.subarray(i * 3, i * 3 + 3);
-      expect(d).toBeGreaterThanOrEqual(14);
-      expect(d).toBeLessThanOrEqual(20);
+      expect(d).toBeGreaterThanOrEqual(18);
+      expect(d).toBeLessThanOrEqual(24);
       expect(y0).toBeLessThanOrEqual(3);
       expect(x0 <= 3 || x0 + d >= IMAGE_SIZE - 3).toBe(true);
       // The disc's inner square is all background in the mask.
