@@ -9,7 +9,8 @@ import { pruneToMacs } from './structured.js';
 
 export interface Candidate {
   readonly name: string;
-  readonly method: 'none' | 'structured' | 'unstructured';
+  /** 'control': the baseline fine-tuned with the same budget, nothing removed. */
+  readonly method: 'none' | 'control' | 'structured' | 'unstructured';
   /** Channel ratio (structured) or weight sparsity (unstructured). */
   readonly level: number;
   readonly model: tfl.LayersModel;
@@ -52,4 +53,9 @@ export async function unstructuredCandidates(baseline: tfl.LayersModel, r: Recip
     out.push({ name: `unstructured-${pct(level)}`, method: 'unstructured', level, model, masks: res.masks });
   }
   return out;
+}
+
+/** The baseline, copied, to be fine-tuned like the pruned models: what the extra training alone gives. */
+export async function controlCandidate(baseline: tfl.LayersModel): Promise<Candidate> {
+  return { name: 'baseline-finetuned', method: 'control', level: 0, model: await cloneModel(baseline) };
 }

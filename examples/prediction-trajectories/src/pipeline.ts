@@ -12,7 +12,12 @@ import { roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, modelFileBytes, saveModel } from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Candidate, structuredCandidates, unstructuredCandidates } from './candidates.js';
+import {
+  type Candidate,
+  controlCandidate,
+  structuredCandidates,
+  unstructuredCandidates,
+} from './candidates.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
 import { evaluateConstantVelocity, evaluateModel } from './evaluate.js';
 import { MISS_THRESHOLD_M } from './metrics.js';
@@ -95,6 +100,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         `constant velocity ${cv.ade.toFixed(3)} / ${cv.fde.toFixed(3)} m, miss ${(100 * cv.missRate).toFixed(2)}%`,
     );
     const pruned = [
+      ...(r.finetune.control ? [await controlCandidate(baseline)] : []),
       ...(await structuredCandidates(baseline, r)),
       ...(await unstructuredCandidates(baseline, r)),
     ];

@@ -60,6 +60,7 @@ const schema = z.strictObject({
       .number({ error: 'a weight in [0, 1]' })
       .min(0, { error: 'a weight in [0, 1]' })
       .max(1, { error: 'a weight in [0, 1]' }),
+    control: z.boolean({ error: 'true or false' }),
   }),
   latency: z.strictObject({ reps: int(1, 100000) }),
   output: z.strictObject({ dir: folder }),

@@ -10,7 +10,7 @@ const int = (v: number) => v.toLocaleString('en-US');
 
 function row(r: ModelRow): string {
   return (
-    `| ${r.model} | ${r.method === 'none' ? '—' : r.level.toFixed(2)} | ${int(r.params)} (${int(r.nonzeroParams)}) | ` +
+    `| ${r.model} | ${r.method === 'none' || r.method === 'control' ? '—' : r.level.toFixed(2)} | ${int(r.params)} (${int(r.nonzeroParams)}) | ` +
     `${int(r.macs)} (${int(Math.round(r.effectiveMacs))}) | ${int(r.fileBytes)} | ${m(r.adePruned)} → ${m(r.ade)} | ${m(r.fde)} | ` +
     `${pct(r.missRate)} | ${m(r.latencyB1MedianMs)} / ${m(r.latencyB1P99Ms)} | ${r.finetuneEpochs} |`
   );
@@ -25,6 +25,21 @@ function missedWhy(name: string, base: ModelRow, st: ModelRow): string {
     `${m(st.ade)} m (FDE ${m(base.fde)} → ${m(st.fde)} m, miss rate ${pct(base.missRate)} → ${pct(st.missRate)}): ` +
     'the smaller model has not recovered the baseline within the recipe budget.'
   );
+}
+
+/** The structured model against the baseline fine-tuned with the same budget, when that control ran. */
+function controlNote(rows: readonly ModelRow[], st: ModelRow): string[] {
+  const control = rows.find((r) => r.method === 'control');
+  if (!control) return [];
+  const base = rows[0];
+  const rel = (a: number, b: number) => `${(100 * ((a - b) / b)).toFixed(2)}%`;
+  return [
+    `Control: the unpruned baseline fine-tuned with the same recipe (distilled from itself) moves test ADE ${m(base.ade)} → ` +
+      `${m(control.ade)} m (${rel(control.ade, base.ade)}), miss rate ${pct(base.missRate)} → ${pct(control.missRate)}: that much of any ` +
+      `gain is the extra training, not the pruning. Against this control, \`${st.model}\` changes ADE by ${rel(st.ade, control.ade)} ` +
+      `and the miss rate by ${(100 * (st.missRate - control.missRate)).toFixed(2)} points.`,
+    '',
+  ];
 }
 
 export function renderMarkdown(
@@ -73,6 +88,7 @@ export function renderMarkdown(
       return `- \`${g.name}\`: ${g.value.toFixed(4)} (target ${g.op} ${g.target}) — ${met ? 'met' : `MISSED: ${missedWhy(g.name, base, st)}`}`;
     }),
     '',
+    ...controlNote(rows, st),
     '## Structured models, per layer',
     '',
     ...candidates

@@ -48,6 +48,7 @@ describe('prediction-trajectories pipeline (tiny configuration)', () => {
     const rows = res.doc.rows as unknown as ModelRow[];
     expect(rows.map((r) => r.model)).toEqual([
       'baseline',
+      'baseline-finetuned',
       'structured-2x',
       'structured-3x',
       'unstructured-50',
@@ -59,7 +60,8 @@ describe('prediction-trajectories pipeline (tiny configuration)', () => {
       'miss_rate_rise_points_structured',
     ]);
     for (const g of res.doc.goals) expect(Number.isFinite(g.value)).toBe(true);
-    const [base, st2, st3, un50, un80] = rows;
+    const [base, control, st2, st3, un50, un80] = rows;
+    expect(control.macs).toBe(base.macs);
     // Structured pruning builds a really smaller model; unstructured keeps the shapes, zeroes weights.
     expect(base.macs / st2.macs).toBeGreaterThanOrEqual(2);
     expect(st3.macs).toBeLessThan(st2.macs);
