@@ -13,10 +13,6 @@ export interface ModelSpec {
   readonly backbone: readonly [number, number, number];
   /** Units of the sign head's hidden dense layer. */
   readonly signHidden: number;
-  /** Filters of the sign head's 3×3 conv on enc3 (0: none). */
-  readonly signConv?: number;
-  /** How the sign head reduces space: flatten a 2×2 max-pool, or a global max-pool. */
-  readonly signPool?: 'flatten' | 'globalMax';
   /** Filters of the lane decoder's two 1×1 convs (16×16, then 32×32). */
   readonly laneHidden: readonly [number, number];
   /** Seed of the weight initialisers. */
@@ -48,13 +44,8 @@ export function createMultitaskModel(spec: ModelSpec): tfl.LayersModel {
   const p2 = tfl.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }).apply(e2) as Sym;
   const e3 = conv('enc3', spec.backbone[2], 3, 3).apply(p2) as Sym;
 
-  const sc = spec.signConv ? (conv('sign_conv', spec.signConv, 3, 9).apply(e3) as Sym) : e3;
-  const flat =
-    spec.signPool === 'globalMax'
-      ? (tfl.layers.globalMaxPooling2d({ name: 'sign_gmp' }).apply(sc) as Sym)
-      : (tfl.layers
-          .flatten({ name: 'sign_flatten' })
-          .apply(tfl.layers.maxPooling2d({ name: 'sign_pool', poolSize: 2 }).apply(sc)) as Sym);
+  const p3 = tfl.layers.maxPooling2d({ name: 'sign_pool', poolSize: 2 }).apply(e3) as Sym;
+  const flat = tfl.layers.flatten({ name: 'sign_flatten' }).apply(p3) as Sym;
   const fc = tfl.layers
     .dense({ name: 'sign_fc', units: spec.signHidden, activation: 'relu', kernelInitializer: init(4) })
     .apply(flat) as Sym;
