@@ -16,6 +16,8 @@ export interface RolloutOptions {
   readonly radius: number;
   /** Step limit as a multiple of the A* path's step count. */
   readonly stepLimit: number;
+  /** Ask the expert at every step to measure agreement (default true; costs one A* per step). */
+  readonly agreement?: boolean;
 }
 
 export interface ClosedLoopEval {
@@ -30,7 +32,7 @@ export interface ClosedLoopEval {
   readonly lengthRatio: number;
   /** Steps onto a cell already visited in the episode, per episode. */
   readonly revisitsPerEpisode: number;
-  /** Fraction of steps where the policy's heading was the expert's. */
+  /** Fraction of steps where the policy's heading was the expert's (NaN when not asked). */
   readonly agreement: number;
   /** Per episode: 1 when it reached the goal (for paired comparisons between models). */
   readonly reached: Uint8Array;
@@ -63,6 +65,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
   const limit = episodes.map((e) => Math.ceil(o.stepLimit * e.path.moves.length));
   const visited = episodes.map((e) => new Set([e.start]));
   const outcome: ('goal' | 'collision' | 'timeout' | undefined)[] = episodes.map(() => undefined);
+  const askExpert = o.agreement ?? true;
   let revisits = 0;
   let agree = 0;
   let moves = 0;
@@ -79,7 +82,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     active.forEach((i, r) => {
       const ep = episodes[i];
       const k = act[r];
-      if (k === expertMove(ep.grid, pos[i], ep.goal)) agree++;
+      if (askExpert && k === expertMove(ep.grid, pos[i], ep.goal)) agree++;
       moves++;
       const t = moveTarget(ep.grid, pos[i], k);
       if (t < 0) {
@@ -105,7 +108,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     timeoutRate: count('timeout') / n,
     lengthRatio: ratios.length === 0 ? Number.NaN : ratios.reduce((a, b) => a + b, 0) / ratios.length,
     revisitsPerEpisode: revisits / n,
-    agreement: moves === 0 ? 1 : agree / moves,
+    agreement: moves === 0 || !askExpert ? Number.NaN : agree / moves,
     reached: Uint8Array.from(outcome, (v) => (v === 'goal' ? 1 : 0)),
   };
 }

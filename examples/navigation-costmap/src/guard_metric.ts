@@ -22,6 +22,8 @@ export interface RecoveredCollisionOptions {
   readonly batchSize: number;
   readonly lr: number;
   readonly seed: number;
+  /** The unpruned policy, distilled from during recovery (as in the final fine-tune). */
+  readonly teacher: tfl.LayersModel;
 }
 
 /** Masks of the weights that are exactly zero in `model` (prunable kernels only). */
@@ -38,8 +40,10 @@ function heldZeros(model: tfl.LayersModel): MaskSet {
 export function recoveredCollisionRate(
   o: RecoveredCollisionOptions,
 ): (model: tfl.LayersModel) => Promise<number> {
+  // Agreement is not needed here; skipping it saves one A* search per step.
+  const rollout = { ...o.rollout, agreement: false };
   const rate = (m: tfl.LayersModel) =>
-    closedLoop(modelPolicy(m, o.rollout.radius), o.episodes, o.rollout).collisionRate;
+    closedLoop(modelPolicy(m, rollout.radius), o.episodes, rollout).collisionRate;
   return async (model) => {
     if (o.epochs === 0) return rate(model);
     const copy = await cloneModel(model);

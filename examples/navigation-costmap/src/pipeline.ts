@@ -126,6 +126,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         lr: r.guard.recovery.lr,
         batchSize: r.finetune.batchSize,
         seed: r.seed,
+        teacher: baseline,
       }),
     });
     const candidates: Candidate[] = [
@@ -178,6 +179,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       const res = await fit(c.model, ft, val, {
         ...r.finetune,
         masks: c.masks,
+        teacher: baseline,
         seed: r.seed,
         log: (l) => log(`  ${c.name} ${l}`),
       });
@@ -241,13 +243,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       {
         name: 'success_drop_points_structured',
         value: 100 * (base.successRate - st.successRate),
-        target: 0.5,
+        target: r.goals.successDropPoints,
         op: '<=',
       },
       {
         name: 'collision_rate_drop_structured',
         value: st.collisionRate - base.collisionRate,
-        target: r.guard.maxDrop,
+        target: r.goals.collisionRise,
         op: '<=',
       },
     ];

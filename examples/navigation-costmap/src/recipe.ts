@@ -49,6 +49,7 @@ const schema = z.strictObject({
   }),
   closedLoop: z.strictObject({ episodes: count, stepLimit: z.number().min(1) }),
   latency: z.strictObject({ reps: count }),
+  goals: z.strictObject({ successDropPoints: z.number().min(0), collisionRise: z.number().min(0) }),
   output: z.strictObject({ dir: z.string().min(1) }),
 });
 

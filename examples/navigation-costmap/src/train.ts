@@ -1,6 +1,6 @@
 /** Imitation training and fine-tuning through @prunekit/finetune: cross-entropy, Adam, cosine LR. */
 import type { MaskSet } from '@prunekit/core';
-import { cosineLr, type FineTuneResult, fineTune } from '@prunekit/finetune';
+import { cosineLr, distill, type FineTuneResult, fineTune } from '@prunekit/finetune';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 
@@ -13,6 +13,8 @@ export interface FitConfig {
   readonly seed: number;
   /** Zeros that must stay zero (unstructured models). */
   readonly masks?: MaskSet;
+  /** Distil from this model (the unpruned policy): T = 2, half soft and half hard targets. */
+  readonly teacher?: tfl.LayersModel;
   /** Called once per epoch with a ready line; omit for silence. */
   readonly log?: (line: string) => void;
 }
@@ -28,6 +30,7 @@ export function fit(model: tfl.LayersModel, data: Split, val: Split, c: FitConfi
       masks: c.masks,
       validation: { x: val.x, y: val.y },
       earlyStop: c.patience > 0 ? { metric: 'val_acc', patience: c.patience, restoreBest: true } : undefined,
+      loss: c.teacher ? distill({ teacher: c.teacher, T: 2, alpha: 0.5 }) : undefined,
       seed: c.seed,
       verbose: 0,
       onEpoch: (e) =>

@@ -81,8 +81,8 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
 
   it('a bad recipe field throws a typed error naming it', () => {
     const bad = (from: string, to: string) => () => parseRecipe(text.replace(from, to));
-    expect(bad('maxDrop: 0.01', 'maxDrop: -1')).toThrow(InvalidArgumentError);
-    expect(bad('maxDrop: 0.01', 'maxDrop: -1')).toThrow(/guard\.maxDrop/);
+    expect(bad('maxDrop: 0.03', 'maxDrop: -1')).toThrow(InvalidArgumentError);
+    expect(bad('maxDrop: 0.03', 'maxDrop: -1')).toThrow(/guard\.maxDrop/);
     expect(bad('levels: [0.5, 0.8]', 'levels: [1.5]')).toThrow(/unstructured\.levels/);
     expect(bad('radius: 4', 'radius: 0')).toThrow(/observation\.radius/);
   });
