@@ -67,6 +67,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     splits.push(ft);
     const test = makeSplit(r, 'test', r.data.test);
     splits.push(test);
+    const val = makeSplit(r, 'val', r.data.val);
+    splits.push(val);
     const baseEval = evaluateSeg(baseline, test);
     log(`baseline: test mIoU ${(100 * baseEval.miou).toFixed(2)}%`);
     const candidates: (Candidate & { masks?: MaskSet })[] = [
@@ -77,6 +79,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         model: baseline,
         pruned: baseEval,
         epochs: 0,
+        keptEpoch: 0,
         seconds: 0,
       },
     ];
@@ -90,6 +93,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       model: s.model,
       pruned: evaluateSeg(s.model, test),
       epochs: 0,
+      keptEpoch: 0,
       seconds: 0,
     });
     for (const level of r.unstructured.levels) {
@@ -103,21 +107,31 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         masks: u.masks,
         pruned: evaluateSeg(u.model, test),
         epochs: 0,
+        keptEpoch: 0,
         seconds: 0,
       });
     }
     for (const c of candidates.slice(1)) {
       log(`${c.name}: test mIoU ${(100 * c.pruned.miou).toFixed(2)}% before fine-tuning`);
-      if (r.finetune.epochs === 0) continue;
+      const budget = c.method === 'structured' ? r.finetune.structured : r.finetune.unstructured;
+      if (budget.epochs === 0) continue;
       const started = performance.now();
       const res = await train(
         c.model,
         ft,
-        { ...r.finetune, classWeights: r.loss.classWeights, masks: c.masks, seed: r.seed },
+        {
+          ...budget,
+          batchSize: r.finetune.batchSize,
+          classWeights: r.loss.classWeights,
+          masks: c.masks,
+          seed: r.seed,
+          select: val,
+        },
         (l) => log(`  ${l}`),
         c.name,
       );
       c.epochs = res.history.length;
+      c.keptEpoch = (res.bestEpoch ?? -1) + 1;
       c.seconds = (performance.now() - started) / 1000;
     }
     const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
@@ -149,6 +163,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         image: [r.data.height, r.data.width, 3],
         testScenes: r.data.test,
         finetuneScenes: r.data.finetune,
+        valScenes: r.data.val,
         metric: 'mIoU over background, drivable, lane-marking on the test scenes',
         safetyMetric: 'road false-positive rate (background pixels predicted drivable or marking)',
         safetyBefore: rows[0].roadFalsePositiveRate,

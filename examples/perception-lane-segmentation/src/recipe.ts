@@ -27,7 +27,11 @@ const schema = z.strictObject({
     roundTo: count,
   }),
   unstructured: z.strictObject({ levels: z.array(z.number().gt(0).lt(1)).min(1) }),
-  finetune: z.strictObject({ epochs: z.int().min(0), batchSize: count, lr: rate }),
+  finetune: z.strictObject({
+    batchSize: count,
+    structured: z.strictObject({ epochs: z.int().min(0), lr: rate }),
+    unstructured: z.strictObject({ epochs: z.int().min(0), lr: rate }),
+  }),
   latency: z.strictObject({ reps: count }),
   output: z.strictObject({ dir: z.string().min(1) }),
 });

@@ -13,7 +13,7 @@ function whyMissed(name: string, base: ModelRow, st: ModelRow): string {
   }
   const recovered = 100 * (st.miou - st.miouPruned);
   return (
-    `pruning cost ${(100 * (base.miou - st.miouPruned)).toFixed(2)} points of mIoU and fine-tuning (${st.finetuneEpochs} epochs) ` +
+    `pruning cost ${(100 * (base.miou - st.miouPruned)).toFixed(2)} points of mIoU and fine-tuning (${st.finetuneEpochs} epochs, epoch ${st.finetuneKeptEpoch} kept) ` +
     `won back ${recovered.toFixed(2)}; the thin lane-marking class (IoU ${pct(base.iouMarking)} → ${pct(st.iouMarking)}) is where ` +
     'a narrower decoder loses most — more fine-tuning scenes or epochs, or distillation from the baseline, are the levers.'
   );
@@ -34,15 +34,15 @@ export function renderMarkdown(doc: ResultDoc, rows: readonly ModelRow[], struct
     `Per-pixel segmentation of ${image[0]}×${image[1]} road scenes into background / drivable / lane-marking. Figures on ` +
       `${env.testScenes} test scenes: IoU per class, mIoU (their mean), and the safety figure, road false positives = the share of ` +
       'background pixels (verge, sky, vehicles) predicted as drivable or marking. Pruned models were fine-tuned on ' +
-      `${env.finetuneScenes} other scenes with their masks kept. Latency: one scene per call (batch 1) on wasm, models timed round-robin.`,
+      `${env.finetuneScenes} other scenes with their masks kept, keeping the epoch with the best mIoU on ${env.valScenes} validation scenes. Latency: one scene per call (batch 1) on wasm, models timed round-robin.`,
     '',
-    '| model | params (nonzero) | MACs (effective) | file bytes | mIoU pruned → fine-tuned | IoU bg / drivable / marking | pixel acc. | road FP | latency b1 median / p99 ms | fine-tune epochs (s) |',
+    '| model | params (nonzero) | MACs (effective) | file bytes | mIoU pruned → fine-tuned | IoU bg / drivable / marking | pixel acc. | road FP | latency b1 median / p99 ms | fine-tune epochs, kept (s) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
         `| ${r.model} | ${int(r.params)} (${int(r.nonzeroParams)}) | ${int(r.macs)} (${int(Math.round(r.effectiveMacs))}) | ${int(r.fileBytes)} | ` +
         `${pct(r.miouPruned)} → ${pct(r.miou)} | ${pct(r.iouBackground)} / ${pct(r.iouDrivable)} / ${pct(r.iouMarking)} | ${pct(r.pixelAccuracy)} | ` +
-        `${pct(r.roadFalsePositiveRate)} | ${ms(r.latencyB1MedianMs)} / ${ms(r.latencyB1P99Ms)} | ${r.finetuneEpochs} (${r.finetuneSeconds.toFixed(1)}) |`,
+        `${pct(r.roadFalsePositiveRate)} | ${ms(r.latencyB1MedianMs)} / ${ms(r.latencyB1P99Ms)} | ${r.finetuneEpochs}, ${r.finetuneKeptEpoch} (${r.finetuneSeconds.toFixed(1)}) |`,
     ),
     '',
     'Against the baseline (baseline ÷ model; mIoU change in points). Unstructured models keep their dense shapes with the zeros stored, ' +

@@ -44,6 +44,8 @@ export interface ModelRow extends SizeFigures {
   readonly latencyB1MedianMs: number;
   readonly latencyB1P99Ms: number;
   readonly finetuneEpochs: number;
+  /** Epoch (1-based) whose weights were kept by validation mIoU; 0 when not fine-tuned. */
+  readonly finetuneKeptEpoch: number;
   readonly finetuneSeconds: number;
 }
 
@@ -56,6 +58,7 @@ export interface Candidate {
   /** Test figures right after pruning. */
   readonly pruned: SegEval;
   epochs: number;
+  keptEpoch: number;
   seconds: number;
 }
 
@@ -76,6 +79,7 @@ export async function rowOf(c: Candidate, ev: SegEval, lat: Latency, outDir: str
     latencyB1MedianMs: lat.medianMs,
     latencyB1P99Ms: lat.p99Ms,
     finetuneEpochs: c.epochs,
+    finetuneKeptEpoch: c.keptEpoch,
     finetuneSeconds: c.seconds,
   };
 }

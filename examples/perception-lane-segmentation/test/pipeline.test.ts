@@ -20,7 +20,7 @@ function tinyRecipe(): Recipe {
     data: { height: 16, width: 24, train: 24, finetune: 16, val: 8, test: 8 },
     model: { widths: [8, 8, 8] },
     baseline: { ...r.baseline, epochs: 1, batchSize: 8 },
-    finetune: { ...r.finetune, epochs: 1, batchSize: 8 },
+    finetune: { batchSize: 8, structured: { epochs: 2, lr: 0.003 }, unstructured: { epochs: 1, lr: 0.002 } },
     latency: { reps: 3 },
   };
 }
@@ -62,6 +62,9 @@ describe('lane-segmentation pipeline (tiny configuration)', () => {
     expect(st.fileBytes).toBeLessThan(base.fileBytes);
     expect(u50.params).toBe(base.params);
     expect(u80.nonzeroParams).toBeLessThan(u50.nonzeroParams);
+    expect([st.finetuneEpochs, u50.finetuneEpochs]).toEqual([2, 1]);
+    expect(st.finetuneKeptEpoch).toBeGreaterThanOrEqual(1);
+    expect(st.finetuneKeptEpoch).toBeLessThanOrEqual(2);
     for (const r of rows) {
       expect(r.latencyB1MedianMs).toBeGreaterThan(0);
       expect(r.latencyB1P99Ms).toBeGreaterThanOrEqual(r.latencyB1MedianMs);
