@@ -3,20 +3,18 @@
  * 'wasm', save it to the recipe's baseline folder (model.json + weights + training.json).
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
 import { saveModel } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, toSplit } from './data.js';
 import { evaluateConstantVelocity, evaluateModel } from './evaluate.js';
 import { createPredictor } from './model.js';
-import { loadRecipe, type Recipe } from './recipe.js';
+import type { Recipe } from './recipe.js';
+import { runMain, setUp } from './setup.js';
 import { DEFAULT_PARAMS, type SimParams } from './sim/params.js';
 import { samplesFor } from './splits.js';
 import { train } from './train.js';
-
-const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Trains a fresh predictor as the recipe says; returns it with its validation figures. */
 export async function trainBaseline(
@@ -53,24 +51,23 @@ export async function trainBaseline(
   }
 }
 
-async function main(): Promise<void> {
-  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
-  const recipe = loadRecipe(recipeFile);
-  const backend = await initWasmBackend();
-  if (backend !== 'wasm') throw new Error(`expected the 'wasm' backend, got '${backend}'`);
-  const { log } = timedLog();
-  log(`backend: ${backend}`);
+/** Trains, saves the model and its training.json into `dir`; returns the model. */
+export async function trainAndSave(
+  recipe: Recipe,
+  dir: string,
+  backend: string,
+  log: (l: string) => void,
+): Promise<tfl.LayersModel> {
   const { model, summary } = await trainBaseline(recipe, DEFAULT_PARAMS, log);
-  const dir = resolve(dirname(recipeFile), recipe.baseline.dir);
   await saveModel(model, dir, { overwrite: true });
   writeFileSync(join(dir, 'training.json'), `${JSON.stringify({ backend, ...summary }, null, 2)}\n`);
   log(`saved ${dir}`);
-  model.dispose();
+  return model;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
+  runMain(async () => {
+    const { recipe, modelDir, backend, log } = await setUp();
+    (await trainAndSave(recipe, modelDir, backend, log)).dispose();
   });
 }

@@ -1,0 +1,36 @@
+/** What `start` and `train` do first: read the recipe (--recipe, default recipe.yaml) and start 'wasm'. */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BackendError } from '@prunekit/core';
+import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { loadRecipe, type Recipe } from './recipe.js';
+
+export const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ScriptSetup {
+  readonly recipe: Recipe;
+  readonly recipeFile: string;
+  /** The recipe's baseline folder, resolved against the recipe's folder. */
+  readonly modelDir: string;
+  readonly backend: string;
+  readonly log: (line: string) => void;
+}
+
+export async function setUp(): Promise<ScriptSetup> {
+  const { log } = timedLog();
+  const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
+  const recipe = loadRecipe(recipeFile);
+  const backend = await initWasmBackend();
+  if (backend !== 'wasm')
+    throw new BackendError(`Training and timing need the 'wasm' backend, got '${backend}'.`);
+  log(`backend: ${backend}; recipe: ${recipeFile}`);
+  return { recipe, recipeFile, modelDir: resolve(dirname(recipeFile), recipe.baseline.dir), backend, log };
+}
+
+/** Runs a script's main, printing the stack and exiting 1 on failure. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
