@@ -44,11 +44,18 @@ export interface SparseE2eRecipe {
    * 'global': one magnitude threshold over all layers, as the unstructured run (whose model is reused).
    */
   readonly scope: 'global' | 'local';
+  /** Per-layer sparsity overriding `sparsity` for the named layers (pruned locally). */
+  readonly layerSparsity: Readonly<Record<string, number>>;
   /** Layers with at least this fraction of zeros become sparse layers. */
   readonly minSparsity: number;
 }
 
-export const SPARSE_E2E_DEFAULTS: SparseE2eRecipe = { sparsity: 0.9, scope: 'local', minSparsity: 0.5 };
+export const SPARSE_E2E_DEFAULTS: SparseE2eRecipe = {
+  sparsity: 0.9,
+  scope: 'local',
+  layerSparsity: {},
+  minSparsity: 0.5,
+};
 
 type Obj = Record<string, unknown>;
 
@@ -93,6 +100,14 @@ class Reader {
     if (typeof v !== 'boolean') this.fail(path, 'true or false', v);
     return v as boolean;
   }
+}
+
+function layerSparsity(r: Reader, se: Obj): Record<string, number> {
+  if (se.layerSparsity === undefined) return {};
+  const m = r.obj(se, 'layerSparsity', 'sparseE2e.layerSparsity');
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(m)) out[name] = r.num(m, name, `sparseE2e.layerSparsity.${name}`, 0, 0.999);
+  return out;
 }
 
 /** Validates parsed YAML; `source` (a file name) appears in every error message. */
@@ -157,6 +172,7 @@ export function parseRecipe(doc: unknown, source = 'recipe.yaml'): Recipe {
       ? {
           sparsity: r.num(se, 'sparsity', 'sparseE2e.sparsity', 0, 0.999),
           scope: r.str(se, 'scope', 'sparseE2e.scope', ['global', 'local'] as const),
+          layerSparsity: layerSparsity(r, se),
           minSparsity: r.num(se, 'minSparsity', 'sparseE2e.minSparsity', 0, 1),
         }
       : SPARSE_E2E_DEFAULTS,

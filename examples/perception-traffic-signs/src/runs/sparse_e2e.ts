@@ -50,10 +50,13 @@ async function sourceModel(
   ctx: RunContext,
   sparsity: number,
   scope: 'global' | 'local',
+  layerSparsity: Readonly<Record<string, number>>,
 ): Promise<{ model: tfl.LayersModel; from: string }> {
   const folder = join(ctx.outDir, `unstructured-${levelName(sparsity)}`);
   const u = ctx.recipe.unstructured;
-  if (scope === u.scope && u.levels.includes(sparsity) && existsSync(join(folder, 'model.json'))) {
+  const overrides = Object.entries(layerSparsity);
+  const same = scope === u.scope && overrides.length === 0;
+  if (same && u.levels.includes(sparsity) && existsSync(join(folder, 'model.json'))) {
     return {
       model: await loadModel(folder),
       from: `the unstructured run's ${levelName(sparsity)}% model (${scope} threshold, ${folder})`,
@@ -65,6 +68,7 @@ async function sourceModel(
     scorer: makeScorer(u.scorer),
     ratio: sparsity,
     scope,
+    ratios: layerSparsity,
     ignore: u.ignore,
     seed: ctx.recipe.seed,
   }).step();
@@ -80,9 +84,12 @@ async function sourceModel(
     label: `sparse ${levelName(sparsity)}% ${scope}`,
   });
   const how = scope === 'local' ? 'every prunable layer on its own' : 'one global threshold';
+  const except = overrides.map(([name, r]) => `${name} ${levelName(r)}%`).join(', ');
   return {
     model,
-    from: `the baseline pruned to ${levelName(sparsity)}% (${u.scorer.name}, ${how}) and fine-tuned in this run`,
+    from:
+      `the baseline pruned to ${levelName(sparsity)}% (${u.scorer.name}, ${how}${except ? `; except ${except}` : ''}) ` +
+      'and fine-tuned in this run',
   };
 }
 
@@ -212,7 +219,7 @@ export function sparseE2eRun(opts: SparseE2eOptions = {}): Run {
       const cfg = ctx.recipe.sparseE2e;
       const sparsity = opts.sparsity ?? cfg.sparsity;
       const minSparsity = opts.minSparsity ?? cfg.minSparsity;
-      const { model: dense, from } = await sourceModel(ctx, sparsity, cfg.scope);
+      const { model: dense, from } = await sourceModel(ctx, sparsity, cfg.scope, cfg.layerSparsity);
       let sparse: tfl.LayersModel | undefined;
       try {
         const dir = join(ctx.outDir, `sparse-${levelName(sparsity)}`);
