@@ -37,7 +37,9 @@ describe('sparse end-to-end run (tiny configuration)', () => {
     expect(goals.sparse_e2e_speedup_b1.value).toBeGreaterThan(0);
     expect(goals.sparse_e2e_speedup_b32.value).toBeGreaterThan(0);
     expect(existsSync(join(out, 'sparse-90', 'sparse', 'model.json'))).toBe(true);
-    expect(res.markdown).toContain('the baseline pruned to 90% (magnitude, every prunable layer on its own; except conv1 50%, logits 50%)');
+    expect(res.markdown).toContain(
+      'the baseline pruned to 90% (magnitude, every prunable layer on its own; except conv1 50%, logits 50%)',
+    );
     expect(res.markdown).toMatch(/\| Conv2D \| \d+\.\d% \| csr \|/);
   });
 });
