@@ -34,6 +34,8 @@ export function conv2dBackpropFilter(
   const dStep = (<usize>co) << 2;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = min(r0 + block, rows);
+    const b0 = r0 / ho;
+    const oh0 = r0 - b0 * ho;
     for (let kh = 0; kh < fh; kh++) {
       for (let kw = 0; kw < fw; kw++) {
         // Output columns whose input column ow·sw + kw − left lies inside [0, w).
@@ -55,30 +57,36 @@ export function conv2dBackpropFilter(
               a21 = v128.load(t0 + 2 * rowStride, 16);
             let a30 = v128.load(t0 + 3 * rowStride),
               a31 = v128.load(t0 + 3 * rowStride, 16);
+            let b = b0;
+            let oh = oh0;
             for (let r = r0; r < r1; r++) {
-              const b = r / ho;
-              const oh = r - b * ho;
               const ih = oh * sh + kh - top;
-              if (ih < 0 || ih >= h) continue;
-              let xp = x + ((<usize>(((b * h + ih) * w + owStart * sw + first) * ci + c0)) << 2);
-              let dp = dy + ((<usize>((r * wo + owStart) * co + o0)) << 2);
-              for (let ow = owStart; ow < owEnd; ow++) {
-                const d0 = v128.load(dp);
-                const d1 = v128.load(dp, 16);
-                const x0 = v128.load32_splat(xp);
-                const x1 = v128.load32_splat(xp, 4);
-                const x2 = v128.load32_splat(xp, 8);
-                const x3 = v128.load32_splat(xp, 12);
-                a00 = f32x4.add(a00, f32x4.mul(x0, d0));
-                a01 = f32x4.add(a01, f32x4.mul(x0, d1));
-                a10 = f32x4.add(a10, f32x4.mul(x1, d0));
-                a11 = f32x4.add(a11, f32x4.mul(x1, d1));
-                a20 = f32x4.add(a20, f32x4.mul(x2, d0));
-                a21 = f32x4.add(a21, f32x4.mul(x2, d1));
-                a30 = f32x4.add(a30, f32x4.mul(x3, d0));
-                a31 = f32x4.add(a31, f32x4.mul(x3, d1));
-                xp += xStep;
-                dp += dStep;
+              if (ih >= 0 && ih < h) {
+                let xp = x + ((<usize>(((b * h + ih) * w + owStart * sw + first) * ci + c0)) << 2);
+                let dp = dy + ((<usize>((r * wo + owStart) * co + o0)) << 2);
+                for (let ow = owStart; ow < owEnd; ow++) {
+                  const d0 = v128.load(dp);
+                  const d1 = v128.load(dp, 16);
+                  const x0 = v128.load32_splat(xp);
+                  const x1 = v128.load32_splat(xp, 4);
+                  const x2 = v128.load32_splat(xp, 8);
+                  const x3 = v128.load32_splat(xp, 12);
+                  a00 = f32x4.add(a00, f32x4.mul(x0, d0));
+                  a01 = f32x4.add(a01, f32x4.mul(x0, d1));
+                  a10 = f32x4.add(a10, f32x4.mul(x1, d0));
+                  a11 = f32x4.add(a11, f32x4.mul(x1, d1));
+                  a20 = f32x4.add(a20, f32x4.mul(x2, d0));
+                  a21 = f32x4.add(a21, f32x4.mul(x2, d1));
+                  a30 = f32x4.add(a30, f32x4.mul(x3, d0));
+                  a31 = f32x4.add(a31, f32x4.mul(x3, d1));
+                  xp += xStep;
+                  dp += dStep;
+                }
+              }
+              // Next output row: (b, oh) advance without a division per row.
+              if (++oh === ho) {
+                oh = 0;
+                b++;
               }
             }
             v128.store(t0, a00);
