@@ -79,7 +79,9 @@ describe('sparse kernels reused across calls', () => {
           // Keep the 2 largest of every 4.
           for (let r = 0; r < rows; r++) {
             for (let g = 0; g < cols; g += 4) {
-              const idx = [0, 1, 2, 3].sort((a, b) => Math.abs(w[r * cols + g + a]) - Math.abs(w[r * cols + g + b]));
+              const idx = [0, 1, 2, 3].sort(
+                (a, b) => Math.abs(w[r * cols + g + a]) - Math.abs(w[r * cols + g + b]),
+              );
               w[r * cols + g + idx[0]] = 0;
               w[r * cols + g + idx[1]] = 0;
             }
@@ -101,6 +103,27 @@ describe('sparse kernels reused across calls', () => {
         a.dispose();
         s.dispose();
       }
+    });
+  });
+
+  it("2:4 rows longer than the N:M kernels' K slice, over 24-column panels and their tail", async () => {
+    await expectNoLeaks(() => {
+      const [rows, cols, n] = [6, 1100, 50]; // 550 entries per row: three K slices; 50 = 24 + 24 + 2
+      const w = weights(rows, cols, 1);
+      for (let i = 0; i < w.length; i += 4) {
+        const drop = (i >> 2) % 3; // vary which two of the four are kept
+        w[i + drop] = 0;
+        w[i + 3] = 0;
+      }
+      const s = toSparseTensors(sparseFromDense(w, [rows, cols], { format: 'nm', n: 2, m: 4 }));
+      const a = tf.tensor2d(w, [rows, cols]);
+      const x = tf.randomUniform([cols, n], -1, 1, 'float32', 9) as tf.Tensor2D;
+      const b = tf.randomUniform([rows], -1, 1, 'float32', 10) as tf.Tensor1D;
+      const got = sparseMatMul(s, x, { bias: b, activation: 'relu' });
+      const want = tf.tidy(() => tf.relu(tf.add(tf.matMul(a, x), tf.reshape(b, [rows, 1]))));
+      expect(maxRelErr(got, want)).toBeLessThanOrEqual(1e-5);
+      tf.dispose([a, x, b, got, want]);
+      s.dispose();
     });
   });
 
