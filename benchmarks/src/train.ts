@@ -1,8 +1,12 @@
 // Training speed of the traffic-sign CNN on 'wasm' (with prunekit's training kernels) vs 'cpu',
 // plus side-by-side timings of each training kernel's alternatives on the model's own shapes.
-//   pnpm bench:train [--quick]
+//   pnpm bench:train [--quick]      (--kernels-only: the kernel rows; --profile: time per kernel
+//                                     inside a step and a forward pass, to stderr, nothing written)
 // Every figure is a median of repeated runs in this process; the cpu step is slow (its
-// Conv2DBackpropFilter is a per-element loop), so it gets few repetitions.
+// Conv2DBackpropFilter is a per-element loop), so it gets few repetitions. The machine's load
+// average (1 min) at the start and the end goes into env: on a shared machine it says how far
+// to trust the figures.
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
@@ -320,6 +324,7 @@ async function main() {
     return;
   }
   const t0 = performance.now();
+  const load0 = loadavg()[0];
   await kernelRows(quick ? 3 : 15);
   // --kernels-only: just the per-kernel rows (no training steps), for quick comparisons.
   if (process.argv.includes('--kernels-only')) {
@@ -344,6 +349,8 @@ async function main() {
       model: 'createSignModel(12), 32x32x3',
       quick,
       wall_s: round((performance.now() - t0) / 1000),
+      load_avg_1min_start: round(load0),
+      load_avg_1min_end: round(loadavg()[0]),
     }),
     rows,
     goals: [

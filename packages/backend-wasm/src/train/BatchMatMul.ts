@@ -52,7 +52,11 @@ export function makeBatchMatMulConfig(original: KernelConfig): KernelConfig {
     const s = new Scratch(backend);
     const flip = (t: TensorInfo) => s.run('Transpose', { x: t }, { perm: swapLastTwo(t.shape.length) });
     const plain = (a: TensorInfo, b: TensorInfo) =>
-      run({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } } as never);
+      run({
+        inputs: { a, b },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      } as never) as TensorInfo;
     try {
       const cost = matMulCosts(inputs.a.shape, inputs.b.shape, transposeA, transposeB);
       if (cost.direct <= cost.transposed) {

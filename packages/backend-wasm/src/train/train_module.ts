@@ -60,18 +60,20 @@ export function trainModule(backend: BackendWasm): TrainExports {
 export class Arena {
   readonly mod: TrainExports;
   private readonly scratch: Ptr[] = [];
+  private readonly heap: WasmBackendLike;
   constructor(private readonly backend: BackendWasm) {
     this.mod = trainModule(backend);
+    this.heap = backend as unknown as WasmBackendLike;
   }
 
   /** Byte address of a tensor's data (read in place: kernels never write their inputs). */
   at(t: TensorInfo): Ptr {
-    return addressOf(this.backend as unknown as WasmBackendLike, t);
+    return addressOf(this.heap, t);
   }
 
   /** A scratch buffer of `floats` f32s (plus slack so a vector load past the end stays inside). */
   alloc(floats: number): Ptr {
-    const p = this.backend.wasm._malloc(Math.max(1, floats) * 4 + 16) >>> 0;
+    const p = this.heap.wasm._malloc(Math.max(1, floats) * 4 + 16) >>> 0;
     this.scratch.push(p);
     return p;
   }
@@ -83,7 +85,7 @@ export class Arena {
   }
 
   free(): void {
-    for (const p of this.scratch) this.backend.wasm._free(p);
+    for (const p of this.scratch) this.heap.wasm._free(p);
     this.scratch.length = 0;
   }
 }
