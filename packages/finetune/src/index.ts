@@ -4,7 +4,7 @@ export type { EpochLog, MonitoredMetric, TensorData } from './types.js';
 export type { EarlyStopOptions } from './early_stop.js';
 export { keepMasksCallback } from './mask_callback.js';
 export { modelParams, type ModelParam } from './model_params.js';
-export { crossEntropy, meanSquaredError } from './losses/cross_entropy.js';
+export { countCorrect, crossEntropy, meanSquaredError } from './losses/cross_entropy.js';
 export type { Loss, LossContext } from './losses/loss.js';
 export { adam } from './optim/adam.js';
 export { sgd } from './optim/sgd.js';

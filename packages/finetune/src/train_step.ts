@@ -43,7 +43,7 @@ export function trainStep(
     const { value, grads } = tf.variableGrads(
       () => {
         const { pred, features } = forward(x, true);
-        if (pred.rank === 2 && pred.shape[1]! > 1) correct = tf.keep(countCorrect(pred, y));
+        if (pred.rank >= 2 && pred.shape[pred.rank - 1]! > 1) correct = tf.keep(countCorrect(pred, y));
         let total = loss.compute({
           x,
           y,

@@ -3,10 +3,25 @@ import type { Loss, LossContext } from './loss.js';
 
 const EPS = 1e-7;
 
-/** One-hot targets: labels given as class indices ([n] or [n, 1]) are expanded to [n, classes]. */
-export function toOneHot(y: tf.Tensor, classes: number): tf.Tensor {
-  if (y.rank === 2 && y.shape[1] === classes) return y.dtype === 'float32' ? y : tf.cast(y, 'float32');
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), classes), 'float32'));
+/** Whether labels `y` are one-hot for an output of rank `rank` with `classes` classes. */
+function isOneHot(y: tf.Tensor, classes: number, rank: number): boolean {
+  return y.rank === rank && y.shape[rank - 1] === classes;
+}
+
+/**
+ * One-hot targets for an output of rank `rank` (default 2: [n, classes]). Labels already one-hot
+ * pass through; class indices are expanded: [n] or [n, 1] to [n, classes], and per-position indices
+ * such as [n, h, w] (segmentation, rank 4) to [n, h, w, classes].
+ */
+export function toOneHot(y: tf.Tensor, classes: number, rank = 2): tf.Tensor {
+  if (isOneHot(y, classes, rank)) return y.dtype === 'float32' ? y : tf.cast(y, 'float32');
+  const shape = y.rank === 2 && y.shape[1] === 1 ? [y.shape[0]] : y.shape;
+  return tf.tidy(() =>
+    tf.reshape(tf.cast(tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), classes), 'float32'), [
+      ...shape,
+      classes,
+    ]),
+  );
 }
 
 /** Log-probabilities of the model output, whether it produced probabilities or logits. */
@@ -22,7 +37,7 @@ export function crossEntropy(): Loss {
     compute(ctx: LossContext): tf.Scalar {
       return tf.tidy(() => {
         const classes = ctx.pred.shape[ctx.pred.rank - 1];
-        const target = toOneHot(ctx.y, classes);
+        const target = toOneHot(ctx.y, classes, ctx.pred.rank);
         const lp = logProbs(ctx.pred, ctx.probabilities);
         return tf.neg(tf.mean(tf.sum(tf.mul(target, lp), -1))) as tf.Scalar;
       });
@@ -38,15 +53,17 @@ export function meanSquaredError(): Loss {
   };
 }
 
-/** Number of rows whose arg-max matches the label (one-hot or index labels). */
+/**
+ * Number of samples whose arg-max matches the label (one-hot or index labels). For outputs with
+ * positions ([n, …, classes], e.g. per-pixel classes) each sample counts the share of its positions
+ * that match, so the sum over a batch divided by its size is the pixel accuracy.
+ */
 export function countCorrect(pred: tf.Tensor, y: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
-    const guess = tf.argMax(pred, -1);
     const classes = pred.shape[pred.rank - 1];
-    const truth =
-      y.rank === 2 && y.shape[1] === classes && classes > 1
-        ? tf.argMax(y, -1)
-        : tf.cast(tf.reshape(y, [-1]), 'int32');
-    return tf.sum(tf.cast(tf.equal(guess, truth), 'float32')) as tf.Scalar;
+    const guess = tf.reshape(tf.argMax(pred, -1), [pred.shape[0], -1]);
+    const oneHot = classes > 1 && isOneHot(y, classes, pred.rank);
+    const truth = tf.reshape(oneHot ? tf.argMax(y, -1) : tf.cast(y, 'int32'), [pred.shape[0], -1]);
+    return tf.sum(tf.mean(tf.cast(tf.equal(guess, truth), 'float32'), 1)) as tf.Scalar;
   });
 }
