@@ -18,6 +18,8 @@ export interface RolloutOptions {
   readonly stepLimit: number;
   /** Ask the expert at every step to measure agreement (default true; costs one A* per step). */
   readonly agreement?: boolean;
+  /** Called with every observation the policy acts on (row `row` of `x`) and the expert's heading there. */
+  readonly record?: (x: Float32Array, row: number, expert: number) => void;
 }
 
 export interface ClosedLoopEval {
@@ -65,7 +67,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
   const limit = episodes.map((e) => Math.ceil(o.stepLimit * e.path.moves.length));
   const visited = episodes.map((e) => new Set([e.start]));
   const outcome: ('goal' | 'collision' | 'timeout' | undefined)[] = episodes.map(() => undefined);
-  const askExpert = o.agreement ?? true;
+  const askExpert = (o.agreement ?? true) || o.record !== undefined;
   let revisits = 0;
   let agree = 0;
   let moves = 0;
@@ -82,7 +84,11 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     active.forEach((i, r) => {
       const ep = episodes[i];
       const k = act[r];
-      if (askExpert && k === expertMove(ep.grid, pos[i], ep.goal)) agree++;
+      if (askExpert) {
+        const e = expertMove(ep.grid, pos[i], ep.goal);
+        if (k === e) agree++;
+        o.record?.(x, r, e);
+      }
       moves++;
       const t = moveTarget(ep.grid, pos[i], k);
       if (t < 0) {

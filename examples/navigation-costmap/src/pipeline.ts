@@ -14,6 +14,7 @@ import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy } from './closed_loop.js';
+import { concatDemonstrations, visitedStates } from './dagger.js';
 import { agreement, disposeSplit, type Split, toSplit } from './data.js';
 import { recoveredCollisionRate } from './guard_metric.js';
 import type { Recipe } from './recipe.js';
@@ -106,11 +107,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     return s;
   };
   try {
-    const ft = split('finetune', r.data.finetune);
+    const ftDemo = demonstrations(p, r.seed, 'finetune', r.data.finetune, radius, r.data.offPath);
+    const ftMaps = rolloutEpisodes(p, r.seed, 'finetune', r.data.finetune);
     const val = split('val', r.data.val);
     const test = split('test', r.data.test);
     const recovery = split('finetune', r.guard.recovery.episodes);
-    log(`data: ${ft.count} fine-tuning, ${val.count} validation, ${test.count} test states`);
+    log(`data: ${ftDemo.count} fine-tuning, ${val.count} validation, ${test.count} test states`);
     const valMaps = rolloutEpisodes(p, r.seed, 'val', r.guard.episodes);
     const testMaps = rolloutEpisodes(p, r.seed, 'test', r.closedLoop.episodes);
     const safety = guard({
@@ -174,8 +176,25 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         epochs: 0,
       });
     }
+    // The control: the unpruned policy through the same fine-tune (DAgger round included).
+    const control = await cloneModel(baseline);
+    made.push(control);
+    candidates.push({
+      name: 'baseline-finetuned',
+      method: 'none',
+      level: 0,
+      model: control,
+      guardValue: candidates[0].guardValue,
+      epochs: 0,
+    });
     for (const c of candidates.slice(1)) {
       if (r.finetune.epochs === 0) continue;
+      const visited = visitedStates(c.model, ftMaps, rollout);
+      const ft = toSplit(concatDemonstrations(ftDemo, visited));
+      splits.push(ft);
+      log(
+        `  ${c.name}: fine-tuning on ${ftDemo.count} demonstrations + ${visited.count} states it visits (DAgger)`,
+      );
       const res = await fit(c.model, ft, val, {
         ...r.finetune,
         masks: c.masks,
@@ -184,6 +203,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         log: (l) => log(`  ${c.name} ${l}`),
       });
       c.epochs = res.history.length;
+      disposeSplit(ft);
+      splits.pop();
     }
     const expert = closedLoop(expertPolicy, testMaps, rollout);
     const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
@@ -267,6 +288,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         safetyBefore: base.collisionRate,
         safetyAfterStructured: st.collisionRate,
         expertSuccessRate: expert.successRate,
+        finetunedBaselineSuccessRate: rows[rows.length - 1].successRate,
         testEpisodes: r.closedLoop.episodes,
         pairedSuccessStructured: paired,
         structuredGuardLog: candidates[1].log,

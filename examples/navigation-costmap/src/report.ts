@@ -68,6 +68,12 @@ export function renderMarkdown(
     `Paired on the same maps, the structured model lost ${paired.lost} episodes the baseline reached and reached ${paired.won} the ` +
       `baseline did not: the success-rate difference has a standard error of about ${paired.sePoints.toFixed(2)} points at this size.`,
     '',
+    'Fine-tuning (every pruned model, and `baseline-finetuned`, the unpruned policy as a control) distils from the baseline on the ' +
+      'fine-tuning demonstrations plus the states that model itself visits on other fine-tuning maps, labelled by the expert (one ' +
+      'DAgger round). The baseline never had that extra data, so part of what fine-tuning wins back is the DAgger round rather than ' +
+      `recovered capacity: the control reaches ${pct(env.finetunedBaselineSuccessRate as number)} success. The goals compare with ` +
+      'the committed baseline, the model that was pruned.',
+    '',
     '## Goals',
     '',
     ...doc.goals.map(

@@ -1,0 +1,45 @@
+/**
+ * One round of DAgger (Ross, Gordon, Bagnell 2011) for fine-tuning: roll a policy out on maps,
+ * keep every state it visits labelled with the expert's heading there (including the state where
+ * it collided), and add those rows to the fine-tuning demonstrations. Pruning shifts which states
+ * a policy reaches; this teaches it the expert's answer in exactly those states.
+ */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { closedLoop, modelPolicy, type RolloutOptions } from './closed_loop.js';
+import type { Demonstrations } from './sim/dataset.js';
+import type { Episode } from './sim/maps.js';
+import { observationSize } from './sim/observe.js';
+
+/** The states `model` visits on `episodes`, labelled by the expert. */
+export function visitedStates(
+  model: tfl.LayersModel,
+  episodes: readonly Episode[],
+  rollout: RolloutOptions,
+): Demonstrations {
+  const size = observationSize(rollout.radius);
+  const rows: Float32Array[] = [];
+  const labels: number[] = [];
+  closedLoop(modelPolicy(model, rollout.radius), episodes, {
+    ...rollout,
+    record: (x, row, expert) => {
+      rows.push(x.slice(row * size, (row + 1) * size));
+      labels.push(expert);
+    },
+  });
+  const x = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => {
+    x.set(r, i * size);
+  });
+  return { x, y: Uint8Array.from(labels), count: rows.length, radius: rollout.radius };
+}
+
+/** `a`'s rows followed by `b`'s (same window radius). */
+export function concatDemonstrations(a: Demonstrations, b: Demonstrations): Demonstrations {
+  const x = new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const y = new Uint8Array(a.count + b.count);
+  y.set(a.y);
+  y.set(b.y, a.count);
+  return { x, y, count: a.count + b.count, radius: a.radius };
+}
