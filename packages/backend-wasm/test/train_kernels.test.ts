@@ -243,11 +243,13 @@ describe('DepthwiseConv2dNativeBackpropFilter / DepthwiseConv2dNativeBackpropInp
 describe('MaxPoolGrad', () => {
   it('matches cpu, including its rule for ties', async () => {
     const rng = createRng(13);
-    // Windows that tile the input (the no-scatter kernel): even and odd sizes, SIMD and tail
-    // channels, and a 'same' pool whose last window would hang over the edge (the general kernel).
+    // Windows that tile the input (the no-scatter kernel, unrolled for 2×2 over channels that are
+    // a multiple of 4): even and odd sizes, SIMD and tail channels, and a 'same' pool whose last
+    // window would hang over the edge (the general kernel).
     const tiled: [number, number, number[], number[], 'same' | 'valid'][] = [
       [2, 2, [2, 2], [2, 8, 8, 16], 'valid'],
       [2, 2, [2, 2], [1, 7, 9, 6], 'valid'],
+      [2, 2, [2, 2], [2, 7, 9, 8], 'valid'],
       [3, 2, [3, 2], [2, 9, 6, 5], 'valid'],
       [2, 2, [2, 2], [1, 5, 5, 4], 'same'],
     ];

@@ -22,6 +22,10 @@ export function maxPoolGradDisjoint(
   fw: i32,
 ): void {
   if (ho * fh < h || wo * fw < w) memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
+  if (fh == 2 && fw == 2 && (c & 3) == 0) {
+    pool2x2(x, dy, dx, n, h, w, c, ho, wo);
+    return;
+  }
   const negInf = f32x4.splat(-Infinity);
   const zero = f32x4.splat(0);
   const none = i32x4.splat(-1);
@@ -73,6 +77,51 @@ export function maxPoolGradDisjoint(
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * The 2×2 case with channels a multiple of 4, unrolled: the four window positions sit at fixed
+ * byte offsets, and the argmax is the last position whose value beat all before it (the same rule
+ * as above, as masks: position k wins if it beat its predecessors and no later one beat it).
+ */
+function pool2x2(x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, ho: i32, wo: i32): void {
+  const col = (<usize>c) << 2;
+  const row = (<usize>(w * c)) << 2;
+  const negInf = f32x4.splat(-Infinity);
+  let g = dy;
+  for (let i = 0; i < n * ho; i++) {
+    // Image i / ho, window row i % ho, whose first input row is 2·(i % ho).
+    const b = i / ho;
+    const top = (<usize>((b * h + ((i - b * ho) << 1)) * w * c)) << 2;
+    let p = x + top;
+    let q = dx + top;
+    for (let ow = 0; ow < wo; ow++) {
+      for (let k: usize = 0; k < col; k += 16) {
+        const v0 = v128.load(p + k);
+        const v1 = v128.load(p + col + k);
+        const v2 = v128.load(p + row + k);
+        const v3 = v128.load(p + row + col + k);
+        const g0 = f32x4.gt(v0, negInf);
+        const b0 = v128.bitselect(v0, negInf, g0);
+        const g1 = f32x4.gt(v1, b0);
+        const b1 = v128.bitselect(v1, b0, g1);
+        const g2 = f32x4.gt(v2, b1);
+        const b2 = v128.bitselect(v2, b1, g2);
+        const g3 = f32x4.gt(v3, b2);
+        const later3 = g3;
+        const later2 = v128.or(g2, later3);
+        const later1 = v128.or(g1, later2);
+        const d = v128.load(g + k);
+        v128.store(q + k, v128.and(d, v128.andnot(g0, later1)));
+        v128.store(q + col + k, v128.and(d, v128.andnot(g1, later2)));
+        v128.store(q + row + k, v128.and(d, v128.andnot(g2, later3)));
+        v128.store(q + row + col + k, v128.and(d, g3));
+      }
+      p += col << 1;
+      q += col << 1;
+      g += col;
     }
   }
 }
