@@ -79,6 +79,8 @@ async function trainStep(backend: 'cpu' | 'wasm', reps: number, warmup: number, 
     step: median(steps),
     fwd: forward ? median(fwds) : Number.NaN,
     ratio: forward ? median(ratios) : Number.NaN,
+    steps,
+    fwds,
   };
 }
 
@@ -341,6 +343,9 @@ async function main() {
     wasm_step_over_forward_paired_median: round(wasm.ratio),
     cpu_reps: quick ? 1 : 3,
     wasm_reps: quick ? 7 : 21,
+    // Every pair as measured (step, then forward), so the spread behind the medians is visible.
+    wasm_step_runs_ms: wasm.steps.map(round),
+    wasm_forward_runs_ms: wasm.fwds.map(round),
   });
   writeResult({
     name: 'train',
