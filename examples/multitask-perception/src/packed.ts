@@ -82,7 +82,9 @@ export function multitaskLoss(numSigns: number, numLaneClasses: number, opts: Mu
   const kd = opts.distill;
   return {
     name: kd ? 'multitask+distill' : 'multitask',
-    prepare: kd ? (x) => new Map([['teacher', tf.tidy(() => kd.teacher.predict(x) as tf.Tensor)]]) : undefined,
+    prepare: kd
+      ? (x) => new Map([['teacher', tf.tidy(() => kd.teacher.predict(x) as tf.Tensor)]])
+      : undefined,
     compute(ctx: LossContext): tf.Scalar {
       return tf.tidy(() => {
         const n = ctx.pred.shape[0];
@@ -92,7 +94,10 @@ export function multitaskLoss(numSigns: number, numLaneClasses: number, opts: Mu
         const laneIds = tf.reshape(tf.slice(ctx.y, [0, 1], [n, pixels]), [n * pixels]) as tf.Tensor1D;
         const signLoss = weightedCe(signP, signIds);
         const laneLoss = weightedCe(laneP, laneIds, tf.tensor1d([...opts.laneClassWeights]));
-        const hard = tf.add(tf.mul(signLoss, opts.signWeight), tf.mul(laneLoss, opts.laneWeight)) as tf.Scalar;
+        const hard = tf.add(
+          tf.mul(signLoss, opts.signWeight),
+          tf.mul(laneLoss, opts.laneWeight),
+        ) as tf.Scalar;
         const t = ctx.prepared.get('teacher');
         if (!kd || !t) return hard;
         const [signT, laneT] = unpack(t, numSigns, numLaneClasses, pixels);

@@ -17,6 +17,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
 import { type Evaluation, evaluate } from './evaluate.js';
 import type { Recipe } from './recipe.js';
+import { packedView } from './packed.js';
 import { renderMarkdown } from './report.js';
 import { pruneToMacs } from './structured.js';
 import { trainMultitask } from './train.js';
@@ -171,13 +172,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         bestEpoch: -1,
       });
     }
-    if (r.finetune.epochs > 0) {
-      for (const c of candidates.slice(1)) {
+    const kd = r.finetune.distill;
+    const loss = { ...r.loss, ...(kd ? { distill: { ...kd, teacher: packedView(baseline) } } : {}) };
+    for (const c of candidates.slice(1)) {
+      const stage = c.method === 'structured' ? r.finetune.structured : r.finetune.unstructured;
+      if (stage.epochs > 0) {
         const res = await trainMultitask(
           c.model,
           ft,
           val,
-          { ...r.finetune, loss: r.loss },
+          { ...stage, batchSize: r.finetune.batchSize, loss },
           { masks: c.masks, seed: r.seed, log: (l) => log(`  ${l}`), label: c.name },
         );
         c.epochs = res.history.length;

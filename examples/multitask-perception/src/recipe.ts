@@ -8,6 +8,8 @@ const count = z.number().int().min(1).max(1_000_000);
 const width = z.number().int().min(1).max(1024);
 const positive = z.number().positive().finite();
 const names = z.array(z.string().min(1));
+/** One fine-tuning budget: epochs (0 = none) and peak learning rate. */
+const stage = z.strictObject({ epochs: z.number().int().min(0).max(1000), lr: positive });
 
 export const recipeSchema = z.strictObject({
   name: z.string().min(1),
@@ -39,9 +41,10 @@ export const recipeSchema = z.strictObject({
     ignore: names,
   }),
   finetune: z.strictObject({
-    epochs: z.number().int().min(0).max(1000),
     batchSize: z.number().int().min(1).max(4096),
-    lr: positive,
+    structured: stage,
+    unstructured: stage,
+    distill: z.strictObject({ alpha: z.number().min(0).max(1), T: positive }).optional(),
   }),
   latency: z.strictObject({ reps: z.number().int().min(1).max(100_000) }),
   output: z.strictObject({ dir: z.string().min(1) }),

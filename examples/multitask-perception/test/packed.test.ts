@@ -61,7 +61,19 @@ describe('packed two-head training view and loss', () => {
           num -= weights[c] * Math.log(l[n][p][c]);
           den += weights[c];
         }
-      expect(got.dataSync()[0]).toBeCloseTo(0.5 * signCe + (2 * num) / den, 4);
+      const hard = 0.5 * signCe + (2 * num) / den;
+      expect(got.dataSync()[0]).toBeCloseTo(hard, 4);
+      // Distilling from itself adds nothing: only the hard part, weighted 1 − alpha, remains.
+      const kd = multitaskLoss(4, 3, {
+        signWeight: 0.5,
+        laneWeight: 2,
+        laneClassWeights: weights,
+        distill: { teacher: view, alpha: 0.25, T: 2 },
+      });
+      const prepared = kd.prepare!(x);
+      const ctx = { x, y, pred: packed, probabilities: true, features: new Map(), step: 0 };
+      expect(kd.compute({ ...ctx, prepared }).dataSync()[0]).toBeCloseTo(0.75 * hard, 4);
+      tf.dispose([...prepared.values()]);
     });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();

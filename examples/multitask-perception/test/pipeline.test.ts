@@ -20,7 +20,7 @@ function tinyRecipe(): Recipe {
     data: { train: 48, finetune: 32, val: 16, test: 32 },
     model: { backbone: [8, 8, 12], signHidden: 8, laneHidden: [4, 4] },
     baseline: { ...r.baseline, epochs: 1, batchSize: 16 },
-    finetune: { ...r.finetune, epochs: 1, batchSize: 16 },
+    finetune: { batchSize: 16, structured: { epochs: 1, lr: 0.003 }, unstructured: { epochs: 1, lr: 0.001 } },
     latency: { reps: 3 },
   };
 }
