@@ -1,9 +1,10 @@
 // Conformance of the 'wasm' replacements a training step runs outside the convolutions: Sum over
-// leading axes (bias gradients, a SIMD column sum), the bias Add, and Identity / same-dtype Cast
-// (which share the buffer). Against the cpu backend over seeded random shapes:
+// leading axes (bias gradients, a SIMD column sum), the bias Add, the fused Relu gradient, and
+// Identity / same-dtype Cast (which share the buffer). Against the cpu backend over seeded random shapes:
 // max |wasm − cpu| / max |cpu| ≤ 1e-4, nothing left behind.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-layers'; // registers tfjs's gradients, which registerTrainKernels wraps
 import { createRng } from '@prunekit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerTrainKernels } from '../src/train/register.js';
@@ -99,6 +100,44 @@ describe('Add', () => {
     expect([...yi.dataSync()]).toEqual([11, 22, 13, 24]);
     tf.dispose([xi, bi, yi]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('Relu gradient', () => {
+  it('runs PrunekitReluGrad on wasm and matches the cpu gradient, NaN and infinities included', async () => {
+    const rng = createRng(20);
+    for (let i = 0; i < 6; i++) {
+      const shape = [1 + rng.int(3), 1 + rng.int(9), pick(rng, [1, 3, 4, 7, 16])];
+      const x = randomValues(rng, shape);
+      const dy = randomValues(rng, shape);
+      for (let j = 0; j < x.length; j++) {
+        if (rng.int(4) === 0) x[j] = 0;
+        else if (rng.int(25) === 0) x[j] = Number.NaN;
+        if (rng.int(30) === 0) dy[j] = pick(rng, [Number.POSITIVE_INFINITY, Number.NaN]);
+      }
+      const grads: Float32Array[] = [];
+      for (const backend of ['cpu', 'wasm'] as const) {
+        await useTfBackend(backend);
+        const before = tf.memory().numTensors;
+        const xt = tf.tensor(x, shape);
+        const dyt = tf.tensor(dy, shape);
+        const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.relu(t))(xt, dyt));
+        const g = profile.result as tf.Tensor;
+        const names = profile.kernels.map((k) => k.name);
+        if (backend === 'wasm') expect(names).toContain('PrunekitReluGrad');
+        else expect(names).not.toContain('PrunekitReluGrad');
+        grads.push(g.dataSync() as Float32Array);
+        tf.dispose([xt, dyt, g]);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      const label = JSON.stringify({ shape });
+      const nan = (v: Float32Array) => [...v].map((e) => Number.isNaN(e));
+      expect(nan(grads[1]), label).toEqual(nan(grads[0]));
+      const finite = (v: Float32Array) => v.map((e) => (Number.isFinite(e) ? e : 0));
+      const inf = (v: Float32Array) => [...v].map((e) => e === Number.POSITIVE_INFINITY);
+      expect(inf(grads[1]), label).toEqual(inf(grads[0]));
+      expect(relError(finite(grads[1]), finite(grads[0])), label).toBeLessThanOrEqual(TOL);
+    }
   });
 });
 

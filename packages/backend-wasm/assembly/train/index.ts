@@ -12,3 +12,4 @@ export { flipFilter } from './flip_filter';
 export { unsortedSegmentSum } from './unsorted_segment_sum';
 export { columnSum } from './column_sum';
 export { addBias } from './add_bias';
+export { reluGrad } from './relu_grad';

@@ -1,4 +1,12 @@
-import { type KernelConfig, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  type KernelConfig,
+  Relu,
+  getGradient,
+  getKernel,
+  registerGradient,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { makeAddConfig } from './Add.js';
 import { makeBatchMatMulConfig } from './BatchMatMul.js';
@@ -7,6 +15,7 @@ import { makeConv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { reluGradConfig, reluGradKernelConfig } from './ReluGrad.js';
 import { makeCastConfig, makeIdentityConfig } from './Identity.js';
 import { makeSumConfig } from './Sum.js';
 import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.js';
@@ -17,13 +26,14 @@ export interface TrainKernelOptions {
   conv2DBackpropFilter?: Conv2DBackpropFilterStrategy;
 }
 
-/** Kernels tfjs-backend-wasm 4.22 does not have. */
+/** Kernels tfjs-backend-wasm 4.22 does not have (and PrunekitReluGrad, prunekit's own). */
 export function addedTrainKernels(options: TrainKernelOptions = {}): KernelConfig[] {
   return [
     makeConv2DBackpropFilterConfig(options.conv2DBackpropFilter),
     depthwiseConv2dNativeBackpropFilterConfig,
     depthwiseConv2dNativeBackpropInputConfig,
     unsortedSegmentSumConfig,
+    reluGradKernelConfig,
   ];
 }
 
@@ -75,9 +85,11 @@ function replacedKernels(): KernelConfig[] {
 }
 
 /**
- * Registers the training (gradient) kernels tfjs-backend-wasm lacks and the faster replacements.
- * Calling it again re-registers (e.g. with other options). Call before tf.setBackend('wasm')
- * (useBackend() does) so setup functions run when the backend starts.
+ * Registers the training (gradient) kernels tfjs-backend-wasm lacks and the faster replacements,
+ * and a Relu gradient that runs one fused kernel on 'wasm' (the registered Relu gradient, wrapped:
+ * register tfjs's gradients first, e.g. by importing @tensorflow/tfjs-layers). Calling it again
+ * re-registers (e.g. with other options). Call before tf.setBackend('wasm') (useBackend() does) so
+ * setup functions run when the backend starts.
  */
 export function registerTrainKernels(options: TrainKernelOptions = {}): void {
   for (const config of trainKernelConfigs(options)) {
@@ -86,4 +98,7 @@ export function registerTrainKernels(options: TrainKernelOptions = {}): void {
     if (current != null) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
   }
+  // The Relu gradient that runs PrunekitReluGrad on 'wasm' (ReluGrad.ts); other backends keep theirs.
+  const grad = reluGradConfig();
+  if (grad != null && getGradient(Relu) !== grad) registerGradient(grad);
 }

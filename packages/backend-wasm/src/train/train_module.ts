@@ -20,6 +20,7 @@ export interface TrainExports {
   unsortedSegmentSum(x: Ptr, ids: Ptr, out: Ptr, n: number, d: number, segments: number): void;
   columnSum(x: Ptr, out: Ptr, rows: number, cols: number): void;
   addBias(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  reluGrad(dy: Ptr, x: Ptr, out: Ptr, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
