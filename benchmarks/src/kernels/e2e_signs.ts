@@ -22,6 +22,16 @@ export interface E2eResult {
   maxAbsDiff: number;
 }
 
+/** Calls each function in turn until `ms` of this process's CPU time have passed. */
+function warmUp(fns: readonly (() => void)[], ms: number): void {
+  const c0 = process.cpuUsage();
+  const spent = () => {
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  while (spent() < ms) for (const f of fns) f();
+}
+
 /** Zeros the smallest 90% (by magnitude) of every Dense/Conv2D kernel, in place. */
 function pruneKernels(model: tfl.LayersModel, sparsity: number): void {
   for (const layer of model.layers) {
@@ -66,15 +76,15 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
   const sparseRun = compileSparse(sparse);
   for (const batch of [1, 32]) {
     const x = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 42 + batch);
-    // Warm-up calls per side before timing: V8 tiers tfjs-wasm's and our wasm functions up on
-    // background threads, which process CPU time counts; at batch 1 that took a few hundred calls.
-    const warm = batch === 1 ? 300 : 20;
-    const t = await timePaired(
-      () => denseRun.predict(x).dispose(),
-      () => sparseRun.predict(x).dispose(),
-      reps,
-      warm,
-    );
+    // Warm-up per side before timing: V8 tiers tfjs-wasm's and our wasm functions (and the JS
+    // around them) up on background threads, which process CPU time counts. A fixed call count
+    // (300 at batch 1) left the first timed section still paying for it on a loaded machine, so
+    // both sides now alternate for a fixed CPU time first.
+    const warmMs = batch === 1 ? 1500 : 500;
+    const warm = 2;
+    const compiledPair = [() => denseRun.predict(x).dispose(), () => sparseRun.predict(x).dispose()];
+    warmUp(compiledPair, warmMs);
+    const t = await timePaired(compiledPair[0], compiledPair[1], reps, warm);
     const a = dense.predict(x) as tf.Tensor;
     const b = sparseRun.predict(x);
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -95,12 +105,12 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
       maxAbsDiffVsDensePredict: diff,
       layers: sparse.layers.length,
     });
-    const p = await timePaired(
+    const predictPair = [
       () => (dense.predict(x) as tf.Tensor).dispose(),
       () => (sparse.predict(x) as tf.Tensor).dispose(),
-      reps,
-      warm,
-    );
+    ];
+    warmUp(predictPair, warmMs / 3);
+    const p = await timePaired(predictPair[0], predictPair[1], reps, warm);
     rows.push({
       shape: `signs e2e batch ${batch}`,
       format: 'toSparseModel csr (pools folded)',
@@ -113,12 +123,12 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
       sparseCpuMsPerImage: p.bCpuMs / batch,
       speedup: p.cpuRatio,
     });
-    const u = await timePaired(
+    const unfusedPair = [
       () => (dense.predict(x) as tf.Tensor).dispose(),
       () => (unfused.predict(x) as tf.Tensor).dispose(),
-      reps,
-      warm,
-    );
+    ];
+    warmUp(unfusedPair, warmMs / 3);
+    const u = await timePaired(unfusedPair[0], unfusedPair[1], reps, warm);
     rows.push({
       shape: `signs e2e batch ${batch}`,
       format: 'toSparseModel csr, fusePooling: false',

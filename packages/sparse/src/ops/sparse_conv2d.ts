@@ -70,15 +70,22 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
   const padding = opts.padding ?? 'valid';
   let pad: [number, number, number, number];
   if (typeof padding === 'string') {
-    pad = [
-      ...samePad(padding, x.shape[1], kh, strides[0], dilations[0]),
-      ...samePad(padding, x.shape[2], kw, strides[1], dilations[1]),
-    ] as [number, number, number, number];
+    const [t, b] = samePad(padding, x.shape[1], kh, strides[0], dilations[0]);
+    const [l, r] = samePad(padding, x.shape[2], kw, strides[1], dilations[1]);
+    pad = [t, b, l, r];
   } else {
     pad = [padding[0], padding[1], padding[2], padding[3]];
   }
+  const a = s.attrs;
+  // Written out rather than spread: this runs once per layer per call, and at batch 1 it shows.
   const attrs: SparseConv2DAttrs = {
-    ...s.attrs,
+    format: a.format,
+    rows: a.rows,
+    cols: a.cols,
+    blockRows: a.blockRows,
+    blockCols: a.blockCols,
+    n: a.n,
+    m: a.m,
     filterHeight: kh,
     filterWidth: kw,
     inChannels: cin,
@@ -88,11 +95,13 @@ export function sparseConv2d(x: tf.Tensor4D, s: SparseTensors, opts: SparseConv2
     activation,
     pool,
   };
+  const inputs = operandInputs(s, opts.bias, 'sparseConv2d');
+  inputs.x = x;
   return tf
     .engine()
     .runKernel(
       SparseConv2D,
-      { x, ...operandInputs(s, opts.bias, 'sparseConv2d') } as unknown as tf.NamedTensorMap,
+      inputs as unknown as tf.NamedTensorMap,
       attrs as unknown as tf.NamedAttrMap,
     ) as tf.Tensor4D;
 }

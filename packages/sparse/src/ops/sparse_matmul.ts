@@ -34,12 +34,25 @@ export function sparseMatMul(s: SparseTensors, x: tf.Tensor2D, opts: SparseMatMu
   }
   if (x.dtype !== 'float32')
     throw new InvalidArgumentError(`sparseMatMul: x must be float32, got ${x.dtype}.`);
-  const attrs: SparseMatMulAttrs = { ...s.attrs, xLayout, activation };
+  const a = s.attrs;
+  const attrs: SparseMatMulAttrs = {
+    format: a.format,
+    rows: a.rows,
+    cols: a.cols,
+    blockRows: a.blockRows,
+    blockCols: a.blockCols,
+    n: a.n,
+    m: a.m,
+    xLayout,
+    activation,
+  };
+  const inputs = operandInputs(s, opts.bias, 'sparseMatMul');
+  inputs.x = x;
   return tf
     .engine()
     .runKernel(
       SparseMatMul,
-      { x, ...operandInputs(s, opts.bias, 'sparseMatMul') } as unknown as tf.NamedTensorMap,
+      inputs as unknown as tf.NamedTensorMap,
       attrs as unknown as tf.NamedAttrMap,
     ) as tf.Tensor2D;
 }
