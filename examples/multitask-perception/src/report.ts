@@ -22,8 +22,9 @@ function why(doc: ResultDoc, rows: readonly ModelRow[]): string[] {
         `pruning, ${pct(st.laneMIoU)} after fine-tuning).`,
     );
   lines.push(
-    'The fine-tuning budget (recipe finetune.epochs on finetune scenes) is what `start` can afford in minutes; ' +
-      'more epochs or scenes are the first thing to try.',
+    `At ${(base.macs / st.macs).toFixed(2)}x fewer MACs the model keeps ${((100 * st.params) / base.params).toFixed(0)}% of the ` +
+      `parameters, and fine-tuning (recipe finetune.structured: ${st.finetuneEpochs} epochs on the fine-tuning scenes) is what \`start\` ` +
+      "can afford in minutes, a fraction of the baseline's own training; a longer fine-tune or a wider baseline are the first things to try.",
   );
   return [lines.join(' ')];
 }
