@@ -14,7 +14,7 @@ import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy } from './closed_loop.js';
-import { concatDemonstrations, visitedStates } from './dagger.js';
+import { daggerFineTune } from './dagger.js';
 import { agreement, disposeSplit, type Split, toSplit } from './data.js';
 import { recoveredCollisionRate } from './guard_metric.js';
 import type { Recipe } from './recipe.js';
@@ -22,7 +22,6 @@ import { renderMarkdown } from './report.js';
 import type { MapParams } from './sim/params.js';
 import { demonstrations, rolloutEpisodes, type SplitName } from './splits.js';
 import { pruneToMacs } from './structured.js';
-import { fit } from './train.js';
 
 export interface PipelineOptions {
   readonly recipe: Recipe;
@@ -108,7 +107,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   };
   try {
     const ftDemo = demonstrations(p, r.seed, 'finetune', r.data.finetune, radius, r.data.offPath);
-    const ftMaps = rolloutEpisodes(p, r.seed, 'finetune', r.data.finetune);
+    const ftMaps = rolloutEpisodes(p, r.seed, 'finetune', r.data.finetune * r.finetune.daggerRounds);
     const val = split('val', r.data.val);
     const test = split('test', r.data.test);
     const recovery = split('finetune', r.guard.recovery.episodes);
@@ -189,22 +188,22 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     });
     for (const c of candidates.slice(1)) {
       if (r.finetune.epochs === 0) continue;
-      const visited = visitedStates(c.model, ftMaps, rollout);
-      const ft = toSplit(concatDemonstrations(ftDemo, visited));
-      splits.push(ft);
-      log(
-        `  ${c.name}: fine-tuning on ${ftDemo.count} demonstrations + ${visited.count} states it visits (DAgger)`,
-      );
-      const res = await fit(c.model, ft, val, {
-        ...r.finetune,
-        masks: c.masks,
-        teacher: baseline,
-        seed: r.seed,
-        log: (l) => log(`  ${c.name} ${l}`),
+      const res = await daggerFineTune(c.model, {
+        demos: ftDemo,
+        maps: ftMaps,
+        rounds: r.finetune.daggerRounds,
+        rollout,
+        val,
+        fit: {
+          ...r.finetune,
+          masks: c.masks,
+          teacher: baseline,
+          seed: r.seed,
+          log: (l) => log(`  ${c.name} ${l}`),
+        },
       });
-      c.epochs = res.history.length;
-      disposeSplit(ft);
-      splits.pop();
+      log(`  ${c.name}: ${ftDemo.count} demonstrations + ${res.visited} states it visited (DAgger)`);
+      c.epochs = res.epochs;
     }
     const expert = closedLoop(expertPolicy, testMaps, rollout);
     const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);

@@ -43,6 +43,7 @@ const schema = z.strictObject({
   unstructured: z.strictObject({ levels: z.array(z.number().min(0).lt(1)).min(1) }),
   finetune: z.strictObject({
     epochs: z.number().int().min(0),
+    daggerRounds: count,
     batchSize: count,
     lr: rate,
     patience: z.number().int().min(0),

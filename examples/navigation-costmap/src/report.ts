@@ -9,7 +9,7 @@ const int = (v: number) => v.toLocaleString('en-US');
 
 function guardLines(name: string, g: GuardLog): string[] {
   return [
-    `Guard on \`${name}\`: ${g.metric} on validation maps after a recovery epoch, at most ${pct(g.maxDrop)} above the reference ` +
+    `Guard on \`${name}\`: ${g.metric} on validation maps after the recovery fine-tune, at most ${pct(g.maxDrop)} above the reference ` +
       `${pct(g.reference)}; after pruning ${pct(g.final)}.`,
     '',
     '| step | round | removed | value | worse by | decision |',
@@ -69,8 +69,9 @@ export function renderMarkdown(
       `baseline did not: the success-rate difference has a standard error of about ${paired.sePoints.toFixed(2)} points at this size.`,
     '',
     'Fine-tuning (every pruned model, and `baseline-finetuned`, the unpruned policy as a control) distils from the baseline on the ' +
-      'fine-tuning demonstrations plus the states that model itself visits on other fine-tuning maps, labelled by the expert (one ' +
-      'DAgger round). The baseline never had that extra data, so part of what fine-tuning wins back is the DAgger round rather than ' +
+      'fine-tuning demonstrations plus the states that model itself visits on other fine-tuning maps, labelled by the expert ' +
+      `(DAgger, ${r.finetune.daggerRounds} round(s) of ${r.finetune.epochs} epochs). The baseline never had that extra data, so part of ` +
+      'what fine-tuning wins back is DAgger rather than ' +
       `recovered capacity: the control reaches ${pct(env.finetunedBaselineSuccessRate as number)} success. The goals compare with ` +
       'the committed baseline, the model that was pruned.',
     '',
