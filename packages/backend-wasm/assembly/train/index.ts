@@ -7,7 +7,6 @@ export { conv2dBackpropFilter } from './conv2d_backprop_filter';
 export { depthwiseBackpropInput } from './depthwise_backprop_input';
 export { depthwiseBackpropFilter } from './depthwise_backprop_filter';
 export { maxPoolGrad } from './max_pool_grad';
-export { maxPoolGradDisjoint } from './max_pool_grad_disjoint';
 export { flipFilter } from './flip_filter';
 export { unsortedSegmentSum } from './unsorted_segment_sum';
 export { columnSum } from './column_sum';

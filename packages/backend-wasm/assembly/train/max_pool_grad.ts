@@ -1,10 +1,13 @@
+import { tiledMaxPoolGrad } from './max_pool_grad_disjoint';
+
 /**
  * Max-pool gradient with the cpu backend's tie rule: each window's dy goes to the first input
  * position (row-major scan) holding a value strictly greater than everything before it; a window
  * with no such value (all −∞ or NaN) passes nothing back.
  *
  * NHWC x [n,h,w,c], dy [n,ho,wo,c], dx [n,h,w,c]. Channels run innermost, four at a time with
- * SIMD compares when c is a multiple of 4.
+ * SIMD compares when c is a multiple of 4. Windows that tile the input (stride = window, no
+ * dilation, no pad) go to tiledMaxPoolGrad, which writes each position once instead of scattering.
  */
 export function maxPoolGrad(
   x: usize,
@@ -25,6 +28,10 @@ export function maxPoolGrad(
   top: i32,
   left: i32,
 ): void {
+  if (sh == fh && sw == fw && dh == 1 && dw == 1 && top == 0 && left == 0 && ho * fh <= h && wo * fw <= w) {
+    tiledMaxPoolGrad(x, dy, dx, n, h, w, c, fh, fw);
+    return;
+  }
   memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
   const negInf = f32x4.splat(-Infinity);
   const none = i32x4.splat(-1);

@@ -6,21 +6,14 @@
  * written once — dy where the argmax is, 0 elsewhere. Rows and columns past the last whole
  * window get 0.
  *
- * NHWC x [n,h,w,c], dy [n,ho,wo,c], dx [n,h,w,c]; window fh × fw. Four channels per SIMD step.
+ * NHWC x [n,h,w,c], dy [n,ho,wo,c], dx [n,h,w,c]; window fh × fw, ho = ⌊h / fh⌋, wo = ⌊w / fw⌋.
+ * Four channels per SIMD step. maxPoolGrad calls this when the windows tile the input.
  */
-export function maxPoolGradDisjoint(
-  x: usize,
-  dy: usize,
-  dx: usize,
-  n: i32,
-  h: i32,
-  w: i32,
-  c: i32,
-  ho: i32,
-  wo: i32,
-  fh: i32,
-  fw: i32,
+export function tiledMaxPoolGrad(
+  x: usize, dy: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, fh: i32, fw: i32,
 ): void {
+  const ho = h / fh;
+  const wo = w / fw;
   if (ho * fh < h || wo * fw < w) memory.fill(dx, 0, (<usize>(n * h * w * c)) << 2);
   if (fh == 2 && fw == 2 && (c & 3) == 0) {
     pool2x2(x, dy, dx, n, h, w, c, ho, wo);

@@ -3,7 +3,7 @@
 // bias [C]. One SIMD pass in place on the heap (assembly/train/add_bias.ts) instead of XNNPACK's
 // broadcasting add (measured ~0.56 vs ~0.2 ms on [32, 32, 32, 16]). Every other Add goes to the
 // original kernel.
-import { type KernelConfig, type KernelFunc, type TensorInfo, Add, util } from '@tensorflow/tfjs-core';
+import { type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Arena } from './train_module.js';
 
@@ -29,10 +29,5 @@ export function makeAddConfig(original: KernelConfig): KernelConfig {
     a.mod.addBias(a.at(x), a.at(bias), out.at, cols === 0 ? 0 : util.sizeFromShape(x.shape) / cols, cols);
     return out.info;
   };
-  return {
-    kernelName: Add,
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
 }

@@ -8,7 +8,6 @@ import {
   type KernelFunc,
   type SumAttrs,
   type TensorInfo,
-  Sum,
   util,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -40,10 +39,5 @@ export function makeSumConfig(original: KernelConfig): KernelConfig {
     a.mod.columnSum(a.at(x), out.at, rows, util.sizeFromShape(rest));
     return out.info;
   };
-  return {
-    kernelName: Sum,
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: kernelFunc as unknown as KernelFunc,
-  };
+  return { ...original, kernelFunc: kernelFunc as unknown as KernelFunc };
 }

@@ -15,7 +15,6 @@ export interface TrainExports {
   depthwiseBackpropInput(dy: Ptr, f: Ptr, dx: Ptr, ...dims: number[]): void;
   depthwiseBackpropFilter(x: Ptr, dy: Ptr, dw: Ptr, ...dims: number[]): void;
   maxPoolGrad(x: Ptr, dy: Ptr, dx: Ptr, ...dims: number[]): void;
-  maxPoolGradDisjoint(x: Ptr, dy: Ptr, dx: Ptr, ...dims: number[]): void;
   flipFilter(src: Ptr, dst: Ptr, kh: number, kw: number, ci: number, co: number): void;
   unsortedSegmentSum(x: Ptr, ids: Ptr, out: Ptr, n: number, d: number, segments: number): void;
   columnSum(x: Ptr, out: Ptr, rows: number, cols: number): void;
