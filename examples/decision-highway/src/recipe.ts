@@ -1,7 +1,6 @@
 /** recipe.yaml: parsed and checked; a bad field throws InvalidArgumentError naming it. */
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
-import { parse } from 'yaml';
+import { InvalidArgumentError } from '@prunekit/core';
+import { parseYaml, readRecipeFile } from '@prunekit/example-kit';
 
 export interface Recipe {
   readonly name: string;
@@ -77,14 +76,7 @@ const SCHEMA: Record<string, Record<string, [Check, string]>> = {
 };
 
 export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  let doc: Record<string, Record<string, unknown>>;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
-      file,
-    });
-  }
+  const doc = parseYaml(text, file) as Record<string, Record<string, unknown>>;
   const bad = (field: string, what: string, v: unknown) =>
     new InvalidArgumentError(`${file}: ${field} must be ${what}, got ${JSON.stringify(v)}.`, { file, field });
   if (!doc || typeof doc !== 'object') throw bad('(root)', 'a mapping', doc);
@@ -100,13 +92,5 @@ export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
 }
 
 export function loadRecipe(file: string): Recipe {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
-      file,
-    });
-  }
-  return parseRecipe(text, file);
+  return parseRecipe(readRecipeFile(file), file);
 }

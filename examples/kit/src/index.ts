@@ -1,3 +1,13 @@
-export { arg, timedLog, writeAtomic, writeResults } from './script.js';
+export { arg, baseEnv, runMain, timedLog, writeAtomic, writeResults } from './script.js';
 export { initWasmBackend } from './backend.js';
 export { type Latency, roundRobinLatency } from './latency.js';
+export { loadOrTrainBaseline } from './baseline.js';
+export {
+  checkRecipe,
+  fieldPath,
+  loadYamlRecipe,
+  parseYaml,
+  parseYamlRecipe,
+  readRecipeFile,
+} from './recipe.js';
+export { type ExampleRecipe, type ExampleStart, type PipelineRun, startExample } from './start.js';

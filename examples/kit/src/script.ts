@@ -1,5 +1,6 @@
 /** Command-line plumbing every example script shares. */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ResultDoc } from '@prunekit/core';
 
@@ -37,4 +38,17 @@ export function writeResults(dir: string, doc: ResultDoc, markdown: string): voi
   process.stdout.write(
     doc.goals.map((g) => `${g.name}: ${g.value.toFixed(4)} (${g.op} ${g.target})\n`).join(''),
   );
+}
+
+/** Runs an async script body; an error prints its stack to stderr and exits with status 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
+
+/** The part of a results document's `env` every example shares: Node, CPU model and count, backend. */
+export function baseEnv(backend: string): { node: string; cpu: string; cores: number; backend: string } {
+  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, backend };
 }

@@ -1,7 +1,5 @@
 /** recipe.yaml, parsed and checked with zod; a bad field throws InvalidArgumentError naming it. */
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
-import { parse } from 'yaml';
+import { checkRecipe, loadYamlRecipe } from '@prunekit/example-kit';
 import { z } from 'zod';
 
 const count = z.number().int().min(1).max(1_000_000);
@@ -54,32 +52,9 @@ export type Recipe = z.infer<typeof recipeSchema>;
 
 /** Validates a parsed document; the first problem becomes an error naming the file and field. */
 export function parseRecipe(doc: unknown, file = 'recipe.yaml'): Recipe {
-  const res = recipeSchema.safeParse(doc);
-  if (res.success) return res.data;
-  const issue = res.error.issues[0];
-  const field = issue.path.map(String).join('.') || '(root)';
-  throw new InvalidArgumentError(`${file}: ${field}: ${issue.message}. Fix that field of the recipe.`, {
-    file,
-    field,
-  });
+  return checkRecipe(recipeSchema, doc, file);
 }
 
 export function loadRecipe(file: string): Recipe {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
-      file,
-    });
-  }
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
-      file,
-    });
-  }
-  return parseRecipe(doc, file);
+  return loadYamlRecipe(recipeSchema, file);
 }

@@ -81,6 +81,6 @@ describe('multitask pipeline (tiny configuration)', () => {
     const doc = parse(readFileSync(recipeFile, 'utf8'));
     doc.structured.macsReductions = [0.5];
     expect(() => parseRecipe(doc, 'r.yaml')).toThrow(InvalidArgumentError);
-    expect(() => parseRecipe(doc, 'r.yaml')).toThrow(/r\.yaml: structured\.macsReductions\.0/);
+    expect(() => parseRecipe(doc, 'r.yaml')).toThrow(/r\.yaml: structured\.macsReductions\[0\]/);
   });
 });

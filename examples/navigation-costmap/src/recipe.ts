@@ -1,7 +1,5 @@
 /** recipe.yaml: parsed and checked with a zod schema; a bad field throws InvalidArgumentError naming it. */
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
-import { parse } from 'yaml';
+import { loadYamlRecipe, parseYamlRecipe } from '@prunekit/example-kit';
 import { z } from 'zod';
 
 const count = z.number().int().min(1);
@@ -56,33 +54,11 @@ const schema = z.strictObject({
 
 export type Recipe = z.infer<typeof schema>;
 
+/** Parses and checks recipe text; `file` is named in every error. */
 export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
-      file,
-    });
-  }
-  const res = schema.safeParse(doc);
-  if (res.success) return res.data;
-  const issue = res.error.issues[0];
-  const field = issue.path.join('.') || '(root)';
-  throw new InvalidArgumentError(`${file}: field '${field}' ${issue.message}; fix it in the recipe.`, {
-    file,
-    field,
-  });
+  return parseYamlRecipe(schema, text, file);
 }
 
 export function loadRecipe(file: string): Recipe {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
-      file,
-    });
-  }
-  return parseRecipe(text, file);
+  return loadYamlRecipe(schema, file);
 }

@@ -1,7 +1,5 @@
 /** recipe.yaml: parsed and checked with zod; a bad field throws InvalidArgumentError naming it. */
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError } from '@prunekit/core';
-import { parse } from 'yaml';
+import { loadYamlRecipe, parseYamlRecipe } from '@prunekit/example-kit';
 import { z } from 'zod';
 
 const count = z.int().positive();
@@ -38,29 +36,11 @@ const schema = z.strictObject({
 
 export type Recipe = z.infer<typeof schema>;
 
-const fieldOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
-
+/** Parses and checks recipe text; `file` is named in every error. */
 export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new InvalidArgumentError(`${file}: not valid YAML (${(e as Error).message}); fix the syntax.`, {
-      file,
-    });
-  }
-  const res = schema.safeParse(doc);
-  if (!res.success) {
-    const issue = res.error.issues[0];
-    const field = fieldOf(issue.path);
-    throw new InvalidArgumentError(
-      `${file}: field '${field}' is invalid (${issue.message}); see recipe.yaml in this example for the expected form.`,
-      { file, field },
-    );
-  }
-  return res.data;
+  return parseYamlRecipe(schema, text, file);
 }
 
 export function loadRecipe(file: string): Recipe {
-  return parseRecipe(readFileSync(file, 'utf8'), file);
+  return loadYamlRecipe(schema, file);
 }

@@ -2,7 +2,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@prunekit/core';
-import { arg, initWasmBackend } from '@prunekit/example-kit';
+import { arg, initWasmBackend, runMain } from '@prunekit/example-kit';
 import { loadRecipe, type Recipe } from './recipe.js';
 
 export const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,8 +27,5 @@ export async function prepare(): Promise<ScriptContext> {
 /** Runs `main` when `moduleUrl` is the script node was started with; prints the error and exits 1 on failure. */
 export function runIfMain(moduleUrl: string, main: () => Promise<void>): void {
   if (!process.argv[1] || resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
-  main().catch((e) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
+  runMain(main);
 }

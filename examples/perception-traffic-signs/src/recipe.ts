@@ -1,7 +1,6 @@
 /** The recipe: what `start` runs, read from recipe.yaml and checked field by field. */
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from '@prunekit/core';
-import { parse } from 'yaml';
+import { parseYaml, readRecipeFile } from '@prunekit/example-kit';
 
 export interface Recipe {
   readonly name: string;
@@ -181,17 +180,5 @@ export function parseRecipe(doc: unknown, source = 'recipe.yaml'): Recipe {
 
 /** Reads and validates a recipe file. */
 export function loadRecipe(file: string): Recipe {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InvalidArgumentError(`Cannot read recipe '${file}': ${(e as Error).message}`, { file });
-  }
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new InvalidArgumentError(`Recipe '${file}' is not valid YAML: ${(e as Error).message}`, { file });
-  }
-  return parseRecipe(doc, file);
+  return parseRecipe(parseYaml(readRecipeFile(file), file), file);
 }

@@ -1,10 +1,8 @@
 /**
  * recipe.yaml, validated with zod: a bad field throws InvalidArgumentError naming the file, the
- * field and what it must be.
+ * field and what it must be (the schema's messages say what a field must be).
  */
-import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, ModelFormatError } from '@prunekit/core';
-import { parse } from 'yaml';
+import { loadYamlRecipe, parseYamlRecipe } from '@prunekit/example-kit';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => {
@@ -68,40 +66,11 @@ const schema = z.strictObject({
 
 export type Recipe = z.infer<typeof schema>;
 
-const fieldPath = (path: readonly PropertyKey[]) =>
-  path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('') || '(root)';
-
-/** Checks a parsed YAML document; `file` is named in every error. */
-export function checkRecipe(doc: unknown, file = 'recipe.yaml'): Recipe {
-  const res = schema.safeParse(doc);
-  if (res.success) return res.data;
-  const issue = res.error.issues[0];
-  const field = fieldPath(issue.path as PropertyKey[]);
-  const what =
-    issue.code === 'unrecognized_keys' ? `free of unknown keys (${issue.keys.join(', ')})` : issue.message;
-  throw new InvalidArgumentError(`${file}: ${field} must be ${what}. Fix it in the recipe.`, { file, field });
-}
-
+/** Parses and checks recipe text; `file` is named in every error. */
 export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new ModelFormatError('E_MODEL_FORMAT', `${file}: not valid YAML (${(e as Error).message}).`, {
-      file,
-    });
-  }
-  return checkRecipe(doc, file);
+  return parseYamlRecipe(schema, text, file);
 }
 
 export function loadRecipe(file: string): Recipe {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ModelFormatError('E_MODEL_NOT_FOUND', `Recipe ${file} not found; pass --recipe <file>.`, {
-      file,
-    });
-  }
-  return parseRecipe(text, file);
+  return loadYamlRecipe(schema, file);
 }

@@ -16,6 +16,8 @@ export interface ScriptSetup {
   readonly log: (line: string) => void;
 }
 
+export { runMain } from '@prunekit/example-kit';
+
 export async function setUp(): Promise<ScriptSetup> {
   const { log } = timedLog();
   const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
@@ -25,12 +27,4 @@ export async function setUp(): Promise<ScriptSetup> {
     throw new BackendError(`Training and timing need the 'wasm' backend, got '${backend}'.`);
   log(`backend: ${backend}; recipe: ${recipeFile}`);
   return { recipe, recipeFile, modelDir: resolve(dirname(recipeFile), recipe.baseline.dir), backend, log };
-}
-
-/** Runs a script's main, printing the stack and exiting 1 on failure. */
-export function runMain(main: () => Promise<void>): void {
-  main().catch((e) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
 }
