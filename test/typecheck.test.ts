@@ -1,5 +1,6 @@
-// Type-checks (and builds) every workspace package with `tsc -b`, as one test: a type error fails
-// this test instead of blocking the whole suite (tests themselves read the TypeScript sources).
+// Type-checks (and builds) every workspace package, every example and the benchmarks with `tsc -b`,
+// as one test: a type error fails this test instead of blocking the whole suite (tests themselves
+// read the TypeScript sources).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,11 +8,17 @@ import { expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 
-it('every package type-checks with tsc -b', () => {
-  const projects = readdirSync(join(root, 'packages'))
-    .map((d) => join('packages', d))
+const projectsUnder = (dir: string) =>
+  readdirSync(join(root, dir))
+    .map((d) => join(dir, d))
     .filter((d) => existsSync(join(root, d, 'tsconfig.json')));
-  expect(projects.length).toBeGreaterThan(5);
+
+it('every package, example and the benchmarks type-check with tsc -b', () => {
+  const packages = projectsUnder('packages');
+  const examples = projectsUnder('examples');
+  expect(packages.length).toBeGreaterThan(5);
+  expect(examples.length).toBeGreaterThan(5);
+  const projects = [...packages, ...examples, 'benchmarks'];
   let out = '';
   let code = 0;
   try {

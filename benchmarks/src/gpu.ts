@@ -63,7 +63,7 @@ async function runNode(backend: string): Promise<BackendRun> {
     if (tf.getBackend() !== backend)
       throw new Error(`asked for '${backend}', tfjs runs '${tf.getBackend()}'`);
     run.conformance = summary(await runKernelConformance({ tolerance: 1e-4 }));
-    run.rows = await benchMatMul({ reps: repsFor(backend) });
+    run.rows = (await benchMatMul({ reps: repsFor(backend) })).map((r) => ({ ...r }));
   } catch (e) {
     run.error = (e as Error).message;
   }

@@ -46,7 +46,7 @@ interface Case {
 }
 
 const csr: FormatSpec = { format: 'csr' };
-const mm = (n: number, group: Case['group'], spec = csr, sparsity = 0.9): Case => ({
+const mm = (n: number, group: Case['group'], spec: FormatSpec = csr, sparsity = 0.9): Case => ({
   name: `matmul 1024x1024·1024x${n}`,
   group,
   spec,
@@ -180,7 +180,7 @@ async function runCase(c: Case) {
   };
 }
 
-const rows = [];
+const rows: Awaited<ReturnType<typeof runCase>>[] = [];
 for (const c of CASES) {
   rows.push(await runCase(c));
   process.stderr.write(`done ${c.name} ${c.group}\n`);
