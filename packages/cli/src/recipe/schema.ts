@@ -112,6 +112,11 @@ export const dataSchema = z.strictObject({
   calibration: int(1, 100_000).default(128),
 });
 
+const fraction = z
+  .number({ error: 'a number in [0, 1]' })
+  .min(0, { error: 'a number in [0, 1]' })
+  .max(1, { error: 'a number in [0, 1]' });
+
 export const recipeSchema = z.strictObject({
   name: z.string({ error: 'a string' }).default('prunekit'),
   seed: int(0, 2 ** 32 - 1).default(0),
@@ -180,6 +185,19 @@ export const recipeSchema = z.strictObject({
     .optional(),
   output: z.strictObject({ dir: z.string({ error: 'a folder' }) }).optional(),
   report: z.strictObject({ html: z.boolean({ error: 'true or false' }).default(true) }).optional(),
+  /**
+   * The traffic-sign example's sparse-execution run (like `baseline`, a section an example reads):
+   * the CLI checks its form so the example's recipe loads here too, and otherwise ignores it.
+   */
+  sparseE2e: z
+    .strictObject({
+      sparsity: fraction,
+      scope: z.enum(['global', 'local']),
+      layerSparsity: z.record(z.string(), fraction).optional(),
+      minSparsity: fraction,
+    })
+    .partial()
+    .optional(),
 });
 
 export type Recipe = z.infer<typeof recipeSchema>;
