@@ -173,7 +173,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       });
     }
     const kd = r.finetune.distill;
-    const loss = { ...r.loss, ...(kd ? { distill: { ...kd, teacher: packedView(baseline) } } : {}) };
+    const loss = {
+      ...r.loss,
+      laneWeight: r.finetune.laneWeight ?? r.loss.laneWeight,
+      ...(kd ? { distill: { ...kd, teacher: packedView(baseline) } } : {}),
+    };
     for (const c of candidates.slice(1)) {
       const stage = c.method === 'structured' ? r.finetune.structured : r.finetune.unstructured;
       if (stage.epochs > 0) {

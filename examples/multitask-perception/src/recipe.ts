@@ -42,6 +42,8 @@ export const recipeSchema = z.strictObject({
     batchSize: z.number().int().min(1).max(4096),
     structured: stage,
     unstructured: stage,
+    /** Lane loss weight while fine-tuning (default: loss.laneWeight); chosen on validation scenes. */
+    laneWeight: z.number().min(0).optional(),
     distill: z.strictObject({ alpha: z.number().min(0).max(1), T: positive }).optional(),
   }),
   latency: z.strictObject({ reps: z.number().int().min(1).max(100_000) }),

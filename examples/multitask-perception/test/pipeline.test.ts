@@ -20,7 +20,12 @@ function tinyRecipe(): Recipe {
     data: { train: 48, finetune: 32, val: 16, test: 32 },
     model: { backbone: [8, 8, 12], signHidden: 8, laneHidden: [4, 4] },
     baseline: { ...r.baseline, epochs: 1, batchSize: 16 },
-    finetune: { batchSize: 16, structured: { epochs: 1, lr: 0.003 }, unstructured: { epochs: 1, lr: 0.001 } },
+    finetune: {
+      batchSize: 16,
+      structured: { epochs: 1, lr: 0.003 },
+      unstructured: { epochs: 1, lr: 0.001 },
+      laneWeight: 2,
+    },
     latency: { reps: 3 },
   };
 }
@@ -82,5 +87,8 @@ describe('multitask pipeline (tiny configuration)', () => {
     doc.structured.macsReductions = [0.5];
     expect(() => parseRecipe(doc, 'r.yaml')).toThrow(InvalidArgumentError);
     expect(() => parseRecipe(doc, 'r.yaml')).toThrow(/r\.yaml: structured\.macsReductions\[0\]/);
+    const lane = parse(readFileSync(recipeFile, 'utf8'));
+    lane.finetune.laneWeight = -1;
+    expect(() => parseRecipe(lane, 'r.yaml')).toThrow(/r\.yaml: finetune\.laneWeight/);
   });
 });
