@@ -44,6 +44,7 @@ const schema = z.strictObject({
     daggerRounds: count,
     batchSize: count,
     lr: rate,
+    alpha: z.number().min(0).max(1),
     patience: z.number().int().min(0),
   }),
   closedLoop: z.strictObject({ episodes: count, stepLimit: z.number().min(1) }),

@@ -13,8 +13,10 @@ export interface FitConfig {
   readonly seed: number;
   /** Zeros that must stay zero (unstructured models). */
   readonly masks?: MaskSet;
-  /** Distil from this model (the unpruned policy): T = 2, half soft and half hard targets. */
+  /** Distil from this model (the unpruned policy) at T = 2. */
   readonly teacher?: tfl.LayersModel;
+  /** Weight of the teacher's soft targets against the expert's labels (default 0.5). */
+  readonly alpha?: number;
   /** Called once per epoch with a ready line; omit for silence. */
   readonly log?: (line: string) => void;
 }
@@ -30,7 +32,7 @@ export function fit(model: tfl.LayersModel, data: Split, val: Split, c: FitConfi
       masks: c.masks,
       validation: { x: val.x, y: val.y },
       earlyStop: c.patience > 0 ? { metric: 'val_acc', patience: c.patience, restoreBest: true } : undefined,
-      loss: c.teacher ? distill({ teacher: c.teacher, T: 2, alpha: 0.5 }) : undefined,
+      loss: c.teacher ? distill({ teacher: c.teacher, T: 2, alpha: c.alpha ?? 0.5 }) : undefined,
       seed: c.seed,
       verbose: 0,
       onEpoch: (e) =>

@@ -86,5 +86,6 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
     expect(bad('maxDrop: 0.03', 'maxDrop: -1')).toThrow(/guard\.maxDrop/);
     expect(bad('levels: [0.5, 0.8]', 'levels: [1.5]')).toThrow(/unstructured\.levels/);
     expect(bad('radius: 4', 'radius: 0')).toThrow(/observation\.radius/);
+    expect(bad('alpha: 0.2', 'alpha: 1.5')).toThrow(/finetune\.alpha/);
   });
 });
