@@ -24,6 +24,17 @@ export interface StructuredResult {
   readonly reduction: number;
 }
 
+/** The channel pruner's settings at `ratio`: L2-magnitude scores, the recipe's scope and rounding. */
+export function channelSettings(r: Recipe, ratio: number): ChannelPrunerOptions {
+  return {
+    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
+    ratio,
+    scope: r.structured.scope,
+    roundTo: r.structured.roundTo,
+    seed: r.seed,
+  };
+}
+
 const GRID = Array.from({ length: 18 }, (_, i) => +(0.05 * (i + 1)).toFixed(2));
 
 export async function pruneToMacs(
@@ -35,13 +46,7 @@ export async function pruneToMacs(
   const graph = buildGraph(baseline);
   const macs0 = computeMetrics(graph).macs;
   const reductionOf = (m: tfl.LayersModel) => macs0 / computeMetrics(buildGraph(m)).macs;
-  const settings = (ratio: number): ChannelPrunerOptions => ({
-    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
-    ratio,
-    scope: r.structured.scope,
-    roundTo: r.structured.roundTo,
-    seed: r.seed,
-  });
+  const settings = (ratio: number) => channelSettings(r, ratio);
   let k = 0;
   for (; k < GRID.length - 1; k++) {
     const plain = await channelPruner(graph, settings(GRID[k])).run();

@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
 import { buildGraph, cloneModel, loadModel } from '@prunekit/layers';
 import { channelPruner } from '@prunekit/pruners';
-import { magnitude } from '@prunekit/scorers';
 import { closedLoop, modelPolicy } from './closed_loop.js';
 import { daggerFineTune } from './dagger.js';
 import { disposeSplit, toSplit } from './data.js';
@@ -19,6 +18,7 @@ import { pairedSuccess } from './pipeline.js';
 import { loadRecipe } from './recipe.js';
 import { DEFAULT_MAP_PARAMS } from './sim/params.js';
 import { demonstrations, rolloutEpisodes } from './splits.js';
+import { channelSettings } from './structured.js';
 
 interface Variant {
   readonly rounds: number;
@@ -62,13 +62,7 @@ async function main(): Promise<void> {
   const base = closedLoop(modelPolicy(baseline, radius), valMaps, rollout);
   log(`baseline: validation success ${(100 * base.successRate).toFixed(2)}% on ${valMaps.length} maps`);
   const ratio = Number(arg('ratio') ?? 0.4);
-  const pruned = await channelPruner(buildGraph(baseline), {
-    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
-    ratio,
-    scope: r.structured.scope,
-    roundTo: r.structured.roundTo,
-    seed: r.seed,
-  }).run();
+  const pruned = await channelPruner(buildGraph(baseline), channelSettings(r, ratio)).run();
   const val = toSplit(demonstrations(p, r.seed, 'val', r.data.val, radius, r.data.offPath));
   for (const name of names) {
     const v = VARIANTS[name];
