@@ -2,7 +2,8 @@
  * `pnpm probe`: one structured fine-tuning setting measured on the VALIDATION scenes only (never the
  * test scenes), so recipe choices (scope, epochs, learning rate, scenes) are made without looking at
  * the reported figures. Options: --target <x> (MACs reduction, default 2), --ignore <a,b|none>,
- * --epochs <n>, --lr <x>, --scenes <n> (fine-tuning scenes), --lane-weight <x>, --recipe <file>.
+ * --epochs <n>, --lr <x>, --scenes <n> (fine-tuning scenes), --lane-weight <x> (defaults: the
+ * recipe's fine-tuning), --recipe <file>.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,10 @@ async function main(): Promise<void> {
     lr: Number(arg('lr') ?? r.finetune.structured.lr),
   };
   const scenes = Number(arg('scenes') ?? r.data.finetune);
-  const loss = { ...r.loss, laneWeight: Number(arg('lane-weight') ?? r.loss.laneWeight) };
+  const loss = {
+    ...r.loss,
+    laneWeight: Number(arg('lane-weight') ?? r.finetune.laneWeight ?? r.loss.laneWeight),
+  };
   log(
     `backend: ${await initWasmBackend()}; target ${target}x, ignore [${ignore.join(', ')}], ${stage.epochs} epochs at ${stage.lr}, ${scenes} scenes, lane weight ${loss.laneWeight}`,
   );
