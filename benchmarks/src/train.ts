@@ -333,7 +333,8 @@ async function main() {
     console.log(JSON.stringify(rows, null, 1));
     return;
   }
-  const wasm = await trainStep('wasm', quick ? 7 : 21, 2, true);
+  // wasm pairs are cheap (~50 ms each): --quick takes as many as the full run used to, for a steadier median.
+  const wasm = await trainStep('wasm', quick ? 21 : 41, 5, true);
   const cpu = await trainStep('cpu', quick ? 1 : 3, quick ? 0 : 1, false);
   rows.push({
     kernel: 'train step (trainOnBatch, batch 32)',
@@ -342,7 +343,7 @@ async function main() {
     wasm_forward_ms: round(wasm.fwd),
     wasm_step_over_forward_paired_median: round(wasm.ratio),
     cpu_reps: quick ? 1 : 3,
-    wasm_reps: quick ? 7 : 21,
+    wasm_reps: quick ? 21 : 41,
     // Every pair as measured (step, then forward), so the spread behind the medians is visible.
     wasm_step_runs_ms: wasm.steps.map(round),
     wasm_forward_runs_ms: wasm.fwds.map(round),
