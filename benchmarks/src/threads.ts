@@ -214,7 +214,7 @@ writeResult({
       'single-threaded and threaded calls alternate; speedup = median of per-pair wall-time ratios single/threaded; ' +
       'CPU time is the whole process (all threads), so cpuOverSingle > 1 is the price of the hand-off and copies',
     noise:
-      'measured on a 2-core machine shared by several engineers: another process on the second core takes it from the worker',
+      'any other process on the second core takes it from the worker: read the figures with loadavgAtStart and loadavgAtEnd',
     loadavgAtStart,
     loadavgAtEnd: loadavg(),
     breakEvenWork: {
