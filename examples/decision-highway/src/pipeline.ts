@@ -7,7 +7,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { roundRobinLatency } from '@prunekit/example-kit';
+import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import {
   type ChannelPrunerOptions,
@@ -32,14 +32,8 @@ import type { SimParams } from './sim/params.js';
 import { demonstrations, splitSeed } from './splits.js';
 import { train } from './train.js';
 
-export interface PipelineOptions {
-  readonly recipe: Recipe;
+export interface PipelineOptions extends PipelineRun<Recipe> {
   readonly params: SimParams;
-  /** The baseline policy (not disposed by the pipeline). */
-  readonly baseline: tfl.LayersModel;
-  /** Folder for the pruned models (saved to measure file bytes). */
-  readonly outDir: string;
-  readonly log?: (line: string) => void;
 }
 
 export interface ModelRow {
@@ -68,11 +62,7 @@ export interface ModelRow {
   readonly finetuneEpochs: number;
 }
 
-export interface PipelineResult {
-  readonly doc: ResultDoc;
-  readonly markdown: string;
-  readonly seconds: number;
-}
+export type PipelineResult = ExampleResult;
 
 interface Candidate {
   readonly name: string;

@@ -10,4 +10,10 @@ export {
   parseYamlRecipe,
   readRecipeFile,
 } from './recipe.js';
-export { type ExampleRecipe, type ExampleStart, type PipelineRun, startExample } from './start.js';
+export {
+  type ExampleRecipe,
+  type ExampleResult,
+  type ExampleStart,
+  type PipelineRun,
+  startExample,
+} from './start.js';

@@ -23,7 +23,14 @@ export interface PipelineRun<R> {
   readonly baseline: LayersModel;
   /** The recipe's output folder, created. */
   readonly outDir: string;
-  readonly log: (line: string) => void;
+  readonly log?: (line: string) => void;
+}
+
+/** What an example's pipeline returns: the results document, its markdown and the run's seconds. */
+export interface ExampleResult {
+  readonly doc: ResultDoc;
+  readonly markdown: string;
+  readonly seconds: number;
 }
 
 export interface ExampleStart<R extends ExampleRecipe> {
@@ -32,9 +39,7 @@ export interface ExampleStart<R extends ExampleRecipe> {
   readonly loadRecipe: (file: string) => R;
   /** Trains a baseline, saves it into `dir` and returns it (used when `dir` has no model.json). */
   readonly trainAndSave: (recipe: R, dir: string, log: (line: string) => void) => Promise<LayersModel>;
-  readonly pipeline: (
-    run: PipelineRun<R>,
-  ) => Promise<{ readonly doc: ResultDoc; readonly markdown: string; readonly seconds: number }>;
+  readonly pipeline: (run: PipelineRun<R>) => Promise<ExampleResult>;
 }
 
 /** Runs an example's `start` end to end; an error prints its stack and exits with status 1. */

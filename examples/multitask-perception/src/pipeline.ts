@@ -8,7 +8,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { roundRobinLatency } from '@prunekit/example-kit';
+import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import { unstructuredPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
@@ -22,14 +22,7 @@ import { renderMarkdown } from './report.js';
 import { pruneToMacs } from './structured.js';
 import { trainMultitask } from './train.js';
 
-export interface PipelineOptions {
-  readonly recipe: Recipe;
-  /** The baseline (not disposed by the pipeline). */
-  readonly baseline: tfl.LayersModel;
-  /** Folder for the pruned models (saved to measure file bytes). */
-  readonly outDir: string;
-  readonly log?: (line: string) => void;
-}
+export type PipelineOptions = PipelineRun<Recipe>;
 
 export interface ModelRow {
   readonly model: string;
@@ -57,11 +50,8 @@ export interface ModelRow {
   readonly bestEpoch: number;
 }
 
-export interface PipelineResult {
-  readonly doc: ResultDoc;
-  readonly markdown: string;
+export interface PipelineResult extends ExampleResult {
   readonly rows: readonly ModelRow[];
-  readonly seconds: number;
 }
 
 interface Candidate {

@@ -7,7 +7,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { roundRobinLatency } from '@prunekit/example-kit';
+import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import { type GuardLog, guard, guardedUnstructuredPrune, guardSummary } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
@@ -23,14 +23,8 @@ import type { MapParams } from './sim/params.js';
 import { demonstrations, rolloutEpisodes, type SplitName } from './splits.js';
 import { pruneToMacs } from './structured.js';
 
-export interface PipelineOptions {
-  readonly recipe: Recipe;
+export interface PipelineOptions extends PipelineRun<Recipe> {
   readonly params: MapParams;
-  /** The baseline policy (left undisposed). */
-  readonly baseline: tfl.LayersModel;
-  /** Folder for the pruned models (saved to measure their file bytes). */
-  readonly outDir: string;
-  readonly log?: (line: string) => void;
 }
 
 export interface ModelRow {
@@ -60,11 +54,7 @@ export interface ModelRow {
   readonly finetuneEpochs: number;
 }
 
-export interface PipelineResult {
-  readonly doc: ResultDoc;
-  readonly markdown: string;
-  readonly seconds: number;
-}
+export type PipelineResult = ExampleResult;
 
 interface Candidate {
   readonly name: string;

@@ -6,7 +6,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
-import { roundRobinLatency } from '@prunekit/example-kit';
+import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluateSeg } from './evaluate.js';
@@ -17,20 +17,10 @@ import { type Candidate, type ModelRow, rowOf } from './row.js';
 import { disposeSplit, makeSplit, type Split } from './splits.js';
 import { train } from './train.js';
 
-export interface PipelineOptions {
-  readonly recipe: Recipe;
-  /** The baseline network (not disposed by the pipeline). */
-  readonly baseline: tfl.LayersModel;
-  /** Folder for the pruned models (saved to measure file bytes). */
-  readonly outDir: string;
-  readonly log?: (line: string) => void;
-}
+export type PipelineOptions = PipelineRun<Recipe>;
 
-export interface PipelineResult {
-  readonly doc: ResultDoc;
+export interface PipelineResult extends ExampleResult {
   readonly rows: readonly ModelRow[];
-  readonly markdown: string;
-  readonly seconds: number;
 }
 
 function goalsOf(base: ModelRow, st: ModelRow, r: Recipe): Goal[] {

@@ -4,6 +4,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { Goal, ResultDoc } from '@prunekit/core';
+import type { ExampleResult } from '@prunekit/example-kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeSplit, makeSplit, splitSeeds, type Split } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -25,11 +26,8 @@ export interface PipelineOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface PipelineResult {
-  readonly doc: ResultDoc;
-  readonly markdown: string;
+export interface PipelineResult extends ExampleResult {
   readonly classNames: readonly string[];
-  readonly seconds: number;
 }
 
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {

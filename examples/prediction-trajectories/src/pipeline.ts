@@ -8,7 +8,7 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type ResultDoc } from '@prunekit/core';
-import { roundRobinLatency } from '@prunekit/example-kit';
+import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, modelFileBytes, saveModel } from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -27,13 +27,8 @@ import type { SimParams } from './sim/params.js';
 import { samplesFor } from './splits.js';
 import { train } from './train.js';
 
-export interface PipelineOptions {
-  readonly recipe: Recipe;
+export interface PipelineOptions extends PipelineRun<Recipe> {
   readonly params: SimParams;
-  /** The baseline predictor (not disposed by the pipeline). */
-  readonly baseline: tfl.LayersModel;
-  readonly outDir: string;
-  readonly log?: (line: string) => void;
 }
 
 export interface ModelRow {
@@ -56,11 +51,7 @@ export interface ModelRow {
   readonly finetuneEpochs: number;
 }
 
-export interface PipelineResult {
-  readonly doc: ResultDoc;
-  readonly markdown: string;
-  readonly seconds: number;
-}
+export type PipelineResult = ExampleResult;
 
 function goals(rows: readonly ModelRow[]): Goal[] {
   const base = rows[0];
