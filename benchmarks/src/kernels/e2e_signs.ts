@@ -11,7 +11,7 @@ import { compileSparse, sparsePlan, toSparseModel } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createSignModel } from '../../../examples/perception-traffic-signs/src/model.js';
-import { timePaired } from './paired.js';
+import { type PairedTiming, timePaired } from './paired.js';
 import { magnitudePrune } from './weights.js';
 
 export interface E2eResult {
@@ -30,6 +30,29 @@ function warmUp(fns: readonly (() => void)[], ms: number): void {
     return (c.user + c.system) / 1000;
   };
   while (spent() < ms) for (const f of fns) f();
+}
+
+/** Warms `dense` and `sparse` up for `warmMs` of CPU time, then times them in alternating pairs. */
+async function warmAndTime(
+  dense: () => void,
+  sparse: () => void,
+  warmMs: number,
+  reps: number,
+): Promise<PairedTiming> {
+  warmUp([dense, sparse], warmMs);
+  return timePaired(dense, sparse, reps, 2);
+}
+
+/** A pair's figures per image at `batch`: wall ms, CPU ms and both speedups (dense over sparse). */
+function perImage(t: PairedTiming, batch: number) {
+  return {
+    denseMsPerImage: t.aMs / batch,
+    sparseMsPerImage: t.bMs / batch,
+    speedupWall: t.ratio,
+    denseCpuMsPerImage: t.aCpuMs / batch,
+    sparseCpuMsPerImage: t.bCpuMs / batch,
+    speedup: t.cpuRatio,
+  };
 }
 
 /** Zeros the smallest 90% (by magnitude) of every Dense/Conv2D kernel, in place. */
@@ -81,10 +104,12 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
     // (300 at batch 1) left the first timed section still paying for it on a loaded machine, so
     // both sides now alternate for a fixed CPU time first.
     const warmMs = batch === 1 ? 1500 : 500;
-    const warm = 2;
-    const compiledPair = [() => denseRun.predict(x).dispose(), () => sparseRun.predict(x).dispose()];
-    warmUp(compiledPair, warmMs);
-    const t = await timePaired(compiledPair[0], compiledPair[1], reps, warm);
+    const t = await warmAndTime(
+      () => denseRun.predict(x).dispose(),
+      () => sparseRun.predict(x).dispose(),
+      warmMs,
+      reps,
+    );
     const a = dense.predict(x) as tf.Tensor;
     const b = sparseRun.predict(x);
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
@@ -96,48 +121,36 @@ export async function runSignsE2e(reps: number, sparsity = 0.9): Promise<E2eResu
       format: 'toSparseModel csr (pools folded)',
       execution: 'both models through compileSparse (layer ops in one tf.tidy)',
       sparsity,
-      denseMsPerImage: t.aMs / batch,
-      sparseMsPerImage: t.bMs / batch,
-      speedupWall: t.ratio,
-      denseCpuMsPerImage: t.aCpuMs / batch,
-      sparseCpuMsPerImage: t.bCpuMs / batch,
-      speedup: t.cpuRatio,
+      ...perImage(t, batch),
       maxAbsDiffVsDensePredict: diff,
       layers: sparse.layers.length,
     });
-    const predictPair = [
-      () => (dense.predict(x) as tf.Tensor).dispose(),
+    const densePredict = () => (dense.predict(x) as tf.Tensor).dispose();
+    const p = await warmAndTime(
+      densePredict,
       () => (sparse.predict(x) as tf.Tensor).dispose(),
-    ];
-    warmUp(predictPair, warmMs / 3);
-    const p = await timePaired(predictPair[0], predictPair[1], reps, warm);
+      warmMs / 3,
+      reps,
+    );
     rows.push({
       shape: `signs e2e batch ${batch}`,
       format: 'toSparseModel csr (pools folded)',
       execution: 'both models through tfjs-layers model.predict',
       sparsity,
-      denseMsPerImage: p.aMs / batch,
-      sparseMsPerImage: p.bMs / batch,
-      speedupWall: p.ratio,
-      denseCpuMsPerImage: p.aCpuMs / batch,
-      sparseCpuMsPerImage: p.bCpuMs / batch,
-      speedup: p.cpuRatio,
+      ...perImage(p, batch),
     });
-    const unfusedPair = [
-      () => (dense.predict(x) as tf.Tensor).dispose(),
+    const u = await warmAndTime(
+      densePredict,
       () => (unfused.predict(x) as tf.Tensor).dispose(),
-    ];
-    warmUp(unfusedPair, warmMs / 3);
-    const u = await timePaired(unfusedPair[0], unfusedPair[1], reps, warm);
+      warmMs / 3,
+      reps,
+    );
     rows.push({
       shape: `signs e2e batch ${batch}`,
       format: 'toSparseModel csr, fusePooling: false',
       execution: 'both models through tfjs-layers model.predict',
       sparsity,
-      speedupWall: u.ratio,
-      denseCpuMsPerImage: u.aCpuMs / batch,
-      sparseCpuMsPerImage: u.bCpuMs / batch,
-      speedup: u.cpuRatio,
+      ...perImage(u, batch),
       layers: unfused.layers.length,
     });
     x.dispose();
