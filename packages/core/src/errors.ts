@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'E_CHECKPOINT'
   | 'E_FORMAT'
   | 'E_SCHEDULE'
-  | 'E_PRUNE';
+  | 'E_PRUNE'
+  | 'E_UNSAFE';
 
 export class PrunekitError extends Error {
   readonly code: ErrorCode;

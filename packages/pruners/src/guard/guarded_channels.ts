@@ -66,6 +66,7 @@ export async function guardedChannelPrune(
     const pruner = channelPruner(current, roundOptions(opts, round, steps, excluded));
     const session = pruner.interactive(0);
     const accepted = new Map<string, readonly number[]>();
+    let lastAccepted = reference;
     for await (const p of session) {
       const candidate = new Map(accepted).set(p.group.id, p.channels);
       const plan: PrunePlan = { step: 0, sparsity: 0, channels: candidate };
@@ -78,8 +79,10 @@ export async function guardedChannelPrune(
       }
       const ok = verdict.allowed;
       const value = verdict.checks[0].value;
-      if (ok) accepted.set(p.group.id, p.channels);
-      else {
+      if (ok) {
+        accepted.set(p.group.id, p.channels);
+        lastAccepted = value;
+      } else {
         p.veto();
         for (const r of p.group.roots) excluded.add(r);
       }
@@ -100,7 +103,8 @@ export async function guardedChannelPrune(
     model?.dispose();
     model = next.model;
     current = buildGraph(model);
-    final = await safety.measure(model);
+    // A whole-model guard (closed loop) already judged exactly this model at its last kept step.
+    final = safety.assess ? lastAccepted : await safety.measure(model);
   }
   // Nothing accepted: hand back a copy, so the caller always owns (and disposes) the result.
   if (!model) {

@@ -15,6 +15,8 @@ export interface GuardCheck {
   readonly value: number;
   readonly drop: number;
   readonly allowed: boolean;
+  /** The guard's own statement of its decision (closed-loop guards: the statistic). */
+  readonly detail?: string;
 }
 
 export interface Judge {
@@ -61,13 +63,24 @@ export function toGuardList(guards: Guards): readonly SafetyGuard[] {
 export async function createJudge(guards: Guards, unpruned: tfl.LayersModel): Promise<Judge> {
   const list = toGuardList(guards);
   const refs: number[] = [];
-  for (const g of list) refs.push(await g.measure(unpruned));
+  for (const g of list) refs.push(g.reference ?? (await g.measure(unpruned)));
   return {
     primary: list[0],
     references: list.map((g, i) => ({ metric: g.metric, value: refs[i], drop: 0, allowed: true })),
     async judge(model) {
       const checks: GuardCheck[] = [];
       for (const [i, g] of list.entries()) {
+        if (g.assess) {
+          const a = await g.assess(model);
+          checks.push({
+            metric: g.metric,
+            value: a.value,
+            drop: g.drop(refs[i], a.value),
+            allowed: a.allowed,
+            detail: a.detail,
+          });
+          continue;
+        }
         const value = await g.measure(model);
         checks.push({
           metric: g.metric,

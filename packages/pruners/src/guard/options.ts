@@ -26,6 +26,13 @@ export interface SafetyGuard {
   drop(reference: number, value: number): number;
   /** drop(reference, value) ≤ maxDrop. */
   allows(reference: number, value: number): boolean;
+  /** The unpruned model's value when it is known without measuring (a ratio against itself: 1). */
+  readonly reference?: number;
+  /**
+   * A guard that judges a model as a whole (the closed-loop guard: a sequential test against the
+   * dense policy) decides here; `detail` is its statement for the log. Used instead of allows().
+   */
+  assess?(model: tfl.LayersModel): Promise<{ value: number; allowed: boolean; detail: string }>;
 }
 
 /** Builds a safety guard; bad options throw InvalidArgumentError naming the field. */

@@ -1,0 +1,325 @@
+/**
+ * The closed-loop guard: drives the pruned and the dense policy on the same numbered scenarios
+ * (paired), counts events per unit of exposure and decides, batch after batch, whether the rate
+ * ratio pruned / dense is within `maxRatio`:
+ *   pass      — the interval's upper end ≤ maxRatio for every guarded event;
+ *   fail      — some event's lower end > maxRatio (shown worse than allowed);
+ *   undecided — neither after `maxScenarios` scenarios (never counted as a pass).
+ * Each look uses the confidence 1 − (1 − confidence) / looks (Bonferroni over the planned looks),
+ * so stopping early does not inflate the error rate. `nominal` figures use all scenarios at the
+ * stated confidence without that correction (the fixed-sample interval when there is one look).
+ */
+import { InvalidArgumentError, PrunekitError } from '@prunekit/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { SafetyGuard } from '../guard/options.js';
+import type { ClosedLoopSimulator, DivergentStates, ScenarioOutcome } from './simulator.js';
+import {
+  type PairedCounts,
+  pairedBootstrapRatio,
+  pairTotals,
+  poissonRateRatio,
+  type RatioInterval,
+} from './stats.js';
+
+export type RatioTest = 'paired-bootstrap' | 'poisson-exact';
+export type Decision = 'pass' | 'fail' | 'undecided';
+
+export interface ClosedLoopGuardOptions {
+  readonly simulator: ClosedLoopSimulator;
+  /** The reference (unpruned) policy. Not disposed. */
+  readonly dense: tfl.LayersModel;
+  /** The primary event, e.g. 'collision'. */
+  readonly event: string;
+  /** Largest allowed rate ratio pruned / dense of the primary event (e.g. 1.2). */
+  readonly maxRatio: number;
+  /** Further guarded events and their largest allowed ratio (all must pass). */
+  readonly limits?: Readonly<Record<string, number>>;
+  /** Two-sided confidence of the intervals (default 0.95). */
+  readonly confidence?: number;
+  /** 'paired-bootstrap' (default; keeps clustering and pairing) or 'poisson-exact'. */
+  readonly test?: RatioTest;
+  /** Scenarios driven per look. */
+  readonly batch: number;
+  /** Cap on scenarios; reaching it undecided gives 'undecided'. */
+  readonly maxScenarios: number;
+  /** Index of the first scenario (default 0): keep guard and final evaluation on different ones. */
+  readonly first?: number;
+  /** Rates are reported per this much exposure (e.g. 1000 for per 1,000 km; default 1). */
+  readonly per?: number;
+  /** Bootstrap draws (default 2000) and their seed (default 0). */
+  readonly resamples?: number;
+  readonly seed?: number;
+}
+
+export interface EventComparison {
+  readonly event: string;
+  readonly maxRatio: number;
+  readonly pruned: number;
+  readonly dense: number;
+  /** Events per `per` units of exposure. */
+  readonly ratePruned: number;
+  readonly rateDense: number;
+  /** The interval the decision used (confidence corrected for the looks). */
+  readonly interval: RatioInterval;
+  /** All scenarios at the stated confidence (no correction for looks). */
+  readonly nominal: RatioInterval;
+  /** The exact Poisson interval at the stated confidence, beside a bootstrap decision. */
+  readonly poisson: RatioInterval;
+  readonly decision: Decision;
+}
+
+export interface ClosedLoopVerdict {
+  readonly decision: Decision;
+  readonly simulator: string;
+  readonly unit: string;
+  readonly per: number;
+  readonly test: RatioTest;
+  readonly confidence: number;
+  /** Confidence each look used. */
+  readonly lookConfidence: number;
+  readonly looks: number;
+  readonly scenarios: number;
+  readonly exposurePruned: number;
+  readonly exposureDense: number;
+  /** Guarded events (primary first), then the simulator's other events (decision 'undecided' never matters for those). */
+  readonly events: readonly EventComparison[];
+  readonly message: string;
+  /** States where the two policies chose differently while the pruned one drove (when asked). */
+  readonly divergent?: DivergentStates;
+}
+
+/** A closed-loop check did not pass (its message carries the statistic). */
+export class ClosedLoopSafetyError extends PrunekitError {
+  readonly verdict: ClosedLoopVerdict;
+  constructor(verdict: ClosedLoopVerdict) {
+    super('E_UNSAFE', verdict.message, { decision: verdict.decision, event: verdict.events[0]?.event });
+    this.verdict = verdict;
+  }
+}
+
+export interface ClosedLoopGuard extends SafetyGuard {
+  readonly options: ClosedLoopGuardOptions;
+  /** Runs the sequential comparison of `model` against the dense policy. */
+  check(model: tfl.LayersModel, opts?: { divergent?: boolean }): Promise<ClosedLoopVerdict>;
+  /** check(), throwing ClosedLoopSafetyError unless the decision is 'pass'. */
+  assertSafe(model: tfl.LayersModel): Promise<ClosedLoopVerdict>;
+  /** Every verdict so far, in order (what the log of a search shows). */
+  readonly verdicts: readonly ClosedLoopVerdict[];
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : String(v));
+
+function validate(o: ClosedLoopGuardOptions): void {
+  const bad = (field: string, what: string, v: unknown) =>
+    new InvalidArgumentError(`closedLoopGuard: ${field} must be ${what}, got ${JSON.stringify(v)}.`, {
+      field,
+    });
+  if (!o || typeof o !== 'object') throw bad('options', 'an object', o);
+  const sim = o.simulator;
+  if (!sim || typeof sim.drive !== 'function' || !Array.isArray(sim.events))
+    throw bad('simulator', 'a ClosedLoopSimulator { name, unit, events, drive }', typeof sim);
+  if (!o.dense || typeof o.dense.predict !== 'function') throw bad('dense', 'a LayersModel', typeof o.dense);
+  const limits = { [o.event]: o.maxRatio, ...(o.limits ?? {}) };
+  for (const [e, m] of Object.entries(limits)) {
+    if (!sim.events.includes(e))
+      throw bad('event', `one of the simulator's events ${JSON.stringify(sim.events)}`, e);
+    if (!(typeof m === 'number' && m > 0 && Number.isFinite(m)))
+      throw bad(`maxRatio of '${e}'`, 'a number > 0', m);
+  }
+  if (!(Number.isInteger(o.batch) && o.batch > 0)) throw bad('batch', 'a positive integer', o.batch);
+  if (!(Number.isInteger(o.maxScenarios) && o.maxScenarios >= o.batch))
+    throw bad('maxScenarios', 'an integer ≥ batch', o.maxScenarios);
+  if (o.test !== undefined && o.test !== 'paired-bootstrap' && o.test !== 'poisson-exact')
+    throw bad('test', "'paired-bootstrap' or 'poisson-exact'", o.test);
+}
+
+function decide(iv: RatioInterval, max: number): Decision {
+  if (iv.upper <= max) return 'pass';
+  if (iv.lower > max) return 'fail';
+  return 'undecided';
+}
+
+/** Builds a closed-loop guard; usable alone (check / assertSafe) or in guardedChannelPrune. */
+export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
+  validate(opts);
+  const sim = opts.simulator;
+  const confidence = opts.confidence ?? 0.95;
+  const test = opts.test ?? 'paired-bootstrap';
+  const per = opts.per ?? 1;
+  const first = opts.first ?? 0;
+  const looks = Math.ceil(opts.maxScenarios / opts.batch);
+  const lookConfidence = 1 - (1 - confidence) / looks;
+  const limits: Record<string, number> = { [opts.event]: opts.maxRatio, ...(opts.limits ?? {}) };
+  const guarded = Object.keys(limits);
+  const reported = [...guarded, ...sim.events.filter((e) => !guarded.includes(e))];
+  // The dense policy's outcomes are the same for every candidate: drive each scenario once.
+  const denseCache: ScenarioOutcome[] = [];
+  const verdicts: ClosedLoopVerdict[] = [];
+
+  const denseUpTo = async (n: number) => {
+    while (denseCache.length < n) {
+      const count = Math.min(opts.batch, n - denseCache.length);
+      const res = await sim.drive(opts.dense, first + denseCache.length, count);
+      denseCache.push(...checkOutcomes(res.outcomes, count, 'dense'));
+    }
+  };
+  const checkOutcomes = (out: readonly ScenarioOutcome[], count: number, who: string) => {
+    if (!Array.isArray(out) || out.length !== count) {
+      throw new InvalidArgumentError(
+        `closedLoopGuard: simulator '${sim.name}' returned ${out?.length} outcomes for ${count} scenarios (${who} policy); drive() must return one per scenario.`,
+        { field: 'simulator.drive' },
+      );
+    }
+    for (const o of out) {
+      if (!(o.exposure > 0) || !Number.isFinite(o.exposure)) {
+        throw new InvalidArgumentError(
+          `closedLoopGuard: simulator '${sim.name}' reported exposure ${o.exposure}; each scenario's exposure must be a finite number > 0.`,
+          { field: 'simulator.drive' },
+        );
+      }
+    }
+    return out;
+  };
+
+  const compare = (pruned: readonly ScenarioOutcome[], conf: number, event: string) => {
+    const pairs: PairedCounts[] = pruned.map((p, i) => ({
+      eP: p.exposure,
+      kP: p.events[event] ?? 0,
+      eD: denseCache[i].exposure,
+      kD: denseCache[i].events[event] ?? 0,
+    }));
+    const { kP, eP, kD, eD } = pairTotals(pairs);
+    const interval = (c: number) =>
+      test === 'poisson-exact'
+        ? poissonRateRatio(kP, eP, kD, eD, c)
+        : pairedBootstrapRatio(pairs, c, { resamples: opts.resamples, seed: opts.seed });
+    const at = interval(conf);
+    return {
+      kP,
+      eP,
+      kD,
+      eD,
+      at,
+      nominal: conf === confidence ? at : interval(confidence),
+      poisson: poissonRateRatio(kP, eP, kD, eD, confidence),
+    };
+  };
+
+  const check: ClosedLoopGuard['check'] = async (model, o = {}) => {
+    const outcomes: ScenarioOutcome[] = [];
+    const divergent: Float32Array[] = [];
+    let shape: readonly number[] = [];
+    let rows = 0;
+    let events: EventComparison[] = [];
+    let decision: Decision = 'undecided';
+    let look = 0;
+    while (outcomes.length < opts.maxScenarios) {
+      look++;
+      const count = Math.min(opts.batch, opts.maxScenarios - outcomes.length);
+      const res = await sim.drive(
+        model,
+        first + outcomes.length,
+        count,
+        o.divergent ? { shadow: opts.dense } : {},
+      );
+      outcomes.push(...checkOutcomes(res.outcomes, count, 'pruned'));
+      if (res.divergent) {
+        divergent.push(res.divergent.x);
+        shape = res.divergent.shape;
+        rows += res.divergent.rows;
+      }
+      await denseUpTo(outcomes.length);
+      const conf = looks === 1 ? confidence : lookConfidence;
+      events = reported.map((event) => {
+        const c = compare(outcomes, conf, event);
+        const max = limits[event] ?? Number.NaN;
+        return {
+          event,
+          maxRatio: max,
+          pruned: c.kP,
+          dense: c.kD,
+          ratePruned: (per * c.kP) / c.eP,
+          rateDense: (per * c.kD) / c.eD,
+          interval: c.at,
+          nominal: c.nominal,
+          poisson: c.poisson,
+          decision: event in limits ? decide(c.at, max) : 'undecided',
+        };
+      });
+      const g = events.filter((e) => e.event in limits);
+      decision = g.some((e) => e.decision === 'fail')
+        ? 'fail'
+        : g.every((e) => e.decision === 'pass')
+          ? 'pass'
+          : 'undecided';
+      if (decision !== 'undecided') break;
+    }
+    const eP = outcomes.reduce((a, q) => a + q.exposure, 0);
+    const eD = denseCache.slice(0, outcomes.length).reduce((a, q) => a + q.exposure, 0);
+    const conf = looks === 1 ? confidence : lookConfidence;
+    const what = test === 'poisson-exact' ? 'exact conditional Poisson test' : 'paired bootstrap';
+    const parts = events
+      .filter((e) => e.event in limits)
+      .map(
+        (e) =>
+          `${e.event}: rate ratio pruned/dense ${fmt(e.interval.ratio)} (${+(100 * conf).toFixed(2)}% CI ${fmt(e.interval.lower)}–${fmt(e.interval.upper)}, ${what}) vs max ${e.maxRatio} → ${e.decision}; ` +
+          `${e.pruned} vs ${e.dense} events (${e.ratePruned.toFixed(2)} vs ${e.rateDense.toFixed(2)} per ${per} ${sim.unit})`,
+      );
+    const message =
+      `closed-loop guard on ${sim.name}: ${decision.toUpperCase()} after ${outcomes.length} paired scenarios ` +
+      `(${eP.toFixed(1)} vs ${eD.toFixed(1)} ${sim.unit}, look ${look} of ${looks}${decision === 'undecided' ? ', cap reached' : ''}) — ${parts.join('; ')}`;
+    let div: DivergentStates | undefined;
+    if (o.divergent) {
+      const x = new Float32Array(divergent.reduce((a, d) => a + d.length, 0));
+      let at = 0;
+      for (const d of divergent) {
+        x.set(d, at);
+        at += d.length;
+      }
+      div = { x, rows, shape };
+    }
+    const verdict: ClosedLoopVerdict = {
+      decision,
+      simulator: sim.name,
+      unit: sim.unit,
+      per,
+      test,
+      confidence,
+      lookConfidence: conf,
+      looks,
+      scenarios: outcomes.length,
+      exposurePruned: eP,
+      exposureDense: eD,
+      events,
+      message,
+      ...(div ? { divergent: div } : {}),
+    };
+    verdicts.push(verdict);
+    return verdict;
+  };
+
+  const metric = `${opts.event}_rate_ratio_upper`;
+  return {
+    options: opts,
+    metric,
+    maxDrop: opts.maxRatio - 1,
+    direction: 'lower',
+    reference: 1,
+    verdicts,
+    check,
+    async assertSafe(model) {
+      const v = await check(model);
+      if (v.decision !== 'pass') throw new ClosedLoopSafetyError(v);
+      return v;
+    },
+    async measure(model) {
+      return (await check(model)).events[0].interval.upper;
+    },
+    async assess(model) {
+      const v = await check(model);
+      return { value: v.events[0].interval.upper, allowed: v.decision === 'pass', detail: v.message };
+    },
+    drop: (reference, value) => value - reference,
+    allows: (_reference, value) => value <= opts.maxRatio,
+  };
+}

@@ -1,0 +1,32 @@
+export {
+  type ClosedLoopGuard,
+  type ClosedLoopGuardOptions,
+  ClosedLoopSafetyError,
+  type ClosedLoopVerdict,
+  closedLoopGuard,
+  type Decision,
+  type EventComparison,
+  type RatioTest,
+} from './guard.js';
+export type {
+  ClosedLoopSimulator,
+  DivergentStates,
+  DriveOptions,
+  DriveResult,
+  ScenarioOutcome,
+} from './simulator.js';
+export {
+  clopperPearson,
+  type PairedCounts,
+  pairedBootstrapRatio,
+  poissonRateRatio,
+  type RatioInterval,
+} from './stats.js';
+export {
+  type ClosedLoopSearchOptions,
+  type ClosedLoopSearchResult,
+  closedLoopChannelSearch,
+  type RecoveryContext,
+  type SearchCandidate,
+  type SearchStep,
+} from './search.js';

@@ -1,0 +1,143 @@
+/**
+ * Channel pruning that backs off until the closed-loop guard passes. Candidates (channel settings,
+ * most aggressive first: a ratio, another scope, groups left out) are cut in turn; each cut model
+ * is checked, and while the guard does not pass it gets up to `recoveryRounds` rounds of recovery
+ * (the caller's training step, handed the states where the pruned and the dense policy chose
+ * differently while the pruned one drove: DAgger-style data), each round checked again. The first
+ * model that passes is returned; every attempt and why it was rejected is in the log.
+ */
+import { computeMetrics, InvalidArgumentError, type ModelGraph } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { channelPruner } from '../channel/channel_pruner.js';
+import type { ChannelPrunerOptions } from '../channel/options.js';
+import { guardedChannelPrune } from '../guard/guarded_channels.js';
+import type { Guards } from '../guard/judge.js';
+import type { ClosedLoopGuard, ClosedLoopVerdict, Decision } from './guard.js';
+import type { DivergentStates } from './simulator.js';
+
+export interface SearchCandidate {
+  /** Shown in the log, e.g. 'ratio 0.52 local'. */
+  readonly label: string;
+  readonly options: ChannelPrunerOptions;
+}
+
+export interface RecoveryContext {
+  readonly candidate: string;
+  /** 1-based recovery round. */
+  readonly round: number;
+  /** Where the two policies diverged during the last check (the DAgger states). */
+  readonly divergent?: DivergentStates;
+}
+
+export interface ClosedLoopSearchOptions {
+  readonly candidates: readonly SearchCandidate[];
+  /** Trains the cut model in place; returns a one-line description for the log. */
+  readonly recover: (model: tfl.LayersModel, ctx: RecoveryContext) => Promise<string>;
+  /** Recovery rounds per candidate after the check of the model as cut (default 2). */
+  readonly recoveryRounds?: number;
+  /** Offline guards each cut goes through (guardedChannelPrune); plain channel pruning without. */
+  readonly guards?: Guards;
+  /** A constraint a cut must meet before it is driven (e.g. a MACs target): a reason to reject, or undefined. */
+  readonly constraint?: (model: tfl.LayersModel, macsReduction: number) => string | undefined;
+  /** Called with each log line as it happens. */
+  readonly log?: (line: string) => void;
+}
+
+export interface SearchStep {
+  readonly candidate: string;
+  /** 'cut' or 'recovery k'. */
+  readonly stage: string;
+  readonly macsReduction: number;
+  /** 'pass' | 'fail' | 'undecided', or 'rejected' when the constraint refused the cut. */
+  readonly decision: Decision | 'rejected';
+  /** Why (the guard's statistic, or the constraint's reason) plus what recovery did. */
+  readonly message: string;
+}
+
+export interface ClosedLoopSearchResult {
+  /** The first model that passed, or the last one tried when none did (see `passed`). Caller disposes. */
+  readonly model: tfl.LayersModel;
+  readonly passed: boolean;
+  readonly candidate: string;
+  readonly macsReduction: number;
+  /** The last verdict of the returned model (undefined only if no cut met the constraint). */
+  readonly verdict?: ClosedLoopVerdict;
+  readonly steps: readonly SearchStep[];
+}
+
+export async function closedLoopChannelSearch(
+  graph: ModelGraph,
+  guard: ClosedLoopGuard,
+  o: ClosedLoopSearchOptions,
+): Promise<ClosedLoopSearchResult> {
+  if (!o || !Array.isArray(o.candidates) || o.candidates.length === 0) {
+    throw new InvalidArgumentError(
+      'closedLoopChannelSearch: candidates must list at least one { label, options } (most aggressive first).',
+      { field: 'candidates' },
+    );
+  }
+  if (typeof o.recover !== 'function') {
+    throw new InvalidArgumentError(
+      'closedLoopChannelSearch: recover must be a function (model, ctx) => description.',
+      {
+        field: 'recover',
+      },
+    );
+  }
+  const rounds = o.recoveryRounds ?? 2;
+  const baseMacs = computeMetrics(graph).macs;
+  const steps: SearchStep[] = [];
+  const say = o.log ?? (() => {});
+  const push = (s: SearchStep) => {
+    steps.push(s);
+    say(`${s.candidate} / ${s.stage} (${s.macsReduction.toFixed(2)}x MACs): ${s.decision} — ${s.message}`);
+  };
+  let last:
+    | { model: tfl.LayersModel; candidate: string; red: number; verdict?: ClosedLoopVerdict }
+    | undefined;
+  for (const c of o.candidates) {
+    const cut = o.guards
+      ? (await guardedChannelPrune(graph, c.options, o.guards)).model
+      : (await channelPruner(graph, c.options).run()).model;
+    const red = baseMacs / computeMetrics(buildGraph(cut)).macs;
+    const reason = o.constraint?.(cut, red);
+    if (reason) {
+      push({ candidate: c.label, stage: 'cut', macsReduction: red, decision: 'rejected', message: reason });
+      if (last) cut.dispose();
+      else last = { model: cut, candidate: c.label, red };
+      continue;
+    }
+    if (last) last.model.dispose();
+    last = { model: cut, candidate: c.label, red };
+    let verdict = await guard.check(cut, { divergent: rounds > 0 });
+    last.verdict = verdict;
+    push({
+      candidate: c.label,
+      stage: 'cut',
+      macsReduction: red,
+      decision: verdict.decision,
+      message: verdict.message,
+    });
+    if (verdict.decision === 'pass') return { ...done(last), passed: true, steps };
+    for (let k = 1; k <= rounds; k++) {
+      const what = await o.recover(cut, { candidate: c.label, round: k, divergent: verdict.divergent });
+      verdict = await guard.check(cut, { divergent: k < rounds });
+      last.verdict = verdict;
+      push({
+        candidate: c.label,
+        stage: `recovery ${k}`,
+        macsReduction: red,
+        decision: verdict.decision,
+        message: `${what}; ${verdict.message}`,
+      });
+      if (verdict.decision === 'pass') return { ...done(last), passed: true, steps };
+    }
+  }
+  if (!last) throw new Error('unreachable: no candidate was cut');
+  return { ...done(last), passed: false, steps };
+}
+
+function done(l: { model: tfl.LayersModel; candidate: string; red: number; verdict?: ClosedLoopVerdict }) {
+  return { model: l.model, candidate: l.candidate, macsReduction: l.red, verdict: l.verdict };
+}
