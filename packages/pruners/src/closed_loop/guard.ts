@@ -13,16 +13,7 @@ import { InvalidArgumentError, PrunekitError } from '@prunekit/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SafetyGuard } from '../guard/options.js';
 import type { ClosedLoopSimulator, DivergentStates, ScenarioOutcome } from './simulator.js';
-import {
-  type PairedCounts,
-  pairedBootstrapRatio,
-  pairTotals,
-  poissonRateRatio,
-  type RatioInterval,
-} from './stats.js';
-
-export type RatioTest = 'paired-bootstrap' | 'poisson-exact';
-export type Decision = 'pass' | 'fail' | 'undecided';
+import { type ClosedLoopVerdict, compareOutcomes, type RatioTest } from './compare.js';
 
 export interface ClosedLoopGuardOptions {
   readonly simulator: ClosedLoopSimulator;
@@ -51,43 +42,6 @@ export interface ClosedLoopGuardOptions {
   readonly seed?: number;
 }
 
-export interface EventComparison {
-  readonly event: string;
-  readonly maxRatio: number;
-  readonly pruned: number;
-  readonly dense: number;
-  /** Events per `per` units of exposure. */
-  readonly ratePruned: number;
-  readonly rateDense: number;
-  /** The interval the decision used (confidence corrected for the looks). */
-  readonly interval: RatioInterval;
-  /** All scenarios at the stated confidence (no correction for looks). */
-  readonly nominal: RatioInterval;
-  /** The exact Poisson interval at the stated confidence, beside a bootstrap decision. */
-  readonly poisson: RatioInterval;
-  readonly decision: Decision;
-}
-
-export interface ClosedLoopVerdict {
-  readonly decision: Decision;
-  readonly simulator: string;
-  readonly unit: string;
-  readonly per: number;
-  readonly test: RatioTest;
-  readonly confidence: number;
-  /** Confidence each look used. */
-  readonly lookConfidence: number;
-  readonly looks: number;
-  readonly scenarios: number;
-  readonly exposurePruned: number;
-  readonly exposureDense: number;
-  /** Guarded events (primary first), then the simulator's other events (decision 'undecided' never matters for those). */
-  readonly events: readonly EventComparison[];
-  readonly message: string;
-  /** States where the two policies chose differently while the pruned one drove (when asked). */
-  readonly divergent?: DivergentStates;
-}
-
 /** A closed-loop check did not pass (its message carries the statistic). */
 export class ClosedLoopSafetyError extends PrunekitError {
   readonly verdict: ClosedLoopVerdict;
@@ -106,8 +60,6 @@ export interface ClosedLoopGuard extends SafetyGuard {
   /** Every verdict so far, in order (what the log of a search shows). */
   readonly verdicts: readonly ClosedLoopVerdict[];
 }
-
-const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : String(v));
 
 function validate(o: ClosedLoopGuardOptions): void {
   const bad = (field: string, what: string, v: unknown) =>
@@ -133,12 +85,6 @@ function validate(o: ClosedLoopGuardOptions): void {
     throw bad('test', "'paired-bootstrap' or 'poisson-exact'", o.test);
 }
 
-function decide(iv: RatioInterval, max: number): Decision {
-  if (iv.upper <= max) return 'pass';
-  if (iv.lower > max) return 'fail';
-  return 'undecided';
-}
-
 /** Builds a closed-loop guard; usable alone (check / assertSafe) or in guardedChannelPrune. */
 export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
   validate(opts);
@@ -150,10 +96,9 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
   const looks = Math.ceil(opts.maxScenarios / opts.batch);
   const lookConfidence = 1 - (1 - confidence) / looks;
   const limits: Record<string, number> = { [opts.event]: opts.maxRatio, ...(opts.limits ?? {}) };
-  const guarded = Object.keys(limits);
-  const reported = [...guarded, ...sim.events.filter((e) => !guarded.includes(e))];
   // The dense policy's outcomes are the same for every candidate: drive each scenario once.
   const denseCache: ScenarioOutcome[] = [];
+  const statOptions = { simulator: sim, limits, test, per, resamples: opts.resamples, seed: opts.seed };
   const verdicts: ClosedLoopVerdict[] = [];
 
   const denseUpTo = async (n: number) => {
@@ -181,37 +126,12 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
     return out;
   };
 
-  const compare = (pruned: readonly ScenarioOutcome[], conf: number, event: string) => {
-    const pairs: PairedCounts[] = pruned.map((p, i) => ({
-      eP: p.exposure,
-      kP: p.events[event] ?? 0,
-      eD: denseCache[i].exposure,
-      kD: denseCache[i].events[event] ?? 0,
-    }));
-    const { kP, eP, kD, eD } = pairTotals(pairs);
-    const interval = (c: number) =>
-      test === 'poisson-exact'
-        ? poissonRateRatio(kP, eP, kD, eD, c)
-        : pairedBootstrapRatio(pairs, c, { resamples: opts.resamples, seed: opts.seed });
-    const at = interval(conf);
-    return {
-      kP,
-      eP,
-      kD,
-      eD,
-      at,
-      nominal: conf === confidence ? at : interval(confidence),
-      poisson: poissonRateRatio(kP, eP, kD, eD, confidence),
-    };
-  };
-
   const check: ClosedLoopGuard['check'] = async (model, o = {}) => {
     const outcomes: ScenarioOutcome[] = [];
     const divergent: Float32Array[] = [];
     let shape: readonly number[] = [];
     let rows = 0;
-    let events: EventComparison[] = [];
-    let decision: Decision = 'undecided';
+    let verdict: ClosedLoopVerdict | undefined;
     let look = 0;
     while (outcomes.length < opts.maxScenarios) {
       look++;
@@ -229,45 +149,16 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
         rows += res.divergent.rows;
       }
       await denseUpTo(outcomes.length);
-      const conf = looks === 1 ? confidence : lookConfidence;
-      events = reported.map((event) => {
-        const c = compare(outcomes, conf, event);
-        const max = limits[event] ?? Number.NaN;
-        return {
-          event,
-          maxRatio: max,
-          pruned: c.kP,
-          dense: c.kD,
-          ratePruned: (per * c.kP) / c.eP,
-          rateDense: (per * c.kD) / c.eD,
-          interval: c.at,
-          nominal: c.nominal,
-          poisson: c.poisson,
-          decision: event in limits ? decide(c.at, max) : 'undecided',
-        };
+      verdict = compareOutcomes(outcomes, denseCache.slice(0, outcomes.length), {
+        ...statOptions,
+        confidence,
+        lookConfidence: looks === 1 ? confidence : lookConfidence,
+        look,
+        looks,
       });
-      const g = events.filter((e) => e.event in limits);
-      decision = g.some((e) => e.decision === 'fail')
-        ? 'fail'
-        : g.every((e) => e.decision === 'pass')
-          ? 'pass'
-          : 'undecided';
-      if (decision !== 'undecided') break;
+      if (verdict.decision !== 'undecided') break;
     }
-    const eP = outcomes.reduce((a, q) => a + q.exposure, 0);
-    const eD = denseCache.slice(0, outcomes.length).reduce((a, q) => a + q.exposure, 0);
-    const conf = looks === 1 ? confidence : lookConfidence;
-    const what = test === 'poisson-exact' ? 'exact conditional Poisson test' : 'paired bootstrap';
-    const parts = events
-      .filter((e) => e.event in limits)
-      .map(
-        (e) =>
-          `${e.event}: rate ratio pruned/dense ${fmt(e.interval.ratio)} (${+(100 * conf).toFixed(2)}% CI ${fmt(e.interval.lower)}–${fmt(e.interval.upper)}, ${what}) vs max ${e.maxRatio} → ${e.decision}; ` +
-          `${e.pruned} vs ${e.dense} events (${e.ratePruned.toFixed(2)} vs ${e.rateDense.toFixed(2)} per ${per} ${sim.unit})`,
-      );
-    const message =
-      `closed-loop guard on ${sim.name}: ${decision.toUpperCase()} after ${outcomes.length} paired scenarios ` +
-      `(${eP.toFixed(1)} vs ${eD.toFixed(1)} ${sim.unit}, look ${look} of ${looks}${decision === 'undecided' ? ', cap reached' : ''}) — ${parts.join('; ')}`;
+    if (!verdict) throw new Error('unreachable: no look');
     let div: DivergentStates | undefined;
     if (o.divergent) {
       const x = new Float32Array(divergent.reduce((a, d) => a + d.length, 0));
@@ -278,22 +169,7 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
       }
       div = { x, rows, shape };
     }
-    const verdict: ClosedLoopVerdict = {
-      decision,
-      simulator: sim.name,
-      unit: sim.unit,
-      per,
-      test,
-      confidence,
-      lookConfidence: conf,
-      looks,
-      scenarios: outcomes.length,
-      exposurePruned: eP,
-      exposureDense: eD,
-      events,
-      message,
-      ...(div ? { divergent: div } : {}),
-    };
+    if (div) verdict = { ...verdict, divergent: div };
     verdicts.push(verdict);
     return verdict;
   };

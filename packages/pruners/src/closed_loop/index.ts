@@ -1,12 +1,16 @@
 export {
-  type ClosedLoopGuard,
-  type ClosedLoopGuardOptions,
-  ClosedLoopSafetyError,
   type ClosedLoopVerdict,
-  closedLoopGuard,
+  type CompareOptions,
+  compareOutcomes,
   type Decision,
   type EventComparison,
   type RatioTest,
+} from './compare.js';
+export {
+  type ClosedLoopGuard,
+  type ClosedLoopGuardOptions,
+  ClosedLoopSafetyError,
+  closedLoopGuard,
 } from './guard.js';
 export type {
   ClosedLoopSimulator,

@@ -13,7 +13,8 @@ import { channelPruner } from '../channel/channel_pruner.js';
 import type { ChannelPrunerOptions } from '../channel/options.js';
 import { guardedChannelPrune } from '../guard/guarded_channels.js';
 import type { Guards } from '../guard/judge.js';
-import type { ClosedLoopGuard, ClosedLoopVerdict, Decision } from './guard.js';
+import type { ClosedLoopVerdict, Decision } from './compare.js';
+import type { ClosedLoopGuard } from './guard.js';
 import type { DivergentStates } from './simulator.js';
 
 export interface SearchCandidate {
