@@ -30,7 +30,7 @@ export interface PruneFlags {
 /** Which pruning section --ratio/--scorer/--scope/--ignore apply to. */
 export function methodOf(flags: PruneFlags, raw: Record<string, unknown>): string {
   if (flags.method) return flags.method;
-  return raw.channels !== undefined && raw.unstructured === undefined ? 'channels' : 'unstructured';
+  return raw.structured !== undefined && raw.unstructured === undefined ? 'structured' : 'unstructured';
 }
 
 export function pruneOverrides(flags: PruneFlags, raw: Record<string, unknown>): Override[] {
@@ -42,7 +42,7 @@ export function pruneOverrides(flags: PruneFlags, raw: Record<string, unknown>):
   if (flags.backend !== undefined) add('--backend', ['backend'], flags.backend);
   if (flags.method !== undefined && raw[method] === undefined) add('--method', [method], {});
   if (flags.ratio !== undefined) add('--ratio', [method, 'levels'], list(flags.ratio).map(num));
-  if (flags.scorer !== undefined) add('--scorer', [method, 'scorer', 'name'], flags.scorer);
+  if (flags.scorer !== undefined) add('--scorer', [method, 'scorer'], { name: flags.scorer }); // the other scorer's options may not apply
   if (flags.scope !== undefined) add('--scope', [method, 'scope'], flags.scope);
   if (flags.ignore !== undefined) add('--ignore', [method, 'ignore'], list(flags.ignore));
   if (flags.finetuneEpochs !== undefined)

@@ -4,6 +4,7 @@ export type { CliIO } from './io.js';
 export { UsageError } from './errors.js';
 export {
   loadRecipe,
+  foreignSections,
   readRecipeFile,
   validateRecipe,
   type LoadedRecipe,
@@ -11,7 +12,7 @@ export {
 } from './recipe/load.js';
 export {
   recipeSchema,
-  SCORER_NAMES,
+  scorerNames,
   type Recipe,
   type RecipeInput,
   type ScorerConfig,

@@ -4,7 +4,7 @@ import { PrunekitError } from '@prunekit/core';
 import { UsageError } from './errors.js';
 import { EXIT, type ExitCode } from './exit_codes.js';
 import { type CliIO, processIO } from './io.js';
-import { SCORER_NAMES } from './recipe/schema.js';
+import { scorerNames } from './recipe/schema.js';
 
 type Action = (flags: Record<string, unknown>, io: CliIO) => Promise<ExitCode>;
 
@@ -42,11 +42,11 @@ function program(
     .addOption(
       new Option('--method <method>', 'pruning section --ratio/--scorer apply to').choices([
         'unstructured',
-        'channels',
+        'structured',
       ]),
     )
     .option('--ratio <list>', 'fractions to prune, comma-separated (recipe: <method>.levels)')
-    .option('--scorer <name>', `scorer (recipe: <method>.scorer.name): ${SCORER_NAMES.join(', ')}`)
+    .option('--scorer <name>', `scorer (recipe: <method>.scorer.name): ${scorerNames().join(', ')}`)
     .option('--scope <scope>', 'global | local (recipe: <method>.scope)')
     .option('--ignore <layers>', 'layers left alone, comma-separated (recipe: <method>.ignore)')
     .option('--finetune-epochs <n>', 'fine-tuning epochs per level (recipe: finetune.epochs)')
@@ -64,7 +64,7 @@ function program(
       .command('score')
       .description('score statistics per prunable weight (or per channel group with --channels)'),
   )
-    .option('--scorer <name>', `scorer: ${SCORER_NAMES.join(', ')}`)
+    .option('--scorer <name>', `scorer: ${scorerNames().join(', ')}`)
     .option('--channels', 'score dependency groups (channels) instead of weights')
     .action(bind(() => import('./commands/score.js').then((m) => m.scoreCommand as Action)));
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
       '  scorer: { name: magnitude, p: 1 }',
       '  scope: global',
       '  levels: [0, 0.5]',
-      'channels: { ratio: 0.25, scorer: { name: magnitude } }',
+      'structured: { ratio: 0.25, scorer: { name: magnitude } }',
       'finetune: { epochs: 1, batchSize: 32, lr: 0.001 }',
       'bench: { backends: [cpu], runs: 2 }',
       'guard: { maxAccuracyDrop: 1 }',
@@ -60,7 +60,7 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(doc.rows.map((r: { model: string }) => r.model)).toEqual([
       'dense',
       'unstructured-50',
-      'channels-25',
+      'structured-25',
     ]);
     const [dense, masked, slim] = doc.rows;
     expect(masked.paramsAfter).toBe(dense.paramsAfter);
@@ -75,7 +75,7 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(masked.finetuneEpochs).toBe(1);
     expect(doc.goals.map((g: { name: string }) => g.name)).toEqual([
       'accuracy_drop_unstructured-50',
-      'accuracy_drop_channels-25',
+      'accuracy_drop_structured-25',
     ]);
 
     // Files: stock-loadable models, the report and the summary.
@@ -100,7 +100,7 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(channels.data.datasets[0].data[conv1]).toBe(8);
     expect(channels.data.datasets[2].data[conv1]).toBeLessThan(8);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/\| unstructured 50% \| 50% \|/);
-    expect(existsSync(join(out, 'channels-25', 'model.json'))).toBe(true);
+    expect(existsSync(join(out, 'structured-25', 'model.json'))).toBe(true);
 
     // report re-renders from report.json; a second prune into the same folder is refused.
     const io2 = captureIO();
@@ -145,14 +145,17 @@ describe('prunekit prune on a tiny model and data module', () => {
         '--guard',
         '0',
         '--method',
-        'channels',
+        'structured',
       ],
       io,
     );
     const goals: { name: string; value: number; target: number }[] = JSON.parse(
       readFileSync(join(out, 'results.json'), 'utf8'),
     ).goals;
-    expect(goals.map((g) => g.name)).toEqual(['accuracy_drop_unstructured-50', 'accuracy_drop_channels-90']);
+    expect(goals.map((g) => g.name)).toEqual([
+      'accuracy_drop_unstructured-50',
+      'accuracy_drop_structured-90',
+    ]);
     expect(code).toBe(goals.some((g) => g.value > g.target) ? EXIT.guard : EXIT.ok);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });

@@ -23,7 +23,7 @@ const cases: [string, string, RegExp][] = [
   [
     'unknown key',
     'unstructured:\n  levels: [0.5]\n  bogus: 1\n',
-    /unknown key 'bogus' in unstructured \(allowed: scorer, scope, ignore, levels, ratio\)/,
+    /unknown key 'bogus' in unstructured \(allowed: scorer, scope, ignore, levels, ratio, granularity, steps, schedule, pruner\)/,
   ],
   [
     'wrong type',
@@ -44,6 +44,21 @@ const cases: [string, string, RegExp][] = [
     'unknown top-level key (JSON)',
     '{"unstructured": {"levels": [0.5]}, "prune": 1}',
     /unknown key 'prune' \(allowed: name, seed, model, backend, data, /,
+  ],
+  [
+    'old section name',
+    'channels:\n  levels: [0.5]\n',
+    /section 'channels' is now called 'structured'; rename it in the recipe/,
+  ],
+  [
+    'misspelt section',
+    'unstructred:\n  levels: [0.5]\n',
+    /unknown key 'unstructred' \(allowed: name, seed, /,
+  ],
+  [
+    'option of another scorer',
+    'structured:\n  scorer: { name: taylor, p: 2 }\n  levels: [0.5]\n',
+    /structured\.scorer\.p must be an option of scorer 'taylor' \(allowed: name, reduction, normalizer, bias, channel\), got 2/,
   ],
   [
     'wrong enum',
@@ -78,7 +93,7 @@ describe('recipe errors: one line naming the field and the allowed values, exit 
     );
     const io2 = captureIO();
     expect(await main(['prune', '--model', model, '--method', 'diagonal'], io2)).toBe(EXIT.usage);
-    expect(io2.err).toMatch(/--method.*unstructured, channels/);
+    expect(io2.err).toMatch(/--method.*unstructured, structured/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -115,7 +130,9 @@ describe('the traffic-sign example recipe', () => {
   it('validates as it is and asks for three unstructured levels (0 is the dense model)', async () => {
     const { loadRecipe, pruneJobs } = await import('../src/index.js');
     const loaded = loadRecipe(join(here, '../../../examples/perception-traffic-signs/recipe.yaml'));
-    expect(loaded.recipe.unstructured?.scorer).toEqual({ name: 'magnitude', p: 1 });
+    expect(loaded.recipe.unstructured?.scorer).toEqual({ name: 'magnitude', options: { p: 1 } });
+    // baseline and sparseE2e are the example's own sections: the command leaves them out.
+    expect(loaded.foreign).toEqual(['baseline', 'sparseE2e']);
     expect(loaded.recipe.finetune?.earlyStopping).toEqual({
       monitor: 'val_acc',
       patience: 1,

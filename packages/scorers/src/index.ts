@@ -59,3 +59,14 @@ export { defaultLoss, type ForwardModel, type LossFn } from './calibration/forwa
 export { lossGradients, trainableVariables } from './calibration/gradients.js';
 export { exactHessianDiagonal, hutchinsonDiagonal, type HutchinsonOptions } from './calibration/hessian.js';
 export { activationStats } from './calibration/activations.js';
+export {
+  BUILTIN_SCORERS,
+  createScorer,
+  defineScorer,
+  groupOptionsSchema,
+  registerScorer,
+  type ScorerEntry,
+  scorerEntries,
+  scorerEntry,
+  scorerOptions,
+} from './registry/index.js';

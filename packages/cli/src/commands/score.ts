@@ -32,12 +32,12 @@ export async function scoreCommand(
   },
   io: CliIO,
 ): Promise<ExitCode> {
-  const section = flags.channels ? 'channels' : 'unstructured';
+  const section = flags.channels ? 'structured' : 'unstructured';
   const loaded = loadRecipe(flags.recipe, () =>
-    flags.scorer ? [{ flag: '--scorer', path: [section, 'scorer', 'name'], value: flags.scorer }] : [],
+    flags.scorer ? [{ flag: '--scorer', path: [section, 'scorer'], value: { name: flags.scorer } }] : [],
   );
-  const cfg = loaded.recipe[section]?.scorer ?? { name: 'magnitude' as const, p: 2 as const };
-  const scorer = makeScorer(cfg);
+  const cfg = loaded.recipe[section]?.scorer ?? { name: 'magnitude', options: { p: 2 } };
+  const scorer = await makeScorer(cfg, loaded.baseDir, `${section}.scorer`);
   const progress = createProgress(io, flags.quiet);
   const session = await openSession({
     loaded,

@@ -64,8 +64,10 @@ export async function sensitivityCommand(
         { field: 'data' },
       );
     const graph = buildGraph(session.model);
-    const scorer = makeScorer(
-      cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', p: 2 },
+    const scorer = await makeScorer(
+      cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } },
+      loaded.baseDir,
+      'sensitivity.scorer',
     );
     const context = await scorerContext(graph, scorer, batches);
     const layers = cfg.layers;

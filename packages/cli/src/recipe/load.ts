@@ -1,16 +1,16 @@
 /** Reading a recipe (YAML or JSON), applying command-line overrides, validating with the schema. */
-import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { fieldPath, formatIssue, RecipeError, readRecipeFile as readFile } from '@prunekit/recipe';
 import { UsageError } from '../errors.js';
-import { fieldPath, formatIssue } from './format_issue.js';
-import { type Recipe, recipeSchema } from './schema.js';
+import { type Recipe, recipeSchema, recipeSections } from './schema.js';
 
 export interface LoadedRecipe {
   readonly recipe: Recipe;
   /** Folder relative paths in the recipe resolve against (the recipe's folder, or the cwd). */
   readonly baseDir: string;
   readonly file?: string;
+  /** Top-level sections the command does not read (an example's own), left out before validation. */
+  readonly foreign: readonly string[];
 }
 
 /** A value set from the command line: where it goes in the recipe and which flag set it. */
@@ -20,27 +20,48 @@ export interface Override {
   readonly flag: string;
 }
 
-/** Parses a recipe file's text; JSON for .json, YAML otherwise (YAML also reads JSON). */
+/** Parses a recipe file (JSON for .json, YAML otherwise); a problem is a UsageError naming the file. */
 export function readRecipeFile(file: string): unknown {
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readFile(file);
   } catch (e) {
-    throw new UsageError(
-      `Cannot read recipe '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the --recipe path.`,
-      {
+    if (e instanceof RecipeError) throw new UsageError(e.message, { file });
+    throw e;
+  }
+}
+
+/** Edit distance of two short names (a misspelt section is an error, not an example's own section). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** Sections renamed since earlier recipes (one word for structured pruning everywhere). */
+const RENAMED: Record<string, string> = { channels: 'structured' };
+
+/**
+ * Top-level mappings the command has no section for and that are not a misspelling of one: the
+ * sections an example adds to its recipe (`extendRecipe`), which the command leaves to the example.
+ */
+export function foreignSections(doc: Record<string, unknown>, file = 'recipe'): string[] {
+  for (const [old, now] of Object.entries(RENAMED)) {
+    if (old in doc) {
+      throw new UsageError(`${file}: section '${old}' is now called '${now}'; rename it in the recipe.`, {
+        field: old,
         file,
-      },
-    );
+      });
+    }
   }
-  try {
-    return extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (e) {
-    const first = String((e as Error).message).split('\n')[0];
-    throw new UsageError(`${file}: not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${first}`, {
-      file,
-    });
-  }
+  const known = Object.keys(recipeSections);
+  return Object.keys(doc).filter((k) => {
+    const v = doc[k];
+    if (known.includes(k) || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    return !known.some((s) => distance(s.toLowerCase(), k.toLowerCase()) <= 2);
+  });
 }
 
 function setPath(doc: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
@@ -81,8 +102,10 @@ export function loadRecipe(
     );
   }
   const doc = structuredClone((raw ?? {}) as Record<string, unknown>);
+  const foreign = foreignSections(doc, file);
+  for (const k of foreign) delete doc[k];
   const list = typeof overrides === 'function' ? overrides(doc) : overrides;
   for (const o of list) setPath(doc, o.path, o.value);
   const recipe = validateRecipe(doc, file ?? 'command line', list);
-  return { recipe, baseDir: file ? dirname(resolve(file)) : process.cwd(), file };
+  return { recipe, baseDir: file ? dirname(resolve(file)) : process.cwd(), file, foreign };
 }

@@ -4,9 +4,10 @@
  * caller's (`save`), so tests can run it without touching disk.
  */
 import { cpus } from 'node:os';
-import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
-import { buildGraph, cloneModel, modelFileBytes } from '@prunekit/layers';
-import { channelPruner, sensitivityAnalysis, unstructuredPruner } from '@prunekit/pruners';
+import type { Goal, ResultDoc } from '@prunekit/core';
+import { buildGraph, modelFileBytes } from '@prunekit/layers';
+import { sensitivityAnalysis } from '@prunekit/pruners';
+import { type PruneMethod, pruneStage } from '@prunekit/recipe';
 import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report';
 import { toSparseModel } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,11 +18,11 @@ import type { Recipe } from '../recipe/schema.js';
 import { accuracy } from './evaluate.js';
 import { tuneModel } from './finetune.js';
 import { measureVariant } from './measure.js';
-import { makeScorer, scorerContext } from './scorer.js';
+import { asUsage, makeScorer, scorerContext } from './scorer.js';
 import type { Session } from './setup.js';
 
 export interface PruneJob {
-  readonly method: 'unstructured' | 'channels';
+  readonly method: PruneMethod;
   readonly level: number;
   /** Folder name of the output model, e.g. 'unstructured-50'. */
   readonly folder: string;
@@ -30,17 +31,19 @@ export interface PruneJob {
 /** The jobs a recipe asks for: every nonzero level of each method section, in order. */
 export function pruneJobs(recipe: Recipe): PruneJob[] {
   const jobs: PruneJob[] = [];
-  for (const method of ['unstructured', 'channels'] as const) {
+  for (const method of ['unstructured', 'structured'] as const) {
     const sec = recipe[method];
     if (!sec) continue;
     const levels = sec.levels ?? (sec.ratio !== undefined ? [sec.ratio] : []);
     if (levels.length === 0) {
-      throw new UsageError(
-        `${method} needs levels (a list of numbers in [0, 1)) or ratio; set one in the recipe or pass --ratio.`,
-        {
-          field: `${method}.levels`,
-        },
-      );
+      // N:M fixes the sparsity itself (1 − N/M): its one level is that.
+      const g = method === 'unstructured' ? recipe.unstructured?.granularity : undefined;
+      if (g?.kind === 'nm') levels.push(1 - g.n / g.m);
+      else
+        throw new UsageError(
+          `${method} needs levels (a list of numbers in [0, 1)) or ratio; set one in the recipe or pass --ratio.`,
+          { field: `${method}.levels` },
+        );
     }
     for (const level of levels) {
       if (level === 0) continue; // the dense model is always measured
@@ -49,10 +52,8 @@ export function pruneJobs(recipe: Recipe): PruneJob[] {
   }
   if (jobs.length === 0) {
     throw new UsageError(
-      'Nothing to prune: the recipe has no unstructured or channels section with a nonzero level (or pass --ratio).',
-      {
-        field: 'unstructured',
-      },
+      'Nothing to prune: the recipe has no unstructured or structured section with a nonzero level (or pass --ratio).',
+      { field: 'unstructured' },
     );
   }
   return jobs;
@@ -67,66 +68,6 @@ export interface PruneOutcome {
   readonly doc: ResultDoc;
   readonly report: ReportData;
   readonly guardFailed: boolean;
-}
-
-interface JobResult {
-  readonly model: tfl.LayersModel;
-  readonly masks?: MaskSet;
-  readonly achieved: number;
-}
-
-async function pruneCopy(
-  session: Session,
-  recipe: Recipe,
-  job: PruneJob,
-  progress: Progress,
-): Promise<JobResult> {
-  const label = `${job.folder}`;
-  if (job.method === 'unstructured') {
-    const cfg = recipe.unstructured!;
-    const model = await cloneModel(session.model);
-    const graph = buildGraph(model);
-    const scorer = makeScorer(cfg.scorer);
-    const batches = session.calibrationBatches();
-    try {
-      const context = await scorerContext(graph, scorer, batches);
-      progress.tick(`${label}: scoring and masking`, 0, 1);
-      const res = await unstructuredPruner(graph, {
-        scorer,
-        ratio: job.level,
-        scope: cfg.scope,
-        ignore: cfg.ignore,
-        seed: recipe.seed,
-        context,
-      }).step();
-      progress.tick(`${label}: scoring and masking`, 1, 1);
-      return { model, masks: res.masks, achieved: res.sparsity };
-    } finally {
-      for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
-    }
-  }
-  const cfg = recipe.channels!;
-  const graph = buildGraph(session.model);
-  const scorer = makeScorer(cfg.scorer);
-  const batches = session.calibrationBatches();
-  try {
-    const context = await scorerContext(graph, scorer, batches);
-    progress.tick(`${label}: scoring groups and removing channels`, 0, 1);
-    const res = await channelPruner(graph, {
-      scorer,
-      ratio: job.level,
-      scope: cfg.scope,
-      ignore: cfg.ignore,
-      roundTo: cfg.roundTo,
-      maxPerLayer: cfg.maxPerLayer,
-      seed: recipe.seed,
-      context,
-    }).run();
-    progress.tick(`${label}: scoring groups and removing channels`, 1, 1);
-    return { model: res.model, achieved: res.sparsity };
-  } finally {
-    for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
-  }
 }
 
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(2)}%`);
@@ -165,29 +106,43 @@ export async function runPrune(opts: {
   let guardFailed = false;
   for (const [i, job] of jobs.entries()) {
     progress.log(`[${i + 1}/${jobs.length}] ${job.method} ${pct(job.level)}`);
-    const { model, masks, achieved } = await pruneCopy(session, recipe, job, progress);
+    let epochs = 0;
+    let before: number | undefined;
+    const ft = recipe.finetune;
+    const train = session.data?.finetune;
+    const { model, achieved } = await asUsage(() =>
+      pruneStage({
+        dense: session.model,
+        method: job.method,
+        section: recipe[job.method]!,
+        level: job.level,
+        seed: recipe.seed,
+        baseDir: session.baseDir,
+        calibration: () => session.calibrationBatches(),
+        onRound: (round, rounds, sparsity) =>
+          progress.log(`${job.folder}: round ${round + 1}/${rounds} pruned ${(100 * sparsity).toFixed(1)}%`),
+        tune: async (m, _round, masks, graph) => {
+          before = test ? accuracy(m, test) : undefined;
+          if (!ft || ft.epochs === 0 || !train || !session.data) return;
+          const res = await tuneModel({
+            model: m,
+            teacher: session.model,
+            masks,
+            graph,
+            train,
+            val: session.data.val,
+            cfg: ft,
+            seed: recipe.seed,
+            label: job.folder,
+            progress,
+          });
+          progress.done();
+          epochs += res.history.length;
+        },
+      }),
+    );
     let exported: tfl.LayersModel | undefined;
     try {
-      const graph = job.method === 'unstructured' ? buildGraph(model) : undefined;
-      const before = test ? accuracy(model, test) : undefined;
-      const ft = recipe.finetune;
-      let epochs = 0;
-      if (ft && ft.epochs > 0 && session.data?.finetune) {
-        const res = await tuneModel({
-          model,
-          teacher: session.model,
-          masks,
-          graph,
-          train: session.data.finetune,
-          val: session.data.val,
-          cfg: ft,
-          seed: recipe.seed,
-          label: job.folder,
-          progress,
-        });
-        progress.done();
-        epochs = res.history.length;
-      }
       if (recipe.export?.format === 'sparse') {
         exported = await toSparseModel(model, { minSparsity: recipe.export.minSparsity ?? 0.5 });
       }
@@ -259,7 +214,11 @@ async function denseSensitivity(
   const val = session.data?.val;
   if (!cfg || !val) return undefined;
   const graph = buildGraph(session.model);
-  const scorer = makeScorer(cfg.scorer ?? recipe.unstructured?.scorer ?? { name: 'magnitude', p: 2 });
+  const scorer = await makeScorer(
+    cfg.scorer ?? recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } },
+    session.baseDir,
+    'sensitivity.scorer',
+  );
   const batches = session.calibrationBatches();
   try {
     const context = await scorerContext(graph, scorer, batches);

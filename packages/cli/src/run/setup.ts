@@ -24,18 +24,20 @@ export interface Session {
   readonly model: tfl.LayersModel;
   readonly modelPath: string;
   readonly backend: string;
+  /** Folder the recipe's relative paths (data, scorer and pruner modules) resolve against. */
+  readonly baseDir: string;
   readonly data?: Splits;
   /** Calibration batches (for data-driven scorers). */
   calibrationBatches(): Batch[] | undefined;
   dispose(): void;
 }
 
-/** The dense model: --model, else recipe.model, else <recipe dir>/<baseline.dir or model>/model.json. */
+/** The dense model: --model, else recipe.model, else <recipe dir>/model/model.json. */
 export function resolveModelPath(flag: string | undefined, loaded: LoadedRecipe): string {
   if (flag) return resolve(flag);
   const r = loaded.recipe;
   if (r.model) return resolve(loaded.baseDir, r.model);
-  const guess = join(loaded.baseDir, r.baseline?.dir ?? 'model', 'model.json');
+  const guess = join(loaded.baseDir, 'model', 'model.json');
   if (loaded.file && existsSync(guess)) return guess;
   throw new UsageError('No model given: pass --model <model.json> (or set model: in the recipe).', {
     field: 'model',
@@ -62,6 +64,11 @@ export async function openSession(opts: {
   const mod = where ? await loadDataModule(where.path) : undefined;
   const backend = await initBackend(recipe.backend);
   opts.progress.log(`backend: ${backend}`);
+  if (opts.loaded.foreign.length > 0) {
+    opts.progress.log(
+      `recipe: sections ${opts.loaded.foreign.join(', ')} are not read by prunekit (an example's own); left out`,
+    );
+  }
   const model = await loadModel(modelPath);
   opts.progress.log(`model: ${modelPath}`);
   let data: Splits | undefined;
@@ -69,7 +76,7 @@ export async function openSession(opts: {
   try {
     if (mod && where) {
       const d = recipe.data ?? { val: 500, test: 1000, finetune: 2000, calibration: 128 };
-      const seeds = splitSeeds(recipe.seed, recipe.baseline?.epochs ?? 0);
+      const seeds = splitSeeds(recipe.seed);
       const make = (name: string, count: number, seed: number) => {
         opts.progress.tick(`data: generating ${name}`, 0, 1);
         const s = toSplit(name, mod.generateDataset(count, seed), model);
@@ -100,6 +107,7 @@ export async function openSession(opts: {
     model,
     modelPath,
     backend,
+    baseDir: opts.loaded.baseDir,
     data,
     calibrationBatches() {
       if (!data) return undefined;

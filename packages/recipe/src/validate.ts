@@ -1,5 +1,15 @@
-/** One zod issue as one line: "<file>: <field> must be <allowed>, got <value>." */
+/**
+ * Reading and checking recipes: YAML or JSON text → a validated value, or a RecipeError whose one
+ * line names the file, the field, what is allowed and what was found.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { InvalidArgumentError } from '@prunekit/core';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+
+/** A recipe that cannot be read or does not fit its schema; the message says what to fix. */
+export class RecipeError extends InvalidArgumentError {}
 
 type Issue = z.core.$ZodIssue;
 
@@ -23,7 +33,7 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
 function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
   let s: unknown = schema;
   const unwrap = (x: unknown): unknown => {
-    let cur = x as { def?: { innerType?: unknown; element?: unknown } };
+    let cur = x as { def?: { innerType?: unknown } };
     while (cur?.def?.innerType) cur = cur.def.innerType as typeof cur;
     return cur;
   };
@@ -40,6 +50,7 @@ function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
 
 const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
 
+/** One zod issue as one line: "<source>: <field> must be <allowed>, got <value>." */
 export function formatIssue(issue: Issue, doc: unknown, schema: z.ZodType, source: string): string {
   const path = issue.path as PropertyKey[];
   switch (issue.code) {
@@ -65,4 +76,45 @@ export function formatIssue(issue: Issue, doc: unknown, schema: z.ZodType, sourc
     default:
       return `${source}: ${fieldPath(path)} must be ${issue.message}, got ${show(valueAt(doc, path))}.`;
   }
+}
+
+/** Parses a recipe file's text; JSON for .json, YAML otherwise (YAML also reads JSON). */
+export function readRecipeFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new RecipeError(
+      `Cannot read recipe '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the --recipe path.`,
+      { file },
+    );
+  }
+  return parseRecipeText(text, file);
+}
+
+/** Parses recipe text (JSON when `file` ends in .json, YAML otherwise). */
+export function parseRecipeText(text: string, file: string): unknown {
+  const json = extname(file).toLowerCase() === '.json';
+  try {
+    return json ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    const first = String((e as Error).message).split('\n')[0];
+    throw new RecipeError(`${file}: not valid ${json ? 'JSON' : 'YAML'}: ${first}`, { file });
+  }
+}
+
+/** Validates a parsed recipe against `schema`; the first problem becomes a RecipeError naming the field. */
+export function checkRecipe<S extends z.ZodType>(schema: S, doc: unknown, source: string): z.output<S> {
+  const res = schema.safeParse(doc ?? {});
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  throw new RecipeError(`${formatIssue(issue, doc, schema, source)} Fix it in the recipe.`, {
+    file: source,
+    field: fieldPath(issue.path as PropertyKey[]),
+  });
+}
+
+/** Recipe file → validated recipe. */
+export function loadRecipeFile<S extends z.ZodType>(schema: S, file: string): z.output<S> {
+  return checkRecipe(schema, readRecipeFile(file), file);
 }

@@ -1,0 +1,56 @@
+export { extendRecipe, type Recipe, type RecipeInput, recipeSchema, recipeSections } from './schema.js';
+export {
+  granularitySchema,
+  type GranularityConfig,
+  prunerRefSchema,
+  type PrunerRef,
+  pruningSections,
+  scheduleSchema,
+  type ScheduleConfig,
+  type StructuredConfig,
+  structuredSection,
+  type UnstructuredConfig,
+  unstructuredSection,
+} from './pruning.js';
+export {
+  BACKENDS,
+  baselineSection,
+  benchSection,
+  dataSection,
+  exportSection,
+  finetuneSection,
+  guardSection,
+  latencySection,
+  outputSection,
+  reportSection,
+  runSections,
+  sensitivitySection,
+} from './sections.js';
+export {
+  type ModuleScorer,
+  type NamedScorer,
+  type ScorerConfig,
+  scorerField,
+  scorerSchema,
+} from './scorer.js';
+export { fraction, int, levels, names, positive, ratio } from './fields.js';
+export {
+  checkRecipe,
+  fieldPath,
+  formatIssue,
+  loadRecipeFile,
+  parseRecipeText,
+  RecipeError,
+  readRecipeFile,
+} from './validate.js';
+export { importExport, moduleUrl } from './modules.js';
+export {
+  granularityOf,
+  type PrunerFactory,
+  type PrunerFactoryOptions,
+  resolvePrunerFactory,
+  resolveScorer,
+  scheduleFor,
+} from './resolve.js';
+export { needsData, scorerContext } from './stages/calibrate.js';
+export { type PrunedCopy, type PruneMethod, pruneStage, type PruneStageOptions } from './stages/prune.js';

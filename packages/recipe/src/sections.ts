@@ -1,0 +1,84 @@
+/** The sections besides pruning: run settings, data, fine-tuning, guard, export, bench, report. */
+import { z } from 'zod';
+import { folder, fraction, int, names, positive } from './fields.js';
+import { scorerSchema } from './scorer.js';
+
+export const BACKENDS = ['wasm', 'cpu'] as const;
+
+export const runSections = {
+  name: z.string({ error: 'a string' }).default('prunekit'),
+  seed: int(0, 2 ** 32 - 1).default(0),
+  /** The dense model (model.json), relative to the recipe file. */
+  model: z.string({ error: 'a path to model.json' }).optional(),
+  backend: z.enum(BACKENDS).default('wasm'),
+};
+
+export const dataSection = z.strictObject({
+  /** Module exporting generateDataset(count, seed); relative to the recipe file. */
+  generator: z.string({ error: 'a path to a data module' }).optional(),
+  val: int(1, 10_000_000).default(500),
+  test: int(1, 10_000_000).default(1000),
+  finetune: int(1, 10_000_000).default(2000),
+  calibration: int(1, 100_000).default(128),
+});
+
+export const finetuneSection = z.strictObject({
+  epochs: int(0, 10_000).default(0),
+  batchSize: int(1, 65_536).default(64),
+  lr: positive().default(1e-3),
+  optimizer: z.enum(['adam', 'sgd', 'momentum']).default('adam'),
+  earlyStopping: z
+    .strictObject({
+      monitor: z.enum(['val_acc', 'val_loss']).default('val_acc'),
+      patience: int(0, 10_000).default(1),
+      restoreBest: z.boolean({ error: 'true or false' }).default(true),
+    })
+    .optional(),
+  regularizer: z
+    .strictObject({
+      type: z.enum(['lp', 'l1', 'l2', 'bnGammaL1']),
+      lambda: positive(),
+      p: positive().optional(),
+    })
+    .optional(),
+  distill: z.strictObject({ T: positive().default(4), alpha: fraction.default(0.5) }).optional(),
+});
+
+export const guardSection = z.strictObject({
+  /** Largest allowed accuracy drop of any pruned model, in accuracy points (0.01 = 1 point). */
+  maxAccuracyDrop: fraction,
+});
+
+export const exportSection = z.strictObject({
+  format: z.enum(['stock', 'sparse']).default('stock'),
+  minSparsity: fraction.optional(),
+});
+
+export const benchSection = z.strictObject({
+  backends: z.array(z.enum(BACKENDS)).min(1, { error: 'a non-empty list of wasm, cpu' }).default(['wasm']),
+  runs: int(1, 10_000).default(15),
+  batch: int(1, 4096).default(1),
+});
+
+export const sensitivitySection = z.strictObject({
+  ratios: z
+    .array(
+      z
+        .number({ error: 'a number in (0, 1)' })
+        .gt(0, { error: 'a number in (0, 1)' })
+        .lt(1, { error: 'a number in (0, 1)' }),
+    )
+    .min(1, { error: 'a non-empty list of numbers in (0, 1)' })
+    .default([0.25, 0.5, 0.75]),
+  granularity: z.enum(['weights', 'channels']).default('weights'),
+  scorer: scorerSchema.optional(),
+  layers: names.optional(),
+});
+
+export const outputSection = z.strictObject({ dir: folder });
+export const reportSection = z.strictObject({ html: z.boolean({ error: 'true or false' }).default(true) });
+
+/** Where an example's dense model lives and how it was trained (examples extend it with their fields). */
+export const baselineSection = z.strictObject({ dir: folder });
+/** Batch-1 latency repetitions of an example's timing. */
+export const latencySection = z.strictObject({ reps: int(1, 1_000_000) });
