@@ -20,7 +20,8 @@ export function weightBytes(artifacts: tf.io.ModelArtifacts): Uint8Array {
 
 /**
  * The files of a model in the stock tfjs layout: model.json plus 'group1-shard{i}of{n}.bin'
- * shards of at most `shardBytes` each ('layers-model' format, generatedBy prunekit).
+ * shards of at most `shardBytes` each (the artifacts' format, 'layers-model' by default; generatedBy
+ * prunekit; a graph model's signature is kept).
  */
 export function artifactsToFiles(
   artifacts: tf.io.ModelArtifacts,
@@ -36,11 +37,12 @@ export function artifactsToFiles(
     files.set(name, data.subarray(i * shardBytes, Math.min(data.byteLength, (i + 1) * shardBytes)));
   }
   const json = {
-    format: 'layers-model',
+    format: artifacts.format ?? 'layers-model',
     generatedBy: `prunekit (TensorFlow.js tfjs-layers v${version_layers})`,
     convertedBy: null,
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
+    ...(artifacts.signature ? { signature: artifacts.signature } : {}),
     ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
     ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   };

@@ -68,7 +68,11 @@ function checkSpec(file: string, field: string, w: unknown): WeightSpec {
 }
 
 /** Parses and checks model.json text; errors name the file and the field. */
-export function parseModelJson(text: string, file: string): ModelJson {
+export function parseModelJson(
+  text: string,
+  file: string,
+  format: 'layers-model' | 'graph-model' = 'layers-model',
+): ModelJson {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -80,8 +84,15 @@ export function parseModelJson(text: string, file: string): ModelJson {
     );
   }
   if (!isObject(raw)) fail(file, '(root)', 'is not a JSON object');
-  if (raw.format !== undefined && raw.format !== 'layers-model') {
-    fail(file, 'format', `is ${JSON.stringify(raw.format)}; loadModel reads 'layers-model' files only`);
+  if (format === 'layers-model' && raw.format !== undefined && raw.format !== 'layers-model') {
+    fail(
+      file,
+      'format',
+      `is ${JSON.stringify(raw.format)}; loadModel reads 'layers-model' files only (read 'graph-model' files with @prunekit/graph-model's loadGraphModelFile)`,
+    );
+  }
+  if (format === 'graph-model' && raw.format !== 'graph-model') {
+    fail(file, 'format', `is ${JSON.stringify(raw.format)}; expected 'graph-model'`);
   }
   if (!isObject(raw.modelTopology)) fail(file, 'modelTopology', 'is missing or not an object');
   if (!Array.isArray(raw.weightsManifest)) fail(file, 'weightsManifest', 'is missing or not a list');

@@ -45,11 +45,14 @@ export async function resolveModelFile(path: string): Promise<string> {
  * stays inside the model folder, that shard sizes match the manifest, and that float weights
  * are finite. Nothing is written.
  */
-export async function readModel(path: string): Promise<ReadModel> {
+export async function readModel(
+  path: string,
+  opts: { readonly format?: 'layers-model' | 'graph-model' } = {},
+): Promise<ReadModel> {
   const file = await resolveModelFile(path);
   const dir = dirname(file);
   const name = basename(file);
-  const json = parseModelJson(await readFile(file, 'utf8'), file);
+  const json = parseModelJson(await readFile(file, 'utf8'), file, opts.format);
 
   // Confine every path before touching any weight file.
   const groups = json.weightsManifest.map((g) => ({ ...g, files: g.paths.map((p) => confinePath(dir, p)) }));

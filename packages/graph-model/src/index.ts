@@ -1,0 +1,18 @@
+export { type GraphModelSource, graphModelSource } from './io/source.js';
+export { graphModelBytes, graphModelFiles, loadGraphModelFile, saveGraphModel } from './io/files.js';
+export { type ConstOverride, type WriteGraphOptions, writeGraphModel } from './io/materialize.js';
+export {
+  buildGraphModelGraph,
+  type GraphModelGraph,
+  type GraphModelGraphOptions,
+  toTfGraphModel,
+} from './graph/build_graph.js';
+export type { ConstBinding, ConstStore } from './graph/const_store.js';
+export type { InputShapes } from './graph/shapes.js';
+export { analyzeGraphChannels, type GraphChannelAnalysis } from './structured/analyze.js';
+export { exportGraphModel, removeGraphChannels, zeroGraphChannels } from './structured/surgery.js';
+export { builtinOpSpecs, getOpSpec, registeredOps, registerOpSpec } from './ops/registry.js';
+export type { OpConfig, OpParam, OpSpec, Slot } from './ops/spec.js';
+export type { StoredWeight, WeightDtypeMode, WeightValues } from './weights/codec.js';
+export type { GraphModelJson, ManifestWeight, NodeDef, Quantization } from './json/model_json.js';
+export { type ChannelPlanOptions, planChannelRemoval } from './structured/plan.js';

@@ -1,0 +1,99 @@
+import type { GraphNode, ParamRole } from '@prunekit/core';
+import type { ConfigSizes, Layout, RuleContext, RuleResult } from '@prunekit/layers';
+
+/** One input slot of a GraphDef node, as the IR node's config records it. */
+export type Slot =
+  | { readonly kind: 'tensor'; readonly ref: string; readonly input: number }
+  | {
+      readonly kind: 'const';
+      readonly name: string;
+      readonly dtype: string;
+      readonly shape: readonly number[];
+      /** Short parameter name when the constant is a float weight of the node. */
+      readonly param?: string;
+      /** Values of small integer constants (axes, shapes, paddings). */
+      readonly ints?: readonly number[];
+    };
+
+/** What an IR node of a graph model carries in its `config`. */
+export interface OpConfig {
+  readonly op: string;
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly slots: readonly Slot[];
+  /** Which output of the op this IR node is (0 for most ops; Split, TopKV2 … have more). */
+  readonly outputIndex: number;
+  /** Set when shapes could not be measured (control flow): the node is frozen. */
+  readonly unknownShape?: boolean;
+}
+
+/** A constant input that is a weight: its role and channel axes (read by scorers and pruners). */
+export interface OpParam {
+  readonly slot: number;
+  readonly name: string;
+  readonly role: ParamRole;
+  readonly inAxis?: number;
+  readonly outAxis?: number;
+  readonly prunable?: boolean;
+}
+
+/**
+ * Everything prunekit knows about one TensorFlow op in one value: which constant inputs are
+ * weights (roles, channel axes), its multiply–accumulates, how channels flow through it
+ * (the same structured-rule contract as Keras layers), and which integer constants (shape
+ * vectors) change when channels go.
+ */
+export interface OpSpec {
+  readonly ops: readonly string[];
+  params?(cfg: OpConfig): OpParam[];
+  macs?(node: GraphNode): number;
+  analyze(ctx: RuleContext): RuleResult;
+  /** New values for integer constant `slot` after channel removal; undefined = unchanged. */
+  editConst?(
+    node: GraphNode,
+    slot: number,
+    values: readonly number[],
+    sizes: ConfigSizes,
+  ): number[] | undefined;
+}
+
+export const opConfig = (node: GraphNode): OpConfig => node.config as unknown as OpConfig;
+
+/** The slot's integer values when it is an integer constant. */
+export function constInts(node: GraphNode, slot: number): readonly number[] | undefined {
+  const s = opConfig(node).slots[slot];
+  return s?.kind === 'const' ? s.ints : undefined;
+}
+
+/** The layout of the tensor at `slot`, or undefined when the slot is a constant. */
+export function slotLayout(ctx: RuleContext, slot: number): Layout | undefined {
+  const s = opConfig(ctx.node).slots[slot];
+  return s?.kind === 'tensor' ? ctx.inputs[s.input] : undefined;
+}
+
+export function describe(node: GraphNode): string {
+  return `'${node.name}' (${node.className})`;
+}
+
+/** Freezes every input and gives a frozen output, with the reason. */
+export function freezeAll(ctx: RuleContext, why: string): RuleResult {
+  const reason = `${describe(ctx.node)} ${why}`;
+  for (const l of ctx.inputs) ctx.freeze(l, reason);
+  return { output: ctx.fixed(ctx.outChannels, reason) };
+}
+
+/** Last dimension of a shape (the channel axis, channels-last), 0 for scalars. */
+export function lastDim(shape: readonly (number | null)[] | undefined): number {
+  const d = shape?.[shape.length - 1];
+  return typeof d === 'number' ? d : 0;
+}
+
+/** Whether the node's data_format is channels-last (the default). */
+export function channelsLast(node: GraphNode): boolean {
+  const f = opConfig(node).attrs.data_format;
+  return f === undefined || f === 'NHWC' || f === 'NWC' || f === 'NDHWC';
+}
+
+/** An axis value normalised to [0, rank). */
+export const normAxis = (a: number, rank: number) => (a < 0 ? a + rank : a);
+
+export const product = (xs: readonly (number | null)[]) => xs.reduce<number>((a, d) => a * (d ?? 1), 1);

@@ -1,0 +1,42 @@
+import { createRng, InvalidArgumentError, type Scorer } from '@prunekit/core';
+import type { ChannelRemoval } from '@prunekit/layers';
+import type { GraphChannelAnalysis } from './analyze.js';
+
+export interface ChannelPlanOptions {
+  readonly scorer: Scorer;
+  /** Fraction of each group's channels to remove (0 ≤ ratio < 1). */
+  readonly ratio: number;
+  /** Keep at least this many channels per group. Default 1. */
+  readonly minKeep?: number;
+  readonly seed?: number;
+}
+
+/**
+ * The lowest-scoring `ratio` of every prunable group's channels (per group, so every group
+ * shrinks by the same fraction). Scorers see the graph as a plain ModelGraph: any weight-based
+ * scorer of @prunekit/scorers works on graph models unchanged.
+ */
+export async function planChannelRemoval(
+  analysis: GraphChannelAnalysis,
+  opts: ChannelPlanOptions,
+): Promise<ChannelRemoval> {
+  if (!(opts.ratio >= 0 && opts.ratio < 1)) {
+    throw new InvalidArgumentError(`planChannelRemoval: ratio must be in [0, 1), got ${opts.ratio}.`, {
+      field: 'ratio',
+    });
+  }
+  const ctx = { graph: analysis.graph, rng: createRng(opts.seed ?? 0) };
+  const removal = new Map<string, number[]>();
+  for (const group of analysis.groups) {
+    const n = Math.min(group.size - (opts.minKeep ?? 1), Math.floor(group.size * opts.ratio));
+    if (n <= 0) continue;
+    const s = await opts.scorer.score({ kind: 'group', group }, ctx);
+    const values = s.kind === 'group' ? s.values : new Float32Array(group.size);
+    const order = [...values.keys()].sort((a, b) => values[a] - values[b] || a - b);
+    removal.set(
+      group.id,
+      order.slice(0, n).sort((a, b) => a - b),
+    );
+  }
+  return removal;
+}
