@@ -1,27 +1,45 @@
 /**
- * Closed-loop evaluation: in each of `worlds` independent worlds vehicle 0 (the ego) is driven by
- * the policy, every other vehicle by the expert. At every step the expert is also asked what it
- * would do in the ego's place. The egos of all worlds are batched into one forward pass per step.
+ * Closed-loop driving, batched: in each world the first `egos` vehicles are driven by the policy,
+ * every other vehicle by the expert. All egos of all worlds go through one forward pass per step.
+ * World k of a run is scenario `first + k`: its starting traffic comes from its own seed, so two
+ * policies driving scenario i start from the same highway (paired comparisons).
+ *
+ * Events counted per ego: collision (its front passed its leader's rear); near_miss (time to
+ * collision with its leader falls below `nearMissTtc`, counted once per encounter); off_road
+ * (asked for a lane that does not exist); cut_in (changed lane in front of a vehicle that must then
+ * brake harder than MOBIL's b_safe).
  */
 import { createRng } from '@prunekit/core';
+import type { ClosedLoopSimulator, DriveOptions, DriveResult, ScenarioOutcome } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expertAction } from './sim/expert.js';
 import { featureCount, writeFeatures } from './sim/features.js';
-import { BRAKE, type SimParams } from './sim/params.js';
+import { idmAccel } from './sim/idm.js';
+import { BRAKE, LEFT, RIGHT, type SimParams } from './sim/params.js';
 import { stepWorld } from './sim/step.js';
-import { createWorld, type World } from './sim/world.js';
+import { createWorld, neighbours, type World } from './sim/world.js';
+
+export const HIGHWAY_EVENTS = ['collision', 'near_miss', 'off_road', 'cut_in'] as const;
 
 export interface ClosedLoopOptions {
   readonly worlds: number;
   readonly steps: number;
   readonly seed: number;
-  /** Expert-only steps before the ego is handed to the policy (default 20). */
+  /** Scenario index of the first world (default 0). */
+  readonly first?: number;
+  /** Policy-driven vehicles per world (default 1; at most half the world's vehicles). */
+  readonly egos?: number;
+  /** Expert-only steps before the egos are handed to the policy (default 20). */
   readonly warmup?: number;
+  /** Near-miss threshold on time to collision (s; default 1.5). */
+  readonly nearMissTtc?: number;
+  /** Ask the expert in every ego's place for agreement / brake recall (default true). */
+  readonly agreement?: boolean;
 }
 
 export interface ClosedLoopEval {
-  /** Fraction of ego steps where the policy chose the expert's action. */
+  /** Fraction of ego steps where the policy chose the expert's action (NaN when not asked). */
   readonly agreement: number;
   /** Of the ego steps where the expert would brake, the fraction where the policy braked. */
   readonly brakeRecall: number;
@@ -31,6 +49,8 @@ export interface ClosedLoopEval {
   /** Requests for a lane that does not exist, per 1,000 steps. */
   readonly invalidPer1000Steps: number;
   readonly egoSteps: number;
+  /** Per world (scenario): km driven by its egos and their event counts. */
+  readonly outcomes: readonly ScenarioOutcome[];
 }
 
 /** Policy over a batch of ego feature rows; returns one action per row. */
@@ -39,65 +59,178 @@ export type Policy = (
   rows: number,
   features: number,
   worlds: readonly World[],
+  cars: readonly number[],
 ) => ArrayLike<number>;
 
+/** Argmax of `model` over a batch of feature rows. */
+export function modelActions(model: tfl.LayersModel, x: Float32Array, rows: number, f: number): Int32Array {
+  return tf.tidy(
+    () => tf.argMax(model.predict(tf.tensor2d(x, [rows, f])) as tf.Tensor, 1).dataSync() as Int32Array,
+  );
+}
+
 export function modelPolicy(model: tfl.LayersModel): Policy {
-  return (x, rows, f) =>
-    tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(x, [rows, f])) as tf.Tensor, 1).dataSync());
+  return (x, rows, f) => modelActions(model, x, rows, f);
 }
 
-/** The expert itself in the ego's seat (the reference row). */
+/** The expert itself in the egos' seats (the reference row). */
 export function expertPolicy(p: SimParams): Policy {
-  return (_x, rows, _f, worlds) => Array.from({ length: rows }, (_, w) => expertAction(worlds[w], 0, p));
+  return (_x, rows, _f, worlds, cars) =>
+    Array.from({ length: rows }, (_, r) => expertAction(worlds[r], cars[r], p));
 }
 
-export function closedLoop(policy: Policy, p: SimParams, o: ClosedLoopOptions): ClosedLoopEval {
-  const rng = createRng(o.seed);
-  const worlds = Array.from({ length: o.worlds }, () => createWorld(p.road, rng));
+/** Scenario i's own seed (independent of how many worlds a run batches). */
+export function scenarioSeed(seed: number, i: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b)) >>> 0;
+}
+
+/** Time to collision with the own-lane leader (s); Infinity when not closing in. */
+function ttc(world: World, i: number): number {
+  const me = world.cars[i];
+  const { lead } = neighbours(world, i, me.lane);
+  if (!lead) return Number.POSITIVE_INFINITY;
+  const closing = me.v - world.cars[lead.index].v;
+  return closing > 0 ? Math.max(0, lead.gap) / closing : Number.POSITIVE_INFINITY;
+}
+
+export interface Shadow {
+  readonly policy: Policy;
+  /** Called with each ego row where the shadow's action differs from the driver's, and the expert's action there. */
+  readonly onDivergent: (x: Float32Array, row: number, expert: number) => void;
+}
+
+export function closedLoop(
+  policy: Policy,
+  p: SimParams,
+  o: ClosedLoopOptions,
+  shadow?: Shadow,
+): ClosedLoopEval {
+  const first = o.first ?? 0;
+  const worlds = Array.from({ length: o.worlds }, (_, k) =>
+    createWorld(p.road, createRng(scenarioSeed(o.seed, first + k))),
+  );
+  const egos = worlds.map((w) => Math.max(1, Math.min(o.egos ?? 1, Math.floor(w.cars.length / 2))));
+  const rowsOf: number[] = [];
+  const carOf: number[] = [];
+  const worldOf: World[] = [];
+  worlds.forEach((w, k) => {
+    for (let i = 0; i < egos[k]; i++) {
+      rowsOf.push(k);
+      carOf.push(i);
+      worldOf.push(w);
+    }
+  });
+  const rows = rowsOf.length;
   const f = featureCount(p.road.lanes);
-  const x = new Float32Array(o.worlds * f);
+  const x = new Float32Array(rows * f);
   const actions = worlds.map((w) => new Uint8Array(w.cars.length));
+  const ask = o.agreement ?? true;
+  const thr = o.nearMissTtc ?? 1.5;
+  const close = new Uint8Array(rows);
+  const metres = new Float64Array(o.worlds);
+  const counts = worlds.map(() => ({ collision: 0, near_miss: 0, off_road: 0, cut_in: 0 }));
   let agree = 0;
   let brakes = 0;
   let caught = 0;
-  let collisions = 0;
-  let metres = 0;
-  let invalid = 0;
   let egoSteps = 0;
   const warmup = o.warmup ?? 20;
   for (let s = 0; s < warmup + o.steps; s++) {
     const driving = s >= warmup;
-    const expertEgo = worlds.map((w) => expertAction(w, 0, p));
-    let ego: ArrayLike<number> = expertEgo;
+    let ego: ArrayLike<number> | undefined;
+    let expertEgo: number[] | undefined;
     if (driving) {
-      for (let k = 0; k < worlds.length; k++) writeFeatures(worlds[k], 0, p, x, k * f);
-      ego = policy(x, o.worlds, f, worlds);
+      for (let r = 0; r < rows; r++) writeFeatures(worldOf[r], carOf[r], p, x, r * f);
+      ego = policy(x, rows, f, worldOf, carOf);
+      if (shadow) {
+        const other = shadow.policy(x, rows, f, worldOf, carOf);
+        for (let r = 0; r < rows; r++)
+          if (other[r] !== ego[r]) shadow.onDivergent(x, r, expertAction(worldOf[r], carOf[r], p));
+      }
+      if (ask) expertEgo = carOf.map((i, r) => expertAction(worldOf[r], i, p));
     }
+    let r = 0;
     worlds.forEach((w, k) => {
       const acts = actions[k];
-      acts[0] = ego[k];
-      for (let i = 1; i < w.cars.length; i++) acts[i] = expertAction(w, i, p);
+      for (let i = 0; i < w.cars.length; i++)
+        acts[i] = ego && i < egos[k] ? ego[r + i] : expertAction(w, i, p);
+      const lanes = ego ? Array.from({ length: egos[k] }, (_, i) => w.cars[i].lane) : [];
       const out = stepWorld(w, acts, p);
-      if (!driving) return;
-      egoSteps++;
-      if (ego[k] === expertEgo[k]) agree++;
-      if (expertEgo[k] === BRAKE) {
-        brakes++;
-        if (ego[k] === BRAKE) caught++;
+      if (!ego) return;
+      const c = counts[k];
+      for (let i = 0; i < egos[k]; i++, r++) {
+        egoSteps++;
+        if (expertEgo) {
+          if (ego[r] === expertEgo[r]) agree++;
+          if (expertEgo[r] === BRAKE) {
+            brakes++;
+            if (ego[r] === BRAKE) caught++;
+          }
+        }
+        metres[k] += out.travelled[i];
+        c.collision += out.collided[i];
+        c.off_road += out.invalid[i];
+        const me = w.cars[i];
+        if ((ego[r] === LEFT || ego[r] === RIGHT) && me.lane !== lanes[i]) {
+          const { follow } = neighbours(w, i, me.lane);
+          if (follow) {
+            const fc = w.cars[follow.index];
+            if (idmAccel(fc.v, fc.v0, { gap: follow.gap, v: me.v }, p.idm) < -p.mobil.bSafe) c.cut_in++;
+          }
+        }
+        const near = !out.collided[i] && ttc(w, i) < thr;
+        if (near && !close[r]) c.near_miss++;
+        close[r] = near ? 1 : 0;
       }
-      collisions += out.collided[0];
-      invalid += out.invalid[0];
-      metres += out.travelled[0];
     });
   }
-  const km = metres / 1000;
+  const km = metres.reduce((a, b) => a + b, 0) / 1000;
+  const collisions = counts.reduce((a, c) => a + c.collision, 0);
+  const invalid = counts.reduce((a, c) => a + c.off_road, 0);
   return {
-    agreement: agree / egoSteps,
-    brakeRecall: brakes === 0 ? 1 : caught / brakes,
+    agreement: ask ? agree / egoSteps : Number.NaN,
+    brakeRecall: !ask ? Number.NaN : brakes === 0 ? 1 : caught / brakes,
     collisions,
     km,
     collisionsPer1000Km: km === 0 ? 0 : (1000 * collisions) / km,
     invalidPer1000Steps: (1000 * invalid) / egoSteps,
     egoSteps,
+    outcomes: counts.map((c, k) => ({ exposure: metres[k] / 1000, events: c })),
+  };
+}
+
+/** The highway as a ClosedLoopSimulator for the closed-loop guard (exposure in km). */
+export function highwaySimulator(
+  p: SimParams,
+  o: Omit<ClosedLoopOptions, 'worlds' | 'first' | 'agreement'>,
+): ClosedLoopSimulator {
+  return {
+    name: 'highway',
+    unit: 'km',
+    events: HIGHWAY_EVENTS,
+    drive(model: tfl.LayersModel, first: number, count: number, d: DriveOptions = {}): DriveResult {
+      const f = featureCount(p.road.lanes);
+      const max = d.maxDivergent ?? 20000;
+      const kept: Float32Array[] = [];
+      const labels: number[] = [];
+      const teacher = d.shadow;
+      const shadow: Shadow | undefined = teacher
+        ? {
+            policy: modelPolicy(teacher),
+            onDivergent: (x, row, expert) => {
+              if (kept.length >= max) return;
+              kept.push(x.slice(row * f, (row + 1) * f));
+              labels.push(expert);
+            },
+          }
+        : undefined;
+      const res = closedLoop(modelPolicy(model), p, { ...o, worlds: count, first, agreement: false }, shadow);
+      if (!teacher) return { outcomes: res.outcomes };
+      const x = new Float32Array(kept.length * f);
+      for (const [i, row] of kept.entries()) x.set(row, i * f);
+      return {
+        outcomes: res.outcomes,
+        divergent: { x, rows: kept.length, shape: [f], labels: Int32Array.from(labels) },
+      };
+    },
   };
 }

@@ -11,7 +11,9 @@ import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunek
 import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
 import {
   type ChannelPrunerOptions,
+  type ClosedLoopVerdict,
   channelPruner,
+  type EventComparison,
   type GuardLog,
   guard,
   guardedChannelPrune,
@@ -22,7 +24,8 @@ import {
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy } from './closed_loop.js';
+import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy, type Policy } from './closed_loop.js';
+import { compareWithBaseline, searchStructured } from './safety.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
 import { evaluateOffline, type OfflineEval } from './evaluate.js';
 import { recoveredBrakeRecall } from './guard_metric.js';
@@ -55,6 +58,17 @@ export interface ModelRow {
   readonly closedLoopBrakeRecall: number;
   readonly collisionsPer1000Km: number;
   readonly closedLoopKm: number;
+  /** Collision rate / the baseline's on the same test scenarios, with its 95 % interval (the recipe's test). */
+  readonly collisionRatio: number;
+  readonly collisionRatioLower95: number;
+  readonly collisionRatioUpper95: number;
+  /** The exact conditional Poisson upper bound beside it. */
+  readonly collisionRatioPoissonUpper95: number;
+  readonly nearMissesPer1000Km: number;
+  readonly nearMissRatioUpper95: number;
+  readonly cutInsPer1000Km: number;
+  readonly cutInRatioUpper95: number;
+  readonly offRoadPer1000Km: number;
   readonly latencyB1MedianMs: number;
   readonly latencyB1P99Ms: number;
   readonly guardAccepted: number;
@@ -73,28 +87,35 @@ interface Candidate {
   readonly log?: GuardLog;
   readonly valPruned: number;
   epochs: number;
+  /** Already fine-tuned (by the closed-loop search). */
+  readonly tuned?: boolean;
+}
+
+/** The channel pruner's settings at `ratio` (L2-magnitude scores, the recipe's scope and rounding). */
+function channelSettings(r: Recipe, ratio: number, scope = r.structured.scope): ChannelPrunerOptions {
+  return {
+    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
+    ratio,
+    scope,
+    roundTo: r.structured.roundTo,
+    seed: r.seed,
+  };
 }
 
 /**
- * Structured run: the smallest neuron ratio (bisection, ±0.01) whose plain plan reaches
- * the MACs target; then the guarded prune at that ratio. When the guard rolls a group back the
- * target may be missed: the ratio is then raised in steps of 0.05 (to 0.9) on what is left.
+ * The structured ratio: the smallest neuron ratio (bisection, ±0.01) whose plain plan reaches the
+ * MACs target; then, while the offline guard's roll-backs make the guarded cut miss the target,
+ * the ratio is raised in steps of 0.05 (to 0.9). The closed-loop search starts from it.
  */
-async function structured(
+async function structuredRatio(
   baseline: tfl.LayersModel,
   r: Recipe,
   safety: SafetyGuard,
   log: (l: string) => void,
-): Promise<{ model: tfl.LayersModel; log: GuardLog; ratio: number; reduction: number }> {
+): Promise<number> {
   const graph = buildGraph(baseline);
   const baseMacs = computeMetrics(graph).macs;
-  const options = (ratio: number): ChannelPrunerOptions => ({
-    scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
-    ratio,
-    scope: r.structured.scope,
-    roundTo: r.structured.roundTo,
-    seed: r.seed,
-  });
+  const options = (ratio: number) => channelSettings(r, ratio);
   const plainReduction = async (ratio: number) => {
     const res = await channelPruner(graph, options(ratio)).run();
     const red = baseMacs / computeMetrics(buildGraph(res.model)).macs;
@@ -110,12 +131,12 @@ async function structured(
   for (let ratio = hi; ; ratio = +Math.min(0.9, ratio + 0.05).toFixed(4)) {
     const res = await guardedChannelPrune(graph, options(ratio), safety);
     const reduction = baseMacs / computeMetrics(buildGraph(res.model)).macs;
+    res.model.dispose();
     const sum = guardSummary(res.log);
     log(
       `structured: neuron ratio ${ratio} → ${reduction.toFixed(2)}x fewer MACs; guard kept ${sum.accepted}, rolled back ${sum.rejected} groups`,
     );
-    if (reduction >= r.structured.macsReduction || ratio >= 0.9) return { ...res, ratio, reduction };
-    res.model.dispose();
+    if (reduction >= r.structured.macsReduction || ratio >= 0.9) return ratio;
   }
 }
 
@@ -128,7 +149,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const made: tfl.LayersModel[] = [];
   try {
     log(`data: ${r.data.finetune} fine-tuning, ${r.data.val} validation, ${r.data.test} test demonstrations`);
-    const ft = toSplit(demonstrations(p, r.seed, 'finetune', r.data.finetune), r.data.repeat);
+    const ftDemo = demonstrations(p, r.seed, 'finetune', r.data.finetune);
+    const ft = toSplit(ftDemo, r.data.repeat);
     splits.push(ft);
     const val = toSplit(demonstrations(p, r.seed, 'val', r.data.val));
     splits.push(val);
@@ -151,16 +173,30 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const candidates: Candidate[] = [
       { name: 'baseline', method: 'none', level: 0, model: baseline, valPruned: valBase, epochs: 0 },
     ];
-    const s = await structured(baseline, r, safety, log);
-    made.push(s.model);
+    const ratio = await structuredRatio(baseline, r, safety, log);
+    const search = await searchStructured({
+      baseline,
+      recipe: r,
+      params: p,
+      offline: safety,
+      settings: (q, scope) => channelSettings(r, q, scope),
+      ratio,
+      ft: ftDemo,
+      val,
+      log: (l) => log(`  closed-loop search: ${l}`),
+    });
+    made.push(search.model);
+    const offlineLog = search.offlineLog as GuardLog;
+    const stRatio = search.options.ratio ?? ratio;
     candidates.push({
-      name: `structured-${Math.round(s.ratio * 100)}`,
+      name: `structured-${Math.round(stRatio * 100)}`,
       method: 'structured',
-      level: s.ratio,
-      model: s.model,
-      log: s.log,
-      valPruned: s.log.final,
-      epochs: 0,
+      level: stRatio,
+      model: search.model,
+      log: offlineLog,
+      valPruned: offlineLog.final,
+      epochs: search.epochs,
+      tuned: true,
     });
     for (const level of r.unstructured.levels) {
       const m = await cloneModel(baseline);
@@ -184,7 +220,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       });
     }
     for (const c of candidates.slice(1)) {
-      if (r.finetune.epochs === 0) continue;
+      if (r.finetune.epochs === 0 || c.tuned) continue;
       const res = await train(
         c.model,
         ft,
@@ -195,8 +231,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       );
       c.epochs = res.history.length;
     }
-    const cl = (policy: Parameters<typeof closedLoop>[0]): ClosedLoopEval =>
-      closedLoop(policy, p, { ...r.closedLoop, seed: splitSeed(r.seed, 'test') + 1 });
+    const testDrive = { ...r.closedLoop, seed: splitSeed(r.seed, 'test') + 1 };
+    const cl = (policy: Policy): ClosedLoopEval => closedLoop(policy, p, testDrive);
     const expert = cl(expertPolicy(p));
     log(
       `expert closed loop: ${expert.collisionsPer1000Km.toFixed(2)} collisions / 1000 km over ${expert.km.toFixed(1)} km`,
@@ -209,9 +245,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     );
     x1.dispose();
     const rows: ModelRow[] = [];
+    const verdicts: ClosedLoopVerdict[] = [];
+    let baseLoop: ClosedLoopEval | undefined;
     for (const [k, c] of candidates.entries()) {
       const off: OfflineEval = evaluateOffline(c.model, test);
       const loop = cl(modelPolicy(c.model));
+      baseLoop ??= loop;
+      const v = compareWithBaseline(loop, baseLoop, r);
+      verdicts.push(v);
+      const ev = (name: string) => v.events.find((e) => e.event === name) as EventComparison;
+      const coll = ev('collision');
       const m = computeMetrics(buildGraph(c.model));
       const dir = join(opts.outDir, c.name);
       await saveModel(c.model, dir, { overwrite: true });
@@ -233,6 +276,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         closedLoopBrakeRecall: loop.brakeRecall,
         collisionsPer1000Km: loop.collisionsPer1000Km,
         closedLoopKm: loop.km,
+        collisionRatio: coll.interval.ratio,
+        collisionRatioLower95: coll.interval.lower,
+        collisionRatioUpper95: coll.interval.upper,
+        collisionRatioPoissonUpper95: coll.poisson.upper,
+        nearMissesPer1000Km: ev('near_miss').ratePruned,
+        nearMissRatioUpper95: ev('near_miss').interval.upper,
+        cutInsPer1000Km: ev('cut_in').ratePruned,
+        cutInRatioUpper95: ev('cut_in').interval.upper,
+        offRoadPer1000Km: ev('off_road').ratePruned,
         latencyB1MedianMs: lat[k].medianMs,
         latencyB1P99Ms: lat[k].p99Ms,
         guardAccepted: sum.accepted,
@@ -265,6 +317,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         target: r.guard.maxDrop,
         op: '<=',
       },
+      {
+        name: 'collision_rate_ratio_upper95',
+        value: st.collisionRatioUpper95,
+        target: r.safety.maxRatio,
+        op: '<=',
+      },
+      { name: 'km_driven', value: Math.min(base.closedLoopKm, st.closedLoopKm), target: 5000, op: '>=' },
     ];
     const seconds = (performance.now() - t0) / 1000;
     const doc: ResultDoc = {
@@ -281,6 +340,18 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         safetyAfterStructured: st.testBrakeRecall,
         expertCollisionsPer1000Km: expert.collisionsPer1000Km,
         structuredGuardLog: candidates[1].log,
+        closedLoopTest: {
+          scenarios: r.closedLoop.worlds,
+          egosPerWorld: r.closedLoop.egos,
+          test: r.safety.test,
+          confidence: r.safety.confidence,
+          structured: verdicts[1],
+        },
+        closedLoopSearch: {
+          passed: search.passed,
+          candidate: search.candidate,
+          steps: search.steps,
+        },
         pipelineSeconds: seconds,
         loadAverage1m: loadAtStart,
       },
@@ -294,6 +365,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         rows,
         candidates.map((c) => c.log),
         expert,
+        search.steps,
       ),
       seconds,
     };

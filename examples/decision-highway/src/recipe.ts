@@ -12,7 +12,17 @@ export interface Recipe {
   readonly structured: { macsReduction: number; roundTo: number; scope: 'local' | 'global' };
   readonly unstructured: { levels: number[] };
   readonly finetune: { epochs: number; batchSize: number; lr: number; patience: number };
-  readonly closedLoop: { worlds: number; steps: number };
+  readonly closedLoop: { worlds: number; steps: number; egos: number; nearMissTtc: number };
+  readonly safety: {
+    maxRatio: number;
+    confidence: number;
+    test: 'paired-bootstrap' | 'poisson-exact';
+    guardBatch: number;
+    guardWorlds: number;
+    daggerRounds: number;
+    daggerEpochs: number;
+    daggerLr: number;
+  };
   readonly latency: { reps: number };
   readonly output: { dir: string };
 }
@@ -70,7 +80,22 @@ const SCHEMA: Record<string, Record<string, [Check, string]>> = {
     lr: [pos, 'a positive number'],
     patience: [int, 'an integer'],
   },
-  closedLoop: { worlds: [pos, 'a positive integer'], steps: [pos, 'a positive integer'] },
+  closedLoop: {
+    worlds: [pos, 'a positive integer'],
+    steps: [pos, 'a positive integer'],
+    egos: [pos, 'a positive integer'],
+    nearMissTtc: [pos, 'a positive number (s)'],
+  },
+  safety: {
+    maxRatio: [pos, 'a number > 0'],
+    confidence: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a number in (0, 1)'],
+    test: [(v) => v === 'paired-bootstrap' || v === 'poisson-exact', "'paired-bootstrap' or 'poisson-exact'"],
+    guardBatch: [pos, 'a positive integer'],
+    guardWorlds: [pos, 'a positive integer ≥ guardBatch'],
+    daggerRounds: [int, 'an integer ≥ 0'],
+    daggerEpochs: [pos, 'a positive integer'],
+    daggerLr: [pos, 'a positive number'],
+  },
   latency: { reps: [pos, 'a positive integer'] },
   output: { dir: [str, 'a folder'] },
 };

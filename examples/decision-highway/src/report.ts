@@ -1,6 +1,7 @@
 /** results.md: the run's table, goals and guard logs, from the results document. */
 import { goalMet, type ResultDoc } from '@prunekit/core';
-import type { GuardLog } from '@prunekit/pruners';
+import { ratioCell, searchLogLines } from '@prunekit/example-kit';
+import type { ClosedLoopVerdict, GuardLog, SearchStep } from '@prunekit/pruners';
 import type { ClosedLoopEval } from './closed_loop.js';
 import type { ModelRow } from './pipeline.js';
 
@@ -26,9 +27,17 @@ export function renderMarkdown(
   rows: readonly ModelRow[],
   logs: readonly (GuardLog | undefined)[],
   expert: ClosedLoopEval,
+  search: readonly SearchStep[],
 ): string {
   const env = doc.env;
   const base = rows[0];
+  const cl = env.closedLoopTest as {
+    scenarios: number;
+    egosPerWorld: number;
+    test: string;
+    confidence: number;
+    structured: ClosedLoopVerdict;
+  };
   return [
     `# ${doc.name} — results`,
     '',
@@ -60,6 +69,28 @@ export function renderMarkdown(
         '; ',
       )}. Unstructured models keep their dense shapes (zeros stored), so their bytes and latency do not shrink here.`,
     '',
+    '## Closed loop: paired comparison with the baseline',
+    '',
+    `Every model drives the same ${cl.scenarios} test highways (scenario seeds shared), the first ${cl.egosPerWorld} vehicles of each by the policy ` +
+      `(one batched forward pass per step), the rest by the expert. Ratios are rate(model) / rate(baseline) with a ${100 * cl.confidence}% interval ` +
+      `from the ${cl.test === 'poisson-exact' ? 'exact conditional Poisson test (Clopper-Pearson on k_model / (k_model + k_baseline), scaled by the exposures)' : 'paired bootstrap (2,000 resamples of whole worlds, percentile interval; keeps the pairing and crashes that cluster in one world)'}; ` +
+      'the exact conditional Poisson upper bound is beside it. Near miss: time to collision with the leader below the threshold (once per encounter); cut-in: a lane change that makes the new follower brake harder than 4 m/s²; off-road: a request for a lane that does not exist.',
+    '',
+    '| model | km driven | collisions | collisions / 1,000 km | collision ratio (95% CI) | Poisson upper 95% | near misses / 1,000 km (ratio upper) | cut-ins / 1,000 km (ratio upper) | off-road / 1,000 km |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.model} | ${r.closedLoopKm.toFixed(0)} | ${Math.round((r.collisionsPer1000Km * r.closedLoopKm) / 1000)} | ${r.collisionsPer1000Km.toFixed(2)} | ` +
+        `${ratioCell(r.collisionRatio, r.collisionRatioLower95, r.collisionRatioUpper95)} | ${r.collisionRatioPoissonUpper95.toFixed(3)} | ` +
+        `${r.nearMissesPer1000Km.toFixed(2)} (${r.nearMissRatioUpper95.toFixed(2)}) | ${r.cutInsPer1000Km.toFixed(2)} (${r.cutInRatioUpper95.toFixed(2)}) | ${r.offRoadPer1000Km.toFixed(2)} |`,
+    ),
+    '',
+    `Structured verdict on the test scenarios: ${cl.structured.message}.`,
+    '',
+    ...searchLogLines(
+      search,
+      'Each candidate cut is driven against the baseline on validation highways (sequential looks, Bonferroni-corrected); while the guard does not pass it is fine-tuned, then trained on the states where the two policies chose differently (DAgger, expert labels), and checked again; then the next candidate.',
+    ),
     '## Goals',
     '',
     ...doc.goals.map(

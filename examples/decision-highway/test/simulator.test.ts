@@ -28,6 +28,15 @@ describe('highway simulator', () => {
     expect(closedLoop(expertPolicy(P), P, o)).toEqual(closedLoop(expertPolicy(P), P, o));
   });
 
+  it('scenario i is the same highway whichever batch drives it (the pairing of the closed-loop guard)', () => {
+    const o = { steps: 40, seed: 9, egos: 3 };
+    const all = closedLoop(expertPolicy(P), P, { ...o, worlds: 4 });
+    const one = closedLoop(expertPolicy(P), P, { ...o, worlds: 1, first: 2 });
+    expect(one.outcomes[0]).toEqual(all.outcomes[2]);
+    expect(all.outcomes.every((w) => w.exposure > 0)).toBe(true);
+    expect(Object.keys(all.outcomes[0].events)).toEqual(['collision', 'near_miss', 'off_road', 'cut_in']);
+  });
+
   it('IDM: free road accelerates below v0, a close slow leader forces braking', () => {
     expect(idmAccel(20, 30, undefined, P.idm)).toBeGreaterThan(0);
     expect(idmAccel(30, 30, undefined, P.idm)).toBeCloseTo(0, 6);

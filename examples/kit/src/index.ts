@@ -17,3 +17,4 @@ export {
   type PipelineRun,
   startExample,
 } from './start.js';
+export { ratioCell, type SearchStepLike, searchLogLines } from './closed_loop_report.js';

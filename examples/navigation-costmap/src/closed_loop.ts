@@ -4,6 +4,7 @@
  * collision (a move into an obstacle, off the map or cutting a corner) or at the step limit
  * (`stepLimit` × the A* path's step count). Revisits are allowed and counted.
  */
+import type { ClosedLoopSimulator, DriveOptions, DriveResult, ScenarioOutcome } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expertMove } from './sim/astar.js';
@@ -20,6 +21,9 @@ export interface RolloutOptions {
   readonly agreement?: boolean;
   /** Called with every observation the policy acts on (row `row` of `x`) and the expert's heading there. */
   readonly record?: (x: Float32Array, row: number, expert: number) => void;
+  /** Also run this policy on every observation; `onDivergent` gets the rows where it chose otherwise. */
+  readonly shadow?: Policy;
+  readonly onDivergent?: (x: Float32Array, row: number, expert: number) => void;
 }
 
 export interface ClosedLoopEval {
@@ -38,6 +42,8 @@ export interface ClosedLoopEval {
   readonly agreement: number;
   /** Per episode: 1 when it reached the goal (for paired comparisons between models). */
   readonly reached: Uint8Array;
+  /** Per episode (scenario): exposure 1 and its events, for the closed-loop guard. */
+  readonly outcomes: readonly ScenarioOutcome[];
 }
 
 /** Headings for a batch of observations (rows × observationSize). */
@@ -81,6 +87,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     const eps = active.map((i) => episodes[i]);
     const cells = active.map((i) => pos[i]);
     const act = policy(x, active.length, cells, eps);
+    const other = o.shadow?.(x, active.length, cells, eps);
     active.forEach((i, r) => {
       const ep = episodes[i];
       const k = act[r];
@@ -89,6 +96,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
         if (k === e) agree++;
         o.record?.(x, r, e);
       }
+      if (other && other[r] !== k) o.onDivergent?.(x, r, expertMove(ep.grid, pos[i], ep.goal));
       moves++;
       const t = moveTarget(ep.grid, pos[i], k);
       if (t < 0) {
@@ -116,5 +124,54 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     revisitsPerEpisode: revisits / n,
     agreement: moves === 0 || !askExpert ? Number.NaN : agree / moves,
     reached: Uint8Array.from(outcome, (v) => (v === 'goal' ? 1 : 0)),
+    outcomes: outcome.map((v) => ({
+      exposure: 1,
+      events: { collision: v === 'collision' ? 1 : 0, timeout: v === 'timeout' ? 1 : 0 },
+    })),
+  };
+}
+
+export const COSTMAP_EVENTS = ['collision', 'timeout'] as const;
+
+/** A fixed, seeded list of maps as a ClosedLoopSimulator: scenario i is episodes[i], exposure 1 episode. */
+export function costmapSimulator(episodes: readonly Episode[], o: RolloutOptions): ClosedLoopSimulator {
+  const size = observationSize(o.radius);
+  return {
+    name: 'navigation maps',
+    unit: 'episode',
+    events: COSTMAP_EVENTS,
+    drive(model: tfl.LayersModel, first: number, count: number, d: DriveOptions = {}): DriveResult {
+      if (first + count > episodes.length) {
+        throw new RangeError(
+          `costmapSimulator: scenarios ${first}…${first + count - 1} asked, only ${episodes.length} maps were generated.`,
+        );
+      }
+      const max = d.maxDivergent ?? 20000;
+      const kept: Float32Array[] = [];
+      const labels: number[] = [];
+      const res = closedLoop(modelPolicy(model, o.radius), episodes.slice(first, first + count), {
+        ...o,
+        agreement: false,
+        record: undefined,
+        ...(d.shadow
+          ? {
+              shadow: modelPolicy(d.shadow, o.radius),
+              onDivergent: (x: Float32Array, row: number, expert: number) => {
+                if (kept.length >= max) return;
+                kept.push(x.slice(row * size, (row + 1) * size));
+                labels.push(expert);
+              },
+            }
+          : {}),
+      });
+      if (!d.shadow) return { outcomes: res.outcomes };
+      const x = new Float32Array(kept.length * size);
+      for (const [i, row] of kept.entries()) x.set(row, i * size);
+      const w = windowSide(o.radius);
+      return {
+        outcomes: res.outcomes,
+        divergent: { x, rows: kept.length, shape: [w, w, 3], labels: Int32Array.from(labels) },
+      };
+    },
   };
 }

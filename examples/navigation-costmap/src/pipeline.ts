@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
 import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
 import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
-import { type GuardLog, guard, guardedUnstructuredPrune, guardSummary } from '@prunekit/pruners';
+import {
+  type ClosedLoopVerdict,
+  type GuardLog,
+  guard,
+  guardedUnstructuredPrune,
+  guardSummary,
+} from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -21,7 +27,8 @@ import type { Recipe } from './recipe.js';
 import { renderMarkdown } from './report.js';
 import type { MapParams } from './sim/params.js';
 import { demonstrations, rolloutEpisodes, type SplitName } from './splits.js';
-import { pruneToMacs } from './structured.js';
+import { compareWithBaseline, searchStructured } from './safety.js';
+import { channelSettings, pruneToMacs } from './structured.js';
 
 export interface PipelineOptions extends PipelineRun<Recipe> {
   readonly params: MapParams;
@@ -41,6 +48,13 @@ export interface ModelRow {
   readonly testAgreement: number;
   readonly successRate: number;
   readonly collisionRate: number;
+  readonly collisions: number;
+  /** Collision rate / the baseline's on the same test maps, with its 95 % interval (the recipe's test). */
+  readonly collisionRatio: number;
+  readonly collisionRatioLower95: number;
+  readonly collisionRatioUpper95: number;
+  /** The exact conditional Poisson upper bound beside it. */
+  readonly collisionRatioPoissonUpper95: number;
   readonly timeoutRate: number;
   readonly lengthRatio: number;
   readonly revisitsPerEpisode: number;
@@ -65,6 +79,8 @@ interface Candidate {
   readonly log?: GuardLog;
   readonly guardValue: number;
   epochs: number;
+  /** Already fine-tuned (by the closed-loop search). */
+  readonly tuned?: boolean;
 }
 
 /**
@@ -102,14 +118,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const test = split('test', r.data.test);
     const recovery = split('finetune', r.guard.recovery.episodes);
     log(`data: ${ftDemo.count} fine-tuning, ${val.count} validation, ${test.count} test states`);
-    const valMaps = rolloutEpisodes(p, r.seed, 'val', r.guard.episodes);
+    // The offline guard rolls out the first guard.episodes validation maps; the closed-loop guard the ones after.
+    const valMaps = rolloutEpisodes(p, r.seed, 'val', r.guard.episodes + r.safety.guardEpisodes);
     const testMaps = rolloutEpisodes(p, r.seed, 'test', r.closedLoop.episodes);
     const safety = guard({
       metric: r.guard.metric,
       maxDrop: r.guard.maxDrop,
       direction: 'lower',
       evaluate: recoveredCollisionRate({
-        episodes: valMaps,
+        episodes: valMaps.slice(0, r.guard.episodes),
         rollout,
         data: recovery,
         val,
@@ -134,15 +151,30 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       `guard reference: validation collision rate ${(100 * candidates[0].guardValue).toFixed(2)}% after recovery`,
     );
     const s = await pruneToMacs(baseline, r, safety, log);
-    made.push(s.model);
+    const search = await searchStructured({
+      baseline,
+      recipe: r,
+      rollout,
+      valMaps,
+      offline: safety,
+      settings: (q, scope) => ({ ...channelSettings(r, q), ...(scope ? { scope } : {}) }),
+      first: s,
+      ftDemo,
+      ftMaps,
+      val,
+      log: (l) => log(`  closed-loop search: ${l}`),
+    });
+    made.push(search.model);
+    const stRatio = search.options.ratio ?? s.ratio;
     candidates.push({
-      name: `structured-${Math.round(s.ratio * 100)}`,
+      name: `structured-${Math.round(stRatio * 100)}`,
       method: 'structured',
-      level: s.ratio,
-      model: s.model,
-      log: s.log,
-      guardValue: s.log.final,
-      epochs: 0,
+      level: stRatio,
+      model: search.model,
+      log: search.offlineLog,
+      guardValue: search.offlineLog?.final ?? Number.NaN,
+      epochs: search.epochs,
+      tuned: true,
     });
     for (const level of r.unstructured.levels) {
       const m = await cloneModel(baseline);
@@ -177,7 +209,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       epochs: 0,
     });
     for (const c of candidates.slice(1)) {
-      if (r.finetune.epochs === 0) continue;
+      if (r.finetune.epochs === 0 || c.tuned) continue;
       const res = await daggerFineTune(c.model, {
         demos: ftDemo,
         maps: ftMaps,
@@ -205,9 +237,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     x1.dispose();
     const rows: ModelRow[] = [];
     const reached: Uint8Array[] = [];
+    const verdicts: ClosedLoopVerdict[] = [];
+    let baseLoop: ClosedLoopEval | undefined;
     for (const [k, c] of candidates.entries()) {
       const loop: ClosedLoopEval = closedLoop(modelPolicy(c.model, radius), testMaps, rollout);
       reached.push(loop.reached);
+      baseLoop ??= loop;
+      const v = compareWithBaseline(loop, baseLoop, r);
+      verdicts.push(v);
+      const coll = v.events[0];
       const m = computeMetrics(buildGraph(c.model));
       const dir = join(opts.outDir, c.name);
       await saveModel(c.model, dir, { overwrite: true });
@@ -224,6 +262,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         testAgreement: agreement(c.model, test),
         successRate: loop.successRate,
         collisionRate: loop.collisionRate,
+        collisions: coll.pruned,
+        collisionRatio: coll.interval.ratio,
+        collisionRatioLower95: coll.interval.lower,
+        collisionRatioUpper95: coll.interval.upper,
+        collisionRatioPoissonUpper95: coll.poisson.upper,
         timeoutRate: loop.timeoutRate,
         lengthRatio: loop.lengthRatio,
         revisitsPerEpisode: loop.revisitsPerEpisode,
@@ -262,6 +305,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         target: r.goals.collisionRise,
         op: '<=',
       },
+      {
+        name: 'collision_rate_ratio_upper95',
+        value: st.collisionRatioUpper95,
+        target: r.safety.maxRatio,
+        op: '<=',
+      },
+      { name: 'maps_driven', value: r.closedLoop.episodes, target: 5000, op: '>=' },
     ];
     const seconds = (performance.now() - t0) / 1000;
     const doc: ResultDoc = {
@@ -281,6 +331,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         testEpisodes: r.closedLoop.episodes,
         pairedSuccessStructured: paired,
         structuredGuardLog: candidates[1].log,
+        closedLoopTest: {
+          scenarios: r.closedLoop.episodes,
+          test: r.safety.test,
+          confidence: r.safety.confidence,
+          structured: verdicts[1],
+        },
+        closedLoopSearch: { passed: search.passed, candidate: search.candidate, steps: search.steps },
         pipelineSeconds: seconds,
         loadAverage1m: loadAtStart,
       },
@@ -294,6 +351,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         rows,
         candidates.map((c) => c.log),
         r,
+        search.steps,
       ),
       seconds,
     };

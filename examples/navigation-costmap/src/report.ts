@@ -1,6 +1,7 @@
 /** results.md: the run's table, goals and guard logs, rendered from the results document. */
 import { goalMet, type ResultDoc } from '@prunekit/core';
-import type { GuardLog } from '@prunekit/pruners';
+import { ratioCell, type SearchStepLike, searchLogLines } from '@prunekit/example-kit';
+import type { ClosedLoopVerdict, GuardLog } from '@prunekit/pruners';
 import type { ModelRow } from './pipeline.js';
 import type { Recipe } from './recipe.js';
 
@@ -27,7 +28,9 @@ export function renderMarkdown(
   rows: readonly ModelRow[],
   logs: readonly (GuardLog | undefined)[],
   r: Recipe,
+  search: readonly SearchStepLike[],
 ): string {
+  const cl = doc.env.closedLoopTest as { test: string; confidence: number; structured: ClosedLoopVerdict };
   const env = doc.env;
   const base = rows[0];
   const paired = env.pairedSuccessStructured as { lost: number; won: number; sePoints: number };
@@ -75,6 +78,25 @@ export function renderMarkdown(
       `recovered capacity: the control reaches ${pct(env.finetunedBaselineSuccessRate as number)} success. The goals compare with ` +
       'the committed baseline, the model that was pruned.',
     '',
+    '## Closed loop: paired comparison with the baseline',
+    '',
+    `Every model drives the same ${r.closedLoop.episodes} test maps. Collision ratio = collision rate(model) / collision rate(baseline) with a ` +
+      `${100 * cl.confidence}% interval from the ${cl.test === 'poisson-exact' ? 'exact conditional Poisson test' : 'paired bootstrap (2,000 resamples of whole maps, percentile interval: it keeps the pairing, and most collisions happen on maps both models fail)'}; ` +
+      'the exact conditional Poisson upper bound (which ignores the pairing) is beside it.',
+    '',
+    '| model | maps | collisions | collision rate | collision ratio (95% CI) | Poisson upper 95% |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (x) =>
+        `| ${x.model} | ${r.closedLoop.episodes} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} |`,
+    ),
+    '',
+    `Structured verdict on the test maps: ${cl.structured.message}.`,
+    '',
+    ...searchLogLines(
+      search,
+      'Each candidate cut is rolled out against the baseline on validation maps the offline guard never used (sequential looks, Bonferroni-corrected); while the guard does not pass it is fine-tuned (distillation + DAgger), then trained on the states where the two policies chose differently (A* labels), and checked again; then the next candidate.',
+    ),
     '## Goals',
     '',
     ...doc.goals.map(

@@ -23,6 +23,7 @@ function tinyRecipe(): Recipe {
     guard: { ...r.guard, episodes: 20, recovery: { episodes: 10, epochs: 1, lr: 0.001 } },
     finetune: { ...r.finetune, epochs: 1 },
     closedLoop: { episodes: 30, stepLimit: 2 },
+    safety: { ...r.safety, guardBatch: 10, guardEpisodes: 20, daggerRounds: 1, daggerEpochs: 1 },
     latency: { reps: 3 },
   };
 }
@@ -54,8 +55,14 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
       'macs_reduction_structured',
       'success_drop_points_structured',
       'collision_rate_drop_structured',
+      'collision_rate_ratio_upper95',
+      'maps_driven',
     ]);
-    for (const g of res.doc.goals) expect(Number.isFinite(g.value)).toBe(true);
+    // On 30 maps there may be no collision at all: the ratio's upper bound is then +∞, never a pass.
+    for (const g of res.doc.goals) expect(Number.isNaN(g.value)).toBe(false);
+    const search = res.doc.env.closedLoopSearch as { steps: { decision: string; message: string }[] };
+    expect(search.steps.length).toBeGreaterThan(0);
+    expect(res.markdown).toContain('## Closed-loop search');
     expect(Object.keys(res.doc.env)).toEqual(expect.arrayContaining(['node', 'cpu', 'backend']));
     expect(res.doc.env.backend).toBe('wasm');
     const [base, st] = rows;

@@ -128,9 +128,7 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
 
   const check: ClosedLoopGuard['check'] = async (model, o = {}) => {
     const outcomes: ScenarioOutcome[] = [];
-    const divergent: Float32Array[] = [];
-    let shape: readonly number[] = [];
-    let rows = 0;
+    const divergent: DivergentStates[] = [];
     let verdict: ClosedLoopVerdict | undefined;
     let look = 0;
     while (outcomes.length < opts.maxScenarios) {
@@ -143,11 +141,7 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
         o.divergent ? { shadow: opts.dense } : {},
       );
       outcomes.push(...checkOutcomes(res.outcomes, count, 'pruned'));
-      if (res.divergent) {
-        divergent.push(res.divergent.x);
-        shape = res.divergent.shape;
-        rows += res.divergent.rows;
-      }
+      if (res.divergent) divergent.push(res.divergent);
       await denseUpTo(outcomes.length);
       verdict = compareOutcomes(outcomes, denseCache.slice(0, outcomes.length), {
         ...statOptions,
@@ -159,17 +153,7 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
       if (verdict.decision !== 'undecided') break;
     }
     if (!verdict) throw new Error('unreachable: no look');
-    let div: DivergentStates | undefined;
-    if (o.divergent) {
-      const x = new Float32Array(divergent.reduce((a, d) => a + d.length, 0));
-      let at = 0;
-      for (const d of divergent) {
-        x.set(d, at);
-        at += d.length;
-      }
-      div = { x, rows, shape };
-    }
-    if (div) verdict = { ...verdict, divergent: div };
+    if (o.divergent) verdict = { ...verdict, divergent: concatStates(divergent) };
     verdicts.push(verdict);
     return verdict;
   };
@@ -198,4 +182,21 @@ export function closedLoopGuard(opts: ClosedLoopGuardOptions): ClosedLoopGuard {
     drop: (reference, value) => value - reference,
     allows: (_reference, value) => value <= opts.maxRatio,
   };
+}
+
+/** Divergent states of several batches as one set (labels kept only when every batch has them). */
+function concatStates(parts: readonly DivergentStates[]): DivergentStates {
+  const rows = parts.reduce((a, d) => a + d.rows, 0);
+  const x = new Float32Array(parts.reduce((a, d) => a + d.x.length, 0));
+  const labelled = parts.length > 0 && parts.every((d) => d.labels);
+  const labels = labelled ? new Int32Array(rows) : undefined;
+  let at = 0;
+  let r = 0;
+  for (const d of parts) {
+    x.set(d.x, at);
+    if (labels && d.labels) labels.set(d.labels, r);
+    at += d.x.length;
+    r += d.rows;
+  }
+  return { x, rows, shape: parts[0]?.shape ?? [], ...(labels ? { labels } : {}) };
 }

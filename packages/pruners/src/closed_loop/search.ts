@@ -13,6 +13,7 @@ import { channelPruner } from '../channel/channel_pruner.js';
 import type { ChannelPrunerOptions } from '../channel/options.js';
 import { guardedChannelPrune } from '../guard/guarded_channels.js';
 import type { Guards } from '../guard/judge.js';
+import type { GuardLog } from '../guard/log.js';
 import type { ClosedLoopVerdict, Decision } from './compare.js';
 import type { ClosedLoopGuard } from './guard.js';
 import type { DivergentStates } from './simulator.js';
@@ -21,6 +22,11 @@ export interface SearchCandidate {
   /** Shown in the log, e.g. 'ratio 0.52 local'. */
   readonly label: string;
   readonly options: ChannelPrunerOptions;
+  /**
+   * A cut already made with `options` (and its offline guard log): used instead of cutting again.
+   * The search owns it from then on (disposes it when it is not returned).
+   */
+  readonly prepared?: { readonly model: tfl.LayersModel; readonly log?: GuardLog };
 }
 
 export interface RecoveryContext {
@@ -61,7 +67,11 @@ export interface ClosedLoopSearchResult {
   readonly model: tfl.LayersModel;
   readonly passed: boolean;
   readonly candidate: string;
+  /** The returned model's channel settings. */
+  readonly options: ChannelPrunerOptions;
   readonly macsReduction: number;
+  /** The offline guards' log of the returned model's cut (when `guards` were given). */
+  readonly offlineLog?: GuardLog;
   /** The last verdict of the returned model (undefined only if no cut met the constraint). */
   readonly verdict?: ClosedLoopVerdict;
   readonly steps: readonly SearchStep[];
@@ -94,23 +104,22 @@ export async function closedLoopChannelSearch(
     steps.push(s);
     say(`${s.candidate} / ${s.stage} (${s.macsReduction.toFixed(2)}x MACs): ${s.decision} — ${s.message}`);
   };
-  let last:
-    | { model: tfl.LayersModel; candidate: string; red: number; verdict?: ClosedLoopVerdict }
-    | undefined;
+  let last: Last | undefined;
   for (const c of o.candidates) {
-    const cut = o.guards
-      ? (await guardedChannelPrune(graph, c.options, o.guards)).model
-      : (await channelPruner(graph, c.options).run()).model;
+    const guarded =
+      c.prepared ?? (o.guards ? await guardedChannelPrune(graph, c.options, o.guards) : undefined);
+    const cut = guarded ? guarded.model : (await channelPruner(graph, c.options).run()).model;
+    const offlineLog = guarded?.log;
     const red = baseMacs / computeMetrics(buildGraph(cut)).macs;
     const reason = o.constraint?.(cut, red);
     if (reason) {
       push({ candidate: c.label, stage: 'cut', macsReduction: red, decision: 'rejected', message: reason });
       if (last) cut.dispose();
-      else last = { model: cut, candidate: c.label, red };
+      else last = { model: cut, candidate: c, red, offlineLog };
       continue;
     }
     if (last) last.model.dispose();
-    last = { model: cut, candidate: c.label, red };
+    last = { model: cut, candidate: c, red, offlineLog };
     let verdict = await guard.check(cut, { divergent: rounds > 0 });
     last.verdict = verdict;
     push({
@@ -139,6 +148,21 @@ export async function closedLoopChannelSearch(
   return { ...done(last), passed: false, steps };
 }
 
-function done(l: { model: tfl.LayersModel; candidate: string; red: number; verdict?: ClosedLoopVerdict }) {
-  return { model: l.model, candidate: l.candidate, macsReduction: l.red, verdict: l.verdict };
+interface Last {
+  model: tfl.LayersModel;
+  candidate: SearchCandidate;
+  red: number;
+  offlineLog?: GuardLog;
+  verdict?: ClosedLoopVerdict;
+}
+
+function done(l: Last) {
+  return {
+    model: l.model,
+    candidate: l.candidate.label,
+    options: l.candidate.options,
+    macsReduction: l.red,
+    verdict: l.verdict,
+    ...(l.offlineLog ? { offlineLog: l.offlineLog } : {}),
+  };
 }

@@ -19,6 +19,8 @@ export interface DivergentStates {
   readonly rows: number;
   /** Shape of one row, e.g. [24] or [9, 9, 3]. */
   readonly shape: readonly number[];
+  /** The simulator's expert action in each row, when it has an expert (DAgger labels). */
+  readonly labels?: Int32Array;
 }
 
 export interface DriveOptions {

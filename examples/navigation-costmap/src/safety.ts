@@ -1,0 +1,137 @@
+/**
+ * Closed-loop safety of the structured model: the guard (paired rollouts against the unpruned
+ * policy on validation maps the offline guard never saw, collision-rate ratio), the search that
+ * backs off until it passes (DAgger fine-tune, then training on the states where the pruned and
+ * unpruned policies chose differently, labelled by A*, then other channel settings), and the
+ * fixed-sample comparison on the test maps that the results report.
+ */
+import {
+  type ChannelPrunerOptions,
+  type ClosedLoopSearchResult,
+  type ClosedLoopVerdict,
+  closedLoopChannelSearch,
+  closedLoopGuard,
+  compareOutcomes,
+  type GuardLog,
+  type SafetyGuard,
+  type SearchCandidate,
+} from '@prunekit/pruners';
+import { buildGraph } from '@prunekit/layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type ClosedLoopEval, COSTMAP_EVENTS, costmapSimulator, type RolloutOptions } from './closed_loop.js';
+import { concatDemonstrations, daggerFineTune } from './dagger.js';
+import { disposeSplit, type Split, toSplit } from './data.js';
+import type { Recipe } from './recipe.js';
+import type { Demonstrations } from './sim/dataset.js';
+import type { Episode } from './sim/maps.js';
+import { fit } from './train.js';
+
+export interface SafetySearchInput {
+  readonly baseline: tfl.LayersModel;
+  readonly recipe: Recipe;
+  readonly rollout: RolloutOptions;
+  /** Validation maps: the offline guard's first, then the closed-loop guard's. */
+  readonly valMaps: readonly Episode[];
+  readonly offline: SafetyGuard;
+  readonly settings: (ratio: number, scope?: 'local' | 'global') => ChannelPrunerOptions;
+  /** The cut pruneToMacs made (and its ratio): the first candidate. */
+  readonly first: { model: tfl.LayersModel; log: GuardLog; ratio: number };
+  readonly ftDemo: Demonstrations;
+  readonly ftMaps: readonly Episode[];
+  readonly val: Split;
+  readonly log: (line: string) => void;
+}
+
+export async function searchStructured(
+  i: SafetySearchInput,
+): Promise<ClosedLoopSearchResult & { epochs: number }> {
+  const { recipe: r, baseline } = i;
+  const s = r.safety;
+  const guard = closedLoopGuard({
+    simulator: costmapSimulator(i.valMaps, i.rollout),
+    dense: baseline,
+    event: 'collision',
+    maxRatio: s.maxRatio,
+    confidence: s.confidence,
+    test: s.test,
+    batch: s.guardBatch,
+    maxScenarios: s.guardEpisodes,
+    first: r.guard.episodes,
+    seed: r.seed,
+  });
+  const q = i.first.ratio;
+  const up = +Math.min(0.9, q + 0.05).toFixed(2);
+  const candidates: SearchCandidate[] = [
+    { label: `ratio ${q} ${r.structured.scope}`, options: i.settings(q), prepared: i.first },
+    { label: `ratio ${up} ${r.structured.scope}`, options: i.settings(up) },
+    { label: `ratio ${q} global`, options: i.settings(q, 'global') },
+  ];
+  let epochs = 0;
+  const fitCfg = (log: string) => ({
+    ...r.finetune,
+    teacher: baseline,
+    seed: r.seed,
+    log: (l: string) => i.log(`${log} ${l}`),
+  });
+  const res = await closedLoopChannelSearch(buildGraph(baseline), guard, {
+    candidates,
+    guards: i.offline,
+    recoveryRounds: 1 + s.daggerRounds,
+    constraint: (_m, red) =>
+      red < r.structured.macsReduction
+        ? `${red.toFixed(2)}x fewer MACs misses the ${r.structured.macsReduction}x target`
+        : undefined,
+    log: i.log,
+    recover: async (model, ctx) => {
+      if (ctx.round === 1) {
+        const d = await daggerFineTune(model, {
+          demos: i.ftDemo,
+          maps: i.ftMaps,
+          rounds: r.finetune.daggerRounds,
+          rollout: i.rollout,
+          val: i.val,
+          fit: fitCfg(ctx.candidate),
+        });
+        epochs += d.epochs;
+        return `fine-tuned (distillation + DAgger, ${d.epochs} epochs, ${d.visited} visited states)`;
+      }
+      const dv = ctx.divergent;
+      if (!dv || dv.rows === 0 || !dv.labels) return 'no divergent states to learn from';
+      const visited: Demonstrations = {
+        x: dv.x,
+        y: Uint8Array.from(dv.labels),
+        count: dv.rows,
+        radius: r.observation.radius,
+      };
+      const split = toSplit(concatDemonstrations(i.ftDemo, visited));
+      try {
+        const h = await fit(model, split, i.val, {
+          ...fitCfg(ctx.candidate),
+          epochs: s.daggerEpochs,
+          lr: s.daggerLr,
+        });
+        epochs += h.history.length;
+        return `extra round ${ctx.round - 1}: ${dv.rows} states where pruned and unpruned chose differently (A* labels) + ${i.ftDemo.count} demonstrations, ${h.history.length} epochs`;
+      } finally {
+        disposeSplit(split);
+      }
+    },
+  });
+  return { ...res, epochs };
+}
+
+/** Paired comparison of a model's test rollouts against the baseline's (one look). */
+export function compareWithBaseline(
+  model: ClosedLoopEval,
+  baseline: ClosedLoopEval,
+  r: Recipe,
+): ClosedLoopVerdict {
+  return compareOutcomes(model.outcomes, baseline.outcomes, {
+    simulator: { name: 'navigation maps (test)', unit: 'episode', events: COSTMAP_EVENTS },
+    limits: { collision: r.safety.maxRatio },
+    test: r.safety.test,
+    confidence: r.safety.confidence,
+    per: 100,
+    seed: r.seed,
+  });
+}
