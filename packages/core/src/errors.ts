@@ -18,7 +18,11 @@ export type ErrorCode =
   | 'E_FORMAT'
   | 'E_SCHEDULE'
   | 'E_PRUNE'
-  | 'E_UNSAFE';
+  | 'E_UNSAFE'
+  | 'E_QUEUE_URL'
+  | 'E_QUEUE_UNAVAILABLE'
+  | 'E_CONTENT_MISMATCH'
+  | 'E_TRIAL';
 
 export class PrunekitError extends Error {
   readonly code: ErrorCode;

@@ -52,6 +52,11 @@ export interface SensitivityOptions {
   readonly ignore?: readonly string[];
   readonly data?: DataSource;
   readonly context?: Partial<Omit<ScoreContext, 'graph' | 'rng'>>;
+  /**
+   * evaluate() of the unpruned model when it is already known (a distributed sweep evaluates it
+   * once as its own trial): skips evaluating it again and is returned as `baseline`.
+   */
+  readonly baseline?: number;
   /** Called after each evaluated point (progress). */
   readonly onPoint?: (layer: string, p: SensitivityPoint) => void;
 }
@@ -72,20 +77,22 @@ function checkRatios(ratios: readonly number[]): number[] {
   return [...ratios].sort((a, b) => a - b);
 }
 
+/** The grid sensitivityAnalysis evaluates: the layers (in order) × the ratios (ascending). */
+export interface SensitivityGrid {
+  readonly granularity: 'weights' | 'channels';
+  readonly layers: readonly string[];
+  readonly ratios: readonly number[];
+}
+
 /**
- * Sensitivity analysis: prunes each layer alone at each ratio of a grid, evaluates the model on
- * validation data through `evaluate`, and returns one curve per layer. The model behind `graph`
- * is left as it was (weights restored; channel pruning builds copies).
+ * Checks the options and lists the grid sensitivityAnalysis evaluates: `opts.layers` or every
+ * layer with something to prune at the granularity, less `opts.ignore`; the ratios sorted.
+ * Throws typed errors naming the field on bad input.
  */
-export async function sensitivityAnalysis(
+export function sensitivityGrid(
   graph: ModelGraph,
-  opts: SensitivityOptions,
-): Promise<SensitivityResult> {
-  if (typeof opts?.evaluate !== 'function') {
-    throw new InvalidArgumentError('evaluate must be a function (model) => metric, higher is better.', {
-      field: 'evaluate',
-    });
-  }
+  opts: Pick<SensitivityOptions, 'granularity' | 'ratios' | 'layers' | 'ignore'>,
+): SensitivityGrid {
   const granularity = opts.granularity ?? 'channels';
   if (granularity !== 'weights' && granularity !== 'channels') {
     throw new InvalidArgumentError(
@@ -101,9 +108,6 @@ export async function sensitivityAnalysis(
     if (!graph.hasNode(l)) throw new UnknownLayerError(l, 'layers', names);
   }
   const ignore = new Set(opts.ignore ?? []);
-  const model = graph.source as tfl.LayersModel;
-  const before = computeMetrics(graph);
-  const baseline = await opts.evaluate(model);
   const candidates =
     granularity === 'weights'
       ? [...new Set(graph.params((p) => p.prunable).map((p) => p.node))]
@@ -117,6 +121,27 @@ export async function sensitivityAnalysis(
       );
     }
   }
+  return { granularity, layers, ratios };
+}
+
+/**
+ * Sensitivity analysis: prunes each layer alone at each ratio of a grid, evaluates the model on
+ * validation data through `evaluate`, and returns one curve per layer. The model behind `graph`
+ * is left as it was (weights restored; channel pruning builds copies).
+ */
+export async function sensitivityAnalysis(
+  graph: ModelGraph,
+  opts: SensitivityOptions,
+): Promise<SensitivityResult> {
+  if (typeof opts?.evaluate !== 'function') {
+    throw new InvalidArgumentError('evaluate must be a function (model) => metric, higher is better.', {
+      field: 'evaluate',
+    });
+  }
+  const { granularity, layers, ratios } = sensitivityGrid(graph, opts);
+  const model = graph.source as tfl.LayersModel;
+  const before = computeMetrics(graph);
+  const baseline = opts.baseline ?? (await opts.evaluate(model));
   const curves: SensitivityCurve[] = [];
   for (const layer of layers) {
     const points: SensitivityPoint[] = [];

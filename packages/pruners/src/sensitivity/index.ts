@@ -1,5 +1,7 @@
 export {
   sensitivityAnalysis,
+  sensitivityGrid,
+  type SensitivityGrid,
   type SensitivityCurve,
   type SensitivityOptions,
   type SensitivityPoint,
