@@ -74,7 +74,17 @@ function program(
     .option('--layers <list>', 'layers to analyse (recipe: sensitivity.layers)')
     .option('--out <dir>', 'also write report.html, summary.md, sensitivity.json here')
     .option('--overwrite', 'replace the contents of a non-empty --out')
+    .option('--queue <url>', 'run the trials on workers of this Redis queue (redis://host:port)')
     .action(bind(() => import('./commands/sensitivity.js').then((m) => m.sensitivityCommand as Action)));
+
+  p.command('worker')
+    .description('run trials from a queue (prunekit sensitivity --queue) on this machine; stops on SIGINT/SIGTERM')
+    .option('--queue <url>', 'Redis queue URL (redis://host:port)')
+    .option('--model <path>', 'dense model (model.json or its folder), the coordinator\'s')
+    .option('--recipe <file>', 'recipe file (data, seed, backend), the coordinator\'s')
+    .option('--data <module>', 'data module exporting generateDataset(count, seed)')
+    .option('--quiet', 'no progress output')
+    .action(bind(() => import('./commands/worker.js').then((m) => m.workerCommand as Action)));
 
   common(p.command('finetune').description('fine-tune a model on the recipe data, zeros kept at zero'))
     .option('--out <dir>', 'folder for the fine-tuned model')

@@ -40,12 +40,16 @@ export async function checkReachable(a: QueueAddress, timeoutMs = 3000): Promise
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on('error', () => {}); // reported through connect()'s rejection
+  // connect() rejects with a bare "Connection is closed."; the cause (ECONNREFUSED, …) comes here.
+  let cause: { code?: string; message?: string } | undefined;
+  probe.on('error', (e) => {
+    cause = e as typeof cause;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (e) {
-    const err = e as { code?: string; message?: string };
+    const err = (cause ?? e) as { code?: string; message?: string };
     throw new QueueUnavailableError(where(a), err.code ?? err.message ?? String(e));
   } finally {
     probe.disconnect();

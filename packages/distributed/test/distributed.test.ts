@@ -148,6 +148,7 @@ describe('sensitivity sweeps on BullMQ', () => {
     }
     const closed = `redis://127.0.0.1:${redis.port === 1 ? 2 : 1}`;
     await expect(runSweep(base, { queue: closed })).rejects.toBeInstanceOf(QueueUnavailableError);
+    await expect(runSweep(base, { queue: closed })).rejects.toThrow(/cannot reach Redis at 127.0.0.1:[12]\/0 \(ECONNREFUSED\)/);
     await expect(
       startWorker({ queue: closed, identity: sim.identity, handlers: {} }),
     ).rejects.toMatchObject({ code: 'E_QUEUE_UNAVAILABLE' });

@@ -13,6 +13,7 @@ import { loadRecipe } from '../recipe/load.js';
 import { accuracy } from '../run/evaluate.js';
 import { measureVariant } from '../run/measure.js';
 import { makeScorer, scorerContext } from '../run/scorer.js';
+import { queuedSensitivity } from '../run/queue.js';
 import { openSession } from '../run/setup.js';
 import { formatTable } from '../table.js';
 import { checkOutDir, writeTextFile } from './out_dir.js';
@@ -29,6 +30,7 @@ export async function sensitivityCommand(
     overwrite?: boolean;
     json?: boolean;
     quiet?: boolean;
+    queue?: string;
   },
   io: CliIO,
 ): Promise<ExitCode> {
@@ -64,15 +66,15 @@ export async function sensitivityCommand(
         { field: 'data' },
       );
     const graph = buildGraph(session.model);
-    const scorer = await makeScorer(
-      cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } },
-      loaded.baseDir,
-      'sensitivity.scorer',
-    );
+    const scorerSpec = cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } };
+    const scorer = await makeScorer(scorerSpec, loaded.baseDir, 'sensitivity.scorer');
     const context = await scorerContext(graph, scorer, batches);
     const layers = cfg.layers;
     let done = 0;
-    const res = await sensitivityAnalysis(graph, {
+    const analyze = flags.queue
+      ? queuedSensitivity({ queue: flags.queue, session, scorer: scorerSpec, progress })
+      : sensitivityAnalysis;
+    const res = await analyze(graph, {
       evaluate: (m) => accuracy(m, val),
       scorer,
       granularity: cfg.granularity,
