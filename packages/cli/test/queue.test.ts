@@ -28,7 +28,7 @@ beforeAll(async () => {
       'seed: 3',
       'backend: cpu',
       `data: { generator: ${JSON.stringify(join(here, 'fixtures/tiny_data.ts'))}, val: 32, test: 32, finetune: 32, calibration: 16 }`,
-      'sensitivity: { ratios: [0.25, 0.5], granularity: channels, scorer: { name: magnitude, options: { p: 1 } } }',
+      'sensitivity: { ratios: [0.25, 0.5], granularity: channels, scorer: { name: magnitude, p: 1 } }',
     ].join('\n'),
   );
   redis = await startLocalRedis();
