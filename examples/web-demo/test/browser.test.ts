@@ -38,7 +38,7 @@ describe('web demo in Chromium', () => {
   });
 
   it('loads on webgl, prunes in the page, shows the numbers; screenshot saved', async () => {
-    // A missing Chromium fails this test (never a skip): CI installs it from .ci/apt-packages.
+    // A missing Chromium fails this test (never a skip): `pnpm test` installs it from .ci/apt-packages.
     if (!existsSync(CHROMIUM)) {
       throw new Error(
         `Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set PRUNEKIT_CHROMIUM.`,

@@ -73,8 +73,8 @@ export interface BrowserPage {
 export async function openPage(): Promise<BrowserPage> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; ` +
-        '.ci/run does this from .ci/apt-packages) or point PRUNEKIT_CHROMIUM at a Chromium binary.',
+      `Chromium not found at ${CHROMIUM}. \`pnpm test\` installs Debian's chromium from .ci/apt-packages ` +
+        '(scripts/system-packages.mjs, as root); or apt-get install -y chromium, or point PRUNEKIT_CHROMIUM at a Chromium binary.',
     );
   }
   const script = await bundlePage();
