@@ -66,7 +66,6 @@ function run(argv, opts = {}) {
 export function missingPackages(names, root) {
   const prefix = root ? ['chroot', root] : [];
   return names.filter((name) => {
-    // dpkg-query's own format syntax, not a JS template.
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query format
     const r = run([...prefix, 'dpkg-query', '-W', '-f=${db:Status-Status}', name]);
     return r.status !== 0 || r.stdout.trim() !== 'installed';
