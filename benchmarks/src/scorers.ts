@@ -16,7 +16,8 @@ import {
   type Scores,
   computeMetrics,
 } from '@prunekit/core';
-import { buildGraph, loadModel, saveModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel, saveModel } from '@prunekit/layers/node';
 import {
   autoRatios,
   channelPruner,

@@ -4,7 +4,8 @@
 // shapes where threading does not pay. Ratios are medians of per-pair wall-time ratios (the process's
 // CPU time, all threads together, is reported beside them).
 import '@tensorflow/tfjs-backend-cpu';
-import { sparseBuild, useBackend, useThreads } from '@prunekit/backend-wasm';
+import { sparseBuild, useBackend } from '@prunekit/backend-wasm';
+import { useThreads } from '@prunekit/backend-wasm/node';
 import { type Goal, createRng } from '@prunekit/core';
 import {
   type FormatSpec,

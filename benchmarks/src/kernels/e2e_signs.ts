@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { compileSparse, sparsePlan, toSparseModel } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

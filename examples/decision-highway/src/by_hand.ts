@@ -2,7 +2,8 @@
  * The README's by-hand example: load the baseline, prune its neurons under the brake-recall guard,
  * and drive it in the simulator. Run: npx tsx --conditions=source src/by_hand.ts
  */
-import { buildGraph, loadModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { guard, guardedChannelPrune } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
 import { initWasmBackend as initBackend } from '@prunekit/example-kit';

@@ -8,7 +8,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
 import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
-import { buildGraph, cloneModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { buildGraph, cloneModel } from '@prunekit/layers';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import {
   type ChannelPrunerOptions,
   type ClosedLoopVerdict,

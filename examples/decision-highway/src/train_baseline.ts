@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveModel } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import { initWasmBackend as initBackend } from '@prunekit/example-kit';
 import { disposeSplit, toSplit } from './data.js';
 import { evaluateOffline } from './evaluate.js';

@@ -1,7 +1,7 @@
 /** The committed baseline of an example, or a freshly trained one when the folder is missing. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /** Loads `<dir>/model.json`; when it is missing, `trainAndSave` trains one, saves it into `dir` and returns it. */

@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
-import { loadModel } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';
 import { evaluate } from './evaluate.js';
 import { loadRecipe } from './recipe.js';

@@ -5,7 +5,8 @@
  * (masks kept at zero).
  */
 import type { MaskSet } from '@prunekit/core';
-import { cosineLr, fineTune } from '@prunekit/finetune';
+import { cosineLr } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';

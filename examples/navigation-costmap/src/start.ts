@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startExample } from '@prunekit/example-kit';
-import { saveModel } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import { runPipeline } from './pipeline.js';
 import { loadRecipe } from './recipe.js';
 import { DEFAULT_MAP_PARAMS } from './sim/params.js';

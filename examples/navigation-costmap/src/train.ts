@@ -1,6 +1,7 @@
 /** Imitation training and fine-tuning through @prunekit/finetune: cross-entropy, Adam, cosine LR. */
 import type { MaskSet } from '@prunekit/core';
-import { cosineLr, distill, type FineTuneResult, fineTune } from '@prunekit/finetune';
+import { cosineLr, distill, type FineTuneResult } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 

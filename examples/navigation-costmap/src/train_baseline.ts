@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
-import { saveModel } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { agreement, disposeSplit, toSplit } from './data.js';
 import { createPolicy } from './model.js';

@@ -9,7 +9,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
-import { buildGraph, cloneModel, loadModel } from '@prunekit/layers';
+import { buildGraph, cloneModel } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { channelPruner } from '@prunekit/pruners';
 import { closedLoop, modelPolicy } from './closed_loop.js';
 import { daggerFineTune } from './dagger.js';

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { computeMetrics } from '@prunekit/core';
 import type { Latency } from '@prunekit/example-kit';
-import { buildGraph, modelFileBytes, saveModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SegEval } from './evaluate.js';
 

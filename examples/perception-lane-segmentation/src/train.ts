@@ -4,13 +4,8 @@
  * row and refuses a per-pixel output); best-epoch selection on validation mIoU is best_epoch.ts.
  */
 import type { MaskSet } from '@prunekit/core';
-import {
-  cosineLr,
-  type EpochLog,
-  type FineTuneOptions,
-  type FineTuneResult,
-  fineTune,
-} from '@prunekit/finetune';
+import { cosineLr, type EpochLog, type FineTuneOptions, type FineTuneResult } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type BestEpoch, bestEpoch } from './best_epoch.js';

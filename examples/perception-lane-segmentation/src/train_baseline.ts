@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { timedLog } from '@prunekit/example-kit';
-import { saveModel } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluateSeg } from './evaluate.js';
 import { LANE_CLASS_NAMES } from './generator.js';

@@ -1,7 +1,7 @@
 /** The committed baseline: load it from the recipe's folder, or train and save one. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, saveModel } from '@prunekit/layers';
+import { loadModel, saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 import { splitSeeds } from './data.js';

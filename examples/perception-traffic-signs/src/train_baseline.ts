@@ -7,7 +7,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveModel } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import { initBackend } from './backend.js';
 import { trainFromRecipe } from './baseline.js';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';

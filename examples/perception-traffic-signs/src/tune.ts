@@ -1,6 +1,7 @@
 /** Fine-tuning as the recipe describes it, through @prunekit/finetune (masks kept at zero). */
 import type { MaskSet, ModelGraph } from '@prunekit/core';
-import { fineTune, type FineTuneResult } from '@prunekit/finetune';
+import { type FineTuneResult } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 import type { Recipe } from './recipe.js';

@@ -4,7 +4,8 @@
  */
 import { computeMetrics } from '@prunekit/core';
 import { initWasmBackend } from '@prunekit/example-kit';
-import { buildGraph, loadModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { disposeSplit, toSplit } from './data.js';
 import { evaluateConstantVelocity, evaluateModel } from './evaluate.js';
 import { DEFAULT_PARAMS as P } from './sim/params.js';

@@ -9,7 +9,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type ResultDoc } from '@prunekit/core';
 import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
-import { buildGraph, modelFileBytes, saveModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {

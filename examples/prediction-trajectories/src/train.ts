@@ -1,6 +1,7 @@
 /** Training and fine-tuning through @prunekit/finetune: MSE on the residuals, Adam, cosine LR. */
 import type { MaskSet } from '@prunekit/core';
-import { cosineLr, type FineTuneResult, fineTune, meanSquaredError } from '@prunekit/finetune';
+import { cosineLr, type FineTuneResult, meanSquaredError } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 import { distillMse } from './distill_mse.js';

@@ -2,8 +2,10 @@
 import { useBackend } from '@prunekit/backend-wasm';
 import { computeMetrics, formatMetricsTable } from '@prunekit/core';
 import { makeSplit } from '@prunekit/example-perception-traffic-signs/data';
-import { distill, fineTune } from '@prunekit/finetune';
-import { buildGraph, loadModel, saveModel } from '@prunekit/layers';
+import { distill } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel, saveModel } from '@prunekit/layers/node';
 import { channelPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';

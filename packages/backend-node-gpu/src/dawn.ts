@@ -1,3 +1,4 @@
+import { BackendError } from '@prunekit/core';
 import type { AdapterStrategy } from './adapter_strategies.js';
 
 interface DawnModule {
@@ -14,7 +15,18 @@ let dawn: DawnModule | undefined;
  */
 export async function loadDawn(): Promise<DawnModule> {
   if (!dawn) {
-    const mod = (await import('webgpu')) as unknown as DawnModule;
+    let mod: DawnModule;
+    try {
+      mod = (await import('webgpu')) as unknown as DawnModule;
+    } catch (e) {
+      // An optional peer: browser users of this package never install Dawn (~130 MB).
+      throw new BackendError(
+        "WebGPU in Node needs Dawn from npm's `webgpu` package (an optional peer of " +
+          '@prunekit/backend-node-gpu): npm install webgpu@0.6.2. In a browser, import from ' +
+          "'@prunekit/backend-node-gpu/browser' instead.",
+        { missing: 'webgpu', cause: (e as Error).message },
+      );
+    }
     Object.assign(globalThis, mod.globals);
     dawn = mod;
   }

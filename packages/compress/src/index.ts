@@ -6,7 +6,6 @@ export { float16Array, toFloat16 } from './quantize/float16.js';
 export { type ActivationRange, type ActivationRanges, int8Params } from './quantize/activation_ranges.js';
 export { type CalibrationOptions, calibrateActivations } from './quantize/calibrate.js';
 export {
-  saveTfjsQuantized,
   type TfjsQuantDtype,
   type TfjsQuantizedOptions,
   tfjsQuantizedArtifacts,
@@ -38,10 +37,3 @@ export {
   loadCompressedBytes,
   modelFromDecoded,
 } from './format/decode.js';
-export {
-  type LoadCompressedOptions,
-  loadCompressed,
-  readCompressed,
-  saveCompressed,
-  writeFileAtomic,
-} from './format/file_io.js';

@@ -12,13 +12,12 @@ import {
   decodeCompressed,
   FORMAT_VERSION,
   HEADER_BYTES,
-  loadCompressed,
   loadCompressedBytes,
   packBits,
   quantizeInt8,
-  saveCompressed,
   unpackBits,
 } from '../src/index.js';
+import { loadCompressed, saveCompressed } from '../src/node.js';
 import { inputs, pruneKernels, tf, tfl, useCpu, weightValues } from './helpers.js';
 
 let root: string;

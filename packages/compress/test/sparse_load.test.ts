@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { registerCpuSparseKernels } from '@prunekit/sparse';
 import { cnnModel } from '@prunekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCompressed, saveCompressed } from '../src/index.js';
+import { loadCompressed, saveCompressed } from '../src/node.js';
 import { inputs, pruneKernels, tf, useCpu } from './helpers.js';
 
 let root: string;

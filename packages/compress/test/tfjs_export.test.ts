@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@prunekit/core';
-import { loadModel } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { cnnModel } from '@prunekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelsOnly, saveTfjsQuantized } from '../src/index.js';
+import { kernelsOnly } from '../src/index.js';
+import { saveTfjsQuantized } from '../src/node.js';
 import { inputs, pruneKernels, tf, tfl, useCpu, weightValues } from './helpers.js';
 
 let root: string;

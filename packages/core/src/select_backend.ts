@@ -44,6 +44,19 @@ export interface SelectedBackend {
   readonly skipped: readonly SkippedBackend[];
 }
 
+/**
+ * Every backend prunekit provides and the adapter that starts it, so a missing adapter is named.
+ * 'cpu' needs none (cpuAdapter is built in).
+ */
+export const PRUNEKIT_BACKENDS: Readonly<Record<string, string>> = {
+  cpu: "cpuAdapter (built in; needs import '@tensorflow/tfjs-backend-cpu')",
+  wasm: "wasmAdapter() from '@prunekit/backend-wasm' (tfjs-wasm SIMD + prunekit's kernels)",
+  webgl: "webglAdapter() from '@prunekit/backend-webgl' (browser WebGL2)",
+  webgpu:
+    "browserWebgpuAdapter() from '@prunekit/backend-node-gpu/browser' in a browser, " +
+    "nodeGpuAdapter() from '@prunekit/backend-node-gpu' in Node (Dawn)",
+};
+
 /** tfjs's pure-JS backend; needs `import '@tensorflow/tfjs-backend-cpu'` somewhere in the program. */
 export const cpuAdapter: DescribedBackendAdapter = {
   name: 'cpu',
@@ -105,7 +118,14 @@ export async function selectBackend(opts: SelectBackendOptions): Promise<Selecte
     const adapter = adapters.find((a) => a.name === name) ?? (name === 'cpu' ? cpuAdapter : undefined);
     if (!adapter) {
       const given = adapters.map((a) => a.name).join(', ') || 'none';
-      skipped.push({ name, reason: `no adapter named '${name}' was passed in 'adapters' (given: ${given})` });
+      const known = PRUNEKIT_BACKENDS[name];
+      const hint = known
+        ? `; pass ${known}`
+        : `; prunekit's backends: ${Object.keys(PRUNEKIT_BACKENDS).join(', ')}`;
+      skipped.push({
+        name,
+        reason: `no adapter named '${name}' was passed in 'adapters' (given: ${given})${hint}`,
+      });
       continue;
     }
     const reason = await tryAdapter(adapter as DescribedBackendAdapter);

@@ -18,15 +18,12 @@ import { adam } from './optim/adam.js';
 import type { TrainOptimizer } from './optim/optimizer.js';
 import { sgd } from './optim/sgd.js';
 import type { FineTuneOptions, FineTuneResult } from './options.js';
-import { Progress } from './progress.js';
+import { progressTo } from './progress.js';
 import { type RunState, initialRunState } from './run_state.js';
 import { type StepParts, trainStep } from './train_step.js';
 import type { EpochLog, TensorData } from './types.js';
-import { join } from 'node:path';
-import { restoreRun, saveRun } from './checkpoint/run_io.js';
-import { jsonlLogger } from './logging/jsonl.js';
 import type { MetricsLogger } from './logging/logger.js';
-import { tensorBoardLogger } from './logging/tensorboard.js';
+import type { RunFiles } from './run_files.js';
 
 function makeOptimizer(o: FineTuneOptions['optimizer'], lr: number): TrainOptimizer {
   if (o === undefined || o === 'adam') return adam({ lr });
@@ -43,11 +40,30 @@ function makeOptimizer(o: FineTuneOptions['optimizer'], lr: number): TrainOptimi
  * optional regularizers, distillation (through `loss`), gradual pruning, LR schedules, early
  * stopping with restore-best, checkpoints and metric logs. Data order comes from createRng(seed).
  */
-export async function fineTune(
+export function fineTune(
   model: tfl.LayersModel,
   data: TensorData,
   options: FineTuneOptions,
 ): Promise<FineTuneResult> {
+  return fineTuneWith(undefined, model, data, options);
+}
+
+/** The training loop with checkpoints, resume and `logDir` logs written through `files`. */
+export async function fineTuneWith(
+  files: RunFiles | undefined,
+  model: tfl.LayersModel,
+  data: TensorData,
+  options: FineTuneOptions,
+): Promise<FineTuneResult> {
+  if (!files && (options.checkpoint || options.resume || options.logDir)) {
+    const field = options.checkpoint ? 'checkpoint' : options.resume ? 'resume' : 'logDir';
+    throw new InvalidArgumentError(
+      `fineTune: '${field}' writes or reads files, which the main entry of @prunekit/finetune does not ` +
+        "(it also runs in browsers). In Node, import { fineTune } from '@prunekit/finetune/node'; " +
+        "elsewhere pass 'loggers' instead of 'logDir'.",
+      { field },
+    );
+  }
   const epochs = checkRange('epochs', options.epochs, 1, Infinity, { integer: true });
   const batchSize = checkRange('batchSize', options.batchSize ?? 32, 1, Infinity, { integer: true });
   const n = checkData(data, 'data');
@@ -73,8 +89,7 @@ export async function fineTune(
   const optimizer = makeOptimizer(options.optimizer, schedule.at(0, 1));
   const masks = new MaskEnforcer(params);
   const stopper = options.earlyStop ? new EarlyStopper(options.earlyStop, params) : undefined;
-  const progress =
-    options.verbose === 0 ? undefined : new Progress(options.progress ?? process.stderr, epochs);
+  const progress = options.verbose === 0 ? undefined : progressTo(options.progress, epochs);
   const batches = Math.ceil(n / batchSize);
   const totalSteps = epochs * batches;
   const rng = createRng(options.seed ?? 0);
@@ -90,9 +105,7 @@ export async function fineTune(
   const parts: StepParts = { forward, loss, probabilities, params, regularizers, optimizer, masks };
   const ownsOptimizer = typeof options.optimizer !== 'object';
 
-  const ownedLoggers: MetricsLogger[] = options.logDir
-    ? [jsonlLogger(join(options.logDir, 'metrics.jsonl')), tensorBoardLogger(options.logDir)]
-    : [];
+  const ownedLoggers: MetricsLogger[] = options.logDir && files ? files.loggers(options.logDir) : [];
   const loggers = [...(options.loggers ?? []), ...ownedLoggers];
 
   // What a checkpoint must agree on to continue this run's exact data order.
@@ -103,7 +116,7 @@ export async function fineTune(
   try {
     if (options.resume) {
       // Validated in full before anything changes; the checkpoint's masks replace options.masks.
-      const restored = restoreRun(options.resume, {
+      const restored = files!.restore(options.resume, {
         params,
         optimizer,
         masks,
@@ -157,7 +170,14 @@ export async function fineTune(
         }
         await options.onStep?.(state.step, out.loss);
         if (options.checkpoint && state.step % options.checkpoint.every === 0) {
-          saveRun(options.checkpoint, state, { params, optimizer, masks, stopper, schedule, ...runSeries });
+          files!.save(options.checkpoint, state, {
+            params,
+            optimizer,
+            masks,
+            stopper,
+            schedule,
+            ...runSeries,
+          });
         }
       }
 

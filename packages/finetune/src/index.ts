@@ -1,4 +1,5 @@
 export { fineTune } from './fine_tune.js';
+export type { RunFiles } from './run_files.js';
 export type { CheckpointOptions, FineTuneOptions, FineTuneResult, GradualPruning } from './options.js';
 export type { EpochLog, MonitoredMetric, TensorData } from './types.js';
 export type { EarlyStopOptions } from './early_stop.js';
@@ -14,7 +15,6 @@ export { cosineLr } from './lr/cosine.js';
 export { stepLr } from './lr/step_decay.js';
 export { warmupLr } from './lr/warmup.js';
 export { reduceLrOnPlateau } from './lr/reduce_on_plateau.js';
-export { latestCheckpoint, listCheckpoints } from './checkpoint/files.js';
 export type { MetricsLogger } from './logging/logger.js';
 export type { ProgressStream } from './progress.js';
 export { lp, l1, l2, type LpOptions } from './regularizers/lp.js';
@@ -24,9 +24,6 @@ export { regularizerFromConfig, type RegularizerConfig } from './regularizers/fr
 export { isProximal, type ProximalRegularizer } from './regularizers/proximal.js';
 export type { ParamSelector } from './regularizers/select.js';
 export { distill, type DistillOptions, type FeatureTap } from './losses/distill.js';
-export { jsonlLogger } from './logging/jsonl.js';
-export { readEventFile, tensorBoardLogger } from './logging/tensorboard.js';
-export { encodeRecord, decodeRecords } from './logging/tfrecord.js';
 export { crc32c, maskedCrc32c } from './logging/crc32c.js';
 export type { ScalarEvent } from './logging/event_proto.js';
 export { EventFileError } from './logging/errors.js';

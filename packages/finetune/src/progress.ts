@@ -54,3 +54,12 @@ export class Progress {
     );
   }
 }
+
+/**
+ * A Progress on `stream`, else on process.stderr where there is one (Node); in a browser without a
+ * stream, none (pass `progress` or use `onEpoch` there).
+ */
+export function progressTo(stream: ProgressStream | undefined, epochs: number): Progress | undefined {
+  const out = stream ?? (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
+  return out ? new Progress(out, epochs) : undefined;
+}

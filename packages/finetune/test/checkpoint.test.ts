@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { CheckpointError } from '@prunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fineTune, latestCheckpoint, listCheckpoints } from '../src/index.js';
+import { fineTune, latestCheckpoint, listCheckpoints } from '../src/node.js';
 import { crashRunOptions } from './fixtures/crash_options.js';
 import { disposeData, makeData, tinyModel, useCpu, weightValues } from './helpers.js';
 

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type MaskSet, UnknownLayerError, createRng } from '@prunekit/core';
 import { expectNoLeaks } from '@prunekit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fineTune, keepMasksCallback, modelParams } from '../src/index.js';
+import { keepMasksCallback, modelParams } from '../src/index.js';
+import { fineTune as fineTuneMain } from '../src/node.js';
+import { fineTune } from '../src/node.js';
 import { disposeData, makeData, recorder, tinyModel, useCpu, weightValues } from './helpers.js';
 
 beforeAll(useCpu);
@@ -164,6 +166,24 @@ describe('fineTune', () => {
     );
     expect(tf.memory().numTensors).toBe(n0);
     tf.dispose([x, y, y8]);
+    model.dispose();
+  });
+
+  it('main entry (no file system): trains, and refuses checkpoint/resume/logDir naming the /node entry', async () => {
+    const model = tinyModel(6);
+    const { x, y } = makeData(4, 32);
+    const n0 = tf.memory().numTensors;
+    const r = await fineTuneMain(model, { x, y }, { epochs: 2, batchSize: 8, verbose: 0 });
+    expect(r.steps).toBe(8);
+    expect(tf.memory().numTensors).toBe(n0);
+    for (const extra of [{ checkpoint: { dir: 'ck', every: 1 } }, { resume: 'ck' }, { logDir: 'logs' }]) {
+      const field = Object.keys(extra)[0];
+      const run = fineTuneMain(model, { x, y }, { epochs: 1, verbose: 0, ...extra });
+      await expect(run).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(run).rejects.toThrow(new RegExp(`'${field}'.*@prunekit/finetune/node`));
+    }
+    expect(tf.memory().numTensors).toBe(n0);
+    disposeData({ x, y });
     model.dispose();
   });
 });

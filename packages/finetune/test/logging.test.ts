@@ -2,16 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EventFileError,
-  crc32c,
-  decodeRecords,
-  encodeRecord,
-  fineTune,
-  maskedCrc32c,
-  readEventFile,
-  tensorBoardLogger,
-} from '../src/index.js';
+import { EventFileError, crc32c, maskedCrc32c } from '../src/index.js';
+import { decodeRecords, encodeRecord, fineTune, readEventFile, tensorBoardLogger } from '../src/node.js';
 import { disposeData, makeData, tinyModel, useCpu } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'prunekit-logs-'));

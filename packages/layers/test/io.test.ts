@@ -19,17 +19,8 @@ import {
   type PrunekitError,
 } from '@prunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyMasks,
-  buildGraph,
-  fileSystemIO,
-  loadModel,
-  modelFileBytes,
-  modelSource,
-  readMasks,
-  saveModel,
-  writeFilesAtomic,
-} from '../src/index.js';
+import { applyMasks, buildGraph, modelSource, readMasks } from '../src/index.js';
+import { fileSystemIO, loadModel, modelFileBytes, saveModel, writeFilesAtomic } from '../src/node.js';
 import { functionalFixture, noLeaks, sequentialFixture, tf, tfl } from './fixtures.js';
 
 let root: string;

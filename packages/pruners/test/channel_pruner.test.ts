@@ -7,7 +7,8 @@ import {
   UnknownLayerError,
   UnsupportedLayerError,
 } from '@prunekit/core';
-import { analyzeChannels, buildGraph, saveModel } from '@prunekit/layers';
+import { analyzeChannels, buildGraph } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import { magnitude } from '@prunekit/scorers';
 import { describePrunerConformance, modelFixture, residualModel, seedWeights } from '@prunekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';

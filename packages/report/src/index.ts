@@ -19,7 +19,5 @@ export { paretoFront, type ParetoPoint } from './pareto.js';
 export { DATA_ELEMENT_ID, parseReportHtml, scriptSafeJson } from './embed.js';
 export { embeddedReport, renderHtml, type RenderHtmlOptions } from './html.js';
 export { renderSummary } from './summary.js';
-export { chartLibrarySource } from './chart_library.js';
-export { buildReport } from './build_report.js';
 export { runFromMetrics, type RunExtras } from './runs.js';
 export { fmtBytes, fmtCount, fmtMs, fmtPct, summaryRows } from './format.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport, paretoFront, parseReportHtml, type ReportData, type ReportRun } from '../src/index.js';
+import { paretoFront, parseReportHtml, type ReportData, type ReportRun } from '../src/index.js';
+import { buildReport } from '../src/node.js';
 
 const layer = (name: string, params: number, nonzero: number, channels: number) => ({
   name,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@prunekit/core';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -39,3 +39,4 @@ export {
   type KernelFormatSpec,
   type SparseKernelApi,
 } from './kernel_conformance.js';
+export { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './chromium.js';

@@ -12,14 +12,13 @@ import {
   calibrateActivations,
   clusterModel,
   type CompressOptions,
-  loadCompressed,
-  saveCompressed,
-  saveTfjsQuantized,
   tieToClusters,
 } from '@prunekit/compress';
+import { loadCompressed, saveCompressed, saveTfjsQuantized } from '@prunekit/compress/node';
 import type { Goal } from '@prunekit/core';
-import { fineTune } from '@prunekit/finetune';
-import { buildGraph, cloneModel, loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { fineTune } from '@prunekit/finetune/node';
+import { buildGraph, cloneModel } from '@prunekit/layers';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { unstructuredPruner } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

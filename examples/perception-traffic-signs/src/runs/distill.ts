@@ -10,7 +10,8 @@
  * are then repeated over several data-order seeds and compared on the test set, mean and spread.
  */
 import { type Goal, InvalidArgumentError } from '@prunekit/core';
-import { distill, type FineTuneResult, fineTune, type Loss } from '@prunekit/finetune';
+import { distill, type FineTuneResult, type Loss } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import { buildGraph, cloneModel } from '@prunekit/layers';
 import { unstructuredPruner } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,6 +1,6 @@
 /** The measurements every run takes of a finished model: save, reload check, size, accuracy. */
 import { join } from 'node:path';
-import { modelFileBytes, saveModel } from '@prunekit/layers';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluate } from '../evaluate.js';

@@ -11,7 +11,8 @@ import v8 from 'node:v8';
 import { join } from 'node:path';
 import { sparseBuild } from '@prunekit/backend-wasm';
 import type { Goal } from '@prunekit/core';
-import { buildGraph, cloneModel, loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { buildGraph, cloneModel } from '@prunekit/layers';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { unstructuredPruner } from '@prunekit/pruners';
 import {
   type CompiledModel,

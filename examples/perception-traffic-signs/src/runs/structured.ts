@@ -5,7 +5,8 @@
  */
 import { type Goal, InvalidArgumentError, type Scorer } from '@prunekit/core';
 import { join } from 'node:path';
-import { buildGraph, modelFileBytes, saveModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { type ChannelPruneResult, type ChannelScope, channelPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';

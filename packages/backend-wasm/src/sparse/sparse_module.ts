@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { BackendError } from '@prunekit/core';
+import { kernelBytes } from '../kernel_files.js';
 
 /** Exports of build/sparse.wasm (assembly/sparse): every argument a byte address or an i32. */
 export interface SparseWasm {
@@ -142,18 +141,6 @@ export type SparseBuild = 'relaxed-simd' | 'simd';
 let chosen: { build: SparseBuild; bytes: Uint8Array<ArrayBuffer> } | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SparseWasm>();
 
-function readBuild(file: string): Uint8Array<ArrayBuffer> {
-  const url = new URL(`../../build/${file}`, import.meta.url);
-  try {
-    return new Uint8Array(readFileSync(url));
-  } catch (e) {
-    throw new BackendError(
-      `Cannot read ${url.pathname}: build @prunekit/backend-wasm first (pnpm --filter @prunekit/backend-wasm build).`,
-      { cause: String(e) },
-    );
-  }
-}
-
 /**
  * The kernel build this engine runs: build/sparse-relaxed.wasm (f32x4.relaxed_madd, a fused
  * multiply-add per weight·activation) when WebAssembly.validate accepts it — engines with relaxed
@@ -162,10 +149,10 @@ function readBuild(file: string): Uint8Array<ArrayBuffer> {
  */
 export function sparseBuild(): SparseBuild {
   if (!chosen) {
-    const relaxed = readBuild('sparse-relaxed.wasm');
+    const relaxed = kernelBytes('sparse-relaxed.wasm');
     chosen = WebAssembly.validate(relaxed)
       ? { build: 'relaxed-simd', bytes: relaxed }
-      : { build: 'simd', bytes: readBuild('sparse.wasm') };
+      : { build: 'simd', bytes: kernelBytes('sparse.wasm') };
   }
   return chosen.build;
 }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { BackendError } from '@prunekit/core';
+import { kernelBytes } from '../kernel_files.js';
 import { sparseBuild } from '../sparse/sparse_module.js';
 
 let compiled: WebAssembly.Module | undefined;
@@ -11,16 +10,7 @@ let compiled: WebAssembly.Module | undefined;
 export function sparseKernelModule(): WebAssembly.Module {
   if (!compiled) {
     const file = sparseBuild() === 'relaxed-simd' ? 'sparse-relaxed.wasm' : 'sparse.wasm';
-    const url = new URL(`../../build/${file}`, import.meta.url);
-    try {
-      compiled = new WebAssembly.Module(readFileSync(url));
-    } catch (e) {
-      throw new BackendError(
-        `Cannot load ${url.pathname} for the kernel threads: build @prunekit/backend-wasm first ` +
-          '(pnpm --filter @prunekit/backend-wasm build).',
-        { cause: String(e) },
-      );
-    }
+    compiled = new WebAssembly.Module(kernelBytes(file));
   }
   return compiled;
 }

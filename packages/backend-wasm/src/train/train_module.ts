@@ -1,10 +1,9 @@
 // Loads build/train.wasm (the AssemblyScript training kernels) on tfjs-backend-wasm's own memory,
 // so kernels read their inputs and write their outputs in place: no copies in or out. The module
 // imports that memory and has no data segments; scratch buffers come from the backend's malloc.
-import { readFileSync } from 'node:fs';
-import { BackendError } from '@prunekit/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { kernelBytes } from '../kernel_files.js';
 import { type WasmBackendLike, addressOf, backendMemory } from '../sparse/wasm_backend.js';
 
 type Ptr = number;
@@ -27,18 +26,7 @@ const instances = new WeakMap<WebAssembly.Memory, TrainExports>();
 
 function compile(): WebAssembly.Module {
   if (compiled != null) return compiled;
-  const url = new URL('../../build/train.wasm', import.meta.url);
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = new Uint8Array(readFileSync(url));
-  } catch (e) {
-    throw new BackendError(
-      `prunekit's training kernels are not built: ${url.pathname} is missing. ` +
-        `Run \`pnpm --filter @prunekit/backend-wasm build\` (or \`pnpm build\`).`,
-      { file: url.pathname, cause: String(e) },
-    );
-  }
-  compiled = new WebAssembly.Module(bytes);
+  compiled = new WebAssembly.Module(kernelBytes('train.wasm'));
   return compiled;
 }
 

@@ -3,30 +3,15 @@
  * and opens it in Debian's chromium through playwright-core. Never downloads a browser: when
  * /usr/bin/chromium (or PRUNEKIT_CHROMIUM) is missing it throws, so a CI run without it fails.
  */
-import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from '@prunekit/test-utils';
 import { type Browser, type Page, chromium } from 'playwright-core';
 
-export const CHROMIUM = process.env.PRUNEKIT_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Flags measured to give WebGL2 + float32 render targets and a WebGPU adapter on CPU-only Linux. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
+export { CHROMIUM, CHROMIUM_ARGS };
 
 const NODE_BUILTINS =
   /^(node:)?(fs|fs\/promises|path|url|os|crypto|module|worker_threads|child_process|util|stream|zlib)$/;
@@ -71,12 +56,7 @@ export interface BrowserPage {
 
 /** Starts the server and chromium and loads the page; call close() when done. */
 export async function openPage(): Promise<BrowserPage> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. \`pnpm test\` installs Debian's chromium from .ci/apt-packages ` +
-        '(scripts/system-packages.mjs, as root); or apt-get install -y chromium, or point PRUNEKIT_CHROMIUM at a Chromium binary.',
-    );
-  }
+  requireChromium();
   const script = await bundlePage();
   const html = '<!doctype html><meta charset="utf-8"><title>prunekit</title><script src="/page.js"></script>';
   const server: Server = createServer((req, res) => {
@@ -88,7 +68,7 @@ export async function openPage(): Promise<BrowserPage> {
   const port = (server.address() as AddressInfo).port;
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], timeout: 30_000 });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => (globalThis as { prunekit?: unknown }).prunekit != null, null, {

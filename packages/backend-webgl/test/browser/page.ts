@@ -6,7 +6,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { activate, selectBackend } from '@prunekit/core';
-import { browserWebgpuAdapter, useBrowserWebgpu } from '@prunekit/backend-node-gpu';
+import { browserWebgpuAdapter, useBrowserWebgpu } from '@prunekit/backend-node-gpu/browser';
 import { registerCpuSparseKernels } from '@prunekit/sparse';
 import { useBackend as useWebgl, webglAdapter } from '../../src/index.js';
 import { benchMatMul } from '../bench_matmul.js';

@@ -1,7 +1,7 @@
 /** prunekit bench: median forward latency of a model per backend. */
 import { cpus } from 'node:os';
 import type { ResultDoc } from '@prunekit/core';
-import { loadModel } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { initBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';

@@ -1,7 +1,7 @@
 /** prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels). */
 import { resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { sparsePlan, toSparseModel } from '@prunekit/sparse';
 import { initBackend } from '../backend.js';
 import { UsageError } from '../errors.js';

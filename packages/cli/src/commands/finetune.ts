@@ -1,6 +1,7 @@
 /** prunekit finetune: fine-tunes a (pruned) model on the recipe's data, keeping its zeros at zero. */
 import { resolve } from 'node:path';
-import { buildGraph, readMasks, saveModel } from '@prunekit/layers';
+import { buildGraph, readMasks } from '@prunekit/layers';
+import { saveModel } from '@prunekit/layers/node';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import { num } from '../flags.js';

@@ -2,7 +2,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildGraph, loadModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';

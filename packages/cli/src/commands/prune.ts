@@ -1,7 +1,7 @@
 /** prunekit prune: the whole pipeline, then the pruned models, report.html, summary.md, results.json. */
 import { join, relative, resolve } from 'node:path';
-import { modelFileBytes, saveModel } from '@prunekit/layers';
-import { buildReport } from '@prunekit/report';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { buildReport } from '@prunekit/report/node';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import { type PruneFlags, pruneOverrides } from '../flags.js';
 import type { CliIO } from '../io.js';

@@ -1,7 +1,8 @@
 /** prunekit report: re-renders report.html and summary.md from a report.json written by prune. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildReport, type ReportData } from '@prunekit/report';
+import type { ReportData } from '@prunekit/report';
+import { buildReport } from '@prunekit/report/node';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';

@@ -1,6 +1,7 @@
 /** Fine-tuning from the recipe's finetune section (masks kept at zero; optional distillation). */
 import type { MaskSet, ModelGraph } from '@prunekit/core';
-import { distill, type FineTuneResult, fineTune, regularizerFromConfig } from '@prunekit/finetune';
+import { distill, type FineTuneResult, regularizerFromConfig } from '@prunekit/finetune';
+import { fineTune } from '@prunekit/finetune/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/tensors.js';
 import type { Progress } from '../progress.js';

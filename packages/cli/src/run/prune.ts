@@ -5,7 +5,8 @@
  */
 import { cpus } from 'node:os';
 import type { Goal, ResultDoc } from '@prunekit/core';
-import { buildGraph, modelFileBytes } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { modelFileBytes } from '@prunekit/layers/node';
 import { sensitivityAnalysis } from '@prunekit/pruners';
 import { type PruneMethod, pruneStage } from '@prunekit/recipe';
 import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report';

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@prunekit/core';
-import { artifactsToFiles, modelArtifacts, type WriteOptions, writeFilesAtomic } from '@prunekit/layers';
+import { modelArtifacts } from '@prunekit/layers';
+import type { WriteOptions } from '@prunekit/layers/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { artifactWeights } from '../format/artifact_weights.js';
@@ -63,16 +64,4 @@ export async function tfjsQuantizedArtifacts(
     at += p.length;
   }
   return { ...artifacts, weightSpecs: specs, weightData: data.buffer };
-}
-
-/** tfjsQuantizedArtifacts written as model.json + shards (atomically) into `dir`. */
-export async function saveTfjsQuantized(
-  model: tfl.LayersModel,
-  dir: string,
-  opts: TfjsQuantizedOptions,
-): Promise<{ dir: string; files: string[] }> {
-  const artifacts = await tfjsQuantizedArtifacts(model, opts.dtype, opts.select);
-  const files = artifactsToFiles(artifacts, opts.shardBytes);
-  const out = await writeFilesAtomic(dir, files, opts);
-  return { dir: out, files: [...files.keys()] };
 }

@@ -1,10 +1,5 @@
-import {
-  artifactsToFiles,
-  DEFAULT_SHARD_BYTES,
-  readModel,
-  type WriteOptions,
-  writeFilesAtomic,
-} from '@prunekit/layers';
+import { artifactsToFiles, DEFAULT_SHARD_BYTES } from '@prunekit/layers';
+import { readModel, type WriteOptions, writeFilesAtomic } from '@prunekit/layers/node';
 import { type GraphModelSource, graphModelSource } from './source.js';
 
 /**

@@ -1,0 +1,15 @@
+import type { CheckpointOptions } from './options.js';
+import type { MetricsLogger } from './logging/logger.js';
+import type { RunState } from './run_state.js';
+import type { RunParts } from './checkpoint/run_io.js';
+
+/**
+ * What fineTune needs from a file system: checkpoints, resuming and the metric logs of `logDir`.
+ * The main entry runs without one (browsers); `@prunekit/finetune/node` passes the Node files.
+ */
+export interface RunFiles {
+  save(opts: CheckpointOptions, state: RunState, parts: RunParts): string;
+  restore(path: string, parts: RunParts): { state: RunState; file: string };
+  /** The loggers fineTune owns for `logDir` (closed when it returns). */
+  loggers(logDir: string): MetricsLogger[];
+}
