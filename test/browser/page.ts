@@ -10,7 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { wasmAdapter } from '@prunekit/backend-wasm';
 import { webglAdapter } from '@prunekit/backend-webgl';
 import { computeMetrics, selectBackend } from '@prunekit/core';
-import { fineTune } from '@prunekit/finetune/node';
+import { fineTune } from '@prunekit/finetune';
 import { buildGraph } from '@prunekit/layers';
 import { channelPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type MaskSet, UnknownLayerError, createRng } from '@prunekit/core';
 import { expectNoLeaks } from '@prunekit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { keepMasksCallback, modelParams } from '../src/index.js';
-import { fineTune as fineTuneMain } from '../src/node.js';
+import { fineTune as fineTuneMain, keepMasksCallback, modelParams } from '../src/index.js';
 import { fineTune } from '../src/node.js';
 import { disposeData, makeData, recorder, tinyModel, useCpu, weightValues } from './helpers.js';
 
