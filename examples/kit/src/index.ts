@@ -3,14 +3,6 @@ export { initWasmBackend } from './backend.js';
 export { type Latency, roundRobinLatency } from './latency.js';
 export { loadOrTrainBaseline } from './baseline.js';
 export {
-  checkRecipe,
-  fieldPath,
-  loadYamlRecipe,
-  parseYaml,
-  parseYamlRecipe,
-  readRecipeFile,
-} from './recipe.js';
-export {
   type ExampleRecipe,
   type ExampleResult,
   type ExampleStart,

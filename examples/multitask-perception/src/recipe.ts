@@ -1,17 +1,32 @@
-/** recipe.yaml, parsed and checked with zod; a bad field throws InvalidArgumentError naming it. */
-import { checkRecipe, loadYamlRecipe } from '@prunekit/example-kit';
+/**
+ * recipe.yaml: `@prunekit/recipe`'s sections (run, baseline, structured, unstructured, latency,
+ * output) extended with this example's own; a bad field throws a RecipeError naming it.
+ */
+import {
+  baselineSection,
+  checkRecipe,
+  fraction,
+  int,
+  latencySection,
+  loadRecipeFile,
+  names,
+  outputSection,
+  positive,
+  ratio,
+  runSections,
+  structuredSection,
+} from '@prunekit/recipe';
 import { z } from 'zod';
 
-const count = z.number().int().min(1).max(1_000_000);
-const width = z.number().int().min(1).max(1024);
-const positive = z.number().positive().finite();
-const names = z.array(z.string().min(1));
+const count = int(1, 1_000_000);
+const width = int(1, 1024);
+const weight = z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' });
 /** One fine-tuning budget: epochs (0 = none) and peak learning rate. */
-const stage = z.strictObject({ epochs: z.number().int().min(0).max(1000), lr: positive });
+const stage = z.strictObject({ epochs: int(0, 1000), lr: positive() });
 
 export const recipeSchema = z.strictObject({
-  name: z.string().min(1),
-  seed: z.number().int().min(0).max(4_000_000),
+  name: runSections.name,
+  seed: int(0, 4_000_000),
   data: z.strictObject({ train: count, finetune: count, val: count, test: count }),
   model: z.strictObject({
     backbone: z.tuple([width, width, width]),
@@ -19,35 +34,31 @@ export const recipeSchema = z.strictObject({
     laneHidden: z.tuple([width, width]),
   }),
   loss: z.strictObject({
-    signWeight: z.number().min(0),
-    laneWeight: z.number().min(0),
-    laneClassWeights: z.array(positive).min(1),
+    signWeight: weight,
+    laneWeight: weight,
+    laneClassWeights: z.array(positive()).min(1, { error: 'a non-empty list of numbers > 0' }),
   }),
-  baseline: z.strictObject({
-    dir: z.string().min(1),
-    epochs: z.number().int().min(1).max(1000),
-    batchSize: z.number().int().min(1).max(4096),
-    lr: positive,
-  }),
-  structured: z.strictObject({
-    macsReductions: z.array(z.number().gt(1)).min(1),
-    roundTo: z.number().int().min(1).max(64),
-    ignore: names,
+  baseline: baselineSection.extend({ epochs: int(1, 1000), batchSize: int(1, 4096), lr: positive() }),
+  structured: structuredSection.pick({ ignore: true }).extend({
+    macsReductions: z
+      .array(z.number({ error: 'a number > 1' }).gt(1, { error: 'a number > 1' }))
+      .min(1, { error: 'a non-empty list of numbers > 1' }),
+    roundTo: int(1, 64),
   }),
   unstructured: z.strictObject({
-    levels: z.array(z.number().gt(0).lt(1)).min(1),
+    levels: z.array(ratio.gt(0, { error: 'a number in (0, 1)' })).min(1, { error: 'a non-empty list' }),
     ignore: names,
   }),
   finetune: z.strictObject({
-    batchSize: z.number().int().min(1).max(4096),
+    batchSize: int(1, 4096),
     structured: stage,
     unstructured: stage,
     /** Lane loss weight while fine-tuning (default: loss.laneWeight); chosen on validation scenes. */
-    laneWeight: z.number().min(0).optional(),
-    distill: z.strictObject({ alpha: z.number().min(0).max(1), T: positive }).optional(),
+    laneWeight: weight.optional(),
+    distill: z.strictObject({ alpha: fraction, T: positive() }).optional(),
   }),
-  latency: z.strictObject({ reps: z.number().int().min(1).max(100_000) }),
-  output: z.strictObject({ dir: z.string().min(1) }),
+  latency: latencySection,
+  output: outputSection,
 });
 
 export type Recipe = z.infer<typeof recipeSchema>;
@@ -58,5 +69,5 @@ export function parseRecipe(doc: unknown, file = 'recipe.yaml'): Recipe {
 }
 
 export function loadRecipe(file: string): Recipe {
-  return loadYamlRecipe(recipeSchema, file);
+  return loadRecipeFile(recipeSchema, file);
 }

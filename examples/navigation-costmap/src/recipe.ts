@@ -1,75 +1,92 @@
-/** recipe.yaml: parsed and checked with a zod schema; a bad field throws InvalidArgumentError naming it. */
-import { loadYamlRecipe, parseYamlRecipe } from '@prunekit/example-kit';
+/**
+ * recipe.yaml: `@prunekit/recipe`'s sections (run, baseline, structured, unstructured, latency,
+ * output) extended with this example's own; a bad field throws a RecipeError naming it.
+ */
+import {
+  baselineSection,
+  folder,
+  int,
+  latencySection,
+  levels,
+  loadRecipeFile,
+  outputSection,
+  parseRecipe as parse,
+  positive,
+  runSections,
+  structuredSection,
+  unstructuredSection,
+} from '@prunekit/recipe';
 import { z } from 'zod';
 
-const count = z.number().int().min(1);
-const rate = z.number().positive();
+const count = int(1, 1e9);
+const steps = int(0, 1e9);
 
 const schema = z.strictObject({
-  name: z.string().min(1),
-  seed: z.number().int().min(0),
-  observation: z.strictObject({ radius: z.number().int().min(1).max(8) }),
+  name: runSections.name,
+  seed: runSections.seed,
+  observation: z.strictObject({ radius: int(1, 8) }),
   data: z.strictObject({
-    train: z.number().int().min(0),
-    finetune: z.number().int().min(0),
+    train: steps,
+    finetune: steps,
     val: count,
     test: count,
-    offPath: z.number().min(0),
+    offPath: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
   }),
   policy: z.strictObject({ filters: z.tuple([count, count, count]), dense: count }),
-  baseline: z.strictObject({
-    dir: z.string().min(1),
-    epochs: z.number().int().min(0),
-    batchSize: count,
-    lr: rate,
-  }),
+  baseline: baselineSection.extend({ epochs: steps, batchSize: count, lr: positive() }),
   guard: z.strictObject({
-    metric: z.string().min(1),
-    maxDrop: z.number().min(0),
+    metric: folder,
+    maxDrop: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
     episodes: count,
-    recovery: z.strictObject({
-      episodes: z.number().int().min(0),
-      epochs: z.number().int().min(0),
-      lr: rate,
-    }),
+    recovery: z.strictObject({ episodes: steps, epochs: steps, lr: positive() }),
   }),
-  structured: z.strictObject({
-    macsReduction: z.number().min(1),
-    scope: z.enum(['local', 'global']),
-    roundTo: count,
-  }),
-  unstructured: z.strictObject({ levels: z.array(z.number().min(0).lt(1)).min(1) }),
+  structured: structuredSection
+    .pick({ scope: true, roundTo: true })
+    .extend({ macsReduction: z.number({ error: 'a number ≥ 1' }).min(1, { error: 'a number ≥ 1' }) }),
+  unstructured: z.strictObject({ levels }),
   finetune: z.strictObject({
-    epochs: z.number().int().min(0),
+    epochs: steps,
     daggerRounds: count,
     batchSize: count,
-    lr: rate,
-    alpha: z.number().min(0).max(1),
-    patience: z.number().int().min(0),
+    lr: positive(),
+    alpha: z
+      .number({ error: 'a number in [0, 1]' })
+      .min(0, { error: 'a number in [0, 1]' })
+      .max(1, { error: 'a number in [0, 1]' }),
+    patience: steps,
   }),
-  closedLoop: z.strictObject({ episodes: count, stepLimit: z.number().min(1) }),
+  closedLoop: z.strictObject({
+    episodes: count,
+    stepLimit: z.number({ error: 'a number ≥ 1' }).min(1, { error: 'a number ≥ 1' }),
+  }),
   safety: z.strictObject({
-    maxRatio: z.number().positive(),
-    confidence: z.number().gt(0).lt(1),
+    maxRatio: positive(),
+    confidence: z
+      .number({ error: 'a number in (0, 1)' })
+      .gt(0, { error: 'a number in (0, 1)' })
+      .lt(1, { error: 'a number in (0, 1)' }),
     test: z.enum(['paired-bootstrap', 'poisson-exact']),
     guardBatch: count,
     guardEpisodes: count,
-    daggerRounds: z.number().int().min(0),
+    daggerRounds: steps,
     daggerEpochs: count,
-    daggerLr: rate,
+    daggerLr: positive(),
   }),
-  latency: z.strictObject({ reps: count }),
-  goals: z.strictObject({ successDropPoints: z.number().min(0), collisionRise: z.number().min(0) }),
-  output: z.strictObject({ dir: z.string().min(1) }),
+  latency: latencySection,
+  goals: z.strictObject({
+    successDropPoints: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
+    collisionRise: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
+  }),
+  output: outputSection,
 });
 
 export type Recipe = z.infer<typeof schema>;
 
 /** Parses and checks recipe text; `file` is named in every error. */
 export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  return parseYamlRecipe(schema, text, file);
+  return parse(schema, text, file);
 }
 
 export function loadRecipe(file: string): Recipe {
-  return loadYamlRecipe(schema, file);
+  return loadRecipeFile(schema, file);
 }

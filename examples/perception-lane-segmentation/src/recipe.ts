@@ -1,46 +1,59 @@
-/** recipe.yaml: parsed and checked with zod; a bad field throws InvalidArgumentError naming it. */
-import { loadYamlRecipe, parseYamlRecipe } from '@prunekit/example-kit';
+/**
+ * recipe.yaml: `@prunekit/recipe`'s sections (run, baseline, structured, unstructured, latency,
+ * output) extended with this example's own; a bad field throws a RecipeError naming it.
+ */
+import {
+  baselineSection,
+  int,
+  latencySection,
+  loadRecipeFile,
+  outputSection,
+  parseRecipe as parse,
+  positive,
+  ratio,
+  runSections,
+  structuredSection,
+} from '@prunekit/recipe';
 import { z } from 'zod';
 
-const count = z.int().positive();
-const rate = z.number().positive();
+const count = int(1, 1e9);
+const epochs = int(0, 1e6);
+const stage = z.strictObject({ epochs, lr: positive() });
 
 const schema = z.strictObject({
-  name: z.string().min(1),
-  seed: z.int().min(0),
+  name: runSections.name,
+  seed: runSections.seed,
   data: z.strictObject({
-    height: z.int().min(8).max(256),
-    width: z.int().min(8).max(256),
+    height: int(8, 256),
+    width: int(8, 256),
     train: count,
     finetune: count,
     val: count,
     test: count,
   }),
   model: z.strictObject({ widths: z.tuple([count, count, count]) }),
-  loss: z.strictObject({ classWeights: z.array(rate).length(3) }),
-  baseline: z.strictObject({ dir: z.string().min(1), epochs: count, batchSize: count, lr: rate }),
-  structured: z.strictObject({
-    macsReduction: z.number().gt(1),
-    scope: z.enum(['local', 'global']),
-    roundTo: count,
+  loss: z.strictObject({ classWeights: z.array(positive()).length(3, { error: 'three weights' }) }),
+  baseline: baselineSection.extend({ epochs: count, batchSize: count, lr: positive() }),
+  structured: structuredSection
+    .pick({ scope: true, roundTo: true })
+    .extend({ macsReduction: z.number({ error: 'a number > 1' }).gt(1, { error: 'a number > 1' }) }),
+  unstructured: z.strictObject({
+    levels: z
+      .array(ratio.gt(0, { error: 'a number in (0, 1)' }), { error: 'a list of numbers in (0, 1)' })
+      .min(1, { error: 'a non-empty list of numbers in (0, 1)' }),
   }),
-  unstructured: z.strictObject({ levels: z.array(z.number().gt(0).lt(1)).min(1) }),
-  finetune: z.strictObject({
-    batchSize: count,
-    structured: z.strictObject({ epochs: z.int().min(0), lr: rate }),
-    unstructured: z.strictObject({ epochs: z.int().min(0), lr: rate }),
-  }),
-  latency: z.strictObject({ reps: count }),
-  output: z.strictObject({ dir: z.string().min(1) }),
+  finetune: z.strictObject({ batchSize: count, structured: stage, unstructured: stage }),
+  latency: latencySection,
+  output: outputSection,
 });
 
 export type Recipe = z.infer<typeof schema>;
 
 /** Parses and checks recipe text; `file` is named in every error. */
 export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  return parseYamlRecipe(schema, text, file);
+  return parse(schema, text, file);
 }
 
 export function loadRecipe(file: string): Recipe {
-  return loadYamlRecipe(schema, file);
+  return loadRecipeFile(schema, file);
 }

@@ -85,7 +85,7 @@ describe('traffic-sign demo pipeline (tiny configuration)', () => {
     const good = loadRecipe(join(exampleDir, 'recipe.yaml'));
     expect(() =>
       parseRecipe({ ...good, unstructured: { ...good.unstructured, levels: [0.5, 1.2] } }, 'r.yaml'),
-    ).toThrow(/r\.yaml: field 'unstructured\.levels\[1\]'/);
+    ).toThrow(/r\.yaml: unstructured\.levels\[1\] must be a number in \[0, 1\)/);
     expect(() => parseRecipe({ ...good, finetune: { ...good.finetune, lr: 'fast' } }, 'r.yaml')).toThrow(
       /finetune\.lr/,
     );

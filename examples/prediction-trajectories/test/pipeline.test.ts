@@ -86,14 +86,14 @@ describe('prediction-trajectories pipeline (tiny configuration)', () => {
     const bad = (from: string, to: string) => () => parseRecipe(recipeText.replace(from, to), 'r.yaml');
     expect(bad('distill: 0.5', 'distill: 2')).toThrow(InvalidArgumentError);
     expect(bad('distill: 0.5', 'distill: 2')).toThrow(
-      /r\.yaml: finetune\.distill: a weight in \[0, 1\]/,
+      /r\.yaml: finetune\.distill must be a number in \[0, 1\], got 2/,
     );
     expect(bad('levels: [0.5, 0.8]', 'levels: [1.5]')).toThrow(/unstructured\.levels\[0\]/);
     expect(bad('scope: global', 'scope: everywhere')).toThrow(
-      /structured\.scope: 'local' or 'global'/,
+      /structured\.scope must be one of global, local, got "everywhere"/,
     );
     expect(bad('kernelSize: 3', 'kernelSize: 3\n  extra: 1')).toThrow(
-      /model: unknown keys \(extra\)/,
+      /unknown key 'extra' in model \(allowed: filters, kernelSize, hidden\)/,
     );
   });
 });

@@ -33,12 +33,13 @@ export {
   scorerField,
   scorerSchema,
 } from './scorer.js';
-export { fraction, int, levels, names, positive, ratio } from './fields.js';
+export { folder, fraction, int, levels, names, positive, ratio } from './fields.js';
 export {
   checkRecipe,
   fieldPath,
   formatIssue,
   loadRecipeFile,
+  parseRecipe,
   parseRecipeText,
   RecipeError,
   readRecipeFile,

@@ -26,8 +26,18 @@ const moduleScorer = z.strictObject({
 
 type Issue = z.core.$ZodRawIssue;
 
+const isMapping = (x: unknown): x is Record<string, unknown> =>
+  x !== null && typeof x === 'object' && !Array.isArray(x);
+
 function checkNamed(v: Record<string, unknown>, issues: Issue[]): NamedScorer | undefined {
-  const { name, ...rest } = v;
+  // `{ name, options: {...} }` (the validated form) reads as `{ name, ...options }`, so a validated
+  // recipe validates again unchanged.
+  const { name, options, ...flat } = v;
+  const rest = isMapping(options)
+    ? { ...options, ...flat }
+    : options === undefined
+      ? flat
+      : { ...flat, options };
   const all = scorerEntries().map((e) => e.name);
   const entry = typeof name === 'string' ? scorerEntry(name) : undefined;
   if (!entry) {

@@ -118,3 +118,8 @@ export function checkRecipe<S extends z.ZodType>(schema: S, doc: unknown, source
 export function loadRecipeFile<S extends z.ZodType>(schema: S, file: string): z.output<S> {
   return checkRecipe(schema, readRecipeFile(file), file);
 }
+
+/** Recipe text (YAML, or JSON for a .json file) → validated recipe. */
+export function parseRecipe<S extends z.ZodType>(schema: S, text: string, file: string): z.output<S> {
+  return checkRecipe(schema, parseRecipeText(text, file), file);
+}

@@ -178,7 +178,7 @@ export async function runCompression(
     const graph = buildGraph(model);
     const u = ctx.recipe.unstructured;
     const res = await unstructuredPruner(graph, {
-      scorer: makeScorer(u.scorer),
+      scorer: await makeScorer(u.scorer),
       ratio: sparsity,
       scope: u.scope,
       ignore: u.ignore,

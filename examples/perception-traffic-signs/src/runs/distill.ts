@@ -90,7 +90,7 @@ async function pruneAndTune(
     const u = ctx.recipe.unstructured;
     // Deterministic: every fine-tuning starts from the same pruned weights.
     const res = await unstructuredPruner(graph, {
-      scorer: makeScorer(u.scorer),
+      scorer: await makeScorer(u.scorer),
       ratio: o.sparsity,
       scope: u.scope,
       ignore: u.ignore,

@@ -68,7 +68,7 @@ async function sourceModel(
   const model = await cloneModel(ctx.baseline);
   const graph = buildGraph(model);
   const res = await unstructuredPruner(graph, {
-    scorer: makeScorer(u.scorer),
+    scorer: await makeScorer(u.scorer),
     ratio: sparsity,
     scope,
     ratios: layerSparsity,

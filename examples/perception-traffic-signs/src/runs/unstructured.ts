@@ -2,10 +2,11 @@
  * Unstructured run: for each level, prune a copy of the baseline by weight magnitude (one global
  * threshold by default), fine-tune with the masks kept, then measure and save.
  */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Goal, Scorer } from '@prunekit/core';
-import { buildGraph, cloneModel } from '@prunekit/layers';
-import { unstructuredPruner } from '@prunekit/pruners';
-import { magnitude, random } from '@prunekit/scorers';
+import { cloneModel } from '@prunekit/layers';
+import { pruneStage, resolveScorer } from '@prunekit/recipe';
 import { evaluate } from '../evaluate.js';
 import type { Recipe } from '../recipe.js';
 import type { ResultRow } from '../report.js';
@@ -13,8 +14,11 @@ import { tune } from '../tune.js';
 import { measureModel } from './evaluate_model.js';
 import type { Run, RunContext, RunOutput } from './types.js';
 
-export function makeScorer(cfg: Recipe['unstructured']['scorer']): Scorer {
-  return cfg.name === 'random' ? random() : magnitude({ p: cfg.p });
+const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The recipe's scorer: a registered one, or one from a module (paths relative to the example). */
+export function makeScorer(cfg: Recipe['unstructured']['scorer']): Promise<Scorer> {
+  return resolveScorer(cfg, exampleDir, 'unstructured.scorer');
 }
 
 export const levelName = (level: number) => `${Math.round(level * 100)}`;
@@ -23,39 +27,46 @@ async function runLevel(ctx: RunContext, level: number): Promise<ResultRow> {
   const started = performance.now();
   const { recipe } = ctx;
   const label = `unstructured ${levelName(level)}%`;
-  const model = await cloneModel(ctx.baseline);
+  let epochs = 0;
+  let accuracyPruned = ctx.baselineEval.accuracy;
+  let sparsity = 0;
+  // The score → prune → fine-tune stages the prunekit command runs too (@prunekit/recipe).
+  const model =
+    level > 0
+      ? (
+          await pruneStage({
+            dense: ctx.baseline,
+            method: 'unstructured',
+            section: recipe.unstructured,
+            level,
+            seed: recipe.seed,
+            baseDir: exampleDir,
+            onRound: (_round, _rounds, s) => {
+              sparsity = s;
+            },
+            tune: async (m, _round, masks, graph) => {
+              accuracyPruned = evaluate(m, ctx.test).accuracy;
+              ctx.log(
+                `${label}: pruned to ${(100 * sparsity).toFixed(1)}% sparsity, test accuracy ${(100 * accuracyPruned).toFixed(2)}% before fine-tuning`,
+              );
+              if (recipe.finetune.epochs === 0) return;
+              const ft = await tune({
+                model: m,
+                masks,
+                graph,
+                train: ctx.train,
+                val: ctx.val,
+                cfg: recipe.finetune,
+                seed: recipe.seed,
+                log: ctx.log,
+                label,
+              });
+              epochs += ft.history.length;
+            },
+          })
+        ).model
+      : await cloneModel(ctx.baseline);
   try {
-    const graph = buildGraph(model);
-    let epochs = 0;
-    let accuracyPruned = ctx.baselineEval.accuracy;
-    if (level > 0) {
-      const u = recipe.unstructured;
-      const res = await unstructuredPruner(graph, {
-        scorer: makeScorer(u.scorer),
-        ratio: level,
-        scope: u.scope,
-        ignore: u.ignore,
-        seed: recipe.seed,
-      }).step();
-      accuracyPruned = evaluate(model, ctx.test).accuracy;
-      ctx.log(
-        `${label}: pruned to ${(100 * res.sparsity).toFixed(1)}% sparsity, test accuracy ${(100 * accuracyPruned).toFixed(2)}% before fine-tuning`,
-      );
-      if (recipe.finetune.epochs > 0) {
-        const ft = await tune({
-          model,
-          masks: res.masks,
-          graph,
-          train: ctx.train,
-          val: ctx.val,
-          cfg: recipe.finetune,
-          seed: recipe.seed,
-          log: ctx.log,
-          label,
-        });
-        epochs = ft.history.length;
-      }
-    }
     const row = await measureModel(ctx, {
       run: 'unstructured',
       level,

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { StructuredConfig, UnstructuredConfig } from '../pruning.js';
 import { granularityOf, resolvePrunerFactory, resolveScorer, scheduleFor } from '../resolve.js';
-import { scorerContext } from './calibrate.js';
+import { needsData, scorerContext } from './calibrate.js';
 
 export type PruneMethod = 'unstructured' | 'structured';
 
@@ -85,7 +85,7 @@ async function scored<T>(
   scorer: Scorer,
   run: (context: Awaited<ReturnType<typeof scorerContext>>) => Promise<T>,
 ): Promise<T> {
-  const batches = opts.calibration?.();
+  const batches = needsData(scorer) ? opts.calibration?.() : undefined;
   try {
     return await run(await scorerContext(graph, scorer, batches, `${opts.method}.scorer`));
   } finally {
