@@ -174,7 +174,7 @@ for (const r of runs)
 
 const goals: Goal[] = [{ name: 'backends_conformant', value: conformant.length, target: 4, op: '>=' }];
 const webgpu = runs.find((r) => r.backend === 'webgpu' && r.runtime === 'node');
-writeResult({
+await writeResult({
   name: 'gpu',
   env: envInfo(runs.map((r) => `${r.backend} (${r.runtime})`).join(', '), {
     adapter: webgpu?.adapter,

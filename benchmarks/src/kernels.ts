@@ -86,7 +86,7 @@ const goals: Goal[] = [
   { name: 'e2e_signs_file_ratio', value: e2e.fileRatio, target: 3, op: '>=' },
 ];
 
-writeResult({
+await writeResult({
   name: 'kernels',
   env: envInfo('wasm', {
     quick,

@@ -341,7 +341,7 @@ const doc = {
   rows,
   goals,
 };
-writeResult(doc);
+await writeResult(doc);
 writeFileSync(join(exampleDir, 'results-scorers.md'), markdown(doc, base, before.macs));
 tf.dispose([test.x, test.y, val.x, val.y, cal.x, cal.y]);
 for (const b of calBatches) tf.dispose([b.x as tf.Tensor, b.y as tf.Tensor]);

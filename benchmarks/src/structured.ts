@@ -452,7 +452,7 @@ async function main() {
       op: '<=',
     },
   ];
-  writeResult({
+  await writeResult({
     name: 'structured',
     env: envInfo('wasm', {
       quick,

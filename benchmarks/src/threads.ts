@@ -202,7 +202,7 @@ const goals: Goal[] = [
   },
 ];
 
-writeResult({
+await writeResult({
   name: 'threads',
   env: envInfo('wasm', {
     quick,

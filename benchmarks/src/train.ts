@@ -348,7 +348,7 @@ async function main() {
     wasm_step_runs_ms: wasm.steps.map(round),
     wasm_forward_runs_ms: wasm.fwds.map(round),
   });
-  writeResult({
+  await writeResult({
     name: 'train',
     env: envInfo('wasm+cpu', {
       batch: BATCH,

@@ -1,9 +1,9 @@
 // Shared plumbing for benchmarks: environment facts, timing, and writing the result document.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Goal, type ResultDoc, goalMet, median } from '@prunekit/core';
+import { writeFileAtomic } from '@prunekit/layers/node';
 
 export const quick = process.argv.includes('--quick');
 
@@ -34,13 +34,9 @@ export async function timeMedian(
 }
 
 /** Prints the document as JSON to stdout and writes benchmarks/results/<name>.json atomically. */
-export function writeResult(doc: ResultDoc): void {
+export async function writeResult(doc: ResultDoc): Promise<void> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${doc.name}.json`);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n');
-  renameSync(tmp, file);
+  await writeFileAtomic(join(dir, `${doc.name}.json`), JSON.stringify(doc, null, 2) + '\n');
   process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   for (const g of doc.goals) {
     process.stderr.write(

@@ -1,8 +1,8 @@
 /** Command-line plumbing every example script shares. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ResultDoc } from '@prunekit/core';
+import { writeFileAtomic } from '@prunekit/layers/node';
 
 /** The value after `--name` on the command line. */
 export function arg(name: string): string | undefined {
@@ -10,11 +10,9 @@ export function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Writes a text file through a temporary name so a reader never sees half of it. */
-export function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+/** Writes a text file atomically (layers' writeFileAtomic) so a reader never sees half of it. */
+export async function writeAtomic(file: string, text: string): Promise<void> {
+  await writeFileAtomic(file, text);
 }
 
 /** A logger to stderr that stamps each line with the seconds since it was made. */
@@ -31,10 +29,9 @@ export function timedLog(): { log: (line: string) => void; seconds: () => number
  * Writes results.json and results.md into `dir` (each atomically) and prints one line per goal to
  * stdout: `name: value (op target)`.
  */
-export function writeResults(dir: string, doc: ResultDoc, markdown: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeAtomic(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  writeAtomic(join(dir, 'results.md'), `${markdown.trimEnd()}\n`);
+export async function writeResults(dir: string, doc: ResultDoc, markdown: string): Promise<void> {
+  await writeAtomic(join(dir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  await writeAtomic(join(dir, 'results.md'), `${markdown.trimEnd()}\n`);
   process.stdout.write(
     doc.goals.map((g) => `${g.name}: ${g.value.toFixed(4)} (${g.op} ${g.target})\n`).join(''),
   );

@@ -59,7 +59,7 @@ export function startExample<R extends ExampleRecipe>(ex: ExampleStart<R>): void
     try {
       const result = await ex.pipeline({ recipe, baseline, outDir, log });
       const resultsDir = resolve(arg('results') ?? ex.exampleDir);
-      writeResults(resultsDir, result.doc, result.markdown);
+      await writeResults(resultsDir, result.doc, result.markdown);
       log(`done in ${result.seconds.toFixed(1)} s; wrote results.json and results.md to ${resultsDir}`);
     } finally {
       baseline.dispose();

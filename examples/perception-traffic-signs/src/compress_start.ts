@@ -72,7 +72,7 @@ async function main(): Promise<void> {
         goals: report.goals,
       };
       const resultsDir = resolve(arg('results') ?? exampleDir);
-      writeAtomic(join(resultsDir, 'results-compress.json'), `${JSON.stringify(doc, null, 2)}\n`);
+      await writeAtomic(join(resultsDir, 'results-compress.json'), `${JSON.stringify(doc, null, 2)}\n`);
       const md = [
         `# Results: ${doc.name}`,
         '',
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         report.section.body,
         '',
       ].join('\n');
-      writeAtomic(join(resultsDir, 'results-compress.md'), md);
+      await writeAtomic(join(resultsDir, 'results-compress.md'), md);
       process.stdout.write(`${JSON.stringify(doc.goals)}\n`);
       for (const g of doc.goals)
         log(`goal ${g.name}: ${g.value.toFixed(3)} ${g.op} ${g.target} → ${goalMet(g) ? 'met' : 'MISSED'}`);

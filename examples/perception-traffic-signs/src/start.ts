@@ -60,8 +60,8 @@ async function main(): Promise<void> {
       ).model,
   });
   const resultsDir = arg('results') ? resolve(arg('results')!) : exampleDir;
-  writeAtomic(join(resultsDir, 'results.json'), JSON.stringify(result.doc, null, 2) + '\n');
-  writeAtomic(join(resultsDir, 'results.md'), result.markdown + scorerSection());
+  await writeAtomic(join(resultsDir, 'results.json'), JSON.stringify(result.doc, null, 2) + '\n');
+  await writeAtomic(join(resultsDir, 'results.md'), result.markdown + scorerSection());
   process.stdout.write(
     `\n${formatTable(result.doc.rows as unknown as ResultRow[])}\n\n${formatGoals(result.doc.goals)}\n`,
   );

@@ -4,10 +4,9 @@
  * saveModel to model/ (overwriting), plus model/training.json (history and test figures).
  * Options: --recipe <file>, --out <dir>.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveModel } from '@prunekit/layers/node';
+import { saveModel, writeFileAtomic } from '@prunekit/layers/node';
 import { initBackend } from './backend.js';
 import { trainFromRecipe } from './baseline.js';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';
@@ -63,8 +62,7 @@ async function main(): Promise<void> {
         history,
       };
       const file = join(outDir, 'training.json');
-      writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
-      renameSync(`${file}.tmp`, file);
+      await writeFileAtomic(file, `${JSON.stringify(info, null, 2)}\n`);
       log(`saved ${saved.files.join(', ')} (${saved.bytes} bytes) and training.json to ${outDir}`);
     } finally {
       model.dispose();

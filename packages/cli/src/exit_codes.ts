@@ -9,6 +9,8 @@ export const EXIT = {
   guard: 3,
   /** The model or data could not be read or processed (a typed prunekit error). */
   input: 4,
+  /** An output could not be written (a filesystem fault: permissions, full disk, bad path); nothing was replaced. */
+  output: 5,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -41,7 +41,12 @@ export function pruneOverrides(flags: PruneFlags, raw: Record<string, unknown>):
   if (flags.seed !== undefined) add('--seed', ['seed'], num(flags.seed));
   if (flags.backend !== undefined) add('--backend', ['backend'], flags.backend);
   if (flags.method !== undefined && raw[method] === undefined) add('--method', [method], {});
-  if (flags.ratio !== undefined) add('--ratio', [method, 'levels'], list(flags.ratio).map(num));
+  if (flags.ratio !== undefined) {
+    // --ratio replaces the section's levels (and its single ratio), it does not add to them.
+    add('--ratio', [method, 'levels'], list(flags.ratio).map(num));
+    if ((raw[method] as Record<string, unknown> | undefined)?.ratio !== undefined)
+      add('--ratio', [method, 'ratio'], undefined);
+  }
   if (flags.scorer !== undefined) add('--scorer', [method, 'scorer'], { name: flags.scorer }); // the other scorer's options may not apply
   if (flags.scope !== undefined) add('--scope', [method, 'scope'], flags.scope);
   if (flags.ignore !== undefined) add('--ignore', [method, 'ignore'], list(flags.ignore));

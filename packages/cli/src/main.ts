@@ -78,10 +78,12 @@ function program(
     .action(bind(() => import('./commands/sensitivity.js').then((m) => m.sensitivityCommand as Action)));
 
   p.command('worker')
-    .description('run trials from a queue (prunekit sensitivity --queue) on this machine; stops on SIGINT/SIGTERM')
+    .description(
+      'run trials from a queue (prunekit sensitivity --queue) on this machine; stops on SIGINT/SIGTERM',
+    )
     .option('--queue <url>', 'Redis queue URL (redis://host:port)')
-    .option('--model <path>', 'dense model (model.json or its folder), the coordinator\'s')
-    .option('--recipe <file>', 'recipe file (data, seed, backend), the coordinator\'s')
+    .option('--model <path>', "dense model (model.json or its folder), the coordinator's")
+    .option('--recipe <file>', "recipe file (data, seed, backend), the coordinator's")
     .option('--data <module>', 'data module exporting generateDataset(count, seed)')
     .option('--quiet', 'no progress output')
     .action(bind(() => import('./commands/worker.js').then((m) => m.workerCommand as Action)));
@@ -151,7 +153,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     }
     if (e instanceof PrunekitError) {
       io.stderr(`prunekit: ${e.message}\n`);
+      if (e.code === 'E_INPUT_PROTECTED') return EXIT.usage;
+      if (e.code === 'E_OUTPUT' || e.code === 'E_OUTPUT_EXISTS') return EXIT.output;
       return EXIT.input;
+    }
+    // A filesystem fault nothing upstream typed: one line naming the path and what to do.
+    const fault = e as NodeJS.ErrnoException | undefined;
+    if (typeof fault?.code === 'string' && typeof fault.path === 'string') {
+      const { outputFault } = await import('@prunekit/layers');
+      const typed = outputFault(fault, fault.path, fault.syscall ?? 'access');
+      if (typed instanceof PrunekitError) {
+        io.stderr(`prunekit: ${typed.message}\n`);
+        return EXIT.output;
+      }
     }
     io.stderr(`prunekit: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT.internal;

@@ -5,6 +5,5 @@ export {
   loadCompressed,
   readCompressed,
   saveCompressed,
-  writeFileAtomic,
 } from './format/file_io.js';
 export { saveTfjsQuantized } from './quantize/tfjs_save.js';

@@ -22,7 +22,10 @@ export type ErrorCode =
   | 'E_QUEUE_URL'
   | 'E_QUEUE_UNAVAILABLE'
   | 'E_CONTENT_MISMATCH'
-  | 'E_TRIAL';
+  | 'E_TRIAL'
+  | 'E_OUTPUT'
+  | 'E_OUTPUT_EXISTS'
+  | 'E_INPUT_PROTECTED';
 
 export class PrunekitError extends Error {
   readonly code: ErrorCode;
@@ -96,6 +99,20 @@ export class BackendError extends PrunekitError {
   }
 }
 
+/**
+ * Writing an output failed or was refused: a filesystem fault (EACCES, ENOTDIR, ENAMETOOLONG,
+ * ENOSPC, ...), a target another writer claimed first, or a target that would touch an input model.
+ */
+export class OutputError extends PrunekitError {
+  constructor(
+    code: 'E_OUTPUT' | 'E_OUTPUT_EXISTS' | 'E_INPUT_PROTECTED',
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(code, message, details);
+  }
+}
+
 export class CheckpointError extends PrunekitError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('E_CHECKPOINT', message, details);
@@ -119,9 +136,17 @@ export function checkRange(
   if (!ok) {
     const range = `[${min}, ${max}${opts.maxInclusive ? ']' : ')'}`;
     throw new InvalidArgumentError(
-      `${field} must be ${opts.integer ? 'an integer' : 'a number'} in ${range}, got ${JSON.stringify(value)}.`,
+      `${field} must be ${opts.integer ? 'an integer' : 'a number'} in ${range}, got ${showValue(value)}.`,
       { field, value },
     );
   }
   return value as number;
+}
+
+/** A value as a message shows it: NaN and ±Infinity by name (JSON.stringify would print null). */
+export function showValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
 }

@@ -170,7 +170,7 @@ export async function fineTuneWith(
         }
         await options.onStep?.(state.step, out.loss);
         if (options.checkpoint && state.step % options.checkpoint.every === 0) {
-          files!.save(options.checkpoint, state, {
+          await files!.save(options.checkpoint, state, {
             params,
             optimizer,
             masks,

@@ -8,7 +8,7 @@ import type { RunParts } from './checkpoint/run_io.js';
  * The main entry runs without one (browsers); `@prunekit/finetune/node` passes the Node files.
  */
 export interface RunFiles {
-  save(opts: CheckpointOptions, state: RunState, parts: RunParts): string;
+  save(opts: CheckpointOptions, state: RunState, parts: RunParts): Promise<string>;
   restore(path: string, parts: RunParts): { state: RunState; file: string };
   /** The loggers fineTune owns for `logDir` (closed when it returns). */
   loggers(logDir: string): MetricsLogger[];

@@ -4,23 +4,24 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createMask,
-  createRng,
-  InvalidArgumentError,
-  type MaskSet,
-  NonFiniteError,
-  type PrunekitError,
-} from '@prunekit/core';
+import { createMask, createRng, type MaskSet, NonFiniteError, type PrunekitError } from '@prunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMasks, buildGraph, modelSource, readMasks } from '../src/index.js';
-import { fileSystemIO, loadModel, modelFileBytes, saveModel, writeFilesAtomic } from '../src/node.js';
+import {
+  fileSystemIO,
+  flushRetired,
+  loadModel,
+  modelFileBytes,
+  saveModel,
+  writeFilesAtomic,
+} from '../src/node.js';
 import { functionalFixture, noLeaks, sequentialFixture, tf, tfl } from './fixtures.js';
 
 let root: string;
@@ -51,7 +52,14 @@ function snapshot(dir: string): Record<string, string> | null {
 }
 
 /** Names of leftover temporary folders in `parent`. */
-const leftovers = (parent: string) => readdirSync(parent).filter((f) => f.includes('.tmp-'));
+const leftovers = (parent: string) => {
+  const linked = new Set(
+    readdirSync(parent, { withFileTypes: true })
+      .filter((e) => e.isSymbolicLink())
+      .map((e) => readlinkSync(join(parent, e.name))),
+  );
+  return readdirSync(parent).filter((f) => /\.(tmp|lnk|old|v)-/.test(f) && !linked.has(f));
+};
 
 /** A batch of seeded inputs. */
 function inputs(shape: number[], seed: number): tf.Tensor {
@@ -120,6 +128,7 @@ describe('saveModel round trip', () => {
     expect(json.generatedBy).toMatch(/^prunekit/);
     expect(json.weightsManifest[0].paths).toEqual(['group1-shard1of1.bin']);
     expect(await modelFileBytes(dir)).toBe(res.bytes);
+    await flushRetired();
     expect(leftovers(root)).toEqual([]);
 
     const loaded = await stockLoad(dir);
@@ -203,6 +212,7 @@ describe('loadModel refuses bad inputs without writing anything', () => {
     for (const m of mentions) expect(err.message).toMatch(m);
     expect(snapshot(dir)).toEqual(snap);
     expect(tf.memory().numTensors).toBe(before);
+    await flushRetired();
     expect(leftovers(root)).toEqual([]);
   }
 
@@ -286,14 +296,14 @@ describe('saveModel refuses bad targets without writing anything', () => {
     writeFileSync(join(dir, 'notes.txt'), 'keep me');
     const snap = snapshot(dir);
     const err = await codeOf(saveModel(model, dir));
-    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect(err.code).toBe('E_OUTPUT_EXISTS');
     expect(err.message).toContain(dir);
     expect(err.message).toContain('overwrite: true');
     expect(snapshot(dir)).toEqual(snap);
 
     await saveModel(model, dir, { overwrite: true });
     expect(Object.keys(snapshot(dir)!).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
-    expect(readdirSync(root).filter((f) => f.includes('.tmp-') || f.includes('.old'))).toEqual([]);
+    expect(readdirSync(root).filter((f) => /\.(tmp|old|lnk)-/.test(f))).toEqual([]);
     model.dispose();
   });
 
@@ -305,8 +315,8 @@ describe('saveModel refuses bad targets without writing anything', () => {
     const loaded = await loadModel(dir);
     const snap = snapshot(dir);
     const err = await codeOf(saveModel(loaded, dir, { overwrite: true }));
-    expect(err.code).toBe('E_INVALID_ARGUMENT');
-    expect(err.message).toMatch(/a model was loaded from that folder/);
+    expect(err.code).toBe('E_INPUT_PROTECTED');
+    expect(err.message).toMatch(/the folder of an input model/);
     expect(snapshot(dir)).toEqual(snap);
     loaded.dispose();
   });
@@ -326,6 +336,7 @@ describe('saveModel refuses bad targets without writing anything', () => {
     expect(err).toBeInstanceOf(NonFiniteError);
     expect(err.message).toContain("'bn/gamma'");
     expect(snapshot(dir)).toBeNull();
+    await flushRetired();
     expect(leftovers(root)).toEqual([]);
     model.dispose();
   });
@@ -341,6 +352,7 @@ describe('saveModel refuses bad targets without writing anything', () => {
     ]);
     await expect(writeFilesAtomic(dir, files, { overwrite: true })).rejects.toThrow();
     expect(snapshot(dir)).toEqual(snap);
+    await flushRetired();
     expect(leftovers(root)).toEqual([]);
   });
 

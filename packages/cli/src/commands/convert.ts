@@ -30,7 +30,7 @@ export async function convertCommand(
       { field: 'minSparsity' },
     );
   const out = resolve(flags.out);
-  checkOutDir(out, flags.overwrite ?? false);
+  await checkOutDir(out, flags.overwrite ?? false, [flags.model]);
   await initBackend('cpu');
   const model = await loadModel(flags.model);
   const sparseLayers = model.layers.filter((l) => l.getClassName().startsWith('Sparse')).map((l) => l.name);

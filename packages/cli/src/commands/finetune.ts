@@ -10,7 +10,7 @@ import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { accuracy } from '../run/evaluate.js';
 import { tuneModel } from '../run/finetune.js';
-import { openSession } from '../run/setup.js';
+import { openSession, resolveModelPath } from '../run/setup.js';
 import { checkOutDir } from './out_dir.js';
 
 export async function finetuneCommand(
@@ -43,7 +43,7 @@ export async function finetuneCommand(
   if (!flags.out)
     throw new UsageError('finetune needs --out <folder> for the fine-tuned model.', { field: 'out' });
   const out = resolve(flags.out);
-  checkOutDir(out, flags.overwrite ?? false);
+  await checkOutDir(out, flags.overwrite ?? false, [resolveModelPath(flags.model, loaded)]);
   const progress = createProgress(io, flags.quiet);
   const session = await openSession({
     loaded,

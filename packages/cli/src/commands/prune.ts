@@ -1,5 +1,5 @@
 /** prunekit prune: the whole pipeline, then the pruned models, report.html, summary.md, results.json. */
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { buildReport } from '@prunekit/report/node';
 import { EXIT, type ExitCode } from '../exit_codes.js';
@@ -8,8 +8,8 @@ import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { pruneJobs, runPrune } from '../run/prune.js';
-import { openSession } from '../run/setup.js';
-import { checkOutDir, writeTextFile } from './out_dir.js';
+import { openSession, resolveModelPath } from '../run/setup.js';
+import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
 
 export interface PruneCommandFlags extends PruneFlags {
   model?: string;
@@ -27,7 +27,8 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
   const out = resolve(
     flags.out ?? (recipe.output ? join(loaded.baseDir, recipe.output.dir) : 'prunekit-out'),
   );
-  checkOutDir(out, flags.overwrite ?? false);
+  const overwrite = flags.overwrite ?? false;
+  await checkOutDir(out, overwrite, [resolveModelPath(flags.model, loaded)]);
   const progress = createProgress(io, flags.quiet);
   const session = await openSession({
     loaded,
@@ -37,21 +38,27 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
     progress,
   });
   try {
-    const outcome = await runPrune({
-      session,
-      recipe,
-      progress,
-      save: async (model, folder) => {
-        const dir = join(out, folder);
-        await saveModel(model, dir, { overwrite: flags.overwrite });
-        return { fileBytes: await modelFileBytes(dir), path: relative(out, dir) || '.' };
-      },
+    // The whole run goes into a staging folder that becomes --out only when everything is written.
+    let outcome!: Awaited<ReturnType<typeof runPrune>>;
+    let markdown = '';
+    await publishOutDir(out, overwrite, async (staging) => {
+      outcome = await runPrune({
+        session,
+        recipe,
+        progress,
+        save: async (model, folder) => {
+          const dir = join(staging, folder);
+          await saveModel(model, dir, { fresh: true });
+          return { fileBytes: await modelFileBytes(dir), path: folder };
+        },
+      });
+      const built = buildReport(outcome.report);
+      markdown = built.markdown;
+      if (recipe.report?.html !== false) await writeTextFile(staging, 'report.html', built.html);
+      await writeTextFile(staging, 'summary.md', markdown);
+      await writeTextFile(staging, 'report.json', `${JSON.stringify(outcome.report, null, 2)}\n`);
+      await writeTextFile(staging, 'results.json', `${JSON.stringify(outcome.doc, null, 2)}\n`);
     });
-    const { html, markdown } = buildReport(outcome.report);
-    if (recipe.report?.html !== false) writeTextFile(out, 'report.html', html);
-    writeTextFile(out, 'summary.md', markdown);
-    writeTextFile(out, 'report.json', `${JSON.stringify(outcome.report, null, 2)}\n`);
-    writeTextFile(out, 'results.json', `${JSON.stringify(outcome.doc, null, 2)}\n`);
     progress.log(
       `wrote ${out}: ${recipe.report?.html === false ? '' : 'report.html, '}summary.md, results.json and ${outcome.report.runs.length - 1} model folder(s)`,
     );

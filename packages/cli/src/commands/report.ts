@@ -34,8 +34,8 @@ export async function reportCommand(
   if (flags.title) data = { ...data, title: flags.title };
   const out = resolve(flags.out ?? join(file, '..'));
   const { html, markdown } = buildReport(data);
-  writeTextFile(out, 'report.html', html);
-  writeTextFile(out, 'summary.md', markdown);
+  await writeTextFile(out, 'report.html', html);
+  await writeTextFile(out, 'summary.md', markdown);
   io.stdout(`wrote ${join(out, 'report.html')} and ${join(out, 'summary.md')}\n`);
   return EXIT.ok;
 }

@@ -15,9 +15,9 @@ import { accuracy } from '../run/evaluate.js';
 import { measureVariant } from '../run/measure.js';
 import { makeScorer, scorerContext } from '../run/scorer.js';
 import { queuedSensitivity } from '../run/queue.js';
-import { openSession } from '../run/setup.js';
+import { openSession, resolveModelPath } from '../run/setup.js';
 import { formatTable } from '../table.js';
-import { checkOutDir, writeTextFile } from './out_dir.js';
+import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
 
 export async function sensitivityCommand(
   flags: {
@@ -49,7 +49,7 @@ export async function sensitivityCommand(
   ]);
   const cfg = loaded.recipe.sensitivity!;
   const out = flags.out ? resolve(flags.out) : undefined;
-  if (out) checkOutDir(out, flags.overwrite ?? false);
+  if (out) await checkOutDir(out, flags.overwrite ?? false, [resolveModelPath(flags.model, loaded)]);
   const progress = createProgress(io, flags.quiet);
   const session = await openSession({
     loaded,
@@ -67,7 +67,8 @@ export async function sensitivityCommand(
         { field: 'data' },
       );
     const graph = buildGraph(session.model);
-    const scorerSpec = cfg.scorer ?? loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } };
+    const scorerSpec = cfg.scorer ??
+      loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } };
     const scorer = await makeScorer(scorerSpec, loaded.baseDir, 'sensitivity.scorer');
     const context = await scorerContext(graph, scorer, batches);
     const layers = cfg.layers;
@@ -119,9 +120,11 @@ export async function sensitivityCommand(
         },
       };
       const { html, markdown } = buildReport(data);
-      writeTextFile(out, 'report.html', html);
-      writeTextFile(out, 'summary.md', markdown);
-      writeTextFile(out, 'sensitivity.json', `${JSON.stringify(res, null, 2)}\n`);
+      await publishOutDir(out, flags.overwrite ?? false, async (staging) => {
+        await writeTextFile(staging, 'report.html', html);
+        await writeTextFile(staging, 'summary.md', markdown);
+        await writeTextFile(staging, 'sensitivity.json', `${JSON.stringify(res, null, 2)}\n`);
+      });
       progress.log(`wrote ${join(out, 'report.html')}`);
     }
     io.stdout(

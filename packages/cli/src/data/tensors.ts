@@ -23,6 +23,24 @@ export function toSplit(name: string, d: GeneratedData, model: tfl.LayersModel):
       { field: 'data' },
     );
   }
+  const bad = (what: string) =>
+    new InvalidArgumentError(`Data split '${name}': ${what}. Fix the data module's generateDataset.`, {
+      field: 'data',
+    });
+  if (!Number.isInteger(d.numClasses) || d.numClasses < 1) throw bad(`numClasses is ${d.numClasses}`);
+  const units = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  if (typeof units === 'number' && units !== d.numClasses) {
+    throw bad(`numClasses is ${d.numClasses} but the model's output has ${units} classes`);
+  }
+  if (!d.labels || d.labels.length !== d.count) {
+    throw bad(`${d.labels?.length ?? 0} labels for ${d.count} samples`);
+  }
+  for (let i = 0; i < d.labels.length; i++) {
+    const l = d.labels[i];
+    if (!Number.isInteger(l) || l < 0 || l >= d.numClasses) {
+      throw bad(`label ${i} is ${l}, outside the ${d.numClasses} classes [0, ${d.numClasses - 1}]`);
+    }
+  }
   const values = d.images instanceof Uint8Array ? Float32Array.from(d.images, (v) => v / 255) : d.images;
   const labels = Int32Array.from(d.labels);
   const x = tf.tensor(values, [d.count, ...inShape], 'float32');

@@ -35,6 +35,12 @@ export function pruneJobs(recipe: Recipe): PruneJob[] {
   for (const method of ['unstructured', 'structured'] as const) {
     const sec = recipe[method];
     if (!sec) continue;
+    if (sec.levels && sec.ratio !== undefined) {
+      throw new UsageError(
+        `${method} has both levels and ratio; keep one (levels: [${sec.levels.join(', ')}] or ratio: ${sec.ratio}).`,
+        { field: `${method}.ratio` },
+      );
+    }
     const levels = sec.levels ?? (sec.ratio !== undefined ? [sec.ratio] : []);
     if (levels.length === 0) {
       // N:M fixes the sparsity itself (1 − N/M): its one level is that.
@@ -48,7 +54,15 @@ export function pruneJobs(recipe: Recipe): PruneJob[] {
     }
     for (const level of levels) {
       if (level === 0) continue; // the dense model is always measured
-      jobs.push({ method, level, folder: `${method}-${Math.round(level * 1000) / 10}` });
+      const folder = `${method}-${Math.round(level * 1000) / 10}`;
+      const twin = jobs.find((j) => j.folder === folder);
+      if (twin) {
+        throw new UsageError(
+          `${method}.levels: ${level} and ${twin.level} both give the output folder '${folder}'; remove one or make them differ by at least 0.001.`,
+          { field: `${method}.levels` },
+        );
+      }
+      jobs.push({ method, level, folder });
     }
   }
   if (jobs.length === 0) {

@@ -79,7 +79,18 @@ export async function openSession(opts: {
       const seeds = splitSeeds(recipe.seed);
       const make = (name: string, count: number, seed: number) => {
         opts.progress.tick(`data: generating ${name}`, 0, 1);
-        const s = toSplit(name, mod.generateDataset(count, seed), model);
+        let generated: ReturnType<typeof mod.generateDataset>;
+        try {
+          generated = mod.generateDataset(count, seed);
+        } catch (e) {
+          throw new UsageError(
+            `Data module '${mod.path}': generateDataset(${count}, ${seed}) threw for the ${name} split: ${
+              (e as Error)?.message ?? String(e)
+            }. Fix the data module.`,
+            { file: mod.path, field: 'data.generator' },
+          );
+        }
+        const s = toSplit(name, generated, model);
         opts.progress.tick(`data: generating ${name}`, 1, 1);
         made.push(s);
         return s;

@@ -1,35 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
+import { writeFileAtomic } from '@prunekit/layers/node';
 import { type ToSparseOptions, toSparseModel } from '@prunekit/sparse';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type CompressOptions, type CompressResult, compressModel } from './encode.js';
 import { type DecodedModel, decodeCompressed, modelFromDecoded } from './decode.js';
-
-/**
- * Writes `bytes` to `file` atomically: a temporary file beside it is written and fsynced, then
- * renamed over the target, so readers see the old file or the new one, never a torn one.
- */
-export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<string> {
-  const target = resolve(file);
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
-  try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  return target;
-}
 
 /** compressModel + an atomic write to `file` (conventionally `*.pkcm`). */
 export async function saveCompressed(

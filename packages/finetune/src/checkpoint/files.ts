@@ -1,49 +1,11 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { CheckpointError } from '@prunekit/core';
 
 const NAME = /^ckpt-(\d{10})\.pkc$/;
 
 export function checkpointName(step: number): string {
   return `ckpt-${String(step).padStart(10, '0')}.pkc`;
-}
-
-/**
- * Writes `buf` to `file` atomically: a temp file in the same folder, fsync, rename, fsync the
- * folder. A reader sees the old file or the complete new one, never a partial write.
- */
-export function writeFileAtomic(file: string, buf: Buffer): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.tmp-${process.pid}`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, buf, 0, buf.length, 0);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  try {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic.
-  }
 }
 
 /** Complete checkpoint files of a folder, oldest first (temp files are never listed). */
@@ -84,21 +46,8 @@ export function resolveCheckpoint(path: string): string {
   return latest;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Deletes all but the newest `keep` checkpoints, and temp files whose writer process is gone. */
+/** Deletes all but the newest `keep` checkpoints (writeFileAtomic sweeps dead writers' temp files). */
 export function pruneCheckpoints(dir: string, keep: number): void {
   const all = listCheckpoints(dir);
   for (const c of all.slice(0, Math.max(0, all.length - keep))) rmSync(c.file, { force: true });
-  for (const n of readdirSync(dir)) {
-    const m = /^\.ckpt-\d{10}\.pkc\.tmp-(\d+)$/.exec(n);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(dir, n), { force: true });
-  }
 }

@@ -10,7 +10,8 @@ import type { OptimizerState, TrainOptimizer } from '../optim/optimizer.js';
 import type { CheckpointOptions } from '../options.js';
 import type { RunState } from '../run_state.js';
 import { type Section, decodeCheckpoint, encodeCheckpoint } from './format.js';
-import { checkpointName, pruneCheckpoints, resolveCheckpoint, writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '@prunekit/layers/node';
+import { checkpointName, pruneCheckpoints, resolveCheckpoint } from './files.js';
 
 /** The live pieces of a run that a checkpoint saves and restores. */
 export interface RunParts {
@@ -36,7 +37,7 @@ interface RunMeta {
 }
 
 /** Writes the run's checkpoint for its current step; returns the file written. */
-export function saveRun(opts: CheckpointOptions, state: RunState, parts: RunParts): string {
+export async function saveRun(opts: CheckpointOptions, state: RunState, parts: RunParts): Promise<string> {
   const sections: Section[] = [];
   for (const p of parts.params) {
     sections.push({
@@ -70,7 +71,7 @@ export function saveRun(opts: CheckpointOptions, state: RunState, parts: RunPart
     masks: [...parts.masks.masks.keys()],
   };
   const file = join(opts.dir, checkpointName(state.step));
-  writeFileAtomic(file, encodeCheckpoint(meta as unknown as Record<string, unknown>, sections));
+  await writeFileAtomic(file, encodeCheckpoint(meta as unknown as Record<string, unknown>, sections));
   pruneCheckpoints(opts.dir, opts.keep ?? 2);
   return file;
 }

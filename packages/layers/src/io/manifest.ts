@@ -108,6 +108,16 @@ export function parseModelJson(
       weights: g.weights.map((w, j) => checkSpec(file, `${field}.weights[${j}]`, w)),
     };
   });
+  const seen = new Map<string, string>();
+  for (const [i, g] of groups.entries()) {
+    for (const [j, w] of g.weights.entries()) {
+      const field = `weightsManifest[${i}].weights[${j}].name`;
+      const first = seen.get(w.name);
+      if (first)
+        fail(file, field, `repeats the weight name '${w.name}' of ${first} (which one loads is undefined)`);
+      seen.set(w.name, field);
+    }
+  }
   return { ...(raw as unknown as ModelJson), weightsManifest: groups };
 }
 

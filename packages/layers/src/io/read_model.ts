@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -49,10 +49,32 @@ export async function readModel(
   path: string,
   opts: { readonly format?: 'layers-model' | 'graph-model' } = {},
 ): Promise<ReadModel> {
-  const file = await resolveModelFile(path);
+  // Real paths: model.json and its shards come from one version of a folder that saveModel
+  // replaces by a symlink swap, even when the swap happens during the read.
+  const current = async () => {
+    const file = await resolveModelFile(path);
+    return realpath(file).catch(() => file);
+  };
+  for (let attempt = 0; ; attempt++) {
+    const file = await current();
+    try {
+      return await readModelFile(file, opts.format);
+    } catch (e) {
+      const gone = e instanceof ModelFormatError && e.code === 'E_MODEL_NOT_FOUND';
+      if (!gone || attempt >= 2 || (await current().catch(() => file)) === file) throw e;
+    }
+  }
+}
+
+async function readModelFile(file: string, format?: 'layers-model' | 'graph-model'): Promise<ReadModel> {
   const dir = dirname(file);
   const name = basename(file);
-  const json = parseModelJson(await readFile(file, 'utf8'), file, opts.format);
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') throw notFound(file, 'Model file', 'It vanished while being read; retry.');
+    if (e.code === 'EISDIR') throw notFound(file, 'Model file', 'It is a folder.');
+    throw new ModelFormatError('E_MODEL_FORMAT', `Cannot read '${file}' (${e.code}): ${e.message}`, { file });
+  });
+  const json = parseModelJson(text, file, format);
 
   // Confine every path before touching any weight file.
   const groups = json.weightsManifest.map((g) => ({ ...g, files: g.paths.map((p) => confinePath(dir, p)) }));
@@ -82,7 +104,20 @@ export async function readModel(
         { file: g.files.length === 1 ? g.files[0] : g.files, expected, actual },
       );
     }
-    for (const f of g.files) parts.push(new Uint8Array(await readFile(f)));
+    for (const f of g.files) {
+      const bytes = await readFile(f).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'ENOENT'
+          ? notFound(f, 'Weight file', 'It vanished while being read; retry.')
+          : new ModelFormatError(
+              'E_MODEL_FORMAT',
+              `Cannot read weight file '${f}' (${e.code}): ${e.message}`,
+              {
+                file: f,
+              },
+            );
+      });
+      parts.push(new Uint8Array(bytes));
+    }
   }
   const total = parts.reduce((a, p) => a + p.byteLength, 0);
   const data = new Uint8Array(total);

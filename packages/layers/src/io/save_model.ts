@@ -1,11 +1,12 @@
-import { checkRange } from '@prunekit/core';
-import type * as tf from '@tensorflow/tfjs-core';
+import { checkRange, InvalidArgumentError } from '@prunekit/core';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelArtifacts } from '../masks/clone_model.js';
 import { artifactsToFiles, DEFAULT_SHARD_BYTES, weightBytes } from './artifacts_files.js';
 import { checkTarget, type WriteOptions, writeFilesAtomic } from './atomic_write.js';
 import { checkWeightsFinite } from './finite_weights.js';
 import type { WeightSpec } from './manifest.js';
+import { type ModelLocation, resolveLocation } from './model_location.js';
 
 export interface SaveOptions extends WriteOptions {
   /** Largest shard in bytes (default 4 MiB, as tfjs). */
@@ -13,7 +14,7 @@ export interface SaveOptions extends WriteOptions {
 }
 
 export interface SaveResult {
-  /** Absolute path of the folder written. */
+  /** Absolute path of the folder written ('' when an IOHandler wrote it). */
   readonly dir: string;
   /** File names written, model.json last. */
   readonly files: readonly string[];
@@ -51,15 +52,40 @@ export async function writeArtifacts(
 }
 
 /**
- * Saves a LayersModel as model.json + weight shards in the stock tfjs layout, atomically (temp
- * folder beside the target, renamed into place). Refuses a non-empty target unless
- * `{ overwrite: true }`, never writes over a folder loadModel read from, and refuses NaN/Inf weights.
+ * Saves a LayersModel as model.json + weight shards in the stock tfjs layout, atomically (see
+ * writeFilesAtomic: a versioned folder and a symlink swap). `to` is a path, a file:// URL or a
+ * tf.io.IOHandler (its save() receives the checked artifacts). Refuses a non-empty target unless
+ * `{ overwrite: true }`, never writes over, into or around an input model's folder, and refuses
+ * NaN/Inf weights.
  */
 export async function saveModel(
   model: tfl.LayersModel,
-  dir: string,
+  to: ModelLocation,
   opts: SaveOptions = {},
 ): Promise<SaveResult> {
-  await checkTarget(dir, opts);
-  return writeArtifacts(dir, await modelArtifacts(model), opts);
+  const loc = resolveLocation(to, 'saveModel: the target');
+  if (loc.kind === 'http') {
+    throw new InvalidArgumentError(
+      `saveModel cannot write to '${loc.url}': http(s) URLs are for loading. Pass tf.io.http(url) as the target to POST the model.`,
+      { field: 'to', value: loc.url },
+    );
+  }
+  if (loc.kind === 'handler') {
+    if (typeof loc.handler.save !== 'function') {
+      throw new InvalidArgumentError('saveModel: the IOHandler passed as the target has no save() method.', {
+        field: 'to',
+      });
+    }
+    const artifacts = await modelArtifacts(model);
+    const data = weightBytes(artifacts);
+    checkWeightsFinite(
+      (artifacts.weightSpecs ?? []) as WeightSpec[],
+      data.buffer as ArrayBuffer,
+      'the model saved',
+    );
+    await loc.handler.save(artifacts);
+    return { dir: '', files: [], bytes: tf.io.getModelArtifactsInfoForJSON(artifacts).weightDataBytes ?? 0 };
+  }
+  await checkTarget(loc.path, opts);
+  return writeArtifacts(loc.path, await modelArtifacts(model), opts);
 }

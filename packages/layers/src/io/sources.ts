@@ -24,3 +24,8 @@ export function modelSource(model: tfl.LayersModel): string | undefined {
 export function isSourceFolder(dir: string): boolean {
   return folders.has(dir);
 }
+
+/** Every folder loadModel read a model from in this process (absolute, real paths). */
+export function sourceFolders(): readonly string[] {
+  return [...folders];
+}
