@@ -40,3 +40,4 @@ export {
   type SparseKernelApi,
 } from './kernel_conformance.js';
 export { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './chromium.js';
+export { randomGraphModel, RANDOM_GRAPH_BLOCKS, type RandomGraphModel, type RandomGraphModelOptions } from './random_graph_model.js';

@@ -44,6 +44,13 @@ function plan(
       }
       const src = graph.weights.values(p.id);
       const b = graph.bindings.get(p.id)!;
+      // Element-wise operands (a divisor, a per-channel offset) are left as they are in the
+      // reference: the channels they touch are dropped downstream anyway, and a zeroed divisor
+      // would put Inf/NaN into the masked original.
+      if (mode === 'zero' && p.role === 'other') {
+        out.push({ ...b, values: src, shape });
+        continue;
+      }
       if (mode === 'zero') {
         const zero = keeps.map((k, axis) => {
           if (!k) return null;

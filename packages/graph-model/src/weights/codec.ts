@@ -82,8 +82,11 @@ export function decodeWeights(
   return out;
 }
 
-/** How export writes float weights: as the input stored them (default) or all as float32. */
-export type WeightDtypeMode = 'keep' | 'float32';
+/**
+ * How export writes float weights: as the input stored them ('keep', the default), all as
+ * float32, or all quantized to one dtype (tfjs-converter's per-tensor schemes).
+ */
+export type WeightDtypeMode = 'keep' | 'float32' | 'float16' | 'uint8' | 'uint16';
 
 /** Codes on the grid q·scale + min, or undefined when some value is off the grid. */
 function onGrid(values: Float32Array, scale: number, min: number, levels: number): Uint16Array | undefined {
@@ -112,7 +115,14 @@ export function encodeWeight(
   shape: readonly number[],
   mode: WeightDtypeMode = 'keep',
 ): { spec: ManifestWeight; bytes: Uint8Array } {
-  const q = mode === 'keep' && spec.dtype === 'float32' ? spec.quantization : undefined;
+  const q =
+    spec.dtype !== 'float32' || mode === 'float32'
+      ? undefined
+      : mode === 'keep'
+        ? spec.quantization
+        : mode === spec.quantization?.dtype
+          ? spec.quantization
+          : { dtype: mode };
   const base: ManifestWeight = { name: spec.name, shape: [...shape], dtype: spec.dtype };
   if (!q) {
     const copy = values.slice();
