@@ -1,5 +1,5 @@
 export { type GraphModelSource, graphModelSource } from './io/source.js';
-export { graphModelBytes, graphModelFiles, loadGraphModelFile, saveGraphModel } from './io/files.js';
+export { graphModelBytes, graphModelFiles } from './io/files.js';
 export { type ConstOverride, type WriteGraphOptions, writeGraphModel } from './io/materialize.js';
 export {
   buildGraphModelGraph,

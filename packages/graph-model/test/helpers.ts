@@ -8,12 +8,12 @@ import {
   analyzeGraphChannels,
   buildGraphModelGraph,
   type InputShapes,
-  loadGraphModelFile,
   planChannelRemoval,
   removeGraphChannels,
   toTfGraphModel,
   zeroGraphChannels,
 } from '../src/index.js';
+import { loadGraphModelFile } from '../src/node.js';
 
 /** model.json of a graph model shipped in @vladmandic/human (a devDependency, through the lockfile). */
 export const humanModel = (name: string) =>
@@ -73,6 +73,8 @@ export async function pruneAndCompare(
   const removal = await planChannelRemoval(analysis, { scorer: magnitude(), ratio: opts.ratio ?? 0.3 });
   const pruned = removeGraphChannels(analysis, removal);
   const masked = zeroGraphChannels(analysis, removal, { dtype: 'float32' });
+  // The store's tensors (made on demand for tfjs code that reads weights) go with dispose().
+  for (const p of graph.params().slice(0, 3)) graph.weights.tensor(p.id);
   graph.dispose();
   const ms = performance.now() - t0;
   const [mp, mm, md] = await Promise.all([

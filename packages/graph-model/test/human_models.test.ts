@@ -8,10 +8,10 @@ import {
   analyzeGraphChannels,
   buildGraphModelGraph,
   graphModelBytes,
-  loadGraphModelFile,
   planChannelRemoval,
   removeGraphChannels,
 } from '../src/index.js';
+import { loadGraphModelFile } from '../src/node.js';
 import { humanModel, pruneAndCompare, useWasm } from './helpers.js';
 
 beforeAll(useWasm);

@@ -19,11 +19,46 @@ import { maxDiff, runAll } from './helpers.js';
 const GRAPHS = 120;
 const DTYPES = ['float32', 'float16', 'uint8', 'keep'] as const;
 const OP_LIST = [
-  'Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative', 'MatMul', '_FusedMatMul',
-  'BiasAdd', 'FusedBatchNormV3', 'Add', 'AddV2', 'AddN', 'Sub', 'Mul', 'RealDiv', 'Maximum', 'Minimum',
-  'SquaredDifference', 'Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Tanh', 'Mean', 'Max', 'Sum',
-  'ConcatV2', 'Split', 'SplitV', 'Pad', 'PadV2', 'MirrorPad', 'MaxPool', 'AvgPool', 'ResizeBilinear',
-  'ResizeNearestNeighbor', 'Identity', 'Cast', 'Reshape',
+  'Conv2D',
+  '_FusedConv2D',
+  'DepthwiseConv2dNative',
+  'FusedDepthwiseConv2dNative',
+  'MatMul',
+  '_FusedMatMul',
+  'BiasAdd',
+  'FusedBatchNormV3',
+  'Add',
+  'AddV2',
+  'AddN',
+  'Sub',
+  'Mul',
+  'RealDiv',
+  'Maximum',
+  'Minimum',
+  'SquaredDifference',
+  'Relu',
+  'Relu6',
+  'Elu',
+  'LeakyRelu',
+  'Prelu',
+  'Sigmoid',
+  'Tanh',
+  'Mean',
+  'Max',
+  'Sum',
+  'ConcatV2',
+  'Split',
+  'SplitV',
+  'Pad',
+  'PadV2',
+  'MirrorPad',
+  'MaxPool',
+  'AvgPool',
+  'ResizeBilinear',
+  'ResizeNearestNeighbor',
+  'Identity',
+  'Cast',
+  'Reshape',
 ];
 
 beforeAll(async () => {
@@ -54,7 +89,10 @@ describe('graph-model surgery == masked original on random graphs', () => {
         const n = Math.min(g.size - 1, Math.floor(g.size * (0.2 + 0.4 * rng.next())));
         if (n <= 0) continue;
         const order = [...Array(g.size).keys()].sort(() => rng.next() - 0.5);
-        removal.set(g.id, order.slice(0, n).sort((a, b) => a - b));
+        removal.set(
+          g.id,
+          order.slice(0, n).sort((a, b) => a - b),
+        );
       }
       if (removal.size > 0) pruned++;
       const small = removeGraphChannels(analysis, removal);

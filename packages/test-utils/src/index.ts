@@ -40,4 +40,9 @@ export {
   type SparseKernelApi,
 } from './kernel_conformance.js';
 export { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './chromium.js';
-export { randomGraphModel, RANDOM_GRAPH_BLOCKS, type RandomGraphModel, type RandomGraphModelOptions } from './random_graph_model.js';
+export {
+  randomGraphModel,
+  RANDOM_GRAPH_BLOCKS,
+  type RandomGraphModel,
+  type RandomGraphModelOptions,
+} from './random_graph_model.js';

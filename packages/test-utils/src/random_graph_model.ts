@@ -70,7 +70,12 @@ const ACTS = ['Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Prelu', 'Sigmoid'] as const;
 
 class Builder {
   readonly nodes: { name: string; op: string; input?: string[]; attr?: Attr }[] = [];
-  readonly weights: { name: string; shape: number[]; dtype: 'float32' | 'int32'; values: Float32Array | Int32Array }[] = [];
+  readonly weights: {
+    name: string;
+    shape: number[];
+    dtype: 'float32' | 'int32';
+    values: Float32Array | Int32Array;
+  }[] = [];
   readonly kinds: string[] = [];
   private n = 0;
   constructor(
@@ -94,13 +99,37 @@ class Builder {
     const name = this.id('const');
     const values = new Float32Array(shape.reduce((a, d) => a * d, 1)).map(gen);
     this.weights.push({ name, shape, dtype: 'float32', values });
-    this.nodes.push({ name, op: 'Const', attr: { dtype: A.float, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: shape.length ? { dim: shape.map((d) => ({ size: String(d) })) } : {} } } } });
+    this.nodes.push({
+      name,
+      op: 'Const',
+      attr: {
+        dtype: A.float,
+        value: {
+          tensor: {
+            dtype: 'DT_FLOAT',
+            tensorShape: shape.length ? { dim: shape.map((d) => ({ size: String(d) })) } : {},
+          },
+        },
+      },
+    });
     return name;
   }
   constI(values: number[], shape = [values.length]): string {
     const name = this.id('int');
     this.weights.push({ name, shape, dtype: 'int32', values: Int32Array.from(values) });
-    this.nodes.push({ name, op: 'Const', attr: { dtype: A.int, value: { tensor: { dtype: 'DT_INT32', tensorShape: shape.length ? { dim: shape.map((d) => ({ size: String(d) })) } : {} } } } });
+    this.nodes.push({
+      name,
+      op: 'Const',
+      attr: {
+        dtype: A.int,
+        value: {
+          tensor: {
+            dtype: 'DT_INT32',
+            tensorShape: shape.length ? { dim: shape.map((d) => ({ size: String(d) })) } : {},
+          },
+        },
+      },
+    });
     return name;
   }
   op(op: string, input: string[], attr: Attr = {}): string {
@@ -176,7 +205,13 @@ class Builder {
       case 'bn': {
         const name = this.op(
           'FusedBatchNormV3',
-          [x.name, this.vec(x.c, 0.5, 1.5), this.vec(x.c, -0.3, 0.3), this.vec(x.c, -0.3, 0.3), this.vec(x.c, 0.5, 2)],
+          [
+            x.name,
+            this.vec(x.c, 0.5, 1.5),
+            this.vec(x.c, -0.3, 0.3),
+            this.vec(x.c, -0.3, 0.3),
+            this.vec(x.c, 0.5, 2),
+          ],
           { epsilon: A.f(0.001), data_format: A.s('NHWC'), is_training: A.b(false), U: A.float },
         );
         this.kinds.push('bn');
@@ -184,15 +219,28 @@ class Builder {
       }
       case 'residual': {
         const y = this.conv(x, x.c, 3, 1, 'residual-branch');
-        const op = this.pick(['AddV2', 'Add', 'Sub', 'Mul', 'Maximum', 'Minimum', 'SquaredDifference', 'AddN']);
-        const name = op === 'AddN' ? this.op('AddN', [x.name, y.name], { N: A.i(2) }) : this.op(op, [x.name, y.name]);
+        const op = this.pick([
+          'AddV2',
+          'Add',
+          'Sub',
+          'Mul',
+          'Maximum',
+          'Minimum',
+          'SquaredDifference',
+          'AddN',
+        ]);
+        const name =
+          op === 'AddN' ? this.op('AddN', [x.name, y.name], { N: A.i(2) }) : this.op(op, [x.name, y.name]);
         this.kinds.push(`residual:${op}`);
         return { ...x, name };
       }
       case 'const': {
         const op = this.pick(['Mul', 'AddV2', 'Sub', 'RealDiv', 'Maximum', 'Minimum']);
         const shape = this.pick([[x.c], [1, 1, 1, x.c], []]);
-        const c = this.constF(shape, () => this.uniform(0.5, 1.5) * (op === 'Sub' || op === 'AddV2' ? this.pick([-1, 1]) : 1));
+        const c = this.constF(
+          shape,
+          () => this.uniform(0.5, 1.5) * (op === 'Sub' || op === 'AddV2' ? this.pick([-1, 1]) : 1),
+        );
         const flip = op !== 'RealDiv' && this.rng.next() < 0.5;
         const name = this.op(op, flip ? [c, x.name] : [x.name, c]);
         this.kinds.push(`const:${op}:${shape.length}`);
@@ -219,7 +267,10 @@ class Builder {
       case 'concat': {
         const a = this.conv(x, this.pick(widths), 1, 1, 'concat-a');
         const b = this.conv(x, this.pick(widths), 3, 1, 'concat-b');
-        const name = this.op('ConcatV2', [a.name, b.name, this.constI([this.pick([-1, 3])], [])], { N: A.i(2), Tidx: A.int });
+        const name = this.op('ConcatV2', [a.name, b.name, this.constI([this.pick([-1, 3])], [])], {
+          N: A.i(2),
+          Tidx: A.int,
+        });
         this.kinds.push('concat');
         return { ...x, name, c: a.c + b.c };
       }
@@ -232,7 +283,10 @@ class Builder {
           this.kinds.push('split:Split');
           return { ...x, name };
         }
-        const s = this.op('SplitV', [x.name, this.constI([1, x.w - 1]), this.constI([2], [])], { num_split: A.i(2), Tlen: A.int });
+        const s = this.op('SplitV', [x.name, this.constI([1, x.w - 1]), this.constI([2], [])], {
+          num_split: A.i(2),
+          Tlen: A.int,
+        });
         const name = this.op('ConcatV2', [`${s}:1`, s, this.constI([2], [])], { N: A.i(2), Tidx: A.int });
         this.kinds.push('split:SplitV');
         return { ...x, name };
@@ -252,7 +306,12 @@ class Builder {
       case 'pool': {
         const op = this.pick(['MaxPool', 'AvgPool']);
         const s = x.h > 4 ? 2 : 1;
-        const name = this.op(op, [x.name], { ksize: A.ints([1, 2, 2, 1]), strides: A.ints([1, s, s, 1]), padding: A.s('SAME'), data_format: A.s('NHWC') });
+        const name = this.op(op, [x.name], {
+          ksize: A.ints([1, 2, 2, 1]),
+          strides: A.ints([1, s, s, 1]),
+          padding: A.s('SAME'),
+          data_format: A.s('NHWC'),
+        });
         this.kinds.push(`pool:${op}`);
         return { ...x, name, h: Math.ceil(x.h / s), w: Math.ceil(x.w / s) };
       }
@@ -260,7 +319,10 @@ class Builder {
         const op = this.pick(['ResizeBilinear', 'ResizeNearestNeighbor']);
         const h = x.h <= 4 ? x.h * 2 : x.h - 1;
         const w = x.w <= 4 ? x.w * 2 : x.w - 1;
-        const name = this.op(op, [x.name, this.constI([h, w])], { align_corners: A.b(false), half_pixel_centers: A.b(op === 'ResizeBilinear') });
+        const name = this.op(op, [x.name, this.constI([h, w])], {
+          align_corners: A.b(false),
+          half_pixel_centers: A.b(op === 'ResizeBilinear'),
+        });
         this.kinds.push(`resize:${op}`);
         return { ...x, name, h, w };
       }
@@ -309,7 +371,11 @@ class Builder {
     };
     const flatten = () => {
       const p = x.h * x.w * x.c;
-      const shape = this.pick([[1, p], [-1, p], [1, -1]]);
+      const shape = this.pick([
+        [1, p],
+        [-1, p],
+        [1, -1],
+      ]);
       const flat = this.op('Reshape', [x.name, this.constI(shape)], { Tshape: A.int });
       this.kinds.push(`head:flatten:${shape.join('x')}`);
       return this.op('Identity', [this.dense(flat, p, 4)]);
@@ -334,7 +400,14 @@ export function randomGraphModel(seed: number, opts: RandomGraphModelOptions = {
   const size = g.pick([6, 8]);
   const cin = g.pick([3, 4]);
   const widths = [4, 6, 8];
-  g.nodes.push({ name: 'input', op: 'Placeholder', attr: { dtype: A.float, shape: { shape: { dim: [1, size, size, cin].map((d) => ({ size: String(d) })) } } } });
+  g.nodes.push({
+    name: 'input',
+    op: 'Placeholder',
+    attr: {
+      dtype: A.float,
+      shape: { shape: { dim: [1, size, size, cin].map((d) => ({ size: String(d) })) } },
+    },
+  });
   let x: T = { name: 'input', h: size, w: size, c: cin };
   x = g.conv(x, g.pick(widths), 3, 1, 'stem');
   const count = lo + Math.floor(rng.next() * (hi - lo + 1));
@@ -358,7 +431,12 @@ export function randomGraphModel(seed: number, opts: RandomGraphModelOptions = {
     generatedBy: 'prunekit random graph model',
     convertedBy: null,
     modelTopology: { node: g.nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [{ paths: ['weights.bin'], weights: g.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })) }],
+    weightsManifest: [
+      {
+        paths: ['weights.bin'],
+        weights: g.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })),
+      },
+    ],
   };
   const ops = [...new Set(g.nodes.map((n) => n.op).filter((o) => o !== 'Const' && o !== 'Placeholder'))];
   return { json, weightData: data.buffer, inputShape: [1, size, size, cin], blocks: g.kinds, ops };
