@@ -6,13 +6,13 @@
  * can run it on a tiny recipe.
  */
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
 import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
-import { buildGraph, cloneModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { unstructuredPruner } from '@prunekit/pruners';
-import { magnitude } from '@prunekit/scorers';
+import { pruneStage } from '@prunekit/recipe';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
@@ -22,6 +22,8 @@ import { packedView } from './packed.js';
 import { renderMarkdown } from './report.js';
 import { pruneToMacs } from './structured.js';
 import { trainMultitask } from './train.js';
+
+const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export type PipelineOptions = PipelineRun<Recipe>;
 
@@ -138,18 +140,20 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       });
     }
     for (const level of r.unstructured.levels) {
-      const m = await cloneModel(baseline);
-      made.push(m);
-      const res = await unstructuredPruner(buildGraph(m), {
-        scorer: magnitude({ p: 1 }),
-        ratio: level,
-        scope: 'global',
-        ignore: r.unstructured.ignore,
+      // The shared prune stage (@prunekit/recipe): magnitude, one global threshold, heads ignored.
+      const res = await pruneStage({
+        dense: baseline,
+        method: 'unstructured',
+        section: r.unstructured,
+        level,
         seed: r.seed,
-      }).step();
+        baseDir: exampleDir,
+      });
+      const m = res.model;
+      made.push(m);
       const pruned = evaluate(m, test);
       log(
-        `unstructured ${level}: ${(100 * res.sparsity).toFixed(1)}% of the backbone's kernel weights zeroed; before fine-tuning sign ` +
+        `unstructured ${level}: ${(100 * res.achieved).toFixed(1)}% of the backbone's kernel weights zeroed; before fine-tuning sign ` +
           `${(100 * pruned.signAccuracy).toFixed(2)}%, lane mIoU ${(100 * pruned.laneMIoU).toFixed(2)}%`,
       );
       candidates.push({

@@ -9,12 +9,12 @@ import {
   int,
   latencySection,
   loadRecipeFile,
-  names,
   outputSection,
   positive,
   ratio,
   runSections,
   structuredSection,
+  unstructuredSection,
 } from '@prunekit/recipe';
 import { z } from 'zod';
 
@@ -45,9 +45,8 @@ export const recipeSchema = z.strictObject({
       .min(1, { error: 'a non-empty list of numbers > 1' }),
     roundTo: int(1, 64),
   }),
-  unstructured: z.strictObject({
+  unstructured: unstructuredSection.extend({
     levels: z.array(ratio.gt(0, { error: 'a number in (0, 1)' })).min(1, { error: 'a non-empty list' }),
-    ignore: names,
   }),
   finetune: z.strictObject({
     batchSize: int(1, 4096),

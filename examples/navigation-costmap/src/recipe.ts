@@ -14,7 +14,6 @@ import {
   positive,
   runSections,
   structuredSection,
-  unstructuredSection,
 } from '@prunekit/recipe';
 import { z } from 'zod';
 

@@ -5,12 +5,17 @@
  * smaller ordinary model — at the smallest channel ratio (bisection) that cuts the MACs by the
  * target. Unstructured: the |w|-smallest weights of each layer zeroed, masks kept for fine-tuning.
  */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { computeMetrics, type MaskSet } from '@prunekit/core';
-import { buildGraph, cloneModel } from '@prunekit/layers';
-import { channelPruner, unstructuredPruner } from '@prunekit/pruners';
+import { buildGraph } from '@prunekit/layers';
+import { channelPruner } from '@prunekit/pruners';
+import { pruneStage } from '@prunekit/recipe';
 import { magnitude } from '@prunekit/scorers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from './recipe.js';
+
+const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface StructuredResult {
   readonly model: tfl.LayersModel;
@@ -52,19 +57,19 @@ export async function pruneStructured(baseline: tfl.LayersModel, r: Recipe): Pro
   return best;
 }
 
-/** A pruned copy of the baseline at `level` sparsity per layer (the softmax head kept whole). */
+/** A pruned copy of the baseline at `level` as the recipe's unstructured section says (the shared prune stage). */
 export async function pruneUnstructured(
   baseline: tfl.LayersModel,
   r: Recipe,
   level: number,
 ): Promise<{ model: tfl.LayersModel; masks: MaskSet }> {
-  const model = await cloneModel(baseline);
-  const res = await unstructuredPruner(buildGraph(model), {
-    scorer: magnitude({ p: 1 }),
-    ratio: level,
-    scope: 'local',
-    ignore: ['logits'],
+  const res = await pruneStage({
+    dense: baseline,
+    method: 'unstructured',
+    section: r.unstructured,
+    level,
     seed: r.seed,
-  }).step();
-  return { model, masks: res.masks ?? new Map() };
+    baseDir: exampleDir,
+  });
+  return { model: res.model, masks: res.masks ?? new Map() };
 }

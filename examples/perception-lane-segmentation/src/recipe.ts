@@ -13,6 +13,7 @@ import {
   ratio,
   runSections,
   structuredSection,
+  unstructuredSection,
 } from '@prunekit/recipe';
 import { z } from 'zod';
 
@@ -37,7 +38,7 @@ const schema = z.strictObject({
   structured: structuredSection
     .pick({ scope: true, roundTo: true })
     .extend({ macsReduction: z.number({ error: 'a number > 1' }).gt(1, { error: 'a number > 1' }) }),
-  unstructured: z.strictObject({
+  unstructured: unstructuredSection.extend({
     levels: z
       .array(ratio.gt(0, { error: 'a number in (0, 1)' }), { error: 'a list of numbers in (0, 1)' })
       .min(1, { error: 'a non-empty list of numbers in (0, 1)' }),

@@ -1,6 +1,6 @@
 /** Fine-tuning as the recipe describes it, through @prunekit/finetune (masks kept at zero). */
 import type { MaskSet, ModelGraph } from '@prunekit/core';
-import { type FineTuneResult } from '@prunekit/finetune';
+import type { FineTuneResult } from '@prunekit/finetune';
 import { fineTune } from '@prunekit/finetune/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';

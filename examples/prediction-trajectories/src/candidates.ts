@@ -1,11 +1,14 @@
 /** The models `start` compares: the baseline, structured models per MACs target, unstructured per level. */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MaskSet } from '@prunekit/core';
-import { buildGraph, cloneModel } from '@prunekit/layers';
-import { unstructuredPruner } from '@prunekit/pruners';
-import { magnitude } from '@prunekit/scorers';
+import { cloneModel } from '@prunekit/layers';
+import { pruneStage } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from './recipe.js';
 import { pruneToMacs } from './structured.js';
+
+const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface Candidate {
   readonly name: string;
@@ -38,19 +41,25 @@ export async function structuredCandidates(baseline: tfl.LayersModel, r: Recipe)
   return out;
 }
 
-/** Magnitude pruning of each weight matrix to `level` (the head kept dense); the masks are kept for fine-tuning. */
+/** The recipe's unstructured section at each level (the shared prune stage); the masks are kept for fine-tuning. */
 export async function unstructuredCandidates(baseline: tfl.LayersModel, r: Recipe): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const level of r.unstructured.levels) {
-    const model = await cloneModel(baseline);
-    const res = await unstructuredPruner(buildGraph(model), {
-      scorer: magnitude({ p: 1 }),
-      ratio: level,
-      scope: 'local',
-      ignore: ['head'],
+    const res = await pruneStage({
+      dense: baseline,
+      method: 'unstructured',
+      section: r.unstructured,
+      level,
       seed: r.seed,
-    }).step();
-    out.push({ name: `unstructured-${pct(level)}`, method: 'unstructured', level, model, masks: res.masks });
+      baseDir: exampleDir,
+    });
+    out.push({
+      name: `unstructured-${pct(level)}`,
+      method: 'unstructured',
+      level,
+      model: res.model,
+      masks: res.masks,
+    });
   }
   return out;
 }

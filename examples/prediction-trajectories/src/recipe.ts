@@ -15,6 +15,7 @@ import {
   positive,
   runSections,
   structuredSection,
+  unstructuredSection,
 } from '@prunekit/recipe';
 import { z } from 'zod';
 
@@ -42,7 +43,7 @@ const schema = z.strictObject({
       .min(1, { error: 'a non-empty list' }),
     roundTo: int(1, 64),
   }),
-  unstructured: z.strictObject({ levels }),
+  unstructured: unstructuredSection.extend({ levels }),
   finetune: z.strictObject({
     epochs: int(0, 1000),
     batchSize: int(1, 8192),
