@@ -119,7 +119,10 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promis
       if ((await parent.getState()) === 'failed') await parent.retry('failed');
     }
     const total = plan.trials.length;
+    // Polls stay cheap (a state and two counters); values and failed jobs are read only when a
+    // counter moved.
     let last = -1;
+    let failedSeen = -1;
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
       const state = await parent.getState();
@@ -128,13 +131,19 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promis
         opts.onProgress?.(count(done, total));
         return ordered(plan, done);
       }
-      const values = Object.values(await parent.getChildrenValues<TrialOutcome>());
-      if (values.length !== last) {
-        last = values.length;
-        opts.onProgress?.(count(values, total));
+      const { processed = 0 } = await parent.getDependenciesCount({ processed: true });
+      if (processed !== last) {
+        last = processed;
+        if (opts.onProgress) {
+          opts.onProgress(count(Object.values(await parent.getChildrenValues<TrialOutcome>()), total));
+        }
       }
-      const failed = await failedTrials(trials, sweep);
-      if (failed.length > 0) throw decodeFailure(failed[0].data.trial.key, failed[0].failedReason);
+      const { failed: failedCount = 0 } = await trials.getJobCounts('failed');
+      if (failedCount !== failedSeen) {
+        failedSeen = failedCount;
+        const failed = await failedTrials(trials, sweep);
+        if (failed.length > 0) throw decodeFailure(failed[0].data.trial.key, failed[0].failedReason);
+      }
       await sleep(opts.pollMs ?? 100);
     }
   } finally {
