@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { useBackend } from '@prunekit/backend-wasm';
 import type { ModelGraph } from '@prunekit/core';
 import { type ContentIdentity, modelHash, type SensitivityWorkerOptions, tensorsHash } from '@prunekit/distributed';
-import { buildGraph, loadModel } from '@prunekit/layers';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -42,7 +43,7 @@ export async function openSweep(valCount: number): Promise<BenchSweep> {
   return {
     graph: buildGraph(model),
     identity: { model: modelHash(model), data: tensorsHash([val.x, val.y]), backend: tf.getBackend() },
-    worker: { evaluate, scorer: (spec) => ({ scorer: magnitude({ p: spec.p as number }) }) },
+    worker: { evaluate, scorer: (spec) => ({ scorer: magnitude({ p: spec.p as 1 | 2 }) }) },
     dispose() {
       tf.dispose([val.x, val.y]);
       model.dispose();
