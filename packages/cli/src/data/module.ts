@@ -51,7 +51,7 @@ export async function loadDataModule(path: string): Promise<DataModule> {
     });
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = await importSource(path);
   } catch (e) {
     throw new UsageError(`Data module '${path}' failed to load: ${(e as Error).message.split('\n')[0]}`, {
       file: path,
@@ -65,6 +65,18 @@ export async function loadDataModule(path: string): Promise<DataModule> {
     );
   }
   return { path, generateDataset: gen as DataModule['generateDataset'] };
+}
+
+/**
+ * Imports a JS or TypeScript module. Node 20 cannot import .ts itself, so TypeScript goes through
+ * tsx's tsImport (the same loader `pnpm prunekit` runs under in this repository), which also
+ * handles the .ts files that module imports; JS is imported as is.
+ */
+export async function importSource(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  if (!/\.[cm]?tsx?$/.test(path)) return (await import(url)) as Record<string, unknown>;
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
 }
 
 /** Seeds of the splits: val and test as the traffic-sign example derives them, so accuracies compare. */
