@@ -63,14 +63,17 @@ export class NonFiniteError extends PrunekitError {
   }
 }
 
-/** A layer class prunekit has no handler for. The message says how to ignore it or register one. */
+/**
+ * A layer class (or graph op) prunekit has no spec for, or refuses. The message says why, how to
+ * keep the node out of pruning, and how to register a spec.
+ */
 export class UnsupportedLayerError extends PrunekitError {
-  constructor(layer: string, className: string, extra = '') {
+  constructor(layer: string, className: string, extra = '', register = 'registerLayerSpec') {
     super(
       'E_UNSUPPORTED_LAYER',
-      `Layer '${layer}' has class '${className}', which prunekit has no handler for. ` +
-        `Either leave it out of pruning (ignore: ['${layer}']) or register a handler with ` +
-        `registerLayerHandler({ className: '${className}', ... }).${extra ? ' ' + extra : ''}`,
+      `Layer '${layer}' has class '${className}', which prunekit has no spec for. ` +
+        `Either leave it out of pruning (ignore: ['${layer}'], or opaque: ['${layer}'] when building the graph) or register a spec with ` +
+        `${register}({ name: '${className}', ... }).${extra ? ' ' + extra : ''}`,
       { layer, className },
     );
   }

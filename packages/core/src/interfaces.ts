@@ -99,28 +99,3 @@ export interface BackendAdapter {
   init(): Promise<void>;
   readonly kernels: readonly tf.KernelConfig[];
 }
-
-/** Channel axes of a layer's weights, for structured pruning. */
-export interface ChannelAxes {
-  /** Axis of each named weight that indexes output channels. */
-  readonly out?: Readonly<Record<string, number>>;
-  /** Axis of each named weight that indexes input channels. */
-  readonly in?: Readonly<Record<string, number>>;
-}
-
-/**
- * Per-Keras-class knowledge: which weights a layer has, its MACs, and how to remove channels.
- * `L` is the framework's layer type (a tfjs-layers Layer in @prunekit/layers).
- */
-export interface LayerHandler<L = unknown> {
-  readonly className: string;
-  /** Parameter descriptions (roles, channel axes) of one layer. */
-  params(layer: L): ParamInfo[];
-  /** Multiply–accumulates for one sample. */
-  macs(layer: L): number;
-  channels?(layer: L): ChannelAxes;
-  /** Edit a serialised layer config to keep only `keep` output channels. */
-  pruneOut?(config: Record<string, unknown>, keep: readonly number[]): Record<string, unknown>;
-  /** Edit a serialised layer config to keep only `keep` input channels. */
-  pruneIn?(config: Record<string, unknown>, keep: readonly number[]): Record<string, unknown>;
-}

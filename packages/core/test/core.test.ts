@@ -85,7 +85,7 @@ describe('errors and helpers', () => {
     expect(e).toBeInstanceOf(PrunekitError);
     expect(e.code).toBe('E_UNSUPPORTED_LAYER');
     expect(e.message).toMatch(/ignore: \['lstm_1'\]/);
-    expect(e.message).toMatch(/registerLayerHandler/);
+    expect(e.message).toMatch(/registerLayerSpec/);
   });
   it('median and quantile', () => {
     expect(median([3, 1, 2])).toBe(2);

@@ -1,23 +1,17 @@
 import type { GraphNode, ModelGraph, ParamInfo } from '@prunekit/core';
-import {
-  createModelGraph,
-  InvalidArgumentError,
-  ModelFormatError,
-  UnknownLayerError,
-  UnsupportedLayerError,
-} from '@prunekit/core';
+import { createModelGraph, InvalidArgumentError, ModelFormatError, UnknownLayerError } from '@prunekit/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { SharedLayerError } from './errors.js';
-import { opaqueHandler } from './handlers/common.js';
-import type { KerasLayerHandler, LayerContext, Shape } from './layer_context.js';
-import { getLayerHandler } from './registry.js';
+import type { LayerContext, Shape } from './layer_context.js';
+import { type LayerSpec, paramsFrom } from './specs/kit.js';
+import { layerSpecs } from './specs/registry.js';
 import { createWeightStore, modelVariables } from './weight_store.js';
 
 export interface BuildGraphOptions {
-  /** Layers kept as opaque nodes (no handler needed; params role 'other', not prunable, 0 MACs). */
+  /** Layers kept as opaque nodes (no spec needed; params role 'other', not prunable, 0 MACs). */
   readonly opaque?: readonly string[];
-  /** Handlers used before the registry, for this call only. */
-  readonly handlers?: readonly KerasLayerHandler[];
+  /** Specs used before the registry, for this call only. */
+  readonly specs?: readonly LayerSpec[];
 }
 
 type Layer = tfl.layers.Layer;
@@ -118,7 +112,7 @@ function contextOf({ layer, node }: Call): LayerContext {
 /**
  * Describes a tfjs LayersModel (Sequential or functional) as a ModelGraph: one node per layer in
  * topological order (a Sequential's implicit InputLayer included), parameters with roles and
- * channel axes from the LayerHandler registry, dense MACs per sample, and a WeightStore over the
+ * channel axes from the layer spec registry, dense MACs per sample, and a WeightStore over the
  * model's live variables. Unknown classes throw UnsupportedLayerError unless listed in `opaque`.
  */
 export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {}): ModelGraph {
@@ -132,23 +126,22 @@ export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {})
   const names = [...calls.keys()].map((l) => l.name);
   const opaque = new Set(opts.opaque ?? []);
   for (const o of opaque) if (!names.includes(o)) throw new UnknownLayerError(o, 'opaque', names);
-  const local = new Map((opts.handlers ?? []).map((h) => [h.className, h]));
+  const local = new Map((opts.specs ?? []).map((h) => [h.name, h]));
   const vars = modelVariables(model);
   const nodes: GraphNode[] = [];
   for (const call of topoOrder(model, calls)) {
     const ctx = contextOf(call);
     const isOpaque = opaque.has(ctx.name);
-    const handler = isOpaque
-      ? opaqueHandler(ctx.className)
-      : (local.get(ctx.className) ?? getLayerHandler(ctx.className));
-    if (!handler) throw new UnsupportedLayerError(ctx.name, ctx.className);
-    let params: ParamInfo[] = handler.params(ctx);
+    const spec =
+      local.get(ctx.className) ??
+      (isOpaque ? layerSpecs.get(ctx.className) : layerSpecs.require(ctx.className, ctx.name));
+    let params: ParamInfo[] = paramsFrom(ctx, spec?.params ?? {});
     if (isOpaque) params = params.map((p) => ({ ...p, role: 'other', prunable: false }));
     for (const p of params) {
       if (!vars.has(p.id)) {
         throw new ModelFormatError(
           'E_MODEL_FORMAT',
-          `The handler for '${ctx.className}' describes a weight '${p.id}' that layer '${ctx.name}' does not have.`,
+          `The spec for '${ctx.className}' describes a weight '${p.id}' that layer '${ctx.name}' does not have.`,
           { layer: ctx.name, param: p.id },
         );
       }
@@ -160,7 +153,7 @@ export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {})
       inputShapes: ctx.inputShapes,
       outputShape: ctx.outputShape,
       params,
-      macs: isOpaque ? 0 : handler.macs(ctx),
+      macs: isOpaque || !spec ? 0 : spec.macs(ctx),
       config: ctx.config,
     });
   }

@@ -1,15 +1,28 @@
 export { buildGraph, type BuildGraphOptions } from './build_graph.js';
 export { SharedLayerError } from './errors.js';
-export { channelsFrom, paramsFrom, weightless, type WeightRule } from './handlers/common.js';
-export type { KerasLayerHandler, LayerContext, Shape } from './layer_context.js';
+export type { LayerContext, Shape } from './layer_context.js';
 export { paramId, weightShortName } from './naming.js';
 export {
-  builtinHandlers,
-  getLayerHandler,
+  carry,
+  convMacs,
+  type LayerSpec,
+  mixes,
+  noMacs,
+  paramsFrom,
+  passThrough,
+  producer,
+  weightless,
+} from './specs/kit.js';
+export {
+  builtinLayerSpecs,
+  getLayerSpec,
+  layerSpecs,
   registeredLayerClasses,
-  registerLayerHandler,
-  unregisterLayerHandler,
-} from './registry.js';
+  registerLayerSpec,
+  unregisterLayerSpec,
+} from './specs/registry.js';
+export { refusedLayerClasses } from './specs/refused.js';
+export { modelParamSpecs } from './specs/weight_specs.js';
 export { createWeightStore, modelVariables } from './weight_store.js';
 export { applyMasks, checkFinite, readMasks } from './masks/apply_masks.js';
 export { cloneModel, modelArtifacts } from './masks/clone_model.js';

@@ -1,10 +1,9 @@
-import type { LayerHandler } from '@prunekit/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 export type Shape = readonly (number | null)[];
 
 /**
- * What a handler sees of one layer call: the tfjs layer plus the shapes of the call that the
+ * What a layer spec sees of one layer call: the tfjs layer plus the shapes of the call that the
  * graph describes (a layer's own inputShape/outputShape are ambiguous once it has been called in
  * more than one model).
  */
@@ -16,6 +15,3 @@ export interface LayerContext {
   readonly inputShapes: readonly Shape[];
   readonly outputShape: Shape;
 }
-
-/** A LayerHandler for tfjs-layers layers. */
-export type KerasLayerHandler = LayerHandler<LayerContext>;

@@ -8,11 +8,11 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildGraph,
-  getLayerHandler,
-  paramsFrom,
-  registerLayerHandler,
+  getLayerSpec,
+  passThrough,
+  registerLayerSpec,
   SharedLayerError,
-  unregisterLayerHandler,
+  unregisterLayerSpec,
 } from '../src/index.js';
 import { customLayerFixture, functionalFixture, noLeaks, sequentialFixture, tf, tfl } from './fixtures.js';
 
@@ -161,12 +161,14 @@ describe('unsupported and shared layers', () => {
     expect(() => buildGraph(withCustom(), { opaque: ['nope'] })).toThrow(UnknownLayerError);
   });
 
-  it('accepts a registered handler for a custom class, and forgets it when unregistered', () => {
+  it('accepts a registered spec for a custom class, and forgets it when unregistered', () => {
     const m = withCustom();
-    registerLayerHandler({
-      className: 'PrunekitTestScale',
-      params: (ctx) => paramsFrom(ctx, { scale: { role: 'gamma', outAxis: 0, inAxis: 0 } }),
+    registerLayerSpec({
+      format: 'layers',
+      name: 'PrunekitTestScale',
+      params: { scale: { role: 'gamma', outAxis: 0, inAxis: 0 } },
       macs: () => 7,
+      structured: passThrough,
     });
     try {
       const g = buildGraph(m);
@@ -174,9 +176,9 @@ describe('unsupported and shared layers', () => {
       expect(g.param('scale/scale')).toMatchObject({ role: 'gamma', outAxis: 0, prunable: false });
       expect(g.param('scale/shift').role).toBe('other');
     } finally {
-      unregisterLayerHandler('PrunekitTestScale');
+      unregisterLayerSpec('PrunekitTestScale');
     }
-    expect(getLayerHandler('PrunekitTestScale')).toBeUndefined();
+    expect(getLayerSpec('PrunekitTestScale')).toBeUndefined();
     expect(() => buildGraph(m)).toThrow(UnsupportedLayerError);
   });
 

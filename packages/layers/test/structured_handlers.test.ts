@@ -10,7 +10,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildGraph } from '../src/index.js';
-import { analyzeChannels, removeChannels, type StructuredRule } from '../src/structured/index.js';
+import { weightless } from '../src/index.js';
+import { analyzeChannels, removeChannels } from '../src/structured/index.js';
 import { analyze, expectEquivalent, seed } from './structured_helpers.js';
 
 type T = tfl.SymbolicTensor;
@@ -327,7 +328,7 @@ describe('structured rules per layer class', () => {
       graph = buildGraph(m, { opaque: ['inner'] });
     }
     expect(() => analyzeChannels(graph)).toThrow(UnsupportedLayerError);
-    expect(() => analyzeChannels(graph)).toThrow(/'inner'.*ignore: \['inner'\].*Nested models/);
+    expect(() => analyzeChannels(graph)).toThrow(/'inner'.*ignore: \['inner'\].*nested models/);
     const a = analyzeChannels(graph, { ignore: ['inner'] });
     expect(a.frozen.find((f) => f.id === 'c1')!.reason).toMatch(/ignored/);
   });
@@ -351,16 +352,15 @@ describe('structured rules per layer class', () => {
     expect(shapes.get('fc')![0]).toEqual([12, 3]);
   });
 
-  it('custom rules plug in per call; bad removals are refused naming the layer', async () => {
+  it('custom specs plug in per call; bad removals are refused naming the layer', async () => {
     const m = net([6, 6, 3], (x) => head(conv('c2', 3, ap(L.reLU({ name: 'relu' }), conv('c1', 4, x)))));
-    const mixing: StructuredRule = {
-      className: 'ReLU',
+    const mixing = weightless('ReLU', {
       analyze: (ctx) => {
         ctx.freeze(ctx.inputs[0], 'custom rule says no');
         return { output: ctx.inputs[0] };
       },
-    };
-    expect(analyze(m, { rules: [mixing] }).frozen.find((f) => f.id === 'c1')!.reason).toBe(
+    });
+    expect(analyze(m, { specs: [mixing] }).frozen.find((f) => f.id === 'c1')!.reason).toBe(
       'custom rule says no',
     );
     const a = analyze(m);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 import { analyzeChannels, buildGraph, removeChannels, zeroChannels } from '../src/index.js';
-import type { ChannelAnalysisOptions } from '../src/structured/index.js';
+import type { LayerChannelAnalysisOptions as ChannelAnalysisOptions } from '../src/structured/index.js';
 
 /** Seeded weights; BN variances positive. */
 export function seed(model: tfl.LayersModel, s = 1): void {

@@ -211,7 +211,7 @@ describe('channelPruner', () => {
       }
     })();
     expect(err).toBeInstanceOf(UnsupportedLayerError);
-    expect(err!.message).toMatch(/'perm'.*'Permute'.*ignore: \['perm'\].*registerLayerHandler/);
+    expect(err!.message).toMatch(/'perm'.*'Permute'.*ignore: \['perm'\].*registerLayerSpec/);
     const pruner = channelPruner(graph, { scorer, ratio: 0.5, ignore: ['perm'] });
     expect(pruner.groups.map((x) => x.id)).toEqual(['d']);
   });

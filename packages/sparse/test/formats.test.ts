@@ -93,3 +93,12 @@ describe('sparseMatMul op on cpu', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('kernelToRows reads the output axis it is given', () => {
+  it('out axis 0 of a [2, 3] weight: the rows are the weight itself; the last axis is its transpose', async () => {
+    const { kernelToRows } = await import('../src/index.js');
+    const k = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(kernelToRows(k, [2, 3], 0))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(kernelToRows(k, [2, 3]))).toEqual([1, 4, 2, 5, 3, 6]);
+  });
+});

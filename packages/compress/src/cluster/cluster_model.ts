@@ -1,5 +1,5 @@
 import { checkRange, createRng, InvalidArgumentError, UnknownLayerError } from '@prunekit/core';
-import { modelVariables } from '@prunekit/layers';
+import { modelParamSpecs, modelVariables } from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { kernelsOnly, type WeightSelector } from '../select.js';
@@ -87,6 +87,7 @@ export function clusteredValues(w: ClusteredWeight): Float32Array {
  */
 export function clusterModel(model: tfl.LayersModel, opts: ClusterOptions): Clustering {
   const vars = modelVariables(model);
+  const specs = modelParamSpecs(model);
   const select = opts.select ?? kernelsOnly;
   if (typeof opts.k === 'object' && opts.k !== null) {
     const layers = new Set([...vars.keys()].map((id) => id.slice(0, id.lastIndexOf('/'))));
@@ -99,7 +100,7 @@ export function clusterModel(model: tfl.LayersModel, opts: ClusterOptions): Clus
   const planned: ClusteredWeight[] = [];
   let index = 0;
   for (const [id, v] of vars) {
-    if (v.dtype !== 'float32' || !select(id, v.shape as number[])) continue;
+    if (v.dtype !== 'float32' || !select(id, v.shape as number[], specs.get(id))) continue;
     const k = kFor(opts, id);
     const values = v.read().dataSync() as Float32Array;
     planned.push(

@@ -1,5 +1,5 @@
 import { checkRange, InvalidArgumentError } from '@prunekit/core';
-import { modelArtifacts } from '@prunekit/layers';
+import { modelArtifacts, modelParamSpecs } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { deflateSync } from 'fflate';
 import type { Int8Scheme } from '../quantize/int8.js';
@@ -82,9 +82,12 @@ export async function compressModel(
   const level = checkRange('level', opts.level ?? 9, 0, 9, { integer: true, maxInclusive: true });
   const select = opts.select ?? kernelsOnly;
   const artifacts = await modelArtifacts(model);
+  const specs = modelParamSpecs(model);
   const encoded: EncodedWeight[] = [];
   for (const w of artifactWeights(artifacts)) {
-    const chosen = w.values instanceof Float32Array && encoding !== 'float32' && select(w.name, w.shape);
+    const spec = specs.get(w.name);
+    const chosen =
+      w.values instanceof Float32Array && encoding !== 'float32' && select(w.name, w.shape, spec);
     if (!chosen) encoded.push(encodeRaw(w.name, w.shape, w.values));
     else if (encoding === 'int8') {
       encoded.push(
@@ -93,7 +96,7 @@ export async function compressModel(
           w.shape,
           w.values as Float32Array,
           opts.scheme ?? 'per-channel',
-          channelAxis(w.name, w.shape),
+          channelAxis(w.shape, spec),
         ),
       );
     } else encoded.push(encodeCluster(w.name, w.shape, w.values as Float32Array));

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@prunekit/core';
-import { modelArtifacts } from '@prunekit/layers';
+import { modelArtifacts, modelParamSpecs } from '@prunekit/layers';
 import type { WriteOptions } from '@prunekit/layers/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -33,10 +33,11 @@ export async function tfjsQuantizedArtifacts(
     );
   }
   const artifacts = await modelArtifacts(model);
+  const params = modelParamSpecs(model);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
   for (const w of artifactWeights(artifacts)) {
-    if (!(w.values instanceof Float32Array) || !select(w.name, w.shape)) {
+    if (!(w.values instanceof Float32Array) || !select(w.name, w.shape, params.get(w.name))) {
       specs.push({
         name: w.name,
         shape: w.shape,

@@ -78,14 +78,16 @@ export function opSpecOrOpaque(op: string): OpSpec {
   return getOpSpec(op) ?? opaqueSpec(op);
 }
 
-/** The structured rules the channel analysis runs for the given ops (className = op name). */
-export function opRules(ops: Iterable<string>): StructuredRule[] {
-  return [...new Set(ops)].map((op) => {
-    const spec = opSpecOrOpaque(op);
-    const opaque = opaqueSpec(op);
-    return {
-      className: op,
-      analyze: (ctx) => (opConfig(ctx.node).unknownShape ? opaque.analyze(ctx) : spec.analyze(ctx)),
-    };
-  });
+/** The structured rules the channel analysis runs for the given ops, by op name. */
+export function opRules(ops: Iterable<string>): Map<string, StructuredRule> {
+  return new Map(
+    [...new Set(ops)].map((op) => {
+      const spec = opSpecOrOpaque(op);
+      const opaque = opaqueSpec(op);
+      const rule: StructuredRule = {
+        analyze: (ctx) => (opConfig(ctx.node).unknownShape ? opaque.analyze(ctx) : spec.analyze(ctx)),
+      };
+      return [op, rule] as const;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { analyzeChannels, type ChannelAnalysis, type ChannelAnalysisOptions } from '@prunekit/layers';
+import { analyzeChannelsWith, type ChannelAnalysis, type ChannelAnalysisOptions } from '@prunekit/core';
 import type { GraphModelGraph } from '../graph/build_graph.js';
 import { opRules } from '../ops/registry.js';
 
@@ -16,6 +16,6 @@ export function analyzeGraphChannels(
   graph: GraphModelGraph,
   opts: ChannelAnalysisOptions = {},
 ): GraphChannelAnalysis {
-  const rules = [...opRules(graph.nodes.map((n) => n.className)), ...(opts.rules ?? [])];
-  return analyzeChannels(graph, { ...opts, rules }) as GraphChannelAnalysis;
+  const rules = opRules(graph.nodes.map((n) => n.className));
+  return analyzeChannelsWith(graph, { rule: (node) => rules.get(node.className) }, opts) as GraphChannelAnalysis;
 }

@@ -1,10 +1,17 @@
-import { InvalidArgumentError, type ModelGraph } from '@prunekit/core';
+import {
+  type ChannelAnalysis,
+  expandIndices,
+  gatherInto,
+  InvalidArgumentError,
+  keptIndices,
+  keptShape,
+  type Layout,
+  type ModelGraph,
+  zeroAlong,
+} from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { layerWeights } from '../naming.js';
-import type { ChannelAnalysis } from './analyze.js';
-import { gatherInto, keptShape, zeroAlong } from './gather.js';
-import { expandIndices, keptIndices, type Layout } from './layout.js';
 
 /** Group id → channels (indices into the group, 0 ≤ c < size) to remove. */
 export type ChannelRemoval = ReadonlyMap<string, readonly number[]>;

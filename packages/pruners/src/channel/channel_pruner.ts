@@ -91,7 +91,7 @@ function checkStep(step: number, steps: number): void {
  */
 export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): ChannelPruner {
   const o = resolveChannelOptions(graph, opts);
-  const analysis = analyzeChannels(graph, { ignore: o.ignore, pruneOutputs: o.pruneOutputs, rules: o.rules });
+  const analysis = analyzeChannels(graph, { ignore: o.ignore, pruneOutputs: o.pruneOutputs, specs: o.specs });
   const frozenWhy = (layer: string) => analysis.frozen.find((f) => f.roots.includes(layer))?.reason;
   checkRatioLayers(analysis.groups, o.ratios, frozenWhy);
   const totalChannels = analysis.groups.reduce((a, g) => a + g.size, 0);

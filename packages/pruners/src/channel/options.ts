@@ -7,7 +7,7 @@ import {
   type Scorer,
   UnknownLayerError,
 } from '@prunekit/core';
-import type { StructuredRule } from '@prunekit/layers';
+import type { LayerSpec } from '@prunekit/layers';
 
 export type ChannelScope = 'local' | 'global';
 
@@ -40,8 +40,8 @@ export interface ChannelPrunerOptions {
   readonly data?: DataSource;
   /** Extra scorer context (gradients, activations). */
   readonly context?: Partial<Omit<ScoreContext, 'graph' | 'rng'>>;
-  /** Structured rules for custom layers, for this pruner only. */
-  readonly rules?: readonly StructuredRule[];
+  /** Layer specs for custom layers (their `structured` rule is used), for this pruner only. */
+  readonly specs?: readonly LayerSpec[];
 }
 
 export interface ResolvedChannelOptions {
@@ -56,7 +56,7 @@ export interface ResolvedChannelOptions {
   readonly steps: number;
   readonly seed: number;
   readonly context: Partial<ScoreContext>;
-  readonly rules: readonly StructuredRule[];
+  readonly specs: readonly LayerSpec[];
 }
 
 function check(field: string, v: unknown, ok: (x: number) => boolean, what: string): number {
@@ -127,7 +127,7 @@ export function resolveChannelOptions(graph: ModelGraph, opts: ChannelPrunerOpti
     steps,
     seed,
     context: { ...(opts.context ?? {}), ...(opts.data ? { data: opts.data } : {}) },
-    rules: [...(opts.rules ?? [])],
+    specs: [...(opts.specs ?? [])],
   };
 }
 

@@ -1,10 +1,17 @@
-import { InvalidArgumentError, type Mask, type ParamInfo, ShapeError, sizeOf } from '@prunekit/core';
+import {
+  InvalidArgumentError,
+  type Mask,
+  type MatrixView,
+  matrixView,
+  type ParamInfo,
+  ShapeError,
+} from '@prunekit/core';
 
 /**
- * What one pruning decision removes. Kernels are seen as sparse kernels see them
- * (`kernelToRows` in @prunekit/sparse): row = output channel (last axis), column = position over
- * the other axes flattened ((ky·kw + kx)·cin + ci for a conv), element (row o, column i) at
- * index i·out + o of the kernel.
+ * What one pruning decision removes. Kernels are seen as sparse kernels see them (`matrixView` in
+ * @prunekit/core, `kernelToRows` in @prunekit/sparse): row = output channel (the axis the layer's
+ * spec states as `outAxis`), column = position over the other axes flattened
+ * ((ky·kw + kx)·cin + ci for a conv).
  *
  * - element: single weights (unstructured);
  * - nm: in every row, each run of `m` consecutive columns (along the input dimension) keeps
@@ -53,8 +60,8 @@ export function checkGranularity(g: unknown): Granularity {
   );
 }
 
-/** [out, in] view of a kernel: out = last axis, in = the rest flattened. */
-export function matrixOf(param: ParamInfo): { out: number; inner: number } {
+/** [out, inner] view of a kernel: out = the param's outAxis (see matrixView), inner = the rest flattened. */
+export function matrixOf(param: ParamInfo): MatrixView {
   if (param.shape.length < 2) {
     throw new ShapeError(
       `'${param.id}' has shape [${param.shape}]; N:M and block pruning need a kernel of rank ≥ 2. ` +
@@ -62,8 +69,7 @@ export function matrixOf(param: ParamInfo): { out: number; inner: number } {
       { param: param.id },
     );
   }
-  const out = param.shape[param.shape.length - 1];
-  return { out, inner: sizeOf(param.shape) / out };
+  return matrixView(param.shape, param.outAxis, `'${param.id}'`);
 }
 
 /** Checks that a kernel tiles into the granularity's groups / blocks. */
@@ -88,11 +94,11 @@ export function checkFits(param: ParamInfo, g: Granularity): void {
 
 /** Block index of every element (blocks numbered row-block-major). */
 export function blockIndex(param: ParamInfo, rows: number, cols: number): { count: number; of: Int32Array } {
-  const { out, inner } = matrixOf(param);
+  const { out, inner, index } = matrixOf(param);
   const perRow = inner / cols;
   const of = new Int32Array(out * inner);
   for (let i = 0; i < inner; i++) {
-    for (let o = 0; o < out; o++) of[i * out + o] = Math.floor(o / rows) * perRow + Math.floor(i / cols);
+    for (let o = 0; o < out; o++) of[index(o, i)] = Math.floor(o / rows) * perRow + Math.floor(i / cols);
   }
   return { count: (out / rows) * perRow, of };
 }
@@ -120,12 +126,12 @@ export function expandBlocks(
  * column first). Already-pruned weights (score −∞) go first.
  */
 export function nmMask(param: ParamInfo, scores: Float32Array, n: number, m: number): Mask {
-  const { out, inner } = matrixOf(param);
+  const { out, inner, index } = matrixOf(param);
   const data = new Uint8Array(out * inner);
   const idx = new Array<number>(m);
   for (let o = 0; o < out; o++) {
     for (let g = 0; g < inner; g += m) {
-      for (let j = 0; j < m; j++) idx[j] = (g + j) * out + o;
+      for (let j = 0; j < m; j++) idx[j] = index(o, g + j);
       idx.sort((a, b) => scores[b] - scores[a] || a - b);
       for (let j = 0; j < n; j++) data[idx[j]] = 1;
     }

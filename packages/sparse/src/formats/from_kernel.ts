@@ -1,4 +1,4 @@
-import { ShapeError } from '@prunekit/core';
+import { matrixView, ShapeError } from '@prunekit/core';
 import { bsrFromDense } from './bsr.js';
 import { csrFromDense } from './csr.js';
 import { nmFromDense } from './nm.js';
@@ -24,31 +24,38 @@ export function sparseFromDense(
 }
 
 /**
- * Transposes a layer kernel whose last axis is the output channels (Dense `[in, out]`, Conv2D
- * `[kh, kw, cin, out]`) into the `[out, rest]` row-major matrix sparse kernels use: row = output
- * channel, column = flattened position over the other axes (for conv: (ky·kw + kx)·cin + ci).
+ * Transposes a layer kernel into the `[out, rest]` row-major matrix sparse kernels use: row =
+ * output channel (`outAxis`, as the layer's spec states it; default the last axis, e.g. Dense
+ * `[in, out]`, Conv2D `[kh, kw, cin, out]`), column = flattened position over the other axes (for
+ * conv: (ky·kw + kx)·cin + ci). See `matrixView` in @prunekit/core.
  */
-export function kernelToRows(kernel: Float32Array | Uint8Array, shape: readonly number[]): Float32Array {
+export function kernelToRows(
+  kernel: Float32Array | Uint8Array,
+  shape: readonly number[],
+  outAxis: number = shape.length - 1,
+): Float32Array {
   if (shape.length < 2) throw new ShapeError(`A layer kernel needs at least 2 axes, got [${shape}].`);
-  const out = shape[shape.length - 1];
-  const rest = kernel.length / out;
-  if (!Number.isInteger(rest))
+  const view = matrixView(shape, outAxis, 'kernel');
+  if (view.out * view.inner !== kernel.length)
     throw new ShapeError(`Kernel of ${kernel.length} values does not fit [${shape}].`);
   const rows = new Float32Array(kernel.length);
-  for (let i = 0; i < rest; i++) for (let o = 0; o < out; o++) rows[o * rest + i] = kernel[i * out + o];
+  for (let o = 0; o < view.out; o++) {
+    for (let i = 0; i < view.inner; i++) rows[o * view.inner + i] = kernel[view.index(o, i)];
+  }
   return rows;
 }
 
-/** Sparse matrix for a layer kernel (`[..., out]`), optionally masked; see `kernelToRows`. */
+/** Sparse matrix for a layer kernel, optionally masked; see `kernelToRows`. */
 export function fromKernel(
   kernel: Float32Array,
   shape: readonly number[],
   spec: FormatSpec,
   mask?: Uint8Array,
   label?: string,
+  outAxis: number = shape.length - 1,
 ): SparseMatrix {
-  const out = shape[shape.length - 1];
-  const rows = kernelToRows(kernel, shape);
-  const keep = mask ? Uint8Array.from(kernelToRows(mask, shape)) : undefined;
+  const out = shape[outAxis];
+  const rows = kernelToRows(kernel, shape, outAxis);
+  const keep = mask ? Uint8Array.from(kernelToRows(mask, shape, outAxis)) : undefined;
   return sparseFromDense(rows, [out, kernel.length / out], spec, keep, label);
 }

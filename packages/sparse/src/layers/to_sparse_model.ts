@@ -1,5 +1,6 @@
 import { InvalidArgumentError, PrunekitError, checkRange } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { getLayerSpec } from '@prunekit/layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type FormatSpec, fromKernel } from '../formats/from_kernel.js';
 import { sparseAttrsOf } from '../formats/sparse_tensors.js';
@@ -84,13 +85,15 @@ function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpe
   }
   if (decision.reason) return { decision };
   const label = `layer '${layer.name}' kernel`;
+  // The kernel's output-channel axis as the layer's spec states it (Dense 1, Conv2D 3).
+  const outAxis = getLayerSpec(className)?.params.kernel?.outAxis ?? kernel.shape.length - 1;
   let matrix: SparseMatrix;
   try {
-    matrix = fromKernel(kernelData, kernel.shape, spec, undefined, label);
+    matrix = fromKernel(kernelData, kernel.shape, spec, undefined, label, outAxis);
     decision.reason = 'converted';
   } catch (e) {
     if (!(e instanceof PrunekitError) || spec.format === 'csr') throw e;
-    matrix = fromKernel(kernelData, kernel.shape, { format: 'csr' }, undefined, label);
+    matrix = fromKernel(kernelData, kernel.shape, { format: 'csr' }, undefined, label, outAxis);
     decision.reason = `converted as CSR (${spec.format} did not fit: ${e.message})`;
   }
   decision.converted = true;

@@ -1,3 +1,0 @@
-import { weightless } from './common.js';
-
-export const inputLayerHandler = weightless('InputLayer');
