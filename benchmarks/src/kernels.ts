@@ -1,7 +1,7 @@
 // pnpm bench:kernels [--quick] — sparse kernels on wasm vs tfjs-wasm dense (and onnxruntime native
 // dense MatMul) on the same shapes in the same run, plus the traffic-sign model end to end.
 import '@tensorflow/tfjs-backend-cpu';
-import { sparseBuild, useBackend } from '@prunekit/backend-wasm';
+import { sparseBuild, startBackend } from '@prunekit/backend-wasm';
 import { type Goal, createRng } from '@prunekit/core';
 import { sparseFromDense, sparseMatMul, toSparseTensors } from '@prunekit/sparse';
 import { loadavg } from 'node:os';
@@ -20,8 +20,7 @@ tf.env().set('PROD', true);
 const relaxedWanted = !process.argv.includes('--simd128');
 if (relaxedWanted) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const loadavgAtStart = loadavg();
-await useBackend();
-if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
+await startBackend('wasm');
 
 const reps = quick ? 7 : 21;
 const rng = createRng(2024);

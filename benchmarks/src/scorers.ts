@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBackend } from '@prunekit/backend-wasm';
+import { startBackend } from '@prunekit/backend-wasm';
 import {
   type Batch,
   type Goal,
@@ -163,8 +163,7 @@ const scorers: [string, () => Scorer][] = [
   ['regularized', () => regularized()],
 ];
 
-await useBackend();
-const backend = tf.getBackend();
+const backend = await startBackend('wasm');
 const { model, source } = await baseline();
 const graph: ModelGraph = buildGraph(model);
 const nTest = quick ? 480 : 3200;

@@ -5,7 +5,7 @@
 // prunekit's wasm FusedBatchNorm against tfjs-wasm's, and the time and peak memory of building
 // the graph and pruning a ResNet-50-sized model by 50% (global ranking).
 import { type Goal, type ModelGraph, computeMetrics, median } from '@prunekit/core';
-import { inferKernelConfigs, originalInferKernel, useBackend } from '@prunekit/backend-wasm';
+import { inferKernelConfigs, originalInferKernel, startBackend } from '@prunekit/backend-wasm';
 import { analyzeChannels, buildGraph, foldBatchNorm } from '@prunekit/layers';
 import { channelPruner } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
@@ -413,9 +413,9 @@ async function resnet50Prune() {
 async function main() {
   const reps = quick ? 17 : 41;
   // The prune itself runs on the cpu backend (weights read in place, no copies out of a wasm heap).
-  await tf.setBackend('cpu');
+  await startBackend('cpu');
   const big = await resnet50Prune();
-  await useBackend();
+  await startBackend('wasm');
   const rows: Record<string, unknown>[] = [];
   const load0 = loadavg()[0];
   const r18 = resnet({

@@ -4,7 +4,7 @@
 // shapes where threading does not pay. Ratios are medians of per-pair wall-time ratios (the process's
 // CPU time, all threads together, is reported beside them).
 import '@tensorflow/tfjs-backend-cpu';
-import { sparseBuild, useBackend } from '@prunekit/backend-wasm';
+import { sparseBuild, startBackend } from '@prunekit/backend-wasm';
 import { useThreads } from '@prunekit/backend-wasm/node';
 import { type Goal, createRng } from '@prunekit/core';
 import {
@@ -28,8 +28,7 @@ if (!process.argv.includes('--simd128')) v8.setFlagsFromString('--experimental-w
 const flag = process.argv.indexOf('--workers');
 const workers = flag > 0 ? Number(process.argv[flag + 1]) : 1;
 const loadavgAtStart = loadavg();
-await useBackend();
-if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
+await startBackend('wasm');
 const threads = await useThreads({ workers, minWork: 0 });
 
 interface Case {

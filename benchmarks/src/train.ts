@@ -15,7 +15,7 @@ import {
   conv2DBackpropFilterComposed,
   conv2DBackpropFilterSimd,
   originalWasmKernel,
-  useBackend,
+  startBackend,
 } from '@prunekit/backend-wasm';
 import { createRng, median } from '@prunekit/core';
 import { createSignModel } from '../../examples/perception-traffic-signs/src/model.js';
@@ -42,10 +42,7 @@ function batch(seed: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
  * the medians and the median of the per-pair step/forward ratios.
  */
 async function trainStep(backend: 'cpu' | 'wasm', reps: number, warmup: number, forward: boolean) {
-  if (backend === 'wasm') await useBackend();
-  else await tf.setBackend('cpu');
-  if (tf.getBackend() !== backend)
-    throw new Error(`asked for backend '${backend}', got '${tf.getBackend()}'`);
+  await startBackend(backend);
   const model = createSignModel(CLASSES, 1);
   model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
   const { xs, ys } = batch(7);
@@ -101,7 +98,7 @@ async function timeKernel(fn: () => Info, reps: number): Promise<number> {
 
 /** The kernels a training step of the sign CNN runs, each alternative on the model's shapes. */
 async function kernelRows(reps: number) {
-  await useBackend();
+  await startBackend('wasm');
   const backend = tf.backend() as BackendWasm;
   const rng = createRng(3);
   const rand = (shape: number[]) => {
@@ -260,7 +257,7 @@ async function kernelRows(reps: number) {
  * reported kernels 2x slower than these timers (its bookkeeping runs inside the timed span).
  */
 async function profileStep(reps: number) {
-  await useBackend();
+  await startBackend('wasm');
   let depth = 0;
   let current = new Map<string, number>();
   for (const k of tf.getKernelsForBackend('wasm')) {

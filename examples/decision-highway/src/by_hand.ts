@@ -6,14 +6,14 @@ import { buildGraph } from '@prunekit/layers';
 import { loadModel } from '@prunekit/layers/node';
 import { guard, guardedChannelPrune } from '@prunekit/pruners';
 import { magnitude } from '@prunekit/scorers';
-import { initWasmBackend as initBackend } from '@prunekit/example-kit';
+import { startBackend } from '@prunekit/example-kit';
 import { closedLoop, modelPolicy } from './closed_loop.js';
 import { toSplit } from './data.js';
 import { evaluateOffline } from './evaluate.js';
 import { generateDemonstrations } from './sim/dataset.js';
 import { DEFAULT_PARAMS } from './sim/params.js';
 
-await initBackend(); // 'wasm'
+await startBackend('wasm'); // 'wasm'
 const val = toSplit(generateDemonstrations(DEFAULT_PARAMS, { samples: 4000, seed: 3 }));
 const model = await loadModel(new URL('../model/model.json', import.meta.url).pathname);
 const brake = guard({

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel } from '@prunekit/layers/node';
-import { initWasmBackend as initBackend } from '@prunekit/example-kit';
+import { startBackend } from '@prunekit/example-kit';
 import { disposeSplit, toSplit } from './data.js';
 import { evaluateOffline } from './evaluate.js';
 import { createPolicy } from './model.js';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--recipe');
   const recipeFile = resolve(i >= 0 ? process.argv[i + 1] : join(exampleDir, 'recipe.yaml'));
   const recipe = loadRecipe(recipeFile);
-  const backend = await initBackend();
+  const backend = await startBackend('wasm');
   const log = (l: string) => process.stderr.write(`${l}\n`);
   log(`backend: ${backend}`);
   const { model, summary } = await trainBaseline(recipe, DEFAULT_PARAMS, log);

@@ -1,5 +1,5 @@
 export { arg, baseEnv, runMain, timedLog, writeAtomic, writeResults } from './script.js';
-export { initWasmBackend } from './backend.js';
+export { startBackend } from './backend.js';
 export { type Latency, roundRobinLatency } from './latency.js';
 export { loadOrTrainBaseline } from './baseline.js';
 export {

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BackendError, type ResultDoc } from '@prunekit/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { initWasmBackend } from './backend.js';
+import { startBackend } from './backend.js';
 import { loadOrTrainBaseline } from './baseline.js';
 import { arg, runMain, timedLog, writeResults } from './script.js';
 
@@ -48,7 +48,7 @@ export function startExample<R extends ExampleRecipe>(ex: ExampleStart<R>): void
     const { log } = timedLog();
     const recipeFile = resolve(arg('recipe') ?? join(ex.exampleDir, 'recipe.yaml'));
     const recipe = ex.loadRecipe(recipeFile);
-    const backend = await initWasmBackend();
+    const backend = await startBackend('wasm');
     if (backend !== 'wasm') throw new BackendError(`start needs the 'wasm' backend, got '${backend}'.`);
     log(`backend: ${backend}; recipe: ${recipeFile}`);
     const base = dirname(recipeFile);

@@ -7,7 +7,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { arg, startBackend, timedLog } from '@prunekit/example-kit';
 import { loadModel } from '@prunekit/layers/node';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     laneWeight: Number(arg('lane-weight') ?? r.finetune.laneWeight ?? r.loss.laneWeight),
   };
   log(
-    `backend: ${await initWasmBackend()}; target ${target}x, ignore [${ignore.join(', ')}], ${stage.epochs} epochs at ${stage.lr}, ${scenes} scenes, lane weight ${loss.laneWeight}`,
+    `backend: ${await startBackend('wasm')}; target ${target}x, ignore [${ignore.join(', ')}], ${stage.epochs} epochs at ${stage.lr}, ${scenes} scenes, lane weight ${loss.laneWeight}`,
   );
   const baseline = await loadModel(join(dirname(recipeFile), r.baseline.dir, 'model.json'));
   const seeds = splitSeeds(r.seed);

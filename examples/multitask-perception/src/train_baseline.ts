@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { arg, startBackend, timedLog } from '@prunekit/example-kit';
 import { saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     arg('recipe') ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'recipe.yaml'),
   );
   const recipe = loadRecipe(recipeFile);
-  log(`backend: ${await initWasmBackend()}`);
+  log(`backend: ${await startBackend('wasm')}`);
   const model = await trainAndSave(recipe, resolve(dirname(recipeFile), recipe.baseline.dir), log);
   model.dispose();
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@prunekit/core';
-import { initWasmBackend } from '@prunekit/example-kit';
+import { startBackend } from '@prunekit/example-kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ function tinyRecipe(): Recipe {
 describe('multitask pipeline (tiny configuration)', () => {
   const out = mkdtempSync(join(tmpdir(), 'mt-'));
   beforeAll(async () => {
-    expect(await initWasmBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

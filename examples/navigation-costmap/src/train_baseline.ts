@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { arg, startBackend, timedLog } from '@prunekit/example-kit';
 import { saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { agreement, disposeSplit, toSplit } from './data.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const { log } = timedLog();
   const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
   const recipe = loadRecipe(recipeFile);
-  const backend = await initWasmBackend();
+  const backend = await startBackend('wasm');
   if (backend !== 'wasm') throw new Error(`expected the 'wasm' backend, got '${backend}'`);
   log(`backend: ${backend}`);
   const { model, summary } = await trainBaseline(recipe, DEFAULT_MAP_PARAMS, log);

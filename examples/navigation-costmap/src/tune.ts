@@ -8,7 +8,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { arg, startBackend, timedLog } from '@prunekit/example-kit';
 import { buildGraph, cloneModel } from '@prunekit/layers';
 import { loadModel } from '@prunekit/layers/node';
 import { channelPruner } from '@prunekit/pruners';
@@ -53,7 +53,7 @@ const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 async function main(): Promise<void> {
   const { log } = timedLog();
   const r = loadRecipe(join(exampleDir, 'recipe.yaml'));
-  if ((await initWasmBackend()) !== 'wasm') throw new Error("expected the 'wasm' backend");
+  if ((await startBackend('wasm')) !== 'wasm') throw new Error("expected the 'wasm' backend");
   const p = DEFAULT_MAP_PARAMS;
   const radius = r.observation.radius;
   const rollout = { radius, stepLimit: r.closedLoop.stepLimit, agreement: false };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@prunekit/core';
-import { initWasmBackend } from '@prunekit/example-kit';
+import { startBackend } from '@prunekit/example-kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../src/pipeline.js';
@@ -31,7 +31,7 @@ function tinyRecipe(): Recipe {
 describe('navigation-costmap pipeline (tiny configuration)', () => {
   const out = mkdtempSync(join(tmpdir(), 'nav-'));
   beforeAll(async () => {
-    expect(await initWasmBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

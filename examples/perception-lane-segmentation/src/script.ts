@@ -2,7 +2,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '@prunekit/core';
-import { arg, initWasmBackend, runMain } from '@prunekit/example-kit';
+import { arg, startBackend, runMain } from '@prunekit/example-kit';
 import { loadRecipe, type Recipe } from './recipe.js';
 
 export const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +19,7 @@ export interface ScriptContext {
 export async function prepare(): Promise<ScriptContext> {
   const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
   const recipe = loadRecipe(recipeFile);
-  const backend = await initWasmBackend();
+  const backend = await startBackend('wasm');
   if (backend !== 'wasm') throw new InvalidArgumentError(`expected the 'wasm' backend, got '${backend}'.`);
   return { recipe, base: dirname(recipeFile), recipeFile, backend };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '@prunekit/core';
-import { initWasmBackend } from '@prunekit/example-kit';
+import { startBackend } from '@prunekit/example-kit';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoresFrom } from '../src/evaluate.js';
@@ -28,7 +28,7 @@ function tinyRecipe(): Recipe {
 describe('lane-segmentation pipeline (tiny configuration)', () => {
   const out = mkdtempSync(join(tmpdir(), 'lanes-'));
   beforeAll(async () => {
-    await initWasmBackend();
+    await startBackend('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

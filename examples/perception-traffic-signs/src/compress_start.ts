@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goalMet, type ResultDoc } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from './backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { loadOrTrainBaseline } from './baseline.js';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -22,7 +22,7 @@ const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 async function main(): Promise<void> {
   const { log, seconds } = timedLog();
   const { recipeFile, recipe, outDir } = recipeAndOut(exampleDir);
-  const backend = await initBackend();
+  const backend = await startBackend('wasm');
   log(`backend: ${backend}; recipe: ${recipeFile}`);
   const seeds = splitSeeds(recipe.seed);
   const splits: Split[] = [];

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from './backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { loadOrTrainBaseline } from './baseline.js';
 import { DEFAULT_RUNS, runPipeline } from './pipeline.js';
 import { formatGoals, formatTable, type ResultRow } from './report.js';
@@ -41,7 +41,7 @@ function scorerSection(): string {
 async function main(): Promise<void> {
   const { log } = timedLog();
   const { recipeFile, recipe, outDir } = recipeAndOut(exampleDir);
-  const backend = await initBackend();
+  const backend = await startBackend('wasm');
   log(`backend: ${backend}; recipe: ${recipeFile}`);
   const result = await runPipeline({
     recipe,

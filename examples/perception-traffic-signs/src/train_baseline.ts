@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel, writeFileAtomic } from '@prunekit/layers/node';
-import { initBackend } from './backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { trainFromRecipe } from './baseline.js';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
   const recipe = loadRecipe(recipeFile);
   const outDir = resolve(arg('out') ?? resolve(dirname(recipeFile), recipe.baseline.dir));
-  const backend = await initBackend();
+  const backend = await startBackend('wasm');
   const b = recipe.baseline;
   log(
     `backend ${backend}; training ${b.epochs} epochs × ${b.trainSize} fresh images, batch ${b.batchSize}, lr ${b.lr}`,

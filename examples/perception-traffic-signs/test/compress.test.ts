@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { readCompressed } from '@prunekit/compress/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../src/backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { compressRun } from '../src/runs/compress.js';
 import { runTiny, tinyRecipe } from './tiny.js';
 
 describe('compression run (tiny configuration)', () => {
   let out: string;
   beforeAll(async () => {
-    expect(await initBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     out = mkdtempSync(join(tmpdir(), 'signs-compress-'));
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

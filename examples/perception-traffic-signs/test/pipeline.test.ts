@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { goalMet } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../src/backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { runPipeline } from '../src/pipeline.js';
 import { loadRecipe, parseRecipe, type Recipe } from '../src/recipe.js';
 import { formatTable, type ResultRow } from '../src/report.js';
@@ -28,7 +28,7 @@ function tinyRecipe(): Recipe {
 describe('traffic-sign demo pipeline (tiny configuration)', () => {
   let out: string;
   beforeAll(async () => {
-    expect(await initBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     out = mkdtempSync(join(tmpdir(), 'signs-'));
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../src/backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import type { ResultRow } from '../src/report.js';
 import { distillRun } from '../src/runs/distill.js';
 import { runTiny, tinyRecipe } from './tiny.js';
@@ -11,7 +11,7 @@ import { runTiny, tinyRecipe } from './tiny.js';
 describe('distillation run (tiny configuration)', () => {
   let out: string;
   beforeAll(async () => {
-    expect(await initBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     out = mkdtempSync(join(tmpdir(), 'signs-distill-'));
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

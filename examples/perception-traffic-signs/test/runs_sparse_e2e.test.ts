@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../src/backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { sparseE2eRun } from '../src/runs/sparse_e2e.js';
 import { unstructuredRun } from '../src/runs/unstructured.js';
 import { runTiny, tinyRecipe } from './tiny.js';
@@ -11,7 +11,7 @@ import { runTiny, tinyRecipe } from './tiny.js';
 describe('sparse end-to-end run (tiny configuration)', () => {
   let out: string;
   beforeAll(async () => {
-    expect(await initBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     out = mkdtempSync(join(tmpdir(), 'signs-sparse-'));
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

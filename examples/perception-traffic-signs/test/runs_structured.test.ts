@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PrunekitError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../src/backend.js';
+import { startBackend } from '@prunekit/example-kit';
 import { trainFromRecipe } from '../src/baseline.js';
 import { runPipeline } from '../src/pipeline.js';
 import type { ResultRow } from '../src/report.js';
@@ -15,7 +15,7 @@ import { runTiny, tinyRecipe } from './tiny.js';
 describe('structured run (tiny configuration)', () => {
   let out: string;
   beforeAll(async () => {
-    expect(await initBackend()).toBe('wasm');
+    expect(await startBackend('wasm')).toBe('wasm');
     out = mkdtempSync(join(tmpdir(), 'signs-structured-'));
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));

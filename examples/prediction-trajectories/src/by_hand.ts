@@ -3,7 +3,7 @@
  * briefly with distillation, compare ADE. Run: npx tsx --conditions=source src/by_hand.ts
  */
 import { computeMetrics } from '@prunekit/core';
-import { initWasmBackend } from '@prunekit/example-kit';
+import { startBackend } from '@prunekit/example-kit';
 import { buildGraph } from '@prunekit/layers';
 import { loadModel } from '@prunekit/layers/node';
 import { disposeSplit, toSplit } from './data.js';
@@ -13,7 +13,7 @@ import { generateSamples } from './sim/samples.js';
 import { pruneToMacs } from './structured.js';
 import { train } from './train.js';
 
-await initWasmBackend(); // 'wasm'
+await startBackend('wasm'); // 'wasm'
 const split = (n: number, seed: number) =>
   toSplit(generateSamples(P, { samples: n, seed, neighbours: 4 }), P.dt);
 const [tune, val, test] = [split(4000, 1), split(1000, 2), split(2000, 3)];

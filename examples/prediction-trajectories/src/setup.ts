@@ -2,7 +2,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendError } from '@prunekit/core';
-import { arg, initWasmBackend, timedLog } from '@prunekit/example-kit';
+import { arg, startBackend, timedLog } from '@prunekit/example-kit';
 import { loadRecipe, type Recipe } from './recipe.js';
 
 export const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +22,7 @@ export async function setUp(): Promise<ScriptSetup> {
   const { log } = timedLog();
   const recipeFile = resolve(arg('recipe') ?? join(exampleDir, 'recipe.yaml'));
   const recipe = loadRecipe(recipeFile);
-  const backend = await initWasmBackend();
+  const backend = await startBackend('wasm');
   if (backend !== 'wasm')
     throw new BackendError(`Training and timing need the 'wasm' backend, got '${backend}'.`);
   log(`backend: ${backend}; recipe: ${recipeFile}`);

@@ -1,5 +1,5 @@
 // The README's by-hand script as a function, so a test can run it on a tiny configuration.
-import { useBackend } from '@prunekit/backend-wasm';
+import { startBackend } from '@prunekit/backend-wasm';
 import { computeMetrics, formatMetricsTable } from '@prunekit/core';
 import { makeSplit } from '@prunekit/example-perception-traffic-signs/data';
 import { distill } from '@prunekit/finetune';
@@ -18,7 +18,7 @@ export interface QuickstartOptions {
 }
 
 export async function quickstart(o: QuickstartOptions) {
-  await useBackend(); // tfjs-wasm (SIMD) + prunekit's training kernels
+  await startBackend('wasm'); // tfjs-wasm (SIMD) + prunekit's kernels; throws if another backend ends up active
   const model = await loadModel(o.model);
   const train = makeSplit('train', o.trainCount, 7);
   const val = makeSplit('val', Math.ceil(o.trainCount / 4), 8);

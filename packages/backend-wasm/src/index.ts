@@ -1,4 +1,5 @@
 export { type UseBackendOptions, useBackend, wasmAdapter } from './use_backend.js';
+export { type StartBackendName, startBackend } from './start_backend.js';
 export {
   KERNEL_FILES,
   type KernelFile,

@@ -1,2 +1,0 @@
-/** The demo runs on tfjs's 'wasm' backend with prunekit's training kernels (fast CNN training). */
-export { initWasmBackend as initBackend } from '@prunekit/example-kit';
