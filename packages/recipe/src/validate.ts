@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { InvalidArgumentError } from '@prunekit/core';
+import { InvalidArgumentError, showValue } from '@prunekit/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 
@@ -48,7 +48,7 @@ function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
   return shape ? Object.keys(shape) : undefined;
 }
 
-const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? 'nothing' : showValue(v));
 
 /** One zod issue as one line: "<source>: <field> must be <allowed>, got <value>." */
 export function formatIssue(issue: Issue, doc: unknown, schema: z.ZodType, source: string): string {

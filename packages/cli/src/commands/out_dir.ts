@@ -9,7 +9,13 @@ import { access, constants, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '@prunekit/core';
 import { outputFault } from '@prunekit/layers';
-import { publishFolder, realTarget, refuseInputOverlap, writeFileAtomic } from '@prunekit/layers/node';
+import {
+  publishFolder,
+  realTarget,
+  refuseInputOverlap,
+  resolveLocation,
+  writeFileAtomic,
+} from '@prunekit/layers/node';
 import { UsageError } from '../errors.js';
 
 /** Longest path component most file systems accept (bytes). */
@@ -24,7 +30,11 @@ export async function checkOutDir(
   const out = resolve(dir);
   // This command's own inputs first; folders loaded earlier in the process are checked again by
   // publishFolder before it writes.
-  await refuseInputOverlap(out, inputs, flag, { loaded: false });
+  const paths = inputs.flatMap((i) => {
+    const loc = resolveLocation(i, '--model');
+    return loc.kind === 'path' ? [loc.path] : [];
+  });
+  await refuseInputOverlap(out, paths, flag, { loaded: false });
   for (const part of out.split('/')) {
     if (Buffer.byteLength(part) > NAME_MAX) {
       throw new OutputError(

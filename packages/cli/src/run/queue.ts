@@ -72,6 +72,7 @@ export function queuedSensitivity(opts: {
       ratios: o.ratios,
       layers: o.layers,
       ignore: o.ignore,
-      onProgress: (p) => opts.progress.tick(`trials on ${opts.queue}: ${perWorker(p.byWorker)}`, p.done, p.total),
+      onProgress: (p) =>
+        opts.progress.tick(`trials on ${opts.queue}: ${perWorker(p.byWorker)}`, p.done, p.total),
     });
 }

@@ -34,7 +34,8 @@ export interface Session {
 
 /** The dense model: --model, else recipe.model, else <recipe dir>/model/model.json. */
 export function resolveModelPath(flag: string | undefined, loaded: LoadedRecipe): string {
-  if (flag) return resolve(flag);
+  // URLs (file://, http(s)://) go to loadModel as they are; it knows them.
+  if (flag) return /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(flag) ? flag : resolve(flag);
   const r = loaded.recipe;
   if (r.model) return resolve(loaded.baseDir, r.model);
   const guess = join(loaded.baseDir, 'model', 'model.json');
