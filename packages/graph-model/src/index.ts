@@ -16,3 +16,16 @@ export type { OpConfig, OpParam, OpSpec, Slot } from './ops/spec.js';
 export type { StoredWeight, WeightDtypeMode, WeightValues } from './weights/codec.js';
 export type { GraphModelJson, ManifestWeight, NodeDef, Quantization } from './json/model_json.js';
 export { type ChannelPlanOptions, planChannelRemoval } from './structured/plan.js';
+export {
+  distillGraphModel,
+  type GraphDistillOptions,
+  type GraphDistillResult,
+  type GraphEpochLog,
+} from './train/distill.js';
+export { type OutputLoss, lossFor, outputLoss } from './train/losses.js';
+export {
+  constReaders,
+  type ConstReader,
+  type TrainableGraphModel,
+  trainableGraphModel,
+} from './train/trainable.js';

@@ -26,7 +26,8 @@ const size = (s: readonly number[]) => s.reduce((a, d) => a * d, 1);
 /** Kernels whose [out, in] view fits the pattern (out = last axis, in = the rest). */
 const fitsNM = (p: { role: string; shape: readonly number[] }) =>
   kernels(p) && (size(p.shape) / p.shape[p.shape.length - 1]) % 4 === 0;
-const fitsBlock = (p: { role: string; shape: readonly number[] }) => kernels(p) && p.shape[p.shape.length - 1] % 2 === 0;
+const fitsBlock = (p: { role: string; shape: readonly number[] }) =>
+  kernels(p) && p.shape[p.shape.length - 1] % 2 === 0;
 
 async function masked(dtype: 'float16' | 'uint8', prune: (g: GraphModelGraph) => Promise<unknown>) {
   const r = randomGraphModel(7, { fused: 'mixed', blocks: [3, 4] });
@@ -48,7 +49,9 @@ async function masked(dtype: 'float16' | 'uint8', prune: (g: GraphModelGraph) =>
     }
   }
   const manifest = kept.json.weightsManifest.flatMap((g) => g.weights);
-  expect(manifest.filter((w) => w.dtype === 'float32').every((w) => w.quantization?.dtype === dtype)).toBe(true);
+  expect(manifest.filter((w) => w.dtype === 'float32').every((w) => w.quantization?.dtype === dtype)).toBe(
+    true,
+  );
   const [mk, mf] = [await toTfGraphModel(kept), await toTfGraphModel(float)];
   const x = tf.randomUniform([...r.inputShape], -1, 1, 'float32', 3);
   const [yk, yf] = [await runAll(mk, x), await runAll(mf, x)];
@@ -62,17 +65,27 @@ async function masked(dtype: 'float16' | 'uint8', prune: (g: GraphModelGraph) =>
 
 describe('masks on graph-model weights', () => {
   it.each([
-    ['unstructured 50%', (g: GraphModelGraph) => unstructuredPruner(g, { scorer: magnitude(), ratio: 0.5 }).step()],
+    [
+      'unstructured 50%',
+      (g: GraphModelGraph) => unstructuredPruner(g, { scorer: magnitude(), ratio: 0.5 }).step(),
+    ],
     ['2:4', (g: GraphModelGraph) => nmPruner(g, { scorer: magnitude(), n: 2, m: 4, params: fitsNM }).step()],
-    ['block [2, 1] 50%', (g: GraphModelGraph) => blockPruner(g, { scorer: magnitude(), ratio: 0.5, block: [2, 1], params: fitsBlock }).step()],
-  ] as const)('%s: zeros survive float16 and uint8 export; the file runs and matches its float32 export', async (_, prune) => {
-    const before = tf.memory().numTensors;
-    for (const dtype of ['float16', 'uint8'] as const) {
-      const r = await masked(dtype, prune);
-      expect(r.zeros).toBeGreaterThan(0);
-      // float16 re-encodes exactly; uint8 is re-quantized per tensor where zeros left the grid.
-      expect(r.diff).toBeLessThan(dtype === 'float16' ? 1e-6 : 0.1);
-    }
-    expect(tf.memory().numTensors).toBe(before);
-  });
+    [
+      'block [2, 1] 50%',
+      (g: GraphModelGraph) =>
+        blockPruner(g, { scorer: magnitude(), ratio: 0.5, block: [2, 1], params: fitsBlock }).step(),
+    ],
+  ] as const)(
+    '%s: zeros survive float16 and uint8 export; the file runs and matches its float32 export',
+    async (_, prune) => {
+      const before = tf.memory().numTensors;
+      for (const dtype of ['float16', 'uint8'] as const) {
+        const r = await masked(dtype, prune);
+        expect(r.zeros).toBeGreaterThan(0);
+        // float16 re-encodes exactly; uint8 is re-quantized per tensor where zeros left the grid.
+        expect(r.diff).toBeLessThan(dtype === 'float16' ? 1e-6 : 0.1);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });

@@ -405,7 +405,7 @@ export function randomGraphModel(seed: number, opts: RandomGraphModelOptions = {
     op: 'Placeholder',
     attr: {
       dtype: A.float,
-      shape: { shape: { dim: [1, size, size, cin].map((d) => ({ size: String(d) })) } },
+      shape: { shape: { dim: [-1, size, size, cin].map((d) => ({ size: String(d) })) } },
     },
   });
   let x: T = { name: 'input', h: size, w: size, c: cin };
