@@ -77,6 +77,18 @@ function program(
     .option('--queue <url>', 'run the trials on workers of this Redis queue (redis://host:port)')
     .action(bind(() => import('./commands/sensitivity.js').then((m) => m.sensitivityCommand as Action)));
 
+  common(
+    p
+      .command('sweep')
+      .description('prune levels × scorers × fine-tune epochs of the recipe, one trial each; here or on --queue workers'),
+  )
+    .option('--scorers <list>', 'scorers to try, comma-separated (default: each method section\'s own)')
+    .option('--epochs <list>', 'fine-tune epochs to try, comma-separated (default: finetune.epochs)')
+    .option('--queue <url>', 'run the trials on workers of this Redis queue (redis://host:port)')
+    .option('--out <dir>', 'also write results.json here')
+    .option('--overwrite', 'replace the contents of a non-empty --out')
+    .action(bind(() => import('./commands/sweep.js').then((m) => m.sweepCommand as Action)));
+
   p.command('worker')
     .description(
       'run trials from a queue (prunekit sensitivity --queue) on this machine; stops on SIGINT/SIGTERM',

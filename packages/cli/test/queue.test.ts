@@ -29,6 +29,8 @@ beforeAll(async () => {
       'backend: cpu',
       `data: { generator: ${JSON.stringify(join(here, 'fixtures/tiny_data.ts'))}, val: 32, test: 32, finetune: 32, calibration: 16 }`,
       'sensitivity: { ratios: [0.25, 0.5], granularity: channels, scorer: { name: magnitude, p: 1 } }',
+      'unstructured: { scorer: { name: magnitude, p: 1 }, levels: [0.5] }',
+      'finetune: { epochs: 1, batchSize: 16, lr: 0.001 }',
     ].join('\n'),
   );
   redis = await startLocalRedis();
@@ -43,6 +45,9 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
   it('a queued run writes the same JSON and sensitivity.json as a local run, with per-worker progress', async () => {
     const local = captureIO();
     expect(await main(['sensitivity', '--model', model, '--recipe', recipe, '--json'], local)).toBe(EXIT.ok);
+    const sweepArgs = ['sweep', '--model', model, '--recipe', recipe, '--scorers', 'magnitude,random', '--epochs', '0,1', '--json'];
+    const localSweep = captureIO();
+    expect(await main(sweepArgs, localSweep)).toBe(EXIT.ok);
 
     const before = tf.memory().numTensors;
     let stop!: () => void;
@@ -62,6 +67,9 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
     );
     expect(queued.err).not.toMatch(/internal error/);
     expect(code).toBe(EXIT.ok);
+    const queuedSweep = captureIO();
+    const sweepOut = join(dir, 'sweep');
+    expect(await main([...sweepArgs, '--queue', redis.url, '--out', sweepOut], queuedSweep)).toBe(EXIT.ok);
     stop();
     expect(await worker).toBe(EXIT.ok);
     expect(tf.memory().numTensors).toBe(before);
@@ -70,6 +78,18 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
     expect(JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8'))).toEqual(JSON.parse(local.out));
     const trials = JSON.parse(local.out).curves.length * 2 + 1;
     expect(queued.err).toMatch(new RegExp(`trials on ${redis.url}: \\S+:\\d+ ${trials}: ${trials}/${trials}`));
+    // The recipe sweep: 1 level × 2 scorers × 2 epoch settings, the same rows here and on the queue.
+    const rows = JSON.parse(localSweep.out).rows;
+    expect(rows.map((r: { trial: string }) => r.trial)).toEqual([
+      'unstructured-50/magnitude/ft0',
+      'unstructured-50/magnitude/ft1',
+      'unstructured-50/random/ft0',
+      'unstructured-50/random/ft1',
+    ]);
+    expect(rows[0].accuracyBeforeFinetune).toBe(rows[0].accuracy);
+    expect(rows[1].accuracyBeforeFinetune).toBe(rows[0].accuracy); // the same pruned model, then tuned
+    expect(JSON.parse(queuedSweep.out).rows).toEqual(rows);
+    expect(JSON.parse(readFileSync(join(sweepOut, 'results.json'), 'utf8')).rows).toEqual(rows);
     expect(wio.err).toMatch(/worker \S+ on redis:\/\/127\.0\.0\.1:\d+: model [0-9a-f]{12}/);
   });
 

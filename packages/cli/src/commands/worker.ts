@@ -1,4 +1,5 @@
-/** prunekit worker: runs sensitivity trials from a queue on this machine's copy of the model and data. */
+/** prunekit worker: runs sensitivity and recipe-sweep trials from a queue on this machine's copy of the model and data. */
+import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { startWorker } from '@prunekit/distributed';
 import { buildGraph } from '@prunekit/layers';
@@ -9,6 +10,7 @@ import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { sessionHandlers, sessionIdentity } from '../run/queue.js';
 import { openSession } from '../run/setup.js';
+import { recipeSweepHandlers } from '../run/sweep.js';
 
 export async function workerCommand(
   flags: { queue?: string; model?: string; recipe?: string; data?: string; quiet?: boolean },
@@ -26,7 +28,7 @@ export async function workerCommand(
     loaded,
     modelFlag: flags.model,
     dataFlag: flags.data,
-    wantData: 'eval',
+    wantData: loaded.recipe.finetune ? 'train' : 'eval', // recipe sweeps fine-tune
     progress,
   });
   let batches: ReturnType<typeof session.calibrationBatches>;
@@ -37,8 +39,9 @@ export async function workerCommand(
     batches = made.batches;
     const worker = await startWorker({
       queue: flags.queue,
+      id: `${hostname()}:${process.pid}`,
       identity,
-      handlers: made.handlers,
+      handlers: { ...made.handlers, ...recipeSweepHandlers(session, `${hostname()}:${process.pid}`) },
       onTrial: (e) => {
         if (e.event !== 'start') progress.log(`${e.event} ${e.key}${e.detail ? ` (${e.detail})` : ''}`);
       },

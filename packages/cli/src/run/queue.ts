@@ -19,16 +19,20 @@ import { accuracy } from './evaluate.js';
 import { makeScorer, scorerContext } from './scorer.js';
 import type { Session } from './setup.js';
 
-/** The model's and validation split's hashes and the backend: coordinator and workers compare them. */
+/**
+ * The model's hash, the evaluation data's (validation, test and calibration splits) and the
+ * backend: coordinator and workers compare them.
+ */
 export function sessionIdentity(session: Session): ContentIdentity {
-  const val = session.data?.val;
-  if (!val) {
+  const d = session.data;
+  if (!d) {
     throw new UsageError(
-      'a queued sensitivity run needs evaluation data: set data.generator in the recipe or pass --data <module>.',
+      'trials need evaluation data: set data.generator in the recipe or pass --data <module>.',
       { field: 'data' },
     );
   }
-  return { model: modelHash(session.model), data: tensorsHash([val.x, val.y]), backend: session.backend };
+  const splits = [d.val, d.test, d.calibration].flatMap((s) => [s.x, s.y]);
+  return { model: modelHash(session.model), data: tensorsHash(splits), backend: session.backend };
 }
 
 /** A worker's trial handlers for the session: accuracy on its validation split, scorers by recipe name. */
