@@ -3,7 +3,7 @@
  * traffic-sign model on tfjs-wasm, accuracy on a seeded validation split.
  */
 import { join } from 'node:path';
-import { useBackend } from '@prunekit/backend-wasm';
+import { startBackend } from '@prunekit/backend-wasm';
 import type { ModelGraph } from '@prunekit/core';
 import { type ContentIdentity, modelHash, type SensitivityWorkerOptions, tensorsHash } from '@prunekit/distributed';
 import { buildGraph } from '@prunekit/layers';
@@ -24,9 +24,7 @@ export interface BenchSweep {
 }
 
 export async function openSweep(valCount: number): Promise<BenchSweep> {
-  tf.env().set('PROD', true);
-  await useBackend();
-  if (tf.getBackend() !== 'wasm') throw new Error(`backend is ${tf.getBackend()}, wanted wasm`);
+  await startBackend('wasm');
   const model = await loadModel(MODEL);
   const val = makeSplit('val', valCount, 7001);
   const labels = tf.tidy(() => tf.argMax(val.y, -1));

@@ -90,6 +90,15 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
     expect(rows[1].accuracyBeforeFinetune).toBe(rows[0].accuracy); // the same pruned model, then tuned
     expect(JSON.parse(queuedSweep.out).rows).toEqual(rows);
     expect(JSON.parse(readFileSync(join(sweepOut, 'results.json'), 'utf8')).rows).toEqual(rows);
+    // A latency-table row per trial with --latency (timed on the machine that ran the trial).
+    const timed = captureIO();
+    expect(
+      await main(['sweep', '--model', model, '--recipe', recipe, '--scorers', 'magnitude', '--epochs', '0', '--latency', '--json'], timed),
+    ).toBe(EXIT.ok);
+    const [row] = JSON.parse(timed.out).rows;
+    expect(row.latencyMs.cpu).toBeGreaterThan(0);
+    expect(typeof row.latencyCpu).toBe('string');
+    expect(row.accuracy).toBe(rows[0].accuracy);
     expect(wio.err).toMatch(/worker \S+ on redis:\/\/127\.0\.0\.1:\d+: model [0-9a-f]{12}/);
   });
 

@@ -29,6 +29,7 @@ export async function sweepCommand(
     overwrite?: boolean;
     json?: boolean;
     quiet?: boolean;
+    latency?: boolean;
   },
   io: CliIO,
 ): Promise<ExitCode> {
@@ -57,6 +58,7 @@ export async function sweepCommand(
       scorers: flags.scorers ? list(flags.scorers) : undefined,
       epochs: epochs as number[] | undefined,
       finetuneData: ft ? tensorsHash([ft.x, ft.y]) : undefined,
+      bench: flags.latency ? (recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 }) : undefined,
     });
     const where = flags.queue ? `on ${flags.queue}` : 'here';
     const tick = (p: SweepProgress) =>
@@ -99,7 +101,7 @@ export async function sweepCommand(
       flags.json
         ? `${JSON.stringify(doc, null, 2)}\n`
         : `${formatTable([
-            ['trial', 'pruned', 'accuracy before fine-tune', 'accuracy', 'nonzero params', 'MACs'],
+            ['trial', 'pruned', 'accuracy before fine-tune', 'accuracy', 'nonzero params', 'MACs', 'latency ms'],
             ...rows.map((r) => [
               r.trial,
               pct(r.achieved),
@@ -107,6 +109,11 @@ export async function sweepCommand(
               pct(r.accuracy),
               r.nonzero,
               r.macs,
+              r.latencyMs
+                ? Object.entries(r.latencyMs)
+                    .map(([b, ms]) => `${b} ${ms.toFixed(2)}`)
+                    .join(', ')
+                : '',
             ]),
           ])}\n`,
     );

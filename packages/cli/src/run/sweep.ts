@@ -1,8 +1,9 @@
 /**
  * Recipe sweeps: every (method level × scorer × fine-tune epochs) of a recipe as one trial that
  * prunes a copy of the dense model (the recipe's prune stage), fine-tunes it and measures test
- * accuracy, params and MACs. The same trial function runs here (default) or on queue workers.
+ * accuracy, params and MACs (and, asked to, its forward latency: a latency-table row). The same trial function runs here (default) or on queue workers.
  */
+import { cpus } from 'node:os';
 import { computeMetrics } from '@prunekit/core';
 import {
   ContentMismatchError,
@@ -18,6 +19,7 @@ import { createProgress } from '../progress.js';
 import type { Recipe, ScorerConfig } from '../recipe/schema.js';
 import { accuracy } from './evaluate.js';
 import { tuneModel } from './finetune.js';
+import { type LatencyOptions, measureLatency } from './latency.js';
 import { pruneJobs } from './prune.js';
 import { asUsage } from './scorer.js';
 import type { Session } from './setup.js';
@@ -33,6 +35,8 @@ interface PointParams {
   readonly seed: number;
   /** Hash of the fine-tuning split the coordinator planned on (trials that fine-tune). */
   readonly finetuneData?: string;
+  /** Also time the pruned model's forward pass on the worker (a latency-table row). */
+  readonly bench?: LatencyOptions;
 }
 
 /** One row of a sweep's results.json. */
@@ -49,13 +53,21 @@ export interface SweepRow {
   readonly nonzero: number;
   readonly macs: number;
   readonly sparseMacs: number;
+  /** With latency: median forward ms per backend, on the CPU that ran the trial. */
+  readonly latencyMs?: Record<string, number>;
+  readonly latencyCpu?: string;
 }
 
 /** The grid: the recipe's prune levels × `scorers` (default: each section's own) × `epochs`. */
 export function recipeSweepPlan(
   recipe: Recipe,
   identity: ContentIdentity,
-  grid: { scorers?: readonly string[]; epochs?: readonly number[]; finetuneData?: string },
+  grid: {
+    scorers?: readonly string[];
+    epochs?: readonly number[];
+    finetuneData?: string;
+    bench?: LatencyOptions;
+  },
 ): SweepPlan {
   const epochsList = grid.epochs ?? [recipe.finetune?.epochs ?? 0];
   const trials = pruneJobs(recipe).flatMap((job) => {
@@ -73,6 +85,7 @@ export function recipeSweepPlan(
           epochs,
           seed: recipe.seed,
           ...(epochs > 0 && grid.finetuneData ? { finetuneData: grid.finetuneData } : {}),
+          ...(grid.bench ? { bench: grid.bench } : {}),
         };
         return { key: `${job.folder}/${scorer.name}/ft${epochs}`, kind: RECIPE_POINT, params };
       }),
@@ -142,6 +155,11 @@ export function recipeSweepHandlers(session: Session, workerId = 'local'): Trial
           nonzero: metrics.nonzero,
           macs: metrics.macs,
           sparseMacs: metrics.sparseMacs,
+          // Timings are the one part of a trial that is not bit-reproducible: they depend on the
+          // machine and its load, so the CPU is recorded beside them.
+          ...(p.bench
+            ? { latencyMs: await measureLatency(model, p.bench), latencyCpu: cpus()[0]?.model ?? 'unknown' }
+            : {}),
         };
       } finally {
         model.dispose();
