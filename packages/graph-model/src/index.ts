@@ -11,8 +11,15 @@ export type { ConstBinding, ConstStore } from './graph/const_store.js';
 export type { InputShapes } from './graph/shapes.js';
 export { analyzeGraphChannels, type GraphChannelAnalysis } from './structured/analyze.js';
 export { exportGraphModel, removeGraphChannels, zeroGraphChannels } from './structured/surgery.js';
-export { builtinOpSpecs, getOpSpec, registeredOps, registerOpSpec } from './ops/registry.js';
-export type { OpConfig, OpParam, OpSpec, Slot } from './ops/spec.js';
+export {
+  builtinOpFamilies,
+  getOpSpec,
+  opSpecs,
+  opSpecsOf,
+  registeredOps,
+  registerOpSpec,
+} from './ops/registry.js';
+export type { EditConst, OpConfig, OpFamily, OpParam, OpSpec, Slot } from './ops/spec.js';
 export type { StoredWeight, WeightDtypeMode, WeightValues } from './weights/codec.js';
 export type { GraphModelJson, ManifestWeight, NodeDef, Quantization } from './json/model_json.js';
 export { type ChannelPlanOptions, planChannelRemoval } from './structured/plan.js';

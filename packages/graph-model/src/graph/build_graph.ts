@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dimsOf, parseInput, plainAttrs, tensorName } from '../json/attrs.js';
 import type { NodeDef } from '../json/model_json.js';
 import type { GraphModelSource } from '../io/source.js';
-import { opSpecOrOpaque } from '../ops/registry.js';
+import { opParams, opSpecOrOpaque } from '../ops/registry.js';
 import type { OpConfig, Slot } from '../ops/spec.js';
 import { controlFlowNodes, topoOrder } from './control_flow.js';
 import { type InputShapes, measureShapes } from './shapes.js';
@@ -129,7 +129,7 @@ export async function buildGraphModelGraph(
       outputIndex: 0,
       ...(tainted.has(n.name) ? { unknownShape: true } : {}),
     };
-    const declared = new Map((spec.params?.(base) ?? []).map((p) => [p.slot, p]));
+    const declared = new Map(opParams(spec, base).map((p) => [p.slot, p]));
     const params: ParamInfo[] = [];
     const named: Slot[] = slots.map((s, slot) => {
       if (s.kind !== 'const' || s.dtype !== 'float32' || !source.consts.has(s.name)) return s;
@@ -162,7 +162,7 @@ export async function buildGraphModelGraph(
         macs: 0,
         config: config as unknown as Record<string, unknown>,
       };
-      const macs = index === 0 && spec.macs && !tainted.has(n.name) ? spec.macs(node) : 0;
+      const macs = index === 0 && !tainted.has(n.name) ? spec.macs(node) : 0;
       nodes.push({ ...node, macs: Number.isFinite(macs) ? macs : 0 });
     }
   }

@@ -1,8 +1,8 @@
-import { concatLayouts } from '@prunekit/layers';
-import { constInts, freezeAll, normAxis, type OpSpec, opConfig } from './spec.js';
+import { concatLayouts } from '@prunekit/core';
+import { constInts, freezeAll, normAxis, type OpFamily, opConfig } from './spec.js';
 
 /** ConcatV2 (axis last) / Concat (axis first): side by side along channels, coupled along other axes. */
-function concatSpec(op: 'ConcatV2' | 'Concat'): OpSpec {
+function concatSpec(op: 'ConcatV2' | 'Concat'): OpFamily {
   return {
     ops: [op],
     analyze(ctx) {
@@ -28,7 +28,7 @@ export const concatSpecV1 = concatSpec('Concat');
  * carries the input's channels; along the channel axis each output would hold part of one group,
  * which the affine group model cannot express, so the channels are frozen.
  */
-function splitSpec(op: 'Split' | 'SplitV' | 'Unpack'): OpSpec {
+function splitSpec(op: 'Split' | 'SplitV' | 'Unpack'): OpFamily {
   return {
     ops: [op],
     analyze(ctx) {
@@ -43,4 +43,4 @@ function splitSpec(op: 'Split' | 'SplitV' | 'Unpack'): OpSpec {
   };
 }
 
-export const splitSpecs: readonly OpSpec[] = [splitSpec('Split'), splitSpec('SplitV'), splitSpec('Unpack')];
+export const splitSpecs: readonly OpFamily[] = [splitSpec('Split'), splitSpec('SplitV'), splitSpec('Unpack')];

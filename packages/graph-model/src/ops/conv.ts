@@ -1,12 +1,12 @@
 import type { GraphNode } from '@prunekit/core';
-import { expandLayout, type RuleContext, type RuleResult } from '@prunekit/layers';
+import { expandLayout, type RuleContext, type RuleResult } from '@prunekit/core';
 import {
   channelsLast,
   freezeAll,
   lastDim,
   type OpConfig,
   type OpParam,
-  type OpSpec,
+  type OpFamily,
   opConfig,
   slotLayout,
 } from './spec.js';
@@ -106,7 +106,7 @@ const filterParam = (depthwise: boolean): OpParam =>
     : { slot: 1, name: 'filter', role: 'kernel', inAxis: 2, outAxis: 3, prunable: true };
 
 /** Conv2D: filter [kh, kw, in, out]; _FusedConv2D adds bias / batch-norm args / prelu alpha. */
-export const conv2dSpec: OpSpec = {
+export const conv2dSpec: OpFamily = {
   ops: ['Conv2D', '_FusedConv2D'],
   params: (cfg) => [filterParam(false), ...fusedArgs(cfg, 2)],
   macs(node) {
@@ -117,7 +117,7 @@ export const conv2dSpec: OpSpec = {
 };
 
 /** DepthwiseConv2dNative: filter [kh, kw, in, m]; output channel c·m + j comes from input channel c. */
-export const depthwiseSpec: OpSpec = {
+export const depthwiseSpec: OpFamily = {
   ops: ['DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative'],
   params: (cfg) => [filterParam(true), ...fusedArgs(cfg, 2)],
   macs(node) {

@@ -1,5 +1,5 @@
-import type { Layout, WeightSlice } from '@prunekit/layers';
-import { freezeAll, type OpSpec, opConfig } from './spec.js';
+import type { Layout, WeightSlice } from '@prunekit/core';
+import { freezeAll, type OpFamily, opConfig } from './spec.js';
 
 /**
  * Element-wise ops with numpy broadcasting: the channel axis is the last axis of every operand
@@ -8,7 +8,7 @@ import { freezeAll, type OpSpec, opConfig } from './spec.js';
  * operand of 1 channel (a scalar, a spatial map) is broadcast and couples nothing; a constant
  * operand of C channels (a per-channel scale or offset) is cut with the channels.
  */
-const elementwise: OpSpec['analyze'] = (ctx) => {
+const elementwise: OpFamily['analyze'] = (ctx) => {
   const cfg = opConfig(ctx.node);
   const c = ctx.outChannels;
   const full: Layout[] = [];
@@ -33,7 +33,7 @@ const elementwise: OpSpec['analyze'] = (ctx) => {
 };
 
 /** Binary and n-ary element-wise arithmetic. */
-export const binarySpec: OpSpec = {
+export const binarySpec: OpFamily = {
   ops: [
     'Add',
     'AddV2',
@@ -67,7 +67,7 @@ export const binarySpec: OpSpec = {
 };
 
 /** One-input element-wise functions (activations included) and dtype casts: channels pass through. */
-export const unarySpec: OpSpec = {
+export const unarySpec: OpFamily = {
   ops: [
     'Identity',
     'Cast',
@@ -105,13 +105,13 @@ export const unarySpec: OpSpec = {
 };
 
 /** Per-channel affine ops: BiasAdd, FusedBatchNorm (inference), Prelu. */
-export const biasAddSpec: OpSpec = {
+export const biasAddSpec: OpFamily = {
   ops: ['BiasAdd'],
   params: () => [{ slot: 1, name: 'bias', role: 'bias', outAxis: 0 }],
   analyze: elementwise,
 };
 
-export const batchNormSpec: OpSpec = {
+export const batchNormSpec: OpFamily = {
   ops: ['FusedBatchNorm', 'FusedBatchNormV2', 'FusedBatchNormV3'],
   params: () => [
     { slot: 1, name: 'scale', role: 'gamma', outAxis: 0 },
@@ -125,7 +125,7 @@ export const batchNormSpec: OpSpec = {
   },
 };
 
-export const preluSpec: OpSpec = {
+export const preluSpec: OpFamily = {
   ops: ['Prelu'],
   params: (cfg) => {
     const s = cfg.slots[1];

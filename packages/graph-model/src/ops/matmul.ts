@@ -1,4 +1,4 @@
-import { lastDim, freezeAll, type OpSpec, opConfig, product } from './spec.js';
+import { lastDim, freezeAll, type OpFamily, opConfig, product } from './spec.js';
 import { fusedArgs } from './conv.js';
 
 const transposed = (attrs: Readonly<Record<string, unknown>>, k: string) => attrs[k] === true;
@@ -8,7 +8,7 @@ const transposed = (attrs: Readonly<Record<string, unknown>>, k: string) => attr
  * transpose_b): a Dense layer. A transposed or constant left side, or two computed operands
  * (attention), freeze the channels.
  */
-export const matMulSpec: OpSpec = {
+export const matMulSpec: OpFamily = {
   ops: ['MatMul', '_FusedMatMul'],
   params(cfg) {
     const tb = transposed(cfg.attrs, 'transpose_b');

@@ -1,11 +1,11 @@
-import { constInts, freezeAll, normAxis, type OpSpec } from './spec.js';
+import { constInts, freezeAll, normAxis, type OpFamily } from './spec.js';
 
 /**
  * Reductions (Mean/Max/Min/Sum/Prod), e.g. the global pooling of a squeeze-excite block: over
  * spatial axes the channels pass through (with or without keep_dims the channel axis stays
  * last); over the channel axis they are mixed, so the channels are frozen.
  */
-export const reduceSpec: OpSpec = {
+export const reduceSpec: OpFamily = {
   ops: ['Mean', 'Max', 'Min', 'Sum', 'Prod'],
   analyze(ctx) {
     const axes = constInts(ctx.node, 1);
@@ -19,7 +19,7 @@ export const reduceSpec: OpSpec = {
 };
 
 /** Softmax-like ops normalise over the channel axis: removing one channel changes the others. */
-export const softmaxSpec: OpSpec = {
+export const softmaxSpec: OpFamily = {
   ops: ['Softmax', 'LogSoftmax', 'LRN'],
   analyze: (ctx) => freezeAll(ctx, 'normalises over the channel axis (it mixes the channels)'),
 };

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '@prunekit/core';
-import type { StructuredRule } from '@prunekit/layers';
+import { createSpecRegistry, type ParamSpec, type StructuredRule } from '@prunekit/core';
 import { concatSpecV1, concatV2Spec, splitSpecs } from './concat_split.js';
 import { conv2dSpec, depthwiseSpec } from './conv.js';
 import { batchNormSpec, biasAddSpec, binarySpec, preluSpec, unarySpec } from './elementwise.js';
@@ -14,10 +13,10 @@ import {
   transposeSpec,
 } from './shape.js';
 import { padSpec, poolResizeSpec } from './spatial.js';
-import { type OpSpec, opConfig } from './spec.js';
+import { type OpConfig, type OpFamily, type OpParam, type OpSpec, opConfig } from './spec.js';
 
-/** The op specs prunekit ships, one value per op family. */
-export const builtinOpSpecs: readonly OpSpec[] = [
+/** The op families prunekit ships (one value per family; one spec per op in the registry). */
+export const builtinOpFamilies: readonly OpFamily[] = [
   placeholderSpec,
   conv2dSpec,
   depthwiseSpec,
@@ -40,54 +39,56 @@ export const builtinOpSpecs: readonly OpSpec[] = [
   ...frozenSpecs,
 ];
 
-// On a global so that two installed copies of the package share one table.
-const KEY = Symbol.for('@prunekit/graph-model/op-specs');
+const NO_ATTRS: OpConfig = { op: '', attrs: {}, slots: [], outputIndex: 0 };
 
-function table(): Map<string, OpSpec> {
-  const g = globalThis as unknown as Record<symbol, Map<string, OpSpec> | undefined>;
-  let t = g[KEY];
-  if (!t) {
-    t = new Map(builtinOpSpecs.flatMap((s) => s.ops.map((op) => [op, s] as const)));
-    g[KEY] = t;
-  }
-  return t;
+const paramSpec = (p: OpParam): ParamSpec => ({
+  role: p.role,
+  ...(p.inAxis !== undefined ? { inAxis: p.inAxis } : {}),
+  ...(p.outAxis !== undefined ? { outAxis: p.outAxis } : {}),
+  ...(p.prunable ? { prunable: true } : {}),
+});
+
+/** The OpSpec of each op of a family (what `registerOpSpec` takes, for custom ops too). */
+export function opSpecsOf(family: OpFamily): OpSpec[] {
+  const fixed = Object.fromEntries(
+    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpec(p)]),
+  );
+  return family.ops.map((name) => ({
+    format: 'graph-model',
+    name,
+    params: fixed,
+    macs: family.macs ?? (() => 0),
+    structured: { analyze: family.analyze },
+    ...(family.params ? { slotParams: family.params } : {}),
+    ...(family.editConst ? { editConst: family.editConst } : {}),
+  }));
 }
 
-/** Registers (or replaces) the spec of each op it lists (custom ops plug in here). */
+/** The graph-model op specs: core's spec registry for the 'graph-model' format. */
+export const opSpecs = createSpecRegistry<OpSpec>('graph-model', builtinOpFamilies.flatMap(opSpecsOf));
+
+/** Registers (or replaces) an op spec (custom ops plug in here); `opSpecsOf(family)` builds them. */
 export function registerOpSpec(spec: OpSpec): void {
-  if (!spec || !Array.isArray(spec.ops) || spec.ops.length === 0 || typeof spec.analyze !== 'function') {
-    throw new InvalidArgumentError(
-      'registerOpSpec: a spec needs a non-empty `ops` list and an analyze(ctx) function.',
-    );
-  }
-  for (const op of spec.ops) table().set(op, spec);
+  opSpecs.register(spec);
 }
 
-/** The spec of an op, or undefined when prunekit has none. */
-export function getOpSpec(op: string): OpSpec | undefined {
-  return table().get(op);
-}
+export const getOpSpec = (op: string): OpSpec | undefined => opSpecs.get(op);
+export const registeredOps = (): string[] => opSpecs.names();
 
-/** Ops with a spec, sorted. */
-export function registeredOps(): string[] {
-  return [...table().keys()].sort();
+/** The weights of one op instance: fixed slots from `params`, attribute-dependent ones from `slotParams`. */
+export function opParams(spec: OpSpec, cfg: OpConfig): OpParam[] {
+  if (spec.slotParams) return spec.slotParams(cfg);
+  return Object.entries(spec.params).map(([slot, p]) => ({ slot: Number(slot), name: `w${slot}`, ...p }));
 }
 
 /** The spec of an op, or one that freezes its channels with the reason. */
 export function opSpecOrOpaque(op: string): OpSpec {
-  return getOpSpec(op) ?? opaqueSpec(op);
+  return getOpSpec(op) ?? opSpecsOf(opaqueSpec(op))[0];
 }
 
-/** The structured rules the channel analysis runs for the given ops, by op name. */
-export function opRules(ops: Iterable<string>): Map<string, StructuredRule> {
-  return new Map(
-    [...new Set(ops)].map((op) => {
-      const spec = opSpecOrOpaque(op);
-      const opaque = opaqueSpec(op);
-      const rule: StructuredRule = {
-        analyze: (ctx) => (opConfig(ctx.node).unknownShape ? opaque.analyze(ctx) : spec.analyze(ctx)),
-      };
-      return [op, rule] as const;
-    }),
-  );
+/** The structured rule the channel analysis runs for a node (frozen when its shapes are unknown). */
+export function ruleFor(op: string, unknownShape: boolean): StructuredRule {
+  return unknownShape ? opSpecsOf(opaqueSpec(op))[0].structured : opSpecOrOpaque(op).structured;
 }
+
+export { opConfig };

@@ -1,5 +1,5 @@
-import { flattenLayout } from '@prunekit/layers';
-import { constInts, freezeAll, lastDim, normAxis, type OpSpec, opConfig, product } from './spec.js';
+import { flattenLayout } from '@prunekit/core';
+import { constInts, freezeAll, lastDim, normAxis, type OpFamily, opConfig, product } from './spec.js';
 
 /**
  * Reshape: supported when the channel axis survives as the last axis (row-major: channel c of
@@ -7,7 +7,7 @@ import { constInts, freezeAll, lastDim, normAxis, type OpSpec, opConfig, product
  * the shape constant's last entry is rewritten after channel removal. Other reshapes move
  * channels to positions the group model cannot follow, so they freeze.
  */
-export const reshapeSpec: OpSpec = {
+export const reshapeSpec: OpFamily = {
   ops: ['Reshape'],
   analyze(ctx) {
     if (!constInts(ctx.node, 1)) return freezeAll(ctx, 'reshapes to a shape computed at run time');
@@ -35,7 +35,7 @@ export const reshapeSpec: OpSpec = {
 };
 
 /** Squeeze / ExpandDims keep channels last unless they touch the last axis. */
-export const squeezeSpec: OpSpec = {
+export const squeezeSpec: OpFamily = {
   ops: ['Squeeze', 'ExpandDims'],
   analyze(ctx) {
     const cfg = opConfig(ctx.node);
@@ -55,7 +55,7 @@ export const squeezeSpec: OpSpec = {
 };
 
 /** Transpose keeps the channels when the last axis stays last. */
-export const transposeSpec: OpSpec = {
+export const transposeSpec: OpFamily = {
   ops: ['Transpose'],
   analyze(ctx) {
     const perm = constInts(ctx.node, 1);
@@ -90,19 +90,19 @@ const REASONS: Record<string, string> = {
   Einsum: 'contracts axes given by an equation',
 };
 
-export const frozenSpecs: readonly OpSpec[] = Object.entries(REASONS).map(([op, why]) => ({
+export const frozenSpecs: readonly OpFamily[] = Object.entries(REASONS).map(([op, why]) => ({
   ops: [op],
   analyze: (ctx) => freezeAll(ctx, why),
 }));
 
 /** Graph inputs: their channels are fixed by the data. */
-export const placeholderSpec: OpSpec = {
+export const placeholderSpec: OpFamily = {
   ops: ['Placeholder', 'PlaceholderWithDefault'],
   analyze: (ctx) => ({ output: ctx.fixed(ctx.outChannels, `'${ctx.node.name}' is a model input`) }),
 };
 
 /** Any op without a spec. */
-export function opaqueSpec(op: string): OpSpec {
+export function opaqueSpec(op: string): OpFamily {
   return {
     ops: [op],
     analyze: (ctx) =>

@@ -1,7 +1,7 @@
-import { channelsLast, constInts, freezeAll, type OpSpec, opConfig } from './spec.js';
+import { channelsLast, constInts, freezeAll, type OpFamily, opConfig } from './spec.js';
 
 /** Pad / PadV2 / MirrorPad: channels pass through unless the channel axis itself is padded. */
-export const padSpec: OpSpec = {
+export const padSpec: OpFamily = {
   ops: ['Pad', 'PadV2', 'MirrorPad'],
   analyze(ctx) {
     const p = constInts(ctx.node, 1);
@@ -15,7 +15,7 @@ export const padSpec: OpSpec = {
 };
 
 /** Pooling and resizing act per channel (channels-last). */
-export const poolResizeSpec: OpSpec = {
+export const poolResizeSpec: OpFamily = {
   ops: ['MaxPool', 'AvgPool', 'MaxPoolV2', 'ResizeBilinear', 'ResizeNearestNeighbor'],
   analyze(ctx) {
     if (!channelsLast(ctx.node)) return freezeAll(ctx, 'is channels-first');

@@ -1,5 +1,12 @@
-import type { GraphNode, ParamRole } from '@prunekit/core';
-import type { ConfigSizes, Layout, RuleContext, RuleResult } from '@prunekit/layers';
+import type {
+  ConfigSizes,
+  GraphNode,
+  Layout,
+  NodeSpec,
+  ParamRole,
+  RuleContext,
+  RuleResult,
+} from '@prunekit/core';
 
 /** One input slot of a GraphDef node, as the IR node's config records it. */
 export type Slot =
@@ -36,24 +43,37 @@ export interface OpParam {
   readonly prunable?: boolean;
 }
 
+/** New values for integer constant `slot` after channel removal; undefined = unchanged. */
+export type EditConst = (
+  node: GraphNode,
+  slot: number,
+  values: readonly number[],
+  sizes: ConfigSizes,
+) => number[] | undefined;
+
 /**
- * Everything prunekit knows about one TensorFlow op in one value: which constant inputs are
- * weights (roles, channel axes), its multiply–accumulates, how channels flow through it
- * (the same structured-rule contract as Keras layers), and which integer constants (shape
- * vectors) change when channels go.
+ * The spec of one TensorFlow op in core's one spec registry (format 'graph-model'): `params` is
+ * keyed by input slot ('1' = a conv's filter Const) for the slots every instance has;
+ * `slotParams` gives all of one instance's weights, including those that depend on attributes
+ * (a fused op's bias / batch-norm / alpha args, an element-wise op's constant operands);
+ * `editConst` rewrites integer constants (shape vectors) after channel removal.
  */
-export interface OpSpec {
+export interface OpSpec extends NodeSpec<GraphNode> {
+  readonly format: 'graph-model';
+  slotParams?(cfg: OpConfig): OpParam[];
+  readonly editConst?: EditConst;
+}
+
+/**
+ * How the op specs are written here: one value per op family (ops that share weights, MACs and
+ * channel rule), expanded into one OpSpec per op name by the registry (`opSpecsOf`).
+ */
+export interface OpFamily {
   readonly ops: readonly string[];
   params?(cfg: OpConfig): OpParam[];
   macs?(node: GraphNode): number;
   analyze(ctx: RuleContext): RuleResult;
-  /** New values for integer constant `slot` after channel removal; undefined = unchanged. */
-  editConst?(
-    node: GraphNode,
-    slot: number,
-    values: readonly number[],
-    sizes: ConfigSizes,
-  ): number[] | undefined;
+  readonly editConst?: EditConst;
 }
 
 export const opConfig = (node: GraphNode): OpConfig => node.config as unknown as OpConfig;
