@@ -84,3 +84,21 @@ describe('published dependency lists match the imports', () => {
     });
   }
 });
+
+describe('published manifests', () => {
+  for (const dir of PACKAGES) {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    it(`${pkg.name}: publishConfig.exports is exports without the source condition; LICENSE; metadata`, () => {
+      const strip = (v: unknown) =>
+        v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).filter(([c]) => c !== 'source'))
+          : v;
+      const want = Object.fromEntries(Object.entries(pkg.exports).map(([k, v]) => [k, strip(v)]));
+      expect(pkg.publishConfig?.exports).toEqual(want);
+      expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+      expect(pkg.license).toBe('Apache-2.0');
+      expect(pkg.repository?.directory).toBe(`packages/${dir.split('/').at(-1)}`);
+      expect(pkg.engines?.node).toMatch(/^>=20/);
+    });
+  }
+});
