@@ -2,7 +2,7 @@
  * `pnpm --filter @prunekit/example-perception-traffic-signs compress`: the compression stages on
  * the committed baseline (trained first if missing) — dense, 90% pruned + fine-tuned, int8,
  * tfjs uint8, 16 clusters, DEFLATE — each measured from its file. Writes results-compress.json
- * (DESIGN.md shape, stage rows + goals compressed_size_ratio and acc_drop_points_compressed) and
+ * (core's ResultDoc, stage rows + goals compressed_size_ratio and acc_drop_points_compressed) and
  * results-compress.md beside this package. Options: --recipe <file>, --out <dir>, --results <dir>.
  */
 import { cpus } from 'node:os';

@@ -1,4 +1,4 @@
-/** The results document (DESIGN.md shape) and its renderings: results.md and a stdout table. */
+/** The results document (core's ResultDoc) and its renderings: results.md and a stdout table. */
 import type { Goal, ResultDoc } from '@prunekit/core';
 import { goalMet } from '@prunekit/core';
 

@@ -52,7 +52,7 @@ describe('prunekit prune on a tiny model and data module', () => {
     expect(code).toBe(EXIT.ok);
     expect(tf.memory().numTensors).toBe(before);
 
-    // --json: the DESIGN.md shape, before/after in rows.
+    // --json: the results document (core's ResultDoc), before/after in rows.
     const doc = JSON.parse(io.out);
     expect(Object.keys(doc).sort()).toEqual(['env', 'goals', 'name', 'rows']);
     expect(doc.name).toBe('tiny');

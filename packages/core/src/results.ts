@@ -1,4 +1,4 @@
-/** The one JSON shape every benchmark and example writes (see DESIGN.md). */
+/** The one JSON shape every benchmark and example writes (docs/architecture.md, "Results"). */
 export interface Goal {
   readonly name: string;
   /** The measured value — never a constant. */
