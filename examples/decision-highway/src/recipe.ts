@@ -4,17 +4,17 @@
  */
 import {
   baselineSection,
-  folder,
   int,
   latencySection,
   levels,
-  loadRecipeFile,
   outputSection,
-  parseRecipe as parse,
+  nonNegative,
   positive,
+  recipeFiles,
   runSections,
   structuredSection,
 } from '@prunekit/recipe';
+import { safetySection } from '@prunekit/example-kit';
 import { z } from 'zod';
 
 const rows = int(0, 1e9);
@@ -35,8 +35,8 @@ const schema = z.strictObject({
   policy: z.strictObject({ hidden: z.array(count, { error: 'a list of positive widths' }).min(1) }),
   baseline: baselineSection.extend({ epochs: rows, batchSize: count, lr: positive() }),
   guard: z.strictObject({
-    metric: folder,
-    maxDrop: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
+    metric: z.string({ error: 'a metric name' }).min(1, { error: 'a metric name' }),
+    maxDrop: nonNegative(),
     recovery: z.strictObject({ rows, epochs: rows, lr: positive() }),
   }),
   structured: structuredSection.pick({ scope: true, roundTo: true }).extend({ macsReduction: positive() }),
@@ -48,29 +48,12 @@ const schema = z.strictObject({
     egos: count,
     nearMissTtc: positive('a positive number (s)'),
   }),
-  safety: z.strictObject({
-    maxRatio: positive(),
-    confidence: z
-      .number({ error: 'a number in (0, 1)' })
-      .gt(0, { error: 'a number in (0, 1)' })
-      .lt(1, { error: 'a number in (0, 1)' }),
-    test: z.enum(['paired-bootstrap', 'poisson-exact']),
-    guardBatch: count,
-    guardWorlds: count,
-    daggerRounds: rows,
-    daggerEpochs: count,
-    daggerLr: positive(),
-  }),
+  safety: safetySection.extend({ guardWorlds: count }),
   latency: latencySection,
   output: outputSection,
 });
 
-export type Recipe = z.infer<typeof schema>;
+export type Recipe = z.output<typeof schema>;
 
-export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  return parse(schema, text, file);
-}
-
-export function loadRecipe(file: string): Recipe {
-  return loadRecipeFile(schema, file);
-}
+/** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
+export const { parseRecipe, loadRecipe } = recipeFiles(schema);

@@ -10,3 +10,5 @@ export {
   startExample,
 } from './start.js';
 export { ratioCell, type SearchStepLike, searchLogLines } from './closed_loop_report.js';
+export { safetySection } from './safety_section.js';
+export { pruneUnstructuredCopy } from './prune.js';

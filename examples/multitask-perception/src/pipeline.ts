@@ -9,10 +9,14 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
+import {
+  type ExampleResult,
+  type PipelineRun,
+  pruneUnstructuredCopy,
+  roundRobinLatency,
+} from '@prunekit/example-kit';
 import { buildGraph } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { pruneStage } from '@prunekit/recipe';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
@@ -141,14 +145,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     }
     for (const level of r.unstructured.levels) {
       // The shared prune stage (@prunekit/recipe): magnitude, one global threshold, heads ignored.
-      const res = await pruneStage({
-        dense: baseline,
-        method: 'unstructured',
-        section: r.unstructured,
-        level,
-        seed: r.seed,
-        baseDir: exampleDir,
-      });
+      const res = await pruneUnstructuredCopy(baseline, r, level, exampleDir);
       const m = res.model;
       made.push(m);
       const pruned = evaluate(m, test);

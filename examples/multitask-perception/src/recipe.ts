@@ -4,13 +4,12 @@
  */
 import {
   baselineSection,
-  checkRecipe,
   fraction,
   int,
   latencySection,
-  loadRecipeFile,
   outputSection,
   positive,
+  recipeFiles,
   ratio,
   runSections,
   structuredSection,
@@ -60,13 +59,7 @@ export const recipeSchema = z.strictObject({
   output: outputSection,
 });
 
-export type Recipe = z.infer<typeof recipeSchema>;
+export type Recipe = z.output<typeof recipeSchema>;
 
-/** Validates a parsed document; the first problem becomes an error naming the file and field. */
-export function parseRecipe(doc: unknown, file = 'recipe.yaml'): Recipe {
-  return checkRecipe(recipeSchema, doc, file);
-}
-
-export function loadRecipe(file: string): Recipe {
-  return loadRecipeFile(recipeSchema, file);
-}
+/** parseRecipe(doc, file?) checks a parsed document, loadRecipe(file) reads one; errors name the file and field. */
+export const { checkRecipe: parseRecipe, loadRecipe } = recipeFiles(recipeSchema);

@@ -4,17 +4,17 @@
  */
 import {
   baselineSection,
-  folder,
   int,
   latencySection,
   levels,
-  loadRecipeFile,
   outputSection,
-  parseRecipe as parse,
+  nonNegative,
   positive,
+  recipeFiles,
   runSections,
   structuredSection,
 } from '@prunekit/recipe';
+import { safetySection } from '@prunekit/example-kit';
 import { z } from 'zod';
 
 const count = int(1, 1e9);
@@ -29,13 +29,13 @@ const schema = z.strictObject({
     finetune: steps,
     val: count,
     test: count,
-    offPath: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
+    offPath: nonNegative(),
   }),
   policy: z.strictObject({ filters: z.tuple([count, count, count]), dense: count }),
   baseline: baselineSection.extend({ epochs: steps, batchSize: count, lr: positive() }),
   guard: z.strictObject({
-    metric: folder,
-    maxDrop: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
+    metric: z.string({ error: 'a metric name' }).min(1, { error: 'a metric name' }),
+    maxDrop: nonNegative(),
     episodes: count,
     recovery: z.strictObject({ episodes: steps, epochs: steps, lr: positive() }),
   }),
@@ -58,34 +58,16 @@ const schema = z.strictObject({
     episodes: count,
     stepLimit: z.number({ error: 'a number ≥ 1' }).min(1, { error: 'a number ≥ 1' }),
   }),
-  safety: z.strictObject({
-    maxRatio: positive(),
-    confidence: z
-      .number({ error: 'a number in (0, 1)' })
-      .gt(0, { error: 'a number in (0, 1)' })
-      .lt(1, { error: 'a number in (0, 1)' }),
-    test: z.enum(['paired-bootstrap', 'poisson-exact']),
-    guardBatch: count,
-    guardEpisodes: count,
-    daggerRounds: steps,
-    daggerEpochs: count,
-    daggerLr: positive(),
-  }),
+  safety: safetySection.extend({ guardEpisodes: count }),
   latency: latencySection,
   goals: z.strictObject({
-    successDropPoints: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
-    collisionRise: z.number({ error: 'a number ≥ 0' }).min(0, { error: 'a number ≥ 0' }),
+    successDropPoints: nonNegative(),
+    collisionRise: nonNegative(),
   }),
   output: outputSection,
 });
 
-export type Recipe = z.infer<typeof schema>;
+export type Recipe = z.output<typeof schema>;
 
-/** Parses and checks recipe text; `file` is named in every error. */
-export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  return parse(schema, text, file);
-}
-
-export function loadRecipe(file: string): Recipe {
-  return loadRecipeFile(schema, file);
-}
+/** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
+export const { parseRecipe, loadRecipe } = recipeFiles(schema);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { computeMetrics, type MaskSet } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
 import { channelPruner } from '@prunekit/pruners';
-import { pruneStage } from '@prunekit/recipe';
+import { pruneUnstructuredCopy } from '@prunekit/example-kit';
 import { magnitude } from '@prunekit/scorers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from './recipe.js';
@@ -63,13 +63,6 @@ export async function pruneUnstructured(
   r: Recipe,
   level: number,
 ): Promise<{ model: tfl.LayersModel; masks: MaskSet }> {
-  const res = await pruneStage({
-    dense: baseline,
-    method: 'unstructured',
-    section: r.unstructured,
-    level,
-    seed: r.seed,
-    baseDir: exampleDir,
-  });
+  const res = await pruneUnstructuredCopy(baseline, r, level, exampleDir);
   return { model: res.model, masks: res.masks ?? new Map() };
 }

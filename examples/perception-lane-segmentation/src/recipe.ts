@@ -6,10 +6,9 @@ import {
   baselineSection,
   int,
   latencySection,
-  loadRecipeFile,
   outputSection,
-  parseRecipe as parse,
   positive,
+  recipeFiles,
   ratio,
   runSections,
   structuredSection,
@@ -48,13 +47,7 @@ const schema = z.strictObject({
   output: outputSection,
 });
 
-export type Recipe = z.infer<typeof schema>;
+export type Recipe = z.output<typeof schema>;
 
-/** Parses and checks recipe text; `file` is named in every error. */
-export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  return parse(schema, text, file);
-}
-
-export function loadRecipe(file: string): Recipe {
-  return loadRecipeFile(schema, file);
-}
+/** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
+export const { parseRecipe, loadRecipe } = recipeFiles(schema);

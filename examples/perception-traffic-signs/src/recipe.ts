@@ -6,16 +6,15 @@
  */
 import {
   baselineSection,
-  checkRecipe,
   dataSection,
   extendRecipe,
   finetuneSection,
   fraction,
   int,
   levels,
-  loadRecipeFile,
   outputSection,
   positive,
+  recipeFiles,
   unstructuredSection,
 } from '@prunekit/recipe';
 import { z } from 'zod';
@@ -64,12 +63,5 @@ const schema = extendRecipe({
 export type Recipe = z.output<typeof schema>;
 export type SparseE2eRecipe = Recipe['sparseE2e'];
 
-/** Validates parsed YAML; `source` (a file name) appears in every error message. */
-export function parseRecipe(doc: unknown, source = 'recipe.yaml'): Recipe {
-  return checkRecipe(schema, doc, source);
-}
-
-/** Reads and validates a recipe file. */
-export function loadRecipe(file: string): Recipe {
-  return loadRecipeFile(schema, file);
-}
+/** parseRecipe(doc, source?) checks parsed YAML, loadRecipe(file) reads a file; errors name the file and field. */
+export const { checkRecipe: parseRecipe, loadRecipe } = recipeFiles(schema);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MaskSet } from '@prunekit/core';
 import { cloneModel } from '@prunekit/layers';
-import { pruneStage } from '@prunekit/recipe';
+import { pruneUnstructuredCopy } from '@prunekit/example-kit';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from './recipe.js';
 import { pruneToMacs } from './structured.js';
@@ -45,14 +45,7 @@ export async function structuredCandidates(baseline: tfl.LayersModel, r: Recipe)
 export async function unstructuredCandidates(baseline: tfl.LayersModel, r: Recipe): Promise<Candidate[]> {
   const out: Candidate[] = [];
   for (const level of r.unstructured.levels) {
-    const res = await pruneStage({
-      dense: baseline,
-      method: 'unstructured',
-      section: r.unstructured,
-      level,
-      seed: r.seed,
-      baseDir: exampleDir,
-    });
+    const res = await pruneUnstructuredCopy(baseline, r, level, exampleDir);
     out.push({
       name: `unstructured-${pct(level)}`,
       method: 'unstructured',

@@ -9,10 +9,9 @@ import {
   int,
   latencySection,
   levels,
-  loadRecipeFile,
   outputSection,
-  parseRecipe as parse,
   positive,
+  recipeFiles,
   runSections,
   structuredSection,
   unstructuredSection,
@@ -56,13 +55,7 @@ const schema = z.strictObject({
   output: outputSection,
 });
 
-export type Recipe = z.infer<typeof schema>;
+export type Recipe = z.output<typeof schema>;
 
-/** Parses and checks recipe text; `file` is named in every error. */
-export function parseRecipe(text: string, file = 'recipe.yaml'): Recipe {
-  return parse(schema, text, file);
-}
-
-export function loadRecipe(file: string): Recipe {
-  return loadRecipeFile(schema, file);
-}
+/** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
+export const { parseRecipe, loadRecipe } = recipeFiles(schema);

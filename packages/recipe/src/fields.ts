@@ -25,6 +25,14 @@ export const fraction = z
 
 export const positive = (what = 'a number > 0') => z.number({ error: what }).positive({ error: what });
 
+export const nonNegative = (what = 'a number ≥ 0') => z.number({ error: what }).min(0, { error: what });
+
+/** A number strictly between 0 and 1 (a confidence, a probability). */
+export const openFraction = z
+  .number({ error: 'a number in (0, 1)' })
+  .gt(0, { error: 'a number in (0, 1)' })
+  .lt(1, { error: 'a number in (0, 1)' });
+
 export const names = z.array(z.string({ error: 'a layer name' }), { error: 'a list of layer names' });
 
 /** Target levels of one pruning method, e.g. [0, 0.5, 0.8]; 0 is the dense model. */

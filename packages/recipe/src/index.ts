@@ -33,7 +33,17 @@ export {
   scorerField,
   scorerSchema,
 } from './scorer.js';
-export { folder, fraction, int, levels, names, positive, ratio } from './fields.js';
+export {
+  folder,
+  fraction,
+  int,
+  levels,
+  names,
+  nonNegative,
+  openFraction,
+  positive,
+  ratio,
+} from './fields.js';
 export {
   checkRecipe,
   fieldPath,
@@ -43,6 +53,7 @@ export {
   parseRecipeText,
   RecipeError,
   readRecipeFile,
+  recipeFiles,
 } from './validate.js';
 export { importExport, moduleUrl } from './modules.js';
 export {

@@ -123,3 +123,15 @@ export function loadRecipeFile<S extends z.ZodType>(schema: S, file: string): z.
 export function parseRecipe<S extends z.ZodType>(schema: S, text: string, file: string): z.output<S> {
   return checkRecipe(schema, parseRecipeText(text, file), file);
 }
+
+/** The three readers of one schema, for a program's own recipe module: parse text, check a document, load a file. */
+export function recipeFiles<S extends z.ZodType>(schema: S) {
+  return {
+    /** Recipe text (YAML, or JSON for a .json file) → validated recipe. */
+    parseRecipe: (text: string, file = 'recipe.yaml'): z.output<S> => parseRecipe(schema, text, file),
+    /** A parsed document → validated recipe. */
+    checkRecipe: (doc: unknown, file = 'recipe.yaml'): z.output<S> => checkRecipe(schema, doc, file),
+    /** A recipe file → validated recipe. */
+    loadRecipe: (file: string): z.output<S> => loadRecipeFile(schema, file),
+  };
+}
