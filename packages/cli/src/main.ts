@@ -80,12 +80,17 @@ function program(
   common(
     p
       .command('sweep')
-      .description('prune levels × scorers × fine-tune epochs of the recipe, one trial each; here or on --queue workers'),
+      .description(
+        'prune levels × scorers × fine-tune epochs of the recipe, one trial each; here or on --queue workers',
+      ),
   )
-    .option('--scorers <list>', 'scorers to try, comma-separated (default: each method section\'s own)')
+    .option('--scorers <list>', "scorers to try, comma-separated (default: each method section's own)")
     .option('--epochs <list>', 'fine-tune epochs to try, comma-separated (default: finetune.epochs)')
     .option('--queue <url>', 'run the trials on workers of this Redis queue (redis://host:port)')
-    .option('--latency', 'also time each pruned model on the worker (recipe: bench), a latency-table row per trial')
+    .option(
+      '--latency',
+      'also time each pruned model on the worker (recipe: bench), a latency-table row per trial',
+    )
     .option('--out <dir>', 'also write results.json here')
     .option('--overwrite', 'replace the contents of a non-empty --out')
     .action(bind(() => import('./commands/sweep.js').then((m) => m.sweepCommand as Action)));

@@ -7,6 +7,7 @@ import { loadModel } from '@prunekit/layers/node';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
+import { inspectGraphModel, isGraphModelFile } from '../run/graph_model.js';
 import { formatInspection, inspectGraph } from '../run/inspect.js';
 
 export async function inspectCommand(
@@ -16,6 +17,11 @@ export async function inspectCommand(
   if (!flags.model) throw new UsageError('inspect needs --model <model.json>.', { field: 'model' });
   tf.env().set('PROD', true);
   await tf.setBackend('cpu');
+  if (isGraphModelFile(flags.model)) {
+    const info = await inspectGraphModel(flags.model);
+    io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatInspection(info));
+    return EXIT.ok;
+  }
   const model = await loadModel(flags.model);
   try {
     const info = inspectGraph(buildGraph(model));

@@ -7,8 +7,11 @@ import { type PruneFlags, pruneOverrides } from '../flags.js';
 import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
+import { isGraphModelFile, pruneGraphModel } from '../run/graph_model.js';
+import { formatTable } from '../table.js';
 import { pruneJobs, runPrune } from '../run/prune.js';
 import { openSession, resolveModelPath } from '../run/setup.js';
+import { initBackend } from '../backend.js';
 import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
 
 export interface PruneCommandFlags extends PruneFlags {
@@ -30,6 +33,37 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
   const overwrite = flags.overwrite ?? false;
   await checkOutDir(out, overwrite, [resolveModelPath(flags.model, loaded)]);
   const progress = createProgress(io, flags.quiet);
+  const modelPath = resolveModelPath(flags.model, loaded);
+  if (isGraphModelFile(modelPath)) {
+    await initBackend(recipe.backend);
+    let result!: Awaited<ReturnType<typeof pruneGraphModel>>;
+    await publishOutDir(out, overwrite, async (staging) => {
+      result = await pruneGraphModel(modelPath, recipe, loaded.baseDir, async (folder, write) => {
+        await write(join(staging, folder));
+        return folder;
+      });
+      const doc = { model: modelPath, format: 'graph-model', rows: result.rows, frozen: result.frozen };
+      await writeTextFile(staging, 'results.json', `${JSON.stringify(doc, null, 2)}\n`);
+    });
+    progress.log(`wrote ${out}: results.json and ${result.rows.length - 1} graph model folder(s)`);
+    const table = formatTable([
+      ['model', 'ratio', 'channels removed', 'params', 'MACs', 'file bytes'],
+      ...result.rows.map((r) => [
+        r.folder,
+        r.ratio,
+        `${r.removedChannels}/${r.prunableChannels}`,
+        r.params,
+        r.macs,
+        r.fileBytes,
+      ]),
+    ]);
+    if (flags.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    else
+      io.stdout(
+        `${table}\n\nKept whole: ${result.frozen.length} group(s) (see results.json for each reason).\n`,
+      );
+    return EXIT.ok;
+  }
   const session = await openSession({
     loaded,
     modelFlag: flags.model,

@@ -58,7 +58,9 @@ export async function sweepCommand(
       scorers: flags.scorers ? list(flags.scorers) : undefined,
       epochs: epochs as number[] | undefined,
       finetuneData: ft ? tensorsHash([ft.x, ft.y]) : undefined,
-      bench: flags.latency ? (recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 }) : undefined,
+      bench: flags.latency
+        ? (recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 })
+        : undefined,
     });
     const where = flags.queue ? `on ${flags.queue}` : 'here';
     const tick = (p: SweepProgress) =>
@@ -101,7 +103,15 @@ export async function sweepCommand(
       flags.json
         ? `${JSON.stringify(doc, null, 2)}\n`
         : `${formatTable([
-            ['trial', 'pruned', 'accuracy before fine-tune', 'accuracy', 'nonzero params', 'MACs', 'latency ms'],
+            [
+              'trial',
+              'pruned',
+              'accuracy before fine-tune',
+              'accuracy',
+              'nonzero params',
+              'MACs',
+              'latency ms',
+            ],
             ...rows.map((r) => [
               r.trial,
               pct(r.achieved),

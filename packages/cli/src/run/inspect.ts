@@ -1,5 +1,5 @@
 /** The layer table and the dependency-group table of a model. */
-import { computeMetrics, type ModelGraph } from '@prunekit/core';
+import { type ChannelAnalysis, computeMetrics, type ModelGraph } from '@prunekit/core';
 import { analyzeChannels } from '@prunekit/layers';
 import { formatTable } from '../table.js';
 
@@ -17,10 +17,13 @@ export interface Inspection {
   readonly totals: { params: number; nonzero: number; macs: number; bytes: number };
 }
 
-export function inspectGraph(graph: ModelGraph): Inspection {
+/** `analysis` defaults to the layers analysis; other formats pass their own (graph models). */
+export function inspectGraph(
+  graph: ModelGraph,
+  analysis: ChannelAnalysis = analyzeChannels(graph),
+): Inspection {
   const m = computeMetrics(graph);
   const byName = new Map(m.layers.map((l) => [l.name, l]));
-  const analysis = analyzeChannels(graph);
   return {
     layers: graph.nodes.map((n) => ({
       name: n.name,

@@ -101,11 +101,14 @@ export function recipeSweepHandlers(session: Session, workerId = 'local'): Trial
     [RECIPE_POINT]: async (raw, trial): Promise<SweepRow> => {
       const p = raw as PointParams;
       const data = session.data;
-      if (!data) throw new Error('a recipe sweep needs data: set data.generator in the recipe or pass --data.');
+      if (!data)
+        throw new Error('a recipe sweep needs data: set data.generator in the recipe or pass --data.');
       const train = data.finetune;
       if (p.epochs > 0) {
         if (!train || !p.finetune) {
-          throw new Error(`trial ${trial.key} fine-tunes, but this session has no fine-tuning data or finetune section.`);
+          throw new Error(
+            `trial ${trial.key} fine-tunes, but this session has no fine-tuning data or finetune section.`,
+          );
         }
         const mine = tensorsHash([train.x, train.y]);
         if (p.finetuneData && p.finetuneData !== mine) {

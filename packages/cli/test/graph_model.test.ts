@@ -1,0 +1,71 @@
+// The CLI detects graph models (converted TF / TF-Hub) from model.json and runs inspect and the
+// structured section of prune on them through @prunekit/graph-model.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadGraphModelFile } from '@prunekit/graph-model/node';
+import { toTfGraphModel } from '@prunekit/graph-model';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT, main } from '../src/index.js';
+import { captureIO } from './fixtures/capture.js';
+
+// emotion.json from @vladmandic/human 3.3.6 (a devDependency of @prunekit/graph-model).
+const model = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'graph-model',
+  'node_modules',
+  '@vladmandic',
+  'human',
+  'models',
+  'emotion.json',
+);
+const dir = mkdtempSync(join(tmpdir(), 'prunekit-cli-graph-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('prunekit on a tfjs graph model', () => {
+  it('inspect lists ops, groups, and frozen groups with the op that froze them', async () => {
+    const io = captureIO();
+    expect(await main(['inspect', '--model', model, '--json'], io)).toBe(EXIT.ok);
+    const info = JSON.parse(io.out);
+    expect(info.layers.some((l: { className: string }) => l.className === '_FusedConv2D')).toBe(true);
+    expect(info.groups.length).toBeGreaterThan(0);
+    expect(info.frozen.some((f: { reason: string }) => /\(Softmax\)/.test(f.reason))).toBe(true);
+  });
+
+  it('prune --recipe (structured levels) writes stock graph models that load and shrink', async () => {
+    const recipe = join(dir, 'recipe.yaml');
+    writeFileSync(
+      recipe,
+      [
+        'name: emotion',
+        'backend: cpu',
+        'structured: { levels: [0.3, 0.5], scorer: { name: magnitude } }',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    const io = captureIO();
+    const before = tf.memory().numTensors;
+    expect(
+      await main(['prune', '--model', model, '--recipe', recipe, '--out', out, '--json', '--quiet'], io),
+    ).toBe(EXIT.ok);
+    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(doc.format).toBe('graph-model');
+    expect(doc.rows.map((r: { folder: string }) => r.folder)).toEqual([
+      '(input)',
+      'structured-30',
+      'structured-50',
+    ]);
+    expect(doc.rows[2].macs).toBeLessThan(doc.rows[1].macs);
+    expect(doc.rows[1].macs).toBeLessThan(doc.rows[0].macs);
+    const pruned = await toTfGraphModel(await loadGraphModelFile(join(out, 'structured-50', 'model.json')));
+    const x = tf.zeros([1, 64, 64, 1]);
+    const y = pruned.execute(x) as tf.Tensor;
+    expect(y.shape).toEqual([1, 7]);
+    tf.dispose([x, y]);
+    pruned.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
