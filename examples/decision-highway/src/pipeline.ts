@@ -7,7 +7,13 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
+import {
+  type ExampleResult,
+  collisionSection,
+  exampleReport,
+  type PipelineRun,
+  roundRobinLatency,
+} from '@prunekit/example-kit';
 import { buildGraph, cloneModel } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import {
@@ -359,8 +365,29 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       rows: rows as unknown as Record<string, unknown>[],
       goals,
     };
+    const report = exampleReport(
+      doc,
+      rows,
+      (row) => (row as ModelRow).testAgreement,
+      collisionSection(
+        r.safety,
+        'km',
+        1000,
+        rows.map((q) => ({
+          model: q.model,
+          exposure: q.closedLoopKm,
+          events: Math.round((q.collisionsPer1000Km * q.closedLoopKm) / 1000),
+          rate: q.collisionsPer1000Km,
+          ratio: q.collisionRatio,
+          lower: q.collisionRatioLower95,
+          upper: q.collisionRatioUpper95,
+        })),
+        search.steps,
+      ),
+    );
     return {
       doc,
+      report,
       markdown: renderMarkdown(
         doc,
         rows,

@@ -45,8 +45,8 @@ export function renderMarkdown(
       `(1-minute load average at start ${(env.loadAverage1m as number).toFixed(2)} — the machine is shared, latency is noisy).`,
     '',
     "Agreement = the policy picks the expert's action; brake recall = of the states where the expert brakes, the share where the policy brakes. " +
-      `Offline figures are on the test demonstrations; closed loop = the policy drives vehicle 0 of each of the recipe's worlds, the expert the rest ` +
-      `(the expert in the ego seat: ${expert.collisionsPer1000Km.toFixed(2)} collisions / 1,000 km over ${expert.km.toFixed(1)} km). ` +
+      `Offline figures are on the test demonstrations; closed loop = the policy drives the first ${cl.egosPerWorld} vehicles of each of the ${cl.scenarios} test worlds, the expert the rest ` +
+      `(the expert in those seats: ${expert.collisionsPer1000Km.toFixed(2)} collisions / 1,000 km over ${expert.km.toFixed(1)} km). ` +
       'Latency: one state per call (batch 1) on wasm, models timed round-robin.',
     '',
     '| model | params (nonzero) | MACs (effective) | file bytes | test agreement | test brake recall | guard value (val brake recall, recovered) → val brake recall after fine-tune | closed-loop agreement | closed-loop brake recall | collisions / 1,000 km | latency b1 median / p99 ms | guard kept / rolled back |',
@@ -86,6 +86,9 @@ export function renderMarkdown(
     ),
     '',
     `Structured verdict on the test scenarios: ${cl.structured.message}.`,
+    '',
+    'The structured model was fine-tuned by distillation from the baseline inside the search, the unstructured ones by the plain fine-tune; ' +
+      'the baseline itself had no fine-tune on the fresh demonstrations, so part of any gain over it is that extra training, not pruning (there is no fine-tuned-baseline control here).',
     '',
     ...searchLogLines(
       search,

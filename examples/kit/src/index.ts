@@ -12,3 +12,4 @@ export {
 export { ratioCell, type SearchStepLike, searchLogLines } from './closed_loop_report.js';
 export { safetySection } from './safety_section.js';
 export { pruneUnstructuredCopy } from './prune.js';
+export { collisionSection, exampleReport, type ReportableRow } from './report_page.js';

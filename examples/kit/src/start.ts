@@ -6,10 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BackendError, type ResultDoc } from '@prunekit/core';
+import { buildReport, type ReportData } from '@prunekit/report';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { startBackend } from './backend.js';
 import { loadOrTrainBaseline } from './baseline.js';
-import { arg, runMain, timedLog, writeResults } from './script.js';
+import { arg, runMain, timedLog, writeAtomic, writeResults } from './script.js';
 
 /** What `start` needs of a recipe: where the baseline lives and where models are written. */
 export interface ExampleRecipe {
@@ -31,6 +32,8 @@ export interface ExampleResult {
   readonly doc: ResultDoc;
   readonly markdown: string;
   readonly seconds: number;
+  /** When present, `start` writes it as report.html (packages/report) into the output folder. */
+  readonly report?: ReportData;
 }
 
 export interface ExampleStart<R extends ExampleRecipe> {
@@ -60,6 +63,10 @@ export function startExample<R extends ExampleRecipe>(ex: ExampleStart<R>): void
       const result = await ex.pipeline({ recipe, baseline, outDir, log });
       const resultsDir = resolve(arg('results') ?? ex.exampleDir);
       await writeResults(resultsDir, result.doc, result.markdown);
+      if (result.report) {
+        await writeAtomic(join(outDir, 'report.html'), buildReport(result.report).html);
+        log(`wrote ${join(outDir, 'report.html')}`);
+      }
       log(`done in ${result.seconds.toFixed(1)} s; wrote results.json and results.md to ${resultsDir}`);
     } finally {
       baseline.dispose();

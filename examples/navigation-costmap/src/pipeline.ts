@@ -7,7 +7,13 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
+import {
+  type ExampleResult,
+  collisionSection,
+  exampleReport,
+  type PipelineRun,
+  roundRobinLatency,
+} from '@prunekit/example-kit';
 import { buildGraph, cloneModel } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import {
@@ -345,8 +351,29 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       rows: rows as unknown as Record<string, unknown>[],
       goals,
     };
+    const report = exampleReport(
+      doc,
+      rows,
+      (row) => (row as ModelRow).testAgreement,
+      collisionSection(
+        r.safety,
+        'episode',
+        100,
+        rows.map((x) => ({
+          model: x.model,
+          exposure: r.closedLoop.episodes,
+          events: x.collisions,
+          rate: 100 * x.collisionRate,
+          ratio: x.collisionRatio,
+          lower: x.collisionRatioLower95,
+          upper: x.collisionRatioUpper95,
+        })),
+        search.steps,
+      ),
+    );
     return {
       doc,
+      report,
       markdown: renderMarkdown(
         doc,
         rows,

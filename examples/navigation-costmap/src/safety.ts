@@ -60,11 +60,11 @@ export async function searchStructured(
     seed: r.seed,
   });
   const q = i.first.ratio;
-  const up = +Math.min(0.9, q + 0.05).toFixed(2);
+  const down = +Math.max(0.05, q - 0.05).toFixed(2);
   const candidates: SearchCandidate[] = [
     { label: `ratio ${q} ${r.structured.scope}`, options: i.settings(q), prepared: i.first },
-    { label: `ratio ${up} ${r.structured.scope}`, options: i.settings(up) },
     { label: `ratio ${q} global`, options: i.settings(q, 'global') },
+    { label: `ratio ${down} ${r.structured.scope}`, options: i.settings(down) },
   ];
   let epochs = 0;
   const fitCfg = (log: string) => ({

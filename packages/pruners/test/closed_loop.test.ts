@@ -283,4 +283,21 @@ describe('closed-loop guard', () => {
       res.model.dispose();
     });
   });
+
+  it('the search reports passed: false when nothing passes and keeps the closest candidate only', async () => {
+    await expectNoLeaks(async () => {
+      const res = await closedLoopChannelSearch(buildGraph(dense), make({ maxScenarios: 100 }), {
+        candidates: [
+          { label: 'half the signal', options: { scorer: byIndex, ratio: 0.125 } },
+          { label: 'all the signal', options: { scorer: byIndex, ratio: 0.25 } },
+        ],
+        recoveryRounds: 0,
+        recover: async () => 'never called',
+      });
+      expect(res.passed).toBe(false);
+      expect(res.steps.map((s) => s.decision)).toEqual(['fail', 'fail']);
+      expect(res.verdict?.decision).toBe('fail');
+      res.model.dispose();
+    });
+  });
 });

@@ -1,4 +1,5 @@
 /** Chart.js configurations for a report, computed here so they are plain JSON a test can read. */
+import { closedLoopChart } from './closed_loop.js';
 import { color } from './palette.js';
 import { paretoFront } from './pareto.js';
 import type { ChartSpec, ReportData, ReportRun } from './types.js';
@@ -150,7 +151,14 @@ export function latencyChart(data: ReportData): ChartSpec | undefined {
 
 /** Every chart the data supports, in page order. */
 export function buildCharts(data: ReportData): ChartSpec[] {
-  return [layerSparsityChart, layerChannelsChart, sensitivityChart, paretoChart, latencyChart]
+  return [
+    layerSparsityChart,
+    layerChannelsChart,
+    sensitivityChart,
+    paretoChart,
+    latencyChart,
+    closedLoopChart,
+  ]
     .map((f) => f(data))
     .filter((c): c is ChartSpec => c !== undefined);
 }

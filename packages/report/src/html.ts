@@ -1,6 +1,7 @@
 /** The self-contained report page: summary table, charts, and the data they are drawn from. */
 import { buildCharts } from './charts.js';
 import { scriptSafeJson, DATA_ELEMENT_ID } from './embed.js';
+import { closedLoopCaption, closedLoopRows } from './closed_loop.js';
 import { summaryRows } from './format.js';
 import type { EmbeddedReport, ReportData } from './types.js';
 
@@ -43,23 +44,34 @@ th:first-child, td:first-child { text-align: left; }
 figure { margin: 24px 0; } figcaption { font-weight: 600; margin-bottom: 6px; }
 .env { color: #555; font-size: 12px; }`;
 
-export function embeddedReport(data: ReportData): EmbeddedReport {
-  return { version: 1, report: data, charts: buildCharts(data) };
-}
-
-export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
-  const embedded = embeddedReport(data);
-  const [head, ...rows] = summaryRows(data.runs);
-  const tableHtml = [
+function htmlTable([head, ...rows]: readonly string[][]): string {
+  return [
     '<table><thead><tr>',
     ...head.map((h) => `<th>${escapeHtml(h)}</th>`),
     '</tr></thead><tbody>',
     ...rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`),
     '</tbody></table>',
   ].join('');
+}
+
+export function embeddedReport(data: ReportData): EmbeddedReport {
+  return { version: 1, report: data, charts: buildCharts(data) };
+}
+
+export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
+  const embedded = embeddedReport(data);
+  const tableHtml = htmlTable(summaryRows(data.runs));
   const env = Object.entries(data.env)
     .map(([k, v]) => `${escapeHtml(k)}: ${escapeHtml(String(v))}`)
     .join(' · ');
+  const cl = data.closedLoop;
+  const closedLoopHtml = cl
+    ? [
+        `<h2>Closed loop</h2><p>${escapeHtml(closedLoopCaption(cl))}</p>`,
+        htmlTable(closedLoopRows(cl)),
+        cl.search?.length ? `<ol>${cl.search.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ol>` : '',
+      ].join('')
+    : '';
   const notes = (data.notes ?? []).map((n) => `<li>${escapeHtml(n)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -71,6 +83,7 @@ export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
 <p class="env">${escapeHtml(data.created)} · ${env}</p>
 ${tableHtml}
 ${notes ? `<ul>${notes}</ul>` : ''}
+${closedLoopHtml}
 <div id="charts"></div>
 <script type="application/json" id="${DATA_ELEMENT_ID}">${scriptSafeJson(embedded)}</script>
 <script>${inlineScript(opts.chartLibrary)}</script>

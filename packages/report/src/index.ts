@@ -1,6 +1,8 @@
 export type {
   ChartSpec,
   EmbeddedReport,
+  ReportClosedLoop,
+  ReportClosedLoopRow,
   ReportData,
   ReportLayer,
   ReportRun,
@@ -21,3 +23,4 @@ export { embeddedReport, renderHtml, type RenderHtmlOptions } from './html.js';
 export { renderSummary } from './summary.js';
 export { runFromMetrics, type RunExtras } from './runs.js';
 export { fmtBytes, fmtCount, fmtMs, fmtPct, summaryRows } from './format.js';
+export { closedLoopCaption, closedLoopChart, closedLoopRows } from './closed_loop.js';

@@ -1,4 +1,5 @@
 /** The markdown summary written beside report.html. */
+import { closedLoopCaption, closedLoopRows } from './closed_loop.js';
 import { summaryRows } from './format.js';
 import type { ReportData } from './types.js';
 
@@ -27,6 +28,12 @@ export function renderSummary(data: ReportData): string {
       ]),
       '',
     );
+  }
+  const cl = data.closedLoop;
+  if (cl) {
+    lines.push('## Closed loop', '', closedLoopCaption(cl), '', table(closedLoopRows(cl)), '');
+    for (const [i, l] of (cl.search ?? []).entries()) lines.push(`${i + 1}. ${l}`);
+    if (cl.search?.length) lines.push('');
   }
   for (const n of data.notes ?? []) lines.push(`- ${n}`);
   if (data.notes?.length) lines.push('');

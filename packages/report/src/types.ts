@@ -46,6 +46,37 @@ export interface ReportSensitivity {
   readonly curves: readonly ReportSensitivityCurve[];
 }
 
+/** One model's paired closed-loop comparison with the dense policy (same scenarios). */
+export interface ReportClosedLoopRow {
+  readonly model: string;
+  /** Exposure driven (km, episodes …). */
+  readonly exposure: number;
+  /** Events of the guarded kind (e.g. collisions). */
+  readonly events: number;
+  /** Events per `per` units of exposure. */
+  readonly rate: number;
+  /** rate / the dense policy's rate, with its interval. */
+  readonly ratio: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** Closed-loop safety figures: rate ratios against the dense policy with confidence intervals. */
+export interface ReportClosedLoop {
+  /** e.g. 'collision'. */
+  readonly event: string;
+  readonly unit: string;
+  readonly per: number;
+  /** The statistical test the intervals come from, in words. */
+  readonly test: string;
+  readonly confidence: number;
+  /** The largest allowed ratio (upper bound) of the guard. */
+  readonly maxRatio: number;
+  readonly rows: readonly ReportClosedLoopRow[];
+  /** What a search tried and why each step was rejected (one line each). */
+  readonly search?: readonly string[];
+}
+
 export interface ReportData {
   readonly title: string;
   /** ISO time the run finished. */
@@ -54,6 +85,7 @@ export interface ReportData {
   /** The dense model first, then the pruned variants. */
   readonly runs: readonly ReportRun[];
   readonly sensitivity?: ReportSensitivity;
+  readonly closedLoop?: ReportClosedLoop;
   /** Free-form notes (one line each) shown under the summary. */
   readonly notes?: readonly string[];
 }

@@ -100,6 +100,56 @@ describe('report', () => {
     expect(markdown.split('\n').filter((l) => l.startsWith('| pruned')).length).toBe(2);
   });
 
+  it('shows closed-loop rate ratios with their intervals in the page, its chart and the summary', () => {
+    const withLoop: ReportData = {
+      ...data,
+      closedLoop: {
+        event: 'collision',
+        unit: 'km',
+        per: 1000,
+        test: 'paired bootstrap',
+        confidence: 0.95,
+        maxRatio: 1.2,
+        rows: [
+          { model: 'dense', exposure: 10_000, events: 480, rate: 48, ratio: 1, lower: 1, upper: 1 },
+          {
+            model: 'pruned 50%',
+            exposure: 9_900,
+            events: 400,
+            rate: 40.4,
+            ratio: 0.84,
+            lower: 0.74,
+            upper: 0.96,
+          },
+          {
+            model: 'pruned 90%',
+            exposure: 9_000,
+            events: 900,
+            rate: 100,
+            ratio: 2.08,
+            lower: 1.8,
+            upper: 2.4,
+          },
+        ],
+        search: ['ratio 0.9 / cut: fail — rate ratio 2.08 (98.75% CI 1.8–2.4)'],
+      },
+    };
+    const { html, markdown } = buildReport(withLoop);
+    const doc = parseReportHtml(html);
+    const chart = doc.charts.find((c) => c.id === 'closed-loop');
+    const sets = (chart?.config.data as { datasets: { data: unknown[] }[] }).datasets;
+    expect(sets[0].data).toEqual([
+      [1, 1],
+      [0.74, 0.96],
+      [1.8, 2.4],
+    ]);
+    expect(html).toContain('<h2>Closed loop</h2>');
+    expect(html).toContain('<td>0.840 (0.74–0.96)</td><td>yes</td>');
+    expect(html).toContain('<td>2.080 (1.80–2.40)</td><td>no</td>');
+    expect(markdown).toContain('| pruned 50% | 9900 | 400 | 40.40 | 0.840 (0.74–0.96) | yes |');
+    expect(markdown).toContain('1. ratio 0.9 / cut: fail');
+  });
+
   it('leaves out charts without data', () => {
     const bare: ReportData = {
       ...data,

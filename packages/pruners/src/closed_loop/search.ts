@@ -63,7 +63,7 @@ export interface SearchStep {
 }
 
 export interface ClosedLoopSearchResult {
-  /** The first model that passed, or the last one tried when none did (see `passed`). Caller disposes. */
+  /** The first model that passed; when none did (`passed: false`), the one whose interval came closest. Caller disposes. */
   readonly model: tfl.LayersModel;
   readonly passed: boolean;
   readonly candidate: string;
@@ -104,48 +104,72 @@ export async function closedLoopChannelSearch(
     steps.push(s);
     say(`${s.candidate} / ${s.stage} (${s.macsReduction.toFixed(2)}x MACs): ${s.decision} — ${s.message}`);
   };
-  let last: Last | undefined;
+  // When nothing passes, the candidate whose last interval came closest (lowest upper bound) is kept.
+  let best: Last | undefined;
+  const keep = (cur: Last) => {
+    const upper = (l: Last) => l.verdict?.events[0]?.interval.upper ?? Number.POSITIVE_INFINITY;
+    if (!best || (best.verdict === undefined && cur.verdict !== undefined) || upper(cur) < upper(best)) {
+      best?.model.dispose();
+      best = cur;
+    } else cur.model.dispose();
+  };
   for (const c of o.candidates) {
     const guarded =
       c.prepared ?? (o.guards ? await guardedChannelPrune(graph, c.options, o.guards) : undefined);
     const cut = guarded ? guarded.model : (await channelPruner(graph, c.options).run()).model;
-    const offlineLog = guarded?.log;
-    const red = baseMacs / computeMetrics(buildGraph(cut)).macs;
-    const reason = o.constraint?.(cut, red);
+    const cur: Last = {
+      model: cut,
+      candidate: c,
+      red: baseMacs / computeMetrics(buildGraph(cut)).macs,
+      offlineLog: guarded?.log,
+    };
+    const reason = o.constraint?.(cut, cur.red);
     if (reason) {
-      push({ candidate: c.label, stage: 'cut', macsReduction: red, decision: 'rejected', message: reason });
-      if (last) cut.dispose();
-      else last = { model: cut, candidate: c, red, offlineLog };
+      push({
+        candidate: c.label,
+        stage: 'cut',
+        macsReduction: cur.red,
+        decision: 'rejected',
+        message: reason,
+      });
+      keep(cur);
       continue;
     }
-    if (last) last.model.dispose();
-    last = { model: cut, candidate: c, red, offlineLog };
     let verdict = await guard.check(cut, { divergent: rounds > 0 });
-    last.verdict = verdict;
+    cur.verdict = verdict;
     push({
       candidate: c.label,
       stage: 'cut',
-      macsReduction: red,
+      macsReduction: cur.red,
       decision: verdict.decision,
       message: verdict.message,
     });
-    if (verdict.decision === 'pass') return { ...done(last), passed: true, steps };
-    for (let k = 1; k <= rounds; k++) {
+    if (verdict.decision === 'pass') {
+      best?.model.dispose();
+      return { ...done(cur), passed: true, steps };
+    }
+    let passed = false;
+    for (let k = 1; k <= rounds && !passed; k++) {
       const what = await o.recover(cut, { candidate: c.label, round: k, divergent: verdict.divergent });
       verdict = await guard.check(cut, { divergent: k < rounds });
-      last.verdict = verdict;
+      cur.verdict = verdict;
       push({
         candidate: c.label,
         stage: `recovery ${k}`,
-        macsReduction: red,
+        macsReduction: cur.red,
         decision: verdict.decision,
         message: `${what}; ${verdict.message}`,
       });
-      if (verdict.decision === 'pass') return { ...done(last), passed: true, steps };
+      passed = verdict.decision === 'pass';
     }
+    if (passed) {
+      best?.model.dispose();
+      return { ...done(cur), passed: true, steps };
+    }
+    keep(cur);
   }
-  if (!last) throw new Error('unreachable: no candidate was cut');
-  return { ...done(last), passed: false, steps };
+  if (!best) throw new Error('unreachable: no candidate was cut');
+  return { ...done(best), passed: false, steps };
 }
 
 interface Last {
