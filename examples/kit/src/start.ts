@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BackendError, type ResultDoc } from '@prunekit/core';
-import { buildReport, type ReportData } from '@prunekit/report';
+import type { ReportData } from '@prunekit/report';
+import { buildReport } from '@prunekit/report/node';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { startBackend } from './backend.js';
 import { loadOrTrainBaseline } from './baseline.js';
