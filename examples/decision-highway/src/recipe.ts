@@ -2,27 +2,16 @@
  * recipe.yaml: `@prunekit/recipe`'s sections (run, baseline, structured, unstructured, latency,
  * output) extended with this example's own; a bad field throws a RecipeError naming it.
  */
-import {
-  baselineSection,
-  int,
-  latencySection,
-  levels,
-  outputSection,
-  nonNegative,
-  positive,
-  recipeFiles,
-  runSections,
-  structuredSection,
-} from '@prunekit/recipe';
+import * as rc from '@prunekit/recipe';
 import { safetySection } from '@prunekit/example-kit';
 import { z } from 'zod';
 
-const rows = int(0, 1e9);
-const count = int(1, 1e9);
+const rows = rc.int(0, 1e9);
+const count = rc.int(1, 1e9);
 
 const schema = z.strictObject({
-  name: runSections.name,
-  seed: runSections.seed,
+  name: rc.runSections.name,
+  seed: rc.runSections.seed,
   data: z.strictObject({
     train: rows,
     finetune: rows,
@@ -33,27 +22,29 @@ const schema = z.strictObject({
       .length(5, { error: 'five integers (keep, left, right, brake, accelerate)' }),
   }),
   policy: z.strictObject({ hidden: z.array(count, { error: 'a list of positive widths' }).min(1) }),
-  baseline: baselineSection.extend({ epochs: rows, batchSize: count, lr: positive() }),
+  baseline: rc.baselineSection.extend({ epochs: rows, batchSize: count, lr: rc.positive() }),
   guard: z.strictObject({
     metric: z.string({ error: 'a metric name' }).min(1, { error: 'a metric name' }),
-    maxDrop: nonNegative(),
-    recovery: z.strictObject({ rows, epochs: rows, lr: positive() }),
+    maxDrop: rc.nonNegative(),
+    recovery: z.strictObject({ rows, epochs: rows, lr: rc.positive() }),
   }),
-  structured: structuredSection.pick({ scope: true, roundTo: true }).extend({ macsReduction: positive() }),
-  unstructured: z.strictObject({ levels }),
-  finetune: z.strictObject({ epochs: rows, batchSize: count, lr: positive(), patience: rows }),
+  structured: rc.structuredSection
+    .pick({ scope: true, roundTo: true })
+    .extend({ macsReduction: rc.positive() }),
+  unstructured: z.strictObject({ levels: rc.levels }),
+  finetune: z.strictObject({ epochs: rows, batchSize: count, lr: rc.positive(), patience: rows }),
   closedLoop: z.strictObject({
     worlds: count,
     steps: count,
     egos: count,
-    nearMissTtc: positive('a positive number (s)'),
+    nearMissTtc: rc.positive('a positive number (s)'),
   }),
   safety: safetySection.extend({ guardWorlds: count }),
-  latency: latencySection,
-  output: outputSection,
+  latency: rc.latencySection,
+  output: rc.outputSection,
 });
 
 export type Recipe = z.output<typeof schema>;
 
 /** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
-export const { parseRecipe, loadRecipe } = recipeFiles(schema);
+export const { parseRecipe, loadRecipe } = rc.recipeFiles(schema);

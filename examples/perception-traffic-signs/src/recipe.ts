@@ -4,19 +4,7 @@
  * model was trained) and `sparseE2e` (the sparse-execution run). A bad field is a RecipeError
  * naming the file and the field.
  */
-import {
-  baselineSection,
-  dataSection,
-  extendRecipe,
-  finetuneSection,
-  fraction,
-  int,
-  levels,
-  outputSection,
-  positive,
-  recipeFiles,
-  unstructuredSection,
-} from '@prunekit/recipe';
+import * as rc from '@prunekit/recipe';
 import { z } from 'zod';
 
 const sparsity = z
@@ -36,27 +24,27 @@ const sparseE2eSection = z.strictObject({
   /** Per-layer sparsity overriding `sparsity` for the named layers (pruned locally). */
   layerSparsity: z.record(z.string(), sparsity).default({}),
   /** Layers with at least this fraction of zeros become sparse layers. */
-  minSparsity: fraction.default(0.5),
+  minSparsity: rc.fraction.default(0.5),
 });
 
-const schema = extendRecipe({
-  seed: int(0, 4_000_000),
-  data: dataSection.pick({ val: true, test: true, finetune: true }),
-  baseline: baselineSection.extend({
-    epochs: int(1, 1000),
-    trainSize: int(1, 1e6),
-    batchSize: int(1, 4096),
-    lr: positive(),
+const schema = rc.extendRecipe({
+  seed: rc.int(0, 4_000_000),
+  data: rc.dataSection.pick({ val: true, test: true, finetune: true }),
+  baseline: rc.baselineSection.extend({
+    epochs: rc.int(1, 1000),
+    trainSize: rc.int(1, 1e6),
+    batchSize: rc.int(1, 4096),
+    lr: rc.positive(),
     lrDecay: z
       .number({ error: 'a number in [0.001, 1]' })
       .min(1e-3)
       .max(1, { error: 'a number in [0.001, 1]' }),
   }),
-  unstructured: unstructuredSection.extend({ levels }),
-  finetune: finetuneSection
+  unstructured: rc.unstructuredSection.extend({ levels: rc.levels }),
+  finetune: rc.finetuneSection
     .pick({ epochs: true, batchSize: true, lr: true })
-    .extend({ earlyStopping: finetuneSection.shape.earlyStopping.unwrap() }),
-  output: outputSection,
+    .extend({ earlyStopping: rc.finetuneSection.shape.earlyStopping.unwrap() }),
+  output: rc.outputSection,
   sparseE2e: sparseE2eSection.prefault({}),
 });
 
@@ -64,4 +52,4 @@ export type Recipe = z.output<typeof schema>;
 export type SparseE2eRecipe = Recipe['sparseE2e'];
 
 /** parseRecipe(doc, source?) checks parsed YAML, loadRecipe(file) reads a file; errors name the file and field. */
-export const { checkRecipe: parseRecipe, loadRecipe } = recipeFiles(schema);
+export const { checkRecipe: parseRecipe, loadRecipe } = rc.recipeFiles(schema);
