@@ -61,7 +61,7 @@ const time = (m: GraphModel) => {
 };
 for (const m of models) for (let i = 0; i < 3; i++) time(m.model);
 const ms = models.map(() => [] as number[]);
-for (let r = 0; r < runs; r++) models.forEach((m, i) => ms[i].push(time(m.model)));
+for (let r = 0; r < runs; r++) for (const [i, m] of models.entries()) ms[i].push(time(m.model));
 const q = (v: number[], p: number) =>
   [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(p * v.length))];
 const rows = models.map((m, i) => ({
