@@ -78,7 +78,7 @@ try {
     }
     const plan = sensitivityPlan(sweep.graph, { ...grid, name: `bench-${Date.now()}-${i}` });
     const t0 = performance.now();
-    const outcomes: TrialOutcome[] = await runSweep(plan, { queue: redis.url, pollMs: 25 });
+    const outcomes: TrialOutcome[] = await runSweep(plan, { queue: redis.url, pollMs: 100 });
     const wall = performance.now() - t0;
     const inHandlers = outcomes.reduce((s, o) => s + o.ms, 0);
     const perWorker: Record<string, number> = {};
@@ -105,7 +105,7 @@ try {
 const wallOf = (w: number) => median(rows.filter((r) => r.workers === w).map((r) => r.wall_ms as number));
 const overhead = median(rows.filter((r) => r.workers === 1).map((r) => r.overhead_ms_per_trial as number));
 if (!rows.every((r) => r.scores_equal_local_bitwise)) throw new Error('a queued run did not reproduce the local scores');
-writeResult({
+await writeResult({
   name: 'distributed',
   env: envInfo('wasm', {
     queue: 'BullMQ 6.7.0 on a local redis-server (127.0.0.1, AOF on)',
