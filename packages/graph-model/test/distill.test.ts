@@ -51,6 +51,7 @@ describe('distillGraphModel', () => {
       tf.randomUniform([32, ...r.inputShape.slice(1)], -1, 1, 'float32', 1),
       tf.randomUniform([16, ...r.inputShape.slice(1)], -1, 1, 'float32', 2),
     ];
+    let firstSnapshot: Awaited<ReturnType<typeof distillGraphModel>>['model'] | undefined;
     const out = await distillGraphModel(student, {
       teacher,
       inputs: train,
@@ -59,7 +60,14 @@ describe('distillGraphModel', () => {
       batchSize: 8,
       optimizer: adam({ lr: 3e-3 }),
       earlyStop: { patience: 2, restoreBest: true },
+      onEpoch: (log, snapshot) => {
+        if (log.epoch === 0) firstSnapshot = snapshot();
+      },
     });
+    // A checkpoint taken mid-run is a whole graph model with the student's shapes.
+    expect(firstSnapshot!.json.weightsManifest[0].weights.length).toBe(
+      out.model.json.weightsManifest[0].weights.length,
+    );
     expect(out.history.length).toBeGreaterThan(1);
     const first = out.history[0].valLoss!;
     const bestVal = Math.min(...out.history.map((h) => h.valLoss!));

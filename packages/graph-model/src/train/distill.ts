@@ -25,7 +25,11 @@ export interface GraphDistillOptions extends WriteGraphOptions {
   readonly lr?: LrSchedule;
   readonly earlyStop?: { readonly patience: number; readonly restoreBest?: boolean };
   readonly seed?: number;
-  readonly onEpoch?: (log: GraphEpochLog) => void;
+  /**
+   * Called after each epoch; `snapshot()` writes the current weights as a graph model (save it
+   * with saveGraphModel for a checkpoint to resume or ship).
+   */
+  readonly onEpoch?: (log: GraphEpochLog, snapshot: () => GraphModelSource) => void | Promise<void>;
 }
 
 export interface GraphEpochLog {
@@ -110,6 +114,16 @@ export async function distillGraphModel(
     }
     return sum / count;
   };
+  const readers = constReaders(student);
+  const names = [...train.variables.keys()];
+  /** The student with the given variable values written into its Consts. */
+  const materialize = (values: readonly Float32Array[]): GraphModelSource => {
+    const overrides: ConstOverride[] = names.flatMap((name, i) => {
+      const shape = student.consts.get(name)!.spec.shape;
+      return (readers.get(name) ?? []).map((r) => ({ constName: name, ...r, values: values[i], shape }));
+    });
+    return writeGraphModel(student, overrides, opts);
+  };
   let best = Infinity;
   let bestValues: Float32Array[] | null = null;
   let wait = 0;
@@ -162,7 +176,7 @@ export async function distillGraphModel(
         lr: optimizer.learningRate,
         seconds: (performance.now() - started) / 1000,
       });
-      opts.onEpoch?.(log);
+      await opts.onEpoch?.(log, () => materialize(vars.map((v) => Float32Array.from(v.dataSync()))));
       const monitored = log.valLoss ?? log.loss;
       if (monitored < best) {
         best = monitored;
@@ -170,14 +184,8 @@ export async function distillGraphModel(
         if (opts.earlyStop?.restoreBest) bestValues = vars.map((v) => Float32Array.from(v.dataSync()));
       } else if (opts.earlyStop && ++wait >= opts.earlyStop.patience) break;
     }
-    const readers = constReaders(student);
-    const names = [...train.variables.keys()];
-    const overrides: ConstOverride[] = names.flatMap((name, i) => {
-      const values = bestValues ? bestValues[i] : Float32Array.from(vars[i].dataSync());
-      const shape = student.consts.get(name)!.spec.shape;
-      return (readers.get(name) ?? []).map((r) => ({ constName: name, ...r, values, shape }));
-    });
-    return { model: writeGraphModel(student, overrides, opts), history, losses, outputs };
+    const final = bestValues ?? vars.map((v) => Float32Array.from(v.dataSync()));
+    return { model: materialize(final), history, losses, outputs };
   } finally {
     tf.dispose(masks.filter((m): m is tf.Tensor => m !== null));
     train.dispose();
