@@ -138,9 +138,15 @@ function program(
     .action(bind(() => import('./commands/inspect.js').then((m) => m.inspectCommand as Action)));
 
   p.command('convert')
-    .description('convert a pruned stock model to prunekit sparse layers, or re-save a stock model')
+    .description(
+      'convert a pruned stock model to prunekit sparse layers, or re-save a stock model (graph models: re-encode weights as float32 / float16 / uint8 / uint16)',
+    )
     .option('--model <path>', 'model (model.json or its folder)')
-    .addOption(new Option('--to <format>', 'target format').choices(['sparse', 'stock']).default('sparse'))
+    .addOption(
+      new Option('--to <format>', 'target format')
+        .choices(['sparse', 'stock', 'float32', 'float16', 'uint8', 'uint16'])
+        .default('sparse'),
+    )
     .option('--out <dir>', 'output folder')
     .option('--overwrite', 'replace the contents of a non-empty --out')
     .option('--min-sparsity <x>', 'convert a layer only when at least this fraction is zero (default 0.5)')

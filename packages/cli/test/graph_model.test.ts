@@ -68,4 +68,21 @@ describe('prunekit on a tfjs graph model', () => {
     pruned.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('convert --to uint8 re-encodes every float weight; the file shrinks and still loads', async () => {
+    const out = join(dir, 'uint8');
+    const io = captureIO();
+    expect(await main(['convert', '--model', model, '--to', 'uint8', '--out', out, '--json'], io)).toBe(
+      EXIT.ok,
+    );
+    const r = JSON.parse(io.out);
+    expect(r.after).toBeLessThan(r.before / 3);
+    const src = await loadGraphModelFile(join(out, 'model.json'));
+    const floats = src.json.weightsManifest.flatMap((g) => g.weights).filter((w) => w.dtype === 'float32');
+    expect(floats.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
+    const err = captureIO();
+    await expect(
+      main(['convert', '--model', model, '--to', 'sparse', '--out', join(dir, 'sp')], err),
+    ).resolves.not.toBe(EXIT.ok);
+  });
 });

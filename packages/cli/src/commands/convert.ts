@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
 import { formatTable } from '../table.js';
+import { convertGraphModel, isGraphModelFile } from '../run/graph_model.js';
 import { checkOutDir } from './out_dir.js';
 
 export async function convertCommand(
@@ -32,6 +33,27 @@ export async function convertCommand(
   const out = resolve(flags.out);
   await checkOutDir(out, flags.overwrite ?? false, [flags.model]);
   await initBackend('cpu');
+  if (isGraphModelFile(flags.model)) {
+    const to = flags.to ?? 'sparse';
+    if (!['stock', 'float32', 'float16', 'uint8', 'uint16'].includes(to)) {
+      throw new UsageError(
+        `convert --to ${to}: '${flags.model}' is a graph model; sparse layers exist for LayersModels only. Use --to stock, float32, float16, uint8 or uint16.`,
+        { field: 'to' },
+      );
+    }
+    const r = await convertGraphModel(
+      flags.model,
+      to === 'stock' ? 'keep' : (to as 'float32'),
+      out,
+      flags.overwrite,
+    );
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify(r, null, 2)}\n`
+        : `saved ${out}: ${r.before} → ${r.after} bytes (weights ${to})\n`,
+    );
+    return EXIT.ok;
+  }
   const model = await loadModel(flags.model);
   const sparseLayers = model.layers.filter((l) => l.getClassName().startsWith('Sparse')).map((l) => l.name);
   try {

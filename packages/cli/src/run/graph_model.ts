@@ -14,6 +14,8 @@ import {
   graphModelBytes,
   planChannelRemoval,
   removeGraphChannels,
+  type WeightDtypeMode,
+  writeGraphModel,
 } from '@prunekit/graph-model';
 import { loadGraphModelFile, saveGraphModel } from '@prunekit/graph-model/node';
 import type { Recipe } from '@prunekit/recipe';
@@ -115,4 +117,17 @@ export async function pruneGraphModel(
   } finally {
     graph.dispose();
   }
+}
+
+/** A graph model re-saved with every float weight in one dtype ('keep': as the input stored it). */
+export async function convertGraphModel(
+  path: string,
+  dtype: WeightDtypeMode,
+  out: string,
+  overwrite = false,
+): Promise<{ before: number; after: number; dtype: WeightDtypeMode }> {
+  const source = await loadGraphModelFile(path);
+  const converted = writeGraphModel(source, [], { dtype });
+  await saveGraphModel(converted, out, { overwrite });
+  return { before: graphModelBytes(source), after: graphModelBytes(converted), dtype };
 }
