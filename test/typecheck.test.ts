@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { withBuildLock } from './build_lock.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -13,7 +14,7 @@ const projectsUnder = (dir: string) =>
     .map((d) => join(dir, d))
     .filter((d) => existsSync(join(root, d, 'tsconfig.json')));
 
-it('every package, example and the benchmarks type-check with tsc -b', () => {
+it('every package, example and the benchmarks type-check with tsc -b', async () => {
   const packages = projectsUnder('packages');
   const examples = projectsUnder('examples');
   expect(packages.length).toBeGreaterThan(5);
@@ -21,17 +22,19 @@ it('every package, example and the benchmarks type-check with tsc -b', () => {
   const projects = [...packages, ...examples, 'benchmarks'];
   let out = '';
   let code = 0;
-  try {
-    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', ...projects], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
-  } catch (e) {
-    const err = e as { status?: number; stdout?: string; stderr?: string };
-    code = err.status ?? 1;
-    out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
-  }
+  await withBuildLock(() => {
+    try {
+      execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-b', ...projects], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (e) {
+      const err = e as { status?: number; stdout?: string; stderr?: string };
+      code = err.status ?? 1;
+      out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+    }
+  });
   expect(
     out
       .split('\n')

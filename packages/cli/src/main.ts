@@ -1,10 +1,16 @@
 /** The prunekit command line (commander): parses argv, runs a command, maps errors to exit codes. */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { PrunekitError } from '@prunekit/core';
 import { UsageError } from './errors.js';
 import { EXIT, type ExitCode } from './exit_codes.js';
 import { type CliIO, processIO } from './io.js';
 import { scorerNames } from './recipe/schema.js';
+
+/** This package's version (src/ and dist/ both sit beside package.json). */
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
 
 type Action = (flags: Record<string, unknown>, io: CliIO) => Promise<ExitCode>;
 
@@ -14,6 +20,7 @@ function program(
 ): Command {
   const p = new Command('prunekit')
     .description('Prune TensorFlow.js layers models: score, prune, fine-tune, measure, export, report.')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);

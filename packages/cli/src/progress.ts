@@ -4,6 +4,8 @@ import type { CliIO } from './io.js';
 export interface Progress {
   /** A message line (kept in the scrollback on a TTY). */
   log(line: string): void;
+  /** A line that explains a failing exit code: printed even with --quiet. */
+  warn(line: string): void;
   /** Current position `done` of `total` for a task label. */
   tick(label: string, done: number, total: number): void;
   /** Clears a bar in progress. */
@@ -22,6 +24,10 @@ export function createProgress(io: CliIO, quiet = false): Progress {
   return {
     log(line) {
       if (quiet) return;
+      clear();
+      io.stderr(`${line}\n`);
+    },
+    warn(line) {
       clear();
       io.stderr(`${line}\n`);
     },

@@ -12,3 +12,8 @@ export function formatTable(rows: readonly (readonly (string | number)[])[]): st
     )
     .join('\n');
 }
+
+/** A number for a text table: integers (counts) exactly — 18432, not 18430 — others to 4 significant digits. */
+export function roundCell(x: number): number {
+  return Number.isInteger(x) ? x : Number(x.toPrecision(4));
+}

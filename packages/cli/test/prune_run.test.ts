@@ -146,6 +146,7 @@ describe('prunekit prune on a tiny model and data module', () => {
         '0',
         '--method',
         'structured',
+        '--quiet',
       ],
       io,
     );
@@ -157,6 +158,9 @@ describe('prunekit prune on a tiny model and data module', () => {
       'accuracy_drop_structured-90',
     ]);
     expect(code).toBe(goals.some((g) => g.value > g.target) ? EXIT.guard : EXIT.ok);
+    // --quiet drops progress, never the line that explains exit code 3.
+    expect(io.err).not.toMatch(/^wrote /m);
+    if (code === EXIT.guard) expect(io.err).toMatch(/^guard failed: an accuracy drop exceeded/m);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });
 

@@ -45,7 +45,18 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
   it('a queued run writes the same JSON and sensitivity.json as a local run, with per-worker progress', async () => {
     const local = captureIO();
     expect(await main(['sensitivity', '--model', model, '--recipe', recipe, '--json'], local)).toBe(EXIT.ok);
-    const sweepArgs = ['sweep', '--model', model, '--recipe', recipe, '--scorers', 'magnitude,random', '--epochs', '0,1', '--json'];
+    const sweepArgs = [
+      'sweep',
+      '--model',
+      model,
+      '--recipe',
+      recipe,
+      '--scorers',
+      'magnitude,random',
+      '--epochs',
+      '0,1',
+      '--json',
+    ];
     const localSweep = captureIO();
     expect(await main(sweepArgs, localSweep)).toBe(EXIT.ok);
 
@@ -77,7 +88,9 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
     expect(JSON.parse(queued.out)).toEqual(JSON.parse(local.out));
     expect(JSON.parse(readFileSync(join(out, 'sensitivity.json'), 'utf8'))).toEqual(JSON.parse(local.out));
     const trials = JSON.parse(local.out).curves.length * 2 + 1;
-    expect(queued.err).toMatch(new RegExp(`trials on ${redis.url}: \\S+:\\d+ ${trials}: ${trials}/${trials}`));
+    expect(queued.err).toMatch(
+      new RegExp(`trials on ${redis.url}: \\S+:\\d+ ${trials}: ${trials}/${trials}`),
+    );
     // The recipe sweep: 1 level × 2 scorers × 2 epoch settings, the same rows here and on the queue.
     const rows = JSON.parse(localSweep.out).rows;
     expect(rows.map((r: { trial: string }) => r.trial)).toEqual([
@@ -93,7 +106,22 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
     // A latency-table row per trial with --latency (timed on the machine that ran the trial).
     const timed = captureIO();
     expect(
-      await main(['sweep', '--model', model, '--recipe', recipe, '--scorers', 'magnitude', '--epochs', '0', '--latency', '--json'], timed),
+      await main(
+        [
+          'sweep',
+          '--model',
+          model,
+          '--recipe',
+          recipe,
+          '--scorers',
+          'magnitude',
+          '--epochs',
+          '0',
+          '--latency',
+          '--json',
+        ],
+        timed,
+      ),
     ).toBe(EXIT.ok);
     const [row] = JSON.parse(timed.out).rows;
     expect(row.latencyMs.cpu).toBeGreaterThan(0);
@@ -107,11 +135,13 @@ describe('prunekit sensitivity --queue and prunekit worker', () => {
     expect(
       await main(['sensitivity', '--model', model, '--recipe', recipe, '--queue', 'ftp://127.0.0.1:1'], bad),
     ).toBe(EXIT.input);
-    expect(bad.err).toMatch(/queue URL "ftp:\/\/127.0.0.1:1" has scheme 'ftp', not redis or rediss: give redis:\/\/host:port/);
-    const down = captureIO();
-    expect(await main(['worker', '--queue', 'redis://127.0.0.1:1', '--model', model, '--recipe', recipe], down)).toBe(
-      EXIT.input,
+    expect(bad.err).toMatch(
+      /queue URL "ftp:\/\/127.0.0.1:1" has scheme 'ftp', not redis or rediss: give redis:\/\/host:port/,
     );
+    const down = captureIO();
+    expect(
+      await main(['worker', '--queue', 'redis://127.0.0.1:1', '--model', model, '--recipe', recipe], down),
+    ).toBe(EXIT.input);
     expect(down.err).toMatch(/cannot reach Redis at 127.0.0.1:1\/0 \(ECONNREFUSED\): start it/);
   });
 });

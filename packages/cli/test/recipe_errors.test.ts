@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,13 @@ describe('recipe errors: one line naming the field and the allowed values, exit 
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  it('--version prints the package version and exits 0', async () => {
+    const io = captureIO();
+    expect(await main(['--version'], io)).toBe(EXIT.ok);
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    expect(io.out.trim()).toBe(pkg.version);
+  });
 
   it('a bad flag value names the flag; an unknown option is a usage error', async () => {
     const io = captureIO();

@@ -9,6 +9,10 @@ const axis = (text: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A fraction axis (accuracy) ends at 1, not at Chart.js's padded 1.06. */
+const unitMax = (ys: readonly number[]) =>
+  ys.length > 0 && ys.every((y) => y >= 0 && y <= 1) ? { max: 1 } : {};
+
 function layerNames(runs: readonly ReportRun[]): string[] {
   const names: string[] = [];
   for (const r of runs)
@@ -31,6 +35,8 @@ export function layerSparsityChart(data: ReportData): ChartSpec | undefined {
       }),
     };
   });
+  // Only dense models (e.g. a sensitivity report): an all-zero chart says nothing.
+  if (datasets.every((d) => d.data.every((v) => v === null || v === 0))) return undefined;
   return {
     id: 'layer-sparsity',
     title: 'Sparsity per layer (fraction of zero weights), before and after',
@@ -79,7 +85,12 @@ export function sensitivityChart(data: ReportData): ChartSpec | undefined {
     config: {
       type: 'scatter',
       data: { datasets },
-      options: { scales: { x: axis('ratio pruned', { min: 0, max: 1 }), y: axis('metric') } },
+      options: {
+        scales: {
+          x: axis('ratio pruned', { min: 0, max: 1 }),
+          y: axis('metric', unitMax(datasets.flatMap((d) => d.data.map((p) => p.y)))),
+        },
+      },
     },
   };
 }
@@ -90,7 +101,7 @@ export function sensitivityChart(data: ReportData): ChartSpec | undefined {
  */
 export function paretoChart(data: ReportData): ChartSpec | undefined {
   const runs = data.runs.filter((r) => typeof r.accuracy === 'number');
-  if (runs.length === 0) return undefined;
+  if (runs.length < 2) return undefined; // one point is no trade-off
   const backend = Object.keys(runs[0].latencyMs ?? {})[0];
   const lat = runs.map((r) => (backend ? r.latencyMs?.[backend] : undefined));
   const maxLat = Math.max(...lat.map((v) => v ?? 0));
@@ -120,7 +131,12 @@ export function paretoChart(data: ReportData): ChartSpec | undefined {
           },
         ],
       },
-      options: { scales: { x: axis('effective MACs per sample'), y: axis('accuracy') } },
+      options: {
+        scales: {
+          x: axis('effective MACs per sample'),
+          y: axis('accuracy', unitMax(points.map((p) => p.y))),
+        },
+      },
     },
   };
 }
@@ -131,6 +147,9 @@ export function latencyChart(data: ReportData): ChartSpec | undefined {
   for (const r of data.runs)
     for (const b of Object.keys(r.latencyMs ?? {})) if (!backends.includes(b)) backends.push(b);
   if (backends.length === 0) return undefined;
+  const values = data.runs.flatMap((r) => Object.values(r.latencyMs ?? {})).filter((v) => v > 0);
+  // Backends an order of magnitude apart (wasm 0.5 ms, cpu 10 ms) would leave the fast bars slivers.
+  const log = values.length > 1 && Math.max(...values) / Math.min(...values) >= 10;
   return {
     id: 'latency',
     title: 'Median latency of one forward pass per backend (ms)',
@@ -144,7 +163,12 @@ export function latencyChart(data: ReportData): ChartSpec | undefined {
           data: data.runs.map((r) => r.latencyMs?.[b] ?? null),
         })),
       },
-      options: { scales: { y: axis('ms'), x: axis('model') } },
+      options: {
+        scales: {
+          y: log ? axis('ms (log scale)', { type: 'logarithmic' }) : axis('ms', { min: 0 }),
+          x: axis('model'),
+        },
+      },
     },
   };
 }

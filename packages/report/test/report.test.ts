@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { paretoFront, parseReportHtml, type ReportData, type ReportRun } from '../src/index.js';
+import {
+  latencyChart,
+  layerSparsityChart,
+  paretoChart,
+  paretoFront,
+  parseReportHtml,
+  type ReportData,
+  type ReportRun,
+  sensitivityChart,
+} from '../src/index.js';
 import { buildReport } from '../src/node.js';
 
 const layer = (name: string, params: number, nonzero: number, channels: number) => ({
@@ -161,5 +170,26 @@ describe('report', () => {
       'layer-channels',
     ]);
     expect(() => parseReportHtml('<html></html>')).toThrow(/report-data/);
+  });
+
+  it('log axis for latencies an order of magnitude apart; fraction axes end at 1', () => {
+    const y = (c: ReturnType<typeof latencyChart>) =>
+      (c?.config as { options: { scales: { y: Record<string, unknown> } } }).options.scales.y;
+    expect(y(latencyChart(data))).toMatchObject({ type: 'logarithmic' }); // wasm 1.6-2 ms, cpu 32-40 ms
+    const close: ReportData = {
+      ...data,
+      runs: data.runs.map((r) => ({ ...r, latencyMs: { wasm: r.latencyMs!.wasm } })),
+    };
+    expect(y(latencyChart(close))).not.toHaveProperty('type');
+    expect(y(paretoChart(data))).toMatchObject({ max: 1 });
+    expect(y(sensitivityChart(data))).toMatchObject({ max: 1 });
+  });
+
+  it('a sensitivity report (dense model only): no all-zero sparsity chart, no one-point Pareto chart', () => {
+    const dense: ReportData = { ...data, runs: [data.runs[0]] };
+    expect(layerSparsityChart(dense)).toBeUndefined();
+    expect(paretoChart(dense)).toBeUndefined();
+    expect(sensitivityChart(dense)).toBeDefined();
+    expect(layerSparsityChart(data)).toBeDefined();
   });
 });

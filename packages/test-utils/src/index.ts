@@ -1,12 +1,14 @@
-export { expectNoLeaks } from './leaks.js';
+// The conformance suites, test graphs and leak checker are public in @prunekit/testing; re-exported
+// here so the workspace's tests keep one import.
+export { expectNoLeaks } from '@prunekit/testing';
 export {
   createTestGraph,
   denseTestGraph,
   type TestGraph,
   type TestLayerSpec,
   type TestParamSpec,
-} from './test_graph.js';
-export { conformanceGraph } from './conformance_graph.js';
+} from '@prunekit/testing';
+export { conformanceGraph } from '@prunekit/testing';
 export {
   cnnModel,
   mlpModel,
@@ -23,13 +25,13 @@ export {
   disposeBatches,
   type ScorerConformanceOptions,
   type ScorerFixture,
-} from './scorer_conformance.js';
+} from '@prunekit/testing';
 export {
   describePrunerConformance,
   patternViolations,
   type PrunerConformanceOptions,
-} from './pruner_conformance.js';
-export { describeScheduleConformance, type ScheduleConformanceOptions } from './schedule_conformance.js';
+} from '@prunekit/testing';
+export { describeScheduleConformance, type ScheduleConformanceOptions } from '@prunekit/testing';
 export { randomArch, RANDOM_ARCH_BLOCKS, type RandomArch, type RandomArchOptions } from './random_arch.js';
 export {
   DEFAULT_KERNEL_FORMATS,

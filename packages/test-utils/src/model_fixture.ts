@@ -1,7 +1,7 @@
 import type { DependencyGroup, ModelGraph } from '@prunekit/core';
 import { analyzeChannels, buildGraph } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ScorerFixture } from './scorer_conformance.js';
+import type { ScorerFixture } from '@prunekit/testing';
 
 /**
  * A conformance fixture over a real tfjs-layers model: builds the model and its graph with

@@ -99,7 +99,7 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
     if (flags.json) io.stdout(`${JSON.stringify(outcome.doc, null, 2)}\n`);
     else io.stdout(markdown);
     if (outcome.guardFailed) {
-      progress.log(
+      progress.warn(
         `guard failed: an accuracy drop exceeded guard.maxAccuracyDrop = ${recipe.guard?.maxAccuracyDrop}`,
       );
       return EXIT.guard;

@@ -10,7 +10,7 @@ import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { makeScorer, scorerContext } from '../run/scorer.js';
 import { openSession } from '../run/setup.js';
-import { formatTable } from '../table.js';
+import { formatTable, roundCell as f } from '../table.js';
 
 const stats = (v: ArrayLike<number>) => {
   const xs = Array.from(v).filter(Number.isFinite);
@@ -18,7 +18,6 @@ const stats = (v: ArrayLike<number>) => {
     ? { min: Math.min(...xs), median: median(xs), max: Math.max(...xs) }
     : { min: Number.NaN, median: Number.NaN, max: Number.NaN };
 };
-const f = (x: number) => Number(x.toPrecision(4));
 
 export async function scoreCommand(
   flags: {

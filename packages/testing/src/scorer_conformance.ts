@@ -21,7 +21,7 @@ export interface ScorerFixture {
 }
 
 export interface ScorerConformanceOptions {
-  /** Builds the graph to score (default: test-utils' conformanceGraph, with groups). */
+  /** Builds the graph to score (default: @prunekit/testing's conformanceGraph, with groups). */
   readonly fixture?: () => ScorerFixture | Promise<ScorerFixture>;
   /** Whether the scorer scores dependency groups (one score per channel). Default true. */
   readonly groups?: boolean;
