@@ -20,15 +20,19 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-/** Path of redis-server on PATH (or /usr/bin, /usr/sbin); throws with the apt command when absent. */
-export function findRedisServer(): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+/**
+ * Path of redis-server on PATH (or /usr/bin, /usr/sbin, /usr/local/bin; or in `dirs`); throws with
+ * the apt command when absent.
+ */
+export function findRedisServer(
+  dirs: readonly string[] = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'],
+): string {
   for (const d of dirs) {
     const p = join(d, 'redis-server');
     if (d && existsSync(p)) return p;
   }
   throw new Error(
-    'redis-server not found (on PATH, /usr/bin, /usr/sbin): install it with ' +
+    `redis-server not found (looked in ${dirs.filter(Boolean).join(', ')}): install it with ` +
       '`apt-get update && apt-get install -y redis-server` (it is listed in .ci/apt-packages).',
   );
 }

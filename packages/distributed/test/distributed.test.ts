@@ -7,6 +7,7 @@ import {
   assembleSensitivity,
   ContentMismatchError,
   distributedSensitivity,
+  findRedisServer,
   type LocalRedis,
   QueueUnavailableError,
   QueueUrlError,
@@ -151,6 +152,13 @@ describe('sensitivity sweeps on BullMQ', () => {
     expect(restarted).toBeDefined();
     await restarted;
     expectSameBits(local, res);
+  });
+
+  it('says how to install redis-server when it is missing', () => {
+    expect(() => findRedisServer([redis.dir])).toThrow(
+      /redis-server not found .*apt-get update && apt-get install -y redis-server.*\.ci\/apt-packages/,
+    );
+    expect(findRedisServer()).toMatch(/redis-server$/);
   });
 
   it('bad input gives typed errors: queue URL, Redis down, content mismatch', async () => {
