@@ -215,6 +215,28 @@ describe('a scorer and a pruner from a third-party package (module: + export:)',
     expect(missing.err).toMatch(
       /unstructured\.scorer\.export: 'acme-pruning' has no export 'nothingHere'; it exports layerwisePruner, powerScorer/,
     );
+    // A TypeScript file beside the recipe (types and all): loaded through the CLI's tsx importer.
+    writeFileSync(
+      join(project, 'square_scorer.ts'),
+      [
+        'interface Target { kind: string; param: { id: string; shape: number[] } }',
+        'export function squareScorer(): { name: string; needs: string[]; score: (t: Target, ctx: any) => Promise<unknown> } {',
+        "  return { name: 'square', needs: ['weights'], async score(t: Target, ctx: any) {",
+        '    const v: Float32Array = ctx.graph.weights.values(t.param.id);',
+        '    for (let i = 0; i < v.length; i++) v[i] = v[i] * v[i];',
+        "    return { kind: 'weight', param: t.param.id, shape: [...t.param.shape], values: v };",
+        '  } };',
+        '}',
+      ].join('\n'),
+    );
+    const ts = await prune(
+      'square-ts',
+      ['unstructured: { levels: [0.5], scorer: { module: ./square_scorer.ts, export: squareScorer } }'],
+      project,
+    );
+    expect(ts.code, ts.err).toBe(EXIT.ok);
+    expect(ts.rows[1].achievedSparsity).toBeGreaterThan(0.45);
+
     const absent = await prune(
       'acme-absent',
       ['unstructured: { levels: [0.5], scorer: { module: no-such-pkg, export: x } }'],

@@ -55,7 +55,7 @@ export {
   readRecipeFile,
   recipeFiles,
 } from './validate.js';
-export { importExport, moduleUrl } from './modules.js';
+export { importExport, type ModuleImporter, moduleUrl } from './modules.js';
 export {
   granularityOf,
   type PrunerFactory,

@@ -21,15 +21,25 @@ export function moduleUrl(module: string, baseDir: string): string {
   }
 }
 
+/**
+ * Loads a module from its specifier (a file URL or a package name). The default is `import()`;
+ * a program that can load TypeScript on plain Node (the CLI, through tsx) passes its own.
+ */
+export type ModuleImporter = (specifier: string) => Promise<Record<string, unknown>>;
+
+const nativeImport: ModuleImporter = async (specifier) =>
+  (await import(specifier)) as Record<string, unknown>;
+
 /** One export of a module; errors name the module, the export and the field. */
 export async function importExport(
   ref: { readonly module: string; readonly export: string },
   baseDir: string,
   field: string,
+  importer: ModuleImporter = nativeImport,
 ): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(moduleUrl(ref.module, baseDir))) as Record<string, unknown>;
+    mod = await importer(moduleUrl(ref.module, baseDir));
   } catch (e) {
     throw new RecipeError(
       `${field}.module: cannot load '${ref.module}' (from ${baseDir}): ${(e as Error).message.split('\n')[0]}. Install the package or fix the path.`,

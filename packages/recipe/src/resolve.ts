@@ -10,15 +10,20 @@ import {
   polynomialDecay,
 } from '@prunekit/pruners';
 import { createScorer } from '@prunekit/scorers';
-import { importExport } from './modules.js';
+import { importExport, type ModuleImporter } from './modules.js';
 import type { GranularityConfig, PrunerRef, ScheduleConfig } from './pruning.js';
 import type { ScorerConfig } from './scorer.js';
 import { RecipeError } from './validate.js';
 
 /** The scorer a recipe names: a registered one, or a factory `(options) => Scorer` from a module. */
-export async function resolveScorer(cfg: ScorerConfig, baseDir: string, field = 'scorer'): Promise<Scorer> {
+export async function resolveScorer(
+  cfg: ScorerConfig,
+  baseDir: string,
+  field = 'scorer',
+  importer?: ModuleImporter,
+): Promise<Scorer> {
   if (!('module' in cfg)) return createScorer({ name: cfg.name, ...cfg.options });
-  const factory = await importExport(cfg, baseDir, field);
+  const factory = await importExport(cfg, baseDir, field, importer);
   if (typeof factory !== 'function') {
     throw new RecipeError(
       `${field}.export: '${cfg.export}' of '${cfg.module}' is not a function (options) => Scorer.`,
@@ -56,8 +61,9 @@ export async function resolvePrunerFactory(
   ref: PrunerRef,
   baseDir: string,
   field: string,
+  importer?: ModuleImporter,
 ): Promise<PrunerFactory> {
-  const factory = await importExport(ref, baseDir, `${field}.pruner`);
+  const factory = await importExport(ref, baseDir, `${field}.pruner`, importer);
   if (typeof factory !== 'function') {
     throw new RecipeError(
       `${field}.pruner.export: '${ref.export}' of '${ref.module}' is not a function (graph, options) => Pruner.`,

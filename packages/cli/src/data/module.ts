@@ -72,11 +72,15 @@ export async function loadDataModule(path: string): Promise<DataModule> {
  * tsx's tsImport (the same loader `pnpm prunekit` runs under in this repository), which also
  * handles the .ts files that module imports; JS is imported as is.
  */
-export async function importSource(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
-  if (!/\.[cm]?tsx?$/.test(path)) return (await import(url)) as Record<string, unknown>;
+export function importSource(path: string): Promise<Record<string, unknown>> {
+  return importModule(pathToFileURL(path).href);
+}
+
+/** The same for a specifier (a file URL or a package name): the recipe's `module:` scorers and pruners. */
+export async function importModule(specifier: string): Promise<Record<string, unknown>> {
+  if (!/\.[cm]?tsx?$/.test(specifier)) return (await import(specifier)) as Record<string, unknown>;
   const { tsImport } = await import('tsx/esm/api');
-  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  return (await tsImport(specifier, import.meta.url)) as Record<string, unknown>;
 }
 
 /** Seeds of the splits: val and test as the traffic-sign example derives them, so accuracies compare. */

@@ -16,6 +16,7 @@ import { applyMasks, buildGraph, cloneModel } from '@prunekit/layers';
 import { channelPruner, unstructuredPruner } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { ModuleImporter } from '../modules.js';
 import type { StructuredConfig, UnstructuredConfig } from '../pruning.js';
 import { granularityOf, resolvePrunerFactory, resolveScorer, scheduleFor } from '../resolve.js';
 import { needsData, scorerContext } from './calibrate.js';
@@ -30,6 +31,8 @@ export interface PruneStageOptions {
   readonly seed: number;
   /** Folder the recipe's relative module paths resolve against. */
   readonly baseDir: string;
+  /** How `module:` scorers and pruners are loaded (default `import()`). */
+  readonly importModule?: ModuleImporter;
   /** Fresh calibration batches for one round (the stage disposes them); undefined when there is no data. */
   readonly calibration?: () => Batch[] | undefined;
   /** The fine-tune stage, run after every round (masks kept at zero for unstructured pruning). */
@@ -96,9 +99,9 @@ async function scored<T>(
 /** A pruned copy of `dense` at `level` (see the module comment). */
 export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
   const { section, level, method } = opts;
-  const scorer = await resolveScorer(section.scorer, opts.baseDir, `${method}.scorer`);
+  const scorer = await resolveScorer(section.scorer, opts.baseDir, `${method}.scorer`, opts.importModule);
   const factory = section.pruner
-    ? await resolvePrunerFactory(section.pruner, opts.baseDir, method)
+    ? await resolvePrunerFactory(section.pruner, opts.baseDir, method, opts.importModule)
     : undefined;
   if (method === 'structured') {
     const s = section as StructuredConfig;
