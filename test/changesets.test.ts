@@ -13,7 +13,7 @@ const ROOT = join(import.meta.dirname, '..');
 
 function manifests(): string[] {
   const out = ['package.json', 'pnpm-workspace.yaml'];
-  for (const group of ['packages', 'examples']) {
+  for (const group of ['packages', 'examples', 'tools']) {
     for (const d of readdirSync(join(ROOT, group))) {
       if (existsSync(join(ROOT, group, d, 'package.json'))) out.push(join(group, d, 'package.json'));
     }

@@ -193,7 +193,11 @@ describe('packed packages installed in a fresh npm project', () => {
       if (p.dir === 'testing') {
         // Its example is a vitest file: the suites declare their own describe/it.
         writeFileSync(join(project, 'readme-testing.test.ts'), code);
-        const out = run(join(project, 'node_modules', '.bin', 'vitest'), ['run', 'readme-testing.test.ts'], project);
+        const out = run(
+          join(project, 'node_modules', '.bin', 'vitest'),
+          ['run', 'readme-testing.test.ts'],
+          project,
+        );
         expect(out).toMatch(/Tests\s+\d+ passed/);
         expect(out).not.toMatch(/failed/);
         return;

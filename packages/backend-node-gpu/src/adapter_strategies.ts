@@ -24,6 +24,7 @@ export function adapterName(info: GPUAdapterInfo): string {
   return [...new Set(parts)].join(' / ') || 'unknown adapter';
 }
 
+/** Whether a GPU adapter is a software rasteriser (SwiftShader, llvmpipe, lavapipe…), from its info. */
 export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
   return (
     Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter) || SOFTWARE.test(adapterName(info))

@@ -9,11 +9,13 @@ import {
 import { type AdapterAttempt, installNavigatorGpu, loadDawn, requestAdapter } from './dawn.js';
 import { registerAllKernels } from './register_all_kernels.js';
 
+/** Options of useBackend() in Node: which Dawn adapter strategies to try, in order. */
 export interface UseBackendOptions {
   /** Adapter strategies in order of preference (default: hardware, opengles, swiftshader). */
   readonly strategies?: readonly AdapterStrategy[];
 }
 
+/** The Dawn adapter useBackend() ended up on: its name, the strategy that found it, whether it is software, its feature level and the strategies skipped. */
 export interface NodeGpuInfo extends AdapterInfo {
   /** The strategy that produced the adapter. */
   readonly strategy: string;

@@ -2,6 +2,7 @@ import { BackendError, InvalidArgumentError } from '@prunekit/core';
 
 /** prunekit's compiled kernel files (the package's `build/` folder). */
 export const KERNEL_FILES = ['sparse-relaxed.wasm', 'sparse.wasm', 'train.wasm'] as const;
+/** One of prunekit's kernel file names (KERNEL_FILES). */
 export type KernelFile = (typeof KERNEL_FILES)[number];
 
 /** Where each kernel file is fetched from: a folder prefix, or one URL per file name. */

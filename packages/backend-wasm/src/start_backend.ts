@@ -8,6 +8,7 @@ import { registerCpuSparseKernels } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import { type UseBackendOptions, useBackend } from './use_backend.js';
 
+/** The backends startBackend() can start: 'wasm' with prunekit's kernels, or tfjs's 'cpu'. */
 export type StartBackendName = 'wasm' | 'cpu';
 
 /** Starts `name` and returns it; throws a BackendError when tfjs ends up on another backend. */

@@ -1,6 +1,6 @@
 /** Content addresses: a sweep names the model and data it was planned on by their SHA-256. */
 import { createHash } from 'node:crypto';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What a trial needs to be reproducible: the model's and the data's hashes. */

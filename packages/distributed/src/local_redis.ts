@@ -81,12 +81,18 @@ export async function startLocalRedis(opts: { timeoutMs?: number } = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'prunekit-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--appendonly', 'yes',
-    '--protected-mode', 'yes',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--protected-mode',
+    'yes',
   ];
   const launch = async () => {
     const p = spawn(bin, args, { stdio: 'ignore' });

@@ -58,8 +58,7 @@ export function sensitivityPlan(graph: ModelGraph, opts: SensitivityPlanOptions)
 }
 
 /** What a worker brings: the evaluation and how to build a scorer (with its context) from a spec. */
-export interface SensitivityWorkerOptions
-  extends Pick<SensitivityOptions, 'evaluate' | 'data'> {
+export interface SensitivityWorkerOptions extends Pick<SensitivityOptions, 'evaluate' | 'data'> {
   readonly scorer: (
     spec: ScorerSpec,
   ) =>

@@ -3,6 +3,7 @@ import { InvalidArgumentError, checkRange } from '@prunekit/core';
 import type { ModelParam } from './model_params.js';
 import type { EpochLog, MonitoredMetric } from './types.js';
 
+/** Early stopping: the metric watched, the patience in epochs, the minimum improvement and whether to restore the best epoch. */
 export interface EarlyStopOptions {
   readonly metric: MonitoredMetric;
   readonly patience: number;

@@ -14,6 +14,7 @@ export interface GradualPruning {
   prune(step: number, sparsity: number, current: MaskSet): MaskSet | Promise<MaskSet>;
 }
 
+/** Where and how often fineTune (from @prunekit/finetune/node) writes checkpoints, and how many it keeps. */
 export interface CheckpointOptions {
   /** Folder for checkpoint files (created when missing). */
   readonly dir: string;
@@ -23,6 +24,7 @@ export interface CheckpointOptions {
   readonly keep?: number;
 }
 
+/** Everything fineTune takes: epochs, batch size, learning rate or schedule, optimizer, loss, regularizers, masks, validation, early stopping, gradual pruning, logging, checkpoints. */
 export interface FineTuneOptions {
   readonly epochs: number;
   readonly batchSize?: number;
@@ -60,6 +62,7 @@ export interface FineTuneOptions {
   readonly progress?: ProgressStream;
 }
 
+/** What fineTune returns: the per-epoch history, steps taken, whether it stopped early or restored an epoch, the masks in force and the checkpoint it resumed from. */
 export interface FineTuneResult {
   readonly history: readonly EpochLog[];
   readonly steps: number;

@@ -21,4 +21,5 @@ export interface EpochLog {
   readonly seconds: number;
 }
 
+/** Validation metrics early stopping can watch. */
 export type MonitoredMetric = 'val_acc' | 'val_loss';

@@ -7,6 +7,7 @@ import { type LayerSpec, paramsFrom } from './specs/kit.js';
 import { layerSpecs } from './specs/registry.js';
 import { createWeightStore, modelVariables } from './weight_store.js';
 
+/** Options of buildGraph(): layers kept opaque and extra layer specs. */
 export interface BuildGraphOptions {
   /** Layers kept as opaque nodes (no spec needed; params role 'other', not prunable, 0 MACs). */
   readonly opaque?: readonly string[];

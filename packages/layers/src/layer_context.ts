@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 
+/** A tfjs shape with null for the batch (or any unknown) dimension. */
 export type Shape = readonly (number | null)[];
 
 /**

@@ -3,6 +3,7 @@ import type { ModelGraph, PrunePlan, PruneResult, Pruner } from '@prunekit/core'
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScorerFixture } from './scorer_conformance.js';
 
+/** Options of describePrunerConformance(): the fixture, whether the pruner returns masks or a new model, and the steps checked. */
 export interface PrunerConformanceOptions {
   /** Builds a fresh graph for each test (a pruner writes into its model). */
   readonly fixture: () => ScorerFixture | Promise<ScorerFixture>;

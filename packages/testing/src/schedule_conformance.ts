@@ -1,6 +1,7 @@
 import { PrunekitError, type Schedule } from '@prunekit/core';
 import { describe, expect, it } from 'vitest';
 
+/** Options of describeScheduleConformance(): the JSON reader, the steps checked and whether sparsity must be monotone. */
 export interface ScheduleConformanceOptions {
   /** Rebuilds a schedule from its toJSON() output. */
   readonly fromJSON: (json: unknown) => Schedule;

@@ -20,6 +20,7 @@ export interface ScorerFixture {
   dispose?(): void;
 }
 
+/** Options of describeScorerConformance(): the fixture, whether groups are scored, the context, the seed and whether data is required. */
 export interface ScorerConformanceOptions {
   /** Builds the graph to score (default: @prunekit/testing's conformanceGraph, with groups). */
   readonly fixture?: () => ScorerFixture | Promise<ScorerFixture>;

@@ -22,6 +22,7 @@ export interface TestParamSpec {
   readonly inAxis?: number;
 }
 
+/** One layer of a hand-made test graph: its name, class, inputs, params and MACs. */
 export interface TestLayerSpec {
   readonly name: string;
   readonly className?: string;

@@ -10,6 +10,7 @@ import { sparseKernelModule } from './kernel_module.js';
 import { ThreadPool } from './pool.js';
 import { WeightCache } from './weight_cache.js';
 
+/** Options of useThreads(): the worker count, the work below which a call stays on the main thread, and whether the main thread works too. */
 export interface ThreadsOptions {
   /**
    * Worker threads besides the main thread, which computes a share too. Default: the machine's
@@ -48,7 +49,9 @@ export interface Threads {
   dispose(): Promise<void>;
 }
 
+/** Multiply-adds below which a sparse call stays on the main thread (threads cost more than they save). */
 export const DEFAULT_MIN_WORK = 2 ** 21;
+/** How long the main thread spins for worker results before it blocks (ms). */
 export const DEFAULT_SPIN_MS = 0.5;
 
 let active: Threads | undefined;

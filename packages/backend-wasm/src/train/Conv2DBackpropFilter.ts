@@ -14,6 +14,7 @@ import { checkChannelsLast, checkRank4 } from './conv_checks.js';
 import { conv2DBackpropFilterComposed } from './Conv2DBackpropFilter_composed.js';
 import { conv2DBackpropFilterSimd } from './Conv2DBackpropFilter_simd.js';
 
+/** How Conv2DBackpropFilter is computed on 'wasm': the AssemblyScript kernel or a composition of tfjs-wasm kernels. */
 export type Conv2DBackpropFilterStrategy = 'assemblyscript' | 'composition';
 
 export function makeConv2DBackpropFilterConfig(

@@ -12,6 +12,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Scratch } from './wasm_calls.js';
 
+/** Conv2DBackpropFilter as kh·kw matMuls of shifted input patches and dy, from tfjs-wasm's own kernels (the 'composition' strategy). */
 export function conv2DBackpropFilterComposed(
   backend: BackendWasm,
   x: TensorInfo,

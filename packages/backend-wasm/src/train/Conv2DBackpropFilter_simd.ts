@@ -6,6 +6,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Arena, roundUp } from './train_module.js';
 
+/** Conv2DBackpropFilter in prunekit's AssemblyScript SIMD kernel, on tfjs-wasm's memory in place (the default 'assemblyscript' strategy). */
 export function conv2DBackpropFilterSimd(
   backend: BackendWasm,
   x: TensorInfo,

@@ -11,6 +11,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Arena } from './train_module.js';
 import { Scratch } from './wasm_calls.js';
 
+/** Conv2DBackpropInput as a convolution of dy with the flipped filter; null when the shapes need the original kernel. */
 export function conv2DBackpropInputComposed(
   backend: BackendWasm,
   dy: TensorInfo,

@@ -40,6 +40,7 @@ export async function readCompressed(file: string): Promise<DecodedModel> {
   return decodeCompressed(await readBytes(file), `'${resolve(file)}'`);
 }
 
+/** Options of loadCompressed(): whether (and how) to rebuild the model with sparse layers. */
 export interface LoadCompressedOptions {
   /**
    * Return sparse layers: Dense/Conv2D layers whose kernels are sparse enough become

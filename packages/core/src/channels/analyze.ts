@@ -5,6 +5,7 @@ import { AtomTable } from './atoms.js';
 import { atomLayout, expandLayout, type Layout } from './layout.js';
 import type { RuleContext, StructuredRule, WeightSlice } from './rule.js';
 
+/** Options of the channel analysis: layers left out of pruning and whether the model's outputs may be pruned. */
 export interface ChannelAnalysisOptions {
   /**
    * Layers whose output channels are kept. A layer of a class without a structured rule may be

@@ -13,6 +13,7 @@ export interface Segment {
   readonly repeat: number;
 }
 
+/** How a channel axis is laid out: its size and the segments mapping channels to positions (an affine index map). */
 export interface Layout {
   /** Length of the tensor's channel axis. */
   readonly size: number;

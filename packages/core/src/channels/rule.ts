@@ -34,6 +34,7 @@ export interface RuleContext {
   freeze(layout: Layout, reason: string): void;
 }
 
+/** What a structured rule gives for one node: the layout of its output channels and the weight slices that follow them. */
 export interface RuleResult {
   readonly output: Layout;
   readonly slices?: readonly WeightSlice[];

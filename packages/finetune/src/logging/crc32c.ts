@@ -9,6 +9,7 @@ const TABLE = (() => {
   return t;
 })();
 
+/** CRC-32C (Castagnoli) of the bytes, as TFRecord framing uses it. */
 export function crc32c(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);

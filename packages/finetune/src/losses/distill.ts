@@ -14,6 +14,7 @@ export interface FeatureTap {
   readonly weight?: number;
 }
 
+/** Knowledge distillation: the teacher model, temperature T, the weight alpha of the soft targets and the loss on the hard labels. */
 export interface DistillOptions {
   /** The unpruned model. It is only read, never trained. */
   readonly teacher: tfl.LayersModel;

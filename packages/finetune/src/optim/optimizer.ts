@@ -7,6 +7,7 @@ export interface SlotState {
   readonly data: Float32Array;
 }
 
+/** An optimizer's serialisable state (its name, scalars and slot values), for checkpoints. */
 export interface OptimizerState {
   readonly name: string;
   /** Plain numbers (step count, hyper-parameters) kept exactly. */

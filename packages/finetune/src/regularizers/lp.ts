@@ -3,6 +3,7 @@ import { InvalidArgumentError, checkRange } from '@prunekit/core';
 import type { ProximalRegularizer } from './proximal.js';
 import { type ParamSelector, baseFields, selectVars } from './select.js';
 
+/** Options of lp(): the norm p, the strength lambda, a warm-up, the parameters it applies to and whether it is a proximal step. */
 export interface LpOptions {
   readonly p: number;
   readonly lambda: number;
@@ -53,5 +54,7 @@ export function lp(opts: LpOptions): ProximalRegularizer {
   };
 }
 
+/** The L1 (lasso) regularizer: lp with p = 1, applied as a proximal step. */
 export const l1 = (o: Omit<LpOptions, 'p'>) => lp({ ...o, p: 1 });
+/** The L2 (weight decay) regularizer: lp with p = 2. */
 export const l2 = (o: Omit<LpOptions, 'p'>) => lp({ ...o, p: 2 });

@@ -12,6 +12,7 @@ export interface ProximalRegularizer extends Regularizer {
   prox(vars: ReadonlyMap<string, tf.Variable>, threshold: number): void;
 }
 
+/** Whether a regularizer is applied as a proximal step after the optimizer update (rather than through the loss). */
 export function isProximal(r: Regularizer): r is ProximalRegularizer {
   return (
     (r as ProximalRegularizer).proximal === true && typeof (r as ProximalRegularizer).prox === 'function'

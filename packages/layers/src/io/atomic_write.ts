@@ -30,6 +30,7 @@ import { mapOutputFault } from './fs_errors.js';
 import { refuseInputOverlap } from './input_guard.js';
 import { RETIRE_GRACE_MS, sweepStale, tempName } from './temp_names.js';
 
+/** Options of the atomic writers: whether a non-empty target may be replaced. */
 export interface WriteOptions {
   /** Replace a non-empty target folder (never an input model's folder). */
   readonly overwrite?: boolean;

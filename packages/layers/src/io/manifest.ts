@@ -8,6 +8,7 @@ export interface WeightSpec {
   quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
 }
 
+/** One weights-manifest group of a model.json: the shard paths and the weights they hold. */
 export interface ManifestGroup {
   paths: string[];
   weights: WeightSpec[];

@@ -8,11 +8,13 @@ import { checkWeightsFinite } from './finite_weights.js';
 import type { WeightSpec } from './manifest.js';
 import { type ModelLocation, resolveLocation } from './model_location.js';
 
+/** Options of saveModel(): overwrite, and the largest shard size. */
 export interface SaveOptions extends WriteOptions {
   /** Largest shard in bytes (default 4 MiB, as tfjs). */
   readonly shardBytes?: number;
 }
 
+/** What saveModel() wrote: the folder, the file names and the bytes. */
 export interface SaveResult {
   /** Absolute path of the folder written ('' when an IOHandler wrote it). */
   readonly dir: string;

@@ -8,6 +8,7 @@ import {
 import type { LayerSpec } from '../specs/kit.js';
 import { layerSpecs } from '../specs/registry.js';
 
+/** Options of analyzeChannels() on a layers graph: core's options plus the layer specs to use. */
 export interface LayerChannelAnalysisOptions extends ChannelAnalysisOptions {
   /** Specs used before the registry, for this call only. */
   readonly specs?: readonly LayerSpec[];
