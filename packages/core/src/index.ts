@@ -14,3 +14,5 @@ export * from './channels/layout.js';
 export * from './channels/rule.js';
 export * from './specs/spec.js';
 export * from './matrix_view.js';
+export * from './write_masks.js';
+export * from './scoring.js';

@@ -49,30 +49,74 @@ export interface Scorer {
   score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores>;
 }
 
-/** What to prune at one step: weight masks, or channels removed per dependency group. */
-export interface PrunePlan {
+interface PlanBase {
   readonly step: number;
   /** Target sparsity of this step (fraction of prunable weights / channels removed). */
   readonly sparsity: number;
-  readonly masks?: MaskSet;
-  /** Group id → channel indices to remove. */
-  readonly channels?: ReadonlyMap<string, readonly number[]>;
 }
 
-export interface PruneResult {
-  readonly plan: PrunePlan;
-  /** Masks in force after the step (weight-level pruning). */
-  readonly masks?: MaskSet;
-  /** A new, smaller model (structured pruning); the input model is never mutated. */
-  readonly model?: unknown;
+/** Weight-level pruning at one step: keep-masks by parameter id. */
+export interface MaskPlan extends PlanBase {
+  readonly kind: 'masks';
+  readonly masks: MaskSet;
+}
+
+/** Structured pruning at one step: group id → channel indices to remove. */
+export interface ChannelPlan extends PlanBase {
+  readonly kind: 'channels';
+  readonly channels: ReadonlyMap<string, readonly number[]>;
+}
+
+/** What to prune at one step. */
+export type PrunePlan = MaskPlan | ChannelPlan;
+
+/**
+ * The result of a pruner that works IN PLACE: apply() has written the masks into the weights of
+ * the model behind its graph (pruned weights are exact zeros).
+ */
+export interface InPlacePruneResult {
+  readonly kind: 'masks';
+  readonly plan: MaskPlan;
+  /** Masks in force after the step. */
+  readonly masks: MaskSet;
   /** Achieved sparsity over the prunable parameters. */
   readonly sparsity: number;
 }
 
-export interface Pruner {
-  plan(step?: number): Promise<PrunePlan>;
-  apply(plan: PrunePlan): Promise<PruneResult>;
+/**
+ * The result of a pruner that returns a NEW model: the input model is never mutated, and the
+ * caller owns `model` (dispose it when done).
+ */
+export interface NewModelPruneResult<M = unknown> {
+  readonly kind: 'channels';
+  readonly plan: ChannelPlan;
+  readonly model: M;
+  /** Achieved sparsity over the prunable channels. */
+  readonly sparsity: number;
 }
+
+export type PruneResult = InPlacePruneResult | NewModelPruneResult;
+
+/** The result type that goes with a plan type. */
+export type PruneResultOf<P extends PrunePlan, M = unknown> = P extends MaskPlan
+  ? InPlacePruneResult
+  : NewModelPruneResult<M>;
+
+/** How apply() treats the model: writes into it ('in-place') or builds another ('new-model'). */
+export type Ownership<P extends PrunePlan> = P extends MaskPlan ? 'in-place' : 'new-model';
+
+/** Plans a step, then applies it; generic over the plan kind, with the ownership in the type. */
+export interface Pruner<P extends PrunePlan = PrunePlan, R extends PruneResult = PruneResultOf<P>> {
+  readonly ownership: Ownership<P>;
+  plan(step?: number): Promise<P>;
+  apply(plan: P): Promise<R>;
+}
+
+/** A weight-level pruner: apply() masks the weights of the graph's model in place. */
+export type InPlacePruner = Pruner<MaskPlan, InPlacePruneResult>;
+
+/** A structured pruner: apply() returns a new model and never touches the input. */
+export type NewModelPruner<M = unknown> = Pruner<ChannelPlan, NewModelPruneResult<M>>;
 
 /** A pruning schedule: whether to prune at a step, and to what sparsity. Serialisable. */
 export interface Schedule {

@@ -14,11 +14,31 @@ export function createMask(shape: readonly number[], fill: 0 | 1 = 1): Mask {
   return { shape: [...shape], data: new Uint8Array(sizeOf(shape)).fill(fill) };
 }
 
-/** Fraction of zeros in the mask. */
-export function maskSparsity(mask: Mask): number {
+/** Number of pruned (0) entries of a mask. */
+export function maskZeros(mask: Mask): number {
   let zeros = 0;
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i] === 0) zeros++;
-  return mask.data.length === 0 ? 0 : zeros / mask.data.length;
+  return zeros;
+}
+
+/** Fraction of pruned entries of one mask, or over all masks of a set together (0 when empty). */
+export function maskSparsity(masks: Mask | ReadonlyMap<string, Mask>): number {
+  const list =
+    (masks as Mask).data instanceof Uint8Array
+      ? [masks as Mask]
+      : [...(masks as ReadonlyMap<string, Mask>).values()];
+  let zeros = 0;
+  let total = 0;
+  for (const m of list) {
+    zeros += maskZeros(m);
+    total += m.data.length;
+  }
+  return total === 0 ? 0 : zeros / total;
+}
+
+/** Deep copy of a mask set (masks handed out are never the ones a pruner keeps). */
+export function copyMasks(masks: ReadonlyMap<string, Mask>): MaskSet {
+  return new Map([...masks].map(([id, m]) => [id, { shape: [...m.shape], data: m.data.slice() }]));
 }
 
 /** Element-wise AND of two masks of the same shape. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type MaskSet, ShapeError, UnknownLayerError, sizeOf } from '@prunekit/core';
+import { type MaskSet, maskSparsity, ShapeError, UnknownLayerError, sizeOf } from '@prunekit/core';
 import type { ModelParam } from './model_params.js';
 
 /**
@@ -59,14 +59,7 @@ export class MaskEnforcer {
 
   /** Fraction of masked-out weights over all masked parameters. */
   sparsity(): number | undefined {
-    if (this.current.size === 0) return undefined;
-    let zeros = 0;
-    let total = 0;
-    for (const m of this.current.values()) {
-      total += m.data.length;
-      for (let i = 0; i < m.data.length; i++) if (m.data[i] === 0) zeros++;
-    }
-    return total === 0 ? 0 : zeros / total;
+    return this.current.size === 0 ? undefined : maskSparsity(this.current);
   }
 
   private disposeTensors(): void {

@@ -24,7 +24,7 @@ export {
 export { refusedLayerClasses } from './specs/refused.js';
 export { modelParamSpecs } from './specs/weight_specs.js';
 export { createWeightStore, modelVariables } from './weight_store.js';
-export { applyMasks, checkFinite, readMasks } from './masks/apply_masks.js';
+export { checkFinite, readMasks } from './masks/apply_masks.js';
 export { cloneModel, modelArtifacts } from './masks/clone_model.js';
 export { assertFinite } from './masks/finite.js';
 export { type MaskedModel, maskedModel, stripMasks } from './masks/masked_model.js';

@@ -11,9 +11,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMask, createRng, type MaskSet, NonFiniteError, type PrunekitError } from '@prunekit/core';
+import {
+  createMask,
+  createRng,
+  type MaskSet,
+  NonFiniteError,
+  type PrunekitError,
+  writeMasks,
+} from '@prunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMasks, buildGraph, modelSource, readMasks } from '../src/index.js';
+import { buildGraph, modelSource, readMasks } from '../src/index.js';
 import {
   fileSystemIO,
   flushRetired,
@@ -103,7 +110,7 @@ function prunedModel(): { model: tfl.LayersModel; masks: MaskSet } {
     for (let i = 0; i < m.data.length; i += 3) m.data[i] = 0;
     masks.set(p.id, m);
   }
-  applyMasks(g, masks);
+  writeMasks(g.weights, masks);
   return { model, masks };
 }
 

@@ -287,5 +287,5 @@ describe('channelPruner', () => {
 describePrunerConformance(
   'channelPruner',
   (graph, seed) => channelPruner(graph, { scorer, ratio: 0.5, seed }),
-  { fixture: modelFixture(() => residualModel({ seed: 2 })), kind: 'model' },
+  { fixture: modelFixture(() => residualModel({ seed: 2 })), kind: 'channels' },
 );

@@ -11,9 +11,10 @@ import {
   sizeOf,
 } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
+import { magnitude } from '@prunekit/scorers';
 import { cnnModel, createTestGraph, denseTestGraph, expectNoLeaks, mlpModel } from '@prunekit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lowestMask, polynomialDecay, unstructuredPruner } from '../src/index.js';
+import { channelPruner, lowestMask, polynomialDecay, unstructuredPruner } from '../src/index.js';
 
 /** |w| per weight; pruners do not depend on @prunekit/scorers, so the tests carry their own. */
 const absScorer: Scorer = {
@@ -214,7 +215,7 @@ describe('unstructuredPruner', () => {
     expect(last).toBeCloseTo(0.8, 2);
     // Noise refilled the pruned weights after the last apply; applying the masks in force restores them.
     for (const t of p.targets) expect(weightSparsity(g, t.id)).toBeLessThan(0.8);
-    await p.apply({ step: 46, sparsity: 0.8, masks: p.masks() });
+    await p.apply({ kind: 'masks', step: 46, sparsity: 0.8, masks: p.masks() });
     for (const t of p.targets) {
       expect(Math.abs(weightSparsity(g, t.id) - 0.8)).toBeLessThanOrEqual(1 / sizeOf(t.shape) + 1e-9);
     }
@@ -248,5 +249,33 @@ describe('lowestMask', () => {
     }
     expect(() => lowestMask(new Float32Array([1, Number.NaN]), 1)).toThrow(InvalidArgumentError);
     expect(() => lowestMask(new Float32Array(3), 4)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('typed plans', () => {
+  it('each pruner states its ownership and refuses a plan of the other kind', async () => {
+    const model = mlpModel({ seed: 3 });
+    const g = buildGraph(model);
+    const u = unstructuredPruner(g, { scorer: magnitude(), ratio: 0.5 });
+    const c = channelPruner(g, { scorer: magnitude(), ratio: 0.5 });
+    expect(u.ownership).toBe('in-place');
+    expect(c.ownership).toBe('new-model');
+    const mp = await u.plan(0);
+    const cp = await c.plan(0);
+    expect(mp.kind).toBe('masks');
+    expect(cp.kind).toBe('channels');
+    await expect(u.apply(cp as never)).rejects.toThrow(
+      /unstructured pruner applies a \{ kind: 'masks' \} plan, got "channels"/,
+    );
+    await expect(c.apply(mp as never)).rejects.toThrow(
+      /channel pruner applies a \{ kind: 'channels' \} plan, got "masks"/,
+    );
+    const before = tf.memory().numTensors;
+    const res = await c.apply(cp);
+    expect(res.kind).toBe('channels');
+    expect(res.model).not.toBe(model);
+    res.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 });

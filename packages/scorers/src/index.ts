@@ -18,7 +18,7 @@ export { apoz, meanActivation } from './activation.js';
 export { wanda } from './wanda.js';
 export { ablation, type AblationOptions } from './attribution.js';
 export { regularized, type RegularizedOptions } from './regularized.js';
-export { scoreParams, checkWeightScores } from './run.js';
+export { scoreParams } from './run.js';
 export {
   GROUP_NORMALIZERS,
   GROUP_REDUCTIONS,

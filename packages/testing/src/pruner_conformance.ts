@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelGraph, PrunePlan, PruneResult, Pruner } from '@prunekit/core';
+import {
+  type MaskSet,
+  type ModelGraph,
+  maskZeros,
+  type PrunePlan,
+  type PruneResult,
+  type Pruner,
+} from '@prunekit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScorerFixture } from './scorer_conformance.js';
 
@@ -7,8 +14,8 @@ import type { ScorerFixture } from './scorer_conformance.js';
 export interface PrunerConformanceOptions {
   /** Builds a fresh graph for each test (a pruner writes into its model). */
   readonly fixture: () => ScorerFixture | Promise<ScorerFixture>;
-  /** 'masks': weight-level pruning in place; 'model': structured pruning returning a new model. */
-  readonly kind: 'masks' | 'model';
+  /** 'masks': weight-level pruning in place; 'channels': structured pruning returning a new model. */
+  readonly kind: 'masks' | 'channels';
   /** Steps to run in order (default [0]); for 'masks', sparsity must not fall along them. */
   readonly steps?: readonly number[];
   /**
@@ -58,10 +65,11 @@ export function patternViolations(
 
 function planKey(p: PrunePlan): unknown {
   return {
+    kind: p.kind,
     step: p.step,
     sparsity: p.sparsity,
-    masks: p.masks ? [...p.masks].map(([id, m]) => [id, Array.from(m.data)]) : null,
-    channels: p.channels ? [...p.channels].map(([id, c]) => [id, [...c]]) : null,
+    masks: p.kind === 'masks' ? [...p.masks].map(([id, m]) => [id, Array.from(m.data)]) : null,
+    channels: p.kind === 'channels' ? [...p.channels].map(([id, c]) => [id, [...c]]) : null,
   };
 }
 
@@ -70,8 +78,13 @@ function snapshot(graph: ModelGraph): number[][] {
 }
 
 function disposeModel(r: PruneResult): void {
-  const m = r.model as { dispose?: () => unknown } | undefined;
+  const m = r.kind === 'channels' ? (r.model as { dispose?: () => unknown } | undefined) : undefined;
   if (m && typeof m.dispose === 'function') m.dispose();
+}
+
+function masksOf(r: PruneResult): MaskSet {
+  expect(r.kind).toBe('masks');
+  return r.kind === 'masks' ? r.masks : new Map();
 }
 
 /**
@@ -118,11 +131,12 @@ export function describePrunerConformance(
         expect(res.sparsity).toBeGreaterThanOrEqual(0);
         expect(res.sparsity).toBeLessThanOrEqual(1);
         expect(res.plan.step).toBe(step);
+        expect(res.kind).toBe(opts.kind);
+        expect(pruner.ownership).toBe(opts.kind === 'masks' ? 'in-place' : 'new-model');
         if (opts.kind === 'masks') {
-          expect(res.masks).toBeDefined();
           expect(res.sparsity).toBeGreaterThanOrEqual(last - 1e-12);
           const zeros = new Map<string, Set<number>>();
-          for (const [id, m] of res.masks!) {
+          for (const [id, m] of masksOf(res)) {
             const w = fx.graph.weights.values(id);
             const z = new Set<number>();
             m.data.forEach((k, i) => {
@@ -134,7 +148,7 @@ export function describePrunerConformance(
           }
           prevZeros = zeros;
         } else {
-          expect(res.model).toBeDefined();
+          expect(res.kind === 'channels' && res.model).toBeTruthy();
           disposeModel(res);
         }
         last = res.sparsity;
@@ -152,14 +166,14 @@ export function describePrunerConformance(
           const bad: string[] = [];
           let zeros = 0;
           let total = 0;
-          for (const [id, m] of res.masks!) {
+          for (const [id, m] of masksOf(res)) {
             bad.push(...patternViolations(id, m.shape, m.data, pattern));
             total += m.data.length;
-            for (const k of m.data) if (k === 0) zeros++;
+            zeros += maskZeros(m);
           }
           expect(bad).toEqual([]);
           const unit = pattern.kind === 'block' ? pattern.rows * pattern.cols : 1;
-          expect(zeros).toBeLessThanOrEqual(Math.round(plan.sparsity * total) + unit * res.masks!.size);
+          expect(zeros).toBeLessThanOrEqual(Math.round(plan.sparsity * total) + unit * masksOf(res).size);
         }
       });
     }

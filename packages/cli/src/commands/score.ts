@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { median } from '@prunekit/core';
 import { analyzeChannels, buildGraph } from '@prunekit/layers';
 import { scoreParams } from '@prunekit/scorers';
-import { createRng } from '@prunekit/core';
+import { createRng, scoreTarget } from '@prunekit/core';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -54,7 +54,8 @@ export async function scoreCommand(
       const groups = analyzeChannels(graph).groups;
       rows = [];
       for (const group of groups) {
-        const s = await scorer.score(
+        const values = await scoreTarget(
+          scorer,
           { kind: 'group', group },
           { ...context, graph, rng: createRng(loaded.recipe.seed) },
         );
@@ -62,7 +63,7 @@ export async function scoreCommand(
           group: group.id,
           roots: group.roots.join(','),
           channels: group.size,
-          ...stats(s.values),
+          ...stats(values),
         });
       }
     } else {

@@ -1,4 +1,4 @@
-import { createRng, InvalidArgumentError, type Scorer } from '@prunekit/core';
+import { createRng, InvalidArgumentError, type Scorer, scoreTarget } from '@prunekit/core';
 import type { ChannelRemoval } from '@prunekit/layers';
 import type { GraphChannelAnalysis } from './analyze.js';
 
@@ -30,8 +30,7 @@ export async function planChannelRemoval(
   for (const group of analysis.groups) {
     const n = Math.min(group.size - (opts.minKeep ?? 1), Math.floor(group.size * opts.ratio));
     if (n <= 0) continue;
-    const s = await opts.scorer.score({ kind: 'group', group }, ctx);
-    const values = s.kind === 'group' ? s.values : new Float32Array(group.size);
+    const values = await scoreTarget(opts.scorer, { kind: 'group', group }, ctx);
     const order = [...values.keys()].sort((a, b) => values[a] - values[b] || a - b);
     removal.set(
       group.id,

@@ -1,18 +1,13 @@
 import type { MaskSet } from '@prunekit/core';
-import { InvalidArgumentError } from '@prunekit/core';
+import { copyMasks, InvalidArgumentError, writeMasks } from '@prunekit/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { modelVariables } from '../weight_store.js';
+import { createWeightStore, modelVariables } from '../weight_store.js';
 import { cloneModel } from './clone_model.js';
-import { checkMaskShape, writeMasked } from './write_masked.js';
 
 /** A plain model plus the masks that belong to it; the masks live beside the model, never in it. */
 export interface MaskedModel {
   readonly model: tfl.LayersModel;
   readonly masks: MaskSet;
-}
-
-function copyMasks(masks: MaskSet): MaskSet {
-  return new Map([...masks].map(([id, m]) => [id, { shape: [...m.shape], data: m.data.slice() }]));
 }
 
 function bake(model: tfl.LayersModel, masks: MaskSet): void {
@@ -27,9 +22,8 @@ function bake(model: tfl.LayersModel, masks: MaskSet): void {
         },
       );
     }
-    checkMaskShape(id, vars.get(id)!.shape, masks.get(id)!);
   }
-  for (const [id, mask] of masks) writeMasked(id, vars.get(id)!, mask);
+  writeMasks(createWeightStore(vars), masks);
 }
 
 /**

@@ -1,14 +1,14 @@
 import {
+  type ChannelPlan,
+  computeMetrics,
+  createRng,
   type DependencyGroup,
   InvalidArgumentError,
   type ModelGraph,
-  type PrunePlan,
-  type PruneResult,
-  type Pruner,
+  type NewModelPruneResult,
+  type NewModelPruner,
   type ScoreContext,
-  ShapeError,
-  computeMetrics,
-  createRng,
+  scoreTarget,
 } from '@prunekit/core';
 import { type ChannelAnalysis, analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -23,20 +23,20 @@ import {
 import { type ChannelReport, channelReport } from './report.js';
 import { type ScoredGroup, selectGlobalChannels, selectGroupChannels } from './select.js';
 
-export interface ChannelPruneResult extends PruneResult {
-  /** The new, smaller model (the source model is untouched). */
-  readonly model: tfl.LayersModel;
+/** A NEW, smaller model (the caller owns it: dispose it); the source model is untouched. */
+export interface ChannelPruneResult extends NewModelPruneResult<tfl.LayersModel> {
   /** Channels removed / prunable channels. */
   readonly sparsity: number;
   /** Params and MACs before/after, per layer and total (builds a graph of the new model; computed on call). */
   report(): ChannelReport;
 }
 
-export interface ChannelPruner extends Pruner {
+/** Structured pruner (ownership 'new-model'): apply() returns a new model, never mutating the input. */
+export interface ChannelPruner extends NewModelPruner<tfl.LayersModel> {
   readonly analysis: ChannelAnalysis;
   readonly groups: readonly DependencyGroup[];
-  plan(step?: number): Promise<PrunePlan>;
-  apply(plan: PrunePlan): Promise<ChannelPruneResult>;
+  plan(step?: number): Promise<ChannelPlan>;
+  apply(plan: ChannelPlan): Promise<ChannelPruneResult>;
   /** Yields each group with its scores and proposed channels; the caller may veto or replace each. */
   interactive(step?: number): InteractiveSession;
   /** All `steps` rounds of plan → surgery, re-analysing the new model each time. */
@@ -58,16 +58,7 @@ async function scoreGroups(
   const ctx: ScoreContext = { graph, rng: createRng(o.seed), ...o.context };
   const out: ScoredGroup[] = [];
   for (const group of groups) {
-    const s = await o.scorer.score({ kind: 'group', group }, ctx);
-    if (s.kind !== 'group' || s.values.length !== group.size) {
-      throw new ShapeError(
-        `Scorer '${o.scorer.name}' did not return ${group.size} channel scores for group '${group.id}'.`,
-        {
-          group: group.id,
-        },
-      );
-    }
-    out.push({ group, scores: s.values });
+    out.push({ group, scores: await scoreTarget(o.scorer, { kind: 'group', group }, ctx) });
   }
   return out;
 }
@@ -123,13 +114,18 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
     return { scored, removed };
   }
 
-  function toPlan(step: number, channels: Map<string, readonly number[]>): PrunePlan {
+  function removedFraction(channels: ReadonlyMap<string, readonly number[]>): number {
     let n = 0;
     for (const c of channels.values()) n += c.length;
-    return { step, sparsity: totalChannels === 0 ? 0 : n / totalChannels, channels };
+    return totalChannels === 0 ? 0 : n / totalChannels;
+  }
+
+  function toPlan(step: number, channels: Map<string, readonly number[]>): ChannelPlan {
+    return { kind: 'channels', step, sparsity: removedFraction(channels), channels };
   }
 
   const pruner: ChannelPruner = {
+    ownership: 'new-model',
     analysis,
     groups: analysis.groups,
     async plan(step = 0) {
@@ -141,14 +137,18 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
       return toPlan(step, channels);
     },
     async apply(plan) {
-      const channels = plan.channels ?? new Map<string, readonly number[]>();
-      const model = await removeChannels(analysis, channels);
-      let n = 0;
-      for (const c of channels.values()) n += c.length;
+      if (plan?.kind !== 'channels' || !plan.channels) {
+        throw new InvalidArgumentError(
+          `apply: a channel pruner applies a { kind: 'channels' } plan, got ${JSON.stringify(plan?.kind)} (was it made by an unstructured pruner?).`,
+          { field: 'plan' },
+        );
+      }
+      const model = await removeChannels(analysis, plan.channels);
       return {
+        kind: 'channels',
         plan,
         model,
-        sparsity: totalChannels === 0 ? 0 : n / totalChannels,
+        sparsity: removedFraction(plan.channels),
         report: () => channelReport(computeMetrics(graph), computeMetrics(buildGraph(model))),
       };
     },

@@ -1,4 +1,4 @@
-import type { DependencyGroup, PrunePlan } from '@prunekit/core';
+import type { ChannelPlan, DependencyGroup } from '@prunekit/core';
 
 /** One group offered to the caller in interactive mode. */
 export interface GroupProposal {
@@ -15,12 +15,12 @@ export interface GroupProposal {
 
 /** Iterate with `for await`; then plan() holds the proposals that were not vetoed. */
 export interface InteractiveSession extends AsyncIterable<GroupProposal> {
-  plan(): PrunePlan;
+  plan(): ChannelPlan;
 }
 
 export function interactiveSession(
   propose: () => Promise<Omit<GroupProposal, 'veto' | 'replace'>[]>,
-  toPlan: (channels: Map<string, readonly number[]>) => PrunePlan,
+  toPlan: (channels: Map<string, readonly number[]>) => ChannelPlan,
 ): InteractiveSession {
   const decided = new Map<string, readonly number[]>();
   return {

@@ -4,7 +4,7 @@
  * copy, measure the safety metric, keep the group if the metric is within maxDrop of the unpruned
  * model's, otherwise veto it and keep its layers out of later rounds.
  */
-import { type ModelGraph, type PrunePlan, computeMetrics } from '@prunekit/core';
+import { type ChannelPlan, type ModelGraph, computeMetrics } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { channelPruner, stepRatio } from '../channel/channel_pruner.js';
@@ -69,7 +69,7 @@ export async function guardedChannelPrune(
     let lastAccepted = reference;
     for await (const p of session) {
       const candidate = new Map(accepted).set(p.group.id, p.channels);
-      const plan: PrunePlan = { step: 0, sparsity: 0, channels: candidate };
+      const plan: ChannelPlan = { kind: 'channels', step: 0, sparsity: 0, channels: candidate };
       const trial = await pruner.apply(plan);
       let verdict: Awaited<ReturnType<typeof judge.judge>>;
       try {
@@ -110,6 +110,7 @@ export async function guardedChannelPrune(
   if (!model) {
     model = (
       await channelPruner(graph, { ...opts, ratio: 0, steps: 1, ratios: {} }).apply({
+        kind: 'channels',
         step: 0,
         sparsity: 0,
         channels: new Map(),

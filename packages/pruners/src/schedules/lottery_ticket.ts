@@ -1,5 +1,5 @@
 import type { MaskSet, ModelGraph, Schedule } from '@prunekit/core';
-import { InvalidArgumentError, ShapeError } from '@prunekit/core';
+import { InvalidArgumentError, ShapeError, writeMasks } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkAt, checkSparsity, checkStep } from './check.js';
 
@@ -91,9 +91,11 @@ export function rewindWeights(
         { param: id },
       );
     }
-    if (m) for (let i = 0; i < v.length; i++) if (m.data[i] === 0) v[i] = 0;
+    if (m) continue;
     const t = tf.tensor(v, [...p.shape]);
     graph.weights.assign(id, t);
     t.dispose();
   }
+  // Masked parameters: snapshot · mask, through the one mask writer.
+  writeMasks(graph.weights, new Map([...masks].filter(([id]) => snapshot.has(id))), snapshot);
 }

@@ -7,6 +7,8 @@ import {
   type Scorer,
   UnknownLayerError,
   computeMetrics,
+  maskSparsity,
+  writeMasks,
 } from '@prunekit/core';
 import { analyzeChannels, buildGraph } from '@prunekit/layers';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -172,28 +174,19 @@ async function weightPoint(
     context: opts.context,
   });
   const plan = await pruner.plan(0);
+  // Weights this ratio really removes (already-zero ones do not count), then the masked write.
   const saved = new Map<string, Float32Array>();
   let removed = 0;
-  let size = 0;
+  for (const [id, mask] of plan.masks) {
+    const v = graph.weights.values(id);
+    saved.set(id, v);
+    for (let i = 0; i < v.length; i++) if (mask.data[i] === 0 && v[i] !== 0) removed++;
+  }
   try {
-    for (const [id, mask] of plan.masks!) {
-      const v = graph.weights.values(id);
-      saved.set(id, Float32Array.from(v));
-      for (let i = 0; i < v.length; i++)
-        if (mask.data[i] === 0) {
-          if (v[i] !== 0) removed++;
-          v[i] = 0;
-        }
-      size += v.length;
-      const t = tf.tensor(v, [...graph.param(id).shape]);
-      graph.weights.assign(id, t);
-      t.dispose();
-    }
+    writeMasks(graph.weights, plan.masks);
     const metric = await opts.evaluate(graph.source as tfl.LayersModel);
     const node = graph.node(layer);
-    let zeros = 0;
-    for (const m of plan.masks!.values()) for (const k of m.data) if (k === 0) zeros++;
-    return { ratio, metric, params: removed, macs: Math.round(node.macs * (size === 0 ? 0 : zeros / size)) };
+    return { ratio, metric, params: removed, macs: Math.round(node.macs * maskSparsity(plan.masks)) };
   } finally {
     for (const [id, v] of saved) {
       const t = tf.tensor(v, [...graph.param(id).shape]);

@@ -1,5 +1,5 @@
 import type { MaskSet } from '@prunekit/core';
-import { sizeOf } from '@prunekit/core';
+import { maskZeros, sizeOf } from '@prunekit/core';
 import type { Scored } from './select.js';
 
 /**
@@ -50,8 +50,4 @@ export function selectGlobalBounded(
   return new Map(items.map((s, k) => [s.param.id, { shape: [...s.param.shape], data: keep[k] }]));
 }
 
-function zerosOf(s: Scored): number {
-  let z = 0;
-  for (let i = 0; i < s.current.data.length; i++) if (s.current.data[i] === 0) z++;
-  return z;
-}
+const zerosOf = (s: Scored): number => maskZeros(s.current);

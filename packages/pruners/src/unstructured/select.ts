@@ -1,4 +1,4 @@
-import { type Mask, type MaskSet, type ParamInfo, sizeOf } from '@prunekit/core';
+import { type Mask, type MaskSet, maskZeros, type ParamInfo, sizeOf } from '@prunekit/core';
 import { lowestMask } from './lowest.js';
 
 /** One parameter in play: its scores and the mask already in force. */
@@ -6,12 +6,6 @@ export interface Scored {
   readonly param: ParamInfo;
   readonly scores: Float32Array;
   readonly current: Mask;
-}
-
-function zeros(m: Mask): number {
-  let z = 0;
-  for (let i = 0; i < m.data.length; i++) if (m.data[i] === 0) z++;
-  return z;
 }
 
 /** Scores with already-pruned weights forced to −∞, so they are always among the lowest. */
@@ -31,7 +25,7 @@ export function selectLocal(items: readonly Scored[], ratioOf: (p: ParamInfo) =>
   const out: MaskSet = new Map();
   for (const s of items) {
     const n = sizeOf(s.param.shape);
-    const data = lowestMask(forcePruned(s), pruneCount(ratioOf(s.param), n, zeros(s.current)));
+    const data = lowestMask(forcePruned(s), pruneCount(ratioOf(s.param), n, maskZeros(s.current)));
     out.set(s.param.id, { shape: [...s.param.shape], data });
   }
   return out;
@@ -52,7 +46,7 @@ export function selectGlobal(items: readonly Scored[], ratio: number): MaskSet {
   items.forEach((s) => {
     pool.set(forcePruned(s), at);
     at += s.scores.length;
-    already += zeros(s.current);
+    already += maskZeros(s.current);
   });
   const keep = lowestMask(pool, pruneCount(ratio, total, already));
   at = 0;

@@ -1,61 +1,43 @@
 import {
-  InvalidArgumentError,
-  type Mask,
-  type MaskSet,
-  type ModelGraph,
-  type ParamInfo,
-  type PrunePlan,
-  type PruneResult,
-  type Pruner,
-  type ScoreContext,
-  ShapeError,
+  copyMasks,
   createMask,
   createRng,
+  type InPlacePruneResult,
+  type InPlacePruner,
+  InvalidArgumentError,
   intersectMasks,
-  sizeOf,
+  type MaskPlan,
+  type MaskSet,
+  type ModelGraph,
+  maskSparsity,
+  type ParamInfo,
+  type ScoreContext,
+  scoreTarget,
+  writeMasks,
 } from '@prunekit/core';
-import { applyMasks } from '@prunekit/layers';
 import { type ResolvedOptions, type UnstructuredPrunerOptions, resolveOptions } from './options.js';
 import { selectGlobalBounded } from './bounded.js';
 import { blockIndex, blockScores, expandBlocks, nmMask } from './granularity.js';
 import { type Scored, selectGlobal, selectLocal } from './select.js';
 
-/** A weight-level pruner; besides the Pruner contract it exposes its targets and masks. */
-export interface UnstructuredPruner extends Pruner {
+/**
+ * A weight-level pruner: apply() masks the weights of the graph's model IN PLACE (ownership
+ * 'in-place'); besides the Pruner contract it exposes its targets and masks.
+ */
+export interface UnstructuredPruner extends InPlacePruner {
   /** Parameters this pruner prunes. */
   readonly targets: readonly ParamInfo[];
   /** Copies of the masks in force (all ones before the first apply). */
   masks(): MaskSet;
   /** plan(step) then apply. */
-  step(step?: number): Promise<PruneResult>;
-}
-
-function copyMasks(m: ReadonlyMap<string, Mask>): MaskSet {
-  return new Map([...m].map(([id, mask]) => [id, { shape: [...mask.shape], data: mask.data.slice() }]));
-}
-
-/** Fraction of pruned weights over the given masks. */
-export function maskSetSparsity(masks: ReadonlyMap<string, Mask>): number {
-  let zeros = 0;
-  let total = 0;
-  for (const m of masks.values()) {
-    total += m.data.length;
-    for (let i = 0; i < m.data.length; i++) if (m.data[i] === 0) zeros++;
-  }
-  return total === 0 ? 0 : zeros / total;
+  step(step?: number): Promise<InPlacePruneResult>;
 }
 
 async function scoreTargets(o: ResolvedOptions, ctx: ScoreContext, current: MaskSet) {
   const items: Scored[] = [];
   for (const param of o.targets) {
-    const s = await o.scorer.score({ kind: 'weight', param }, ctx);
-    if (s.kind !== 'weight' || s.param !== param.id || s.values.length !== sizeOf(param.shape)) {
-      throw new ShapeError(
-        `Scorer '${o.scorer.name}' did not return ${sizeOf(param.shape)} per-weight scores for '${param.id}'.`,
-        { param: param.id },
-      );
-    }
-    items.push({ param, scores: s.values, current: current.get(param.id)! });
+    const scores = await scoreTarget(o.scorer, { kind: 'weight', param }, ctx);
+    items.push({ param, scores, current: current.get(param.id)! });
   }
   return items;
 }
@@ -96,7 +78,14 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
       return o.schedule ? Math.min(r * (sparsity / o.ratio!), 0.999999) : r;
     };
 
+  const plan = (step: number, sparsity: number, masks: MaskSet): MaskPlan => ({
+    kind: 'masks',
+    step,
+    sparsity,
+    masks,
+  });
   const pruner: UnstructuredPruner = {
+    ownership: 'in-place',
     targets: o.targets,
     masks: () => copyMasks(current),
 
@@ -107,14 +96,14 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
         });
       }
       const { prune, sparsity } = targetAt(step);
-      if (!prune) return { step, sparsity, masks: copyMasks(current) };
+      if (!prune) return plan(step, sparsity, copyMasks(current));
       const rng = createRng((Math.imul(o.seed, 0x9e3779b1) + step) >>> 0);
       const ctx: ScoreContext = { ...o.context, graph, rng, masks: copyMasks(current) };
       const items = forceAll(await scoreTargets(o, ctx, current));
       const g = o.granularity;
       if (g.kind === 'nm') {
         const masks: MaskSet = new Map(items.map((s) => [s.param.id, nmMask(s.param, s.scores, g.n, g.m)]));
-        return { step, sparsity: 1 - g.n / g.m, masks } satisfies PrunePlan;
+        return plan(step, 1 - g.n / g.m, masks);
       }
       const blocks = g.kind === 'block' ? items.map((s) => blockIndex(s.param, g.rows, g.cols)) : undefined;
       const units: Scored[] = blocks ? items.map((s, k) => toBlocks(s, blocks[k])) : items;
@@ -137,23 +126,24 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
             ]),
           )
         : picked;
-      return { step, sparsity, masks } satisfies PrunePlan;
+      return plan(step, sparsity, masks);
     },
 
-    async apply(plan) {
-      if (!plan?.masks) {
-        throw new InvalidArgumentError('apply: the plan has no masks (was it made by a channel pruner?).', {
-          field: 'plan',
-        });
+    async apply(p) {
+      if (p?.kind !== 'masks' || !p.masks) {
+        throw new InvalidArgumentError(
+          `apply: an unstructured pruner applies a { kind: 'masks' } plan, got ${JSON.stringify(p?.kind)} (was it made by a channel pruner?).`,
+          { field: 'plan' },
+        );
       }
       const next = copyMasks(current);
-      for (const [id, m] of plan.masks) {
+      for (const [id, m] of p.masks) {
         const prev = next.get(id);
         next.set(id, prev ? intersectMasks(prev, m) : { shape: [...m.shape], data: m.data.slice() });
       }
-      applyMasks(graph, next);
+      writeMasks(graph.weights, next);
       current = next;
-      return { plan, masks: copyMasks(current), sparsity: maskSetSparsity(current) };
+      return { kind: 'masks', plan: p, masks: copyMasks(current), sparsity: maskSparsity(current) };
     },
 
     async step(step = 0) {

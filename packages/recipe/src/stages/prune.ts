@@ -9,10 +9,12 @@ import {
   InvalidArgumentError,
   type MaskSet,
   type ModelGraph,
+  maskSparsity,
   type Pruner,
   type Scorer,
+  writeMasks,
 } from '@prunekit/core';
-import { applyMasks, buildGraph, cloneModel } from '@prunekit/layers';
+import { buildGraph, cloneModel } from '@prunekit/layers';
 import { channelPruner, unstructuredPruner } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -72,16 +74,6 @@ function keepPruned(prev: MaskSet | undefined, next: MaskSet): MaskSet {
   return out;
 }
 
-function fractionZero(masks: MaskSet): number {
-  let zeros = 0;
-  let total = 0;
-  for (const m of masks.values()) {
-    total += m.data.length;
-    for (let i = 0; i < m.data.length; i++) if (m.data[i] === 0) zeros++;
-  }
-  return total ? zeros / total : 0;
-}
-
 async function scored<T>(
   opts: PruneStageOptions,
   graph: ModelGraph,
@@ -131,10 +123,10 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
         context,
       }).run();
     });
-    const model = res.model as tfl.LayersModel | undefined;
+    const model = res.kind === 'channels' ? (res.model as tfl.LayersModel | undefined) : undefined;
     if (!model || typeof (model as { predict?: unknown }).predict !== 'function') {
       throw new InvalidArgumentError(
-        `structured.pruner: '${section.pruner?.export}' of '${section.pruner?.module}' returned no model from apply(); a structured pruner returns { model, sparsity }.`,
+        `structured.pruner: '${section.pruner?.export}' of '${section.pruner?.module}' returned no model from apply(); a structured pruner returns { kind: 'channels', model, sparsity }.`,
         { field: 'structured.pruner' },
       );
     }
@@ -175,17 +167,17 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
                 context,
               });
           const res = await applyOnce(pruner, method);
-          if (!res.masks) {
+          if (res.kind !== 'masks' || !res.masks) {
             throw new InvalidArgumentError(
-              `unstructured.pruner: '${u.pruner?.export}' of '${u.pruner?.module}' returned no masks from apply(); an unstructured pruner returns { masks, sparsity }.`,
+              `unstructured.pruner: '${u.pruner?.export}' of '${u.pruner?.module}' returned no masks from apply(); an unstructured pruner returns { kind: 'masks', masks, sparsity }.`,
               { field: 'unstructured.pruner' },
             );
           }
           return res.masks;
         });
         masks = keepPruned(masks, next);
-        applyMasks(graph, masks);
-        achieved = fractionZero(masks);
+        writeMasks(graph.weights, masks);
+        achieved = maskSparsity(masks);
       }
       opts.onRound?.(round, rounds, achieved);
       await opts.tune?.(model, round, masks, graph);
