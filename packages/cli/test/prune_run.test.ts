@@ -34,6 +34,7 @@ beforeAll(async () => {
       'structured: { ratio: 0.25, scorer: { name: magnitude } }',
       'finetune: { epochs: 1, batchSize: 32, lr: 0.001 }',
       'bench: { backends: [cpu], runs: 2 }',
+      'export: { format: stock }', // the default (sparse for unstructured) is tested in default_export.test.ts
       'guard: { maxAccuracyDrop: 1 }',
       'sensitivity: { ratios: [0.5], granularity: weights, layers: [conv2] }',
     ].join('\n'),

@@ -105,6 +105,7 @@ describe('granularities and rounds from the recipe', () => {
   it('N:M keeps 2 of every 4 inputs; blocks are pruned whole', async () => {
     const r = await prune('granular', [
       'unstructured: { levels: [0.5], granularity: { kind: nm, n: 2, m: 4 }, ignore: [conv1] }',
+      'export: { format: stock }', // read the mask pattern from the dense kernels
     ]);
     expect(r.code, r.err).toBe(EXIT.ok);
     const m = await loadModel(join(r.out, 'unstructured-50', 'model.json'));
@@ -121,6 +122,7 @@ describe('granularities and rounds from the recipe', () => {
 
     const b = await prune('blocks', [
       'unstructured: { levels: [0.5], granularity: { kind: block, rows: 2, cols: 1 } }',
+      'export: { format: stock }',
     ]);
     expect(b.code, b.err).toBe(EXIT.ok);
     const mb = await loadModel(join(b.out, 'unstructured-50', 'model.json'));

@@ -50,8 +50,13 @@ export const guardSection = z.strictObject({
 });
 
 export const exportSection = z.strictObject({
-  format: z.enum(['stock', 'sparse']).default('stock'),
+  /** auto: unstructured levels as sparse layers, structured levels as stock layers. */
+  format: z.enum(['auto', 'stock', 'sparse']).default('auto'),
   minSparsity: fraction.optional(),
+  /** Fold BatchNormalization into the layer before it (default true). */
+  foldBatchNorm: z.boolean({ error: 'true or false' }).default(true),
+  /** keep: the input model's tfjs weight quantization; none: float32; or one dtype. */
+  quantization: z.enum(['keep', 'none', 'uint8', 'uint16', 'float16']).default('keep'),
 });
 
 export const benchSection = z.strictObject({

@@ -55,7 +55,9 @@ export async function convertCommand(
     return EXIT.ok;
   }
   const model = await loadModel(flags.model);
-  const sparseLayers = model.layers.filter((l) => l.getClassName().startsWith('Sparse')).map((l) => l.name);
+  const sparseLayers = model.layers
+    .filter((l) => /^(Prunekit)?Sparse/.test(l.getClassName()))
+    .map((l) => l.name);
   try {
     if (flags.to === 'stock') {
       if (sparseLayers.length > 0) {

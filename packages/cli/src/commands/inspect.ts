@@ -2,8 +2,9 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildGraph } from '@prunekit/layers';
+import { analyzeChannels, buildGraph } from '@prunekit/layers';
 import { loadModel } from '@prunekit/layers/node';
+import '@prunekit/sparse'; // registers the sparse layer classes with tfjs
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
@@ -24,8 +25,21 @@ export async function inspectCommand(
   }
   const model = await loadModel(flags.model);
   try {
-    const info = inspectGraph(buildGraph(model));
-    io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatInspection(info));
+    // prunekit's sparse layers (what prune and convert write) have no pruning spec: they are shown as
+    // opaque nodes, their params being the stored sparse arrays and their MACs not counted.
+    const sparse = model.layers
+      .filter((l) => l.getClassName().startsWith('PrunekitSparse'))
+      .map((l) => l.name);
+    const graph = buildGraph(model, { opaque: sparse });
+    const info = inspectGraph(graph, analyzeChannels(graph, { ignore: sparse }));
+    const note = sparse.length
+      ? `\nsparse layers (stored arrays as params, MACs not counted): ${sparse.join(', ')}\n`
+      : '';
+    io.stdout(
+      flags.json
+        ? `${JSON.stringify({ ...info, sparseLayers: sparse }, null, 2)}\n`
+        : formatInspection(info) + note,
+    );
     return EXIT.ok;
   } finally {
     model.dispose();

@@ -1,5 +1,6 @@
 /** prunekit prune: the whole pipeline, then the pruned models, report.html, summary.md, results.json. */
 import { join, resolve } from 'node:path';
+import { saveTfjsQuantized } from '@prunekit/compress/node';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { buildReport } from '@prunekit/report/node';
 import { EXIT, type ExitCode } from '../exit_codes.js';
@@ -80,10 +81,12 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
         session,
         recipe,
         progress,
-        save: async (model, folder) => {
+        save: async (model, folder, plan) => {
           const dir = join(staging, folder);
-          await saveModel(model, dir, { fresh: true });
-          return { fileBytes: await modelFileBytes(dir), path: folder };
+          if (plan.quantization)
+            await saveTfjsQuantized(model, dir, { dtype: plan.quantization, fresh: true });
+          else await saveModel(model, dir, { fresh: true });
+          return { fileBytes: await modelFileBytes(dir), path: folder, dir };
         },
       });
       const built = buildReport(outcome.report);

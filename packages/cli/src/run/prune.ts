@@ -6,11 +6,12 @@
 import { cpus } from 'node:os';
 import type { Goal, ResultDoc } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
+import { modelFromArtifacts, readModel } from '@prunekit/layers/node';
 import { modelFileBytes } from '@prunekit/layers/node';
 import { sensitivityAnalysis } from '@prunekit/pruners';
 import { type PruneMethod, pruneStage } from '@prunekit/recipe';
+import { describeExport, type ExportPlan, exportedModel, exportPlan, inputQuantization } from './export.js';
 import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report';
-import { toSparseModel } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { importModule } from '../data/module.js';
@@ -77,7 +78,10 @@ export function pruneJobs(recipe: Recipe): PruneJob[] {
 
 export interface SavedModel {
   readonly fileBytes: number;
+  /** Relative to --out. */
   readonly path: string;
+  /** Where it was written (absolute); the model is measured as read back from there. */
+  readonly dir: string;
 }
 
 export interface PruneOutcome {
@@ -92,16 +96,13 @@ export async function runPrune(opts: {
   session: Session;
   recipe: Recipe;
   progress: Progress;
-  save: (model: tfl.LayersModel, folder: string) => Promise<SavedModel>;
+  save: (model: tfl.LayersModel, folder: string, plan: ExportPlan) => Promise<SavedModel>;
 }): Promise<PruneOutcome> {
   const { session, recipe, progress } = opts;
   const jobs = pruneJobs(recipe);
-  // Default: latency on both backends, the run's own first (the report's latency-per-backend chart).
-  const bench = recipe.bench ?? {
-    backends: session.backend === 'cpu' ? ['cpu', 'wasm'] : ['wasm', 'cpu'],
-    runs: 15,
-    batch: 1,
-  };
+  // Default: latency on the run's own backend only (a cpu pass of a large model can take seconds).
+  const bench = recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 };
+  const inputQuant = await inputQuantization(session.modelPath);
   const test = session.data?.test;
   progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
   const dense = await measureVariant({
@@ -120,6 +121,7 @@ export async function runPrune(opts: {
   const rows: Record<string, unknown>[] = [rowOf('dense', 'none', 0, 0, dense.run, dense.run)];
   const goals: Goal[] = [];
   let guardFailed = false;
+  const notes: string[] = [];
   for (const [i, job] of jobs.entries()) {
     progress.log(`[${i + 1}/${jobs.length}] ${job.method} ${pct(job.level)}`);
     let epochs = 0;
@@ -159,16 +161,20 @@ export async function runPrune(opts: {
       }),
     );
     let exported: tfl.LayersModel | undefined;
+    let reread: tfl.LayersModel | undefined;
     try {
-      if (recipe.export?.format === 'sparse') {
-        exported = await toSparseModel(model, { minSparsity: recipe.export.minSparsity ?? 0.5 });
-      }
-      const saved = await opts.save(exported ?? model, job.folder);
+      const plan = exportPlan(recipe, job.method, inputQuant);
+      exported = await exportedModel(model, plan);
+      const saved = await opts.save(exported ?? model, job.folder, plan);
+      // Latency and accuracy of what was written, as read back (quantization included).
+      // (Not loadModel: the run's own output is not an input to protect.)
+      const read = await readModel(saved.dir);
+      reread = await modelFromArtifacts(read.artifacts, read.file);
       const m = await measureVariant({
         name: `${job.method} ${Math.round(job.level * 100)}%`,
         level: job.level,
         model,
-        exported,
+        exported: reread,
         test,
         bench,
         fileBytes: saved.fileBytes,
@@ -176,7 +182,26 @@ export async function runPrune(opts: {
       });
       runs.push(m.run);
       const row = rowOf(job.folder, job.method, job.level, achieved, m.run, dense.run);
-      rows.push({ ...row, accuracyBeforeFinetune: before ?? null, finetuneEpochs: epochs });
+      const speedup = speedups(dense.run.latencyMs, m.run.latencyMs);
+      for (const [backend, x] of Object.entries(speedup)) {
+        if (x < 1.05) {
+          notes.push(
+            `${job.folder}: no speedup on ${backend} (${x.toFixed(2)}x the dense model's latency) as written: ${describeExport(plan)}.`,
+          );
+        }
+      }
+      if ((saved.fileBytes ?? 0) > (dense.run.fileBytes ?? Number.POSITIVE_INFINITY)) {
+        notes.push(
+          `${job.folder}: its files (${saved.fileBytes} bytes) are larger than the input's (${dense.run.fileBytes}).`,
+        );
+      }
+      rows.push({
+        ...row,
+        export: describeExport(plan),
+        speedup,
+        accuracyBeforeFinetune: before ?? null,
+        finetuneEpochs: epochs,
+      });
       const drop =
         dense.run.accuracy !== undefined && m.run.accuracy !== undefined
           ? dense.run.accuracy - m.run.accuracy
@@ -194,6 +219,7 @@ export async function runPrune(opts: {
         `${job.folder}: ${(100 * achieved).toFixed(1)}% pruned, ${m.metrics.nonzero} nonzero params, accuracy ${pct(before)} → ${pct(m.run.accuracy)} after ${epochs} fine-tune epochs; saved ${saved.path}`,
       );
     } finally {
+      reread?.dispose();
       exported?.dispose();
       model.dispose();
     }
@@ -214,9 +240,12 @@ export async function runPrune(opts: {
     env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v as string | number])),
     runs,
     ...(sensitivity ? { sensitivity } : {}),
-    notes: guardFailed
-      ? [`guard failed: accuracy dropped by more than ${recipe.guard?.maxAccuracyDrop} for some model`]
-      : [],
+    notes: [
+      ...(guardFailed
+        ? [`guard failed: accuracy dropped by more than ${recipe.guard?.maxAccuracyDrop} for some model`]
+        : []),
+      ...notes,
+    ],
   };
   return { doc, report, guardFailed };
 }
@@ -262,6 +291,19 @@ async function denseSensitivity(
   } finally {
     for (const b of batches ?? []) tf.dispose([b.x, b.y ?? []].flat());
   }
+}
+
+/** Dense latency over this model's, per backend measured on both. */
+function speedups(
+  dense: Record<string, number> | undefined,
+  mine: Record<string, number> | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [b, ms] of Object.entries(mine ?? {})) {
+    const d = dense?.[b];
+    if (d !== undefined && ms > 0) out[b] = d / ms;
+  }
+  return out;
 }
 
 function rowOf(
