@@ -1,119 +1,343 @@
-/** The page: wires the controls to demo.ts and exposes window.prunekitDemo for the browser test. */
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { CLASS_NAMES } from '../../perception-traffic-signs/src/signs.js';
-import { activate } from './backends.js';
-import { type Measured, type Method, makeTestSet, measure, prune } from './demo.js';
-import { loadSignModel } from './model_source.js';
+/** The page: controls, progress, tables and charts. No tensors here; the worker does the work. */
+import type { ReportData } from '@prunekit/report';
+import { summaryRows } from '@prunekit/report';
+import { drawReportCharts, TrainingChart } from './charts.js';
+import { WorkerClient } from './client.js';
+import type {
+  BackendName,
+  EpochPoint,
+  ExportResult,
+  Method,
+  ModelChoice,
+  Notice,
+  SetupResult,
+  Stage,
+  StageResult,
+} from './protocol.js';
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const count = (n: number) =>
-  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n);
-const ms = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(2)} ms`);
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const query = new URLSearchParams(location.search);
+const int = (name: string, dflt: number) => {
+  const v = Number(query.get(name) ?? dflt);
+  return Number.isInteger(v) && v > 0 ? v : dflt;
+};
+// ?train=N fine-tuning samples, ?test=N test samples, ?runs=N timed forward passes per backend,
+// ?bench=webgl,wasm backends latency is timed on, ?backend=wasm preselects the training backend.
+const SIZES = { train: int('train', 3072), test: int('test', 1024) };
+const RUNS = int('runs', 10);
+const BENCH = (query.get('bench') ?? 'webgl,wasm,webgpu').split(',') as BackendName[];
+
+/** What the browser test reads. */
+interface DemoState {
+  setup?: SetupResult;
+  stages: Partial<Record<Stage, StageResult>>;
+  history: EpochPoint[];
+  exported?: ExportResult;
+  /** Clicks on the chart toggles: input delay (event to handler) and event to next frame, ms. */
+  clicks: { inputDelayMs: number; toFrameMs: number; during: string }[];
+  /** Main-thread tasks over 50 ms seen while fine-tuning (PerformanceObserver 'longtask'). */
+  longTasksMs: number[];
+  error?: string;
+}
+const state: DemoState = { stages: {}, history: [], clicks: [], longTasksMs: [] };
+(globalThis as unknown as { prunekitDemo: DemoState }).prunekitDemo = state;
 
 function setStatus(status: string, text: string): void {
   document.body.dataset.status = status;
   $('status').textContent = text;
 }
 
-function show(which: 'dense' | 'pruned', m: Measured): void {
-  $(`acc-${which}`).textContent = pct(m.accuracy);
-  $(`nz-${which}`).textContent = `${count(m.nonzero)} / ${count(m.params)}`;
-  $(`macs-${which}`).textContent = count(m.effectiveMacs);
-  $(`lat-webgl-${which}`).textContent = ms(m.latencyMs.webgl);
-  $(`lat-wasm-${which}`).textContent = ms(m.latencyMs.wasm);
+function setStep(step: string, s: 'active' | 'done'): void {
+  const li = document.querySelector<HTMLElement>(`#stepper [data-step="${step}"]`);
+  if (li) li.dataset.state = s;
 }
 
-function drawGallery(images: Uint8Array, labels: Int32Array, dense: number[], pruned?: number[]): void {
-  const root = $('gallery');
-  root.replaceChildren();
-  for (let i = 0; i < labels.length; i++) {
-    const card = document.createElement('div');
-    card.className = 'card';
-    const canvas = document.createElement('canvas');
-    canvas.width = 32;
-    canvas.height = 32;
-    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
-    const img = ctx.createImageData(32, 32);
-    for (let p = 0; p < 32 * 32; p++) {
-      img.data.set(images.subarray((i * 1024 + p) * 3, (i * 1024 + p) * 3 + 3), p * 4);
-      img.data[p * 4 + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-    const line = (who: string, c: number) =>
-      `<div class="${c === labels[i] ? 'ok' : 'bad'}">${who}: ${CLASS_NAMES[c]}</div>`;
-    card.append(canvas);
-    card.insertAdjacentHTML(
-      'beforeend',
-      `<div><b>${CLASS_NAMES[labels[i]]}</b></div>${line('dense', dense[i])}${pruned ? line('pruned', pruned[i]) : ''}`,
-    );
-    root.append(card);
+function enable(ids: string[], on: boolean): void {
+  for (const id of ids) $<HTMLButtonElement>(id).disabled = !on;
+}
+
+const chart = new TrainingChart($<HTMLCanvasElement>('train-chart'), 'accuracy');
+
+function onNotice(n: Notice): void {
+  if (n.type === 'status') $('status').textContent = n.text;
+  else if (n.type === 'progress') {
+    $<HTMLProgressElement>('tune-progress').value = n.step / n.total;
+    $('tune-text').textContent = `step ${n.step} / ${n.total} · epoch ${n.epoch + 1} · loss ${n.loss.toFixed(4)}`;
+    const epochs = Number($<HTMLInputElement>('epochs').value);
+    chart.step((n.step / n.total) * epochs, n.loss);
+    chart.render();
+  } else if (n.type === 'epoch') {
+    state.history.push(n.point);
+    chart.epoch(n.point);
+    chart.render();
   }
 }
 
-async function start(): Promise<void> {
-  // ?test=N: test signs (default 320); ?runs=N: timed runs per backend (default 10). The browser test uses fewer.
-  const query = new URLSearchParams(location.search);
-  const testCount = Number(query.get('test') ?? 320);
-  const runsAsked = Number(query.get('runs') ?? 10);
-  const runs = Number.isInteger(runsAsked) && runsAsked > 0 ? runsAsked : 10;
-  const webgl = await activate('webgl');
-  $('backend-note').textContent = webgl
-    ? `Backend: ${tf.getBackend()} (pruning and accuracy); latency is also timed on wasm. Median of ${runs} runs, batch 1, on this machine.`
-    : `WebGL did not start; running on ${tf.getBackend()}.`;
-  const dense: tfl.LayersModel = await loadSignModel();
-  const test = makeTestSet(Number.isInteger(testCount) && testCount > 0 ? testCount : 320, 7002);
-  const gallery = makeTestSet(12, 424242);
-  setStatus('measuring', 'measuring the dense model…');
-  const denseM = await measure(dense, test, gallery, runs);
-  show('dense', denseM);
-  drawGallery(gallery.data.images, gallery.data.labels, denseM.gallery);
-  const button = $<HTMLButtonElement>('prune');
-  const slider = $<HTMLInputElement>('sparsity');
-  slider.oninput = () => {
-    $('sparsity-value').textContent = `${Math.round(Number(slider.value) * 100)}%`;
-  };
-  let pruned: tfl.LayersModel | undefined;
-  // What the browser test reads: the backend, the dense numbers, the numbers of the last run.
-  const demo: {
-    backend(): string;
-    dense: Measured;
-    last?: Measured;
-    prune?: (m: Method, s: number) => Promise<Measured>;
-  } = {
-    backend: () => tf.getBackend(),
-    dense: denseM,
-  };
-  const run = async (method: Method, sparsity: number): Promise<Measured> => {
-    button.disabled = true;
-    setStatus('pruning', `pruning: ${method} at ${Math.round(sparsity * 100)}%…`);
-    try {
-      pruned?.dispose();
-      pruned = await prune(dense, method, sparsity);
-      const m = await measure(pruned, test, gallery, runs);
-      show('pruned', m);
-      demo.last = m;
-      drawGallery(gallery.data.images, gallery.data.labels, denseM.gallery, m.gallery);
-      setStatus('pruned', `pruned: ${method} at ${Math.round(sparsity * 100)}%`);
-      return m;
-    } catch (e) {
-      setStatus('error', `error: ${(e as Error).message}`);
-      throw e;
-    } finally {
-      button.disabled = false;
-    }
-  };
-  button.onclick = () => {
-    void run($<HTMLSelectElement>('method').value as Method, Number(slider.value));
-  };
-  demo.prune = run;
-  (globalThis as unknown as { prunekitDemo: typeof demo }).prunekitDemo = demo;
-  button.disabled = false;
-  setStatus('ready', 'ready');
+const worker = new WorkerClient(onNotice);
+
+// ---- tables and charts -------------------------------------------------------------------------
+
+function reportData(): ReportData {
+  const runs = (['dense', 'pruned', 'tuned'] as const)
+    .map((s) => state.stages[s]?.run)
+    .filter((r) => r !== undefined);
+  return { title: 'web demo', created: new Date().toISOString(), env: {}, runs };
 }
 
-start().catch((e: unknown) => {
-  setStatus('error', `error: ${(e as Error)?.message ?? String(e)}`);
-  console.error(e);
-});
+function drawTable(): void {
+  const metric = state.setup?.task.metric ?? 'accuracy';
+  const [head, ...rows] = summaryRows(reportData().runs);
+  const label = (h: string) => (h === 'accuracy' ? metric : h === 'level' ? 'level asked' : h);
+  const thead = $('numbers').querySelector('thead tr') as HTMLElement;
+  thead.replaceChildren(...head.map((h) => Object.assign(document.createElement('th'), { textContent: label(h) })));
+  const tbody = $('numbers').querySelector('tbody') as HTMLElement;
+  tbody.replaceChildren(
+    ...rows.map((r) => {
+      const tr = document.createElement('tr');
+      r.forEach((cell, i) => {
+        const el = document.createElement(i === 0 ? 'th' : 'td');
+        el.textContent = cell;
+        el.dataset.col = head[i];
+        tr.append(el);
+      });
+      return tr;
+    }),
+  );
+}
+
+function drawAll(): void {
+  drawTable();
+  const structured = $<HTMLSelectElement>('method').value === 'channels';
+  drawReportCharts(reportData(), structured && state.stages.pruned !== undefined);
+  drawGallery();
+}
+
+function drawGallery(): void {
+  const s = state.setup;
+  const root = $('gallery');
+  root.replaceChildren();
+  $('gallery-panel').hidden = !s || s.galleryLabels.length === 0;
+  if (!s) return;
+  const [h, w] = s.task.inputShape;
+  const names = s.task.classNames;
+  s.galleryLabels.forEach((label, i) => {
+    const card = document.createElement('figure');
+    card.className = 'card';
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const img = ctx.createImageData(w, h);
+    for (let p = 0; p < w * h; p++) {
+      img.data.set(s.galleryImages.subarray((i * w * h + p) * 3, (i * w * h + p) * 3 + 3), p * 4);
+      img.data[p * 4 + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    const caption = document.createElement('figcaption');
+    caption.innerHTML = `<b>${names[label]}</b>`;
+    for (const stage of ['dense', 'pruned', 'tuned'] as const) {
+      const r = state.stages[stage];
+      if (!r) continue;
+      const c = r.gallery[i];
+      const line = document.createElement('div');
+      line.className = c === label ? 'ok' : 'bad';
+      line.textContent = `${stage === 'tuned' ? 'fine-tuned' : stage}: ${names[c]}`;
+      caption.append(line);
+    }
+    card.append(canvas, caption);
+    root.append(card);
+  });
+}
+
+// ---- controls ----------------------------------------------------------------------------------
+
+const levelInput = $<HTMLInputElement>('level');
+function syncMethod(): void {
+  const m = $<HTMLSelectElement>('method').value as Method;
+  $('nm-row').hidden = m !== 'nm';
+  $('level-row').hidden = m === 'nm';
+  $('level-help').textContent = m === 'channels' ? 'share of channels removed' : 'share of weights zeroed';
+  $('level-value').textContent = `${Math.round(Number(levelInput.value) * 100)}%`;
+}
+levelInput.oninput = syncMethod;
+$<HTMLSelectElement>('method').onchange = syncMethod;
+syncMethod();
+
+let dropped: File[] = [];
+function pickFiles(list: FileList | null): void {
+  const files = [...(list ?? [])];
+  const json = files.filter((f) => f.name.endsWith('.json'));
+  dropped = [...json, ...files.filter((f) => !f.name.endsWith('.json'))];
+  $('files-picked').textContent = files.length ? files.map((f) => f.name).join(', ') : '';
+  if (json.length === 1) ($('setup').querySelector('input[value="dropped"]') as HTMLInputElement).checked = true;
+}
+$<HTMLInputElement>('files').onchange = (e) => pickFiles((e.target as HTMLInputElement).files);
+const drop = $('drop');
+drop.ondragover = (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+};
+drop.ondragleave = () => drop.classList.remove('over');
+drop.ondrop = (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  pickFiles(e.dataTransfer?.files ?? null);
+};
+
+const backendParam = query.get('backend');
+if (backendParam) $<HTMLSelectElement>('backend').value = backendParam;
+
+for (const b of document.querySelectorAll<HTMLButtonElement>('.toggle')) {
+  b.onclick = (e) => {
+    const start = performance.now();
+    const which = b.dataset.show as 'loss' | 'acc' | 'both';
+    for (const o of document.querySelectorAll<HTMLButtonElement>('.toggle'))
+      o.setAttribute('aria-pressed', String(o === b));
+    chart.show(which);
+    requestAnimationFrame(() =>
+      state.clicks.push({
+        inputDelayMs: start - e.timeStamp,
+        toFrameMs: performance.now() - e.timeStamp,
+        during: document.body.dataset.status ?? '',
+      }),
+    );
+  };
+}
+
+async function step<T>(status: string, text: string, run: () => Promise<T>): Promise<T | undefined> {
+  enable(['load', 'prune', 'tune', 'export'], false);
+  setStatus(status, text);
+  try {
+    return await run();
+  } catch (e) {
+    state.error = (e as Error).message;
+    setStatus('error', `error: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    enable(['load'], true);
+    enable(['prune'], state.setup !== undefined);
+    enable(['tune'], state.stages.pruned !== undefined);
+    enable(['export'], state.setup !== undefined);
+  }
+}
+
+$('load').onclick = () =>
+  void step('loading', 'loading…', async () => {
+    const model = (document.querySelector('input[name="model"]:checked') as HTMLInputElement).value as ModelChoice;
+    if (model === 'dropped' && !dropped.some((f) => f.name.endsWith('.json'))) {
+      throw new Error('Choose a model.json (and its .bin weight files) first.');
+    }
+    const backend = $<HTMLSelectElement>('backend').value as BackendName;
+    state.stages = {};
+    state.history = [];
+    state.exported = undefined;
+    setStep('load', 'active');
+    const res = await worker.request<SetupResult>({
+      type: 'setup',
+      model,
+      files: model === 'dropped' ? dropped : undefined,
+      backend,
+      bench: BENCH,
+      sizes: SIZES,
+      runs: RUNS,
+    });
+    state.setup = res;
+    state.stages.dense = res.dense;
+    $('backend-notes').replaceChildren(
+      ...Object.entries(res.backends).map(([name, b]) =>
+        Object.assign(document.createElement('li'), {
+          className: b.available ? 'ok' : 'bad',
+          textContent: `${name}: ${b.available ? 'available' : 'unavailable'} — ${b.note}`,
+        }),
+      ),
+    );
+    $('compare-note').textContent =
+      `${res.task.title}. ${res.task.metric} on ${res.task.testSize} test samples (seed ${res.task.testSeed}), ` +
+      `fine-tuning on ${res.task.trainSize} other samples; pruning and fine-tuning on ${res.dense.backend}. ` +
+      `Latency: median of ${RUNS} batch-1 forward passes per backend on this machine.`;
+    chart.reset(Number($<HTMLInputElement>('epochs').value));
+    drawAll();
+    setStep('load', 'done');
+    setStatus('ready', `ready: ${res.task.title} on ${res.dense.backend}`);
+  });
+
+$('prune').onclick = () =>
+  void step('pruning', 'scoring and pruning…', async () => {
+    const method = $<HTMLSelectElement>('method').value as Method;
+    const [n, m] = $<HTMLSelectElement>('nm').value.split(':').map(Number);
+    const level = method === 'nm' ? 1 - n / m : Number(levelInput.value);
+    setStep('prune', 'active');
+    delete state.stages.tuned;
+    state.stages.pruned = await worker.request<StageResult>({ type: 'prune', method, level, nm: { n, m } });
+    drawAll();
+    setStep('prune', 'done');
+    setStatus('pruned', `pruned: ${state.stages.pruned.run.name}`);
+  });
+
+$('tune').onclick = () =>
+  void step('tuning', 'fine-tuning…', async () => {
+    const epochs = Number($<HTMLInputElement>('epochs').value);
+    state.history = [];
+    chart.reset(epochs);
+    setStep('tune', 'active');
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) state.longTasksMs.push(e.duration);
+    });
+    try {
+      observer.observe({ type: 'longtask', buffered: false });
+    } catch {
+      // longtask timing is not in every browser; the click test still runs
+    }
+    try {
+      state.stages.tuned = await worker.request<StageResult>({
+        type: 'finetune',
+        epochs,
+        lr: Number($<HTMLInputElement>('lr').value),
+        batchSize: 32,
+        alpha: Number($<HTMLInputElement>('alpha').value),
+        temperature: 4,
+      });
+    } finally {
+      observer.disconnect();
+    }
+    drawAll();
+    setStep('tune', 'done');
+    setStatus('tuned', `fine-tuned: ${state.stages.tuned.run.name}`);
+  });
+
+let blobUrls: string[] = [];
+$('export').onclick = () =>
+  void step('exporting', 'exporting…', async () => {
+    setStep('export', 'active');
+    const which = state.stages.tuned ? 'tuned' : state.stages.pruned ? 'pruned' : 'dense';
+    const model = state.setup?.task.model ?? 'model';
+    const res = await worker.request<ExportResult>({ type: 'export', name: `prunekit-${model}-${which}` });
+    state.exported = res;
+    for (const u of blobUrls) URL.revokeObjectURL(u);
+    blobUrls = [];
+    const items = res.files.map((f) => {
+      const url = URL.createObjectURL(new Blob([f.bytes as Uint8Array<ArrayBuffer>]));
+      blobUrls.push(url);
+      const a = Object.assign(document.createElement('a'), { href: url, download: f.name, textContent: f.name });
+      a.dataset.file = f.name;
+      const li = document.createElement('li');
+      li.append(a, ` (${f.bytes.byteLength.toLocaleString('en')} bytes)`);
+      return li;
+    });
+    const all = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Download all' });
+    all.onclick = () => {
+      for (const a of $('downloads').querySelectorAll('a')) a.click();
+    };
+    const li = document.createElement('li');
+    li.append(all);
+    $('downloads').replaceChildren(...items, li);
+    const a = res.reloadAgreement;
+    $('idb-note').textContent =
+      `Saved to ${res.indexedDbUrl}; reloaded from there with tf.loadLayersModel: ` +
+      `${a.same} of ${a.total} test predictions identical.`;
+    setStep('export', 'done');
+    setStatus('exported', `exported the ${which === 'tuned' ? 'fine-tuned' : which} model`);
+  });
+
+setStatus('idle', 'choose a model and press Load');
+if (query.has('autoload')) $('load').click();

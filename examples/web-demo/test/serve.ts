@@ -1,8 +1,8 @@
 /** Builds the demo with Vite into a temp folder and serves it on 127.0.0.1 (static files only). */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
   '.css': 'text/css',
   '.wasm': 'application/wasm',
   '.bin': 'application/octet-stream',
@@ -23,17 +24,11 @@ export interface Served {
   close(): void;
 }
 
-export async function buildAndServe(): Promise<Served> {
-  const outDir = mkdtempSync(join(tmpdir(), 'prunekit-web-demo-'));
-  await build({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
+/** Serves the files of `dir` (read-only) on an ephemeral 127.0.0.1 port. */
+export async function serveFolder(dir: string, onClose: () => void = () => {}): Promise<Served> {
   const server: Server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0])).replace(/^(\.\.[/\\])+/, '');
-    const file = join(outDir, path === '/' ? 'index.html' : path);
+    const file = join(dir, path === '/' ? 'index.html' : path);
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -48,7 +43,18 @@ export async function buildAndServe(): Promise<Served> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () => {
       server.close();
-      rmSync(outDir, { recursive: true, force: true });
+      onClose();
     },
   };
+}
+
+export async function buildAndServe(): Promise<Served> {
+  const outDir = mkdtempSync(join(tmpdir(), 'prunekit-web-demo-'));
+  await build({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  return serveFolder(outDir, () => rmSync(outDir, { recursive: true, force: true }));
 }

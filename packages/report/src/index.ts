@@ -21,6 +21,6 @@ export { paretoFront, type ParetoPoint } from './pareto.js';
 export { DATA_ELEMENT_ID, parseReportHtml, scriptSafeJson } from './embed.js';
 export { embeddedReport, renderHtml, type RenderHtmlOptions } from './html.js';
 export { renderSummary } from './summary.js';
-export { runFromMetrics, type RunExtras } from './runs.js';
+export { channelsOf, runFromMetrics, type RunExtras } from './runs.js';
 export { fmtBytes, fmtCount, fmtMs, fmtPct, summaryRows } from './format.js';
 export { closedLoopCaption, closedLoopChart, closedLoopRows } from './closed_loop.js';

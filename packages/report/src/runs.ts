@@ -1,5 +1,5 @@
 /** Turns core metrics into report rows. */
-import type { ModelMetrics } from '@prunekit/core';
+import type { ModelGraph, ModelMetrics } from '@prunekit/core';
 import type { ReportLayer, ReportRun } from './types.js';
 
 export interface RunExtras {
@@ -9,6 +9,17 @@ export interface RunExtras {
   readonly path?: string;
   /** Output channels per layer name. */
   readonly channels?: Readonly<Record<string, number>>;
+}
+
+/** Output channels (last axis of the output) of every layer with prunable weights: `RunExtras.channels`. */
+export function channelsOf(graph: ModelGraph): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const n of graph.nodes) {
+    if (!n.params.some((p) => p.prunable)) continue;
+    const last = n.outputShape[n.outputShape.length - 1];
+    if (typeof last === 'number') out[n.name] = last;
+  }
+  return out;
 }
 
 export function runFromMetrics(

@@ -1,23 +1,12 @@
 /** Metrics of one model variant: params/MACs/bytes from the IR, accuracy, latency, channels. */
-import { computeMetrics, type ModelGraph, type ModelMetrics } from '@prunekit/core';
+import { computeMetrics, type ModelMetrics } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
 import type { ReportRun } from '@prunekit/report';
-import { runFromMetrics } from '@prunekit/report';
+import { channelsOf, runFromMetrics } from '@prunekit/report';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/tensors.js';
 import { accuracy } from './evaluate.js';
 import { measureLatency } from './latency.js';
-
-/** Output channels (last axis of the output) of every layer with prunable weights. */
-export function channelsOf(graph: ModelGraph): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const n of graph.nodes) {
-    if (!n.params.some((p) => p.prunable)) continue;
-    const last = n.outputShape[n.outputShape.length - 1];
-    if (typeof last === 'number') out[n.name] = last;
-  }
-  return out;
-}
 
 export interface Measured {
   readonly metrics: ModelMetrics;

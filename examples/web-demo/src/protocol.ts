@@ -1,0 +1,122 @@
+/** Messages between the page (main thread, DOM only) and the worker (every tensor lives there). */
+import type { ReportRun } from '@prunekit/report';
+
+export type ModelChoice = 'signs' | 'lanes' | 'dropped';
+export type BackendName = 'webgl' | 'wasm' | 'webgpu';
+export type Method = 'unstructured' | 'nm' | 'channels';
+export type Stage = 'dense' | 'pruned' | 'tuned';
+
+export interface SetupRequest {
+  readonly type: 'setup';
+  readonly model: ModelChoice;
+  /** model.json first, then its weight shards (only for 'dropped'). */
+  readonly files?: readonly File[];
+  /** Backend that prunes and fine-tunes; latency is timed on every backend in `bench`. */
+  readonly backend: BackendName;
+  readonly bench: readonly BackendName[];
+  readonly sizes: { readonly train: number; readonly test: number };
+  readonly runs: number;
+}
+export interface PruneRequest {
+  readonly type: 'prune';
+  readonly method: Method;
+  /** Sparsity (unstructured), channel ratio (channels), or N:M as `n/m` of kept weights (nm). */
+  readonly level: number;
+  readonly nm?: { readonly n: number; readonly m: number };
+}
+export interface FineTuneRequest {
+  readonly type: 'finetune';
+  readonly epochs: number;
+  readonly lr: number;
+  readonly batchSize: number;
+  /** Weight of the teacher's soft targets (distillation from the unpruned model). */
+  readonly alpha: number;
+  readonly temperature: number;
+}
+export interface ExportRequest {
+  readonly type: 'export';
+  /** IndexedDB key the model is saved under (`indexeddb://<name>`). */
+  readonly name: string;
+}
+export type Request = SetupRequest | PruneRequest | FineTuneRequest | ExportRequest;
+
+/** What the page shows for one model variant. */
+export interface StageResult {
+  readonly stage: Stage;
+  /** Report row: params, MACs, bytes, metric (`accuracy` holds the task metric), latency per backend. */
+  readonly run: ReportRun;
+  /** Arg-max class of every test sample (pixel maps flattened for segmentation). */
+  readonly predictions: number[];
+  /** Softmax outputs of the first test samples (what the export check compares). */
+  readonly probe: number[];
+  /** Predicted class of each gallery sample (classification tasks). */
+  readonly gallery: number[];
+  /** Backend the variant was evaluated on. */
+  readonly backend: string;
+}
+
+export interface SetupResult {
+  readonly task: TaskInfo;
+  readonly backends: Readonly<Record<BackendName, BackendState>>;
+  readonly dense: StageResult;
+  /** Gallery images (RGB bytes, back to back) and their labels, for the page to draw. */
+  readonly galleryImages: Uint8Array;
+  readonly galleryLabels: number[];
+}
+
+export interface BackendState {
+  readonly available: boolean;
+  /** Why not, or what ran (e.g. "prunekit kernels: 13 training + 2 sparse"). */
+  readonly note: string;
+  /** Kernels prunekit registered for this backend (wasm only). */
+  readonly prunekitKernels?: readonly string[];
+}
+
+export interface TaskInfo {
+  readonly model: ModelChoice;
+  readonly title: string;
+  /** Name of the metric in `run.accuracy` (accuracy, mIoU, agreement with the dense model). */
+  readonly metric: string;
+  readonly classNames: readonly string[];
+  readonly inputShape: readonly number[];
+  readonly trainSize: number;
+  readonly testSize: number;
+  /** Test set seed (the browser test regenerates the same samples from it). */
+  readonly testSeed: number;
+  /** Number of samples `probe` covers. */
+  readonly probeCount: number;
+}
+
+export interface EpochPoint {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly acc: number;
+  readonly valMetric: number;
+}
+
+export interface ExportFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+export interface ExportResult {
+  readonly files: readonly ExportFile[];
+  readonly indexedDbUrl: string;
+  /** Test samples whose arg-max agreed after reloading from IndexedDB with tf.loadLayersModel. */
+  readonly reloadAgreement: { readonly same: number; readonly total: number };
+}
+
+export type Reply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly code?: string };
+
+/** Unsolicited messages during a request: progress of fine-tuning and stage text. */
+export type Notice =
+  | {
+      readonly type: 'progress';
+      readonly step: number;
+      readonly total: number;
+      readonly loss: number;
+      readonly epoch: number;
+    }
+  | { readonly type: 'epoch'; readonly point: EpochPoint }
+  | { readonly type: 'status'; readonly text: string };
