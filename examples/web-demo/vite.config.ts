@@ -1,16 +1,25 @@
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
-const stub = fileURLToPath(new URL('./src/node_stub.ts', import.meta.url));
-
-// Some package main entries still import node:* next to their browser-safe code; the page never
-// calls those parts, so the imports resolve to a stub whose functions throw if called.
-export default defineConfig({
-  resolve: {
-    conditions: ['source'],
-    alias: [{ find: /^node:(fs\/promises|fs|path|os|crypto|module|worker_threads)$/, replacement: stub }],
+/** Fails the build when anything the page bundles imports a Node built-in (no stubs, no shims). */
+const noNodeBuiltins: Plugin = {
+  name: 'prunekit-no-node-builtins',
+  enforce: 'pre',
+  resolveId(id, importer) {
+    if (id.startsWith('node:')) {
+      throw new Error(
+        `${importer ?? 'the page'} imports ${id}: the page must use the packages' browser entries.`,
+      );
+    }
+    return null;
   },
-  worker: { format: 'es' },
+};
+
+// Workspace packages resolve through their main (browser) entries; the `source` condition points
+// those at the same entry's TypeScript instead of dist/, so the page needs no package build.
+export default defineConfig({
+  plugins: [noNodeBuiltins],
+  resolve: { conditions: ['source'] },
+  worker: { format: 'es', plugins: () => [noNodeBuiltins] },
   server: { fs: { allow: ['../..'] } },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
 });

@@ -1,8 +1,21 @@
 /**
- * The worker's backends: webgl (OffscreenCanvas), wasm with prunekit's kernels (training + sparse),
- * and webgpu where the browser has an adapter. tfjs falls back silently, so every switch is checked.
+ * The worker's backends: webgl (OffscreenCanvas) with prunekit's WebGL sparse kernels, wasm with
+ * prunekit's kernels (training + sparse, fetched by URL), and webgpu where the browser has an
+ * adapter. tfjs falls back silently, so every switch is checked (core's `activate` throws).
  */
-import { registerAllKernels, trainKernelConfigs } from '@prunekit/backend-wasm';
+import {
+  addedTrainKernels,
+  loadKernelFiles,
+  registerAllKernels as registerWasmKernels,
+  setKernelPaths,
+  sparseBuild,
+  trainKernelConfigs,
+} from '@prunekit/backend-wasm';
+import sparseRelaxedUrl from '@prunekit/backend-wasm/build/sparse-relaxed.wasm?url';
+import sparseUrl from '@prunekit/backend-wasm/build/sparse.wasm?url';
+import trainUrl from '@prunekit/backend-wasm/build/train.wasm?url';
+import { registerAllKernels as registerWebglKernels } from '@prunekit/backend-webgl';
+import { activate as activateOrThrow } from '@prunekit/core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -18,46 +31,57 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
 });
-// prunekit's kernels are registered before 'wasm' first starts, so their setup runs with it.
-registerAllKernels();
+setKernelPaths({ 'train.wasm': trainUrl, 'sparse.wasm': sparseUrl, 'sparse-relaxed.wasm': sparseRelaxedUrl });
 
-/** Activates `name` and checks it really is the active backend. */
-export async function activate(name: BackendName): Promise<boolean> {
-  const ok = await tf.setBackend(name).catch(() => false);
-  await tf.ready().catch(() => undefined);
-  return ok && tf.getBackend() === name;
+let registered: Promise<void> | undefined;
+/** Fetches prunekit's wasm kernels and registers every prunekit kernel, before a backend starts. */
+export function registerKernels(): Promise<void> {
+  registered ??= (async () => {
+    await loadKernelFiles();
+    registerWasmKernels();
+    registerWebglKernels();
+  })();
+  return registered;
 }
 
-/** prunekit's training kernels that are the ones registered for 'wasm' right now. */
+/** Activates `name`; false when it did not start (tfjs would have fallen back silently). */
+export async function activate(name: BackendName): Promise<boolean> {
+  return activateOrThrow(name).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * prunekit's training kernels registered for 'wasm' right now: the ones stock tfjs-wasm lacks
+ * (present at all means prunekit's) and the replacements (the registered config is prunekit's).
+ */
 export function activePrunekitKernels(): string[] {
+  const added = new Set(addedTrainKernels().map((c) => c.kernelName));
   return trainKernelConfigs()
-    .filter((c) => tf.getKernel(c.kernelName, 'wasm') === c)
+    .filter((c) => {
+      const now = tf.getKernel(c.kernelName, 'wasm');
+      return now === c || (now !== undefined && added.has(c.kernelName));
+    })
     .map((c) => c.kernelName);
 }
 
-/** Starts each backend once and says which work here (and, for wasm, which prunekit kernels are in). */
-export async function probeBackends(names: readonly BackendName[]): Promise<Record<BackendName, BackendState>> {
-  const out = {} as Record<BackendName, BackendState>;
-  for (const name of ['webgl', 'wasm', 'webgpu'] as const) {
-    if (!names.includes(name)) {
-      out[name] = { available: false, note: 'not asked for' };
-      continue;
-    }
-    if (name === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) {
-      out[name] = { available: false, note: 'this browser has no navigator.gpu' };
-      continue;
-    }
-    const ok = await activate(name);
-    if (!ok) {
-      out[name] = { available: false, note: `did not start (tfjs fell back to '${tf.getBackend()}')` };
-      continue;
-    }
-    if (name === 'wasm') {
-      const kernels = activePrunekitKernels();
-      out[name] = { available: true, note: `SIMD; prunekit kernels: ${kernels.length} training`, prunekitKernels: kernels };
-    } else {
-      out[name] = { available: true, note: name === 'webgl' ? 'WebGL2 on an OffscreenCanvas' : 'WebGPU adapter' };
-    }
+/** Starts `name` (after registering prunekit's kernels) and says whether and how it runs here. */
+export async function startBackend(name: BackendName): Promise<BackendState> {
+  await registerKernels();
+  if (name === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) {
+    return { available: false, note: 'this browser has no navigator.gpu' };
   }
-  return out;
+  if (!(await activate(name))) {
+    return { available: false, note: `did not start (tfjs fell back to '${tf.getBackend()}')` };
+  }
+  if (name === 'wasm') {
+    const kernels = activePrunekitKernels();
+    return {
+      available: true,
+      note: `SIMD; prunekit kernels: ${kernels.length} training (incl. Conv2DBackpropFilter), sparse (${sparseBuild()})`,
+      prunekitKernels: kernels,
+    };
+  }
+  return { available: true, note: name === 'webgl' ? 'WebGL2 on an OffscreenCanvas' : 'WebGPU adapter' };
 }

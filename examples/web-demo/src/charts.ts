@@ -39,7 +39,13 @@ export class TrainingChart {
       type: 'line',
       data: {
         datasets: [
-          { label: 'training loss (per step)', data: [], borderColor: '#0072B2', pointRadius: 0, yAxisID: 'loss' },
+          {
+            label: 'training loss (per step)',
+            data: [],
+            borderColor: '#0072B2',
+            pointRadius: 0,
+            yAxisID: 'loss',
+          },
           { label: 'training accuracy (per epoch)', data: [], borderColor: '#E69F00', yAxisID: 'acc' },
           { label: `validation ${metric} (per epoch)`, data: [], borderColor: '#009E73', yAxisID: 'acc' },
         ],
@@ -49,7 +55,14 @@ export class TrainingChart {
         scales: {
           x: { type: 'linear', title: { display: true, text: 'epoch' }, min: 0 },
           loss: { type: 'linear', position: 'left', title: { display: true, text: 'loss' }, min: 0 },
-          acc: { type: 'linear', position: 'right', title: { display: true, text: metric }, min: 0, max: 1, grid: { drawOnChartArea: false } },
+          acc: {
+            type: 'linear',
+            position: 'right',
+            title: { display: true, text: metric },
+            min: 0,
+            max: 1,
+            grid: { drawOnChartArea: false },
+          },
         },
       },
     });

@@ -11,12 +11,20 @@ export class WorkerError extends Error {
   }
 }
 
-export class WorkerClient {
-  private readonly worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/** The worker that holds the models and trains (one per page). */
+export const trainingWorker = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+/** A worker that only times forward passes on one backend (one per backend, so none disturbs another). */
+export const benchWorker = () =>
+  new Worker(new URL('./bench_worker.ts', import.meta.url), { type: 'module' });
+
+export class WorkerClient<Req = Request> {
   private next = 1;
   private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 
-  constructor(onNotice: (n: Notice) => void) {
+  constructor(
+    private readonly worker: Worker,
+    onNotice: (n: Notice) => void = () => {},
+  ) {
     this.worker.onmessage = (e: MessageEvent<Reply | Notice>) => {
       const m = e.data;
       if ('id' in m) {
@@ -32,7 +40,7 @@ export class WorkerClient {
     };
   }
 
-  request<T>(req: Request): Promise<T> {
+  request<T>(req: Req): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -2,9 +2,12 @@
 import type { ReportData } from '@prunekit/report';
 import { summaryRows } from '@prunekit/report';
 import { drawReportCharts, TrainingChart } from './charts.js';
-import { WorkerClient } from './client.js';
+import { benchWorker, trainingWorker, WorkerClient } from './client.js';
 import type {
   BackendName,
+  BackendState,
+  BenchRequest,
+  BenchTiming,
   EpochPoint,
   ExportResult,
   Method,
@@ -30,6 +33,8 @@ const BENCH = (query.get('bench') ?? 'webgl,wasm,webgpu').split(',') as BackendN
 /** What the browser test reads. */
 interface DemoState {
   setup?: SetupResult;
+  /** Each backend as its bench worker started it. */
+  backends: Partial<Record<BackendName, BackendState>>;
   stages: Partial<Record<Stage, StageResult>>;
   history: EpochPoint[];
   exported?: ExportResult;
@@ -39,7 +44,7 @@ interface DemoState {
   longTasksMs: number[];
   error?: string;
 }
-const state: DemoState = { stages: {}, history: [], clicks: [], longTasksMs: [] };
+const state: DemoState = { backends: {}, stages: {}, history: [], clicks: [], longTasksMs: [] };
 (globalThis as unknown as { prunekitDemo: DemoState }).prunekitDemo = state;
 
 function setStatus(status: string, text: string): void {
@@ -62,7 +67,8 @@ function onNotice(n: Notice): void {
   if (n.type === 'status') $('status').textContent = n.text;
   else if (n.type === 'progress') {
     $<HTMLProgressElement>('tune-progress').value = n.step / n.total;
-    $('tune-text').textContent = `step ${n.step} / ${n.total} · epoch ${n.epoch + 1} · loss ${n.loss.toFixed(4)}`;
+    $('tune-text').textContent =
+      `step ${n.step} / ${n.total} · epoch ${n.epoch + 1} · loss ${n.loss.toFixed(4)}`;
     const epochs = Number($<HTMLInputElement>('epochs').value);
     chart.step((n.step / n.total) * epochs, n.loss);
     chart.render();
@@ -73,7 +79,40 @@ function onNotice(n: Notice): void {
   }
 }
 
-const worker = new WorkerClient(onNotice);
+const worker = new WorkerClient(trainingWorker(), onNotice);
+
+// ---- latency: one bench worker per backend ----------------------------------------------------
+
+const benches = new Map<BackendName, WorkerClient<BenchRequest>>();
+async function startBenches(): Promise<void> {
+  for (const b of BENCH) {
+    if (benches.has(b) || state.backends[b]) continue;
+    const client = new WorkerClient<BenchRequest>(benchWorker());
+    const st = await client
+      .request<BackendState>({ type: 'start', backend: b })
+      .catch((e: Error): BackendState => ({ available: false, note: e.message }));
+    state.backends[b] = st;
+    if (st.available) benches.set(b, client);
+  }
+}
+
+/** The stage's latency on every available backend (and with prunekit's sparse kernels when masked). */
+async function timed(r: StageResult): Promise<StageResult> {
+  const latencyMs: Record<string, number> = {};
+  for (const [b, client] of benches) {
+    $('status').textContent = `timing the ${r.stage} model on ${b}…`;
+    const t = await client.request<BenchTiming>({
+      type: 'time',
+      files: r.files,
+      inputShape: state.setup?.task.inputShape ?? [],
+      runs: RUNS,
+      sparse: r.masked && b === 'wasm',
+    });
+    latencyMs[b] = t.ms;
+    if (t.sparseMs !== undefined) latencyMs[`${b} sparse kernels`] = t.sparseMs;
+  }
+  return { ...r, run: { ...r.run, latencyMs } };
+}
 
 // ---- tables and charts -------------------------------------------------------------------------
 
@@ -89,7 +128,9 @@ function drawTable(): void {
   const [head, ...rows] = summaryRows(reportData().runs);
   const label = (h: string) => (h === 'accuracy' ? metric : h === 'level' ? 'level asked' : h);
   const thead = $('numbers').querySelector('thead tr') as HTMLElement;
-  thead.replaceChildren(...head.map((h) => Object.assign(document.createElement('th'), { textContent: label(h) })));
+  thead.replaceChildren(
+    ...head.map((h) => Object.assign(document.createElement('th'), { textContent: label(h) })),
+  );
   const tbody = $('numbers').querySelector('tbody') as HTMLElement;
   tbody.replaceChildren(
     ...rows.map((r) => {
@@ -169,7 +210,8 @@ function pickFiles(list: FileList | null): void {
   const json = files.filter((f) => f.name.endsWith('.json'));
   dropped = [...json, ...files.filter((f) => !f.name.endsWith('.json'))];
   $('files-picked').textContent = files.length ? files.map((f) => f.name).join(', ') : '';
-  if (json.length === 1) ($('setup').querySelector('input[value="dropped"]') as HTMLInputElement).checked = true;
+  if (json.length === 1)
+    ($('setup').querySelector('input[value="dropped"]') as HTMLInputElement).checked = true;
 }
 $<HTMLInputElement>('files').onchange = (e) => pickFiles((e.target as HTMLInputElement).files);
 const drop = $('drop');
@@ -223,7 +265,8 @@ async function step<T>(status: string, text: string, run: () => Promise<T>): Pro
 
 $('load').onclick = () =>
   void step('loading', 'loading…', async () => {
-    const model = (document.querySelector('input[name="model"]:checked') as HTMLInputElement).value as ModelChoice;
+    const model = (document.querySelector('input[name="model"]:checked') as HTMLInputElement)
+      .value as ModelChoice;
     if (model === 'dropped' && !dropped.some((f) => f.name.endsWith('.json'))) {
       throw new Error('Choose a model.json (and its .bin weight files) first.');
     }
@@ -232,19 +275,18 @@ $('load').onclick = () =>
     state.history = [];
     state.exported = undefined;
     setStep('load', 'active');
-    const res = await worker.request<SetupResult>({
+    const res: SetupResult = await worker.request<SetupResult>({
       type: 'setup',
       model,
       files: model === 'dropped' ? dropped : undefined,
       backend,
-      bench: BENCH,
       sizes: SIZES,
-      runs: RUNS,
     });
     state.setup = res;
-    state.stages.dense = res.dense;
+    await startBenches();
+    state.stages.dense = await timed(res.dense);
     $('backend-notes').replaceChildren(
-      ...Object.entries(res.backends).map(([name, b]) =>
+      ...Object.entries({ ...state.backends, [`${backend} (training)`]: res.backendState }).map(([name, b]) =>
         Object.assign(document.createElement('li'), {
           className: b.available ? 'ok' : 'bad',
           textContent: `${name}: ${b.available ? 'available' : 'unavailable'} — ${b.note}`,
@@ -268,7 +310,9 @@ $('prune').onclick = () =>
     const level = method === 'nm' ? 1 - n / m : Number(levelInput.value);
     setStep('prune', 'active');
     delete state.stages.tuned;
-    state.stages.pruned = await worker.request<StageResult>({ type: 'prune', method, level, nm: { n, m } });
+    state.stages.pruned = await timed(
+      await worker.request<StageResult>({ type: 'prune', method, level, nm: { n, m } }),
+    );
     drawAll();
     setStep('prune', 'done');
     setStatus('pruned', `pruned: ${state.stages.pruned.run.name}`);
@@ -289,7 +333,7 @@ $('tune').onclick = () =>
       // longtask timing is not in every browser; the click test still runs
     }
     try {
-      state.stages.tuned = await worker.request<StageResult>({
+      const tuned = await worker.request<StageResult>({
         type: 'finetune',
         epochs,
         lr: Number($<HTMLInputElement>('lr').value),
@@ -297,6 +341,8 @@ $('tune').onclick = () =>
         alpha: Number($<HTMLInputElement>('alpha').value),
         temperature: 4,
       });
+      observer.disconnect();
+      state.stages.tuned = await timed(tuned);
     } finally {
       observer.disconnect();
     }
@@ -318,13 +364,20 @@ $('export').onclick = () =>
     const items = res.files.map((f) => {
       const url = URL.createObjectURL(new Blob([f.bytes as Uint8Array<ArrayBuffer>]));
       blobUrls.push(url);
-      const a = Object.assign(document.createElement('a'), { href: url, download: f.name, textContent: f.name });
+      const a = Object.assign(document.createElement('a'), {
+        href: url,
+        download: f.name,
+        textContent: f.name,
+      });
       a.dataset.file = f.name;
       const li = document.createElement('li');
       li.append(a, ` (${f.bytes.byteLength.toLocaleString('en')} bytes)`);
       return li;
     });
-    const all = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Download all' });
+    const all = Object.assign(document.createElement('button'), {
+      type: 'button',
+      textContent: 'Download all',
+    });
     all.onclick = () => {
       for (const a of $('downloads').querySelectorAll('a')) a.click();
     };

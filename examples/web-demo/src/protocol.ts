@@ -11,11 +11,9 @@ export interface SetupRequest {
   readonly model: ModelChoice;
   /** model.json first, then its weight shards (only for 'dropped'). */
   readonly files?: readonly File[];
-  /** Backend that prunes and fine-tunes; latency is timed on every backend in `bench`. */
+  /** Backend that prunes, fine-tunes and evaluates (latency is timed by the bench workers). */
   readonly backend: BackendName;
-  readonly bench: readonly BackendName[];
   readonly sizes: { readonly train: number; readonly test: number };
-  readonly runs: number;
 }
 export interface PruneRequest {
   readonly type: 'prune';
@@ -53,11 +51,33 @@ export interface StageResult {
   readonly gallery: number[];
   /** Backend the variant was evaluated on. */
   readonly backend: string;
+  /** The variant in the stock tfjs files (model.json + shards): what export writes and bench times. */
+  readonly files: readonly ExportFile[];
+  /** Whether it carries masks (zeros that prunekit's sparse kernels can skip). */
+  readonly masked: boolean;
+}
+
+/** To a bench worker: start `backend`, or time a model given as its files. */
+export type BenchRequest =
+  | { readonly type: 'start'; readonly backend: BackendName }
+  | {
+      readonly type: 'time';
+      readonly files: readonly ExportFile[];
+      readonly inputShape: readonly number[];
+      readonly runs: number;
+      /** Also time it converted to prunekit's sparse layers (masked models on wasm). */
+      readonly sparse: boolean;
+    };
+export interface BenchTiming {
+  /** Median ms of one batch-1 forward pass. */
+  readonly ms: number;
+  readonly sparseMs?: number;
 }
 
 export interface SetupResult {
   readonly task: TaskInfo;
-  readonly backends: Readonly<Record<BackendName, BackendState>>;
+  /** The training backend as the training worker started it. */
+  readonly backendState: BackendState;
   readonly dense: StageResult;
   /** Gallery images (RGB bytes, back to back) and their labels, for the page to draw. */
   readonly galleryImages: Uint8Array;

@@ -2,19 +2,19 @@
  * One pruning session in the worker: the dense model and its task, the pruned variant, the
  * fine-tuned one. Every figure the page shows is measured here, on the test set of the task.
  */
-import { type MaskSet, computeMetrics, median } from '@prunekit/core';
+import { type MaskSet, computeMetrics } from '@prunekit/core';
 import { cosineLr, distill, fineTune } from '@prunekit/finetune';
 import { artifactsToFiles, buildGraph, cloneModel, modelArtifacts } from '@prunekit/layers';
 import { channelPruner, nmPruner, unstructuredPruner } from '@prunekit/pruners';
 import { channelsOf, runFromMetrics } from '@prunekit/report';
 import { magnitude } from '@prunekit/scorers';
-import { toSparseModel } from '@prunekit/sparse';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { activate } from './backends.js';
 import type {
   BackendName,
   EpochPoint,
+  ExportFile,
   ExportResult,
   FineTuneRequest,
   PruneRequest,
@@ -23,32 +23,20 @@ import type {
 } from './protocol.js';
 import { predictClasses, type Task } from './tasks.js';
 
-/** Untimed first calls (shader compilation, first-touch allocations) before the timed ones. */
-const WARMUP = 3;
 const STAGE_NAMES: Record<Stage, string> = { dense: 'dense', pruned: 'pruned', tuned: 'fine-tuned' };
 
-export interface SessionOptions {
-  readonly backend: BackendName;
-  /** Backends latency is timed on (those that started). */
-  readonly bench: readonly BackendName[];
-  readonly runs: number;
+/** The model's stock tfjs files (model.json + shards), as saveModel would write them. */
+export async function modelFiles(model: tfl.LayersModel): Promise<ExportFile[]> {
+  const files = artifactsToFiles(await modelArtifacts(model));
+  return [...files].map(([name, body]) => ({
+    name,
+    bytes: typeof body === 'string' ? new TextEncoder().encode(body) : body.slice(),
+  }));
 }
 
-async function timeForward(model: tfl.LayersModel, shape: readonly number[], runs: number): Promise<number> {
-  const x = tf.zeros([1, ...shape]);
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < runs + WARMUP; i++) {
-      const t0 = performance.now();
-      const y = model.predict(x) as tf.Tensor;
-      await y.data();
-      y.dispose();
-      if (i >= WARMUP) times.push(performance.now() - t0);
-    }
-  } finally {
-    x.dispose();
-  }
-  return median(times);
+export interface SessionOptions {
+  /** The backend everything in this worker runs on. */
+  readonly backend: BackendName;
 }
 
 export class Session {
@@ -63,24 +51,6 @@ export class Session {
     readonly task: Task,
     readonly opts: SessionOptions,
   ) {}
-
-  /** Median batch-1 latency on every bench backend (and prunekit's sparse kernels for masked models). */
-  private async latency(model: tfl.LayersModel): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    for (const b of this.opts.bench) {
-      if (!(await activate(b))) continue;
-      out[b] = await timeForward(model, this.task.info.inputShape, this.opts.runs);
-    }
-    if (this.masks && this.opts.bench.includes('wasm') && (await activate('wasm'))) {
-      const sparse = await toSparseModel(model, { minSparsity: 0.5 });
-      if (sparse !== model) {
-        out['wasm sparse'] = await timeForward(sparse, this.task.info.inputShape, this.opts.runs);
-        sparse.dispose();
-      }
-    }
-    await this.useMain();
-    return out;
-  }
 
   async useMain(): Promise<void> {
     if (!(await activate(this.opts.backend))) {
@@ -97,16 +67,13 @@ export class Session {
     const probeValues = Array.from(await probe.data());
     probe.dispose();
     const graph = buildGraph(model);
-    const files = artifactsToFiles(await modelArtifacts(model));
-    let fileBytes = 0;
-    for (const f of files.values()) fileBytes += typeof f === 'string' ? new TextEncoder().encode(f).length : f.byteLength;
-    const latencyMs = await this.latency(model);
+    const files = await modelFiles(model);
+    const fileBytes = files.reduce((a, f) => a + f.bytes.byteLength, 0);
     const name = stage === 'dense' ? 'dense' : `${STAGE_NAMES[stage]} (${this.method})`;
     return {
       stage,
       run: runFromMetrics(name, stage === 'dense' ? 0 : this.level, computeMetrics(graph), {
         accuracy: metric,
-        latencyMs,
         fileBytes,
         channels: channelsOf(graph),
       }),
@@ -114,6 +81,8 @@ export class Session {
       probe: probeValues,
       gallery: gallery ? Array.from(predictClasses(model, gallery.x)) : [],
       backend: tf.getBackend(),
+      files,
+      masked: stage !== 'dense' && this.masks !== undefined,
     };
   }
 
@@ -139,7 +108,11 @@ export class Session {
       const graph = buildGraph(model);
       const res =
         req.method === 'nm'
-          ? await nmPruner(graph, { scorer: magnitude({ p: 1 }), n: req.nm?.n ?? 2, m: req.nm?.m ?? 4 }).step()
+          ? await nmPruner(graph, {
+              scorer: magnitude({ p: 1 }),
+              n: req.nm?.n ?? 2,
+              m: req.nm?.m ?? 4,
+            }).step()
           : await unstructuredPruner(graph, {
               scorer: magnitude({ p: 1 }),
               ratio: req.level,
@@ -149,7 +122,9 @@ export class Session {
       this.pruned = model;
       this.masks = res.masks;
       this.method =
-        req.method === 'nm' ? `${req.nm?.n ?? 2}:${req.nm?.m ?? 4}` : `unstructured ${Math.round(req.level * 100)}%`;
+        req.method === 'nm'
+          ? `${req.nm?.n ?? 2}:${req.nm?.m ?? 4}`
+          : `unstructured ${Math.round(req.level * 100)}%`;
     }
     this.level = req.level;
     return this.measure('pruned', this.pruned);
@@ -187,7 +162,12 @@ export class Session {
       },
       onEpoch: (log) => {
         const pred = predictClasses(student, this.task.val.x);
-        onEpoch({ epoch: log.epoch + 1, loss: log.loss, acc: log.acc, valMetric: this.task.score(pred, this.task.val.truth) });
+        onEpoch({
+          epoch: log.epoch + 1,
+          loss: log.loss,
+          acc: log.acc,
+          valMetric: this.task.score(pred, this.task.val.truth),
+        });
         epoch = log.epoch + 1;
       },
     });
@@ -198,7 +178,7 @@ export class Session {
   async export(name: string): Promise<ExportResult> {
     const model = this.tuned ?? this.pruned ?? this.dense;
     await this.useMain();
-    const files = artifactsToFiles(await modelArtifacts(model));
+    const files = await modelFiles(model);
     const url = `indexeddb://${name}`;
     await model.save(url);
     const reloaded = await tfl.loadLayersModel(url);
@@ -208,10 +188,7 @@ export class Session {
     let same = 0;
     for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
     return {
-      files: [...files].map(([file, body]) => ({
-        name: file,
-        bytes: typeof body === 'string' ? new TextEncoder().encode(body) : body.slice(),
-      })),
+      files,
       indexedDbUrl: url,
       reloadAgreement: { same, total: a.length },
     };

@@ -157,7 +157,9 @@ function pseudoSet(model: tfl.LayersModel, shape: number[], count: number, seed:
   const truth = predictClasses(model, x);
   const out = model.outputs[0].shape;
   const classes = out[out.length - 1] as number;
-  const y = tf.tidy(() => tf.oneHot(tf.tensor(truth, [count, ...(out.slice(1, -1) as number[])], 'int32'), classes));
+  const y = tf.tidy(() =>
+    tf.oneHot(tf.tensor(truth, [count, ...(out.slice(1, -1) as number[])], 'int32'), classes),
+  );
   return { x, y: tf.cast(y, 'float32'), truth };
 }
 
@@ -196,7 +198,11 @@ function droppedTask(model: tfl.LayersModel, sizes: { train: number; test: numbe
   };
 }
 
-export function makeTask(choice: ModelChoice, model: tfl.LayersModel, sizes: { train: number; test: number }): Task {
+export function makeTask(
+  choice: ModelChoice,
+  model: tfl.LayersModel,
+  sizes: { train: number; test: number },
+): Task {
   if (choice === 'signs') return signTask(sizes);
   if (choice === 'lanes') return laneTask(sizes);
   return droppedTask(model, sizes);

@@ -1,9 +1,8 @@
 /// <reference lib="webworker" />
 /** The worker: loads the model, runs prune / fine-tune / export on request, posts progress. */
-import './buffer_shim.js';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { activate, probeBackends } from './backends.js';
+import { startBackend } from './backends.js';
 import { loadBundledModel } from './models.js';
 import type { Notice, Reply, Request, SetupRequest, SetupResult } from './protocol.js';
 import { Session } from './session.js';
@@ -19,9 +18,9 @@ async function setup(req: SetupRequest): Promise<SetupResult> {
   session?.dispose();
   session = undefined;
   notify({ type: 'status', text: 'starting the backends…' });
-  const backends = await probeBackends([...new Set([req.backend, ...req.bench])]);
-  if (!backends[req.backend].available || !(await activate(req.backend))) {
-    throw new Error(`The '${req.backend}' backend is not available here: ${backends[req.backend].note}.`);
+  const backendState = await startBackend(req.backend);
+  if (!backendState.available) {
+    throw new Error(`The '${req.backend}' backend is not available here: ${backendState.note}.`);
   }
   notify({ type: 'status', text: 'loading the model…' });
   const dense =
@@ -30,12 +29,11 @@ async function setup(req: SetupRequest): Promise<SetupResult> {
       : await loadBundledModel(req.model);
   notify({ type: 'status', text: 'generating data…' });
   const task = makeTask(req.model, dense, req.sizes);
-  const bench = req.bench.filter((b) => backends[b].available);
-  session = new Session(dense, task, { backend: req.backend, bench, runs: req.runs });
+  session = new Session(dense, task, { backend: req.backend });
   notify({ type: 'status', text: 'measuring the dense model…' });
   return {
     task: task.info,
-    backends,
+    backendState,
     dense: await session.measure('dense', dense),
     galleryImages: task.gallery?.images ?? new Uint8Array(0),
     galleryLabels: task.gallery?.labels ?? [],
