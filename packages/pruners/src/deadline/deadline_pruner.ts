@@ -225,7 +225,7 @@ export async function deadlinePrune(
   const densePredicted = lm.predict(model).totalMs;
   const asMeasured = (ms: number): LatencyEntry => ({ medianMs: ms, p99Ms: ms, reps: 0 });
   const denseMeasured = verify
-    ? measureLatency(model, batch, { reps: verifyReps })
+    ? measureLatency(model, batch, { ...opts.timing, reps: verifyReps })
     : asMeasured(densePredicted);
   const budgetMs = opts.budget.ms;
   // The table's sum is off from a whole-model run by some factor: search in predicted units.
@@ -238,7 +238,9 @@ export async function deadlinePrune(
     const last = path[path.length - 1];
     progress('verify', round);
     const m = await build(last.widths);
-    const measured = verify ? measureLatency(m, batch, { reps: verifyReps }) : asMeasured(last.cost);
+    const measured = verify
+      ? measureLatency(m, batch, { ...opts.timing, reps: verifyReps })
+      : asMeasured(last.cost);
     log.push({ round, targetMs: target, predictedMs: last.cost, measured });
     const ms = entryMs(measured, percentile);
     if (best) best.model.dispose();

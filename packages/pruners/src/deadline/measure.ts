@@ -9,6 +9,28 @@ export interface TimingOptions {
   readonly reps?: number;
   /** Untimed calls first (kernel compilation, caches). Default 5. */
   readonly warmup?: number;
+  /**
+   * 'wall' (default): elapsed time, what a frame budget means. 'cpu': this process's CPU time
+   * (Node only), which a busy shared machine disturbs far less; for single-threaded backends
+   * (wasm without threads, cpu) it equals the wall time of a quiet machine.
+   */
+  readonly clock?: 'wall' | 'cpu';
+}
+
+type Clock = () => number;
+
+function clockOf(kind: 'wall' | 'cpu' | undefined): Clock {
+  if (kind !== 'cpu') return () => performance.now();
+  const proc = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+  if (!proc?.cpuUsage) {
+    throw new InvalidArgumentError("clock 'cpu' needs Node's process.cpuUsage(); use clock 'wall' here.", {
+      field: 'clock',
+    });
+  }
+  return () => {
+    const u = proc.cpuUsage!();
+    return (u.user + u.system) / 1000;
+  };
 }
 
 /** Wall time of forward calls of `model` on `inputs`, waiting for every output. */
@@ -19,14 +41,15 @@ export function timeModel(
 ): LatencyEntry {
   const reps = opts.reps ?? 30;
   const warmup = opts.warmup ?? 5;
+  const now = clockOf(opts.clock);
   const once = () => {
-    const t0 = performance.now();
+    const t0 = now();
     const out = model.predict(inputs) as tf.Tensor | tf.Tensor[];
     for (const y of Array.isArray(out) ? out : [out]) {
       y.dataSync();
       y.dispose();
     }
-    return performance.now() - t0;
+    return now() - t0;
   };
   for (let i = 0; i < warmup; i++) once();
   const t: number[] = [];
@@ -80,7 +103,7 @@ export function timeOverhead(batch: number, opts: TimingOptions = {}): LatencyEn
   });
   const t = tf.zeros([batch, 1]);
   try {
-    return timeModel(model, t, { reps: (opts.reps ?? 30) * 2, warmup: opts.warmup });
+    return timeModel(model, t, { ...opts, reps: (opts.reps ?? 30) * 2 });
   } finally {
     t.dispose();
     model.dispose();

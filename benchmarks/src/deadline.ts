@@ -1,0 +1,266 @@
+// bench:deadline — deadline-aware channel pruning against uniform and MACs-driven allocation at
+// equal *measured* latency on wasm: the deadline pruner's achieved latency is the budget the other
+// two must meet (each pruned as little as that allows), then all three are scored on the task's
+// test set without fine-tuning (the allocation alone is compared). Also the latency model's
+// prediction error on whole models (the table's sum vs a measured forward pass).
+import { computeMetrics, type Goal } from '@prunekit/core';
+import { startBackend } from '@prunekit/backend-wasm';
+import { makeSplit } from '@prunekit/example-perception-traffic-signs/data';
+import { toTensors as laneTensors } from '@prunekit/example-perception-lane-segmentation/data';
+import { generateLanes } from '@prunekit/example-perception-lane-segmentation/generator';
+import { analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
+import { loadModel } from '@prunekit/layers/node';
+import {
+  createLatencyTable,
+  deadlinePrune,
+  latencyModel,
+  measureLatency,
+  removalFor,
+  scoreWidthGroups,
+  type Widths,
+  widthSearch,
+} from '@prunekit/pruners';
+import { taylor } from '@prunekit/scorers';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { envInfo, quick, writeResult } from './util.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const reps = quick ? 40 : 100;
+const batch = 8;
+// Process CPU time per forward pass: the shared 2-core machine swings wall time several-fold;
+// wasm here is single-threaded, so on a quiet machine CPU time is the wall time.
+const clock = 'cpu' as const;
+// First-order Taylor (|w·∂L/∂w| per channel, on calibration batches with labels): an estimate of
+// the loss a channel's removal costs, comparable across layers, which a cross-layer allocation needs.
+const scorer = taylor();
+
+interface Task {
+  readonly name: string;
+  readonly model: string;
+  readonly budgetFraction: number;
+  readonly metric: string;
+  readonly score: (m: tfl.LayersModel) => number;
+  /** Labelled calibration batches (training-split images, never the test set). */
+  readonly calib: { x: tf.Tensor; y: tf.Tensor }[];
+  readonly dispose: () => void;
+}
+
+function argmaxAgree(m: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor): number {
+  return tf.tidy(() => {
+    const p = tf.argMax(m.predict(x, { batchSize: 64 }) as tf.Tensor, -1);
+    return tf.mean(tf.cast(tf.equal(p, tf.argMax(y, -1)), 'float32')).dataSync()[0];
+  });
+}
+
+function miou(m: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, k: number): number {
+  const [pred, truth] = tf.tidy(() => [
+    tf.argMax(m.predict(x, { batchSize: 32 }) as tf.Tensor, -1).dataSync(),
+    tf.argMax(y, -1).dataSync(),
+  ]);
+  const inter = new Float64Array(k);
+  const union = new Float64Array(k);
+  for (let i = 0; i < pred.length; i++) {
+    if (pred[i] === truth[i]) inter[pred[i]]++;
+    union[pred[i]]++;
+    union[truth[i]]++;
+  }
+  let s = 0;
+  for (let c = 0; c < k; c++) s += union[c] - inter[c] > 0 ? inter[c] / (union[c] - inter[c]) : 1;
+  return s / k;
+}
+
+function tasks(): Task[] {
+  const signs = makeSplit('test', quick ? 800 : 3200, 7 * 1000 + 2);
+  const lanes = generateLanes(7 * 1000 + 2, quick ? 120 : 400, { height: 32, width: 48 });
+  const lt = laneTensors(lanes);
+  const signCal = makeSplit('calib', 256, 7 * 1000 + 100);
+  const laneCal = laneTensors(generateLanes(7 * 1000 + 100, 64, { height: 32, width: 48 }));
+  const batches = (x: tf.Tensor, y: tf.Tensor, n: number) =>
+    Array.from({ length: Math.ceil(x.shape[0] / n) }, (_, i) => {
+      const len = Math.min(n, x.shape[0] - i * n);
+      return { x: tf.slice(x, i * n, len), y: tf.slice(y, i * n, len) };
+    });
+  const signBatches = batches(signCal.x, signCal.y, 64);
+  const laneBatches = batches(laneCal.x, laneCal.y, 16);
+  tf.dispose([signCal.x, signCal.y, laneCal.x, laneCal.y]);
+  return [
+    {
+      name: 'traffic-signs',
+      model: 'examples/perception-traffic-signs/model/model.json',
+      budgetFraction: 0.6,
+      metric: 'accuracy',
+      score: (m) => argmaxAgree(m, signs.x, signs.y),
+      calib: signBatches,
+      dispose: () => tf.dispose([signs.x, signs.y, ...signBatches.flatMap((b) => [b.x, b.y])]),
+    },
+    {
+      name: 'lane-segmentation',
+      model: 'examples/perception-lane-segmentation/model/model.json',
+      budgetFraction: 0.6,
+      metric: 'mIoU',
+      score: (m) => miou(m, lt.x, lt.y, lanes.numClasses),
+      calib: laneBatches,
+      dispose: () => tf.dispose([lt.x, lt.y, ...laneBatches.flatMap((b) => [b.x, b.y])]),
+    },
+  ];
+}
+
+/** The first step of `path` (least pruned) whose measured latency fits `budget`, by bisection. */
+async function leastPrunedWithin(
+  candidates: readonly Widths[],
+  build: (w: Widths) => Promise<tfl.LayersModel>,
+  budget: number,
+): Promise<{ model: tfl.LayersModel; ms: number; index: number }> {
+  let lo = 0;
+  let hi = candidates.length - 1;
+  let best: { model: tfl.LayersModel; ms: number; index: number } | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = await build(candidates[mid]);
+    const ms = measureLatency(m, batch, { reps, clock }).medianMs;
+    if (ms <= budget) {
+      best?.model.dispose();
+      best = { model: m, ms, index: mid };
+      hi = mid - 1;
+    } else {
+      m.dispose();
+      lo = mid + 1;
+    }
+  }
+  if (!best) {
+    const m = await build(candidates[candidates.length - 1]);
+    best = { model: m, ms: measureLatency(m, batch, { reps, clock }).medianMs, index: candidates.length - 1 };
+  }
+  return best;
+}
+
+await startBackend('wasm');
+if (tf.getBackend() !== 'wasm') throw new Error(`wasm backend did not start (active: ${tf.getBackend()})`);
+const rows: Record<string, unknown>[] = [];
+const goals: Goal[] = [];
+const errors: number[] = [];
+const load0 = loadavg()[0];
+for (const task of tasks()) {
+  const model = await loadModel(join(root, task.model));
+  const table = createLatencyTable('wasm', envInfo('wasm').cpu as string, batch);
+  const dense = measureLatency(model, batch, { reps, clock });
+  const budget = dense.medianMs * task.budgetFraction;
+  const t0 = performance.now();
+  const d = await deadlinePrune(model, {
+    scorer,
+    data: task.calib,
+    budget: { ms: budget, batch, backend: 'wasm' },
+    table,
+    verifyReps: reps,
+    timing: { clock, reps: quick ? 20 : 40 },
+  });
+  const searchS = (performance.now() - t0) / 1000;
+  const achieved = d.measuredMs;
+  const lm = latencyModel(table, { timing: { clock } });
+  for (const [m, meas] of [
+    [model, dense.medianMs],
+    [d.model, achieved],
+  ] as const) {
+    const pred = lm.predict(m).totalMs;
+    errors.push(Math.abs(pred - meas) / meas);
+  }
+
+  const graph = buildGraph(model);
+  const analysis = analyzeChannels(graph);
+  const groups = await scoreWidthGroups(graph, analysis.groups, scorer, { data: task.calib });
+  const build = (w: Widths) => removeChannels(analysis, removalFor(groups, w));
+  // Uniform: every group loses the same fraction; candidates from 0 to 90% in 2.5% steps.
+  const uniform = Array.from({ length: 37 }, (_, k) => {
+    const r = k * 0.025;
+    return new Map(
+      groups.map((g) => [g.group.id, Math.max(1, g.group.size - Math.floor(g.group.size * r + 1e-9))]),
+    );
+  });
+  // MACs-driven: the same greedy walk with MACs as the cost (importance lost per MAC saved).
+  const macsPath = await widthSearch(groups, async (w) => {
+    const m = await build(w);
+    const macs = computeMetrics(buildGraph(m)).macs;
+    m.dispose();
+    return macs;
+  });
+  const u = await leastPrunedWithin(uniform, build, achieved);
+  const mc = await leastPrunedWithin(
+    macsPath.map((s) => s.widths),
+    build,
+    achieved,
+  );
+  for (const [m, meas] of [
+    [u.model, u.ms],
+    [mc.model, mc.ms],
+  ] as const) {
+    errors.push(Math.abs(lm.predict(m).totalMs - meas) / meas);
+  }
+  const errs = errors.slice(-4);
+  const denseScore = task.score(model);
+  const scores = { deadline: task.score(d.model), uniform: task.score(u.model), macs: task.score(mc.model) };
+  const macsOf = (m: tfl.LayersModel) => computeMetrics(buildGraph(m)).macs;
+  rows.push({
+    task: task.name,
+    metric: task.metric,
+    batch,
+    budgetMs: budget,
+    dense: { ms: dense.medianMs, p99Ms: dense.p99Ms, score: denseScore, macs: macsOf(model) },
+    deadline: {
+      ms: achieved,
+      predictedMs: d.predictedMs,
+      score: scores.deadline,
+      macs: macsOf(d.model),
+      widths: d.widths,
+      rounds: d.rounds.length,
+      tableEntries: Object.keys(table.entries).length,
+      searchSeconds: searchS,
+    },
+    uniform: { ms: u.ms, score: scores.uniform, macs: macsOf(u.model), ratio: u.index * 0.025 },
+    macsDriven: { ms: mc.ms, score: scores.macs, macs: macsOf(mc.model), step: mc.index },
+    predictionError: { dense: errs[0], deadline: errs[1], uniform: errs[2], macsDriven: errs[3] },
+    perLayer: d.perLayer,
+  });
+  const key = task.name === 'traffic-signs' ? 'signs' : 'lanes';
+  goals.push(
+    {
+      name: `deadline_minus_uniform_points_${key}`,
+      value: 100 * (scores.deadline - scores.uniform),
+      target: 0,
+      op: '>=',
+    },
+    {
+      name: `deadline_minus_macs_points_${key}`,
+      value: 100 * (scores.deadline - scores.macs),
+      target: 0,
+      op: '>=',
+    },
+  );
+  for (const m of [d.model, u.model, mc.model, model]) m.dispose();
+  task.dispose();
+}
+const byName = (p: string) => goals.filter((g) => g.name.startsWith(p)).map((g) => g.value);
+goals.unshift(
+  {
+    name: 'deadline_minus_uniform_points',
+    value: Math.min(...byName('deadline_minus_uniform_points_')),
+    target: 0,
+    op: '>=',
+  },
+  {
+    name: 'deadline_minus_macs_points',
+    value: Math.min(...byName('deadline_minus_macs_points_')),
+    target: 0,
+    op: '>=',
+  },
+  { name: 'latency_model_error', value: Math.max(...errors), target: 0.15, op: '<=' },
+);
+await writeResult({
+  name: 'deadline',
+  env: envInfo('wasm', { batch, reps, quick, clock, load1: [load0, loadavg()[0]] }),
+  rows,
+  goals,
+});
