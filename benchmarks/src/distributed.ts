@@ -26,11 +26,21 @@ const RATIOS = quick ? [0.2, 0.4, 0.6, 0.8] : [0.125, 0.25, 0.375, 0.5, 0.625, 0
 const REPS = quick ? 1 : 3;
 const loadAtStart = loadavg();
 
-const loader = pathToFileURL(join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const loader = pathToFileURL(
+  join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs'),
+).href;
 function startWorkerProcess(url: string, id: string) {
   const child = spawn(
     process.execPath,
-    ['--import', loader, '--conditions=source', join(import.meta.dirname, 'distributed', 'worker.ts'), url, id, String(VAL)],
+    [
+      '--import',
+      loader,
+      '--conditions=source',
+      join(import.meta.dirname, 'distributed', 'worker.ts'),
+      url,
+      id,
+      String(VAL),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const ready = new Promise<void>((resolve, reject) => {
@@ -53,7 +63,12 @@ const sweep = await openSweep(VAL);
 const grid = { scorer: SCORER, ratios: RATIOS, granularity: 'channels' as const, identity: sweep.identity };
 const { scorer } = await sweep.worker.scorer(SCORER);
 const tLocal = performance.now();
-const local = await sensitivityAnalysis(sweep.graph, { ...sweep.worker, scorer, ratios: RATIOS, granularity: 'channels' });
+const local = await sensitivityAnalysis(sweep.graph, {
+  ...sweep.worker,
+  scorer,
+  ratios: RATIOS,
+  granularity: 'channels',
+});
 const localMs = performance.now() - tLocal;
 
 const sameBits = (a: SensitivityResult, b: SensitivityResult) =>
@@ -110,7 +125,8 @@ const pairRatios = Array.from({ length: REPS }, (_, k) => {
   return Number(((one.wall_ms as number) / (two.wall_ms as number)).toFixed(3));
 });
 const overhead = median(rows.filter((r) => r.workers === 1).map((r) => r.overhead_ms_per_trial as number));
-if (!rows.every((r) => r.scores_equal_local_bitwise)) throw new Error('a queued run did not reproduce the local scores');
+if (!rows.every((r) => r.scores_equal_local_bitwise))
+  throw new Error('a queued run did not reproduce the local scores');
 await writeResult({
   name: 'distributed',
   env: envInfo('wasm', {

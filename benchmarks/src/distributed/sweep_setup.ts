@@ -5,7 +5,12 @@
 import { join } from 'node:path';
 import { startBackend } from '@prunekit/backend-wasm';
 import type { ModelGraph } from '@prunekit/core';
-import { type ContentIdentity, modelHash, type SensitivityWorkerOptions, tensorsHash } from '@prunekit/distributed';
+import {
+  type ContentIdentity,
+  modelHash,
+  type SensitivityWorkerOptions,
+  tensorsHash,
+} from '@prunekit/distributed';
 import { buildGraph } from '@prunekit/layers';
 import { loadModel } from '@prunekit/layers/node';
 import { magnitude } from '@prunekit/scorers';
@@ -13,7 +18,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { makeSplit } from '../../../examples/perception-traffic-signs/src/data.js';
 
-export const MODEL = join(import.meta.dirname, '..', '..', '..', 'examples', 'perception-traffic-signs', 'model', 'model.json');
+export const MODEL = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'examples',
+  'perception-traffic-signs',
+  'model',
+  'model.json',
+);
 export const SCORER = { name: 'magnitude', p: 2 } as const;
 
 export interface BenchSweep {

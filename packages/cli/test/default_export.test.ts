@@ -141,4 +141,18 @@ describe('prunekit prune: the default export', () => {
     expect([...quantizations(written)]).toEqual(['none']);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a level that prunes nothing (structured 0.99 with roundTo 1024) says so in the report', async () => {
+    const recipe = join(dir, 'r0.yaml');
+    writeFileSync(recipe, 'backend: cpu\nstructured: { levels: [0.99], roundTo: 1024 }\n');
+    const out = join(dir, 'out-0');
+    const io = captureIO();
+    expect(await main(['prune', '--model', input, '--recipe', recipe, '--out', out, '--quiet'], io)).toBe(
+      EXIT.ok,
+    );
+    const notes: string[] = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).notes;
+    expect(notes.some((n) => /structured-99: pruned 0% although 99\.00% was asked; roundTo/.test(n))).toBe(
+      true,
+    );
+  });
 });

@@ -20,6 +20,7 @@ import type { Progress } from '../progress.js';
 import type { Recipe } from '../recipe/schema.js';
 import { accuracy } from './evaluate.js';
 import { tuneModel } from './finetune.js';
+import { measureLatency } from './latency.js';
 import { measureVariant } from './measure.js';
 import { asUsage, makeScorer, scorerContext } from './scorer.js';
 import type { Session } from './setup.js';
@@ -160,6 +161,12 @@ export async function runPrune(opts: {
         },
       }),
     );
+    if (achieved === 0) {
+      // e.g. structured 0.99 with roundTo 1024: the rounding (or ignore / maxPerLayer) left nothing to remove.
+      const why = `${job.folder}: pruned 0% although ${pct(job.level)} was asked; ${job.method === 'structured' ? 'roundTo, maxPerLayer or ignore' : 'ignore or the granularity'} left nothing to remove. Lower roundTo or check the section.`;
+      notes.push(why);
+      progress.log(`warning: ${why}`);
+    }
     let exported: tfl.LayersModel | undefined;
     let reread: tfl.LayersModel | undefined;
     try {
@@ -182,7 +189,10 @@ export async function runPrune(opts: {
       });
       runs.push(m.run);
       const row = rowOf(job.folder, job.method, job.level, achieved, m.run, dense.run);
-      const speedup = speedups(dense.run.latencyMs, m.run.latencyMs);
+      // Dense re-timed right after this level, so both figures of the ratio see the same machine
+      // state (the dense figure taken at the start is often cold or under another load).
+      const denseNow = bench.backends.length ? await measureLatency(session.model, bench) : undefined;
+      const speedup = speedups(denseNow, m.run.latencyMs);
       for (const [backend, x] of Object.entries(speedup)) {
         if (x < 1.05) {
           notes.push(
@@ -199,6 +209,7 @@ export async function runPrune(opts: {
         ...row,
         export: describeExport(plan),
         speedup,
+        denseLatencyMsAdjacent: denseNow ?? {},
         accuracyBeforeFinetune: before ?? null,
         finetuneEpochs: epochs,
       });

@@ -1,0 +1,180 @@
+// pnpm bench:cli-export [--quick]: what `prunekit prune` writes and measures by default (BatchNorm
+// folded, unstructured levels as sparse layers, the input's quantization kept), run through the
+// CLI's main() on tfjs-wasm with prunekit's kernels, on the traffic-sign model and on a
+// MobileNetV2-shaped model (224x224, 1000 classes, tfjs-layers with seeded weights). Speedups are
+// the CLI's own rows: dense input latency over the written model's, medians in one run.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '@prunekit/cli';
+import type { Goal } from '@prunekit/core';
+import { loadModel, saveModel } from '@prunekit/layers/node';
+import { seedWeights } from '@prunekit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { mobilenetV2 } from './models.js';
+import { envInfo, quick, writeResult } from './util.js';
+import { median } from '@prunekit/core';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = mkdtempSync(join(tmpdir(), 'prunekit-bench-cli-export-'));
+const runs = quick ? 5 : 15;
+
+interface Row {
+  model: string;
+  level: number;
+  method: string;
+  speedup: Record<string, number>;
+  fileBytes: number;
+  export?: string;
+  latencyMs: Record<string, number>;
+}
+
+async function cliRun(name: string, model: string, sections: string): Promise<Row[]> {
+  const recipe = join(root, `${name}.yaml`);
+  writeFileSync(
+    recipe,
+    `name: ${name}\nseed: 1\nbackend: wasm\nbench: { backends: [wasm], runs: ${runs} }\n${sections}`,
+  );
+  let out = '';
+  let err = '';
+  const io = {
+    tty: false,
+    stdout: (t: string) => {
+      out += t;
+    },
+    stderr: (t: string) => {
+      err += t;
+    },
+  };
+  const code = await main(
+    ['prune', '--model', model, '--recipe', recipe, '--out', join(root, name), '--json', '--quiet'],
+    io,
+  );
+  if (code !== 0) throw new Error(`prunekit prune (${name}) exited ${code}: ${err}`);
+  return (JSON.parse(out).rows as Row[]).map((r) => ({ ...r, model: `${name}/${r.model}` }));
+}
+
+/**
+ * The written model against the input, re-timed interleaved (dense, pruned, dense, ...) so that
+ * load changes during the run hit both alike: median dense ms over median pruned ms on wasm.
+ */
+async function interleaved(input: string, written: string, reps: number): Promise<number> {
+  if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
+  const a = await loadModel(input);
+  const b = await loadModel(written);
+  const x = tf.randomUniform([1, ...(a.inputs[0].shape.slice(1) as number[])], 0, 1, 'float32', 3);
+  const time = async (m: typeof a) => {
+    const t0 = performance.now();
+    const y = m.predict(x) as tf.Tensor;
+    await y.data();
+    y.dispose();
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < 3; i++) {
+    await time(a);
+    await time(b);
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    ta.push(await time(a));
+    tb.push(await time(b));
+  }
+  x.dispose();
+  a.dispose();
+  b.dispose();
+  return median(ta) / median(tb);
+}
+
+try {
+  await tf.setBackend('cpu');
+  const mn = mobilenetV2(224, 1000);
+  seedWeights(mn, 7);
+  const mnDir = join(root, 'mobilenetv2-input');
+  await saveModel(mn, mnDir);
+  const params = mn.countParams();
+  mn.dispose();
+  const t0 = performance.now();
+  const signs = await cliRun(
+    'signs',
+    join(repo, 'examples', 'perception-traffic-signs', 'model', 'model.json'),
+    'unstructured: { levels: [0.8], scorer: { name: magnitude } }\n',
+  );
+  const mobile = await cliRun(
+    'mobilenetv2',
+    mnDir,
+    // local: every layer at 80%, so every pointwise conv is sparse enough for a sparse kernel
+    'unstructured: { levels: [0.8], scope: local, scorer: { name: magnitude } }\nstructured: { levels: [0.3], scorer: { name: magnitude } }\n',
+  );
+  const rows = [...signs, ...mobile];
+  const at = (model: string) => rows.find((r) => r.model === model)!;
+  const signsInput = join(repo, 'examples', 'perception-traffic-signs', 'model', 'model.json');
+  const reps = quick ? 9 : 25;
+  const timed: Record<string, number> = {
+    'signs/unstructured-80': await interleaved(signsInput, join(root, 'signs', 'unstructured-80'), reps * 2),
+    'mobilenetv2/unstructured-80': await interleaved(
+      mnDir,
+      join(root, 'mobilenetv2', 'unstructured-80'),
+      reps,
+    ),
+    'mobilenetv2/structured-30': await interleaved(mnDir, join(root, 'mobilenetv2', 'structured-30'), reps),
+  };
+  const dense = (prefix: string) => at(`${prefix}/dense`).fileBytes;
+  const goals: Goal[] = [
+    {
+      name: 'wasm_speedup_signs_unstructured80',
+      value: timed['signs/unstructured-80'],
+      target: 1.5,
+      op: '>=',
+    },
+    {
+      name: 'file_ratio_signs_unstructured80',
+      value: at('signs/unstructured-80').fileBytes / dense('signs'),
+      target: 1,
+      op: '<=',
+    },
+    {
+      name: 'wasm_speedup_mobilenetv2_unstructured80',
+      value: timed['mobilenetv2/unstructured-80'],
+      target: 1.5,
+      op: '>=',
+    },
+    {
+      name: 'file_ratio_mobilenetv2_unstructured80',
+      value: at('mobilenetv2/unstructured-80').fileBytes / dense('mobilenetv2'),
+      target: 1,
+      op: '<=',
+    },
+    {
+      name: 'wasm_speedup_mobilenetv2_structured30',
+      value: timed['mobilenetv2/structured-30'],
+      target: 2.5,
+      op: '>=',
+    },
+  ];
+  await writeResult({
+    name: 'cli-export',
+    env: {
+      ...envInfo('wasm'),
+      load: loadavg().map((x) => Number(x.toFixed(2))),
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+      mobilenetv2: `MobileNetV2-shaped, 224x224x3, 1000 classes, ${params} params, seeded weights (seed 7)`,
+      latency: `rows: median of ${runs} batch-1 passes per model as prunekit prune measures them (dense first, then each level); goals: the written files re-timed interleaved with the input, ${reps} (signs ${2 * reps}) pairs, median over median`,
+    },
+    rows: rows.map((r) => ({
+      model: r.model,
+      method: r.method,
+      level: r.level,
+      export: r.export ?? 'input',
+      latencyMs: r.latencyMs,
+      speedup: r.speedup ?? {},
+      ...(timed[r.model] !== undefined ? { speedupInterleavedWasm: timed[r.model] } : {}),
+      fileBytes: r.fileBytes,
+    })),
+    goals,
+  });
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
