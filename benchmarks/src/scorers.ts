@@ -192,7 +192,7 @@ const stats = await calibrate(
   scorers.map(([, f]) => f()),
   calBatches,
 );
-const context: Partial<ScoreContext> = { ...stats, data: calBatches };
+const context: Partial<ScoreContext> = { stats, data: calBatches };
 log(
   `calibration (gradients, Fisher, Hutchinson × ${probes}, activations) ${((performance.now() - tc) / 1000).toFixed(1)} s`,
 );

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './graph.js';
 export * from './groups.js';
+export * from './calibration.js';
 export * from './interfaces.js';
 export * from './mask.js';
 export * from './metrics.js';

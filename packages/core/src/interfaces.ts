@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelGraph, ParamInfo } from './graph.js';
+import type { CalibrationStats, HessianProbes, ScorerNeed, StatsCache } from './calibration.js';
 import type { DependencyGroup } from './groups.js';
 import type { MaskSet } from './mask.js';
 import type { Rng } from './rng.js';
@@ -12,8 +13,6 @@ export interface Batch {
 
 /** Calibration data: any (async) iterable of batches. */
 export type DataSource = AsyncIterable<Batch> | Iterable<Batch>;
-
-export type ScorerNeed = 'weights' | 'gradients' | 'activations' | 'data';
 
 /** What a scorer scores: one parameter (per-weight scores) or one dependency group (per channel). */
 export type ScoreTarget =
@@ -30,22 +29,28 @@ export type Scores =
     }
   | { readonly kind: 'group'; readonly group: string; readonly values: Float32Array };
 
-/** Everything a scorer may read. Inputs a scorer declares in `needs` are computed once by the runner. */
+/**
+ * Everything a scorer may read. Statistics a scorer declares in `needs` come from `stats` when it
+ * holds them (per field), else they are computed from `data` once per `statsCache`.
+ */
 export interface ScoreContext {
   readonly graph: ModelGraph;
   readonly rng: Rng;
   readonly data?: DataSource;
-  /** Accumulated gradients by parameter id (when a scorer needs 'gradients'). */
-  readonly gradients?: ReadonlyMap<string, Float32Array>;
-  /** Per-channel activation statistics by layer name (when a scorer needs 'activations'). */
-  readonly activations?: ReadonlyMap<string, Float32Array>;
+  /** Precomputed calibration statistics for THIS graph (e.g. from calibrate()). */
+  readonly stats?: CalibrationStats;
+  /** Where computed statistics are kept; the pruner scoring the graph owns it. */
+  readonly statsCache?: StatsCache;
   /** Masks already in force; scorers may give pruned weights the lowest score. */
   readonly masks?: MaskSet;
 }
 
 export interface Scorer {
   readonly name: string;
+  /** What it reads: 'weights', 'data' (runs the model) and the calibration statistics fields. */
   readonly needs: readonly ScorerNeed[];
+  /** How 'hessianDiagonal' is estimated, when the scorer needs it. */
+  readonly hessian?: HessianProbes;
   score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores>;
 }
 

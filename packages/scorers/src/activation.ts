@@ -1,6 +1,4 @@
-import type { DependencyGroup, GroupMember, ScoreContext, Scorer } from '@prunekit/core';
-import type { CalibrationStats } from './calibration/calibrate.js';
-import { actKey, apozKey } from './calibration/needs.js';
+import type { CalibrationStats, DependencyGroup, GroupMember, ScoreContext, Scorer } from '@prunekit/core';
 import { channelScorer } from './channel_kit.js';
 import { type GroupOptions, channelsThrough, groupOptions } from './scorer_kit.js';
 
@@ -14,12 +12,12 @@ function describingMember(
   group: DependencyGroup,
   ctx: ScoreContext,
   stats: CalibrationStats,
-  key: (l: string) => string,
+  field: 'meanActivation' | 'apoz',
 ): GroupMember | undefined {
   const order = new Map(ctx.graph.nodes.map((n, i) => [n.name, i]));
   let best: GroupMember | undefined;
   for (const m of group.members) {
-    if (m.role === 'in' || !stats.activations.has(key(m.node))) continue;
+    if (m.role === 'in' || !stats[field]?.has(m.node)) continue;
     if (RESHAPING.has(ctx.graph.node(m.node).className)) continue;
     if (!best || order.get(m.node)! > order.get(best.node)!) best = m;
   }
@@ -28,25 +26,24 @@ function describingMember(
 
 function activationScorer(
   name: string,
-  key: (l: string) => string,
+  field: 'meanActivation' | 'apoz',
   transform: (v: number) => number,
   opts: GroupOptions,
 ): Scorer {
   const pick = (stats: CalibrationStats, layer: string) => {
-    const v = stats.activations.get(key(layer));
+    const v = stats[field]?.get(layer);
     return v ? Float32Array.from(v, transform) : undefined;
   };
   return channelScorer(
     {
       name,
-      needs: ['data', 'activations'],
-      calibration: { activations: true },
+      needs: [field],
       paramChannels: (p, _ctx, st) => {
         const v = pick(st, p.node);
         return v && v.length === p.shape[p.outAxis!] ? v : undefined;
       },
       groupParts: (group, ctx, st) => {
-        const m = describingMember(group, ctx, st, key);
+        const m = describingMember(group, ctx, st, field);
         return m ? [channelsThrough(m, pick(st, m.node)!, group.size, name)] : [];
       },
     },
@@ -59,10 +56,10 @@ function activationScorer(
  * calibration data do little. Score = 1 − APoZ, so higher is more important, as for every scorer.
  */
 export function apoz(opts: GroupOptions = {}): Scorer {
-  return activationScorer('apoz', apozKey, (v) => 1 - v, opts);
+  return activationScorer('apoz', 'apoz', (v) => 1 - v, opts);
 }
 
 /** Mean |activation| of each output channel over the calibration data. */
 export function meanActivation(opts: GroupOptions = {}): Scorer {
-  return activationScorer('mean-activation', actKey, (v) => v, opts);
+  return activationScorer('mean-activation', 'meanActivation', (v) => v, opts);
 }

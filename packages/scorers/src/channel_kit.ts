@@ -1,13 +1,16 @@
-import type {
-  DependencyGroup,
-  ParamInfo,
-  ScoreContext,
-  ScoreTarget,
-  ScorerNeed,
-  Scores,
+import {
+  type CalibrationStats,
+  type DependencyGroup,
+  type HessianProbes,
+  type ParamInfo,
+  type ScoreContext,
+  type Scorer,
+  type ScorerNeed,
+  type Scores,
+  type ScoreTarget,
+  statFields,
 } from '@prunekit/core';
-import { type CalibratedScorer, type CalibrationStats, statsFor } from './calibration/calibrate.js';
-import type { CalibrationNeeds } from './calibration/needs.js';
+import { statsFor } from './calibration/calibrate.js';
 import {
   memberChannelScores,
   normalize,
@@ -20,7 +23,8 @@ import { type ResolvedGroupOptions, absValues, broadcastChannels } from './score
 export interface ChannelSpec {
   readonly name: string;
   readonly needs: readonly ScorerNeed[];
-  readonly calibration?: CalibrationNeeds;
+  /** How the Hessian diagonal is probed, when `needs` has 'hessianDiagonal'. */
+  readonly hessian?: HessianProbes;
   /** Scores of a parameter's output channels (length shape[outAxis]); undefined: fall back to |w|. */
   paramChannels(
     param: ParamInfo,
@@ -35,20 +39,20 @@ export interface ChannelSpec {
   ): Promise<Float64Array[]> | Float64Array[];
 }
 
-const EMPTY: CalibrationStats = { gradients: new Map(), activations: new Map() };
+const EMPTY: CalibrationStats = {};
 
 /**
  * A scorer whose natural unit is the channel (BN scale, FPGM, activations, ablation). Per weight,
  * a parameter with output channels gets its channel's score on every element of the channel;
  * others (and groups where the criterion has nothing to say) fall back to magnitude |w|.
  */
-export function channelScorer(spec: ChannelSpec, g: ResolvedGroupOptions): CalibratedScorer {
+export function channelScorer(spec: ChannelSpec, g: ResolvedGroupOptions): Scorer {
   const stats = (ctx: ScoreContext) =>
-    spec.calibration ? statsFor(ctx, spec.calibration, spec.name) : Promise.resolve(EMPTY);
+    statFields(spec.needs).length > 0 ? statsFor(ctx, spec) : Promise.resolve(EMPTY);
   return {
     name: spec.name,
     needs: spec.needs,
-    calibration: spec.calibration,
+    ...(spec.hessian ? { hessian: spec.hessian } : {}),
     async score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores> {
       const st = await stats(ctx);
       if (target.kind === 'weight') {

@@ -1,6 +1,10 @@
-import { InvalidArgumentError, type ParamInfo, type ScoreContext, type Scorer } from '@prunekit/core';
-import type { CalibrationStats } from './calibration/calibrate.js';
-import { gradKey, hessKey, sqGradKey } from './calibration/needs.js';
+import {
+  type CalibrationStats,
+  InvalidArgumentError,
+  type ParamInfo,
+  type ScoreContext,
+  type Scorer,
+} from '@prunekit/core';
 import { assertFinite } from './finite.js';
 import { checkOption, sumAlongAxis } from './group_scores.js';
 import { type GroupOptions, elementwiseScorer, groupOptions, statOf } from './scorer_kit.js';
@@ -11,9 +15,8 @@ export function gradientMagnitude(opts: GroupOptions = {}): Scorer {
   return elementwiseScorer(
     {
       name,
-      needs: ['data', 'gradients'],
-      calibration: { gradients: true },
-      element: (p, _ctx, st) => Float32Array.from(statOf(st.gradients, gradKey(p.id), p), Math.abs),
+      needs: ['gradients'],
+      element: (p, _ctx, st) => Float32Array.from(statOf(st.gradients, p.id, p), Math.abs),
     },
     groupOptions(name, opts),
   );
@@ -34,15 +37,14 @@ export function taylor(opts: TaylorOptions = {}): Scorer {
   const wg = (ctx: ScoreContext, st: CalibrationStats, p: ParamInfo): Float32Array => {
     const w = ctx.graph.weights.values(p.id);
     assertFinite(p.id, w);
-    const g = statOf(st.gradients, gradKey(p.id), p);
+    const g = statOf(st.gradients, p.id, p);
     for (let i = 0; i < w.length; i++) w[i] *= g[i];
     return w;
   };
   return elementwiseScorer(
     {
       name,
-      needs: ['weights', 'data', 'gradients'],
-      calibration: { gradients: true },
+      needs: ['weights', 'gradients'],
       element: (p, ctx, st) => Float32Array.from(wg(ctx, st, p), Math.abs),
       memberChannel:
         channel === 'sum-abs'
@@ -74,22 +76,21 @@ export function snip(opts: GroupOptions = {}): Scorer {
   return elementwiseScorer(
     {
       name,
-      needs: ['weights', 'data', 'gradients'],
-      calibration: { gradients: true },
+      needs: ['weights', 'gradients'],
       element: (p, ctx, st) => {
         let total = totals.get(ctx);
         if (total === undefined) {
           total = 0;
           for (const q of ctx.graph.params()) {
             const w = ctx.graph.weights.values(q.id);
-            const g = statOf(st.gradients, gradKey(q.id), q);
+            const g = statOf(st.gradients, q.id, q);
             for (let i = 0; i < w.length; i++) total += Math.abs(w[i] * g[i]);
           }
           totals.set(ctx, total);
         }
         const w = ctx.graph.weights.values(p.id);
         assertFinite(p.id, w);
-        const g = statOf(st.gradients, gradKey(p.id), p);
+        const g = statOf(st.gradients, p.id, p);
         const d = total > 0 ? total : 1;
         for (let i = 0; i < w.length; i++) w[i] = Math.abs(w[i] * g[i]) / d;
         return w;
@@ -111,10 +112,9 @@ export function fisher(opts: FisherOptions = {}): Scorer {
   return elementwiseScorer(
     {
       name,
-      needs: ['weights', 'data', 'gradients'],
-      calibration: { squaredGradients: true },
+      needs: ['weights', 'squaredGradients'],
       element: (p, ctx, st) => {
-        const f = Float32Array.from(statOf(st.gradients, sqGradKey(p.id), p));
+        const f = Float32Array.from(statOf(st.squaredGradients, p.id, p));
         if (!weighted) return f;
         const w = ctx.graph.weights.values(p.id);
         assertFinite(p.id, w);
@@ -164,10 +164,10 @@ export function obd(opts: HessianOptions = {}): Scorer {
   return elementwiseScorer(
     {
       name,
-      needs: ['weights', 'data', 'gradients'],
-      calibration: { hessian: { probes, seed, epsilon } },
+      needs: ['weights', 'hessianDiagonal'],
+      hessian: { probes, seed, epsilon },
       element: (p, ctx, st) => {
-        const h = statOf(st.gradients, hessKey(p.id), p);
+        const h = statOf(st.hessianDiagonal, p.id, p);
         const w = ctx.graph.weights.values(p.id);
         assertFinite(p.id, w);
         for (let i = 0; i < w.length; i++) w[i] = 0.5 * Math.abs(h[i]) * w[i] * w[i];
@@ -185,9 +185,9 @@ export function hessianDiagonal(opts: HessianOptions = {}): Scorer {
   return elementwiseScorer(
     {
       name,
-      needs: ['data', 'gradients'],
-      calibration: base.calibration,
-      element: (p, _ctx, st) => Float32Array.from(statOf(st.gradients, hessKey(p.id), p), Math.abs),
+      needs: ['hessianDiagonal'],
+      ...(base.hessian ? { hessian: base.hessian } : {}),
+      element: (p, _ctx, st) => Float32Array.from(statOf(st.hessianDiagonal, p.id, p), Math.abs),
     },
     groupOptions(name, opts),
   );

@@ -37,24 +37,8 @@ export {
   type ElementwiseSpec,
 } from './scorer_kit.js';
 export { channelScorer, type ChannelSpec } from './channel_kit.js';
-export {
-  calibrate,
-  CalibrationDataError,
-  statsFor,
-  type CalibratedScorer,
-  type CalibrateOptions,
-  type CalibrationStats,
-} from './calibration/calibrate.js';
-export {
-  actKey,
-  apozKey,
-  gradKey,
-  hessKey,
-  inputKey,
-  mergeNeeds,
-  sqGradKey,
-  type CalibrationNeeds,
-} from './calibration/needs.js';
+export { calibrate, CalibrationDataError, statsFor, type CalibrateOptions } from './calibration/calibrate.js';
+export { mergeNeeds, type CalibrationRequest } from './calibration/needs.js';
 export { defaultLoss, type ForwardModel, type LossFn } from './calibration/forward.js';
 export { lossGradients, trainableVariables } from './calibration/gradients.js';
 export { exactHessianDiagonal, hutchinsonDiagonal, type HutchinsonOptions } from './calibration/hessian.js';

@@ -8,9 +8,12 @@ import {
   ShapeError,
   memberIndices,
   sizeOf,
+  type CalibrationStats,
+  type HessianProbes,
+  type Scorer,
+  statFields,
 } from '@prunekit/core';
-import { type CalibratedScorer, type CalibrationStats, statsFor } from './calibration/calibrate.js';
-import type { CalibrationNeeds } from './calibration/needs.js';
+import { statsFor } from './calibration/calibrate.js';
 import { assertFinite } from './finite.js';
 import {
   GROUP_NORMALIZERS,
@@ -53,11 +56,15 @@ export function groupOptions(
   };
 }
 
-const EMPTY: CalibrationStats = { gradients: new Map(), activations: new Map() };
+const EMPTY: CalibrationStats = {};
 
 /** A statistic of a parameter from the calibration maps; zeros for a parameter with none (not trainable). */
-export function statOf(map: ReadonlyMap<string, Float32Array>, key: string, param: ParamInfo): Float32Array {
-  const v = map.get(key);
+export function statOf(
+  map: ReadonlyMap<string, Float32Array> | undefined,
+  key: string,
+  param: ParamInfo,
+): Float32Array {
+  const v = map?.get(key);
   const n = sizeOf(param.shape);
   if (!v) return new Float32Array(n);
   if (v.length !== n) {
@@ -73,7 +80,8 @@ export function statOf(map: ReadonlyMap<string, Float32Array>, key: string, para
 export interface ElementwiseSpec {
   readonly name: string;
   readonly needs: readonly ScorerNeed[];
-  readonly calibration?: CalibrationNeeds;
+  /** How the Hessian diagonal is probed, when `needs` has 'hessianDiagonal'. */
+  readonly hessian?: HessianProbes;
   /** Non-negative per-element scores of one parameter (a fresh array). */
   element(param: ParamInfo, ctx: ScoreContext, stats: CalibrationStats): Float32Array;
   /** One member's per-channel score; default: the sum of the element scores over the channel's slice. */
@@ -87,13 +95,13 @@ export interface ElementwiseSpec {
 }
 
 /** A scorer from a per-element criterion; groups sum it over each member's channel slice. */
-export function elementwiseScorer(spec: ElementwiseSpec, g: ResolvedGroupOptions): CalibratedScorer {
+export function elementwiseScorer(spec: ElementwiseSpec, g: ResolvedGroupOptions): Scorer {
   const stats = (ctx: ScoreContext) =>
-    spec.calibration ? statsFor(ctx, spec.calibration, spec.name) : Promise.resolve(EMPTY);
+    statFields(spec.needs).length > 0 ? statsFor(ctx, spec) : Promise.resolve(EMPTY);
   return {
     name: spec.name,
     needs: spec.needs,
-    calibration: spec.calibration,
+    ...(spec.hessian ? { hessian: spec.hessian } : {}),
     async score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores> {
       const st = await stats(ctx);
       if (target.kind === 'weight') {

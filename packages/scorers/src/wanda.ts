@@ -1,5 +1,4 @@
 import { type Scorer, ShapeError } from '@prunekit/core';
-import { inputKey } from './calibration/needs.js';
 import { assertFinite } from './finite.js';
 import { type GroupOptions, broadcastChannels, elementwiseScorer, groupOptions } from './scorer_kit.js';
 
@@ -14,13 +13,12 @@ export function wanda(opts: GroupOptions = {}): Scorer {
   return elementwiseScorer(
     {
       name,
-      needs: ['weights', 'data', 'activations'],
-      calibration: { activations: true },
+      needs: ['weights', 'inputNorm'],
       element: (p, ctx, st) => {
         const w = ctx.graph.weights.values(p.id);
         assertFinite(p.id, w);
         for (let i = 0; i < w.length; i++) w[i] = Math.abs(w[i]);
-        const norms = p.inAxis === undefined ? undefined : st.activations.get(inputKey(p.node));
+        const norms = p.inAxis === undefined ? undefined : st.inputNorm?.get(p.node);
         if (!norms) return w;
         if (norms.length !== p.shape[p.inAxis!]) {
           throw new ShapeError(

@@ -85,6 +85,6 @@ describe('channel and normalising criteria', () => {
     const stats = syntheticStats(fx.graph, 2);
     const group = fx.groups.find((x) => x.id === 'fc')!;
     const s = await meanActivation().score({ kind: 'group', group }, { ...ctx, ...stats });
-    expect(Array.from(s.values)).toEqual(Array.from(stats.activations!.get('fc')!));
+    expect(Array.from(s.values)).toEqual(Array.from(stats.stats!.meanActivation!.get('fc')!));
   });
 });

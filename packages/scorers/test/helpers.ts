@@ -1,5 +1,4 @@
 import { type ModelGraph, type ScoreContext, createRng, sizeOf } from '@prunekit/core';
-import { actKey, apozKey, gradKey, hessKey, inputKey, sqGradKey } from '../src/index.js';
 
 /**
  * Synthetic calibration statistics for a hand-made graph (no model behind it): seeded gradients,
@@ -9,38 +8,42 @@ import { actKey, apozKey, gradKey, hessKey, inputKey, sqGradKey } from '../src/i
 export function syntheticStats(graph: ModelGraph, seed = 1): Partial<ScoreContext> {
   const rng = createRng(seed);
   const gradients = new Map<string, Float32Array>();
-  const activations = new Map<string, Float32Array>();
+  const squaredGradients = new Map<string, Float32Array>();
+  const hessianDiagonal = new Map<string, Float32Array>();
+  const meanActivation = new Map<string, Float32Array>();
+  const apoz = new Map<string, Float32Array>();
+  const inputNorm = new Map<string, Float32Array>();
   const fill = (n: number, f: () => number) => Float32Array.from({ length: n }, f);
   for (const p of graph.params()) {
     const n = sizeOf(p.shape);
     gradients.set(
-      gradKey(p.id),
+      p.id,
       fill(n, () => rng.normal()),
     );
-    gradients.set(
-      sqGradKey(p.id),
+    squaredGradients.set(
+      p.id,
       fill(n, () => rng.next()),
     );
-    gradients.set(
-      hessKey(p.id),
+    hessianDiagonal.set(
+      p.id,
       fill(n, () => rng.normal()),
     );
     if (p.outAxis !== undefined) {
       const c = p.shape[p.outAxis];
-      activations.set(
-        actKey(p.node),
+      meanActivation.set(
+        p.node,
         fill(c, () => rng.next()),
       );
-      activations.set(
-        apozKey(p.node),
+      apoz.set(
+        p.node,
         fill(c, () => rng.next()),
       );
     }
     if (p.inAxis !== undefined)
-      activations.set(
-        inputKey(p.node),
+      inputNorm.set(
+        p.node,
         fill(p.shape[p.inAxis], () => rng.next()),
       );
   }
-  return { gradients, activations };
+  return { stats: { gradients, squaredGradients, hessianDiagonal, meanActivation, apoz, inputNorm } };
 }

@@ -9,6 +9,7 @@ import {
   type Scores,
   createRng,
   sizeOf,
+  needsCalibration,
 } from '@prunekit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceGraph } from './conformance_graph.js';
@@ -26,13 +27,13 @@ export interface ScorerConformanceOptions {
   readonly fixture?: () => ScorerFixture | Promise<ScorerFixture>;
   /** Whether the scorer scores dependency groups (one score per channel). Default true. */
   readonly groups?: boolean;
-  /** Extra context (data, gradients, activations) the scorer needs, built from the graph. */
+  /** Extra context (data, stats) the scorer needs, built from the graph. */
   readonly context?: (graph: ModelGraph) => Partial<ScoreContext> | Promise<Partial<ScoreContext>>;
   /** Seed handed to makeScorer and the context's rng. Default 7. */
   readonly seed?: number;
   /**
    * The scorer cannot work without calibration data: the suite checks that scoring with a bare
-   * context (no data, no statistics) throws a typed PrunekitError. Default: `needs` has 'data'.
+   * context (no data, no statistics) throws a typed PrunekitError. Default: `needs` has more than 'weights' (data or statistics).
    */
   readonly requiresData?: boolean;
 }
@@ -127,7 +128,7 @@ export function describeScorerConformance(
       });
     });
 
-    if (opts.requiresData ?? makeScorer(seed).needs.includes('data')) {
+    if (opts.requiresData ?? needsCalibration(makeScorer(seed))) {
       it('refuses, with a typed error, to score without calibration data', async () => {
         const scorer = makeScorer(seed);
         const bare: ScoreContext = { graph: fx.graph, rng: createRng(seed) };

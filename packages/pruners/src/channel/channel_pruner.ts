@@ -8,6 +8,8 @@ import {
   type NewModelPruneResult,
   type NewModelPruner,
   type ScoreContext,
+  type StatsCache,
+  createStatsCache,
   scoreTarget,
 } from '@prunekit/core';
 import { type ChannelAnalysis, analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
@@ -43,6 +45,12 @@ export interface ChannelPruner extends NewModelPruner<tfl.LayersModel> {
   run(): Promise<ChannelPruneResult>;
 }
 
+function withoutStats(opts: ChannelPrunerOptions): ChannelPrunerOptions {
+  if (!opts.context?.stats) return opts;
+  const { stats: _stats, ...context } = opts.context;
+  return { ...opts, context };
+}
+
 /** Fraction to remove at `step` of `steps` so that after it `target` of the original is gone. */
 export function stepRatio(target: number, step: number, steps: number): number {
   const before = 1 - (target * step) / steps;
@@ -54,8 +62,9 @@ async function scoreGroups(
   o: ResolvedChannelOptions,
   graph: ModelGraph,
   groups: readonly DependencyGroup[],
+  statsCache: StatsCache,
 ): Promise<ScoredGroup[]> {
-  const ctx: ScoreContext = { graph, rng: createRng(o.seed), ...o.context };
+  const ctx: ScoreContext = { graph, rng: createRng(o.seed), ...o.context, statsCache };
   const out: ScoredGroup[] = [];
   for (const group of groups) {
     out.push({ group, scores: await scoreTarget(o.scorer, { kind: 'group', group }, ctx) });
@@ -86,10 +95,12 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
   const frozenWhy = (layer: string) => analysis.frozen.find((f) => f.roots.includes(layer))?.reason;
   checkRatioLayers(analysis.groups, o.ratios, frozenWhy);
   const totalChannels = analysis.groups.reduce((a, g) => a + g.size, 0);
+  // Statistics computed from `data` for THIS graph; the pruner owns them (a new graph, a new cache).
+  const statsCache = createStatsCache();
 
   async function select(step: number): Promise<{ scored: ScoredGroup[]; removed: number[][] }> {
     checkStep(step, o.steps);
-    const scored = await scoreGroups(o, graph, analysis.groups);
+    const scored = await scoreGroups(o, graph, analysis.groups, statsCache);
     const removed: number[][] = scored.map(() => []);
     const pooled: number[] = [];
     scored.forEach((s, i) => {
@@ -174,7 +185,9 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
       let result: ChannelPruneResult | undefined;
       let remaining = 1;
       for (let step = 0; step < o.steps; step++) {
-        const p = step === 0 ? pruner : channelPruner(current, opts);
+        // Later steps score a new model: the caller's precomputed statistics describe the first
+        // one, so they are dropped and recomputed from `data` by the step's own pruner.
+        const p = step === 0 ? pruner : channelPruner(current, withoutStats(opts));
         const next = await p.apply(await p.plan(step));
         if (result) result.model.dispose();
         result = next;

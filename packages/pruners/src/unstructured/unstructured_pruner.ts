@@ -2,6 +2,7 @@ import {
   copyMasks,
   createMask,
   createRng,
+  createStatsCache,
   type InPlacePruneResult,
   type InPlacePruner,
   InvalidArgumentError,
@@ -98,7 +99,14 @@ export function unstructuredPruner(graph: ModelGraph, opts: UnstructuredPrunerOp
       const { prune, sparsity } = targetAt(step);
       if (!prune) return plan(step, sparsity, copyMasks(current));
       const rng = createRng((Math.imul(o.seed, 0x9e3779b1) + step) >>> 0);
-      const ctx: ScoreContext = { ...o.context, graph, rng, masks: copyMasks(current) };
+      // A fresh statistics cache per step: the weights (masks, training) change between steps.
+      const ctx: ScoreContext = {
+        ...o.context,
+        graph,
+        rng,
+        masks: copyMasks(current),
+        statsCache: createStatsCache(),
+      };
       const items = forceAll(await scoreTargets(o, ctx, current));
       const g = o.granularity;
       if (g.kind === 'nm') {

@@ -1,12 +1,16 @@
 /** The score stage's inputs: calibration statistics for a data-driven scorer, computed on the graph given. */
-import type { Batch, ModelGraph, ScoreContext, Scorer } from '@prunekit/core';
+import {
+  type Batch,
+  type ModelGraph,
+  needsCalibration,
+  type ScoreContext,
+  type Scorer,
+} from '@prunekit/core';
 import { calibrate } from '@prunekit/scorers';
 import { RecipeError } from '../validate.js';
 
-/** Whether the scorer reads gradients, activations or data (then it needs calibration batches). */
-export function needsData(scorer: Scorer): boolean {
-  return scorer.needs.some((n) => n !== 'weights');
-}
+/** Whether the scorer reads calibration statistics or data (then it needs calibration batches). */
+export const needsData = (scorer: Scorer): boolean => needsCalibration(scorer);
 
 /** Scorer context for `graph`: calibration statistics (and the data) when the scorer needs them. */
 export async function scorerContext(
@@ -23,5 +27,5 @@ export async function scorerContext(
     );
   }
   const stats = await calibrate(graph, [scorer], calibration as Batch[]);
-  return { ...stats, data: calibration as Batch[] };
+  return { stats, data: calibration as Batch[] };
 }

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Batch, ModelGraph } from '@prunekit/core';
+import type { Batch, CalibrationStats, ModelGraph } from '@prunekit/core';
 import { type ForwardModel, batchInput } from './forward.js';
-import { actKey, apozKey, inputKey } from './needs.js';
 
 interface Tap {
   readonly key: string;
@@ -40,9 +39,12 @@ export function activationStats(
   graph: ModelGraph,
   model: ForwardModel,
   data: readonly Batch[],
-): Map<string, Float32Array> {
+): Required<Pick<CalibrationStats, 'meanActivation' | 'apoz' | 'inputNorm'>> {
   const list = taps(graph, model);
-  const result = new Map<string, Float32Array>();
+  const meanActivation = new Map<string, Float32Array>();
+  const apoz = new Map<string, Float32Array>();
+  const inputNorm = new Map<string, Float32Array>();
+  const result = { meanActivation, apoz, inputNorm };
   if (list.length === 0) return result;
   const m = model as unknown as tfl.LayersModel;
   // Model inputs cannot be outputs of the tap model: read those straight from the batch.
@@ -102,17 +104,17 @@ export function activationStats(
     const s = sums[k];
     const n = Math.max(1, s.n);
     if (t.kind === 'out') {
-      result.set(
-        actKey(t.key),
+      meanActivation.set(
+        t.key,
         Float32Array.from(s.abs, (v) => v / n),
       );
-      result.set(
-        apozKey(t.key),
+      apoz.set(
+        t.key,
         Float32Array.from(s.zero, (v) => v / n),
       );
     } else {
-      result.set(
-        inputKey(t.key),
+      inputNorm.set(
+        t.key,
         Float32Array.from(s.sq, (v) => Math.sqrt(v / n)),
       );
     }

@@ -1,21 +1,21 @@
 import {
   type Batch,
+  type CalibrationStats,
+  createStatsCache,
   type DataSource,
   InvalidArgumentError,
   type ModelGraph,
+  missingStats,
   type ScoreContext,
   type Scorer,
+  type StatsCache,
+  statFields,
 } from '@prunekit/core';
 import { activationStats } from './activations.js';
 import { type LossFn, batches, checkBatch, defaultLoss, modelOf } from './forward.js';
 import { lossGradients } from './gradients.js';
 import { hutchinsonDiagonal } from './hessian.js';
-import { type CalibrationNeeds, gradKey, hessKey, mergeNeeds, sqGradKey } from './needs.js';
-
-/** A scorer that says which calibration statistics it reads (see needs.ts for the keys). */
-export interface CalibratedScorer extends Scorer {
-  readonly calibration?: CalibrationNeeds;
-}
+import { type CalibrationRequest, mergeNeeds } from './needs.js';
 
 /** A scorer that needs calibration data was called without data or precomputed statistics. */
 export class CalibrationDataError extends InvalidArgumentError {}
@@ -27,15 +27,8 @@ export interface CalibrateOptions {
   readonly label?: string;
 }
 
-export type CalibrationStats = Required<Pick<ScoreContext, 'gradients' | 'activations'>>;
-
-const toF32 = (
-  m: Map<string, Float64Array>,
-  key: (id: string) => string,
-  into: Map<string, Float32Array>,
-) => {
-  for (const [id, v] of m) into.set(key(id), Float32Array.from(v));
-};
+const toF32 = (m: Map<string, Float64Array>): Map<string, Float32Array> =>
+  new Map([...m].map(([id, v]) => [id, Float32Array.from(v)]));
 
 /** Reads the data source once into an array of checked batches (probes re-use them). */
 async function collect(
@@ -54,49 +47,41 @@ async function collect(
 }
 
 /**
- * The runner: computes, once, every statistic the given scorers (or needs) ask for — gradients,
- * squared gradients, the Hutchinson Hessian diagonal, activation statistics — from calibration
- * batches, and returns them as ScoreContext maps to pass to pruners (`context`) or scorers.
- * The batches stay the caller's (not disposed); the model's weights are left as they were.
+ * The runner: computes, once, every statistics field the given scorers (or the request) ask for —
+ * gradients, squared gradients, the Hutchinson Hessian diagonal, activation statistics — from
+ * calibration batches, as typed CalibrationStats to pass to pruners (`context: { stats }`) or
+ * scorers. The batches stay the caller's (not disposed); the model's weights are left as they were.
  */
 export async function calibrate(
   graph: ModelGraph,
-  what: readonly Scorer[] | CalibrationNeeds,
+  what: readonly Scorer[] | CalibrationRequest,
   data: DataSource,
   opts: CalibrateOptions = {},
 ): Promise<CalibrationStats> {
-  const needs = Array.isArray(what)
-    ? mergeNeeds((what as CalibratedScorer[]).map((s) => s.calibration))
-    : (what as CalibrationNeeds);
+  const req = Array.isArray(what) ? mergeNeeds(what as readonly Scorer[]) : (what as CalibrationRequest);
+  const want = new Set(req.fields);
   const label = opts.label ?? 'calibrate';
   const model = modelOf(graph, label);
-  const grads = !!(needs.gradients || needs.squaredGradients || needs.hessian);
+  const grads = want.has('gradients') || want.has('squaredGradients') || want.has('hessianDiagonal');
   const list = await collect(graph, data, grads, label);
   const loss = opts.loss ?? defaultLoss(model);
-  const gradients = new Map<string, Float32Array>();
-  if (needs.gradients || needs.squaredGradients) {
-    const g = lossGradients(graph, model, list, loss, !!needs.squaredGradients);
-    toF32(g.mean, gradKey, gradients);
-    if (g.squared) toF32(g.squared, sqGradKey, gradients);
+  const out: { -readonly [K in keyof CalibrationStats]: CalibrationStats[K] } = {};
+  if (want.has('gradients') || want.has('squaredGradients')) {
+    const g = lossGradients(graph, model, list, loss, want.has('squaredGradients'));
+    if (want.has('gradients')) out.gradients = toF32(g.mean);
+    if (g.squared) out.squaredGradients = toF32(g.squared);
   }
-  if (needs.hessian) toF32(hutchinsonDiagonal(graph, model, list, loss, needs.hessian), hessKey, gradients);
-  const activations = needs.activations
-    ? activationStats(graph, model, list)
-    : new Map<string, Float32Array>();
-  return { gradients, activations };
+  if (want.has('hessianDiagonal')) {
+    const probes = req.hessian ?? { probes: 8, seed: 0, epsilon: 1e-3 };
+    out.hessianDiagonal = toF32(hutchinsonDiagonal(graph, model, list, loss, probes));
+  }
+  if (want.has('meanActivation') || want.has('apoz') || want.has('inputNorm')) {
+    Object.assign(out, activationStats(graph, model, list));
+  }
+  return out;
 }
 
-function has(graph: ModelGraph, needs: CalibrationNeeds, ctx: ScoreContext): boolean {
-  const id = graph.params()[0]?.id;
-  if (id === undefined) return true;
-  if (needs.gradients && !ctx.gradients?.has(gradKey(id))) return false;
-  if (needs.squaredGradients && !ctx.gradients?.has(sqGradKey(id))) return false;
-  if (needs.hessian && !ctx.gradients?.has(hessKey(id))) return false;
-  if (needs.activations && !ctx.activations) return false;
-  return true;
-}
-
-const cache = new WeakMap<object, Map<string, Promise<CalibrationStats>>>();
+const fallback = new WeakMap<object, StatsCache>();
 
 /**
  * The statistics a scorer reads: the context's own maps when they hold them, else computed from
@@ -105,40 +90,30 @@ const cache = new WeakMap<object, Map<string, Promise<CalibrationStats>>>();
  */
 export async function statsFor(
   ctx: ScoreContext,
-  needs: CalibrationNeeds,
-  scorer: string,
+  scorer: Pick<Scorer, 'name' | 'needs' | 'hessian'>,
 ): Promise<CalibrationStats> {
-  if (has(ctx.graph, needs, ctx)) {
-    return { gradients: ctx.gradients ?? new Map(), activations: ctx.activations ?? new Map() };
-  }
+  const fields = statFields(scorer.needs);
+  const have = ctx.stats ?? {};
+  const missing = missingStats(have, fields);
+  if (missing.length === 0) return have;
   if (!ctx.data) {
-    const what = [
-      needs.gradients || needs.squaredGradients || needs.hessian ? 'gradients' : '',
-      needs.activations ? 'activations' : '',
-    ]
-      .filter(Boolean)
-      .join(' and ');
     throw new CalibrationDataError(
-      `Scorer '${scorer}' needs ${what} from calibration data, but got neither data nor precomputed statistics. ` +
-        'Pass data (an async iterable of { x, y } batches) to the pruner, or ctx from calibrate(graph, [scorer], data).',
-      { scorer },
+      `Scorer '${scorer.name}' needs ${missing.join(', ')} from calibration data, but got neither data nor precomputed statistics. ` +
+        'Pass data (an async iterable of { x, y } batches) to the pruner, or context: { stats } from calibrate(graph, [scorer], data).',
+      { scorer: scorer.name, missing },
     );
   }
-  let byNeeds = cache.get(ctx);
-  if (!byNeeds) {
-    byNeeds = new Map();
-    cache.set(ctx, byNeeds);
+  // The pruner's cache when it gave one (one per graph it scores); else one per context object.
+  let cache = ctx.statsCache;
+  if (!cache) {
+    cache = fallback.get(ctx) ?? createStatsCache();
+    fallback.set(ctx, cache);
   }
-  const key = JSON.stringify(needs);
-  let p = byNeeds.get(key);
-  if (!p) {
-    p = calibrate(ctx.graph, needs, ctx.data, { label: scorer });
-    byNeeds.set(key, p);
-  }
-  const stats = await p;
+  const hessian = missing.includes('hessianDiagonal') ? scorer.hessian : undefined;
+  const data = ctx.data;
+  const computed = await cache.get(JSON.stringify({ missing, hessian }), () =>
+    calibrate(ctx.graph, { fields: missing, ...(hessian ? { hessian } : {}) }, data, { label: scorer.name }),
+  );
   // Statistics the context already had win over computed ones (a caller may mix both).
-  return {
-    gradients: new Map([...stats.gradients, ...(ctx.gradients ?? [])]),
-    activations: new Map([...stats.activations, ...(ctx.activations ?? [])]),
-  };
+  return { ...computed, ...have };
 }

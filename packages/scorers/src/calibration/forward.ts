@@ -29,7 +29,7 @@ export function modelOf(graph: ModelGraph, scorer: string): ForwardModel {
     throw new InvalidArgumentError(
       `${scorer}: the graph has no tfjs LayersModel behind it (graph.source), so gradients and activations ` +
         'cannot be computed. Build the graph with buildGraph(model) from @prunekit/layers, or pass precomputed ' +
-        'ctx.gradients / ctx.activations.',
+        'ctx.stats (CalibrationStats).',
       { scorer },
     );
   }
