@@ -122,8 +122,8 @@ export async function searchStructured(
 
 /** Paired comparison of a model's test rollouts against the baseline's (one look). */
 export function compareWithBaseline(
-  model: ClosedLoopEval,
-  baseline: ClosedLoopEval,
+  model: Pick<ClosedLoopEval, 'outcomes'>,
+  baseline: Pick<ClosedLoopEval, 'outcomes'>,
   r: Recipe,
 ): ClosedLoopVerdict {
   return compareOutcomes(model.outcomes, baseline.outcomes, {
