@@ -64,7 +64,25 @@ function program(
     .option('--seed <n>', 'seed (recipe: seed)')
     .option('--backend <name>', 'wasm | cpu (recipe: backend)')
     .option('--name <name>', 'run name (recipe: name)')
+    .option('--budget-ms <ms>', 'deadline-aware: choose channel widths to meet this latency on --backend')
+    .option('--batch <n>', 'with --budget-ms: batch size of one call (default 1)')
+    .option('--percentile <p>', 'with --budget-ms: p50 | p99 (default p50)')
+    .option('--table <file>', 'with --budget-ms: latency table JSON to reuse and extend')
+    .option('--reps <n>', 'with --budget-ms: timed calls per layer (default 30)')
     .action(bind(() => import('./commands/prune.js').then((m) => m.pruneCommand as Action)));
+
+  p.command('latency-table')
+    .description('time every layer of a model on a backend into a latency table; predicted vs measured')
+    .option('--model <path>', 'model (model.json or its folder)')
+    .option('--backend <name>', 'wasm | cpu (default wasm)')
+    .option('--batch <n>', 'batch size of one call (default 1)')
+    .option('--table <file>', 'table JSON to extend (created when missing)')
+    .option('--reps <n>', 'timed calls per layer (default 30)')
+    .option('--budget-ms <ms>', 'also choose channel widths for this budget (as prune --budget-ms)')
+    .option('--percentile <p>', 'p50 | p99 (default p50)')
+    .option('--json', 'print as JSON')
+    .option('--quiet', 'no progress output')
+    .action(bind(() => import('./commands/latency_table.js').then((m) => m.latencyTableCommand as Action)));
 
   common(
     p

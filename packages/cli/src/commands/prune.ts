@@ -16,6 +16,7 @@ import { initBackend } from '../backend.js';
 import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
 
 export interface PruneCommandFlags extends PruneFlags {
+  budgetMs?: string;
   model?: string;
   recipe?: string;
   out?: string;
@@ -25,6 +26,10 @@ export interface PruneCommandFlags extends PruneFlags {
 }
 
 export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise<ExitCode> {
+  if (flags.budgetMs !== undefined) {
+    const { pruneBudgetCommand } = await import('./prune_budget.js');
+    return pruneBudgetCommand(flags, io);
+  }
   const loaded = loadRecipe(flags.recipe, (raw) => pruneOverrides(flags, raw));
   const { recipe } = loaded;
   pruneJobs(recipe); // a recipe with nothing to prune fails here, before any work

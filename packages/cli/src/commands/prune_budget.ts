@@ -1,0 +1,98 @@
+/**
+ * prunekit prune --budget-ms: deadline-aware structured pruning for a frame budget on the chosen
+ * backend (measured, not predicted), then the pruned model, results.json and the latency table.
+ */
+import { join, resolve } from 'node:path';
+import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { initBackend } from '../backend.js';
+import { EXIT, type ExitCode } from '../exit_codes.js';
+import type { CliIO } from '../io.js';
+import { createProgress } from '../progress.js';
+import { loadRecipe } from '../recipe/load.js';
+import {
+  budgetPrune,
+  type DeadlineFlags,
+  openTable,
+  parseDeadlineFlags,
+  saveTable,
+} from '../run/deadline.js';
+import { resolveModelPath } from '../run/setup.js';
+import { UsageError } from '../errors.js';
+import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
+
+export interface PruneBudgetFlags extends DeadlineFlags {
+  model?: string;
+  recipe?: string;
+  out?: string;
+  backend?: string;
+  overwrite?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Promise<ExitCode> {
+  const o = parseDeadlineFlags(flags);
+  const loaded = loadRecipe(flags.recipe, () => []);
+  const backend = flags.backend ?? loaded.recipe.backend ?? 'wasm';
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    throw new UsageError(`--backend must be wasm or cpu, got '${backend}'.`, { flag: '--backend' });
+  }
+  const modelPath = resolveModelPath(flags.model, loaded);
+  const out = resolve(flags.out ?? 'prunekit-out');
+  const overwrite = flags.overwrite ?? false;
+  await checkOutDir(out, overwrite, [modelPath]);
+  const progress = createProgress(io, flags.quiet);
+  await initBackend(backend);
+  const model = await loadModel(modelPath);
+  try {
+    const table = openTable(o.tablePath, o.batch);
+    const r = await budgetPrune(
+      model,
+      table,
+      { budgetMs: o.budgetMs!, percentile: o.percentile, reps: o.reps },
+      progress,
+    );
+    const doc = {
+      model: modelPath,
+      backend: table.backend,
+      batch: table.batch,
+      budget: { ms: o.budgetMs, percentile: o.percentile },
+      met: r.met,
+      dense: {
+        measuredMs: r.dense.measured.medianMs,
+        p99Ms: r.dense.measured.p99Ms,
+        predictedMs: r.dense.predictedMs,
+      },
+      pruned: { measuredMs: r.measured.medianMs, p99Ms: r.measured.p99Ms, predictedMs: r.predictedMs },
+      widths: r.widths,
+      rounds: r.rounds,
+      perLayer: r.perLayer,
+    };
+    await publishOutDir(out, overwrite, async (staging) => {
+      await saveModel(r.model, join(staging, 'model'), { fresh: true });
+      await writeTextFile(
+        staging,
+        'results.json',
+        `${JSON.stringify({ ...doc, fileBytes: await modelFileBytes(join(staging, 'model')) }, null, 2)}\n`,
+      );
+    });
+    r.model.dispose();
+    await saveTable(o.tablePath, table);
+    if (flags.json) io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
+    else {
+      io.stdout(
+        `budget ${o.budgetMs} ms (${o.percentile}, ${table.backend}, batch ${table.batch}): dense ${doc.dense.measuredMs.toFixed(3)} ms → pruned ${doc.pruned.measuredMs.toFixed(3)} ms measured (${doc.pruned.predictedMs.toFixed(3)} predicted) — ${r.met ? 'met' : 'NOT met'}\n` +
+          `widths: ${r.widths.map((w) => `${w.group} ${w.kept}/${w.size}`).join(', ')}\nwrote ${out}: model/, results.json\n`,
+      );
+    }
+    if (!r.met) {
+      progress.warn(
+        `budget not met: ${doc.pruned.measuredMs.toFixed(3)} ms measured > ${o.budgetMs} ms after ${r.rounds.length} round(s)`,
+      );
+      return EXIT.guard;
+    }
+    return EXIT.ok;
+  } finally {
+    model.dispose();
+  }
+}

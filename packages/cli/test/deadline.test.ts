@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel } from '@prunekit/layers/node';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, main } from '../src/index.js';
+import { captureIO } from './fixtures/capture.js';
+import { saveTinyModel } from './fixtures/tiny_model.js';
+
+let dir: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'prunekit-cli-deadline-'));
+  model = join(dir, 'dense');
+  await saveTinyModel(model);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('prunekit latency-table and prune --budget-ms', () => {
+  it('times every layer into a table file, then reuses and extends it for a budget prune', async () => {
+    const table = join(dir, 'table.json');
+    const before = tf.memory().numTensors;
+    const io = captureIO();
+    const code = await main(
+      ['latency-table', '--model', model, '--backend', 'cpu', '--reps', '2', '--table', table, '--json'],
+      io,
+    );
+    expect(code, io.err).toBe(EXIT.ok);
+    expect(tf.getBackend()).toBe('cpu');
+    const doc = JSON.parse(io.out);
+    const saved = JSON.parse(readFileSync(table, 'utf8'));
+    expect(saved.backend).toBe('cpu');
+    expect(doc.perLayer.length).toBeGreaterThan(2);
+    const firstEntries = Object.keys(saved.entries).length;
+    expect(firstEntries).toBeGreaterThan(2);
+    expect(doc.measuredMs).toBeGreaterThan(0);
+
+    // A budget far below anything reachable: the run prunes as far as it can, writes its model and
+    // results, says plainly that the budget was not met (exit 3), and the table grew.
+    const out = join(dir, 'out');
+    const io2 = captureIO();
+    const code2 = await main(
+      [
+        'prune',
+        '--model',
+        model,
+        '--budget-ms',
+        '0.000001',
+        '--backend',
+        'cpu',
+        '--reps',
+        '2',
+        '--table',
+        table,
+        '--out',
+        out,
+      ],
+      io2,
+    );
+    expect(code2, io2.err).toBe(EXIT.guard);
+    expect(io2.err).toMatch(/budget not met/);
+    expect(io2.out).toMatch(/NOT met/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.met).toBe(false);
+    expect(results.widths.some((w: { kept: number; size: number }) => w.kept < w.size)).toBe(true);
+    expect(Object.keys(JSON.parse(readFileSync(table, 'utf8')).entries).length).toBeGreaterThan(firstEntries);
+    const pruned = await loadModel(join(out, 'model'));
+    const dense = await loadModel(model);
+    expect(pruned.countParams()).toBeLessThan(dense.countParams());
+    pruned.dispose();
+    dense.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a bad budget, percentile and a table of another backend, naming the flag, writing nothing', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--budget-ms', '-3'], /--budget-ms must be a positive number/],
+      [['--budget-ms', '5', '--percentile', 'p90'], /--percentile must be p50 or p99/],
+    ];
+    for (const [extra, msg] of cases) {
+      const out = join(dir, `bad-${extra.join('')}`);
+      const io = captureIO();
+      const code = await main(['prune', '--model', model, '--backend', 'cpu', '--out', out, ...extra], io);
+      expect(code).toBe(EXIT.usage);
+      expect(io.err).toMatch(msg);
+      expect(existsSync(out)).toBe(false);
+    }
+    const other = join(dir, 'wasm-table.json');
+    writeFileSync(
+      other,
+      JSON.stringify({ version: 1, backend: 'wasm', device: 'x', batch: 1, overheadMs: null, entries: {} }),
+    );
+    const io = captureIO();
+    const code = await main(['latency-table', '--model', model, '--backend', 'cpu', '--table', other], io);
+    expect(code).toBe(EXIT.usage);
+    expect(io.err).toMatch(/measured on wasm at batch 1, this run is cpu/);
+  });
+});
