@@ -42,6 +42,8 @@ export interface GraphDistillResult {
   /** The fine-tuned student (weights in the student's dtypes unless `dtype` says otherwise). */
   readonly model: GraphModelSource;
   readonly history: readonly GraphEpochLog[];
+  /** The validation loss of the student before the first step (when `validation` is given). */
+  readonly initialValLoss?: number;
   readonly losses: readonly OutputLoss[];
   readonly outputs: readonly string[];
 }
@@ -69,6 +71,15 @@ export async function distillGraphModel(
     throw new InvalidArgumentError('distillGraphModel: inputs hold no samples.', { field: 'inputs' });
   const teacher = await toTfGraphModel(opts.teacher);
   const train = await trainableGraphModel(student);
+  const fixedBatch = train.model.inputs[0]?.shape?.[0];
+  if (fixedBatch !== undefined && fixedBatch > 0 && fixedBatch !== -1 && batch !== fixedBatch) {
+    train.dispose();
+    teacher.dispose();
+    throw new InvalidArgumentError(
+      `distillGraphModel: the model's input '${train.model.inputs[0].name}' fixes the batch at ${fixedBatch}; pass batchSize: ${fixedBatch}.`,
+      { field: 'batchSize' },
+    );
+  }
   const optimizer = opts.optimizer ?? adam({ lr: 1e-3 });
   const schedule = opts.lr ?? constantLr(optimizer.learningRate);
   const rng = createRng(opts.seed ?? 0);
@@ -124,6 +135,7 @@ export async function distillGraphModel(
     });
     return writeGraphModel(student, overrides, opts);
   };
+  let initialValLoss: number | undefined;
   let best = Infinity;
   let bestValues: Float32Array[] | null = null;
   let wait = 0;
@@ -131,6 +143,12 @@ export async function distillGraphModel(
   const steps = epochs * Math.ceil(n / batch);
   const started = performance.now();
   try {
+    if (opts.validation) {
+      const first = tf.tidy(() => run(teacher, slice(opts.validation!, [0]), outputs));
+      losses = opts.losses && opts.losses !== 'auto' ? [...opts.losses] : first.map(lossFor);
+      tf.dispose(first);
+      initialValLoss = evaluate(opts.validation);
+    }
     for (let epoch = 0; epoch < epochs; epoch++) {
       const order = [...Array(n).keys()].sort(() => rng.next() - 0.5);
       let sum = 0;
@@ -185,7 +203,7 @@ export async function distillGraphModel(
       } else if (opts.earlyStop && ++wait >= opts.earlyStop.patience) break;
     }
     const final = bestValues ?? vars.map((v) => Float32Array.from(v.dataSync()));
-    return { model: materialize(final), history, losses, outputs };
+    return { model: materialize(final), history, ...(initialValLoss !== undefined ? { initialValLoss } : {}), losses, outputs };
   } finally {
     tf.dispose(masks.filter((m): m is tf.Tensor => m !== null));
     train.dispose();

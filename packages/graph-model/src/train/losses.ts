@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Distillation losses per output kind: 'kl' — categorical KL over the last axis (softmax class
  * maps); 'bkl' — element-wise binary KL (sigmoid class maps / heatmaps read as probabilities);
- * 'l2' / 'l1' — regressions. Each returns a scalar mean.
+ * 'l2' / 'l1' — regressions, relative to the teacher's mean square / mean magnitude. Each returns
+ * a scalar.
  */
 export type OutputLoss = 'kl' | 'bkl' | 'l2' | 'l1';
 
@@ -12,10 +13,18 @@ const EPS = 1e-6;
 export function outputLoss(kind: OutputLoss, student: tf.Tensor, teacher: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     switch (kind) {
+      // Regressions are compared relative to the teacher's own scale (box sizes in pixels and
+      // offsets in [0, 1] weigh alike when several outputs are distilled together).
       case 'l1':
-        return tf.mean(tf.abs(tf.sub(student, teacher))) as tf.Scalar;
+        return tf.div(
+          tf.mean(tf.abs(tf.sub(student, teacher))),
+          tf.add(tf.mean(tf.abs(teacher)), EPS),
+        ) as tf.Scalar;
       case 'l2':
-        return tf.mean(tf.square(tf.sub(student, teacher))) as tf.Scalar;
+        return tf.div(
+          tf.mean(tf.square(tf.sub(student, teacher))),
+          tf.add(tf.mean(tf.square(teacher)), EPS),
+        ) as tf.Scalar;
       case 'kl': {
         const p = tf.clipByValue(teacher, EPS, 1);
         const q = tf.clipByValue(student, EPS, 1);
