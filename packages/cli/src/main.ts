@@ -137,6 +137,11 @@ function program(
     .option('--epochs <n>', 'epochs (recipe: finetune.epochs)')
     .option('--lr <x>', 'learning rate (recipe: finetune.lr)')
     .option('--batch-size <n>', 'batch size (recipe: finetune.batchSize)')
+    .option('--checkpoint <dir>', 'write a checkpoint there after every epoch')
+    .option(
+      '--resume',
+      'continue from the newest checkpoint in --checkpoint (starts afresh, saying so, when there is none yet)',
+    )
     .action(bind(() => import('./commands/finetune.js').then((m) => m.finetuneCommand as Action)));
 
   p.command('bench')

@@ -112,9 +112,14 @@ export async function fineTuneWith(
   const runSeries = { batchSize, samples: n, seed: options.seed ?? 0, shuffle: options.shuffle ?? true };
   let state: RunState = initialRunState();
   let resumedFrom: string | undefined;
+  let startedAfresh: string | undefined;
   let stoppedEarly = false;
   try {
-    if (options.resume) {
+    if (options.checkpoint) files?.prepare(options.checkpoint);
+    if (options.resume && files && !files.resumable(options.resume)) {
+      startedAfresh = `resume: '${options.resume}' holds no checkpoint yet (the run stopped before its first); started afresh.`;
+      masks.set(options.masks);
+    } else if (options.resume) {
       // Validated in full before anything changes; the checkpoint's masks replace options.masks.
       const restored = files!.restore(options.resume, {
         params,
@@ -232,6 +237,7 @@ export async function fineTuneWith(
       restoredEpoch,
       masks: masks.masks,
       resumedFrom,
+      ...(startedAfresh ? { startedAfresh } : {}),
     };
   } finally {
     for (const l of ownedLoggers) l.close();

@@ -73,4 +73,6 @@ export interface FineTuneResult {
   readonly masks: MaskSet;
   /** Checkpoint the run continued from, if any. */
   readonly resumedFrom?: string;
+  /** Why `resume` started afresh (its folder held no checkpoint yet, e.g. a run killed before its first). */
+  readonly startedAfresh?: string;
 }

@@ -10,6 +10,11 @@ import type { RunParts } from './checkpoint/run_io.js';
 export interface RunFiles {
   save(opts: CheckpointOptions, state: RunState, parts: RunParts): Promise<string>;
   restore(path: string, parts: RunParts): { state: RunState; file: string };
+  /** Whether `path` holds a checkpoint to resume; false for a folder with none yet. */
+  resumable(path: string): boolean;
+  /** Called before training when checkpoints are on (creates their folder, so a run killed before
+   * its first checkpoint leaves a folder that resume recognises). */
+  prepare(opts: CheckpointOptions): void;
   /** The loggers fineTune owns for `logDir` (closed when it returns). */
   loggers(logDir: string): MetricsLogger[];
 }

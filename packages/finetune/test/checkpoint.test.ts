@@ -124,6 +124,23 @@ describe('checkpoints', () => {
     model.dispose();
   });
 
+  it('resume from a run that stopped before its first checkpoint says so and starts afresh', async () => {
+    const dir = join(root, 'early');
+    const m = tinyModel(13);
+    const before = tf.memory().numTensors;
+    // The first run creates its checkpoint folder before training; here it "dies" before any checkpoint.
+    const opts = { epochs: 1, batchSize: 40, checkpoint: { dir, every: 1000 }, verbose: 0 } as const;
+    await fineTune(m, train, opts);
+    expect(existsSync(dir)).toBe(true);
+    expect(listCheckpoints(dir)).toEqual([]);
+    const res = await fineTune(m, train, { ...opts, resume: dir });
+    expect(res.startedAfresh).toMatch(/holds no checkpoint yet .*started afresh/);
+    expect(res.resumedFrom).toBeUndefined();
+    expect(res.history).toHaveLength(1);
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
   it('never lists a partially written (temp) file as a checkpoint', () => {
     const dir = join(root, 'tmpfiles');
     rmSync(dir, { recursive: true, force: true });

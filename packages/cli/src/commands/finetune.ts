@@ -23,6 +23,8 @@ export async function finetuneCommand(
     batchSize?: string;
     data?: string;
     overwrite?: boolean;
+    checkpoint?: string;
+    resume?: boolean;
     json?: boolean;
     quiet?: boolean;
   },
@@ -42,8 +44,14 @@ export async function finetuneCommand(
     });
   if (!flags.out)
     throw new UsageError('finetune needs --out <folder> for the fine-tuned model.', { field: 'out' });
+  if (flags.resume && !flags.checkpoint)
+    throw new UsageError('--resume needs --checkpoint <dir> (the folder of the run to continue).', {
+      field: 'resume',
+    });
   const out = resolve(flags.out);
   await checkOutDir(out, flags.overwrite ?? false, [resolveModelPath(flags.model, loaded)]);
+  if (flags.checkpoint)
+    await checkOutDir(flags.checkpoint, true, [resolveModelPath(flags.model, loaded)], '--checkpoint');
   const progress = createProgress(io, flags.quiet);
   const session = await openSession({
     loaded,
@@ -72,7 +80,10 @@ export async function finetuneCommand(
       seed: loaded.recipe.seed,
       label: 'finetune',
       progress,
+      ...(flags.checkpoint ? { checkpoint: resolve(flags.checkpoint), resume: flags.resume ?? false } : {}),
     });
+    if (res.startedAfresh) progress.log(res.startedAfresh);
+    else if (res.resumedFrom) progress.log(`resumed from ${res.resumedFrom}`);
     progress.done();
     const after = accuracy(session.model, data.test);
     await saveModel(session.model, out, { overwrite: flags.overwrite });
@@ -81,6 +92,8 @@ export async function finetuneCommand(
       accuracyAfter: after,
       epochs: res.history.length,
       stoppedEarly: res.stoppedEarly,
+      ...(res.resumedFrom ? { resumedFrom: res.resumedFrom } : {}),
+      ...(res.startedAfresh ? { startedAfresh: res.startedAfresh } : {}),
       out,
     };
     io.stdout(

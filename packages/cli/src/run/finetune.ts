@@ -18,6 +18,9 @@ export async function tuneModel(opts: {
   seed: number;
   label: string;
   progress: Progress;
+  /** Checkpoint folder (every epoch); with `resume`, continue from its newest checkpoint. */
+  checkpoint?: string;
+  resume?: boolean;
 }): Promise<FineTuneResult> {
   const { cfg } = opts;
   const stepsPerEpoch = Math.ceil(opts.train.x.shape[0] / cfg.batchSize);
@@ -47,6 +50,8 @@ export async function tuneModel(opts: {
         ? { loss: distill({ teacher: opts.teacher, T: cfg.distill.T, alpha: cfg.distill.alpha }) }
         : {}),
       seed: opts.seed,
+      ...(opts.checkpoint ? { checkpoint: { dir: opts.checkpoint, every: stepsPerEpoch } } : {}),
+      ...(opts.checkpoint && opts.resume ? { resume: opts.checkpoint } : {}),
       verbose: 0,
       onStep: (step) => opts.progress.tick(`${opts.label}: fine-tune`, Math.min(step, total), total),
       onEpoch: (e) => {
