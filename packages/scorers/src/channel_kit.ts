@@ -1,16 +1,15 @@
-import {
-  type CalibrationStats,
-  type DependencyGroup,
-  type HessianProbes,
-  type ParamInfo,
-  type ScoreContext,
-  type Scorer,
-  type ScorerNeed,
-  type Scores,
-  type ScoreTarget,
-  statFields,
+import type {
+  CalibrationStats,
+  DependencyGroup,
+  HessianProbes,
+  ParamInfo,
+  ScoreContext,
+  Scorer,
+  ScorerNeed,
+  Scores,
+  ScoreTarget,
 } from '@prunekit/core';
-import { statsFor } from './calibration/calibrate.js';
+import { declaredStats } from './calibration/calibrate.js';
 import {
   memberChannelScores,
   normalize,
@@ -39,22 +38,17 @@ export interface ChannelSpec {
   ): Promise<Float64Array[]> | Float64Array[];
 }
 
-const EMPTY: CalibrationStats = {};
-
 /**
  * A scorer whose natural unit is the channel (BN scale, FPGM, activations, ablation). Per weight,
  * a parameter with output channels gets its channel's score on every element of the channel;
  * others (and groups where the criterion has nothing to say) fall back to magnitude |w|.
  */
 export function channelScorer(spec: ChannelSpec, g: ResolvedGroupOptions): Scorer {
-  const stats = (ctx: ScoreContext) =>
-    statFields(spec.needs).length > 0 ? statsFor(ctx, spec) : Promise.resolve(EMPTY);
+  const stats = declaredStats(spec);
   return {
-    name: spec.name,
-    needs: spec.needs,
-    ...(spec.hessian ? { hessian: spec.hessian } : {}),
+    ...stats.head,
     async score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores> {
-      const st = await stats(ctx);
+      const st = await stats.read(ctx);
       if (target.kind === 'weight') {
         const { param } = target;
         const ch = param.outAxis === undefined ? undefined : await spec.paramChannels(param, ctx, st);

@@ -11,9 +11,8 @@ import {
   type CalibrationStats,
   type HessianProbes,
   type Scorer,
-  statFields,
 } from '@prunekit/core';
-import { statsFor } from './calibration/calibrate.js';
+import { declaredStats } from './calibration/calibrate.js';
 import { assertFinite } from './finite.js';
 import {
   GROUP_NORMALIZERS,
@@ -56,8 +55,6 @@ export function groupOptions(
   };
 }
 
-const EMPTY: CalibrationStats = {};
-
 /** A statistic of a parameter from the calibration maps; zeros for a parameter with none (not trainable). */
 export function statOf(
   map: ReadonlyMap<string, Float32Array> | undefined,
@@ -96,14 +93,11 @@ export interface ElementwiseSpec {
 
 /** A scorer from a per-element criterion; groups sum it over each member's channel slice. */
 export function elementwiseScorer(spec: ElementwiseSpec, g: ResolvedGroupOptions): Scorer {
-  const stats = (ctx: ScoreContext) =>
-    statFields(spec.needs).length > 0 ? statsFor(ctx, spec) : Promise.resolve(EMPTY);
+  const stats = declaredStats(spec);
   return {
-    name: spec.name,
-    needs: spec.needs,
-    ...(spec.hessian ? { hessian: spec.hessian } : {}),
+    ...stats.head,
     async score(target: ScoreTarget, ctx: ScoreContext): Promise<Scores> {
-      const st = await stats(ctx);
+      const st = await stats.read(ctx);
       if (target.kind === 'weight') {
         const { param } = target;
         const values = spec.element(param, ctx, st);

@@ -117,3 +117,16 @@ export async function statsFor(
   // Statistics the context already had win over computed ones (a caller may mix both).
   return { ...computed, ...have };
 }
+
+/**
+ * What a scorer spec declares, in one place for every scorer kit: the Scorer fields (`name`,
+ * `needs`, `hessian`) and the reader of its statistics (nothing for a scorer that needs none).
+ */
+export function declaredStats(spec: Pick<Scorer, 'name' | 'needs' | 'hessian'>): {
+  readonly head: Pick<Scorer, 'name' | 'needs' | 'hessian'>;
+  read(ctx: ScoreContext): Promise<CalibrationStats>;
+} {
+  const head = { name: spec.name, needs: spec.needs, ...(spec.hessian ? { hessian: spec.hessian } : {}) };
+  const wants = statFields(spec.needs).length > 0;
+  return { head, read: (ctx) => (wants ? statsFor(ctx, spec) : Promise.resolve({})) };
+}
