@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'E_OUTPUT_EXISTS'
   | 'E_INPUT_PROTECTED';
 
+/** Base of every prunekit error: a stable `code` (E_SHAPE, E_BACKEND, …) and `details` naming the file, layer, op or field involved. */
 export class PrunekitError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
@@ -90,12 +91,14 @@ export class UnknownLayerError extends PrunekitError {
   }
 }
 
+/** Tensor or weight shapes that do not fit together (E_SHAPE). */
 export class ShapeError extends PrunekitError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('E_SHAPE', message, details);
   }
 }
 
+/** A tfjs backend that cannot start or would fall back silently, or a kernel that cannot load (E_BACKEND). */
 export class BackendError extends PrunekitError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('E_BACKEND', message, details);
@@ -116,6 +119,7 @@ export class OutputError extends PrunekitError {
   }
 }
 
+/** A checkpoint that cannot be written, read or resumed from (E_CHECKPOINT). */
 export class CheckpointError extends PrunekitError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('E_CHECKPOINT', message, details);

@@ -10,6 +10,7 @@ export interface Mask {
 /** Masks by parameter id. */
 export type MaskSet = Map<string, Mask>;
 
+/** A mask of `shape` with every entry `fill` (1 keeps a weight, 0 prunes it). */
 export function createMask(shape: readonly number[], fill: 0 | 1 = 1): Mask {
   return { shape: [...shape], data: new Uint8Array(sizeOf(shape)).fill(fill) };
 }

@@ -14,6 +14,7 @@ export interface ResultDoc {
   readonly goals: readonly Goal[];
 }
 
+/** Whether a goal's measured value is finite and on the right side of its target. */
 export function goalMet(g: Goal): boolean {
   return Number.isFinite(g.value) && (g.op === '>=' ? g.value >= g.target : g.value <= g.target);
 }

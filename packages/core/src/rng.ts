@@ -31,6 +31,7 @@ function splitmix32(seed: number): () => number {
 
 const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 
+/** A seeded random number generator (the same sequence for the same seed on every machine); its state can be saved and restored. */
 export function createRng(seed = 0): Rng {
   const sm = splitmix32(seed);
   const s = new Uint32Array([sm(), sm(), sm(), sm()]);

@@ -20,11 +20,13 @@ export interface DescribedBackendAdapter extends BackendAdapter {
   info?(): AdapterInfo | Promise<AdapterInfo>;
 }
 
+/** A preferred backend selectBackend passed over, and why. */
 export interface SkippedBackend {
   readonly name: string;
   readonly reason: string;
 }
 
+/** What selectBackend chooses from: backend names in order of preference and the adapters that start them. */
 export interface SelectBackendOptions {
   /** Backend names in order of preference, e.g. ['webgpu', 'webgl', 'wasm', 'cpu']. */
   readonly prefer: readonly string[];
@@ -35,6 +37,7 @@ export interface SelectBackendOptions {
   readonly adapters?: readonly BackendAdapter[];
 }
 
+/** The backend selectBackend activated, its adapter and device, and the preferred ones it skipped. */
 export interface SelectedBackend {
   /** The tfjs backend now active (checked against tf.getBackend()). */
   readonly backend: string;

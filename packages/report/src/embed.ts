@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from '@prunekit/core';
 import type { EmbeddedReport } from './types.js';
 
+/** The id of the <script type="application/json"> element that holds a report's data in its HTML. */
 export const DATA_ELEMENT_ID = 'report-data';
 
 /** JSON safe inside a <script> element: '<', '>' and '&' are written as \u escapes. */

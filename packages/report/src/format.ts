@@ -7,6 +7,7 @@ export function fmtCount(n: number | undefined): string {
   return String(Math.round(n));
 }
 
+/** Bytes as B, KiB or MiB ('–' when unknown). */
 export function fmtBytes(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return '–';
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(2)} MiB`;
@@ -14,10 +15,12 @@ export function fmtBytes(n: number | undefined): string {
   return `${n} B`;
 }
 
+/** A fraction as a percentage with `digits` decimals ('–' when unknown). */
 export function fmtPct(x: number | undefined, digits = 2): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(digits)}%`;
 }
 
+/** Milliseconds, two decimals below 10 ms ('–' when unknown). */
 export function fmtMs(x: number | undefined): string {
   return x === undefined || !Number.isFinite(x) ? '–' : `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
 }

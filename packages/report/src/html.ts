@@ -5,6 +5,7 @@ import { closedLoopCaption, closedLoopRows } from './closed_loop.js';
 import { summaryRows } from './format.js';
 import type { EmbeddedReport, ReportData } from './types.js';
 
+/** Options of renderHtml(): the Chart.js source to inline. */
 export interface RenderHtmlOptions {
   /** JavaScript of Chart.js's UMD build (defines globalThis.Chart); see chartLibrarySource(). */
   readonly chartLibrary: string;
@@ -54,10 +55,12 @@ function htmlTable([head, ...rows]: readonly string[][]): string {
   ].join('');
 }
 
+/** The JSON a report page embeds: the data and the chart configurations computed from it. */
 export function embeddedReport(data: ReportData): EmbeddedReport {
   return { version: 1, report: data, charts: buildCharts(data) };
 }
 
+/** A self-contained HTML report (data, charts and Chart.js inlined; no network). */
 export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
   const embedded = embeddedReport(data);
   const tableHtml = htmlTable(summaryRows(data.runs));

@@ -2,6 +2,7 @@
 import type { ModelGraph, ModelMetrics } from '@prunekit/core';
 import type { ReportLayer, ReportRun } from './types.js';
 
+/** What runFromMetrics adds to the metrics of a run: accuracy, latencies, file size, path and channels. */
 export interface RunExtras {
   readonly accuracy?: number;
   readonly latencyMs?: Readonly<Record<string, number>>;
@@ -22,6 +23,7 @@ export function channelsOf(graph: ModelGraph): Record<string, number> {
   return out;
 }
 
+/** A report row for one model from core's computeMetrics plus the measured extras. */
 export function runFromMetrics(
   name: string,
   level: number,

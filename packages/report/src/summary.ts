@@ -13,6 +13,7 @@ function table(rows: readonly string[][]): string {
   ].join('\n');
 }
 
+/** The markdown summary of a report: one table row per run, then the sensitivity table. */
 export function renderSummary(data: ReportData): string {
   const lines = [`# ${data.title}`, '', `Created ${data.created}.`, '', table(summaryRows(data.runs)), ''];
   const env = Object.entries(data.env);

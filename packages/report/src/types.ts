@@ -35,11 +35,13 @@ export interface ReportRun {
   readonly path?: string;
 }
 
+/** One layer pruned alone: the metric at each ratio. */
 export interface ReportSensitivityCurve {
   readonly layer: string;
   readonly points: readonly { readonly ratio: number; readonly metric: number }[];
 }
 
+/** A sensitivity analysis: its granularity, the dense baseline metric and one curve per layer. */
 export interface ReportSensitivity {
   readonly granularity: 'weights' | 'channels';
   readonly baseline: number;
@@ -77,6 +79,7 @@ export interface ReportClosedLoop {
   readonly search?: readonly string[];
 }
 
+/** Everything a report shows: title, environment, one row per model run, and optional sensitivity and closed-loop sections. */
 export interface ReportData {
   readonly title: string;
   /** ISO time the run finished. */
