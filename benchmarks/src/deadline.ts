@@ -200,6 +200,7 @@ for (const task of tasks()) {
     errors.push(Math.abs(lm.predict(m).totalMs - meas) / meas);
   }
   const errs = errors.slice(-4);
+  const predictedOf = (m: tfl.LayersModel) => lm.predict(m).totalMs;
   const denseScore = task.score(model);
   const scores = { deadline: task.score(d.model), uniform: task.score(u.model), macs: task.score(mc.model) };
   const macsOf = (m: tfl.LayersModel) => computeMetrics(buildGraph(m)).macs;
@@ -208,7 +209,7 @@ for (const task of tasks()) {
     metric: task.metric,
     batch,
     budgetMs: budget,
-    dense: { ms: dense.medianMs, p99Ms: dense.p99Ms, score: denseScore, macs: macsOf(model) },
+    dense: { ms: dense.medianMs, p99Ms: dense.p99Ms, predictedMs: predictedOf(model), score: denseScore, macs: macsOf(model) },
     deadline: {
       ms: achieved,
       predictedMs: d.predictedMs,
@@ -219,8 +220,8 @@ for (const task of tasks()) {
       tableEntries: Object.keys(table.entries).length,
       searchSeconds: searchS,
     },
-    uniform: { ms: u.ms, score: scores.uniform, macs: macsOf(u.model), ratio: u.index * 0.025 },
-    macsDriven: { ms: mc.ms, score: scores.macs, macs: macsOf(mc.model), step: mc.index },
+    uniform: { ms: u.ms, predictedMs: predictedOf(u.model), score: scores.uniform, macs: macsOf(u.model), ratio: u.index * 0.025 },
+    macsDriven: { ms: mc.ms, predictedMs: predictedOf(mc.model), score: scores.macs, macs: macsOf(mc.model), step: mc.index },
     predictionError: { dense: errs[0], deadline: errs[1], uniform: errs[2], macsDriven: errs[3] },
     perLayer: d.perLayer,
   });
