@@ -13,6 +13,12 @@ export interface BuildGraphOptions {
   readonly opaque?: readonly string[];
   /** Specs used before the registry, for this call only. */
   readonly specs?: readonly LayerSpec[];
+  /**
+   * Layers left out of pruning (a pruner's `ignore`): those whose class has no spec (e.g.
+   * Embedding) become opaque nodes instead of being refused; the others are built as usual, so
+   * their MACs still count. What UnsupportedLayerError's `ignore: [...]` suggestion relies on.
+   */
+  readonly ignore?: readonly string[];
 }
 
 type Layer = tfl.layers.Layer;
@@ -127,12 +133,16 @@ export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {})
   const names = [...calls.keys()].map((l) => l.name);
   const opaque = new Set(opts.opaque ?? []);
   for (const o of opaque) if (!names.includes(o)) throw new UnknownLayerError(o, 'opaque', names);
+  const ignored = new Set(opts.ignore ?? []);
+  for (const o of ignored) if (!names.includes(o)) throw new UnknownLayerError(o, 'ignore', names);
   const local = new Map((opts.specs ?? []).map((h) => [h.name, h]));
   const vars = modelVariables(model);
   const nodes: GraphNode[] = [];
   for (const call of topoOrder(model, calls)) {
     const ctx = contextOf(call);
-    const isOpaque = opaque.has(ctx.name);
+    const isOpaque =
+      opaque.has(ctx.name) ||
+      (ignored.has(ctx.name) && !local.has(ctx.className) && !layerSpecs.get(ctx.className));
     const spec =
       local.get(ctx.className) ??
       (isOpaque ? layerSpecs.get(ctx.className) : layerSpecs.require(ctx.className, ctx.name));

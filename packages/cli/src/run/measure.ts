@@ -24,8 +24,10 @@ export async function measureVariant(opts: {
   bench?: { backends: readonly string[]; runs: number; batch: number };
   fileBytes?: number;
   path?: string;
+  /** Layers the recipe leaves out of pruning (unsupported classes among them stay opaque). */
+  ignore?: readonly string[];
 }): Promise<Measured> {
-  const graph = buildGraph(opts.model);
+  const graph = buildGraph(opts.model, { ignore: opts.ignore });
   const metrics = computeMetrics(graph);
   const acc = opts.test ? accuracy(opts.model, opts.test) : undefined;
   const latencyMs = opts.bench ? await measureLatency(opts.exported ?? opts.model, opts.bench) : undefined;

@@ -104,6 +104,9 @@ export async function runPrune(opts: {
   // Default: latency on the run's own backend only (a cpu pass of a large model can take seconds).
   const bench = recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 };
   const inputQuant = await inputQuantization(session.modelPath);
+  // Layers some section leaves out of pruning: an unsupported class among them (e.g. Embedding)
+  // stays an opaque node in every graph this run builds, as the refusal's suggestion says.
+  const ignore = [...new Set([...(recipe.structured?.ignore ?? []), ...(recipe.unstructured?.ignore ?? [])])];
   const test = session.data?.test;
   progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
   const dense = await measureVariant({
@@ -113,6 +116,7 @@ export async function runPrune(opts: {
     test,
     bench,
     fileBytes: await modelFileBytes(session.modelPath),
+    ignore,
   });
   progress.log(
     `dense: ${dense.metrics.params} params, ${dense.metrics.macs} MACs, accuracy ${pct(dense.run.accuracy)}`,
@@ -186,6 +190,7 @@ export async function runPrune(opts: {
         bench,
         fileBytes: saved.fileBytes,
         path: saved.path,
+        ignore,
       });
       runs.push(m.run);
       const row = rowOf(job.folder, job.method, job.level, achieved, m.run, dense.run);

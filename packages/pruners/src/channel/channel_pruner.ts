@@ -160,7 +160,11 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
         plan,
         model,
         sparsity: removedFraction(plan.channels),
-        report: () => channelReport(computeMetrics(graph), computeMetrics(buildGraph(model))),
+        report: () =>
+          channelReport(
+            computeMetrics(graph),
+            computeMetrics(buildGraph(model, { ignore: o.ignore, specs: o.specs })),
+          ),
       };
     },
     interactive(step = 0) {
@@ -192,7 +196,7 @@ export function channelPruner(graph: ModelGraph, opts: ChannelPrunerOptions): Ch
         if (result) result.model.dispose();
         result = next;
         remaining *= 1 - next.sparsity;
-        current = buildGraph(next.model);
+        current = buildGraph(next.model, { ignore: o.ignore, specs: o.specs });
       }
       const final = result!;
       // Sparsity and report against the original model, not the last intermediate one (the

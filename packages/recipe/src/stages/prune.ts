@@ -97,7 +97,7 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
     : undefined;
   if (method === 'structured') {
     const s = section as StructuredConfig;
-    const graph = buildGraph(opts.dense);
+    const graph = buildGraph(opts.dense, { ignore: s.ignore });
     const res = await scored(opts, graph, scorer, async (context) => {
       if (factory) {
         const p = factory(graph, {
@@ -141,11 +141,11 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
   try {
     let masks: MaskSet | undefined;
     let achieved = 0;
-    let graph = buildGraph(model);
+    let graph = buildGraph(model, { ignore: u.ignore });
     for (let round = 0; round < rounds; round++) {
       const { prune, sparsity } = schedule.at(round);
       if (prune || round === rounds - 1) {
-        graph = buildGraph(model);
+        graph = buildGraph(model, { ignore: u.ignore });
         const next = await scored(opts, graph, scorer, async (context) => {
           const pruner: Pruner = factory
             ? factory(graph, {
