@@ -5,6 +5,7 @@ import { type WasmPaths, loadKernelFiles, setKernelPaths } from './kernel_files.
 import { allKernelConfigs, registerAllKernels } from './register_all_kernels.js';
 import { sparseBuild } from './sparse/sparse_module.js';
 
+/** Options of useBackend and wasmAdapter: where the kernel and tfjs .wasm files are served from. */
 export interface UseBackendOptions {
   /** Where prunekit's kernel files are served from (browser); see setKernelPaths. */
   readonly kernelPaths?: WasmPaths;

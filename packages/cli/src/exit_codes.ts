@@ -13,4 +13,5 @@ export const EXIT = {
   output: 5,
 } as const;
 
+/** One of the numeric exit codes in EXIT (0 ok … 5 output). */
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

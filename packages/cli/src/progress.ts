@@ -1,6 +1,7 @@
 /** Progress on stderr: a redrawn bar on a terminal, plain lines otherwise (logs, CI, pipes). */
 import type { CliIO } from './io.js';
 
+/** Where a command reports what it is doing (messages, warnings and a per-task progress bar). */
 export interface Progress {
   /** A message line (kept in the scrollback on a TTY). */
   log(line: string): void;
@@ -14,6 +15,10 @@ export interface Progress {
 
 const WIDTH = 28;
 
+/**
+ * A Progress writing to `io.stderr`: an in-place bar on a TTY, plain lines otherwise; `quiet` silences
+ * all but `warn`.
+ */
 export function createProgress(io: CliIO, quiet = false): Progress {
   let barShown = false;
   let lastPlain = '';

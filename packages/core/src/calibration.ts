@@ -20,8 +20,10 @@ export interface CalibrationStats {
   readonly inputNorm?: ReadonlyMap<string, Float32Array>;
 }
 
+/** The name of one calibration statistic (a key of CalibrationStats). */
 export type StatField = keyof CalibrationStats;
 
+/** Every calibration statistic a scorer can ask for, in a fixed order. */
 export const STAT_FIELDS: readonly StatField[] = [
   'gradients',
   'squaredGradients',
@@ -68,6 +70,7 @@ export interface StatsCache {
   get(key: string, compute: () => Promise<CalibrationStats>): Promise<CalibrationStats>;
 }
 
+/** A new, empty StatsCache; a computation that fails is dropped so the next call retries it. */
 export function createStatsCache(): StatsCache {
   const entries = new Map<string, Promise<CalibrationStats>>();
   return {

@@ -21,6 +21,10 @@ export interface GroupMember {
   readonly role: 'out' | 'in' | 'through';
 }
 
+/**
+ * Channels that must be pruned together: the layers whose outputs they are and every layer that reads
+ * them.
+ */
 export interface DependencyGroup {
   readonly id: string;
   /** Number of prunable channels in the group. */

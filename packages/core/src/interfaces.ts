@@ -45,6 +45,10 @@ export interface ScoreContext {
   readonly masks?: MaskSet;
 }
 
+/**
+ * Ranks a target's weights or channels by importance (higher is kept), from weights, data or calibration
+ * statistics.
+ */
 export interface Scorer {
   readonly name: string;
   /** What it reads: 'weights', 'data' (runs the model) and the calibration statistics fields. */
@@ -100,6 +104,7 @@ export interface NewModelPruneResult<M = unknown> {
   readonly sparsity: number;
 }
 
+/** What a pruner returns: masks applied in place, or a new model with channels removed. */
 export type PruneResult = InPlacePruneResult | NewModelPruneResult;
 
 /** The result type that goes with a plan type. */

@@ -1,6 +1,7 @@
 import type { ModelGraph } from './graph.js';
 import { sizeOf } from './graph.js';
 
+/** Size and cost of one layer: parameters, nonzeros and MACs per sample. */
 export interface LayerMetrics {
   readonly name: string;
   readonly className: string;
@@ -12,6 +13,7 @@ export interface LayerMetrics {
   readonly sparseMacs: number;
 }
 
+/** Size and cost of a model: parameters, nonzeros, MACs per sample, bytes and per-layer figures. */
 export interface ModelMetrics {
   readonly params: number;
   readonly nonzero: number;

@@ -7,6 +7,7 @@ export interface Goal {
   readonly op: '>=' | '<=';
 }
 
+/** A benchmark or run result document: `{name, env, rows, goals}` as written to stdout and results JSON. */
 export interface ResultDoc {
   readonly name: string;
   readonly env: { node: string; cpu: string; backend: string; adapter?: string; [k: string]: unknown };

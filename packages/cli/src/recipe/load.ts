@@ -4,6 +4,10 @@ import { fieldPath, formatIssue, RecipeError, readRecipeFile as readFile } from 
 import { UsageError } from '../errors.js';
 import { type Recipe, recipeSchema, recipeSections } from './schema.js';
 
+/**
+ * A recipe read from a file (or built from flags), validated, with the folder its relative paths resolve
+ * against.
+ */
 export interface LoadedRecipe {
   readonly recipe: Recipe;
   /** Folder relative paths in the recipe resolve against (the recipe's folder, or the cwd). */

@@ -3,6 +3,10 @@ import { type ChannelAnalysis, computeMetrics, type ModelGraph } from '@prunekit
 import { analyzeChannels } from '@prunekit/layers';
 import { formatTable } from '../table.js';
 
+/**
+ * What `prunekit inspect` reports: per-layer params/nonzero/MACs, the channel groups, the frozen groups
+ * and the totals.
+ */
 export interface Inspection {
   readonly layers: {
     name: string;
@@ -45,6 +49,7 @@ export function inspectGraph(
   };
 }
 
+/** Renders an Inspection as plain-text tables: layers, channel groups, frozen groups and totals. */
 export function formatInspection(i: Inspection): string {
   const shape = (s: (number | null)[]) => `[${s.map((d) => d ?? '?').join(', ')}]`;
   const layers = formatTable([

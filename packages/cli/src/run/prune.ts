@@ -25,6 +25,7 @@ import { measureVariant } from './measure.js';
 import { asUsage, makeScorer, scorerContext } from './scorer.js';
 import type { Session } from './setup.js';
 
+/** One output model a run prunes: a method at one level (sparsity in 0..1). */
 export interface PruneJob {
   readonly method: PruneMethod;
   readonly level: number;
@@ -85,6 +86,7 @@ export interface SavedModel {
   readonly dir: string;
 }
 
+/** What runPrune returns: the result document, the report data, and whether a guard failed. */
 export interface PruneOutcome {
   readonly doc: ResultDoc;
   readonly report: ReportData;
@@ -93,6 +95,10 @@ export interface PruneOutcome {
 
 const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${(100 * x).toFixed(2)}%`);
 
+/**
+ * Runs every prune job of the recipe on the session's model, saves each pruned model with `save` and
+ * measures it.
+ */
 export async function runPrune(opts: {
   session: Session;
   recipe: Recipe;

@@ -15,6 +15,10 @@ async function asUsage<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Resolves a recipe's scorer config (a built-in name or a module path, relative to `baseDir`); a bad one
+ * is a usage error naming `field`.
+ */
 export function makeScorer(cfg: ScorerConfig, baseDir = process.cwd(), field = 'scorer'): Promise<Scorer> {
   return asUsage(() => resolveScorer(cfg, baseDir, field, importModule));
 }

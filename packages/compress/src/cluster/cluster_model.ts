@@ -18,6 +18,7 @@ export interface ClusteredWeight {
 /** Clustered weights by parameter id (`${layer}/${weight}`). */
 export type Clustering = Map<string, ClusteredWeight>;
 
+/** Options of clusterModel: clusters per weight, seed, which weights, iteration cap. */
 export interface ClusterOptions {
   /** Clusters per weight (1..65536), or per parameter id / layer name with a default. */
   readonly k: number | { readonly default: number; readonly [id: string]: number };

@@ -1,5 +1,6 @@
 import { checkRange, type Rng } from '@prunekit/core';
 
+/** A 1-D k-means clustering: the centroids and each value's centroid index. */
 export interface KMeans1D {
   /** Sorted ascending, at most k (fewer when the data holds fewer distinct values). */
   readonly centroids: Float32Array;

@@ -9,6 +9,7 @@ const TABLE = (() => {
   return t;
 })();
 
+/** CRC-32 (IEEE) of `bytes`, as an unsigned 32-bit integer. */
 export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);

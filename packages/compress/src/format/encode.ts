@@ -17,6 +17,7 @@ import {
 import { type Coding, writeHeader } from './header.js';
 import type { WeightEntry } from './weight_entry.js';
 
+/** Options of compressModel: weight encoding, int8 scheme, which weights, entropy coding. */
 export interface CompressOptions {
   /**
    * How selected weights are stored: 'int8' (symmetric, lossy ≤ scale/2), 'cluster' (palette of
@@ -35,6 +36,7 @@ export interface CompressOptions {
   readonly activations?: ActivationRanges;
 }
 
+/** How one weight was stored: encoding, layout, sizes and the largest reconstruction error. */
 export interface WeightReport {
   readonly name: string;
   readonly encoding: WeightEntry['encoding'];
@@ -47,6 +49,7 @@ export interface WeightReport {
   readonly maxAbsError: number;
 }
 
+/** A compressed model file's bytes, with its body size and a report per weight. */
 export interface CompressResult {
   /** The file contents: header + (coded) payload. */
   readonly bytes: Uint8Array;

@@ -5,6 +5,7 @@ import { ByteWriter } from './bytes.js';
 import { deltaBytes, nonzeroIndices, writeDeltas } from './indices.js';
 import type { WeightEntry } from './weight_entry.js';
 
+/** How a selected weight is stored: 'int8' (lossy), 'cluster' (palette, lossless) or 'float32' (raw). */
 export type WeightEncoding = 'int8' | 'cluster' | 'float32';
 
 export interface EncodedWeight {

@@ -4,13 +4,16 @@ import { crc32 } from './crc32.js';
 
 /** 'PKCM' — prunekit compressed model. */
 export const MAGIC = 0x4d434b50;
+/** Version of the compressed file format this package writes and reads. */
 export const FORMAT_VERSION = 1;
+/** Size in bytes of the compressed file's header (magic, version, coding, sizes, crc). */
 export const HEADER_BYTES = 20;
 
 /** How the payload is entropy coded: 0 stored as is, 1 DEFLATE (RFC 1951, via fflate). */
 export type Coding = 'none' | 'deflate';
 const CODING_IDS: Record<Coding, number> = { none: 0, deflate: 1 };
 
+/** The fields of a compressed file's 20-byte header, as readHeader decodes them. */
 export interface Header {
   readonly version: number;
   readonly coding: Coding;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type ActivationRanges, int8Params } from './activation_ranges.js';
 
+/** How activation ranges are taken from calibration data: min/max or a percentile of a histogram. */
 export interface CalibrationOptions {
   /** 'minmax' (default): the extremes seen; 'percentile': clip the tails (outliers waste int8 levels). */
   readonly method?: 'minmax' | 'percentile';

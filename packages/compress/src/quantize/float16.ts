@@ -2,6 +2,10 @@
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
+/**
+ * The IEEE 754 half-precision bit pattern (as a number 0..0xffff) nearest to `value`; overflow gives
+ * ±Infinity.
+ */
 export function toFloat16(value: number): number {
   f32[0] = value;
   const x = u32[0];
@@ -28,6 +32,7 @@ export function toFloat16(value: number): number {
   return sign | (e >= 0x1f ? 0x7c00 : half);
 }
 
+/** Each value of `values` converted to IEEE half-precision bits (see toFloat16). */
 export function float16Array(values: Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = toFloat16(values[i]);

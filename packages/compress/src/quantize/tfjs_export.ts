@@ -8,8 +8,10 @@ import type { WeightSelector } from '../select.js';
 import { quantizeAffine } from './affine.js';
 import { float16Array } from './float16.js';
 
+/** The quantized dtypes tfjs-converter's model format supports. */
 export type TfjsQuantDtype = 'uint8' | 'uint16' | 'float16';
 
+/** Options of the tfjs-quantized export: target dtype, which weights, shard size in bytes. */
 export interface TfjsQuantizedOptions extends WriteOptions {
   readonly dtype: TfjsQuantDtype;
   /** Weights to quantize (default: every float32 weight — what tfjs-converter's --quantize_* does). */
