@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-/** Exports without a doc comment when this test was written (186 of 876); 151 after the first comments. */
-const UNDOCUMENTED_BUDGET = 151;
+/** Exports without a doc comment when this test was written (186 of 876); lowered as comments land. */
+const UNDOCUMENTED_BUDGET = 127;
 
 it('exported symbols without a doc comment do not grow', () => {
   const out = execFileSync(process.execPath, [join(ROOT, 'tools/api-docs/undocumented.mjs'), '--json'], {

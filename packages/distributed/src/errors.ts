@@ -23,6 +23,7 @@ export class QueueUnavailableError extends PrunekitError {
   }
 }
 
+/** Which content hash of a worker differs from the sweep's: its model, its data or its backend. */
 export type MismatchKind = 'model' | 'data' | 'backend';
 const FIX: Record<MismatchKind, string> = {
   model: '--model',

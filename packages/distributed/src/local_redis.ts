@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 
+/** A redis-server started by startLocalRedis on a free local port, with its own data folder (`dir`). */
 export interface LocalRedis {
   readonly url: string;
   readonly port: number;

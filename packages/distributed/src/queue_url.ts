@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { QueueUnavailableError, QueueUrlError } from './errors.js';
 
+/** A parsed redis:// or rediss:// queue URL: host, port, database number and whether TLS is used. */
 export interface QueueAddress {
   readonly url: string;
   readonly host: string;

@@ -15,7 +15,9 @@ import type { ContentIdentity } from './content_hash.js';
 import { type SweepOptions, runSweep } from './sweep.js';
 import type { SweepPlan, Trial, TrialHandlers, TrialOutcome } from './trial.js';
 
+/** Trial kind of the sensitivity sweep's one baseline evaluation (the unpruned model). */
 export const SENSITIVITY_BASELINE = 'sensitivity-baseline';
+/** Trial kind of one sensitivity point: one layer pruned at one ratio, then evaluated. */
 export const SENSITIVITY_POINT = 'sensitivity-point';
 
 /** JSON description of a scorer (e.g. a recipe's `{ name: 'magnitude', p: 2 }`); workers build it. */
@@ -124,6 +126,10 @@ export function assembleSensitivity(
   };
 }
 
+/**
+ * Options of distributedSensitivity: the grid to plan plus the sweep's queue options (no handlers: it
+ * supplies its own).
+ */
 export interface DistributedSensitivityOptions
   extends SensitivityPlanOptions,
     Omit<SweepOptions, 'handlers'> {

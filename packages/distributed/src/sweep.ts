@@ -10,6 +10,7 @@ import { SWEEPS_QUEUE, TRIALS_QUEUE, type TrialJobData, parentJobId, sweepId, tr
 import { checkReachable, connect, parseQueueUrl } from './queue_url.js';
 import type { SweepPlan, SweepProgress, TrialHandlers, TrialOutcome } from './trial.js';
 
+/** Options of runSweep: the queue URL (or local handlers), progress callback, polling and retry limits. */
 export interface SweepOptions {
   /** redis://host:port[/db]; without it the trials run in this process through `handlers`. */
   readonly queue?: string;

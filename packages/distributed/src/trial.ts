@@ -32,6 +32,7 @@ export interface TrialOutcome<R = unknown> {
  */
 export type TrialHandler = (params: unknown, trial: Trial) => unknown | Promise<unknown>;
 
+/** The handler for each trial kind, keyed by `Trial.kind`. */
 export type TrialHandlers = Readonly<Record<string, TrialHandler>>;
 
 /** Progress of a sweep: trials done, and how many each worker ran. */

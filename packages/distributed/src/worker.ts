@@ -7,6 +7,7 @@ import { SWEEPS_QUEUE, TRIALS_QUEUE, type TrialJobData } from './names.js';
 import { checkReachable, connect, parseQueueUrl } from './queue_url.js';
 import type { TrialHandlers, TrialOutcome } from './trial.js';
 
+/** Options of startWorker: queue URL, the content identity it holds, trial handlers and worker id. */
 export interface WorkerOptions {
   /** redis://host:port[/db] */
   readonly queue: string;
@@ -30,6 +31,10 @@ export interface WorkerOptions {
   readonly onTrial?: (e: TrialEvent) => void;
 }
 
+/**
+ * What a worker reports per trial through `onTrial`: started, done, refused (identity mismatch) or
+ * failed.
+ */
 export interface TrialEvent {
   readonly event: 'start' | 'done' | 'refused' | 'failed';
   readonly sweep: string;
@@ -37,6 +42,7 @@ export interface TrialEvent {
   readonly detail?: string;
 }
 
+/** A worker started by startWorker, taking trials from the queue until closed. */
 export interface RunningWorker {
   readonly id: string;
   /** Stops taking trials; waits for the running one to finish unless `force`. */

@@ -10,6 +10,10 @@ import { controlFlowNodes, topoOrder } from './control_flow.js';
 import { type InputShapes, measureShapes } from './shapes.js';
 import { createConstStore, type ConstBinding, type ConstStore } from './const_store.js';
 
+/**
+ * Options of building a ModelGraph from a graph model: shapes for inputs whose non-batch dimensions are
+ * unknown.
+ */
 export interface GraphModelGraphOptions {
   /** Shapes for inputs with unknown dimensions other than the batch (keyed by input name). */
   readonly inputShapes?: InputShapes;

@@ -12,6 +12,7 @@ export interface ConstOverride {
   readonly shape: readonly number[];
 }
 
+/** Options of writeGraphModel: the dtype of the weights written. */
 export interface WriteGraphOptions {
   /** 'keep' (default): each weight keeps its input dtype and quantization; 'float32': dequantize. */
   readonly dtype?: WeightDtypeMode;

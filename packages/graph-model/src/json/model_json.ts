@@ -15,6 +15,7 @@ export interface AttrValue {
   func?: unknown;
 }
 
+/** One node of a graph model's GraphDef as model.json stores it: name, op, inputs and attributes. */
 export interface NodeDef {
   name: string;
   op: string;
@@ -35,6 +36,7 @@ export interface TensorInfoJson {
   tensorShape?: { dim?: { size?: string | number }[] };
 }
 
+/** The model.json of a tfjs graph model: its topology (GraphDef), weights manifest and signature. */
 export interface GraphModelJson {
   format: 'graph-model';
   generatedBy?: string;
@@ -46,6 +48,7 @@ export interface GraphModelJson {
   modelInitializer?: unknown;
 }
 
+/** How a manifest weight is quantized (tfjs-converter): uint8/uint16 with scale and min, or float16. */
 export interface Quantization {
   dtype: 'uint8' | 'uint16' | 'float16';
   scale?: number;
@@ -53,6 +56,7 @@ export interface Quantization {
   original_dtype?: string;
 }
 
+/** One weight of a model.json weights manifest: name, shape, dtype and optional quantization. */
 export interface ManifestWeight {
   name: string;
   shape: number[];

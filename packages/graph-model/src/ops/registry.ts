@@ -72,7 +72,9 @@ export function registerOpSpec(spec: OpSpec): void {
   opSpecs.register(spec);
 }
 
+/** The spec registered for a graph op name (e.g. 'Conv2D'), or undefined when the op is unknown. */
 export const getOpSpec = (op: string): OpSpec | undefined => opSpecs.get(op);
+/** The names of every op with a registered spec. */
 export const registeredOps = (): string[] => opSpecs.names();
 
 /** The weights of one op instance: fixed slots from `params`, attribute-dependent ones from `slotParams`. */

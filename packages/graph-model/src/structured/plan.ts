@@ -2,6 +2,7 @@ import { createRng, InvalidArgumentError, type Scorer, scoreTarget } from '@prun
 import type { ChannelRemoval } from '@prunekit/layers';
 import type { GraphChannelAnalysis } from './analyze.js';
 
+/** Options of planChannelRemoval: scorer, fraction of channels to remove per group, minimum kept, seed. */
 export interface ChannelPlanOptions {
   readonly scorer: Scorer;
   /** Fraction of each group's channels to remove (0 ≤ ratio < 1). */

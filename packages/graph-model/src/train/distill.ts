@@ -8,6 +8,10 @@ import type { GraphModelSource } from '../io/source.js';
 import { lossFor, type OutputLoss, outputLoss } from './losses.js';
 import { constReaders, trainableGraphModel } from './trainable.js';
 
+/**
+ * Options of distillGraphModel: teacher, unlabeled and validation inputs, outputs and losses, training
+ * settings.
+ */
 export interface GraphDistillOptions extends WriteGraphOptions {
   /** The unpruned model whose outputs the student learns (no labels needed). */
   readonly teacher: GraphModelSource;
@@ -32,12 +36,14 @@ export interface GraphDistillOptions extends WriteGraphOptions {
   readonly onEpoch?: (log: GraphEpochLog, snapshot: () => GraphModelSource) => void | Promise<void>;
 }
 
+/** Mean training loss (and validation loss, when given) after one distillation epoch. */
 export interface GraphEpochLog {
   readonly epoch: number;
   readonly loss: number;
   readonly valLoss?: number;
 }
 
+/** What distillGraphModel returns: the fine-tuned student, the loss history and the loss used per output. */
 export interface GraphDistillResult {
   /** The fine-tuned student (weights in the student's dtypes unless `dtype` says otherwise). */
   readonly model: GraphModelSource;

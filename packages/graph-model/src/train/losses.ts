@@ -10,6 +10,10 @@ export type OutputLoss = 'kl' | 'bkl' | 'l2' | 'l1';
 
 const EPS = 1e-6;
 
+/**
+ * Distillation loss of `student` against `teacher`: relative l1/l2 (scaled by the teacher's magnitude),
+ * kl or binary kl.
+ */
 export function outputLoss(kind: OutputLoss, student: tf.Tensor, teacher: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     switch (kind) {
