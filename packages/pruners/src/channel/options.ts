@@ -9,8 +9,16 @@ import {
 } from '@prunekit/core';
 import type { LayerSpec } from '@prunekit/layers';
 
+/**
+ * How channelPruner's ratio applies: to every group alike ('local') or as one ranking over all groups
+ * ('global').
+ */
 export type ChannelScope = 'local' | 'global';
 
+/**
+ * Options of channelPruner: scorer, fraction of channels to remove, scope, per-layer ratios, layers to
+ * ignore, rounding and steps.
+ */
 export interface ChannelPrunerOptions {
   /** Scores the channels of a group, e.g. magnitude({ reduction: 'sum', normalizer: 'mean' }). */
   readonly scorer: Scorer;

@@ -1,5 +1,6 @@
 import type { ModelMetrics } from '@prunekit/core';
 
+/** One layer's params and MACs before and after channel pruning. */
 export interface ChannelReportRow {
   readonly layer: string;
   readonly className: string;
@@ -9,6 +10,10 @@ export interface ChannelReportRow {
   readonly macsAfter: number;
 }
 
+/**
+ * Params and MACs of a model before and after channel pruning, per layer and in total, with a printable
+ * table.
+ */
 export interface ChannelReport {
   readonly rows: readonly ChannelReportRow[];
   readonly before: ModelMetrics;

@@ -13,9 +13,21 @@ import {
   type RatioInterval,
 } from './stats.js';
 
+/**
+ * How the rate-ratio interval is computed: paired bootstrap over scenarios, or the exact conditional
+ * Poisson test.
+ */
 export type RatioTest = 'paired-bootstrap' | 'poisson-exact';
+/**
+ * Outcome of a look: 'pass' (interval's upper end within the limit), 'fail' (lower end above it) or
+ * 'undecided'.
+ */
 export type Decision = 'pass' | 'fail' | 'undecided';
 
+/**
+ * One event's comparison: counts, rates per `per` units of exposure and the interval of the ratio pruned
+ * / dense.
+ */
 export interface EventComparison {
   readonly event: string;
   readonly maxRatio: number;
@@ -33,6 +45,7 @@ export interface EventComparison {
   readonly decision: Decision;
 }
 
+/** The decision of one comparison of a pruned policy against the dense one, with the figures per event. */
 export interface ClosedLoopVerdict {
   readonly decision: Decision;
   readonly simulator: string;
@@ -53,6 +66,10 @@ export interface ClosedLoopVerdict {
   readonly divergent?: DivergentStates;
 }
 
+/**
+ * Options of compareOutcomes: the simulator's events, the allowed ratio per event, the test and
+ * confidences.
+ */
 export interface CompareOptions {
   readonly simulator: Pick<ClosedLoopSimulator, 'name' | 'unit' | 'events'>;
   /** Guarded events → largest allowed ratio (the first is the primary). */

@@ -15,6 +15,10 @@ import type { SafetyGuard } from '../guard/options.js';
 import type { ClosedLoopSimulator, DivergentStates, ScenarioOutcome } from './simulator.js';
 import { type ClosedLoopVerdict, compareOutcomes, type RatioTest } from './compare.js';
 
+/**
+ * Options of closedLoopGuard: the simulator, the dense policy, the guarded events with their largest
+ * allowed rate ratios, and the test, its confidence and the scenario budget.
+ */
 export interface ClosedLoopGuardOptions {
   readonly simulator: ClosedLoopSimulator;
   /** The reference (unpruned) policy. Not disposed. */
@@ -51,6 +55,10 @@ export class ClosedLoopSafetyError extends PrunekitError {
   }
 }
 
+/**
+ * A safety guard that drives a pruned policy beside the dense one in the simulator and compares event
+ * rates (made by closedLoopGuard).
+ */
 export interface ClosedLoopGuard extends SafetyGuard {
   readonly options: ClosedLoopGuardOptions;
   /** Runs the sequential comparison of `model` against the dense policy. */

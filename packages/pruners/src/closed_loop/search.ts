@@ -18,6 +18,10 @@ import type { ClosedLoopVerdict, Decision } from './compare.js';
 import type { ClosedLoopGuard } from './guard.js';
 import type { DivergentStates } from './simulator.js';
 
+/**
+ * One setting closedLoopChannelSearch tries: a label, channel pruner options and optionally a cut already
+ * made.
+ */
 export interface SearchCandidate {
   /** Shown in the log, e.g. 'ratio 0.52 local'. */
   readonly label: string;
@@ -29,6 +33,7 @@ export interface SearchCandidate {
   readonly prepared?: { readonly model: tfl.LayersModel; readonly log?: GuardLog };
 }
 
+/** What the recover callback is told: the candidate, the round and the states where the policies diverged. */
 export interface RecoveryContext {
   readonly candidate: string;
   /** 1-based recovery round. */
@@ -37,6 +42,10 @@ export interface RecoveryContext {
   readonly divergent?: DivergentStates;
 }
 
+/**
+ * Options of closedLoopChannelSearch: candidates (most aggressive first), the recovery callback and
+ * rounds, offline guards and a constraint.
+ */
 export interface ClosedLoopSearchOptions {
   readonly candidates: readonly SearchCandidate[];
   /** Trains the cut model in place; returns a one-line description for the log. */
@@ -51,6 +60,7 @@ export interface ClosedLoopSearchOptions {
   readonly log?: (line: string) => void;
 }
 
+/** One entry of the search log: a candidate at one stage (cut or recovery round) and its decision. */
 export interface SearchStep {
   readonly candidate: string;
   /** 'cut' or 'recovery k'. */
@@ -62,6 +72,10 @@ export interface SearchStep {
   readonly message: string;
 }
 
+/**
+ * What closedLoopChannelSearch returns: the chosen model, whether it passed, its settings and the search
+ * log.
+ */
 export interface ClosedLoopSearchResult {
   /** The first model that passed; when none did (`passed: false`), the one whose interval came closest. Caller disposes. */
   readonly model: tfl.LayersModel;
@@ -77,6 +91,10 @@ export interface ClosedLoopSearchResult {
   readonly steps: readonly SearchStep[];
 }
 
+/**
+ * Tries the candidates in order, cutting each and recovering it up to recoveryRounds times, until one
+ * passes the closed-loop guard.
+ */
 export async function closedLoopChannelSearch(
   graph: ModelGraph,
   guard: ClosedLoopGuard,

@@ -23,6 +23,7 @@ export interface DivergentStates {
   readonly labels?: Int32Array;
 }
 
+/** Options of ClosedLoopSimulator.drive: a shadow model whose divergent observations are kept. */
 export interface DriveOptions {
   /**
    * Also run this model on every observation the policy acts on (it does not drive) and keep the
@@ -33,6 +34,7 @@ export interface DriveOptions {
   readonly maxDivergent?: number;
 }
 
+/** What a drive returns: an outcome per scenario and, with a shadow, the divergent states. */
 export interface DriveResult {
   /** One outcome per scenario, in order. */
   readonly outcomes: readonly ScenarioOutcome[];
@@ -40,6 +42,10 @@ export interface DriveResult {
   readonly divergent?: DivergentStates;
 }
 
+/**
+ * A simulator that drives a policy model through numbered scenarios and counts events (e.g. collisions)
+ * per unit of exposure.
+ */
 export interface ClosedLoopSimulator {
   /** Shown in logs and messages, e.g. 'highway'. */
   readonly name: string;

@@ -13,6 +13,7 @@
 import { createRng, InvalidArgumentError } from '@prunekit/core';
 import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
 
+/** A rate ratio (pruned / dense) with its two-sided confidence interval. */
 export interface RatioInterval {
   /** Point estimate of (kP / eP) / (kD / eD); NaN when there is no event at all. */
   readonly ratio: number;

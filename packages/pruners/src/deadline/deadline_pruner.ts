@@ -28,6 +28,10 @@ import {
   widthsKey,
 } from './width_search.js';
 
+/**
+ * The latency a deadlinePrune result must fit: milliseconds per forward call at a percentile, backend and
+ * batch.
+ */
 export interface DeadlineBudget {
   /** The frame budget: forward latency in milliseconds. */
   readonly ms: number;
@@ -39,6 +43,7 @@ export interface DeadlineBudget {
   readonly batch?: number;
 }
 
+/** What deadlinePrune reports through onProgress: phase, round and latency entries timed so far. */
 export interface DeadlineProgress {
   readonly phase: 'dense' | 'search' | 'verify';
   readonly round: number;
@@ -46,6 +51,10 @@ export interface DeadlineProgress {
   readonly measured: number;
 }
 
+/**
+ * Options of deadlinePrune: scorer, latency budget, latency table to reuse, layers to ignore, search and
+ * timing settings.
+ */
 export interface DeadlinePrunerOptions {
   /** Scores each group's channels (any group scorer); the search loses the least of it per ms. */
   readonly scorer: Scorer;
@@ -76,6 +85,10 @@ export interface DeadlinePrunerOptions {
   readonly onProgress?: (p: DeadlineProgress) => void;
 }
 
+/**
+ * One plan–build–measure round of deadlinePrune: the target it searched for, the predicted and measured
+ * latency.
+ */
 export interface DeadlineRound {
   readonly round: number;
   /** The predicted-latency target this round searched for. */
@@ -84,6 +97,10 @@ export interface DeadlineRound {
   readonly measured: LatencyEntry;
 }
 
+/**
+ * What deadlinePrune returns: the smaller model, the kept width per group, predicted and measured
+ * latency, and its rounds.
+ */
 export interface DeadlineResult {
   /** The new, smaller model (the input model is untouched). */
   readonly model: tfl.LayersModel;

@@ -5,18 +5,24 @@ import { entryMs, type LatencyEntry, type LatencyPercentile, type LatencyTable }
 import { type TimingOptions, timeOverhead, timeSignature } from './measure.js';
 import { type LayerSignature, modelSignatures } from './signature.js';
 
+/** One layer's predicted latency in ms (from its latency-table entry). */
 export interface LayerPrediction {
   readonly layer: string;
   readonly className: string;
   readonly ms: number;
 }
 
+/** A model's predicted forward latency in ms, in total and per layer. */
 export interface ModelPrediction {
   /** Σ layer entries − (layers − 1) · overhead: one call's overhead, not one per layer. */
   readonly totalMs: number;
   readonly perLayer: readonly LayerPrediction[];
 }
 
+/**
+ * Options of latencyModel: the percentile predicted, timing settings and how a missing table entry is
+ * measured.
+ */
 export interface LatencyModelOptions {
   readonly percentile?: LatencyPercentile;
   readonly timing?: TimingOptions;
@@ -29,6 +35,10 @@ export interface LatencyModelOptions {
   readonly onMeasure?: (n: number) => void;
 }
 
+/**
+ * Predicts model latency from a LatencyTable, timing missing layer signatures on demand (made by
+ * latencyModel).
+ */
 export interface LatencyModel {
   readonly table: LatencyTable;
   readonly percentile: LatencyPercentile;

@@ -7,6 +7,7 @@ export interface LatencyEntry {
   readonly reps: number;
 }
 
+/** Which latency a table entry gives: the median ('p50') or the 99th percentile ('p99'). */
 export type LatencyPercentile = 'p50' | 'p99';
 
 /**
@@ -25,6 +26,7 @@ export interface LatencyTable {
   readonly entries: Record<string, LatencyEntry>;
 }
 
+/** An empty LatencyTable for a backend, device name and batch size (an integer ≥ 1). */
 export function createLatencyTable(backend: string, device: string, batch: number): LatencyTable {
   if (!Number.isInteger(batch) || batch < 1) {
     throw new InvalidArgumentError(`batch must be an integer ≥ 1, got ${JSON.stringify(batch)}.`, {
@@ -65,6 +67,7 @@ export function parseLatencyTable(json: unknown, source = 'latency table'): Late
   };
 }
 
+/** An entry's latency in ms at `percentile` (its median for 'p50', its p99 for 'p99'). */
 export function entryMs(e: LatencyEntry, percentile: LatencyPercentile): number {
   return percentile === 'p99' ? e.p99Ms : e.medianMs;
 }

@@ -4,6 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LatencyEntry } from './latency_table.js';
 import type { LayerSignature } from './signature.js';
 
+/** How a forward call is timed: timed and warm-up repetitions, and wall or CPU time. */
 export interface TimingOptions {
   /** Timed forward calls (median and p99 over them). Default 30. */
   readonly reps?: number;

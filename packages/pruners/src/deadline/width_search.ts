@@ -3,12 +3,14 @@ import type { DependencyGroup } from '@prunekit/core';
 /** Kept channels per prunable group (group id → kept count). */
 export type Widths = ReadonlyMap<string, number>;
 
+/** A dependency group with its channel scores, as widthSearch takes it. */
 export interface ScoredWidthGroup {
   readonly group: DependencyGroup;
   /** Channel scores, higher = more important. */
   readonly scores: Float32Array;
 }
 
+/** One step of widthSearch: the widths reached, their cost, the score lost so far and the group narrowed. */
 export interface WidthStep {
   readonly widths: Widths;
   /** The cost (predicted ms, or MACs) of these widths. */
@@ -19,6 +21,10 @@ export interface WidthStep {
   readonly group?: string;
 }
 
+/**
+ * Options of widthSearch: the width grid, the most a group may lose, the lookahead and the cost to stop
+ * at.
+ */
 export interface WidthSearchOptions {
   /** Candidate widths per group: this many evenly spaced counts from the group size down. Default 16. */
   readonly gridSteps?: number;

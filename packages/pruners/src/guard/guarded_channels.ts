@@ -13,6 +13,7 @@ import { type ChannelReport, channelReport } from '../channel/report.js';
 import type { GuardLog, GuardStep } from './log.js';
 import { createJudge, type Guards } from './judge.js';
 
+/** What guardedChannelPrune returns: the pruned model, the guards' log and a params/MACs report. */
 export interface GuardedChannelResult {
   /** The pruned model (a new LayersModel; the source is untouched). Dispose it when done. */
   readonly model: tfl.LayersModel;

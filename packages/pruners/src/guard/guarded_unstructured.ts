@@ -11,6 +11,10 @@ import { unstructuredPruner } from '../unstructured/unstructured_pruner.js';
 import type { GuardLog, GuardStep } from './log.js';
 import { createJudge, type Guards, toGuardList } from './judge.js';
 
+/**
+ * Options of guardedUnstructuredPrune: the unstructured pruner's options with one ratio reached in
+ * `steps` rounds.
+ */
 export interface GuardedUnstructuredOptions
   extends Omit<UnstructuredPrunerOptions, 'schedule' | 'scope' | 'ratios' | 'ratio'> {
   /** Fraction of each layer's targeted weights to remove, in [0, 1). */
@@ -19,6 +23,7 @@ export interface GuardedUnstructuredOptions
   readonly steps?: number;
 }
 
+/** What guardedUnstructuredPrune returns: the masks in force and the guards' log. */
 export interface GuardedUnstructuredResult {
   /** Masks in force (accepted layers only), e.g. for fineTune({ masks }). */
   readonly masks: MaskSet;

@@ -21,6 +21,10 @@ export interface GuardStep {
   readonly checks: readonly GuardCheck[];
 }
 
+/**
+ * What the guards decided during a guarded prune: the metric before and after, and each layer's accepted
+ * or rejected step.
+ */
 export interface GuardLog {
   readonly metric: string;
   readonly maxDrop: number;

@@ -4,6 +4,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 /** Whether a larger value of the safety metric is safer (recall) or less safe (collision rate). */
 export type GuardDirection = 'higher' | 'lower';
 
+/**
+ * Options of guard(): the safety metric, its largest allowed drop, how it is evaluated and which
+ * direction is safer.
+ */
 export interface GuardOptions {
   /** Name of the safety metric, e.g. 'brake_recall' (used in the log and in errors). */
   readonly metric: string;

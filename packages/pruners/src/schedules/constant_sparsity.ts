@@ -2,6 +2,7 @@ import type { Schedule } from '@prunekit/core';
 import { checkAt, checkSparsity, checkStep, isPruningTurn } from './check.js';
 import { ScheduleError } from './schedule_error.js';
 
+/** Options of constantSparsity: the sparsity, and the steps it is applied from, until and every. */
 export interface ConstantSparsityOptions {
   readonly sparsity: number;
   /** First pruning step. Default 0. */
@@ -12,6 +13,7 @@ export interface ConstantSparsityOptions {
   readonly frequency?: number;
 }
 
+/** The JSON form of a constantSparsity schedule (what toJSON returns and scheduleFromJSON reads). */
 export interface ConstantSparsityJSON {
   readonly type: 'constantSparsity';
   readonly sparsity: number;

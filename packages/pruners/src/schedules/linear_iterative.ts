@@ -2,6 +2,10 @@ import type { Schedule } from '@prunekit/core';
 import { checkAt, checkSparsity, checkStep } from './check.js';
 import { ScheduleError } from './schedule_error.js';
 
+/**
+ * Options of linearIterative: the final sparsity and its pruning steps, explicit or spread over [begin,
+ * end].
+ */
 export interface LinearIterativeOptions {
   /** Sparsity reached at the last pruning step. */
   readonly final: number;
@@ -13,6 +17,7 @@ export interface LinearIterativeOptions {
   readonly iterations?: number;
 }
 
+/** The JSON form of a linearIterative schedule (what toJSON returns and scheduleFromJSON reads). */
 export interface LinearIterativeJSON {
   readonly type: 'linearIterative';
   readonly final: number;

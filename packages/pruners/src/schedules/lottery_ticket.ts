@@ -3,6 +3,7 @@ import { InvalidArgumentError, ShapeError, writeMasks } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkAt, checkSparsity, checkStep } from './check.js';
 
+/** Options of lotteryTicket: the final sparsity, rounds, training steps per round and the rewind step. */
 export interface LotteryTicketOptions {
   /** Sparsity after the last round. */
   readonly final: number;
@@ -14,6 +15,7 @@ export interface LotteryTicketOptions {
   readonly rewindStep?: number;
 }
 
+/** The JSON form of a lotteryTicket schedule (what toJSON returns and scheduleFromJSON reads). */
 export interface LotteryTicketJSON {
   readonly type: 'lotteryTicket';
   readonly final: number;

@@ -1,6 +1,7 @@
 import type { Schedule } from '@prunekit/core';
 import { checkAt, checkSparsity, checkStep } from './check.js';
 
+/** The JSON form of a oneShot schedule (what toJSON returns and scheduleFromJSON reads). */
 export interface OneShotJSON {
   readonly type: 'oneShot';
   readonly sparsity: number;

@@ -2,6 +2,10 @@ import type { Schedule } from '@prunekit/core';
 import { checkAt, checkSparsity, checkStep, isPruningTurn } from './check.js';
 import { ScheduleError } from './schedule_error.js';
 
+/**
+ * Options of polynomialDecay: sparsity from `initial` to `final` over steps begin..end, with frequency
+ * and exponent.
+ */
 export interface PolynomialDecayOptions {
   readonly initial: number;
   readonly final: number;
@@ -13,6 +17,7 @@ export interface PolynomialDecayOptions {
   readonly power?: number;
 }
 
+/** The JSON form of a polynomialDecay schedule (what toJSON returns and scheduleFromJSON reads). */
 export interface PolynomialDecayJSON {
   readonly type: 'polynomialDecay';
   readonly initial: number;

@@ -26,11 +26,13 @@ export interface SensitivityPoint {
   readonly macs: number;
 }
 
+/** One layer's sensitivity: the metric at each tried ratio with only that layer pruned. */
 export interface SensitivityCurve {
   readonly layer: string;
   readonly points: readonly SensitivityPoint[];
 }
 
+/** What sensitivityAnalysis returns: the baseline metric, the model's totals and a curve per layer. */
 export interface SensitivityResult {
   readonly granularity: 'weights' | 'channels';
   /** evaluate() of the unpruned model. */
@@ -40,6 +42,7 @@ export interface SensitivityResult {
   readonly curves: readonly SensitivityCurve[];
 }
 
+/** Options of sensitivityAnalysis: the metric, scorer, granularity, ratios and which layers to analyse. */
 export interface SensitivityOptions {
   /** Validation metric of a model, higher is better (e.g. accuracy). Gets the graph's model (weights) or a pruned copy (channels). */
   readonly evaluate: (model: tfl.LayersModel) => number | Promise<number>;

@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '@prunekit/core';
 import type { SensitivityResult } from './analyze.js';
 
+/**
+ * Options of autoRatios: the MACs or params budget to remove and an optional measure of what ratios
+ * actually remove.
+ */
 export interface AutoRatiosOptions {
   /** Fraction of the model's total MACs or params to remove, in (0, 1): e.g. { macs: 0.5 }. */
   readonly budget: { readonly macs: number } | { readonly params: number };
@@ -13,6 +17,7 @@ export interface AutoRatiosOptions {
   readonly measure?: (ratios: Readonly<Record<string, number>>) => number | Promise<number>;
 }
 
+/** What autoRatios returns: a ratio per layer and the predicted (and measured) drop and fraction removed. */
 export interface AutoRatiosResult {
   /** Layer → ratio (layers left at 0 are omitted). */
   readonly ratios: Record<string, number>;

@@ -10,8 +10,16 @@ import {
 } from '@prunekit/core';
 import { type Granularity, checkFits, checkGranularity } from './granularity.js';
 
+/**
+ * How unstructuredPruner's ratio applies: per layer ('local') or as one threshold over all layers
+ * ('global').
+ */
 export type PruneScope = 'local' | 'global';
 
+/**
+ * Options of unstructuredPruner: scorer, ratio or schedule, scope, per-layer ratios, granularity and
+ * layers to ignore.
+ */
 export interface UnstructuredPrunerOptions {
   readonly scorer: Scorer;
   /**
