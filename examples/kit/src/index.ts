@@ -1,6 +1,6 @@
-export { arg, baseEnv, runMain, timedLog, writeAtomic, writeResults } from './script.js';
+export { arg, runMain, timedLog, writeAtomic, writeResults } from './script.js';
 export { startBackend } from './backend.js';
-export { type Latency, roundRobinLatency } from './latency.js';
+export { batch1Latency, type Latency, roundRobinLatency } from './latency.js';
 export { loadOrTrainBaseline } from './baseline.js';
 export {
   type ExampleRecipe,

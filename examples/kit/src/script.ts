@@ -1,5 +1,4 @@
 /** Command-line plumbing every example script shares. */
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { ResultDoc } from '@prunekit/core';
 import { writeFileAtomic } from '@prunekit/layers/node';
@@ -46,6 +45,3 @@ export function runMain(main: () => Promise<void>): void {
 }
 
 /** The part of a results document's `env` every example shares: Node, CPU model and count, backend. */
-export function baseEnv(backend: string): { node: string; cpu: string; cores: number; backend: string } {
-  return { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, backend };
-}

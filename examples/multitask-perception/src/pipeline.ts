@@ -5,18 +5,17 @@
  * batch-1 latency → results document. Pure orchestration: the caller writes the files, so a test
  * can run it on a tiny recipe.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
+import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
 import {
   type ExampleResult,
   type PipelineRun,
   pruneUnstructuredCopy,
-  roundRobinLatency,
+  batch1Latency,
 } from '@prunekit/example-kit';
-import { buildGraph } from '@prunekit/layers';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { baseEnv, exportStage } from '@prunekit/recipe';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
@@ -184,29 +183,21 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         c.bestEpoch = res.bestEpoch;
       }
     }
-    const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
-    const lat = roundRobinLatency(
+    const lat = batch1Latency(
       candidates.map((c) => c.model),
-      x1,
+      test.x,
       r.latency.reps,
     );
-    x1.dispose();
     const rows: ModelRow[] = [];
     for (const [k, c] of candidates.entries()) {
       const ev = c.method === 'none' ? baseEval : evaluate(c.model, test);
-      const m = computeMetrics(buildGraph(c.model));
-      const dir = join(opts.outDir, c.name);
-      await saveModel(c.model, dir, { overwrite: true });
+      const size = await exportStage(c.model, join(opts.outDir, c.name));
       rows.push({
         model: c.name,
         method: c.method,
         level: c.level,
         ...(c.target === undefined ? {} : { target: c.target }),
-        params: m.params,
-        nonzeroParams: m.nonzero,
-        macs: m.macs,
-        effectiveMacs: m.sparseMacs,
-        fileBytes: await modelFileBytes(dir),
+        ...size,
         signAccuracyPruned: c.pruned.signAccuracy,
         laneMIoUPruned: c.pruned.laneMIoU,
         signAccuracy: ev.signAccuracy,
@@ -219,7 +210,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       });
       log(
         `${c.name}: test sign accuracy ${(100 * ev.signAccuracy).toFixed(2)}%, lane mIoU ${(100 * ev.laneMIoU).toFixed(2)}%, ` +
-          `${m.macs.toLocaleString('en-US')} MACs, latency ${lat[k].medianMs.toFixed(3)} ms`,
+          `${size.macs.toLocaleString('en-US')} MACs, latency ${lat[k].medianMs.toFixed(3)} ms`,
       );
     }
     const base = rows[0];
@@ -228,10 +219,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const doc: ResultDoc = {
       name: r.name,
       env: {
-        node: process.version,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        backend: tf.getBackend(),
+        ...baseEnv(tf.getBackend()),
         seed: r.seed,
         metric: 'worse relative drop of the two heads (sign accuracy, lane mIoU) on the test scenes',
         signClasses: test.data.signNames.length,

@@ -4,9 +4,10 @@
  * test scenes → batch-1 latency on 'wasm' → results document. Pure orchestration: files are
  * written by the caller, so a test can run it on a tiny recipe.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
-import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
+import { type ExampleResult, type PipelineRun, batch1Latency } from '@prunekit/example-kit';
+import { baseEnv } from '@prunekit/recipe';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluateSeg } from './evaluate.js';
@@ -124,13 +125,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       c.keptEpoch = (res.bestEpoch ?? -1) + 1;
       c.seconds = (performance.now() - started) / 1000;
     }
-    const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
-    const lat = roundRobinLatency(
+    const lat = batch1Latency(
       candidates.map((c) => c.model),
-      x1,
+      test.x,
       r.latency.reps,
     );
-    x1.dispose();
     const rows: ModelRow[] = [];
     for (const [k, c] of candidates.entries()) {
       const ev = k === 0 ? baseEval : evaluateSeg(c.model, test);
@@ -145,10 +144,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const doc: ResultDoc = {
       name: r.name,
       env: {
-        node: process.version,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        backend: tf.getBackend(),
+        ...baseEnv(tf.getBackend()),
         seed: r.seed,
         image: [r.data.height, r.data.width, 3],
         testScenes: r.data.test,

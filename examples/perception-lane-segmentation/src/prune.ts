@@ -7,10 +7,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { computeMetrics, type MaskSet } from '@prunekit/core';
-import { buildGraph } from '@prunekit/layers';
-import { channelPruner } from '@prunekit/pruners';
+import type { MaskSet } from '@prunekit/core';
 import { pruneUnstructuredCopy } from '@prunekit/example-kit';
+import { structuredToMacs } from '@prunekit/recipe';
 import { magnitude } from '@prunekit/scorers';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from './recipe.js';
@@ -26,35 +25,18 @@ export interface StructuredResult {
 }
 
 export async function pruneStructured(baseline: tfl.LayersModel, r: Recipe): Promise<StructuredResult> {
-  const graph = buildGraph(baseline);
-  const baseMacs = computeMetrics(graph).macs;
-  const prune = async (ratio: number) => {
-    const res = await channelPruner(graph, {
+  const res = await structuredToMacs(baseline, {
+    target: r.structured.macsReduction,
+    pruner: {
       scorer: magnitude({ p: 2, reduction: 'mean', normalizer: 'mean' }),
-      ratio,
       scope: r.structured.scope,
       roundTo: r.structured.roundTo,
       seed: r.seed,
-    }).run();
-    const reduction = baseMacs / computeMetrics(buildGraph(res.model)).macs;
-    return { model: res.model, ratio, reduction, report: res.report().table };
-  };
-  let [lo, hi] = [0.05, 0.9];
-  let best = await prune(hi);
-  if (best.reduction < r.structured.macsReduction) return best; // the most it may remove, reported as is
-  while (hi - lo > 0.01) {
-    const mid = +((lo + hi) / 2).toFixed(4);
-    const p = await prune(mid);
-    if (p.reduction >= r.structured.macsReduction) {
-      best.model.dispose();
-      best = p;
-      hi = mid;
-    } else {
-      p.model.dispose();
-      lo = mid;
-    }
-  }
-  return best;
+    },
+    lo: 0.05,
+    hi: 0.9,
+  });
+  return { model: res.model, ratio: res.ratio, reduction: res.reduction, report: res.result.report().table };
 }
 
 /** A pruned copy of the baseline at `level` as the recipe's unstructured section says (the shared prune stage). */

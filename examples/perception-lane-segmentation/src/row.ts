@@ -1,33 +1,9 @@
 /** One row of results.json: a model's size, its segmentation figures, its latency and fine-tuning cost. */
 import { join } from 'node:path';
-import { computeMetrics } from '@prunekit/core';
 import type { Latency } from '@prunekit/example-kit';
-import { buildGraph } from '@prunekit/layers';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { exportStage, type SizeFigures } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SegEval } from './evaluate.js';
-
-/** Size of a model as stored and as run: weights (all / nonzero), MACs (all / on nonzero weights), bytes on disk. */
-export interface SizeFigures {
-  readonly params: number;
-  readonly nonzeroParams: number;
-  readonly macs: number;
-  readonly effectiveMacs: number;
-  readonly fileBytes: number;
-}
-
-/** Saves `model` under `dir` (stock tfjs format) and reads its size figures. */
-export async function measureSize(model: tfl.LayersModel, dir: string): Promise<SizeFigures> {
-  const m = computeMetrics(buildGraph(model));
-  await saveModel(model, dir, { overwrite: true });
-  return {
-    params: m.params,
-    nonzeroParams: m.nonzero,
-    macs: m.macs,
-    effectiveMacs: m.sparseMacs,
-    fileBytes: await modelFileBytes(dir),
-  };
-}
 
 export interface ModelRow extends SizeFigures {
   readonly model: string;
@@ -69,7 +45,7 @@ export async function rowOf(c: Candidate, ev: SegEval, lat: Latency, outDir: str
     model: c.name,
     method: c.method,
     level: c.level,
-    ...(await measureSize(c.model, join(outDir, c.name))),
+    ...(await exportStage(c.model, join(outDir, c.name))),
     miouPruned: c.pruned.miou,
     miou: ev.miou,
     iouBackground: bg,

@@ -5,12 +5,11 @@
  * are written by the caller (pruned models go to outDir to measure their bytes), so a test can run
  * it on a tiny recipe.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { computeMetrics, type Goal, type ResultDoc } from '@prunekit/core';
-import { type ExampleResult, type PipelineRun, roundRobinLatency } from '@prunekit/example-kit';
-import { buildGraph } from '@prunekit/layers';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
+import type { Goal, ResultDoc } from '@prunekit/core';
+import { type ExampleResult, type PipelineRun, batch1Latency } from '@prunekit/example-kit';
+import { baseEnv, exportStage } from '@prunekit/recipe';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -117,28 +116,20 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       );
       epochs.set(c.name, res.history.length);
     }
-    const x1 = tf.slice(test.x, [0, 0, 0], [1, -1, -1]);
-    const lat = roundRobinLatency(
+    const lat = batch1Latency(
       candidates.map((c) => c.model),
-      x1,
+      test.x,
       r.latency.reps,
     );
-    x1.dispose();
     const rows: ModelRow[] = [];
     for (const [k, c] of candidates.entries()) {
       const ev = k === 0 ? base : evaluateModel(c.model, test);
-      const m = computeMetrics(buildGraph(c.model));
-      const dir = join(opts.outDir, c.name);
-      await saveModel(c.model, dir, { overwrite: true });
+      const size = await exportStage(c.model, join(opts.outDir, c.name));
       rows.push({
         model: c.name,
         method: c.method,
         level: c.level,
-        params: m.params,
-        nonzeroParams: m.nonzero,
-        macs: m.macs,
-        effectiveMacs: m.sparseMacs,
-        fileBytes: await modelFileBytes(dir),
+        ...size,
         adePruned: adePruned.get(c.name)!,
         ade: ev.ade,
         fde: ev.fde,
@@ -148,7 +139,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         finetuneEpochs: epochs.get(c.name) ?? 0,
       });
       log(
-        `${c.name}: ${m.macs} MACs, test ADE ${ev.ade.toFixed(3)} m, FDE ${ev.fde.toFixed(3)} m, miss ${(100 * ev.missRate).toFixed(2)}%, ` +
+        `${c.name}: ${size.macs} MACs, test ADE ${ev.ade.toFixed(3)} m, FDE ${ev.fde.toFixed(3)} m, miss ${(100 * ev.missRate).toFixed(2)}%, ` +
           `b1 ${lat[k].medianMs.toFixed(3)} ms`,
       );
     }
@@ -157,10 +148,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const doc: ResultDoc = {
       name: r.name,
       env: {
-        node: process.version,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        backend: tf.getBackend(),
+        ...baseEnv(tf.getBackend()),
         seed: r.seed,
         testSamples: test.count,
         metric:

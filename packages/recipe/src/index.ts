@@ -66,3 +66,7 @@ export {
 } from './resolve.js';
 export { needsData, scorerContext } from './stages/calibrate.js';
 export { type PrunedCopy, type PruneMethod, pruneStage, type PruneStageOptions } from './stages/prune.js';
+export { type SizeFigures, exportStage } from './stages/export.js';
+export { batch1Latency, type Latency, roundRobinLatency } from './stages/measure.js';
+export { type MacsTargetOptions, type MacsTargetResult, structuredToMacs } from './stages/macs_target.js';
+export { baseEnv, type RunEnv } from './stages/report.js';

@@ -1,7 +1,7 @@
-/** Median forward latency of a model on each backend (one warm-up, then `runs` timed calls). */
+/** Median forward latency of a model on each backend (the recipe's measure stage: `WARMUP` untimed, then `runs` timed calls). */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { median } from '@prunekit/core';
+import { roundRobinLatency } from '@prunekit/recipe';
 
 /** Untimed first calls (kernel set-up, first allocations). */
 const WARMUP = 3;
@@ -23,17 +23,11 @@ export async function measureLatency(
     for (const b of opts.backends) {
       if (tf.getBackend() !== b) await tf.setBackend(b);
       const x = tf.randomUniform(shape, 0, 1, 'float32', 1);
-      const times: number[] = [];
-      for (let i = 0; i < opts.runs + WARMUP; i++) {
-        const t0 = performance.now();
-        const y = model.predict(x) as tf.Tensor;
-        await y.data();
-        const t = performance.now() - t0;
-        y.dispose();
-        if (i >= WARMUP) times.push(t);
+      try {
+        out[b] = roundRobinLatency([model], x, opts.runs, WARMUP)[0].medianMs;
+      } finally {
+        x.dispose();
       }
-      x.dispose();
-      out[b] = median(times);
     }
   } finally {
     if (tf.getBackend() !== home) await tf.setBackend(home);

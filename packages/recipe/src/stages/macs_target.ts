@@ -1,0 +1,60 @@
+/**
+ * Structured pruning to a MACs target: the smallest channel ratio (bisection over [lo, hi] until
+ * the bracket is `tolerance` wide) whose pruned model — channels removed by surgery, a smaller
+ * ordinary LayersModel — has at least `target` times fewer MACs than the dense model. If even `hi`
+ * falls short, the model at `hi` is returned as is (its `reduction` says by how much).
+ */
+import { computeMetrics } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
+import { type ChannelPruneResult, type ChannelPrunerOptions, channelPruner } from '@prunekit/pruners';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+export interface MacsTargetOptions {
+  /** Dense MACs / pruned MACs to reach (> 1). */
+  readonly target: number;
+  /** The channel pruner's settings; `ratio` is what the search sets. */
+  readonly pruner: Omit<ChannelPrunerOptions, 'ratio'>;
+  /** Ratio bracket (default [0.05, 0.9]) and its final width (default 0.01). */
+  readonly lo?: number;
+  readonly hi?: number;
+  readonly tolerance?: number;
+}
+
+export interface MacsTargetResult {
+  /** The pruner's result at `ratio`; its model is the caller's to dispose. */
+  readonly result: ChannelPruneResult;
+  readonly model: tfl.LayersModel;
+  readonly ratio: number;
+  /** Dense MACs / pruned MACs. */
+  readonly reduction: number;
+}
+
+export async function structuredToMacs(
+  dense: tfl.LayersModel,
+  o: MacsTargetOptions,
+): Promise<MacsTargetResult> {
+  const graph = buildGraph(dense);
+  const denseMacs = computeMetrics(graph).macs;
+  const prune = async (ratio: number): Promise<MacsTargetResult> => {
+    const result = await channelPruner(graph, { ...o.pruner, ratio }).run();
+    const reduction = denseMacs / computeMetrics(buildGraph(result.model)).macs;
+    return { result, model: result.model, ratio, reduction };
+  };
+  let lo = o.lo ?? 0.05;
+  let hi = o.hi ?? 0.9;
+  let best = await prune(hi);
+  if (best.reduction < o.target) return best;
+  while (hi - lo > (o.tolerance ?? 0.01)) {
+    const mid = +((lo + hi) / 2).toFixed(4);
+    const p = await prune(mid);
+    if (p.reduction >= o.target) {
+      best.model.dispose();
+      best = p;
+      hi = mid;
+    } else {
+      p.model.dispose();
+      lo = mid;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,85 @@
+// The export, measure, report and MACs-target stages the CLI and the examples share.
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { computeMetrics } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
+import { magnitude } from '@prunekit/scorers';
+import { cnnModel, seedWeights } from '@prunekit/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { baseEnv, batch1Latency, exportStage, structuredToMacs } from '../src/index.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  expect(tf.getBackend()).toBe('cpu');
+});
+
+const pruner = { scorer: magnitude({ p: 2 }), scope: 'global' as const, roundTo: 1, seed: 0 };
+
+describe('pipeline stages', () => {
+  it('structuredToMacs returns the smallest bisected ratio that reaches the target', async () => {
+    const dense = cnnModel({ filters: [8, 16] });
+    seedWeights(dense, 3);
+    const denseMacs = computeMetrics(buildGraph(dense)).macs;
+    const before = tf.memory().numTensors;
+    const res = await structuredToMacs(dense, { target: 2, pruner, tolerance: 0.02 });
+    const macs = computeMetrics(buildGraph(res.model)).macs;
+    expect(res.reduction).toBeCloseTo(denseMacs / macs, 10);
+    expect(res.reduction).toBeGreaterThanOrEqual(2);
+    // 0.02 less of a ratio falls short of the target: the search stopped at the boundary.
+    const lower = await structuredToMacs(dense, {
+      target: 2,
+      pruner,
+      lo: 0.05,
+      hi: res.ratio - 0.02,
+      tolerance: 0.5,
+    });
+    expect(lower.reduction).toBeLessThan(2);
+    lower.model.dispose();
+    res.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    dense.dispose();
+  });
+
+  it('structuredToMacs returns the model at hi, said by its reduction, when the target is out of reach', async () => {
+    const dense = cnnModel();
+    const before = tf.memory().numTensors;
+    const res = await structuredToMacs(dense, { target: 1e6, pruner, hi: 0.5 });
+    expect(res.ratio).toBe(0.5);
+    expect(res.reduction).toBeLessThan(1e6);
+    res.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    dense.dispose();
+  });
+
+  it('exportStage writes the model and reads its size; batch1Latency times every model on one sample', async () => {
+    const model = cnnModel();
+    const dir = join(mkdtempSync(join(tmpdir(), 'stages-')), 'm');
+    const size = await exportStage(model, dir);
+    const m = computeMetrics(buildGraph(model));
+    expect(size).toMatchObject({
+      params: m.params,
+      nonzeroParams: m.nonzero,
+      macs: m.macs,
+      effectiveMacs: m.sparseMacs,
+    });
+    expect(readdirSync(dir).sort()).toContain('model.json');
+    expect(size.fileBytes).toBeGreaterThan(4 * m.params);
+    const x = tf.randomUniform([5, 8, 8, 3], 0, 1, 'float32', 1);
+    const before = tf.memory().numTensors;
+    const lat = batch1Latency([model, model], x, 3);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(lat).toHaveLength(2);
+    for (const l of lat) {
+      expect(l.reps).toBe(3);
+      expect(l.medianMs).toBeGreaterThan(0);
+      expect(l.p99Ms).toBeGreaterThanOrEqual(l.medianMs);
+    }
+    expect(x.shape).toEqual([5, 8, 8, 3]);
+    x.dispose();
+    model.dispose();
+    expect(baseEnv('cpu')).toMatchObject({ node: process.version, backend: 'cpu' });
+  });
+});
