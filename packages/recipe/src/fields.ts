@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+/** An integer in [min, max], both included. */
 export const int = (min: number, max: number) =>
   z
     .number({ error: `an integer in [${min}, ${max}]` })
@@ -23,8 +24,10 @@ export const fraction = z
   .min(0, { error: 'a number in [0, 1]' })
   .max(1, { error: 'a number in [0, 1]' });
 
+/** A number > 0; `what` is the allowed-values half of the error message. */
 export const positive = (what = 'a number > 0') => z.number({ error: what }).positive({ error: what });
 
+/** A number ≥ 0; `what` is the allowed-values half of the error message. */
 export const nonNegative = (what = 'a number ≥ 0') => z.number({ error: what }).min(0, { error: what });
 
 /** A number strictly between 0 and 1 (a confidence, a probability). */
@@ -33,6 +36,7 @@ export const openFraction = z
   .gt(0, { error: 'a number in (0, 1)' })
   .lt(1, { error: 'a number in (0, 1)' });
 
+/** A list of layer names (e.g. a section's `ignore`). */
 export const names = z.array(z.string({ error: 'a layer name' }), { error: 'a list of layer names' });
 
 /** Target levels of one pruning method, e.g. [0, 0.5, 0.8]; 0 is the dense model. */
@@ -42,6 +46,7 @@ export const levels = z
 
 export const scope = (dflt: 'global' | 'local') => z.enum(['global', 'local']).default(dflt);
 
+/** A non-empty folder path (relative paths resolve against the recipe's folder). */
 export const folder = z.string({ error: 'a folder' }).min(1, { error: 'a folder' });
 
 /** A third-party module and one of its exports: `{ module: 'pkg' or './file.js', export: 'name' }`. */

@@ -19,6 +19,7 @@ export const granularitySchema = z.union(
   ],
   { error: 'element, { kind: nm, n, m } (e.g. 2 of 4) or { kind: block, rows, cols } (e.g. 4×1)' },
 );
+/** The unstructured section's granularity once parsed: element, N:M (n of every m) or rows × cols blocks. */
 export type GranularityConfig = z.output<typeof granularitySchema>;
 
 const step = int(0, 1_000_000);
@@ -53,6 +54,7 @@ export const scheduleSchema = z.discriminatedUnion(
   ],
   { error: 'a schedule: { type: oneShot | constantSparsity | polynomialDecay | linearIterative, … }' },
 );
+/** The unstructured section's schedule once parsed (see scheduleSchema). */
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
 
 /** A pruner factory from another package: `(graph, options) => Pruner`. */
@@ -60,11 +62,16 @@ export const prunerRefSchema = z.strictObject({
   ...moduleRef,
   options: z.record(z.string(), z.unknown(), { error: 'a mapping of options' }).default({}),
 });
+/** A parsed `pruner: { module, export, options }`: a pruner factory from another package. */
 export type PrunerRef = z.output<typeof prunerRefSchema>;
 
 /** Pruning rounds per level (plan → apply → fine-tune, repeated). */
 const steps = int(1, 1000).default(1);
 
+/**
+ * The `unstructured` section: scorer, scope, ignored layers, levels or ratio, granularity, schedule,
+ * steps and an optional pruner module.
+ */
 export const unstructuredSection = z.strictObject({
   scorer: scorerField({ name: 'magnitude', p: 1 }),
   scope: scope('global'),
@@ -77,6 +84,10 @@ export const unstructuredSection = z.strictObject({
   pruner: prunerRefSchema.optional(),
 });
 
+/**
+ * The `structured` section: scorer, scope, ignored layers, levels or ratio, channel rounding, per-layer
+ * cap, steps and an optional pruner module.
+ */
 export const structuredSection = z.strictObject({
   scorer: scorerField({ name: 'magnitude', p: 2 }),
   scope: scope('local'),
@@ -93,6 +104,9 @@ export const structuredSection = z.strictObject({
   pruner: prunerRefSchema.optional(),
 });
 
+/** The two pruning sections by recipe key: `unstructured` and `structured`. */
 export const pruningSections = { unstructured: unstructuredSection, structured: structuredSection };
+/** The `unstructured` section once parsed (defaults filled in). */
 export type UnstructuredConfig = z.output<typeof unstructuredSection>;
+/** The `structured` section once parsed (defaults filled in). */
 export type StructuredConfig = z.output<typeof structuredSection>;

@@ -54,6 +54,10 @@ export interface PrunerFactoryOptions {
   readonly options: Record<string, unknown>;
 }
 
+/**
+ * Builds a Pruner over `graph` from a recipe section's settings: what a `pruner: { module, export }` must
+ * export.
+ */
 export type PrunerFactory = (graph: ModelGraph, opts: PrunerFactoryOptions) => Pruner;
 
 /** A pruner factory named by `pruner: { module, export }`. */

@@ -31,8 +31,11 @@ export const recipeSections = {
   report: reportSection.optional(),
 };
 
+/** The recipe schema: the run fields and every section, unknown keys refused. */
 export const recipeSchema = z.strictObject(recipeSections);
+/** A validated recipe (defaults filled in). */
 export type Recipe = z.output<typeof recipeSchema>;
+/** A recipe as written, before validation fills in defaults. */
 export type RecipeInput = z.input<typeof recipeSchema>;
 
 /**

@@ -7,16 +7,19 @@ import { scorerEntries, scorerEntry } from '@prunekit/scorers';
 import { z } from 'zod';
 import { moduleRef } from './fields.js';
 
+/** A built-in scorer by registry name, with its options. */
 export interface NamedScorer {
   readonly name: string;
   readonly options: Record<string, unknown>;
 }
+/** A scorer factory named by module and export, with its options; `name` is 'module#export'. */
 export interface ModuleScorer {
   readonly name: string;
   readonly module: string;
   readonly export: string;
   readonly options: Record<string, unknown>;
 }
+/** A parsed scorer field: a registry scorer or a module's factory. */
 export type ScorerConfig = NamedScorer | ModuleScorer;
 
 const moduleScorer = z.strictObject({
@@ -69,6 +72,10 @@ function checkNamed(v: Record<string, unknown>, issues: Issue[]): NamedScorer | 
   return undefined;
 }
 
+/**
+ * The scorer field's schema: `{ name, ...options }` checked against the scorer registry, or `{ module,
+ * export, options }`.
+ */
 export const scorerSchema = z
   .looseObject({}, { error: 'a mapping { name, ...options } or { module, export, options }' })
   .transform((v, ctx): ScorerConfig => {

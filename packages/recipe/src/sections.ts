@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { folder, fraction, int, names, positive } from './fields.js';
 import { scorerSchema } from './scorer.js';
 
+/** The tfjs backends a recipe may run and benchmark on. */
 export const BACKENDS = ['wasm', 'cpu'] as const;
 
+/** The top-level run fields: name, seed, model path and backend. */
 export const runSections = {
   name: z.string({ error: 'a string' }).default('prunekit'),
   seed: int(0, 2 ** 32 - 1).default(0),
@@ -13,6 +15,10 @@ export const runSections = {
   backend: z.enum(BACKENDS).default('wasm'),
 };
 
+/**
+ * The `data` section: a data generator module and the sample counts of each split (val, test, finetune,
+ * calibration).
+ */
 export const dataSection = z.strictObject({
   /** Module exporting generateDataset(count, seed); relative to the recipe file. */
   generator: z.string({ error: 'a path to a data module' }).optional(),
@@ -22,6 +28,10 @@ export const dataSection = z.strictObject({
   calibration: int(1, 100_000).default(128),
 });
 
+/**
+ * The `finetune` section: epochs, batch size, learning rate, optimizer, early stopping, regularizer and
+ * distillation.
+ */
 export const finetuneSection = z.strictObject({
   epochs: int(0, 10_000).default(0),
   batchSize: int(1, 65_536).default(64),
@@ -44,11 +54,13 @@ export const finetuneSection = z.strictObject({
   distill: z.strictObject({ T: positive().default(4), alpha: fraction.default(0.5) }).optional(),
 });
 
+/** The `guard` section: the largest accuracy drop a pruned model may have. */
 export const guardSection = z.strictObject({
   /** Largest allowed accuracy drop of any pruned model, in accuracy points (0.01 = 1 point). */
   maxAccuracyDrop: fraction,
 });
 
+/** The `export` section: output layer format, BatchNorm folding and weight quantization. */
 export const exportSection = z.strictObject({
   /** auto: unstructured levels as sparse layers, structured levels as stock layers. */
   format: z.enum(['auto', 'stock', 'sparse']).default('auto'),
@@ -59,12 +71,14 @@ export const exportSection = z.strictObject({
   quantization: z.enum(['keep', 'none', 'uint8', 'uint16', 'float16']).default('keep'),
 });
 
+/** The `bench` section: backends to time, repetitions and batch size. */
 export const benchSection = z.strictObject({
   backends: z.array(z.enum(BACKENDS)).min(1, { error: 'a non-empty list of wasm, cpu' }).default(['wasm']),
   runs: int(1, 10_000).default(15),
   batch: int(1, 4096).default(1),
 });
 
+/** The `sensitivity` section: ratios to try, granularity, scorer and layers to analyse. */
 export const sensitivitySection = z.strictObject({
   ratios: z
     .array(
@@ -80,7 +94,9 @@ export const sensitivitySection = z.strictObject({
   layers: names.optional(),
 });
 
+/** The `output` section: the folder results are written to. */
 export const outputSection = z.strictObject({ dir: folder });
+/** The `report` section: whether an HTML report is written. */
 export const reportSection = z.strictObject({ html: z.boolean({ error: 'true or false' }).default(true) });
 
 /** Where an example's dense model lives and how it was trained (examples extend it with their fields). */

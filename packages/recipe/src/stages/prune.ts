@@ -23,8 +23,10 @@ import type { StructuredConfig, UnstructuredConfig } from '../pruning.js';
 import { granularityOf, resolvePrunerFactory, resolveScorer, scheduleFor } from '../resolve.js';
 import { needsData, scorerContext } from './calibrate.js';
 
+/** Which pruning section a prune stage runs. */
 export type PruneMethod = 'unstructured' | 'structured';
 
+/** Options of pruneStage: the dense model, the method, its section and level, seed and the fine-tune hook. */
 export interface PruneStageOptions {
   readonly dense: tfl.LayersModel;
   readonly method: PruneMethod;
@@ -47,6 +49,10 @@ export interface PruneStageOptions {
   readonly onRound?: (round: number, rounds: number, sparsity: number) => void;
 }
 
+/**
+ * What pruneStage returns: the pruned copy, its masks (unstructured), the sparsity achieved and the
+ * rounds run.
+ */
 export interface PrunedCopy {
   /** The pruned model, the caller's to dispose. */
   readonly model: tfl.LayersModel;
