@@ -14,6 +14,7 @@ import { type LossFn, batchLoss, batches, checkBatch, defaultLoss, modelOf } fro
 import { channelScorer } from './channel_kit.js';
 import { type GroupOptions, groupOptions } from './scorer_kit.js';
 
+/** Options of ablation: the loss of a batch and the batches to measure it on. */
 export interface AblationOptions extends GroupOptions {
   /** Loss of one batch; default cross-entropy. */
   readonly loss?: LossFn;

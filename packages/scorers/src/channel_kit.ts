@@ -19,6 +19,10 @@ import {
 } from './group_scores.js';
 import { type ResolvedGroupOptions, absValues, broadcastChannels } from './scorer_kit.js';
 
+/**
+ * What channelScorer needs to build a group scorer: name, statistics needed, and per-parameter channel
+ * scores.
+ */
 export interface ChannelSpec {
   readonly name: string;
   readonly needs: readonly ScorerNeed[];

@@ -22,6 +22,7 @@ export function gradientMagnitude(opts: GroupOptions = {}): Scorer {
   );
 }
 
+/** Options of taylor: group options, and how a channel's w·g terms combine. */
 export interface TaylorOptions extends GroupOptions {
   /**
    * How a channel's weights combine: 'abs-sum' |Σ w·g| (Molchanov et al. 2019: first-order loss
@@ -100,6 +101,7 @@ export function snip(opts: GroupOptions = {}): Scorer {
   );
 }
 
+/** Options of fisher: group options, and whether E[g²] is weighted by ½w². */
 export interface FisherOptions extends GroupOptions {
   /** ½·E[g²]·w² (the loss increase of removing a weight under the Fisher approximation; default) or E[g²] alone. */
   readonly weighted?: boolean;
@@ -126,6 +128,7 @@ export function fisher(opts: FisherOptions = {}): Scorer {
   );
 }
 
+/** Options of hessian: group options and the Hutchinson probes, seed and difference step. */
 export interface HessianOptions extends GroupOptions {
   /** Rademacher probes of the Hutchinson estimate. Default 16. */
   readonly probes?: number;

@@ -13,7 +13,9 @@ export type GroupReduction = 'sum' | 'mean' | 'max' | 'l2';
 /** How a group's channel scores are rescaled so groups of different size/scale compare (global pruning). */
 export type GroupNormalizer = 'none' | 'mean' | 'max' | 'lamp';
 
+/** Every GroupReduction, in the order help texts list them. */
 export const GROUP_REDUCTIONS: readonly GroupReduction[] = ['sum', 'mean', 'max', 'l2'];
+/** Every GroupNormalizer, in the order help texts list them. */
 export const GROUP_NORMALIZERS: readonly GroupNormalizer[] = ['none', 'mean', 'max', 'lamp'];
 
 /** Roles that describe a channel's importance; biases and BN statistics do not by default. */

@@ -14,6 +14,10 @@ import {
   sumAlongAxis,
 } from './group_scores.js';
 
+/**
+ * Options of magnitude: the norm (L1 or L2), how group members combine and are normalized, and whether
+ * biases count.
+ */
 export interface MagnitudeOptions {
   /** 1: |w| (L1), 2: w² per weight / Euclidean norm per channel (L2). Default 2. */
   readonly p?: 1 | 2;

@@ -1,6 +1,7 @@
 import type { ScoreContext, ScoreTarget, Scorer, Scores } from '@prunekit/core';
 import { InvalidArgumentError, createRng, sizeOf } from '@prunekit/core';
 
+/** Options of random: an optional seed that makes each target's scores reproducible. */
 export interface RandomOptions {
   /** With a seed, a target's scores depend only on (seed, target id); without, on ctx.rng. */
   readonly seed?: number;

@@ -1,6 +1,7 @@
 import type { Scorer } from '@prunekit/core';
 import { magnitude } from './magnitude.js';
 
+/** Options of regularized: per-weight L1 or group-lasso norms. */
 export interface RegularizedOptions {
   /** 1: |w| per weight and L1 per channel (after L1 training); 2: group-lasso norms (default). */
   readonly p?: 1 | 2;

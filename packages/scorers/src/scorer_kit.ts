@@ -74,6 +74,7 @@ export function statOf(
   return v;
 }
 
+/** What elementwiseScorer needs: name, statistics needed and per-element scores of a parameter. */
 export interface ElementwiseSpec {
   readonly name: string;
   readonly needs: readonly ScorerNeed[];

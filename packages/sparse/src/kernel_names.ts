@@ -6,6 +6,7 @@ export const SparseConv2D = 'PrunekitSparseConv2D';
 
 /** Activations fused into the sparse kernels (applied after bias). */
 export type FusedActivation = 'linear' | 'relu' | 'relu6';
+/** Every FusedActivation. */
 export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'relu6'];
 
 /**
@@ -40,6 +41,7 @@ export interface SparseOperandInputs extends NamedTensorInfoMap {
 export interface SparseMatMulInputs extends SparseOperandInputs {
   x: TensorInfo;
 }
+/** Attributes of the SparseMatMul kernel: the sparse operand, the layout of x and the fused activation. */
 export interface SparseMatMulAttrs extends SparseAttrs {
   xLayout: 'kn' | 'nk';
   activation: FusedActivation;
@@ -52,6 +54,10 @@ export interface SparseMatMulAttrs extends SparseAttrs {
 export interface SparseConv2DInputs extends SparseOperandInputs {
   x: TensorInfo;
 }
+/**
+ * Attributes of the SparseConv2D kernel: the sparse filter, filter size, strides, dilations, explicit
+ * padding and fused activation.
+ */
 export interface SparseConv2DAttrs extends SparseAttrs {
   filterHeight: number;
   filterWidth: number;

@@ -20,6 +20,7 @@ import { type CalibrationRequest, mergeNeeds } from './needs.js';
 /** A scorer that needs calibration data was called without data or precomputed statistics. */
 export class CalibrationDataError extends InvalidArgumentError {}
 
+/** Options of calibrate: the loss the gradient statistics come from, and a label for errors. */
 export interface CalibrateOptions {
   /** Loss of one batch; default cross-entropy (on softmax outputs, or on logits). */
   readonly loss?: LossFn;

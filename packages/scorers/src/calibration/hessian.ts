@@ -3,6 +3,7 @@ import { type Batch, InvalidArgumentError, type ModelGraph, createRng } from '@p
 import type { ForwardModel, LossFn } from './forward.js';
 import { lossGradients, trainableVariables } from './gradients.js';
 
+/** Settings of hutchinsonDiagonal: probe count, seed and the finite-difference step of H·v. */
 export interface HutchinsonOptions {
   /** Number of Rademacher probes (estimator variance falls as 1/probes). */
   readonly probes: number;

@@ -22,6 +22,10 @@ const hessian = group.extend({
   epsilon: z.number({ error: 'a number > 0' }).positive({ error: 'a number > 0' }).optional(),
 });
 
+/**
+ * The registry entries of prunekit's own scorers (magnitude, taylor, fisher, obd, …), with their
+ * recipe option schemas.
+ */
 export const BUILTIN_SCORERS: readonly ScorerEntry[] = [
   defineScorer({
     name: 'magnitude',

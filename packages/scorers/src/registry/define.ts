@@ -2,6 +2,7 @@
 import type { Scorer } from '@prunekit/core';
 import { z } from 'zod';
 
+/** A scorer in the registry: its recipe name, a summary line, the options schema and a factory. */
 export interface ScorerEntry<O = Record<string, unknown>> {
   /** The name recipes use (`scorer: { name: taylor }`). */
   readonly name: string;

@@ -25,6 +25,7 @@ function checkBlock(
   return [r, c];
 }
 
+/** The arrays of a block-sparse (BSR) matrix, as createBsr takes them. */
 export interface BsrParts {
   shape: readonly number[];
   blockShape: readonly number[];

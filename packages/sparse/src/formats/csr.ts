@@ -2,6 +2,7 @@ import { ShapeError } from '@prunekit/core';
 import type { CsrMatrix } from './types.js';
 import { checkCompressedRows, checkFinite, checkShape } from './validate_common.js';
 
+/** The arrays of a CSR matrix, as createCsr takes them. */
 export interface CsrParts {
   shape: readonly number[];
   rowPtr: Int32Array | readonly number[];

@@ -14,6 +14,7 @@ function checkNm(label: string, cols: number, n: number, m: number): void {
   }
 }
 
+/** The arrays of an N:M matrix (n kept of every m columns per row), as createNm takes them. */
 export interface NmParts {
   shape: readonly number[];
   n: number;

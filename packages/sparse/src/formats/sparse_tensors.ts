@@ -17,6 +17,7 @@ export interface SparseTensors {
   dispose(): void;
 }
 
+/** The kernel attributes (format, shape, block and N:M sizes) of a sparse matrix. */
 export function sparseAttrsOf(s: SparseMatrix): SparseAttrs {
   return {
     format: s.format,

@@ -41,7 +41,9 @@ export interface NmMatrix {
   readonly values: Float32Array;
 }
 
+/** A validated sparse matrix in one of the supported formats: CSR, BSR or N:M. */
 export type SparseMatrix = CsrMatrix | BsrMatrix | NmMatrix;
+/** The format name of a sparse matrix: 'csr', 'bsr' or 'nm'. */
 export type SparseFormatName = SparseMatrix['format'];
 
 /** Number of stored values (explicit zeros included). */

@@ -7,6 +7,7 @@ export interface ExpandedRows {
   vals: Float32Array;
 }
 
+/** The stored entries of a CSR, BSR or N:M operand as CSR arrays (for reference kernels). */
 export function expandRows(
   a: SparseAttrs,
   values: Float32Array,

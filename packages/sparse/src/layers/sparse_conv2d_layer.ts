@@ -6,6 +6,7 @@ import { sparseConv2d } from '../ops/sparse_conv2d.js';
 import { splitActivation } from './activation.js';
 import { type ReadableWeight, type SparseLayerOperand, SparseOperandWeights } from './sparse_weights.js';
 
+/** Constructor arguments of SparseConv2D: the conv settings and the filter as a sparse operand. */
 export interface SparseConv2DArgs {
   name?: string;
   filters: number;

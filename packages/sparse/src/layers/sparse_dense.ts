@@ -6,6 +6,7 @@ import { sparseMatMul } from '../ops/sparse_matmul.js';
 import { splitActivation } from './activation.js';
 import { type ReadableWeight, type SparseLayerOperand, SparseOperandWeights } from './sparse_weights.js';
 
+/** Constructor arguments of SparseDense: units, activation, bias and the kernel as a sparse operand. */
 export interface SparseDenseArgs {
   name?: string;
   units: number;

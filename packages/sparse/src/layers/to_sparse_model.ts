@@ -10,6 +10,7 @@ import { SparseConv2D } from './sparse_conv2d_layer.js';
 import { SparseDense } from './sparse_dense.js';
 import type { SparseLayerOperand } from './sparse_weights.js';
 
+/** Options of toSparseModel and sparsePlan: the sparsity a layer needs, the format and pooling fusion. */
 export interface ToSparseOptions {
   /** Convert a layer only when at least this fraction of its kernel is zero (default 0.5). */
   minSparsity?: number;

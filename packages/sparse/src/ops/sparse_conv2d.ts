@@ -9,6 +9,7 @@ import {
 } from '../kernel_names.js';
 import { operandInputs } from './operand_inputs.js';
 
+/** Options of sparseConv2d: filter size, strides, padding, dilations, bias and fused activation. */
 export interface SparseConv2dOptions {
   /** [kh, kw] of the filter the sparse matrix was built from (`fromKernel` on `[kh, kw, cin, cout]`). */
   filterSize: readonly [number, number];

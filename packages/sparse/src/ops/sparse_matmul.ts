@@ -9,6 +9,7 @@ import {
 } from '../kernel_names.js';
 import { operandInputs } from './operand_inputs.js';
 
+/** Options of sparseMatMul: the layout of x, a per-row bias and a fused activation. */
 export interface SparseMatMulOptions {
   /** 'kn': x is `[cols, N]`, result `[rows, N]` (S·x). 'nk': x is `[N, cols]`, result `[N, rows]` (x·Sᵀ). */
   xLayout?: 'kn' | 'nk';
