@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
 /** Exports without a doc comment when this test was written (186 of 876); lowered as comments land. */
-const UNDOCUMENTED_BUDGET = 8;
+const UNDOCUMENTED_BUDGET = 1;
 
 it('exported symbols without a doc comment do not grow', () => {
   const out = execFileSync(process.execPath, [join(ROOT, 'tools/api-docs/undocumented.mjs'), '--json'], {

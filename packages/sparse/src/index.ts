@@ -14,6 +14,10 @@ export {
 } from './formats/sparse_tensors.js';
 // Kernel names live in a namespace (kernelNames.SparseConv2D) because the layer classes carry the
 // plain names (SparseConv2D is the layer).
+/**
+ * The kernel names of prunekit's sparse ops in tfjs's kernel registry (SparseMatMul, SparseConv2D),
+ * their attribute types and the fused activations.
+ */
 export * as kernelNames from './kernel_names.js';
 export {
   FUSED_ACTIVATIONS,

@@ -9,6 +9,10 @@ import { buildGraph } from '@prunekit/layers';
 import { type ChannelPruneResult, type ChannelPrunerOptions, channelPruner } from '@prunekit/pruners';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
+/**
+ * Options of structuredToMacs: the MACs reduction to reach, the channel pruner's settings and the ratio
+ * bracket.
+ */
 export interface MacsTargetOptions {
   /** Dense MACs / pruned MACs to reach (> 1). */
   readonly target: number;
@@ -20,6 +24,10 @@ export interface MacsTargetOptions {
   readonly tolerance?: number;
 }
 
+/**
+ * What structuredToMacs returns: the pruner's result and model at the chosen ratio, and the MACs
+ * reduction reached.
+ */
 export interface MacsTargetResult {
   /** The pruner's result at `ratio`; its model is the caller's to dispose. */
   readonly result: ChannelPruneResult;
@@ -29,6 +37,10 @@ export interface MacsTargetResult {
   readonly reduction: number;
 }
 
+/**
+ * Bisects the channel ratio for the smallest one whose pruned copy of `dense` has `target` times fewer
+ * MACs.
+ */
 export async function structuredToMacs(
   dense: tfl.LayersModel,
   o: MacsTargetOptions,

@@ -8,12 +8,17 @@ import { median, quantile } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
+/** One model's batch-1 forward latency: median and 99th percentile in ms over `reps` timed passes. */
 export interface Latency {
   readonly medianMs: number;
   readonly p99Ms: number;
   readonly reps: number;
 }
 
+/**
+ * Times `models` round-robin on `x` (`warmup` untimed passes each, then `reps` timed), one Latency per
+ * model in order.
+ */
 export function roundRobinLatency(
   models: readonly tfl.LayersModel[],
   x: tf.Tensor,
