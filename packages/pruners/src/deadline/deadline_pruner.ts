@@ -1,11 +1,12 @@
 import {
   createRng,
+  createStatsCache,
   type DataSource,
   InvalidArgumentError,
   type ModelGraph,
   type ScoreContext,
   type Scorer,
-  ShapeError,
+  scoreTarget,
 } from '@prunekit/core';
 import { analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -118,26 +119,21 @@ export interface DeadlineResult {
   readonly table: LatencyTable;
 }
 
-/** Scores every prunable group of a model once (the search ranks channels by these). */
+/**
+ * Scores every prunable group of a model once (the search ranks channels by these), through
+ * core's one score check, with one stats cache so a data-driven scorer calibrates once for all
+ * groups (as channelPruner does).
+ */
 export async function scoreWidthGroups(
   graph: ModelGraph,
   groups: readonly ScoredWidthGroup['group'][],
   scorer: Scorer,
   ctx: Omit<ScoreContext, 'graph' | 'rng'> & { seed?: number },
 ): Promise<ScoredWidthGroup[]> {
-  const full: ScoreContext = { ...ctx, graph, rng: createRng(ctx.seed ?? 0) };
+  const full: ScoreContext = { statsCache: createStatsCache(), ...ctx, graph, rng: createRng(ctx.seed ?? 0) };
   const out: ScoredWidthGroup[] = [];
   for (const group of groups) {
-    const s = await scorer.score({ kind: 'group', group }, full);
-    if (s.kind !== 'group' || s.values.length !== group.size) {
-      throw new ShapeError(
-        `Scorer '${scorer.name}' did not return ${group.size} channel scores for group '${group.id}'.`,
-        {
-          group: group.id,
-        },
-      );
-    }
-    out.push({ group, scores: s.values });
+    out.push({ group, scores: await scoreTarget(scorer, { kind: 'group', group }, full) });
   }
   return out;
 }
