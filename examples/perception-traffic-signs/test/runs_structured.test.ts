@@ -62,7 +62,8 @@ describe('structured run (tiny configuration)', () => {
         baseline: async (val) => (await trainFromRecipe(recipe, NUM_CLASSES, val, () => {})).model,
       }),
     ).rejects.toSatisfy(
-      (e) => e instanceof PrunekitError && /options\.ratioRange/.test((e as Error).message),
+      (e) =>
+        e instanceof PrunekitError && /ratio range \[lo, hi\].*got \[0\.6, 0\.2\]/.test((e as Error).message),
     );
   });
 });

@@ -17,3 +17,4 @@ export * from './specs/spec.js';
 export * from './matrix_view.js';
 export * from './write_masks.js';
 export * from './scoring.js';
+export * from './latency.js';

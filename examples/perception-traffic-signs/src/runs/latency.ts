@@ -1,12 +1,12 @@
 /**
  * Paired latency of two models on the current backend. The two are timed alternately, call after
- * call, so a shared, busy machine slows both alike. Each call is timed in wall time (what a user
- * waits) and in this process's CPU time (user + system: the work itself, which the scheduler's
- * pauses do not inflate). Ratios are medians of the per-pair ratios.
+ * call (core's one timer, `forwardSamples`), so a shared, busy machine slows both alike. Each call
+ * is timed in wall time (what a user waits) and in this process's CPU time (user + system: the
+ * work itself, which the scheduler's pauses do not inflate). Ratios are medians of the per-pair
+ * ratios.
  */
-import { median, quantile } from '@prunekit/core';
+import { type Forward, forwardSamples, median, quantile } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 
 export interface LatencyStats {
   /** Median wall ms per call. */
@@ -35,74 +35,31 @@ export interface PairedLatencyOptions {
   readonly warmup?: number;
 }
 
-/** One forward pass that waits for its result and frees it. */
-function forward(model: tfl.LayersModel, x: tf.Tensor): () => void {
-  return () => {
-    const y = model.predict(x) as tf.Tensor;
-    y.dataSync();
-    y.dispose();
-  };
-}
-
-function sample(fn: () => void): [number, number] {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return [wall, (c.user + c.system) / 1000];
-}
-
-const stats = (wall: number[], cpu: number[]): LatencyStats => ({
+const stats = (wall: readonly number[], cpu: readonly number[]): LatencyStats => ({
   medianMs: median(wall),
   p99Ms: quantile(wall, 0.99),
   cpuMedianMs: median(cpu),
 });
 
-/** Times `a` and `b` on the same input `x`, alternately, `reps` times each. */
+/**
+ * Times `a` and `b` on the same input `x`, alternately (core's round-robin timer: which goes first
+ * alternates, so neither always runs on a warmer cache), `reps` times each.
+ */
 export function pairedLatency(
-  a: tfl.LayersModel,
-  b: tfl.LayersModel,
+  a: Forward,
+  b: Forward,
   x: tf.Tensor,
   opts: PairedLatencyOptions = {},
 ): PairedLatency {
   const reps = opts.reps ?? 100;
-  const fa = forward(a, x);
-  const fb = forward(b, x);
-  for (let i = 0; i < (opts.warmup ?? 5); i++) {
-    fa();
-    fb();
-  }
-  const wa: number[] = [];
-  const wb: number[] = [];
-  const ca: number[] = [];
-  const cb: number[] = [];
-  const wr: number[] = [];
-  const cr: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    // Alternate which goes first, so neither always runs on a warmer cache.
-    let sa: [number, number];
-    let sb: [number, number];
-    if (i % 2 === 0) {
-      sa = sample(fa);
-      sb = sample(fb);
-    } else {
-      sb = sample(fb);
-      sa = sample(fa);
-    }
-    const [[w1, c1], [w2, c2]] = [sa, sb];
-    wa.push(w1);
-    wb.push(w2);
-    ca.push(c1);
-    cb.push(c2);
-    wr.push(w1 / Math.max(w2, 1e-6));
-    cr.push(c1 / Math.max(c2, 1e-3));
-  }
+  const { wall, cpu } = forwardSamples([a, b], x, { reps, warmup: opts.warmup ?? 5, cpu: true });
+  const [wa, wb] = wall;
+  const [ca, cb] = cpu!;
   return {
     a: stats(wa, ca),
     b: stats(wb, cb),
-    wallRatio: median(wr),
-    cpuRatio: median(cr),
+    wallRatio: median(wa.map((w, i) => w / Math.max(wb[i], 1e-6))),
+    cpuRatio: median(ca.map((c, i) => c / Math.max(cb[i], 1e-3))),
     reps,
     batch: x.shape[0] ?? 1,
   };

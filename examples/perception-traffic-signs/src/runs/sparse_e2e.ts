@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import v8 from 'node:v8';
 import { join } from 'node:path';
 import { sparseBuild } from '@prunekit/backend-wasm';
-import type { Goal } from '@prunekit/core';
+import type { Forward, Goal } from '@prunekit/core';
 import { buildGraph, cloneModel } from '@prunekit/layers';
 import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { unstructuredPruner } from '@prunekit/pruners';
@@ -113,13 +113,12 @@ function maxAbsDiff(a: tfl.LayersModel, b: tfl.LayersModel, x: tf.Tensor4D, n: n
 const GROUP = 10;
 
 /** A compiled model in the shape pairedLatency times (it only calls `predict`), `calls` predicts a call. */
-const asPredictor = (c: CompiledModel, calls = 1) =>
-  ({
-    predict(x: tf.Tensor): tf.Tensor {
-      for (let i = 1; i < calls; i++) c.predict(x).dispose();
-      return c.predict(x);
-    },
-  }) as unknown as tfl.LayersModel;
+const asPredictor = (c: CompiledModel, calls = 1): Forward => ({
+  predict(x: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    for (let i = 1; i < calls; i++) c.predict(x as tf.Tensor).dispose();
+    return c.predict(x as tf.Tensor);
+  },
+});
 
 /** pairedLatency's per-call figures when every timed call made `calls` predicts. */
 function perPredict(p: PairedLatency, calls: number): PairedLatency {

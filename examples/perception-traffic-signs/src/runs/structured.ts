@@ -3,11 +3,11 @@
  * model surgery → a smaller ordinary tfjs model), at the smallest channel ratio that cuts the MACs
  * by the target factor, fine-tune it, and time it against the dense baseline on the same backend.
  */
-import { type Goal, InvalidArgumentError, type Scorer } from '@prunekit/core';
+import type { Goal, Scorer } from '@prunekit/core';
 import { join } from 'node:path';
-import { buildGraph } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { type ChannelPruneResult, type ChannelScope, channelPruner } from '@prunekit/pruners';
+import type { ChannelScope } from '@prunekit/pruners';
+import { structuredToMacs } from '@prunekit/recipe';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluate } from '../evaluate.js';
@@ -35,54 +35,6 @@ export interface StructuredRunOptions {
   readonly epochs?: number;
   /** Timed pairs of batch-1 forward passes, dense vs pruned (default 200). */
   readonly latencyReps?: number;
-}
-
-type Pruned = { res: ChannelPruneResult; ratio: number; reduction: number };
-
-/**
- * The smallest channel ratio (to within `tolerance`) whose pruned model has at least `macsReduction`
- * times fewer MACs than the baseline, by bisection over [lo, hi] (MACs fall as the ratio grows).
- */
-async function pruneToTarget(
-  ctx: RunContext,
-  o: Required<Omit<StructuredRunOptions, 'epochs' | 'latencyReps'>>,
-  baseMacs: number,
-): Promise<Pruned> {
-  const [lo0, hi0] = o.ratioRange;
-  if (!(lo0 > 0 && hi0 < 1 && lo0 < hi0)) {
-    throw new InvalidArgumentError(
-      `structured run: options.ratioRange must be [lo, hi] with 0 < lo < hi < 1, got ${JSON.stringify(o.ratioRange)}.`,
-      { field: 'ratioRange' },
-    );
-  }
-  const graph = buildGraph(ctx.baseline);
-  const prune = async (ratio: number): Promise<Pruned> => {
-    const pruner = channelPruner(graph, {
-      scorer: o.scorer,
-      ratio,
-      scope: o.scope,
-      roundTo: o.roundTo,
-      seed: ctx.recipe.seed,
-    });
-    const res = await pruner.apply(await pruner.plan(0));
-    return { res, ratio, reduction: baseMacs / modelStats(res.model).macs };
-  };
-  let best = await prune(hi0);
-  if (best.reduction < o.macsReduction) return best; // the most we may remove: reported as is
-  let [lo, hi] = [lo0, hi0];
-  while (hi - lo > o.tolerance) {
-    const mid = +((lo + hi) / 2).toFixed(4);
-    const p = await prune(mid);
-    if (p.reduction >= o.macsReduction) {
-      best.res.model.dispose();
-      best = p;
-      hi = mid;
-    } else {
-      p.res.model.dispose();
-      lo = mid;
-    }
-  }
-  return best;
 }
 
 function section(
@@ -136,8 +88,19 @@ export function structuredRun(opts: StructuredRunOptions = {}): Run {
         roundTo: opts.roundTo ?? 4,
       };
       const base = modelStats(ctx.baseline);
-      const { res, ratio, reduction } = await pruneToTarget(ctx, o, base.macs);
-      const model = res.model;
+      // The smallest channel ratio that cuts the MACs by the target (the recipe's structured-to-MACs stage).
+      const {
+        result: res,
+        model,
+        ratio,
+        reduction,
+      } = await structuredToMacs(ctx.baseline, {
+        target: o.macsReduction,
+        pruner: { scorer: o.scorer, scope: o.scope, roundTo: o.roundTo, seed: ctx.recipe.seed },
+        lo: o.ratioRange[0],
+        hi: o.ratioRange[1],
+        tolerance: o.tolerance,
+      });
       try {
         const accuracyPruned = evaluate(model, ctx.test).accuracy;
         ctx.log(

@@ -1,11 +1,7 @@
-import { InvalidArgumentError } from '@prunekit/core';
+import { InvalidArgumentError, type Latency } from '@prunekit/core';
 
-/** One measured entry: the time of one layer signature on one backend. */
-export interface LatencyEntry {
-  readonly medianMs: number;
-  readonly p99Ms: number;
-  readonly reps: number;
-}
+/** One measured entry: the time of one layer signature on one backend (core's `Latency`). */
+export type LatencyEntry = Latency;
 
 /** Which latency a table entry gives: the median ('p50') or the 99th percentile ('p99'). */
 export type LatencyPercentile = 'p50' | 'p99';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, median, quantile } from '@prunekit/core';
+import { InvalidArgumentError, roundRobinLatency } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LatencyEntry } from './latency_table.js';
@@ -18,44 +18,13 @@ export interface TimingOptions {
   readonly clock?: 'wall' | 'cpu';
 }
 
-type Clock = () => number;
-
-function clockOf(kind: 'wall' | 'cpu' | undefined): Clock {
-  if (kind !== 'cpu') return () => performance.now();
-  const proc = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
-  if (!proc?.cpuUsage) {
-    throw new InvalidArgumentError("clock 'cpu' needs Node's process.cpuUsage(); use clock 'wall' here.", {
-      field: 'clock',
-    });
-  }
-  return () => {
-    const u = proc.cpuUsage!();
-    return (u.user + u.system) / 1000;
-  };
-}
-
-/** Wall time of forward calls of `model` on `inputs`, waiting for every output. */
+/** Forward calls of `model` on `inputs`, waiting for every output (core's one timer). */
 export function timeModel(
   model: tfl.LayersModel,
   inputs: tf.Tensor | tf.Tensor[],
   opts: TimingOptions = {},
 ): LatencyEntry {
-  const reps = opts.reps ?? 30;
-  const warmup = opts.warmup ?? 5;
-  const now = clockOf(opts.clock);
-  const once = () => {
-    const t0 = now();
-    const out = model.predict(inputs) as tf.Tensor | tf.Tensor[];
-    for (const y of Array.isArray(out) ? out : [out]) {
-      y.dataSync();
-      y.dispose();
-    }
-    return now() - t0;
-  };
-  for (let i = 0; i < warmup; i++) once();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) t.push(once());
-  return { medianMs: median(t), p99Ms: quantile(t, 0.99), reps };
+  return roundRobinLatency([model], inputs, opts.reps ?? 30, opts.warmup ?? 5, opts.clock)[0];
 }
 
 /** Random inputs for a model at batch size `batch` (seeded; values do not change dense timings). */

@@ -4,7 +4,7 @@
  * ordinary LayersModel — has at least `target` times fewer MACs than the dense model. If even `hi`
  * falls short, the model at `hi` is returned as is (its `reduction` says by how much).
  */
-import { computeMetrics } from '@prunekit/core';
+import { computeMetrics, InvalidArgumentError } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
 import { type ChannelPruneResult, type ChannelPrunerOptions, channelPruner } from '@prunekit/pruners';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -45,6 +45,14 @@ export async function structuredToMacs(
   dense: tfl.LayersModel,
   o: MacsTargetOptions,
 ): Promise<MacsTargetResult> {
+  let lo = o.lo ?? 0.05;
+  let hi = o.hi ?? 0.9;
+  if (!(lo > 0 && hi < 1 && lo < hi)) {
+    throw new InvalidArgumentError(
+      `structuredToMacs: the channel ratio range [lo, hi] must have 0 < lo < hi < 1, got [${lo}, ${hi}]; pass a narrower range.`,
+      { field: 'ratioRange', lo, hi },
+    );
+  }
   const graph = buildGraph(dense);
   const denseMacs = computeMetrics(graph).macs;
   const prune = async (ratio: number): Promise<MacsTargetResult> => {
@@ -52,8 +60,6 @@ export async function structuredToMacs(
     const reduction = denseMacs / computeMetrics(buildGraph(result.model)).macs;
     return { result, model: result.model, ratio, reduction };
   };
-  let lo = o.lo ?? 0.05;
-  let hi = o.hi ?? 0.9;
   let best = await prune(hi);
   if (best.reduction < o.target) return best;
   while (hi - lo > (o.tolerance ?? 0.01)) {
