@@ -25,6 +25,8 @@ const BROWSER_ENTRIES = [
   '@prunekit/sparse',
   '@prunekit/compress',
   '@prunekit/report',
+  '@prunekit/recipe',
+  '@prunekit/graph-model',
   '@prunekit/backend-wasm',
   '@prunekit/backend-webgl',
   '@prunekit/backend-node-gpu/browser',

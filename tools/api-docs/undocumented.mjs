@@ -9,6 +9,19 @@ import ts from 'typescript';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 
+const documented = (checker, symbol) =>
+  ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
+
+/**
+ * `export * as name from './x.js'` aliases a whole module, which has no doc comment of its own:
+ * the comment written on that export statement documents it.
+ */
+function namespaceExportDocumented(symbol) {
+  return (symbol.declarations ?? []).some(
+    (d) => ts.isNamespaceExport(d) && ts.getJSDocCommentsAndTags(d.parent).length > 0,
+  );
+}
+
 export function undocumentedExports() {
   const config = ts.getParsedCommandLineOfConfigFile(
     resolve(here, 'tsconfig.json'),
@@ -33,7 +46,7 @@ export function undocumentedExports() {
     for (const s of checker.getExportsOfModule(module)) {
       total++;
       const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
-      if (ts.displayPartsToString(target.getDocumentationComment(checker)).trim() === '') {
+      if (!documented(checker, target) && !namespaceExportDocumented(s)) {
         missing.push(`${relative(root, entry)}: ${s.name}`);
       }
     }

@@ -15,7 +15,7 @@ import {
   pruneUnstructuredCopy,
   batch1Latency,
 } from '@prunekit/example-kit';
-import { baseEnv, exportStage } from '@prunekit/recipe';
+import { baseEnv, exportStage } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';

@@ -3,6 +3,7 @@
  * output) extended with this example's own; a bad field throws a RecipeError naming it.
  */
 import * as rc from '@prunekit/recipe';
+import { recipeFiles } from '@prunekit/recipe/node';
 import { z } from 'zod';
 
 const count = rc.int(1, 1_000_000);
@@ -54,4 +55,4 @@ export const recipeSchema = z.strictObject({
 export type Recipe = z.output<typeof recipeSchema>;
 
 /** parseRecipe(doc, file?) checks a parsed document, loadRecipe(file) reads one; errors name the file and field. */
-export const { checkRecipe: parseRecipe, loadRecipe } = rc.recipeFiles(recipeSchema);
+export const { checkRecipe: parseRecipe, loadRecipe } = recipeFiles(recipeSchema);

@@ -3,6 +3,7 @@
  * output) extended with this example's own; a bad field throws a RecipeError naming it.
  */
 import * as rc from '@prunekit/recipe';
+import { recipeFiles } from '@prunekit/recipe/node';
 import { safetySection } from '@prunekit/example-kit';
 import { z } from 'zod';
 
@@ -59,4 +60,4 @@ const schema = z.strictObject({
 export type Recipe = z.output<typeof schema>;
 
 /** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
-export const { parseRecipe, loadRecipe } = rc.recipeFiles(schema);
+export const { parseRecipe, loadRecipe } = recipeFiles(schema);

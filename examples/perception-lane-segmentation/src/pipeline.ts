@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
 import { type ExampleResult, type PipelineRun, batch1Latency } from '@prunekit/example-kit';
-import { baseEnv } from '@prunekit/recipe';
+import { baseEnv } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluateSeg } from './evaluate.js';

@@ -1,7 +1,8 @@
 /** One row of results.json: a model's size, its segmentation figures, its latency and fine-tuning cost. */
 import { join } from 'node:path';
 import type { Latency } from '@prunekit/example-kit';
-import { exportStage, type SizeFigures } from '@prunekit/recipe';
+import type { SizeFigures } from '@prunekit/recipe';
+import { exportStage } from '@prunekit/recipe/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SegEval } from './evaluate.js';
 

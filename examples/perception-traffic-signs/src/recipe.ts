@@ -5,6 +5,7 @@
  * naming the file and the field.
  */
 import * as rc from '@prunekit/recipe';
+import { recipeFiles } from '@prunekit/recipe/node';
 import { z } from 'zod';
 
 const sparsity = z
@@ -52,4 +53,4 @@ export type Recipe = z.output<typeof schema>;
 export type SparseE2eRecipe = Recipe['sparseE2e'];
 
 /** parseRecipe(doc, source?) checks parsed YAML, loadRecipe(file) reads a file; errors name the file and field. */
-export const { checkRecipe: parseRecipe, loadRecipe } = rc.recipeFiles(schema);
+export const { checkRecipe: parseRecipe, loadRecipe } = recipeFiles(schema);

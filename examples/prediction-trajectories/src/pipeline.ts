@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Goal, ResultDoc } from '@prunekit/core';
 import { type ExampleResult, type PipelineRun, batch1Latency } from '@prunekit/example-kit';
-import { baseEnv, exportStage } from '@prunekit/recipe';
+import { baseEnv, exportStage } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {

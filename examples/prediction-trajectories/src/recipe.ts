@@ -4,6 +4,7 @@
  * field and what it must be.
  */
 import * as rc from '@prunekit/recipe';
+import { recipeFiles } from '@prunekit/recipe/node';
 import { z } from 'zod';
 
 const schema = z.strictObject({
@@ -50,4 +51,4 @@ const schema = z.strictObject({
 export type Recipe = z.output<typeof schema>;
 
 /** parseRecipe(text, file?) and loadRecipe(file): a bad field is a RecipeError naming the file and the field. */
-export const { parseRecipe, loadRecipe } = rc.recipeFiles(schema);
+export const { parseRecipe, loadRecipe } = recipeFiles(schema);

@@ -48,14 +48,17 @@ export {
   checkRecipe,
   fieldPath,
   formatIssue,
-  loadRecipeFile,
   parseRecipe,
   parseRecipeText,
   RecipeError,
-  readRecipeFile,
-  recipeFiles,
 } from './validate.js';
-export { importExport, type ModuleImporter, moduleUrl } from './modules.js';
+export {
+  importExport,
+  type ModuleImporter,
+  type SpecifierLoader,
+  urlImporter,
+  urlModuleSpecifier,
+} from './modules.js';
 export {
   granularityOf,
   type PrunerFactory,
@@ -66,7 +69,6 @@ export {
 } from './resolve.js';
 export { needsData, scorerContext } from './stages/calibrate.js';
 export { type PrunedCopy, type PruneMethod, pruneStage, type PruneStageOptions } from './stages/prune.js';
-export { type SizeFigures, exportStage } from './stages/export.js';
+export type { SizeFigures } from './stages/export.js';
 export { batch1Latency, type Latency, roundRobinLatency } from './stages/measure.js';
 export { type MacsTargetOptions, type MacsTargetResult, structuredToMacs } from './stages/macs_target.js';
-export { baseEnv, type RunEnv } from './stages/report.js';

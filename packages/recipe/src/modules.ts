@@ -1,45 +1,56 @@
 /**
- * Third-party code a recipe names: `{ module, export }`. A module is a package name (resolved from
- * the recipe's folder, as Node resolves imports there) or a path relative to the recipe.
+ * Third-party code a recipe names: `{ module, export }`. How a module name is found and loaded is a
+ * value passed in (a {@link ModuleImporter}); the default here is browser-safe: paths and URLs are
+ * resolved against the recipe's folder as URLs and loaded with `import()`. Node programs that want
+ * packages resolved from the recipe's folder use `nodeImporter` from `@prunekit/recipe/node`.
  */
-import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { RecipeError } from './validate.js';
 
-const isPath = (m: string) => m.startsWith('.') || isAbsolute(m);
+/**
+ * Loads `module` (a package name, a path relative to `baseDir`, an absolute path or a URL) as seen
+ * from the recipe's folder `baseDir`, and returns its exports.
+ */
+export type ModuleImporter = (module: string, baseDir: string) => Promise<Record<string, unknown>>;
 
-/** The file URL of `module` as seen from `baseDir`. */
-export function moduleUrl(module: string, baseDir: string): string {
-  if (isPath(module)) return pathToFileURL(resolve(baseDir, module)).href;
-  try {
-    // Resolve from the recipe's folder, so a package installed beside the recipe is found.
-    return pathToFileURL(createRequire(join(baseDir, 'recipe.js')).resolve(module)).href;
-  } catch {
-    // ESM-only packages (no "require" condition): let import() resolve it from here.
-    return module;
-  }
+/** Loads a resolved specifier (a URL or a package name); the default is `import()`. */
+export type SpecifierLoader = (specifier: string) => Promise<Record<string, unknown>>;
+
+const nativeLoad: SpecifierLoader = async (specifier) => (await import(specifier)) as Record<string, unknown>;
+
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:/i;
+
+/** `baseDir` as a folder URL: kept when it is a URL already, else a file URL of the POSIX path. */
+function folderUrl(baseDir: string): string {
+  const withSlash = baseDir.endsWith('/') ? baseDir : `${baseDir}/`;
+  if (URL_LIKE.test(baseDir)) return withSlash;
+  return new URL(`file://${encodeURI(withSlash.startsWith('/') ? withSlash : `/${withSlash}`)}`).href;
 }
 
 /**
- * Loads a module from its specifier (a file URL or a package name). The default is `import()`;
- * a program that can load TypeScript on plain Node (the CLI, through tsx) passes its own.
+ * Resolves `module` without Node: a URL stays, a path (`./x`, `../x`, `/x`) is resolved against the
+ * recipe folder's URL, a package name is left for `import()` (an import map or a bundler) to find.
  */
-export type ModuleImporter = (specifier: string) => Promise<Record<string, unknown>>;
+export function urlModuleSpecifier(module: string, baseDir: string): string {
+  if (URL_LIKE.test(module)) return module;
+  if (module.startsWith('.') || module.startsWith('/')) return new URL(module, folderUrl(baseDir)).href;
+  return module;
+}
 
-const nativeImport: ModuleImporter = async (specifier) =>
-  (await import(specifier)) as Record<string, unknown>;
+/** The browser-safe importer: {@link urlModuleSpecifier}, then `load` (default `import()`). */
+export function urlImporter(load: SpecifierLoader = nativeLoad): ModuleImporter {
+  return (module, baseDir) => load(urlModuleSpecifier(module, baseDir));
+}
 
 /** One export of a module; errors name the module, the export and the field. */
 export async function importExport(
   ref: { readonly module: string; readonly export: string },
   baseDir: string,
   field: string,
-  importer: ModuleImporter = nativeImport,
+  importer: ModuleImporter = urlImporter(),
 ): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
-    mod = await importer(moduleUrl(ref.module, baseDir));
+    mod = await importer(ref.module, baseDir);
   } catch (e) {
     throw new RecipeError(
       `${field}.module: cannot load '${ref.module}' (from ${baseDir}): ${(e as Error).message.split('\n')[0]}. Install the package or fix the path.`,

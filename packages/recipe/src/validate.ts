@@ -2,8 +2,6 @@
  * Reading and checking recipes: YAML or JSON text → a validated value, or a RecipeError whose one
  * line names the file, the field, what is allowed and what was found.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { InvalidArgumentError, showValue } from '@prunekit/core';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -78,23 +76,9 @@ export function formatIssue(issue: Issue, doc: unknown, schema: z.ZodType, sourc
   }
 }
 
-/** Parses a recipe file's text; JSON for .json, YAML otherwise (YAML also reads JSON). */
-export function readRecipeFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new RecipeError(
-      `Cannot read recipe '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the --recipe path.`,
-      { file },
-    );
-  }
-  return parseRecipeText(text, file);
-}
-
 /** Parses recipe text (JSON when `file` ends in .json, YAML otherwise). */
 export function parseRecipeText(text: string, file: string): unknown {
-  const json = extname(file).toLowerCase() === '.json';
+  const json = file.toLowerCase().endsWith('.json');
   try {
     return json ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
@@ -114,24 +98,7 @@ export function checkRecipe<S extends z.ZodType>(schema: S, doc: unknown, source
   });
 }
 
-/** Recipe file → validated recipe. */
-export function loadRecipeFile<S extends z.ZodType>(schema: S, file: string): z.output<S> {
-  return checkRecipe(schema, readRecipeFile(file), file);
-}
-
 /** Recipe text (YAML, or JSON for a .json file) → validated recipe. */
 export function parseRecipe<S extends z.ZodType>(schema: S, text: string, file: string): z.output<S> {
   return checkRecipe(schema, parseRecipeText(text, file), file);
-}
-
-/** The three readers of one schema, for a program's own recipe module: parse text, check a document, load a file. */
-export function recipeFiles<S extends z.ZodType>(schema: S) {
-  return {
-    /** Recipe text (YAML, or JSON for a .json file) → validated recipe. */
-    parseRecipe: (text: string, file = 'recipe.yaml'): z.output<S> => parseRecipe(schema, text, file),
-    /** A parsed document → validated recipe. */
-    checkRecipe: (doc: unknown, file = 'recipe.yaml'): z.output<S> => checkRecipe(schema, doc, file),
-    /** A recipe file → validated recipe. */
-    loadRecipe: (file: string): z.output<S> => loadRecipeFile(schema, file),
-  };
 }

@@ -9,7 +9,8 @@ import { magnitude } from '@prunekit/scorers';
 import { cnnModel, seedWeights } from '@prunekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baseEnv, batch1Latency, exportStage, structuredToMacs } from '../src/index.js';
+import { batch1Latency, structuredToMacs } from '../src/index.js';
+import { baseEnv, exportStage } from '../src/node.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from '@prunekit/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fieldPath, loadRecipeFile, parseRecipe, RecipeError } from '../src/index.js';
+import { fieldPath, parseRecipe, RecipeError } from '../src/index.js';
+import { loadRecipeFile } from '../src/node.js';
 
 const schema = z.strictObject({
   seed: z.int({ error: 'an integer' }),

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { nodeImporter } from '@prunekit/recipe/node';
 import { UsageError } from '../errors.js';
 
 export interface GeneratedData {
@@ -82,6 +83,9 @@ export async function importModule(specifier: string): Promise<Record<string, un
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport(specifier, import.meta.url)) as Record<string, unknown>;
 }
+
+/** The recipe's `module:` scorers and pruners: packages resolved from the recipe's folder, .ts through tsx. */
+export const recipeModuleImporter = nodeImporter(importModule);
 
 /** Seeds of the splits: val and test as the traffic-sign example derives them, so accuracies compare. */
 export function splitSeeds(seed: number): { val: number; test: number; finetune: number } {

@@ -1,6 +1,7 @@
 /** Reading a recipe (YAML or JSON), applying command-line overrides, validating with the schema. */
 import { dirname, resolve } from 'node:path';
-import { fieldPath, formatIssue, RecipeError, readRecipeFile as readFile } from '@prunekit/recipe';
+import { fieldPath, formatIssue, RecipeError } from '@prunekit/recipe';
+import { readRecipeFile as readFile } from '@prunekit/recipe/node';
 import { UsageError } from '../errors.js';
 import { type Recipe, recipeSchema, recipeSections } from './schema.js';
 

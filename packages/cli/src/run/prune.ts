@@ -14,7 +14,7 @@ import { describeExport, type ExportPlan, exportedModel, exportPlan, inputQuanti
 import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { importModule } from '../data/module.js';
+import { recipeModuleImporter } from '../data/module.js';
 import { UsageError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import type { Recipe } from '../recipe/schema.js';
@@ -147,7 +147,7 @@ export async function runPrune(opts: {
         level: job.level,
         seed: recipe.seed,
         baseDir: session.baseDir,
-        importModule,
+        importModule: recipeModuleImporter,
         calibration: () => session.calibrationBatches(),
         onRound: (round, rounds, sparsity) =>
           progress.log(`${job.folder}: round ${round + 1}/${rounds} pruned ${(100 * sparsity).toFixed(1)}%`),

@@ -1,7 +1,7 @@
 /** The recipe's scorer as a Scorer (from `@prunekit/scorers`' registry or a module), and its calibration context. */
 import type { Batch, ModelGraph, ScoreContext, Scorer } from '@prunekit/core';
 import { RecipeError, resolveScorer, scorerContext as contextOf } from '@prunekit/recipe';
-import { importModule } from '../data/module.js';
+import { recipeModuleImporter } from '../data/module.js';
 import { UsageError } from '../errors.js';
 import type { ScorerConfig } from '../recipe/schema.js';
 
@@ -20,7 +20,7 @@ async function asUsage<T>(f: () => Promise<T>): Promise<T> {
  * is a usage error naming `field`.
  */
 export function makeScorer(cfg: ScorerConfig, baseDir = process.cwd(), field = 'scorer'): Promise<Scorer> {
-  return asUsage(() => resolveScorer(cfg, baseDir, field, importModule));
+  return asUsage(() => resolveScorer(cfg, baseDir, field, recipeModuleImporter));
 }
 
 /** Scorer context for `graph`: calibration statistics when the scorer needs them. */

@@ -14,7 +14,7 @@ import {
 } from '@prunekit/distributed';
 import { buildGraph } from '@prunekit/layers';
 import { type PruneMethod, pruneStage } from '@prunekit/recipe';
-import { importModule } from '../data/module.js';
+import { recipeModuleImporter } from '../data/module.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createProgress } from '../progress.js';
 import type { Recipe, ScorerConfig } from '../recipe/schema.js';
@@ -125,7 +125,7 @@ export function recipeSweepHandlers(session: Session, workerId = 'local'): Trial
           level: p.level,
           seed: p.seed,
           baseDir: session.baseDir,
-          importModule,
+          importModule: recipeModuleImporter,
           calibration: () => session.calibrationBatches(),
           tune: async (m: tfl.LayersModel, _round, masks, graph) => {
             before = accuracy(m, data.test);
