@@ -1,6 +1,6 @@
 /** prunekit finetune: fine-tunes a (pruned) model on the recipe's data, keeping its zeros at zero. */
 import { resolve } from 'node:path';
-import { buildGraph, readMasks } from '@prunekit/layers';
+import { readMasks } from '@prunekit/layers';
 import { saveModel } from '@prunekit/layers/node';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
@@ -10,6 +10,7 @@ import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { accuracy } from '../run/evaluate.js';
 import { tuneModel } from '../run/finetune.js';
+import { recipeGraph } from '../run/recipe_graph.js';
 import { openSession, resolveModelPath } from '../run/setup.js';
 import { checkOutDir } from './out_dir.js';
 
@@ -67,7 +68,7 @@ export async function finetuneCommand(
         'finetune needs training data: set data.generator in the recipe or pass --data <module>.',
         { field: 'data' },
       );
-    const graph = buildGraph(session.model);
+    const graph = recipeGraph(session.model, loaded.recipe);
     const masks = readMasks(graph);
     const before = accuracy(session.model, data.test);
     const res = await tuneModel({

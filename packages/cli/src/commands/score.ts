@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 /** prunekit score: score statistics per prunable weight, or per dependency group with --channels. */
 import { median } from '@prunekit/core';
-import { analyzeChannels, buildGraph } from '@prunekit/layers';
+import { analyzeChannels } from '@prunekit/layers';
 import { scoreParams } from '@prunekit/scorers';
 import { createRng, scoreTarget } from '@prunekit/core';
 import { EXIT, type ExitCode } from '../exit_codes.js';
@@ -9,6 +9,7 @@ import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { makeScorer, scorerContext } from '../run/scorer.js';
+import { recipeGraph, recipeIgnore } from '../run/recipe_graph.js';
 import { openSession } from '../run/setup.js';
 import { formatTable, roundCell as f } from '../table.js';
 
@@ -47,11 +48,11 @@ export async function scoreCommand(
   });
   const batches = session.calibrationBatches();
   try {
-    const graph = buildGraph(session.model);
+    const graph = recipeGraph(session.model, loaded.recipe);
     const context = await scorerContext(graph, scorer, batches);
     let rows: Record<string, unknown>[];
     if (flags.channels) {
-      const groups = analyzeChannels(graph).groups;
+      const groups = analyzeChannels(graph, { ignore: recipeIgnore(loaded.recipe) }).groups;
       rows = [];
       for (const group of groups) {
         const values = await scoreTarget(

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 /** prunekit sensitivity: each layer pruned alone at each ratio, accuracy on the validation split. */
 import { join, resolve } from 'node:path';
-import { buildGraph } from '@prunekit/layers';
 import { sensitivityAnalysis } from '@prunekit/pruners';
 import type { ReportData } from '@prunekit/report';
 import { buildReport } from '@prunekit/report/node';
@@ -15,6 +14,7 @@ import { accuracy } from '../run/evaluate.js';
 import { measureVariant } from '../run/measure.js';
 import { makeScorer, scorerContext } from '../run/scorer.js';
 import { queuedSensitivity } from '../run/queue.js';
+import { recipeGraph } from '../run/recipe_graph.js';
 import { openSession, resolveModelPath } from '../run/setup.js';
 import { formatTable } from '../table.js';
 import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
@@ -66,7 +66,7 @@ export async function sensitivityCommand(
         'sensitivity needs evaluation data: set data.generator in the recipe or pass --data <module>.',
         { field: 'data' },
       );
-    const graph = buildGraph(session.model);
+    const graph = recipeGraph(session.model, loaded.recipe);
     const scorerSpec = cfg.scorer ??
       loaded.recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } };
     const scorer = await makeScorer(scorerSpec, loaded.baseDir, 'sensitivity.scorer');

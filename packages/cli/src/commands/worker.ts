@@ -2,13 +2,13 @@
 import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { startWorker } from '@prunekit/distributed';
-import { buildGraph } from '@prunekit/layers';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { sessionHandlers, sessionIdentity } from '../run/queue.js';
+import { recipeGraph } from '../run/recipe_graph.js';
 import { openSession } from '../run/setup.js';
 import { recipeSweepHandlers } from '../run/sweep.js';
 
@@ -34,7 +34,7 @@ export async function workerCommand(
   let batches: ReturnType<typeof session.calibrationBatches>;
   try {
     const identity = sessionIdentity(session);
-    const graph = buildGraph(session.model);
+    const graph = recipeGraph(session.model, loaded.recipe);
     const made = sessionHandlers(session, graph, loaded.baseDir);
     batches = made.batches;
     const worker = await startWorker({

@@ -5,7 +5,6 @@
  */
 import { cpus } from 'node:os';
 import type { Goal, ResultDoc } from '@prunekit/core';
-import { buildGraph } from '@prunekit/layers';
 import { modelFromArtifacts, readModel } from '@prunekit/layers/node';
 import { modelFileBytes } from '@prunekit/layers/node';
 import { sensitivityAnalysis } from '@prunekit/pruners';
@@ -15,6 +14,7 @@ import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report'
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { recipeModuleImporter } from '../data/module.js';
+import { recipeGraph, recipeIgnore } from './recipe_graph.js';
 import { UsageError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import type { Recipe } from '../recipe/schema.js';
@@ -110,9 +110,7 @@ export async function runPrune(opts: {
   // Default: latency on the run's own backend only (a cpu pass of a large model can take seconds).
   const bench = recipe.bench ?? { backends: [session.backend], runs: 15, batch: 1 };
   const inputQuant = await inputQuantization(session.modelPath);
-  // Layers some section leaves out of pruning: an unsupported class among them (e.g. Embedding)
-  // stays an opaque node in every graph this run builds, as the refusal's suggestion says.
-  const ignore = [...new Set([...(recipe.structured?.ignore ?? []), ...(recipe.unstructured?.ignore ?? [])])];
+  const ignore = recipeIgnore(recipe);
   const test = session.data?.test;
   progress.log(`dense: measuring${test ? ` (accuracy on ${test.x.shape[0]} test samples)` : ''}`);
   const dense = await measureVariant({
@@ -281,7 +279,7 @@ async function denseSensitivity(
   const cfg = recipe.sensitivity;
   const val = session.data?.val;
   if (!cfg || !val) return undefined;
-  const graph = buildGraph(session.model);
+  const graph = recipeGraph(session.model, recipe);
   const scorer = await makeScorer(
     cfg.scorer ?? recipe.unstructured?.scorer ?? { name: 'magnitude', options: { p: 2 } },
     session.baseDir,

@@ -146,7 +146,7 @@ export function recipeSweepHandlers(session: Session, workerId = 'local'): Trial
         }),
       );
       try {
-        const metrics = computeMetrics(buildGraph(model));
+        const metrics = computeMetrics(buildGraph(model, { ignore: p.section.ignore }));
         return {
           trial: trial.key,
           method: p.method,
