@@ -74,6 +74,12 @@ export async function fineTuneWith(
       : constantLr(checkRange('lr', options.lr ?? 1e-3, 0, Infinity));
   const loss = options.loss ?? crossEntropy();
   loss.check?.(model);
+  const output = model.outputs[0]?.shape;
+  if (output) {
+    loss.checkLabels?.(data.y.shape, output, 'data');
+    if (options.validation)
+      (loss.validation ?? loss).checkLabels?.(options.validation.y.shape, output, 'validation');
+  }
   const regularizers: Regularizer[] =
     options.regularizer === undefined ? [] : ([] as Regularizer[]).concat(options.regularizer);
   if (options.graph && options.masks) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Regularizer } from '@prunekit/core';
+import { PrunekitError, type Regularizer, ShapeError } from '@prunekit/core';
 import type { Forward } from './forward.js';
 import { countCorrect } from './losses/cross_entropy.js';
 import type { Loss } from './losses/loss.js';
@@ -16,6 +16,17 @@ export interface StepParts {
   readonly regularizers: readonly Regularizer[];
   readonly optimizer: TrainOptimizer;
   readonly masks: MaskEnforcer;
+}
+
+/**
+ * After a forward pass that threw inside tf.variableGrads, the engine still holds the tensors its
+ * kernels saved for the backward pass (it frees them only in a completed backward pass): free them.
+ */
+function disposeTape(): void {
+  const state = tf.engine().state;
+  if (state.gradientDepth !== 0 || !state.activeTape) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = [];
 }
 
 /** λ at a step: ramps linearly from 0 over the regularizer's warm-up steps. */
@@ -79,6 +90,14 @@ export function trainStep(
     value.dispose();
     const c = correct ? correct.dataSync()[0] : Number.NaN;
     return { loss: lossValue, correct: c };
+  } catch (e) {
+    disposeTape();
+    if (e instanceof PrunekitError) throw e;
+    throw new ShapeError(
+      `Training step ${step} failed on inputs [${x.shape}] and labels [${y.shape}]: ${(e as Error).message} ` +
+        'Check that the labels fit the model output and the loss.',
+      { step, x: x.shape, y: y.shape },
+    );
   } finally {
     correct?.dispose();
     tf.dispose([...prepared.values()]);

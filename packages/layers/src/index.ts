@@ -29,6 +29,7 @@ export { cloneModel, modelArtifacts } from './masks/clone_model.js';
 export { assertFinite } from './masks/finite.js';
 export { type MaskedModel, maskedModel, stripMasks } from './masks/masked_model.js';
 export { artifactsToFiles, DEFAULT_SHARD_BYTES } from './io/artifacts_files.js';
+export { buildWithoutLeaks } from './io/build_guard.js';
 export { checkArtifacts } from './io/check_artifacts.js';
 export { outputFault } from './io/fs_errors.js';
 export type { ManifestGroup, ModelJson, WeightSpec } from './io/manifest.js';

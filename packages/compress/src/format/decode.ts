@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { buildWithoutLeaks } from '@prunekit/layers';
 import { inflateSync } from 'fflate';
 import { CompressedFormatError } from '../errors.js';
 import type { ActivationRanges } from '../quantize/activation_ranges.js';
@@ -121,30 +122,30 @@ export async function modelFromDecoded(
         field,
       },
     );
-  let model: tfl.LayersModel;
-  try {
-    model = await tfl.models.modelFromJSON({
-      modelTopology: decoded.artifacts.modelTopology,
-    } as tfl.ModelAndWeightsConfig);
-  } catch (e) {
-    throw fail(e, 'modelTopology');
-  }
-  let weights: tf.NamedTensorMap = {};
-  try {
-    weights = tf.io.decodeWeights(
-      decoded.artifacts.weightData as ArrayBuffer,
-      decoded.artifacts.weightSpecs ?? [],
-    );
-    model.loadWeights(weights, true);
-    if (decoded.artifacts.userDefinedMetadata)
-      model.setUserDefinedMetadata(decoded.artifacts.userDefinedMetadata);
-    return model;
-  } catch (e) {
-    model.dispose();
-    throw fail(e, 'weights');
-  } finally {
-    tf.dispose(Object.values(weights));
-  }
+  // Built inside buildWithoutLeaks: a topology tfjs cannot build (an unknown layer class, say)
+  // leaves variables of the layers built before it, which are disposed there.
+  let field = 'modelTopology';
+  return buildWithoutLeaks(
+    async () => {
+      const model = await tfl.models.modelFromJSON({
+        modelTopology: decoded.artifacts.modelTopology,
+      } as tfl.ModelAndWeightsConfig);
+      field = 'weights';
+      const weights = tf.io.decodeWeights(
+        decoded.artifacts.weightData as ArrayBuffer,
+        decoded.artifacts.weightSpecs ?? [],
+      );
+      try {
+        model.loadWeights(weights, true);
+        if (decoded.artifacts.userDefinedMetadata)
+          model.setUserDefinedMetadata(decoded.artifacts.userDefinedMetadata);
+        return model;
+      } finally {
+        tf.dispose(Object.values(weights));
+      }
+    },
+    (e) => fail(e, field),
+  );
 }
 
 /** decodeCompressed + modelFromDecoded. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkClassLabels, checkSameShape } from './labels.js';
 import type { Loss, LossContext } from './loss.js';
 
 const EPS = 1e-7;
@@ -34,6 +35,7 @@ export function logProbs(pred: tf.Tensor, probabilities: boolean): tf.Tensor {
 export function crossEntropy(): Loss {
   return {
     name: 'crossEntropy',
+    checkLabels: checkClassLabels,
     compute(ctx: LossContext): tf.Scalar {
       return tf.tidy(() => {
         const classes = ctx.pred.shape[ctx.pred.rank - 1];
@@ -49,6 +51,7 @@ export function crossEntropy(): Loss {
 export function meanSquaredError(): Loss {
   return {
     name: 'meanSquaredError',
+    checkLabels: checkSameShape,
     compute: (ctx) => tf.tidy(() => tf.mean(tf.squaredDifference(ctx.pred, ctx.y)) as tf.Scalar),
   };
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError, ShapeError, UnknownLayerError, checkRange } from 
 import { makeForward } from '../forward.js';
 import { outputsProbabilities } from '../model_params.js';
 import { crossEntropy, logProbs } from './cross_entropy.js';
+import { shapeText } from './labels.js';
 import type { Loss } from './loss.js';
 
 /** Match an inner student layer's output to a teacher layer's output (mean squared error). */
@@ -27,7 +28,6 @@ export interface DistillOptions {
   readonly features?: readonly FeatureTap[];
 }
 
-const shapeOf = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? '?' : d)).join(', ')}]`;
 const sameShape = (a: readonly (number | null)[], b: readonly (number | null)[]) =>
   a.length === b.length && a.every((d, i) => i === 0 || d === b[i]);
 
@@ -60,12 +60,13 @@ export function distill(opts: DistillOptions): Loss {
     name: 'distill',
     features: taps.map((t) => t.student),
     validation: hard,
+    checkLabels: hard.checkLabels?.bind(hard),
     check(student) {
       const s = student.outputs[0].shape;
       const t = teacher.outputs[0].shape;
       if (!sameShape(s, t)) {
         throw new ShapeError(
-          `distill: teacher output ${shapeOf(t)} does not match student output ${shapeOf(s)}; the teacher must predict the same classes as the student.`,
+          `distill: teacher output ${shapeText(t)} does not match student output ${shapeText(s)}; the teacher must predict the same classes as the student.`,
           { teacher: t, student: s },
         );
       }
@@ -80,7 +81,7 @@ export function distill(opts: DistillOptions): Loss {
         const ts = teacher.getLayer(tap.teacher).outputShape as (number | null)[];
         if (!sameShape(ss, ts)) {
           throw new ShapeError(
-            `distill: student layer '${tap.student}' outputs ${shapeOf(ss)} but teacher layer '${tap.teacher}' outputs ${shapeOf(ts)}; pick layers of equal shape (structured pruning changes channel counts).`,
+            `distill: student layer '${tap.student}' outputs ${shapeText(ss)} but teacher layer '${tap.teacher}' outputs ${shapeText(ts)}; pick layers of equal shape (structured pruning changes channel counts).`,
             { student: tap.student, teacher: tap.teacher },
           );
         }

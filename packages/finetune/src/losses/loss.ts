@@ -26,6 +26,11 @@ export interface Loss {
   readonly features?: readonly string[];
   /** Validates the loss against the model before training (shapes, layer names). */
   check?(model: tfl.LayersModel): void;
+  /**
+   * Validates the label shape against the model's output shape (axis 0 the samples, `null` a free
+   * dimension) before training; throws a ShapeError naming both. `field` is 'data' or 'validation'.
+   */
+  checkLabels?(labels: readonly number[], output: readonly (number | null)[], field: string): void;
   prepare?(x: tf.Tensor): Map<string, tf.Tensor>;
   compute(ctx: LossContext): tf.Scalar;
   /** Loss used to report validation loss (a distillation loss reports its hard-label part). */

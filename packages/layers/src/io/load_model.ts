@@ -1,6 +1,7 @@
 import { ModelFormatError, PrunekitError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { buildWithoutLeaks } from './build_guard.js';
 import { checkArtifacts } from './check_artifacts.js';
 import { type ModelLocation, resolveLocation } from './model_location.js';
 import { readModel } from './read_model.js';
@@ -15,22 +16,15 @@ export async function modelFromArtifacts(
   artifacts: tf.io.ModelArtifacts,
   where: string,
 ): Promise<tfl.LayersModel> {
-  const engine = tf.engine();
-  const before = new Set(Object.keys(engine.state.registeredVariables));
-  engine.startScope();
-  try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-  } catch (e) {
-    for (const [name, v] of Object.entries(engine.state.registeredVariables))
-      if (!before.has(name)) v.dispose();
-    throw new ModelFormatError(
-      'E_MODEL_FORMAT',
-      `${where}: field 'modelTopology' could not be turned into a model: ${(e as Error).message}`,
-      { file: where, field: 'modelTopology' },
-    );
-  } finally {
-    engine.endScope(); // variables survive a scope; the model's weights are variables
-  }
+  return buildWithoutLeaks(
+    () => tfl.loadLayersModel(tf.io.fromMemory(artifacts)),
+    (e) =>
+      new ModelFormatError(
+        'E_MODEL_FORMAT',
+        `${where}: field 'modelTopology' could not be turned into a model: ${(e as Error).message}`,
+        { file: where, field: 'modelTopology' },
+      ),
+  );
 }
 
 async function loadFromHandler(handler: tf.io.IOHandler, where: string): Promise<tfl.LayersModel> {
