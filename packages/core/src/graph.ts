@@ -48,6 +48,12 @@ export interface GraphNode {
   readonly macs: number;
   /** The layer's serialised config (read-only view). */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * The nested models (a Sequential or functional model used as a layer) this layer came from,
+   * outermost first, once they are flattened into the graph; absent for the model's own layers.
+   * A name in `ignore` may be one of these: it stands for every layer inside.
+   */
+  readonly scope?: readonly string[];
 }
 
 /** Access to the current parameter values of the model behind a graph. */
@@ -129,6 +135,28 @@ export function createModelGraph(init: {
       return p;
     },
   };
+}
+
+/**
+ * The layers a user's list of names stands for (an `ignore` list): a layer name stands for
+ * itself, the name of a nested model flattened into the graph (GraphNode.scope) for every layer
+ * inside it. A name that is neither throws UnknownLayerError naming `field`.
+ */
+export function layersNamed(graph: ModelGraph, names: Iterable<string>, field: string): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    if (graph.hasNode(name)) {
+      out.add(name);
+      continue;
+    }
+    const inside = graph.nodes.filter((n) => n.scope?.includes(name));
+    if (inside.length === 0) {
+      const scopes = new Set(graph.nodes.flatMap((n) => n.scope ?? []));
+      throw new UnknownLayerError(name, field, [...graph.nodes.map((n) => n.name), ...scopes]);
+    }
+    for (const n of inside) out.add(n.name);
+  }
+  return out;
 }
 
 /** Number of elements of a shape. */

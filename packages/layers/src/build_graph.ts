@@ -3,6 +3,7 @@ import { createModelGraph, InvalidArgumentError, ModelFormatError, UnknownLayerE
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { SharedLayerError } from './errors.js';
 import type { LayerContext, Shape } from './layer_context.js';
+import { flattenNested, nestedModelNames, nestedScopes } from './nested/flatten_nested.js';
 import { type LayerSpec, paramsFrom } from './specs/kit.js';
 import { layerSpecs } from './specs/registry.js';
 import { createWeightStore, modelVariables } from './weight_store.js';
@@ -121,22 +122,34 @@ function contextOf({ layer, node }: Call): LayerContext {
  * topological order (a Sequential's implicit InputLayer included), parameters with roles and
  * channel axes from the layer spec registry, dense MACs per sample, and a WeightStore over the
  * model's live variables. Unknown classes throw UnsupportedLayerError unless listed in `opaque`.
+ * Nested models (a Sequential or functional model used as a layer) are flattened: the graph holds
+ * their layers, and `graph.source` is a flat LayersModel over the same layers and variables (see
+ * flattenNested); a nested model named in `opaque` stays one opaque node, and a nested model's
+ * name in `ignore` stands for every layer inside it.
  */
-export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {}): ModelGraph {
-  if (!model.outputs || model.outputs.length === 0) {
+export function buildGraph(given: tfl.LayersModel, opts: BuildGraphOptions = {}): ModelGraph {
+  if (!given.outputs || given.outputs.length === 0) {
     throw new InvalidArgumentError(
-      `Model '${model.name}' has no outputs yet: give its first layer an inputShape (or build it) before buildGraph.`,
-      { model: model.name },
+      `Model '${given.name}' has no outputs yet: give its first layer an inputShape (or build it) before buildGraph.`,
+      { model: given.name },
     );
   }
+  const whole = new Set(opts.opaque ?? []);
+  const model = flattenNested(given, whole);
+  const scopes = nestedScopes(model);
   const calls = collectCalls(model);
   const names = [...calls.keys()].map((l) => l.name);
   const opaque = new Set(opts.opaque ?? []);
   for (const o of opaque) if (!names.includes(o)) throw new UnknownLayerError(o, 'opaque', names);
-  const ignored = new Set(opts.ignore ?? []);
-  for (const o of ignored) if (!names.includes(o)) throw new UnknownLayerError(o, 'ignore', names);
+  const ignored = new Set<string>();
+  for (const o of opts.ignore ?? []) {
+    const inside = names.includes(o) ? [o] : names.filter((n) => scopes.get(n)?.includes(o));
+    if (inside.length === 0)
+      throw new UnknownLayerError(o, 'ignore', [...names, ...nestedModelNames(given, whole)]);
+    for (const n of inside) ignored.add(n);
+  }
   const local = new Map((opts.specs ?? []).map((h) => [h.name, h]));
-  const vars = modelVariables(model);
+  const vars = modelVariables(model, whole);
   const nodes: GraphNode[] = [];
   for (const call of topoOrder(model, calls)) {
     const ctx = contextOf(call);
@@ -166,6 +179,7 @@ export function buildGraph(model: tfl.LayersModel, opts: BuildGraphOptions = {})
       params,
       macs: isOpaque || !spec ? 0 : spec.macs(ctx),
       config: ctx.config,
+      ...(scopes.has(ctx.name) ? { scope: scopes.get(ctx.name) } : {}),
     });
   }
   const unique = (xs: string[]) => [...new Set(xs)];

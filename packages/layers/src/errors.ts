@@ -15,3 +15,13 @@ export class SharedLayerError extends PrunekitError {
     );
   }
 }
+
+/**
+ * A nested model (a Sequential or functional model used as a layer) that cannot be flattened into
+ * one graph: called more than once, not connected, or with layer names that collide once flat.
+ */
+export class NestedModelError extends PrunekitError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('E_UNSUPPORTED_LAYER', message, details);
+  }
+}

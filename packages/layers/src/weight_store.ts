@@ -3,13 +3,28 @@ import { InvalidArgumentError, ShapeError } from '@prunekit/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { layerWeights, paramId } from './naming.js';
+import { isNestedModel } from './nested/flatten_nested.js';
 
-/** Every weight variable of the model by parameter id (`${layer}/${short name}`). */
-export function modelVariables(model: tfl.LayersModel): Map<string, tfl.LayerVariable> {
+/**
+ * Every weight variable of the model by parameter id (`${layer}/${short name}`). The layers of a
+ * nested model count as the model's own (the ids the flattened graph uses), except nested models
+ * named in `whole`, whose weights go under the nested model's name (an opaque node).
+ */
+export function modelVariables(
+  model: tfl.LayersModel,
+  whole: ReadonlySet<string> = new Set(),
+): Map<string, tfl.LayerVariable> {
   const out = new Map<string, tfl.LayerVariable>();
-  for (const layer of model.layers) {
-    for (const [name, v] of layerWeights(layer)) out.set(paramId(layer.name, name), v);
-  }
+  const walk = (m: tfl.LayersModel) => {
+    for (const layer of m.layers) {
+      if (isNestedModel(layer) && !whole.has(layer.name)) {
+        walk(layer);
+        continue;
+      }
+      for (const [name, v] of layerWeights(layer)) out.set(paramId(layer.name, name), v);
+    }
+  };
+  walk(model);
   return out;
 }
 

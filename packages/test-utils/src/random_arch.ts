@@ -11,6 +11,11 @@ export interface RandomArchOptions {
   readonly blocks?: readonly [number, number];
   /** Channel widths to draw from. Default [3, 4, 6, 8]. */
   readonly widths?: readonly number[];
+  /**
+   * Use the network as a backbone: a functional model called as one layer of an outer model,
+   * between an outer stem conv and an outer dense on its first output (the transfer-learning shape).
+   */
+  readonly nested?: boolean;
 }
 
 /** What a random architecture holds, for test diagnostics. */
@@ -257,5 +262,19 @@ export function randomArch(seed: number, opts: RandomArchOptions = {}): RandomAr
   }
   const model = tfl.model({ inputs: input, outputs, name: `random_arch_${seed}` });
   seedWeights(model, seed ^ 0x5eed);
-  return { model, blocks: b.kinds };
+  return opts.nested ? asBackbone(model, size, b, seed) : { model, blocks: b.kinds };
+}
+
+function asBackbone(backbone: tfl.LayersModel, size: number, b: Builder, seed: number): RandomArch {
+  const input = tfl.input({ shape: [size, size, 3], name: 'outer_input' });
+  const stem = b.apply(
+    tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', name: 'outer_stem' }),
+    input,
+  );
+  const ys = backbone.apply(stem) as T | T[];
+  const [first, ...rest] = Array.isArray(ys) ? ys : [ys];
+  const head = b.apply(tfl.layers.dense({ units: 2, name: 'outer_head' }), first);
+  const model = tfl.model({ inputs: input, outputs: [head, ...rest], name: `outer_${backbone.name}` });
+  seedWeights(model, seed ^ 0xbacb);
+  return { model, blocks: ['nested', ...b.kinds] };
 }

@@ -1,5 +1,5 @@
-import { UnknownLayerError, UnsupportedLayerError } from '../errors.js';
-import type { GraphNode, ModelGraph } from '../graph.js';
+import { UnsupportedLayerError } from '../errors.js';
+import { type GraphNode, layersNamed, type ModelGraph } from '../graph.js';
 import type { DependencyGroup, GroupMember } from '../groups.js';
 import { AtomTable } from './atoms.js';
 import { atomLayout, expandLayout, type Layout } from './layout.js';
@@ -76,9 +76,7 @@ export function analyzeChannelsWith(
   source: RuleSource,
   opts: ChannelAnalysisOptions = {},
 ): ChannelAnalysis {
-  const names = graph.nodes.map((n) => n.name);
-  const ignore = new Set(opts.ignore ?? []);
-  for (const i of ignore) if (!graph.hasNode(i)) throw new UnknownLayerError(i, 'ignore', names);
+  const ignore = layersNamed(graph, opts.ignore ?? [], 'ignore');
   const atoms = new AtomTable();
   const layouts = new Map<string, Layout>();
   const slices = new Map<string, readonly WeightSlice[]>();

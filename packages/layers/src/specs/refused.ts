@@ -4,7 +4,7 @@ const recurrent =
   'recurrent layers keep state across time steps and their gates share one kernel; channel and weight pruning of them is not implemented';
 const volumetric = '3-D layers are not implemented (no 3-D MACs, channel rules or sparse kernels)';
 const nested =
-  'nested models are not described as one node: build the model flat (apply the inner layers directly), or keep it whole with opaque / ignore';
+  'nested models kept whole (buildGraph opaque) are one node with no channel rule: leave them out of opaque and buildGraph flattens them into their layers, or ignore them';
 const axes = 'it moves or mixes axes in a way no rule follows channels through';
 const preprocessing = 'a preprocessing layer belongs before the model, not in what is pruned';
 

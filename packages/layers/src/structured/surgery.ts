@@ -12,6 +12,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { layerWeights } from '../naming.js';
+import { carryScopes } from '../nested/flatten_nested.js';
 
 /** Group id → channels (indices into the group, 0 ≤ c < size) to remove. */
 export type ChannelRemoval = ReadonlyMap<string, readonly number[]>;
@@ -178,6 +179,7 @@ async function rebuild(
     }),
   );
   keepDepthMultiplier(rebuilt);
+  carryScopes(model, rebuilt);
   return rebuilt;
 }
 

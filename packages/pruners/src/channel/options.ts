@@ -2,6 +2,7 @@ import {
   type DataSource,
   type DependencyGroup,
   InvalidArgumentError,
+  layersNamed,
   type ModelGraph,
   type ScoreContext,
   type Scorer,
@@ -110,7 +111,7 @@ export function resolveChannelOptions(graph: ModelGraph, opts: ChannelPrunerOpti
     'an integer in [0, 2^32)',
   );
   const names = graph.nodes.map((n) => n.name);
-  for (const i of opts.ignore ?? []) if (!graph.hasNode(i)) throw new UnknownLayerError(i, 'ignore', names);
+  layersNamed(graph, opts.ignore ?? [], 'ignore');
   const ratios = new Map<string, number>();
   for (const [name, r] of Object.entries(opts.ratios ?? {})) {
     if (!graph.hasNode(name)) throw new UnknownLayerError(name, 'ratios', names);

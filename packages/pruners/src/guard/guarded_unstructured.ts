@@ -3,7 +3,7 @@
  * place, on the live model), measure the safety metric, and if it worsened by more than maxDrop
  * against the unpruned model, write the layer's weights back and keep it out of later rounds.
  */
-import { InvalidArgumentError, type MaskSet, type ModelGraph, UnknownLayerError } from '@prunekit/core';
+import { InvalidArgumentError, layersNamed, type MaskSet, type ModelGraph } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { UnstructuredPrunerOptions } from '../unstructured/options.js';
@@ -55,9 +55,7 @@ export async function guardedUnstructuredPrune(
       field: 'steps',
     });
   }
-  const names = graph.nodes.map((n) => n.name);
-  for (const i of opts.ignore ?? []) if (!graph.hasNode(i)) throw new UnknownLayerError(i, 'ignore', names);
-  const ignore = new Set(opts.ignore ?? []);
+  const ignore = layersNamed(graph, opts.ignore ?? [], 'ignore');
   const select = opts.params ?? ((p) => p.prunable);
   const targets = graph.params((p) => select(p) && !ignore.has(p.node));
   const layers = [...new Set(targets.map((p) => p.node))];

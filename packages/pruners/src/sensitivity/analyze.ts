@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type DataSource,
   InvalidArgumentError,
+  layersNamed,
   type ModelGraph,
   type ScoreContext,
   type Scorer,
@@ -109,10 +110,10 @@ export function sensitivityGrid(
   }
   const ratios = checkRatios(opts.ratios ?? [0.25, 0.5, 0.75]);
   const names = graph.nodes.map((n) => n.name);
-  for (const l of [...(opts.layers ?? []), ...(opts.ignore ?? [])]) {
+  for (const l of opts.layers ?? []) {
     if (!graph.hasNode(l)) throw new UnknownLayerError(l, 'layers', names);
   }
-  const ignore = new Set(opts.ignore ?? []);
+  const ignore = layersNamed(graph, opts.ignore ?? [], 'ignore');
   const candidates =
     granularity === 'weights'
       ? [...new Set(graph.params((p) => p.prunable).map((p) => p.node))]

@@ -1,6 +1,7 @@
 import {
   type DataSource,
   InvalidArgumentError,
+  layersNamed,
   type ModelGraph,
   type ParamInfo,
   type Schedule,
@@ -124,11 +125,7 @@ export function resolveOptions(graph: ModelGraph, opts: UnstructuredPrunerOption
   }
 
   const layerNames = graph.nodes.map((n) => n.name);
-  const ignore = new Set<string>();
-  for (const name of opts.ignore ?? []) {
-    if (!graph.hasNode(name)) throw new UnknownLayerError(name, 'ignore', layerNames);
-    ignore.add(name);
-  }
+  const ignore = layersNamed(graph, opts.ignore ?? [], 'ignore');
   const filter = opts.params ?? ((p: ParamInfo) => p.prunable);
   const targets = graph.params((p) => !ignore.has(p.node) && filter(p));
   if (targets.length === 0) {
