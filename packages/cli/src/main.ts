@@ -34,10 +34,18 @@ function program(
       )
       .option('--json', 'print machine-readable JSON on stdout')
       .option('--quiet', 'no progress output');
+  // The fine-tune checkpoint flags of finetune and prune.
+  const checkpointOptions = (c: Command, where: string) =>
+    c
+      .option('--checkpoint <dir>', `write a fine-tune checkpoint ${where} after every epoch`)
+      .option(
+        '--resume',
+        'continue from the newest checkpoint in --checkpoint (starts afresh, saying so, when there is none yet)',
+      );
   // Commands load on use, so --help and recipe errors answer without loading tfjs.
   const bind = (load: () => Promise<Action>) => (flags: Record<string, unknown>) => run(load, flags);
 
-  common(
+  const pruneCmd = common(
     p
       .command('prune')
       .description(
@@ -68,8 +76,10 @@ function program(
     .option('--batch <n>', 'with --budget-ms: batch size of one call (default 1)')
     .option('--percentile <p>', 'with --budget-ms: p50 | p99 (default p50)')
     .option('--table <file>', 'with --budget-ms: latency table JSON to reuse and extend')
-    .option('--reps <n>', 'with --budget-ms: timed calls per layer (default 30)')
-    .action(bind(() => import('./commands/prune.js').then((m) => m.pruneCommand as Action)));
+    .option('--reps <n>', 'with --budget-ms: timed calls per layer (default 30)');
+  checkpointOptions(pruneCmd, 'under it, one folder per level and round,').action(
+    bind(() => import('./commands/prune.js').then((m) => m.pruneCommand as Action)),
+  );
 
   p.command('latency-table')
     .description('time every layer of a model on a backend into a latency table; predicted vs measured')
@@ -131,17 +141,15 @@ function program(
     .option('--quiet', 'no progress output')
     .action(bind(() => import('./commands/worker.js').then((m) => m.workerCommand as Action)));
 
-  common(p.command('finetune').description('fine-tune a model on the recipe data, zeros kept at zero'))
+  checkpointOptions(
+    common(p.command('finetune').description('fine-tune a model on the recipe data, zeros kept at zero')),
+    'there',
+  )
     .option('--out <dir>', 'folder for the fine-tuned model')
     .option('--overwrite', 'replace the contents of a non-empty --out')
     .option('--epochs <n>', 'epochs (recipe: finetune.epochs)')
     .option('--lr <x>', 'learning rate (recipe: finetune.lr)')
     .option('--batch-size <n>', 'batch size (recipe: finetune.batchSize)')
-    .option('--checkpoint <dir>', 'write a checkpoint there after every epoch')
-    .option(
-      '--resume',
-      'continue from the newest checkpoint in --checkpoint (starts afresh, saying so, when there is none yet)',
-    )
     .action(bind(() => import('./commands/finetune.js').then((m) => m.finetuneCommand as Action)));
 
   p.command('bench')

@@ -121,9 +121,11 @@ export async function fineTuneWith(
   let startedAfresh: string | undefined;
   let stoppedEarly = false;
   try {
+    // Asked before prepare() creates the checkpoint folder, so a missing path is reported as such.
+    const fresh = options.resume && files ? files.nothingToResume(options.resume) : undefined;
     if (options.checkpoint) files?.prepare(options.checkpoint);
-    if (options.resume && files && !files.resumable(options.resume)) {
-      startedAfresh = `resume: '${options.resume}' holds no checkpoint yet (the run stopped before its first); started afresh.`;
+    if (fresh) {
+      startedAfresh = `resume: '${options.resume}' ${fresh}; started afresh.`;
       masks.set(options.masks);
     } else if (options.resume) {
       // Validated in full before anything changes; the checkpoint's masks replace options.masks.

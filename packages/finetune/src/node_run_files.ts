@@ -10,8 +10,13 @@ import type { RunFiles } from './run_files.js';
 export const nodeRunFiles: RunFiles = {
   save: saveRun,
   restore: restoreRun,
-  resumable: (path) =>
-    !statSync(path, { throwIfNoEntry: false })?.isDirectory() || latestCheckpoint(path) !== undefined,
+  nothingToResume: (path) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) return 'does not exist (no run has checkpointed there yet)';
+    if (st.isDirectory() && latestCheckpoint(path) === undefined)
+      return 'holds no checkpoint yet (the run stopped before its first)';
+    return undefined;
+  },
   prepare: (opts) => mkdirSync(opts.dir, { recursive: true }),
   loggers: (logDir) => [jsonlLogger(join(logDir, 'metrics.jsonl')), tensorBoardLogger(logDir)],
 };

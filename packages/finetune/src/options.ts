@@ -44,7 +44,11 @@ export interface FineTuneOptions {
   readonly regularizer?: Regularizer | readonly Regularizer[];
   readonly pruning?: GradualPruning;
   readonly checkpoint?: CheckpointOptions;
-  /** A checkpoint file, or a folder whose newest checkpoint is used, to continue from. */
+  /**
+   * A checkpoint file, or a folder whose newest checkpoint is used, to continue from. A path that
+   * does not exist, or a folder with no checkpoint yet, starts the run afresh and says so in
+   * `startedAfresh`; a checkpoint that exists but cannot be used is a CheckpointError.
+   */
   readonly resume?: string;
   /** Loggers the caller owns (and closes). */
   readonly loggers?: readonly MetricsLogger[];
@@ -73,6 +77,6 @@ export interface FineTuneResult {
   readonly masks: MaskSet;
   /** Checkpoint the run continued from, if any. */
   readonly resumedFrom?: string;
-  /** Why `resume` started afresh (its folder held no checkpoint yet, e.g. a run killed before its first). */
+  /** Why `resume` started afresh (the path did not exist, or its folder held no checkpoint yet, e.g. a run killed before its first). */
   readonly startedAfresh?: string;
 }

@@ -10,8 +10,11 @@ import type { RunParts } from './checkpoint/run_io.js';
 export interface RunFiles {
   save(opts: CheckpointOptions, state: RunState, parts: RunParts): Promise<string>;
   restore(path: string, parts: RunParts): { state: RunState; file: string };
-  /** Whether `path` holds a checkpoint to resume; false for a folder with none yet. */
-  resumable(path: string): boolean;
+  /**
+   * Why `path` gives nothing to resume from (it does not exist, or is a folder with no checkpoint
+   * yet: a run killed before its first), so the run starts afresh; undefined when it holds one.
+   */
+  nothingToResume(path: string): string | undefined;
   /** Called before training when checkpoints are on (creates their folder, so a run killed before
    * its first checkpoint leaves a folder that resume recognises). */
   prepare(opts: CheckpointOptions): void;

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +37,37 @@ function sameWeights(a: Map<string, Float32Array>, b: Map<string, Float32Array>)
       return false;
   }
   return true;
+}
+
+/**
+ * Runs fixtures/crash_run.ts in a child process, trains the uninterrupted reference `ref` here
+ * meanwhile (same code, same cpu kernels), and SIGKILLs the child once `ready()` holds (or it
+ * exits, or 60 s pass). tsx is a loader inside one node process: the tsx CLI would fork a
+ * grandchild that outlives a SIGKILL sent to the CLI.
+ */
+async function killedRun(
+  dir: string,
+  mode: 'full' | 'early',
+  ready: () => boolean,
+  reference: () => Promise<unknown>,
+): Promise<void> {
+  const victim = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', join(here, 'fixtures', 'crash_run.ts'), dir, mode, '40'],
+    { cwd: join(here, '..', '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  victim.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<string | null>((resolve) => victim.on('exit', (_code, sig) => resolve(sig)));
+  await reference();
+  const deadline = Date.now() + 60_000;
+  while (!ready() && Date.now() < deadline && victim.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  victim.kill('SIGKILL');
+  expect(await exited, stderr).toBe('SIGKILL');
 }
 
 describe('checkpoints', () => {
@@ -120,7 +159,6 @@ describe('checkpoints', () => {
     expect((await tryResume(model, { batchSize: 8 })).message).toMatch(/batchSize/);
     expect((await tryResume(model, { optimizer: 'sgd' })).message).toMatch(/optimizer/);
     expect((await tryResume(model, { seed: 5 })).message).toMatch(/seed/);
-    await tryResume(model, { resume: join(root, 'missing') });
     model.dispose();
   });
 
@@ -141,6 +179,59 @@ describe('checkpoints', () => {
     m.dispose();
   });
 
+  it('resume from a path that does not exist says so and starts afresh, like an uninterrupted run', async () => {
+    const opts = { epochs: 1, batchSize: 40, seed: 3, verbose: 0 } as const;
+    const ref = tinyModel(14);
+    await fineTune(ref, train, opts);
+    const m = tinyModel(14);
+    const before = tf.memory().numTensors;
+    const missing = join(root, 'never-written', 'ckpt');
+    const res = await fineTune(m, train, {
+      ...opts,
+      resume: missing,
+      checkpoint: { dir: missing, every: 1000 },
+    });
+    expect(res.startedAfresh).toBe(
+      `resume: '${missing}' does not exist (no run has checkpointed there yet); started afresh.`,
+    );
+    expect(res.resumedFrom).toBeUndefined();
+    expect(sameWeights(weightValues(ref), weightValues(m))).toBe(true);
+    expect(existsSync(missing)).toBe(true); // the checkpoint folder is made for the next resume
+    expect(tf.memory().numTensors).toBe(before);
+    ref.dispose();
+    m.dispose();
+  });
+
+  it('survives SIGKILL before the first checkpoint: resume says so, starts afresh and ends like an uninterrupted run', async () => {
+    const dir = join(root, 'killed-early');
+    mkdirSync(dir);
+    const ref = tinyModel(11);
+    await killedRun(
+      dir,
+      'early',
+      () => existsSync(join(dir, 'stepped')),
+      () => fineTune(ref, train, crashRunOptions(val)),
+    );
+    const ckpt = join(dir, 'ckpt');
+    expect(existsSync(ckpt)).toBe(true);
+    expect(listCheckpoints(ckpt)).toEqual([]);
+    const resumed = tinyModel(11);
+    const before = tf.memory().numTensors;
+    const r = await fineTune(resumed, train, {
+      ...crashRunOptions(val),
+      checkpoint: { dir: ckpt, every: 2 },
+      resume: ckpt,
+    });
+    expect(r.startedAfresh).toMatch(
+      /holds no checkpoint yet \(the run stopped before its first\); started afresh/,
+    );
+    expect(r.resumedFrom).toBeUndefined();
+    expect(sameWeights(weightValues(ref), weightValues(resumed))).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    ref.dispose();
+    resumed.dispose();
+  });
+
   it('never lists a partially written (temp) file as a checkpoint', () => {
     const dir = join(root, 'tmpfiles');
     rmSync(dir, { recursive: true, force: true });
@@ -155,39 +246,16 @@ describe('checkpoints', () => {
   });
 
   it('survives SIGKILL: a child process killed mid-run, then resumed, ends bit-identical to an uninterrupted run', async () => {
-    const repo = join(here, '..', '..', '..');
-    const script = join(here, 'fixtures', 'crash_run.ts');
     const dir = join(root, 'child');
-    // tsx as a loader inside one node process: the tsx CLI would fork a grandchild that outlives
-    // a SIGKILL sent to the CLI.
-    const victim = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=source', script, dir, 'full', '40'],
-      {
-        cwd: repo,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    let stderr = '';
-    victim.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const exited = new Promise<string | null>((resolve) => victim.on('exit', (_code, sig) => resolve(sig)));
-    // The uninterrupted reference, here in the parent, while the child trains (same code, same cpu kernels).
-    const ref = tinyModel(11);
-    await fineTune(ref, train, crashRunOptions(val));
-    // Kill once a checkpoint past step 10 exists (the run has 32 steps, one every 40 ms or slower).
     const ckpt = join(dir, 'ckpt');
-    const deadline = Date.now() + 60_000;
-    while (
-      (listCheckpoints(ckpt).at(-1)?.step ?? 0) < 10 &&
-      Date.now() < deadline &&
-      victim.exitCode === null
-    ) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    victim.kill('SIGKILL');
-    expect(await exited, stderr).toBe('SIGKILL');
+    const ref = tinyModel(11);
+    // Killed once a checkpoint past step 10 exists (the run has 32 steps, one every 40 ms or slower).
+    await killedRun(
+      dir,
+      'full',
+      () => (listCheckpoints(ckpt).at(-1)?.step ?? 0) >= 10,
+      () => fineTune(ref, train, crashRunOptions(val)),
+    );
     expect(existsSync(join(dir, 'final.bin'))).toBe(false);
     const killedAt = listCheckpoints(ckpt).at(-1)!.step;
     expect(killedAt).toBeGreaterThanOrEqual(10);

@@ -9,13 +9,14 @@ import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { accuracy } from '../run/evaluate.js';
-import { tuneModel } from '../run/finetune.js';
+import { checkpointFor, tuneModel } from '../run/finetune.js';
 import { recipeGraph } from '../run/recipe_graph.js';
 import { openSession, resolveModelPath } from '../run/setup.js';
+import { type CheckpointFlags, checkCheckpointFlags } from './checkpoint_flags.js';
 import { checkOutDir } from './out_dir.js';
 
 export async function finetuneCommand(
-  flags: {
+  flags: CheckpointFlags & {
     model?: string;
     recipe?: string;
     out?: string;
@@ -24,8 +25,6 @@ export async function finetuneCommand(
     batchSize?: string;
     data?: string;
     overwrite?: boolean;
-    checkpoint?: string;
-    resume?: boolean;
     json?: boolean;
     quiet?: boolean;
   },
@@ -45,14 +44,10 @@ export async function finetuneCommand(
     });
   if (!flags.out)
     throw new UsageError('finetune needs --out <folder> for the fine-tuned model.', { field: 'out' });
-  if (flags.resume && !flags.checkpoint)
-    throw new UsageError('--resume needs --checkpoint <dir> (the folder of the run to continue).', {
-      field: 'resume',
-    });
   const out = resolve(flags.out);
-  await checkOutDir(out, flags.overwrite ?? false, [resolveModelPath(flags.model, loaded)]);
-  if (flags.checkpoint)
-    await checkOutDir(flags.checkpoint, true, [resolveModelPath(flags.model, loaded)], '--checkpoint');
+  const inputs = [resolveModelPath(flags.model, loaded)];
+  await checkOutDir(out, flags.overwrite ?? false, inputs);
+  const checkpoint = await checkCheckpointFlags(flags, inputs, out);
   const progress = createProgress(io, flags.quiet);
   const session = await openSession({
     loaded,
@@ -81,7 +76,7 @@ export async function finetuneCommand(
       seed: loaded.recipe.seed,
       label: 'finetune',
       progress,
-      ...(flags.checkpoint ? { checkpoint: resolve(flags.checkpoint), resume: flags.resume ?? false } : {}),
+      ...checkpointFor(checkpoint, flags.resume),
     });
     if (res.startedAfresh) progress.log(res.startedAfresh);
     else if (res.resumedFrom) progress.log(`resumed from ${res.resumedFrom}`);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { saveTfjsQuantized } from '@prunekit/compress/node';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { buildReport } from '@prunekit/report/node';
+import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import { type PruneFlags, pruneOverrides } from '../flags.js';
 import type { CliIO } from '../io.js';
@@ -13,9 +14,10 @@ import { formatTable } from '../table.js';
 import { pruneJobs, runPrune } from '../run/prune.js';
 import { openSession, resolveModelPath } from '../run/setup.js';
 import { initBackend } from '../backend.js';
+import { type CheckpointFlags, checkCheckpointFlags } from './checkpoint_flags.js';
 import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
 
-export interface PruneCommandFlags extends PruneFlags {
+export interface PruneCommandFlags extends PruneFlags, CheckpointFlags {
   budgetMs?: string;
   model?: string;
   recipe?: string;
@@ -27,6 +29,13 @@ export interface PruneCommandFlags extends PruneFlags {
 
 export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise<ExitCode> {
   if (flags.budgetMs !== undefined) {
+    if (flags.checkpoint || flags.resume)
+      throw new UsageError(
+        '--checkpoint / --resume apply to fine-tuning, which prune --budget-ms does not do.',
+        {
+          field: 'checkpoint',
+        },
+      );
     const { pruneBudgetCommand } = await import('./prune_budget.js');
     return pruneBudgetCommand(flags, io);
   }
@@ -37,10 +46,18 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
     flags.out ?? (recipe.output ? join(loaded.baseDir, recipe.output.dir) : 'prunekit-out'),
   );
   const overwrite = flags.overwrite ?? false;
-  await checkOutDir(out, overwrite, [resolveModelPath(flags.model, loaded)]);
-  const progress = createProgress(io, flags.quiet);
   const modelPath = resolveModelPath(flags.model, loaded);
+  await checkOutDir(out, overwrite, [modelPath]);
+  const checkpoint = await checkCheckpointFlags(flags, [modelPath], out);
+  const progress = createProgress(io, flags.quiet);
   if (isGraphModelFile(modelPath)) {
+    if (checkpoint)
+      throw new UsageError(
+        '--checkpoint / --resume apply to fine-tuning; graph models are pruned without it.',
+        {
+          field: 'checkpoint',
+        },
+      );
     await initBackend(recipe.backend);
     let result!: Awaited<ReturnType<typeof pruneGraphModel>>;
     await publishOutDir(out, overwrite, async (staging) => {
@@ -86,6 +103,7 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
         session,
         recipe,
         progress,
+        ...(checkpoint ? { checkpoint: { dir: checkpoint, resume: flags.resume ?? false } } : {}),
         save: async (model, folder, plan) => {
           const dir = join(staging, folder);
           if (plan.quantization)

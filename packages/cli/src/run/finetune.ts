@@ -1,4 +1,5 @@
 /** Fine-tuning from the recipe's finetune section (masks kept at zero; optional distillation). */
+import { join } from 'node:path';
 import type { MaskSet, ModelGraph } from '@prunekit/core';
 import { distill, type FineTuneResult, regularizerFromConfig } from '@prunekit/finetune';
 import { fineTune } from '@prunekit/finetune/node';
@@ -62,4 +63,14 @@ export async function tuneModel(opts: {
       },
     },
   );
+}
+
+/** tuneModel's checkpoint options for one fine-tune of a run: its own subfolder `part` (prune: one per level and round). */
+export function checkpointFor(
+  dir: string | undefined,
+  resume: boolean | undefined,
+  part?: string,
+): { checkpoint?: string; resume?: boolean } {
+  if (!dir) return {};
+  return { checkpoint: part ? join(dir, part) : dir, resume: resume ?? false };
 }

@@ -4,6 +4,7 @@
  * caller's (`save`), so tests can run it without touching disk.
  */
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import type { Goal, ResultDoc } from '@prunekit/core';
 import { modelFromArtifacts, readModel } from '@prunekit/layers/node';
 import { modelFileBytes } from '@prunekit/layers/node';
@@ -19,7 +20,7 @@ import { UsageError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import type { Recipe } from '../recipe/schema.js';
 import { accuracy } from './evaluate.js';
-import { tuneModel } from './finetune.js';
+import { checkpointFor, tuneModel } from './finetune.js';
 import { measureLatency } from './latency.js';
 import { measureVariant } from './measure.js';
 import { asUsage, makeScorer, scorerContext } from './scorer.js';
@@ -104,6 +105,8 @@ export async function runPrune(opts: {
   recipe: Recipe;
   progress: Progress;
   save: (model: tfl.LayersModel, folder: string, plan: ExportPlan) => Promise<SavedModel>;
+  /** Fine-tune checkpoints under `dir`, in `<level folder>/round-<n>`; with `resume`, each continues from its own. */
+  checkpoint?: { dir: string; resume: boolean };
 }): Promise<PruneOutcome> {
   const { session, recipe, progress } = opts;
   const jobs = pruneJobs(recipe);
@@ -149,7 +152,7 @@ export async function runPrune(opts: {
         calibration: () => session.calibrationBatches(),
         onRound: (round, rounds, sparsity) =>
           progress.log(`${job.folder}: round ${round + 1}/${rounds} pruned ${(100 * sparsity).toFixed(1)}%`),
-        tune: async (m, _round, masks, graph) => {
+        tune: async (m, round, masks, graph) => {
           before = test ? accuracy(m, test) : undefined;
           if (!ft || ft.epochs === 0 || !train || !session.data) return;
           const res = await tuneModel({
@@ -163,7 +166,14 @@ export async function runPrune(opts: {
             seed: recipe.seed,
             label: job.folder,
             progress,
+            ...checkpointFor(
+              opts.checkpoint?.dir,
+              opts.checkpoint?.resume,
+              join(job.folder, `round-${round + 1}`),
+            ),
           });
+          if (res.startedAfresh) progress.log(`${job.folder}: ${res.startedAfresh}`);
+          else if (res.resumedFrom) progress.log(`${job.folder}: resumed from ${res.resumedFrom}`);
           progress.done();
           epochs += res.history.length;
         },
