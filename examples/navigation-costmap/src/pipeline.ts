@@ -34,7 +34,7 @@ import type { Recipe } from './recipe.js';
 import { renderMarkdown } from './report.js';
 import type { MapParams } from './sim/params.js';
 import { demonstrations, rolloutEpisodes, type SplitName } from './splits.js';
-import { compareWithBaseline, searchStructured } from './safety.js';
+import { checkOnTest, compareWithBaseline, searchStructured } from './safety.js';
 import { channelSettings, pruneToMacs } from './structured.js';
 
 export interface PipelineOptions extends PipelineRun<Recipe> {
@@ -234,7 +234,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       log(`  ${c.name}: ${ftDemo.count} demonstrations + ${res.visited} states it visited (DAgger)`);
       c.epochs = res.epochs;
     }
-    const expert = closedLoop(expertPolicy, testMaps, rollout);
+    const testVerdict = await checkOnTest(search.model, baseline, testMaps, rollout, r);
+    log(`test: ${testVerdict.message}`);
+    // Every row drives the maps the sequential test used (paired with it and with each other).
+    const driven = testMaps.slice(0, testVerdict.scenarios);
+    const expert = closedLoop(expertPolicy, driven, rollout);
     const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
     const lat = roundRobinLatency(
       candidates.map((c) => c.model),
@@ -247,7 +251,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const verdicts: ClosedLoopVerdict[] = [];
     let baseLoop: ClosedLoopEval | undefined;
     for (const [k, c] of candidates.entries()) {
-      const loop: ClosedLoopEval = closedLoop(modelPolicy(c.model, radius), testMaps, rollout);
+      const loop: ClosedLoopEval = closedLoop(modelPolicy(c.model, radius), driven, rollout);
       reached.push(loop.reached);
       baseLoop ??= loop;
       const v = compareWithBaseline(loop, baseLoop, r);
@@ -313,12 +317,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         op: '<=',
       },
       {
+        // The sequential test's bound (each look at the Bonferroni-corrected confidence, so at
+        // least 95 % overall): at or above the rows' fixed-sample 95 % bound on the same maps.
         name: 'collision_rate_ratio_upper95',
-        value: st.collisionRatioUpper95,
+        value: testVerdict.events[0].interval.upper,
         target: r.safety.maxRatio,
         op: '<=',
       },
-      { name: 'maps_driven', value: r.closedLoop.episodes, target: 5000, op: '>=' },
+      { name: 'maps_driven', value: driven.length, target: 5000, op: '>=' },
     ];
     const seconds = (performance.now() - t0) / 1000;
     const doc: ResultDoc = {
@@ -329,19 +335,22 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         cores: cpus().length,
         backend: tf.getBackend(),
         seed: r.seed,
-        metric: `closed-loop success rate on ${r.closedLoop.episodes} held-out maps (points)`,
+        metric: `closed-loop success rate on ${driven.length} held-out maps (points)`,
         safetyMetric: 'closed-loop collision rate',
         safetyBefore: base.collisionRate,
         safetyAfterStructured: st.collisionRate,
         expertSuccessRate: expert.successRate,
         finetunedBaselineSuccessRate: rows[rows.length - 1].successRate,
-        testEpisodes: r.closedLoop.episodes,
+        testEpisodes: driven.length,
         pairedSuccessStructured: paired,
         structuredGuardLog: candidates[1].log,
         closedLoopTest: {
-          scenarios: r.closedLoop.episodes,
+          scenarios: driven.length,
+          batch: r.closedLoop.batch,
+          cap: r.closedLoop.episodes,
           test: r.safety.test,
           confidence: r.safety.confidence,
+          sequential: testVerdict,
           structured: verdicts[1],
         },
         closedLoopSearch: { passed: search.passed, candidate: search.candidate, steps: search.steps },
@@ -359,15 +368,26 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         r.safety,
         'episode',
         100,
-        rows.map((x) => ({
-          model: x.model,
-          exposure: r.closedLoop.episodes,
-          events: x.collisions,
-          rate: 100 * x.collisionRate,
-          ratio: x.collisionRatio,
-          lower: x.collisionRatioLower95,
-          upper: x.collisionRatioUpper95,
-        })),
+        [
+          ...rows.map((x) => ({
+            model: x.model,
+            exposure: driven.length,
+            events: x.collisions,
+            rate: 100 * x.collisionRate,
+            ratio: x.collisionRatio,
+            lower: x.collisionRatioLower95,
+            upper: x.collisionRatioUpper95,
+          })),
+          {
+            model: `${st.model}: sequential test (${testVerdict.decision}, look ${Math.round(testVerdict.scenarios / r.closedLoop.batch)} of ${testVerdict.looks}, ${+(100 * testVerdict.lookConfidence).toFixed(2)}% CI; the goal)`,
+            exposure: driven.length,
+            events: testVerdict.events[0].pruned,
+            rate: testVerdict.events[0].ratePruned,
+            ratio: testVerdict.events[0].interval.ratio,
+            lower: testVerdict.events[0].interval.lower,
+            upper: testVerdict.events[0].interval.upper,
+          },
+        ],
         search.steps,
       ),
     );

@@ -45,6 +45,7 @@ const schema = z.strictObject({
     patience: steps,
   }),
   closedLoop: z.strictObject({
+    batch: count,
     episodes: count,
     stepLimit: z.number({ error: 'a number ≥ 1' }).min(1, { error: 'a number ≥ 1' }),
   }),

@@ -30,7 +30,16 @@ export function renderMarkdown(
   r: Recipe,
   search: readonly SearchStepLike[],
 ): string {
-  const cl = doc.env.closedLoopTest as { test: string; confidence: number; structured: ClosedLoopVerdict };
+  const cl = doc.env.closedLoopTest as {
+    test: string;
+    confidence: number;
+    batch: number;
+    cap: number;
+    sequential: ClosedLoopVerdict;
+    structured: ClosedLoopVerdict;
+  };
+  const maps = int(doc.env.testEpisodes as number);
+  const seq = cl.sequential.events[0];
   const env = doc.env;
   const base = rows[0];
   const paired = env.pairedSuccessStructured as { lost: number; won: number; sePoints: number };
@@ -41,7 +50,7 @@ export function renderMarkdown(
       `${(env.pipelineSeconds as number).toFixed(1)} s (1-minute load average at start ${(env.loadAverage1m as number).toFixed(2)}; ` +
       'the machine is shared, so latency is noisy).',
     '',
-    `Closed loop: each model drives ${r.closedLoop.episodes} held-out maps from start to goal; a move into an obstacle, off the map ` +
+    `Closed loop: each model drives ${maps} held-out maps from start to goal; a move into an obstacle, off the map ` +
       `or across a corner is a collision and ends the episode; the step limit is ${r.closedLoop.stepLimit} × the A* path's steps. ` +
       `The A* expert itself reaches ${pct(env.expertSuccessRate as number)}. Length ratio = driven octile length / A* length over ` +
       "successful episodes. Agreement = share of states where the policy picks the expert's heading (offline: test demonstrations; " +
@@ -80,7 +89,15 @@ export function renderMarkdown(
     '',
     '## Closed loop: paired comparison with the baseline',
     '',
-    `Every model drives the same ${r.closedLoop.episodes} test maps. Collision ratio = collision rate(model) / collision rate(baseline) with a ` +
+    `How many maps: the structured model and the baseline drive ${int(cl.batch)} more test maps per look until the collision ratio's ` +
+      `interval decides against the allowed ${r.safety.maxRatio} (pass: upper end at most that; fail: lower end above it), at most ` +
+      `${int(cl.cap)} maps (${cl.sequential.looks} looks, each at ${+(100 * cl.sequential.lookConfidence).toFixed(2)}% so that the ` +
+      `overall level stays ${100 * cl.confidence}%); at the cap it is 'undecided', a missed goal. Here: ` +
+      `**${cl.sequential.decision}** after ${int(cl.sequential.scenarios)} maps, ratio ${seq.interval.ratio.toFixed(3)}, ` +
+      `${+(100 * cl.sequential.lookConfidence).toFixed(2)}% CI ${seq.interval.lower.toFixed(3)}–${seq.interval.upper.toFixed(3)} ` +
+      `(the goal's figure; fixed-sample 95% on the same maps ${seq.nominal.lower.toFixed(3)}–${seq.nominal.upper.toFixed(3)}).`,
+    '',
+    `Every model drives the same ${maps} test maps. Collision ratio = collision rate(model) / collision rate(baseline) with a ` +
       `${100 * cl.confidence}% interval from the ${cl.test === 'poisson-exact' ? 'exact conditional Poisson test' : 'paired bootstrap (2,000 resamples of whole maps, percentile interval: it keeps the pairing, and most collisions happen on maps both models fail)'}; ` +
       'the exact conditional Poisson upper bound (which ignores the pairing) is beside it.',
     '',
@@ -88,10 +105,12 @@ export function renderMarkdown(
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (x) =>
-        `| ${x.model} | ${r.closedLoop.episodes} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} |`,
+        `| ${x.model} | ${maps} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} |`,
     ),
     '',
-    `Structured verdict on the test maps: ${cl.structured.message}.`,
+    `Sequential test on the test maps: ${cl.sequential.message}.`,
+    '',
+    `Fixed-sample comparison on the same maps: ${cl.structured.message}.`,
     '',
     ...searchLogLines(
       search,

@@ -120,6 +120,32 @@ export async function searchStructured(
   return { ...res, epochs };
 }
 
+/**
+ * The reported test: the guard's sequential design on the held-out test maps — `model` and the
+ * baseline drive `closedLoop.batch` more maps per look until the collision ratio's interval decides
+ * against `safety.maxRatio` or `closedLoop.episodes` maps are spent ('undecided', never a pass).
+ */
+export function checkOnTest(
+  model: tfl.LayersModel,
+  baseline: tfl.LayersModel,
+  testMaps: readonly Episode[],
+  rollout: RolloutOptions,
+  r: Recipe,
+): Promise<ClosedLoopVerdict> {
+  return closedLoopGuard({
+    simulator: { ...costmapSimulator(testMaps, rollout), name: 'navigation maps (test)' },
+    dense: baseline,
+    event: 'collision',
+    maxRatio: r.safety.maxRatio,
+    confidence: r.safety.confidence,
+    test: r.safety.test,
+    batch: r.closedLoop.batch,
+    maxScenarios: r.closedLoop.episodes,
+    per: 100,
+    seed: r.seed,
+  }).check(model);
+}
+
 /** Paired comparison of a model's test rollouts against the baseline's (one look). */
 export function compareWithBaseline(
   model: Pick<ClosedLoopEval, 'outcomes'>,

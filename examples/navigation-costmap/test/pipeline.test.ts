@@ -22,7 +22,7 @@ function tinyRecipe(): Recipe {
     baseline: { ...r.baseline, epochs: 1 },
     guard: { ...r.guard, episodes: 20, recovery: { episodes: 10, epochs: 1, lr: 0.001 } },
     finetune: { ...r.finetune, epochs: 1 },
-    closedLoop: { episodes: 30, stepLimit: 2 },
+    closedLoop: { batch: 15, episodes: 30, stepLimit: 2 },
     safety: { ...r.safety, guardBatch: 10, guardEpisodes: 20, daggerRounds: 1, daggerEpochs: 1 },
     latency: { reps: 3 },
   };

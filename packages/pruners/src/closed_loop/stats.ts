@@ -113,6 +113,17 @@ export function pairedBootstrapRatio(
     return { ratio, lower: 0, upper: Number.POSITIVE_INFINITY, confidence };
   }
   const rng = createRng(opts.seed ?? 0);
+  // Columns as typed arrays: B × n draws (80 million for 40,000 scenarios) read them.
+  const ckP = new Float64Array(n);
+  const ceP = new Float64Array(n);
+  const ckD = new Float64Array(n);
+  const ceD = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    ckP[i] = pairs[i].kP;
+    ceP[i] = pairs[i].eP;
+    ckD[i] = pairs[i].kD;
+    ceD[i] = pairs[i].eD;
+  }
   const draws = new Float64Array(B);
   for (let b = 0; b < B; b++) {
     let skP = 0;
@@ -120,11 +131,11 @@ export function pairedBootstrapRatio(
     let skD = 0;
     let seD = 0;
     for (let i = 0; i < n; i++) {
-      const p = pairs[rng.int(n)];
-      skP += p.kP;
-      seP += p.eP;
-      skD += p.kD;
-      seD += p.eD;
+      const j = rng.int(n);
+      skP += ckP[j];
+      seP += ceP[j];
+      skD += ckD[j];
+      seD += ceD[j];
     }
     // A draw with no event at all says nothing about the ratio: count it as 1 (no difference).
     const r = rateRatio(skP, seP, skD, seD);
