@@ -4,22 +4,16 @@
  * fine-tune → offline and closed-loop evaluation → latency → results document. Pure orchestration:
  * files are written by the caller, so a test can run it on a tiny recipe.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import {
-  type ExampleResult,
-  collisionSection,
-  exampleReport,
-  type PipelineRun,
-  roundRobinLatency,
-} from '@prunekit/example-kit';
+import { type ExampleResult, collisionSection, exampleReport, type PipelineRun } from '@prunekit/example-kit';
+import { batch1Latency, structuredToMacs } from '@prunekit/recipe';
+import { baseEnv, exportStage } from '@prunekit/recipe/node';
 import { buildGraph, cloneModel } from '@prunekit/layers';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import {
   type ChannelPrunerOptions,
   type ClosedLoopVerdict,
-  channelPruner,
   type EventComparison,
   type GuardLog,
   guard,
@@ -110,9 +104,9 @@ function channelSettings(r: Recipe, ratio: number, scope = r.structured.scope): 
 }
 
 /**
- * The structured ratio: the smallest neuron ratio (bisection, ±0.01) whose plain plan reaches the
- * MACs target; then, while the offline guard's roll-backs make the guarded cut miss the target,
- * the ratio is raised in steps of 0.05 (to 0.9). The closed-loop search starts from it.
+ * The structured ratio: the smallest neuron ratio (the recipe's MACs-target bisection, ±0.01) whose
+ * plain cut reaches the MACs target; then, while the offline guard's roll-backs make the guarded
+ * cut miss the target, the ratio is raised in steps of 0.05 (to 0.9). The closed-loop search starts from it.
  */
 async function structuredRatio(
   baseline: tfl.LayersModel,
@@ -123,19 +117,12 @@ async function structuredRatio(
   const graph = buildGraph(baseline);
   const baseMacs = computeMetrics(graph).macs;
   const options = (ratio: number) => channelSettings(r, ratio);
-  const plainReduction = async (ratio: number) => {
-    const res = await channelPruner(graph, options(ratio)).run();
-    const red = baseMacs / computeMetrics(buildGraph(res.model)).macs;
-    res.model.dispose();
-    return red;
-  };
-  let [lo, hi] = [0.05, 0.9];
-  while (hi - lo > 0.01) {
-    const mid = +((lo + hi) / 2).toFixed(4);
-    if ((await plainReduction(mid)) >= r.structured.macsReduction) hi = mid;
-    else lo = mid;
-  }
-  for (let ratio = hi; ; ratio = +Math.min(0.9, ratio + 0.05).toFixed(4)) {
+  const plain = await structuredToMacs(baseline, {
+    target: r.structured.macsReduction,
+    pruner: options(0.5),
+  });
+  plain.model.dispose();
+  for (let ratio = plain.ratio; ; ratio = +Math.min(0.9, ratio + 0.05).toFixed(4)) {
     const res = await guardedChannelPrune(graph, options(ratio), safety);
     const reduction = baseMacs / computeMetrics(buildGraph(res.model)).macs;
     res.model.dispose();
@@ -244,13 +231,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     log(
       `expert closed loop: ${expert.collisionsPer1000Km.toFixed(2)} collisions / 1000 km over ${expert.km.toFixed(1)} km`,
     );
-    const x1 = tf.slice(test.x, [0, 0], [1, -1]);
-    const lat = roundRobinLatency(
+    const lat = batch1Latency(
       candidates.map((c) => c.model),
-      x1,
+      test.x,
       r.latency.reps,
     );
-    x1.dispose();
     const rows: ModelRow[] = [];
     const verdicts: ClosedLoopVerdict[] = [];
     let baseLoop: ClosedLoopEval | undefined;
@@ -262,19 +247,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       verdicts.push(v);
       const ev = (name: string) => v.events.find((e) => e.event === name) as EventComparison;
       const coll = ev('collision');
-      const m = computeMetrics(buildGraph(c.model));
-      const dir = join(opts.outDir, c.name);
-      await saveModel(c.model, dir, { overwrite: true });
+      const size = await exportStage(c.model, join(opts.outDir, c.name));
       const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
       rows.push({
         model: c.name,
         method: c.method,
         level: c.level,
-        params: m.params,
-        nonzeroParams: m.nonzero,
-        macs: m.macs,
-        effectiveMacs: m.sparseMacs,
-        fileBytes: await modelFileBytes(dir),
+        ...size,
         testAgreement: off.agreement,
         testBrakeRecall: off.brakeRecall,
         valBrakeRecallPruned: c.valPruned,
@@ -336,10 +315,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const doc: ResultDoc = {
       name: r.name,
       env: {
-        node: process.version,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        backend: tf.getBackend(),
+        ...baseEnv(tf.getBackend()),
         seed: r.seed,
         metric: 'agreement with the expert on the test demonstrations',
         safetyMetric: 'brake recall',

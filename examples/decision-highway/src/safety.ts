@@ -4,17 +4,13 @@
  * then DAgger rounds on the states where pruned and unpruned policies chose differently, labelled
  * by the expert, then other channel settings), and the fixed-sample comparison the results report.
  */
-import { buildGraph } from '@prunekit/layers';
-import {
-  type ChannelPrunerOptions,
-  type ClosedLoopSearchResult,
-  type ClosedLoopVerdict,
-  closedLoopChannelSearch,
-  closedLoopGuard,
-  compareOutcomes,
-  type SafetyGuard,
-  type SearchCandidate,
+import type {
+  ChannelPrunerOptions,
+  ClosedLoopSearchResult,
+  ClosedLoopVerdict,
+  SafetyGuard,
 } from '@prunekit/pruners';
+import { closedLoopSearchStage, compareWithDense } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClosedLoopEval, HIGHWAY_EVENTS, highwaySimulator } from './closed_loop.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
@@ -50,69 +46,46 @@ export interface SafetySearchInput {
   readonly log: (line: string) => void;
 }
 
-/** The guard on validation scenarios (never the test ones the results report). */
-export function validationGuard(baseline: tfl.LayersModel, r: Recipe, p: SimParams) {
-  const s = r.safety;
-  return closedLoopGuard({
-    simulator: highwaySimulator(p, { ...r.closedLoop, seed: splitSeed(r.seed, 'val') + 1 }),
-    dense: baseline,
-    event: 'collision',
-    maxRatio: s.maxRatio,
-    confidence: s.confidence,
-    test: s.test,
-    batch: s.guardBatch,
-    maxScenarios: s.guardWorlds,
-    per: 1000,
-    seed: r.seed,
-  });
-}
-
 export async function searchStructured(
   i: SafetySearchInput,
 ): Promise<ClosedLoopSearchResult & { epochs: number }> {
   const { recipe: r, baseline } = i;
   const s = r.safety;
-  const guard = validationGuard(baseline, r, i.params);
-  const ratio = i.ratio;
-  const up = +Math.min(0.9, ratio + 0.05).toFixed(4);
-  const down = +Math.max(0.05, ratio - 0.05).toFixed(4);
-  const candidates: SearchCandidate[] = [
-    { label: `ratio ${ratio} ${r.structured.scope}`, options: i.settings(ratio) },
-    { label: `ratio ${up} ${r.structured.scope}`, options: i.settings(up) },
-    { label: `ratio ${ratio} global`, options: i.settings(ratio, 'global') },
-    { label: `ratio ${down} ${r.structured.scope}`, options: i.settings(down) },
-  ];
-  let epochs = 0;
-  const res = await closedLoopChannelSearch(buildGraph(baseline), guard, {
-    candidates,
-    guards: i.offline,
-    recoveryRounds: 1 + s.daggerRounds,
-    constraint: (_m, red) =>
-      red < r.structured.macsReduction
-        ? `${red.toFixed(2)}x fewer MACs misses the ${r.structured.macsReduction}x target (the offline guard rolled groups back)`
-        : undefined,
+  const q = i.ratio;
+  const scope = r.structured.scope;
+  return closedLoopSearchStage({
+    dense: baseline,
+    // Validation scenarios, never the test ones the results report.
+    simulator: highwaySimulator(i.params, { ...r.closedLoop, seed: splitSeed(r.seed, 'val') + 1 }),
+    safety: s,
+    maxScenarios: s.guardWorlds,
+    per: 1000,
+    seed: r.seed,
+    settings: i.settings,
+    cuts: [
+      { ratio: q, scope },
+      { ratio: +Math.min(0.9, q + 0.05).toFixed(4), scope },
+      { ratio: q, scope: 'global' },
+      { ratio: +Math.max(0.05, q - 0.05).toFixed(4), scope },
+    ],
+    macsTarget: r.structured.macsReduction,
+    offline: i.offline,
     log: i.log,
-    recover: async (model, ctx) => {
-      if (ctx.round === 1) {
-        // The ordinary fine-tune, distilled from the unpruned policy.
-        const split = toSplit(i.ft, r.data.repeat);
-        try {
-          const h = await train(
-            model,
-            split,
-            i.val,
-            { ...r.finetune, teacher: baseline, seed: r.seed, quiet: true },
-            i.log,
-            ctx.candidate,
-          );
-          epochs += h.history.length;
-          return `fine-tuned ${h.history.length} epochs on ${split.count} demonstrations (distilled from the unpruned policy)`;
-        } finally {
-          disposeSplit(split);
-        }
+    fineTune: async (model, ctx) => {
+      // The ordinary fine-tune, distilled from the unpruned policy.
+      const split = toSplit(i.ft, r.data.repeat);
+      try {
+        const cfg = { ...r.finetune, teacher: baseline, seed: r.seed, quiet: true };
+        const h = await train(model, split, i.val, cfg, i.log, ctx.candidate);
+        return {
+          epochs: h.history.length,
+          note: `fine-tuned ${h.history.length} epochs on ${split.count} demonstrations (distilled from the unpruned policy)`,
+        };
+      } finally {
+        disposeSplit(split);
       }
-      const d = ctx.divergent;
-      if (!d || d.rows === 0 || !d.labels) return 'no divergent states to learn from';
+    },
+    learnDivergent: async (model, d, ctx) => {
       const visited: Demonstrations = {
         x: d.x,
         y: Uint8Array.from(d.labels),
@@ -130,14 +103,15 @@ export async function searchStructured(
           quiet: true,
         };
         const h = await train(model, split, i.val, cfg, i.log, ctx.candidate);
-        epochs += h.history.length;
-        return `DAgger round ${ctx.round - 1}: ${d.rows} states where pruned and unpruned chose differently (expert labels) + ${i.ft.count} demonstrations, ${h.history.length} epochs`;
+        return {
+          epochs: h.history.length,
+          note: `DAgger round ${ctx.round - 1}: ${d.rows} states where pruned and unpruned chose differently (expert labels) + ${i.ft.count} demonstrations, ${h.history.length} epochs`,
+        };
       } finally {
         disposeSplit(split);
       }
     },
   });
-  return { ...res, epochs };
 }
 
 /** Paired comparison of a model's test drive against the baseline's (one look, 95 % CIs). */
@@ -146,11 +120,9 @@ export function compareWithBaseline(
   baseline: ClosedLoopEval,
   r: Recipe,
 ): ClosedLoopVerdict {
-  return compareOutcomes(model.outcomes, baseline.outcomes, {
+  return compareWithDense(model.outcomes, baseline.outcomes, {
     simulator: { name: 'highway (test scenarios)', unit: 'km', events: HIGHWAY_EVENTS },
-    limits: { collision: r.safety.maxRatio },
-    test: r.safety.test,
-    confidence: r.safety.confidence,
+    safety: r.safety,
     per: 1000,
     seed: r.seed,
   });

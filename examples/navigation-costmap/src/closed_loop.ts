@@ -72,7 +72,10 @@ export function modelPolicy(model: tfl.LayersModel, radius: number, chunk = POLI
       const part = tf.tidy(
         () =>
           tf
-            .argMax(model.predict(tf.tensor4d(x.subarray(at * size, (at + n) * size), [n, w, w, 3])) as tf.Tensor, 1)
+            .argMax(
+              model.predict(tf.tensor4d(x.subarray(at * size, (at + n) * size), [n, w, w, 3])) as tf.Tensor,
+              1,
+            )
             .dataSync() as Int32Array,
       );
       heading.set(part, at);

@@ -4,18 +4,13 @@
  * → fine-tune → offline agreement and closed-loop rollouts → batch-1 latency → results document.
  * Pure orchestration (files are written by the caller), so a test runs it on a tiny recipe.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import {
-  type ExampleResult,
-  collisionSection,
-  exampleReport,
-  type PipelineRun,
-  roundRobinLatency,
-} from '@prunekit/example-kit';
+import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
+import { type ExampleResult, collisionSection, exampleReport, type PipelineRun } from '@prunekit/example-kit';
+import { batch1Latency } from '@prunekit/recipe';
+import { baseEnv, exportStage } from '@prunekit/recipe/node';
 import { buildGraph, cloneModel } from '@prunekit/layers';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import {
   type ClosedLoopVerdict,
   type GuardLog,
@@ -239,13 +234,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     // Every row drives the maps the sequential test used (paired with it and with each other).
     const driven = testMaps.slice(0, testVerdict.scenarios);
     const expert = closedLoop(expertPolicy, driven, rollout);
-    const x1 = tf.slice(test.x, [0, 0, 0, 0], [1, -1, -1, -1]);
-    const lat = roundRobinLatency(
+    const lat = batch1Latency(
       candidates.map((c) => c.model),
-      x1,
+      test.x,
       r.latency.reps,
     );
-    x1.dispose();
     const rows: ModelRow[] = [];
     const reached: Uint8Array[] = [];
     const verdicts: ClosedLoopVerdict[] = [];
@@ -257,19 +250,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       const v = compareWithBaseline(loop, baseLoop, r);
       verdicts.push(v);
       const coll = v.events[0];
-      const m = computeMetrics(buildGraph(c.model));
-      const dir = join(opts.outDir, c.name);
-      await saveModel(c.model, dir, { overwrite: true });
+      const size = await exportStage(c.model, join(opts.outDir, c.name));
       const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
       const row: ModelRow = {
         model: c.name,
         method: c.method,
         level: c.level,
-        params: m.params,
-        nonzeroParams: m.nonzero,
-        macs: m.macs,
-        effectiveMacs: m.sparseMacs,
-        fileBytes: await modelFileBytes(dir),
+        ...size,
         testAgreement: agreement(c.model, test),
         successRate: loop.successRate,
         collisionRate: loop.collisionRate,
@@ -330,10 +317,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const doc: ResultDoc = {
       name: r.name,
       env: {
-        node: process.version,
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        backend: tf.getBackend(),
+        ...baseEnv(tf.getBackend()),
         seed: r.seed,
         metric: `closed-loop success rate on ${driven.length} held-out maps (points)`,
         safetyMetric: 'closed-loop collision rate',

@@ -5,18 +5,14 @@
  * unpruned policies chose differently, labelled by A*, then other channel settings), and the
  * fixed-sample comparison on the test maps that the results report.
  */
-import {
-  type ChannelPrunerOptions,
-  type ClosedLoopSearchResult,
-  type ClosedLoopVerdict,
-  closedLoopChannelSearch,
-  closedLoopGuard,
-  compareOutcomes,
-  type GuardLog,
-  type SafetyGuard,
-  type SearchCandidate,
+import type {
+  ChannelPrunerOptions,
+  ClosedLoopSearchResult,
+  ClosedLoopVerdict,
+  GuardLog,
+  SafetyGuard,
 } from '@prunekit/pruners';
-import { buildGraph } from '@prunekit/layers';
+import { closedLoopSearchStage, compareWithDense, safetyGuard } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClosedLoopEval, COSTMAP_EVENTS, costmapSimulator, type RolloutOptions } from './closed_loop.js';
 import { concatDemonstrations, daggerFineTune } from './dagger.js';
@@ -47,56 +43,46 @@ export async function searchStructured(
 ): Promise<ClosedLoopSearchResult & { epochs: number }> {
   const { recipe: r, baseline } = i;
   const s = r.safety;
-  const guard = closedLoopGuard({
-    simulator: costmapSimulator(i.valMaps, i.rollout),
-    dense: baseline,
-    event: 'collision',
-    maxRatio: s.maxRatio,
-    confidence: s.confidence,
-    test: s.test,
-    batch: s.guardBatch,
-    maxScenarios: s.guardEpisodes,
-    first: r.guard.episodes,
-    seed: r.seed,
-  });
   const q = i.first.ratio;
-  const down = +Math.max(0.05, q - 0.05).toFixed(2);
-  const candidates: SearchCandidate[] = [
-    { label: `ratio ${q} ${r.structured.scope}`, options: i.settings(q), prepared: i.first },
-    { label: `ratio ${q} global`, options: i.settings(q, 'global') },
-    { label: `ratio ${down} ${r.structured.scope}`, options: i.settings(down) },
-  ];
-  let epochs = 0;
+  const scope = r.structured.scope;
   const fitCfg = (log: string) => ({
     ...r.finetune,
     teacher: baseline,
     seed: r.seed,
     log: (l: string) => i.log(`${log} ${l}`),
   });
-  const res = await closedLoopChannelSearch(buildGraph(baseline), guard, {
-    candidates,
-    guards: i.offline,
-    recoveryRounds: 1 + s.daggerRounds,
-    constraint: (_m, red) =>
-      red < r.structured.macsReduction
-        ? `${red.toFixed(2)}x fewer MACs misses the ${r.structured.macsReduction}x target`
-        : undefined,
+  return closedLoopSearchStage({
+    dense: baseline,
+    simulator: costmapSimulator(i.valMaps, i.rollout),
+    safety: s,
+    maxScenarios: s.guardEpisodes,
+    first: r.guard.episodes,
+    per: 100,
+    seed: r.seed,
+    settings: i.settings,
+    cuts: [
+      { ratio: q, scope, prepared: i.first },
+      { ratio: q, scope: 'global' },
+      { ratio: +Math.max(0.05, q - 0.05).toFixed(2), scope },
+    ],
+    macsTarget: r.structured.macsReduction,
+    offline: i.offline,
     log: i.log,
-    recover: async (model, ctx) => {
-      if (ctx.round === 1) {
-        const d = await daggerFineTune(model, {
-          demos: i.ftDemo,
-          maps: i.ftMaps,
-          rounds: r.finetune.daggerRounds,
-          rollout: i.rollout,
-          val: i.val,
-          fit: fitCfg(ctx.candidate),
-        });
-        epochs += d.epochs;
-        return `fine-tuned (distillation + DAgger, ${d.epochs} epochs, ${d.visited} visited states)`;
-      }
-      const dv = ctx.divergent;
-      if (!dv || dv.rows === 0 || !dv.labels) return 'no divergent states to learn from';
+    fineTune: async (model, ctx) => {
+      const d = await daggerFineTune(model, {
+        demos: i.ftDemo,
+        maps: i.ftMaps,
+        rounds: r.finetune.daggerRounds,
+        rollout: i.rollout,
+        val: i.val,
+        fit: fitCfg(ctx.candidate),
+      });
+      return {
+        epochs: d.epochs,
+        note: `fine-tuned (distillation + DAgger, ${d.epochs} epochs, ${d.visited} visited states)`,
+      };
+    },
+    learnDivergent: async (model, dv, ctx) => {
       const visited: Demonstrations = {
         x: dv.x,
         y: Uint8Array.from(dv.labels),
@@ -110,15 +96,23 @@ export async function searchStructured(
           epochs: s.daggerEpochs,
           lr: s.daggerLr,
         });
-        epochs += h.history.length;
-        return `extra round ${ctx.round - 1}: ${dv.rows} states where pruned and unpruned chose differently (A* labels) + ${i.ftDemo.count} demonstrations, ${h.history.length} epochs`;
+        return {
+          epochs: h.history.length,
+          note: `extra round ${ctx.round - 1}: ${dv.rows} states where pruned and unpruned chose differently (A* labels) + ${i.ftDemo.count} demonstrations, ${h.history.length} epochs`,
+        };
       } finally {
         disposeSplit(split);
       }
     },
   });
-  return { ...res, epochs };
 }
+
+const testTarget = (r: Recipe) => ({
+  simulator: { name: 'navigation maps (test)', unit: 'episode', events: COSTMAP_EVENTS },
+  safety: r.safety,
+  per: 100,
+  seed: r.seed,
+});
 
 /**
  * The reported test: the guard's sequential design on the held-out test maps — `model` and the
@@ -132,17 +126,11 @@ export function checkOnTest(
   rollout: RolloutOptions,
   r: Recipe,
 ): Promise<ClosedLoopVerdict> {
-  return closedLoopGuard({
+  return safetyGuard(baseline, {
+    ...testTarget(r),
     simulator: { ...costmapSimulator(testMaps, rollout), name: 'navigation maps (test)' },
-    dense: baseline,
-    event: 'collision',
-    maxRatio: r.safety.maxRatio,
-    confidence: r.safety.confidence,
-    test: r.safety.test,
     batch: r.closedLoop.batch,
     maxScenarios: r.closedLoop.episodes,
-    per: 100,
-    seed: r.seed,
   }).check(model);
 }
 
@@ -152,12 +140,5 @@ export function compareWithBaseline(
   baseline: Pick<ClosedLoopEval, 'outcomes'>,
   r: Recipe,
 ): ClosedLoopVerdict {
-  return compareOutcomes(model.outcomes, baseline.outcomes, {
-    simulator: { name: 'navigation maps (test)', unit: 'episode', events: COSTMAP_EVENTS },
-    limits: { collision: r.safety.maxRatio },
-    test: r.safety.test,
-    confidence: r.safety.confidence,
-    per: 100,
-    seed: r.seed,
-  });
+  return compareWithDense(model.outcomes, baseline.outcomes, testTarget(r));
 }

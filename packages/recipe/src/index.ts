@@ -72,3 +72,12 @@ export { type PrunedCopy, type PruneMethod, pruneStage, type PruneStageOptions }
 export type { SizeFigures } from './stages/export.js';
 export { batch1Latency, type Latency, roundRobinLatency } from './stages/measure.js';
 export { type MacsTargetOptions, type MacsTargetResult, structuredToMacs } from './stages/macs_target.js';
+export {
+  type ClosedLoopSafety,
+  type ClosedLoopSearchStageOptions,
+  type ClosedLoopTarget,
+  closedLoopSearchStage,
+  compareWithDense,
+  type RecoveryStep,
+  safetyGuard,
+} from './stages/closed_loop.js';
