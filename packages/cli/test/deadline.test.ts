@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@prunekit/layers/node';
@@ -97,5 +97,54 @@ describe('prunekit latency-table and prune --budget-ms', () => {
     const code = await main(['latency-table', '--model', model, '--backend', 'cpu', '--table', other], io);
     expect(code).toBe(EXIT.usage);
     expect(io.err).toMatch(/measured on wasm at batch 1, this run is cpu/);
+  });
+
+  it("runs a recipe's budget: section through prunekit prune (table path relative to the recipe; flags override it)", async () => {
+    const folder = join(dir, 'recipe-run');
+    mkdirSync(folder);
+    const recipe = join(folder, 'recipe.yaml');
+    writeFileSync(
+      recipe,
+      [
+        `model: ${join(model, 'model.json')}`,
+        'backend: cpu',
+        'budget:',
+        '  ms: 0.000001 # unreachable: the run prunes as far as it can and says so',
+        '  reps: 2',
+        '  table: tables/cpu.json',
+        '  calibrate: 2',
+        'output: { dir: out }',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(join(folder, 'tables'));
+    const before = tf.memory().numTensors;
+    const io = captureIO();
+    const code = await main(['prune', '--recipe', recipe], io);
+    expect(code, io.err).toBe(EXIT.guard);
+    const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8'));
+    expect(results.budget.ms).toBe(0.000001);
+    expect(results.met).toBe(false);
+    expect(results.widths.some((w: { kept: number; size: number }) => w.kept < w.size)).toBe(true);
+    // calibrate: 2 → the dense model and two sampled widths were measured whole.
+    expect(results.samples.filter((x: { source: string }) => x.source === 'sample')).toHaveLength(2);
+    expect(results.calibration.samples).toBeGreaterThanOrEqual(3);
+    expect(JSON.parse(readFileSync(join(folder, 'tables', 'cpu.json'), 'utf8')).backend).toBe('cpu');
+
+    // --budget-ms overrides the section: a budget no model misses is met.
+    const io2 = captureIO();
+    const code2 = await main(
+      ['prune', '--recipe', recipe, '--budget-ms', '1000000', '--out', join(folder, 'out2')],
+      io2,
+    );
+    expect(code2, io2.err).toBe(EXIT.ok);
+    expect(JSON.parse(readFileSync(join(folder, 'out2', 'results.json'), 'utf8')).budget.ms).toBe(1000000);
+    expect(tf.memory().numTensors).toBe(before);
+
+    // A bad field in the section is refused, naming it.
+    writeFileSync(recipe, `model: ${join(model, 'model.json')}\nbackend: cpu\nbudget: { ms: -1 }\n`);
+    const io3 = captureIO();
+    expect(await main(['prune', '--recipe', recipe], io3)).toBe(EXIT.usage);
+    expect(io3.err).toMatch(/budget\.ms/);
   });
 });

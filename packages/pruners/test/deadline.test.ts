@@ -132,6 +132,11 @@ describe('deadlinePrune', () => {
     expect(r.measured.reps).toBe(3);
     expect(r.dense.measured.reps).toBe(3);
     expect(r.table.backend).toBe('cpu');
+    // Calibrated on whole-model runs: the dense model and six sampled widths, each measured.
+    expect(r.samples.filter((s) => s.source === 'sample')).toHaveLength(6);
+    expect(r.samples[0].source).toBe('dense');
+    expect(r.calibration?.samples).toBeGreaterThanOrEqual(7);
+    for (const p of r.perLayer) expect(p.calibratedMs).toBeGreaterThanOrEqual(0);
     expect(r.perLayer.map((p) => p.layer)).toEqual(['c1', 'c2', 'gap', 'fc', 'logits']);
     r.model.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -16,6 +16,7 @@ export {
   BACKENDS,
   baselineSection,
   benchSection,
+  budgetSection,
   dataSection,
   exportSection,
   finetuneSection,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { pruningSections } from './pruning.js';
 import {
   benchSection,
+  budgetSection,
   dataSection,
   exportSection,
   finetuneSection,
@@ -29,6 +30,7 @@ export const recipeSections = {
   sensitivity: sensitivitySection.optional(),
   output: outputSection.optional(),
   report: reportSection.optional(),
+  budget: budgetSection.optional(),
 };
 
 /** The recipe schema: the run fields and every section, unknown keys refused. */

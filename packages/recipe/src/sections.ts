@@ -103,3 +103,25 @@ export const reportSection = z.strictObject({ html: z.boolean({ error: 'true or 
 export const baselineSection = z.strictObject({ dir: folder });
 /** Batch-1 latency repetitions of an example's timing. */
 export const latencySection = z.strictObject({ reps: int(1, 1_000_000) });
+
+/**
+ * The `budget` section: deadline-aware structured pruning (`prunekit prune` runs deadlinePrune
+ * when it is present): channel widths chosen to meet `ms` per forward call, measured on the
+ * recipe's backend. CLI flags (--budget-ms, --batch, --percentile, --table, --reps) override it.
+ */
+export const budgetSection = z.strictObject({
+  /** The frame budget: forward latency in milliseconds. */
+  ms: positive(),
+  /** Which latency must fit: the median (p50) or the 99th percentile (p99). */
+  percentile: z.enum(['p50', 'p99']).default('p50'),
+  /** Batch size of one call. */
+  batch: int(1, 4096).default(1),
+  /** Timed calls per table entry (a whole-model verification times twice as many). */
+  reps: int(1, 1_000_000).default(30),
+  /** Latency table JSON to reuse and extend, relative to the recipe file. */
+  table: z.string({ error: 'a path to a latency table JSON file' }).optional(),
+  /** Whole-model runs at sampled widths that calibrate the table (0 = none). */
+  calibrate: int(0, 1000).default(6),
+  /** Layers kept whole. */
+  ignore: names.optional(),
+});

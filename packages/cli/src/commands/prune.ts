@@ -41,6 +41,11 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
   }
   const loaded = loadRecipe(flags.recipe, (raw) => pruneOverrides(flags, raw));
   const { recipe } = loaded;
+  if (recipe.budget) {
+    // A recipe's `budget:` section is a deadline-aware run, as --budget-ms is.
+    const { pruneBudgetCommand } = await import('./prune_budget.js');
+    return pruneBudgetCommand(flags, io);
+  }
   pruneJobs(recipe); // a recipe with nothing to prune fails here, before any work
   const out = resolve(
     flags.out ?? (recipe.output ? join(loaded.baseDir, recipe.output.dir) : 'prunekit-out'),

@@ -31,14 +31,35 @@ export interface PruneBudgetFlags extends DeadlineFlags {
 }
 
 export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Promise<ExitCode> {
-  const o = parseDeadlineFlags(flags);
   const loaded = loadRecipe(flags.recipe, () => []);
+  const section = loaded.recipe.budget;
+  // Flags override the recipe's `budget:` section; its table path resolves against the recipe.
+  const o = parseDeadlineFlags({
+    budgetMs: flags.budgetMs ?? (section ? String(section.ms) : undefined),
+    batch: flags.batch ?? (section ? String(section.batch) : undefined),
+    percentile: flags.percentile ?? section?.percentile,
+    reps: flags.reps ?? (section ? String(section.reps) : undefined),
+    table: flags.table ?? (section?.table ? resolve(loaded.baseDir, section.table) : undefined),
+  });
+  if (o.budgetMs === undefined) {
+    throw new UsageError('A budget run needs --budget-ms or a recipe with a budget: { ms } section.', {
+      flag: '--budget-ms',
+    });
+  }
+  if (section && (loaded.recipe.structured || loaded.recipe.unstructured)) {
+    io.stderr(
+      `warning: ${loaded.file ?? 'recipe'}: budget: runs deadline-aware pruning only; its structured/unstructured sections are not run.\n`,
+    );
+  }
   const backend = flags.backend ?? loaded.recipe.backend ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') {
     throw new UsageError(`--backend must be wasm or cpu, got '${backend}'.`, { flag: '--backend' });
   }
   const modelPath = resolveModelPath(flags.model, loaded);
-  const out = resolve(flags.out ?? 'prunekit-out');
+  const out = resolve(
+    flags.out ??
+      (loaded.recipe.output ? join(loaded.baseDir, loaded.recipe.output.dir) : 'prunekit-out'),
+  );
   const overwrite = flags.overwrite ?? false;
   await checkOutDir(out, overwrite, [modelPath]);
   const progress = createProgress(io, flags.quiet);
@@ -49,7 +70,13 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
     const r = await budgetPrune(
       model,
       table,
-      { budgetMs: o.budgetMs!, percentile: o.percentile, reps: o.reps },
+      {
+        budgetMs: o.budgetMs,
+        percentile: o.percentile,
+        reps: o.reps,
+        calibrate: section?.calibrate,
+        ignore: section?.ignore,
+      },
       progress,
     );
     const doc = {
@@ -66,6 +93,8 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
       pruned: { measuredMs: r.measured.medianMs, p99Ms: r.measured.p99Ms, predictedMs: r.predictedMs },
       widths: r.widths,
       rounds: r.rounds,
+      calibration: r.calibration,
+      samples: r.samples.map((x) => ({ source: x.source, measuredMs: x.measuredMs })),
       perLayer: r.perLayer,
     };
     await publishOutDir(out, overwrite, async (staging) => {

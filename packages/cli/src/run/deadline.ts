@@ -106,7 +106,13 @@ export function fillTable(model: tfl.LayersModel, table: LatencyTable, reps: num
 export async function budgetPrune(
   model: tfl.LayersModel,
   table: LatencyTable,
-  o: { budgetMs: number; percentile: 'p50' | 'p99'; reps: number },
+  o: {
+    budgetMs: number;
+    percentile: 'p50' | 'p99';
+    reps: number;
+    calibrate?: number;
+    ignore?: readonly string[];
+  },
   progress: Progress,
 ): Promise<DeadlineResult> {
   return deadlinePrune(model, {
@@ -116,6 +122,8 @@ export async function budgetPrune(
     table,
     timing: { reps: o.reps },
     verifyReps: o.reps * 2,
+    ...(o.calibrate !== undefined ? { calibrate: o.calibrate } : {}),
+    ...(o.ignore ? { ignore: o.ignore } : {}),
     onProgress: (p) =>
       progress.log(`deadline: ${p.phase} (round ${p.round + 1}, ${p.measured} layer timings so far)`),
   });

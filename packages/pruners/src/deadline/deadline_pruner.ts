@@ -18,6 +18,14 @@ import {
   type LatencyPercentile,
   type LatencyTable,
 } from './latency_table.js';
+import {
+  calibratedMs,
+  classSums,
+  fitCalibration,
+  type LatencyCalibration,
+  type LatencySample,
+  sampleWidths,
+} from './calibration.js';
 import { type LatencyModelOptions, type LayerPrediction, latencyModel } from './latency_model.js';
 import { modelInputs, type TimingOptions, timeModel } from './measure.js';
 import {
@@ -46,7 +54,7 @@ export interface DeadlineBudget {
 
 /** What deadlinePrune reports through onProgress: phase, round and latency entries timed so far. */
 export interface DeadlineProgress {
-  readonly phase: 'dense' | 'search' | 'verify';
+  readonly phase: 'dense' | 'calibrate' | 'search' | 'verify';
   readonly round: number;
   /** Latency-table entries timed so far. */
   readonly measured: number;
@@ -83,6 +91,12 @@ export interface DeadlinePrunerOptions {
   readonly timing?: TimingOptions;
   /** Timed calls when verifying a whole model. Default 60. */
   readonly verifyReps?: number;
+  /**
+   * Whole-model runs at sampled widths that calibrate the per-layer table before the search
+   * (see fitCalibration); every verification round is added to the fit too. Default 6; 0 = use
+   * the table's sum as it is (a correction by the dense model's ratio only). Needs `verify`.
+   */
+  readonly calibrate?: number;
   readonly onProgress?: (p: DeadlineProgress) => void;
 }
 
@@ -114,9 +128,16 @@ export interface DeadlineResult {
   readonly met: boolean;
   readonly dense: { readonly predictedMs: number; readonly measured: LatencyEntry };
   readonly rounds: readonly DeadlineRound[];
-  /** Predicted per-layer latency of the final model. */
-  readonly perLayer: readonly LayerPrediction[];
+  /**
+   * Per layer of the final model: `ms` its table entry (timed alone, net of one call's overhead),
+   * `calibratedMs` its share under the whole-model calibration (= ms when not calibrated).
+   */
+  readonly perLayer: readonly (LayerPrediction & { readonly calibratedMs: number })[];
   readonly table: LatencyTable;
+  /** The table's correction from whole-model runs (absent when not calibrated). */
+  readonly calibration?: LatencyCalibration;
+  /** Every whole-model measurement made, beside the table's prediction (what the fit used). */
+  readonly samples: readonly LatencySample[];
 }
 
 /**
@@ -219,29 +240,53 @@ export async function deadlinePrune(
   const lm = latencyModel(table, { percentile, timing: opts.timing, measure: opts.measure });
   const progress = (phase: DeadlineProgress['phase'], round: number) =>
     opts.onProgress?.({ phase, round, measured: lm.measured });
-  const cache = new Map<string, number>();
   const build = (w: Widths) => removeChannels(analysis, removalFor(groups, w));
-  const cost = async (w: Widths) => {
+  const sumsCache = new Map<string, Map<string, number>>();
+  const sumsOf = async (w: Widths) => {
     const key = widthsKey(w);
-    let c = cache.get(key);
+    let c = sumsCache.get(key);
     if (c === undefined) {
       const m = await build(w);
-      c = lm.predict(m).totalMs;
+      c = classSums(lm.predict(m).perLayer);
       m.dispose();
-      cache.set(key, c);
+      sumsCache.set(key, c);
     }
     return c;
   };
+  let cal: LatencyCalibration | undefined;
+  // The table's own total: net layer entries plus one call's overhead (see latencyModel).
+  const raw = (sums: ReadonlyMap<string, number>) =>
+    [...sums.values()].reduce((a, x) => a + x, 0) +
+    (table.overheadMs ? entryMs(table.overheadMs, percentile) : 0);
+  const predictOf = (sums: ReadonlyMap<string, number>) => (cal ? calibratedMs(sums, cal) : raw(sums));
+  const cost = async (w: Widths) => predictOf(await sumsOf(w));
 
   progress('dense', 0);
   const verifyReps = opts.verifyReps ?? 60;
-  const densePredicted = lm.predict(model).totalMs;
+  const densePerLayer = lm.predict(model).perLayer;
   const asMeasured = (ms: number): LatencyEntry => ({ medianMs: ms, p99Ms: ms, reps: 0 });
-  const denseMeasured = verify
-    ? measureLatency(model, batch, { ...opts.timing, reps: verifyReps })
-    : asMeasured(densePredicted);
+  const timeWhole = (m: tfl.LayersModel) => measureLatency(m, batch, { ...opts.timing, reps: verifyReps });
+  const denseMeasured = verify ? timeWhole(model) : asMeasured(raw(classSums(densePerLayer)));
+  const samples: LatencySample[] = [];
+  const nCal = verify ? (opts.calibrate ?? 6) : 0;
+  if (nCal > 0) {
+    samples.push({ perLayer: densePerLayer, measuredMs: entryMs(denseMeasured, percentile), source: 'dense' });
+    progress('calibrate', 0);
+    for (const w of sampleWidths(groups, nCal, opts.seed ?? 0, opts.search?.maxPerGroup)) {
+      const m = await build(w);
+      samples.push({
+        perLayer: lm.predict(m).perLayer,
+        measuredMs: entryMs(timeWhole(m), percentile),
+        source: 'sample',
+      });
+      m.dispose();
+    }
+    cal = fitCalibration(samples);
+  }
+  const densePredicted = predictOf(classSums(densePerLayer));
   const budgetMs = opts.budget.ms;
-  // The table's sum is off from a whole-model run by some factor: search in predicted units.
+  // Search in predicted units: the prediction of the last measured model over its measurement
+  // corrects what the (calibrated) table still gets wrong near the widths being chosen.
   let target = budgetMs * (densePredicted / entryMs(denseMeasured, percentile));
   const log: DeadlineRound[] = [];
   let best: { model: tfl.LayersModel; widths: Widths; predicted: number; measured: LatencyEntry } | undefined;
@@ -251,15 +296,17 @@ export async function deadlinePrune(
     const last = path[path.length - 1];
     progress('verify', round);
     const m = await build(last.widths);
-    const measured = verify
-      ? measureLatency(m, batch, { ...opts.timing, reps: verifyReps })
-      : asMeasured(last.cost);
+    const measured = verify ? timeWhole(m) : asMeasured(last.cost);
     log.push({ round, targetMs: target, predictedMs: last.cost, measured });
     const ms = entryMs(measured, percentile);
     if (best) best.model.dispose();
     best = { model: m, widths: last.widths, predicted: last.cost, measured };
     if (ms <= budgetMs || last.cost > target) break; // met, or the widths cannot go lower
-    target *= budgetMs / ms;
+    if (cal) {
+      samples.push({ perLayer: lm.predict(m).perLayer, measuredMs: ms, source: 'round' });
+      cal = fitCalibration(samples);
+    }
+    target = budgetMs * ((await cost(last.widths)) / ms); // below cost(last): the next walk goes further
   }
   const final = best!;
   const measuredMs = entryMs(final.measured, percentile);
@@ -271,13 +318,18 @@ export async function deadlinePrune(
       size: g.group.size,
       kept: final.widths.get(g.group.id) ?? g.group.size,
     })),
-    predictedMs: final.predicted,
+    predictedMs: cal ? predictOf(classSums(lm.predict(final.model).perLayer)) : final.predicted,
     measured: final.measured,
     measuredMs,
     met: measuredMs <= budgetMs,
     dense: { predictedMs: densePredicted, measured: denseMeasured },
     rounds: log,
-    perLayer: lm.predict(final.model).perLayer,
+    perLayer: lm.predict(final.model).perLayer.map((p) => ({
+      ...p,
+      calibratedMs: cal ? (cal.scale[p.className] ?? 1) * p.ms : p.ms,
+    })),
     table,
+    ...(cal ? { calibration: cal } : {}),
+    samples,
   };
 }

@@ -42,3 +42,11 @@ export {
   measureLatency,
   scoreWidthGroups,
 } from './deadline_pruner.js';
+export {
+  calibratedMs,
+  classSums,
+  fitCalibration,
+  type LatencyCalibration,
+  type LatencySample,
+  sampleWidths,
+} from './calibration.js';

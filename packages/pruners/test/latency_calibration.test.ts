@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  calibratedMs,
+  fitCalibration,
+  type LatencySample,
+  type ScoredWidthGroup,
+  sampleWidths,
+} from '../src/index.js';
+
+/** A sample whose whole-model time follows a known law of its per-class table sums. */
+const sample = (conv: number, dense: number, law: (c: number, d: number) => number): LatencySample => ({
+  perLayer: [
+    { layer: 'c1', className: 'Conv2D', ms: conv * 0.25 },
+    { layer: 'c2', className: 'Conv2D', ms: conv * 0.75 },
+    { layer: 'fc', className: 'Dense', ms: dense },
+  ],
+  measuredMs: law(conv, dense),
+  source: 'sample',
+});
+
+describe('fitCalibration', () => {
+  it('recovers per-class scales and the intercept of whole-model runs, and predicts a model it did not see', () => {
+    const law = (c: number, d: number) => 0.4 + 1.8 * c + 0.5 * d;
+    const xs = [
+      [4, 1],
+      [3, 0.9],
+      [2.5, 0.4],
+      [1.5, 0.7],
+      [1, 0.2],
+      [0.6, 0.5],
+    ];
+    const cal = fitCalibration(
+      xs.map(([c, d]) => sample(c, d, law)),
+      { ridge: 1e-6 },
+    );
+    expect(cal.interceptMs).toBeCloseTo(0.4, 3);
+    expect(cal.scale.Conv2D).toBeCloseTo(1.8, 3);
+    expect(cal.scale.Dense).toBeCloseTo(0.5, 3);
+    expect(cal.fitError).toBeLessThan(1e-6);
+    const held = sample(2, 0.3, law);
+    expect(calibratedMs(held.perLayer, cal)).toBeCloseTo(held.measuredMs, 3);
+    // The uncorrected table is far off on the same model: the calibration is what fixes it.
+    const tableSum = held.perLayer.reduce((a, p) => a + p.ms, 0);
+    expect(Math.abs(tableSum - held.measuredMs) / held.measuredMs).toBeGreaterThan(0.3);
+  });
+
+  it('keeps scales ≥ 0, pulls a class the samples do not vary towards 1, and refuses no samples', () => {
+    // Dense time never changes across samples: its scale is not identifiable apart from the intercept.
+    const law = (c: number) => 1 + 2 * c;
+    const cal = fitCalibration([4, 3, 2, 1].map((c) => sample(c, 0.5, law)));
+    expect(cal.scale.Dense).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(cal.scale.Dense - 1)).toBeLessThan(0.2);
+    expect(cal.scale.Conv2D).toBeGreaterThan(1.5);
+    // A law that makes a class *cheaper* the more of it there is would need a negative scale.
+    const neg = fitCalibration([4, 3, 2, 1].map((c) => sample(c, 5 - c, (cc) => 1 + cc)), { ridge: 1e-6 });
+    for (const v of Object.values(neg.scale)) expect(v).toBeGreaterThanOrEqual(0);
+    expect(() => fitCalibration([])).toThrow(/at least one/);
+  });
+});
+
+describe('sampleWidths', () => {
+  it('spreads seeded width assignments from near full width down, within each group', () => {
+    const group = (id: string, size: number) =>
+      ({ group: { id, size, roots: [id], members: [] }, scores: new Float32Array(size) }) as unknown as ScoredWidthGroup;
+    const groups = [group('a', 32), group('b', 10)];
+    const a = sampleWidths(groups, 6, 3);
+    expect(a).toEqual(sampleWidths(groups, 6, 3));
+    expect(a).toHaveLength(6);
+    for (const w of a) {
+      expect(w.get('a')).toBeGreaterThanOrEqual(4);
+      expect(w.get('a')).toBeLessThanOrEqual(32);
+      expect(w.get('b')).toBeGreaterThanOrEqual(1);
+    }
+    const kept = a.map((w) => w.get('a')!);
+    expect(Math.max(...kept) - Math.min(...kept)).toBeGreaterThan(10);
+  });
+});
