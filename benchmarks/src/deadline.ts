@@ -107,7 +107,11 @@ function tasks(): Task[] {
       score: (m) => argmaxAgree(m, signs.x, signs.y),
       calib: signBatches,
       tune: async (m, seed) => {
-        await fineTune(m, { x: signTrain.x, y: signTrain.y }, { epochs, batchSize: 64, lr: 5e-4, seed, verbose: 0 });
+        await fineTune(
+          m,
+          { x: signTrain.x, y: signTrain.y },
+          { epochs, batchSize: 64, lr: 5e-4, seed, verbose: 0 },
+        );
       },
       dispose: () =>
         tf.dispose([signs.x, signs.y, signTrain.x, signTrain.y, ...signBatches.flatMap((b) => [b.x, b.y])]),
@@ -120,14 +124,18 @@ function tasks(): Task[] {
       score: (m) => miou(m, lt.x, lt.y, lanes.numClasses),
       calib: laneBatches,
       tune: async (m, seed) => {
-        await fineTune(m, { x: laneTrain.x, y: laneTrain.y }, {
-          epochs,
-          batchSize: 16,
-          lr: 2e-3,
-          loss: pixelCrossEntropy([1, 1, 3]),
-          seed,
-          verbose: 0,
-        });
+        await fineTune(
+          m,
+          { x: laneTrain.x, y: laneTrain.y },
+          {
+            epochs,
+            batchSize: 16,
+            lr: 2e-3,
+            loss: pixelCrossEntropy([1, 1, 3]),
+            seed,
+            verbose: 0,
+          },
+        );
       },
       dispose: () =>
         tf.dispose([lt.x, lt.y, laneTrain.x, laneTrain.y, ...laneBatches.flatMap((b) => [b.x, b.y])]),
@@ -248,7 +256,11 @@ for (const task of tasks()) {
     }
   }
   const tuneS = (performance.now() - tuneS0) / 1000;
-  const scores = { deadline: median(perSeed.deadline), uniform: median(perSeed.uniform), macs: median(perSeed.macs) };
+  const scores = {
+    deadline: median(perSeed.deadline),
+    uniform: median(perSeed.uniform),
+    macs: median(perSeed.macs),
+  };
   const macsOf = (m: tfl.LayersModel) => computeMetrics(buildGraph(m)).macs;
   rows.push({
     task: task.name,
@@ -297,7 +309,12 @@ for (const task of tasks()) {
       step: mc.index,
     },
     predictionError: { dense: errs[0], deadline: errs[1], uniform: errs[2], macsDriven: errs[3] },
-    tablePredictionError: { dense: rawErrors[0], deadline: rawErrors[1], uniform: rawErrors[2], macsDriven: rawErrors[3] },
+    tablePredictionError: {
+      dense: rawErrors[0],
+      deadline: rawErrors[1],
+      uniform: rawErrors[2],
+      macsDriven: rawErrors[3],
+    },
     calibration: cal,
     finetune: { seeds, seconds: tuneS },
     perLayer: d.perLayer,

@@ -76,7 +76,11 @@ function program(
     .option('--batch <n>', 'with --budget-ms: batch size of one call (default 1)')
     .option('--percentile <p>', 'with --budget-ms: p50 | p99 (default p50)')
     .option('--table <file>', 'with --budget-ms: latency table JSON to reuse and extend')
-    .option('--reps <n>', 'with --budget-ms: timed calls per layer (default 30)');
+    .option('--reps <n>', 'with --budget-ms: timed calls per layer (default 30)')
+    .option(
+      '--calibrate <n>',
+      'with --budget-ms: whole-model runs that calibrate the table (default 6; 0 = none)',
+    );
   checkpointOptions(pruneCmd, 'under it, one folder per level and round,').action(
     bind(() => import('./commands/prune.js').then((m) => m.pruneCommand as Action)),
   );

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '@prunekit/layers/node';
+import { parseReportHtml } from '@prunekit/report';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
@@ -55,6 +56,8 @@ describe('prunekit latency-table and prune --budget-ms', () => {
         '2',
         '--table',
         table,
+        '--calibrate',
+        '2',
         '--out',
         out,
       ],
@@ -130,6 +133,11 @@ describe('prunekit latency-table and prune --budget-ms', () => {
     expect(results.samples.filter((x: { source: string }) => x.source === 'sample')).toHaveLength(2);
     expect(results.calibration.samples).toBeGreaterThanOrEqual(3);
     expect(JSON.parse(readFileSync(join(folder, 'tables', 'cpu.json'), 'utf8')).backend).toBe('cpu');
+    // The report shows the per-layer latencies and both plans, predicted beside measured.
+    const html = readFileSync(join(folder, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Deadline-aware pruning</h2>');
+    expect(parseReportHtml(html).charts.map((c) => c.id)).toContain('deadline-layers');
+    expect(html).toContain(`<td>deadline-aware</td><td>${results.pruned.measuredMs.toFixed(3)}</td>`);
 
     // --budget-ms overrides the section: a budget no model misses is met.
     const io2 = captureIO();

@@ -52,7 +52,10 @@ describe('fitCalibration', () => {
     expect(Math.abs(cal.scale.Dense - 1)).toBeLessThan(0.2);
     expect(cal.scale.Conv2D).toBeGreaterThan(1.5);
     // A law that makes a class *cheaper* the more of it there is would need a negative scale.
-    const neg = fitCalibration([4, 3, 2, 1].map((c) => sample(c, 5 - c, (cc) => 1 + cc)), { ridge: 1e-6 });
+    const neg = fitCalibration(
+      [4, 3, 2, 1].map((c) => sample(c, 5 - c, (cc) => 1 + cc)),
+      { ridge: 1e-6 },
+    );
     for (const v of Object.values(neg.scale)) expect(v).toBeGreaterThanOrEqual(0);
     expect(() => fitCalibration([])).toThrow(/at least one/);
   });
@@ -61,7 +64,10 @@ describe('fitCalibration', () => {
 describe('sampleWidths', () => {
   it('spreads seeded width assignments from near full width down, within each group', () => {
     const group = (id: string, size: number) =>
-      ({ group: { id, size, roots: [id], members: [] }, scores: new Float32Array(size) }) as unknown as ScoredWidthGroup;
+      ({
+        group: { id, size, roots: [id], members: [] },
+        scores: new Float32Array(size),
+      }) as unknown as ScoredWidthGroup;
     const groups = [group('a', 32), group('b', 10)];
     const a = sampleWidths(groups, 6, 3);
     expect(a).toEqual(sampleWidths(groups, 6, 3));

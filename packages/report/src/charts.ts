@@ -1,5 +1,6 @@
 /** Chart.js configurations for a report, computed here so they are plain JSON a test can read. */
 import { closedLoopChart } from './closed_loop.js';
+import { deadlineLayerChart, deadlineParetoChart } from './deadline.js';
 import { color } from './palette.js';
 import { paretoFront } from './pareto.js';
 import type { ChartSpec, ReportData, ReportRun } from './types.js';
@@ -182,6 +183,8 @@ export function buildCharts(data: ReportData): ChartSpec[] {
     paretoChart,
     latencyChart,
     closedLoopChart,
+    deadlineLayerChart,
+    deadlineParetoChart,
   ]
     .map((f) => f(data))
     .filter((c): c is ChartSpec => c !== undefined);

@@ -2,6 +2,7 @@
 import { buildCharts } from './charts.js';
 import { scriptSafeJson, DATA_ELEMENT_ID } from './embed.js';
 import { closedLoopCaption, closedLoopRows } from './closed_loop.js';
+import { deadlineCaption, deadlineLayerRows, deadlinePlanRows } from './deadline.js';
 import { summaryRows } from './format.js';
 import type { EmbeddedReport, ReportData } from './types.js';
 
@@ -75,6 +76,14 @@ export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
         cl.search?.length ? `<ol>${cl.search.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ol>` : '',
       ].join('')
     : '';
+  const dl = data.deadline;
+  const deadlineHtml = dl
+    ? [
+        `<h2>Deadline-aware pruning</h2><p>${escapeHtml(deadlineCaption(dl))}</p>`,
+        htmlTable(deadlinePlanRows(dl)),
+        dl.layers.length ? htmlTable(deadlineLayerRows(dl)) : '',
+      ].join('')
+    : '';
   const notes = (data.notes ?? []).map((n) => `<li>${escapeHtml(n)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -87,6 +96,7 @@ export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
 ${tableHtml}
 ${notes ? `<ul>${notes}</ul>` : ''}
 ${closedLoopHtml}
+${deadlineHtml}
 <div id="charts"></div>
 <script type="application/json" id="${DATA_ELEMENT_ID}">${scriptSafeJson(embedded)}</script>
 <script>${inlineScript(opts.chartLibrary)}</script>

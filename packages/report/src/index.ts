@@ -4,6 +4,9 @@ export type {
   ReportClosedLoop,
   ReportClosedLoopRow,
   ReportData,
+  ReportDeadline,
+  ReportDeadlineLayer,
+  ReportDeadlinePlan,
   ReportLayer,
   ReportRun,
   ReportSensitivity,
@@ -24,3 +27,14 @@ export { renderSummary } from './summary.js';
 export { channelsOf, runFromMetrics, type RunExtras } from './runs.js';
 export { fmtBytes, fmtCount, fmtMs, fmtPct, summaryRows } from './format.js';
 export { closedLoopCaption, closedLoopChart, closedLoopRows } from './closed_loop.js';
+export {
+  type DeadlineBenchRow,
+  type DeadlinePruneDoc,
+  deadlineCaption,
+  deadlineFromBench,
+  deadlineFromPrune,
+  deadlineLayerChart,
+  deadlineLayerRows,
+  deadlineParetoChart,
+  deadlinePlanRows,
+} from './deadline.js';

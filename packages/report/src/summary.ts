@@ -1,5 +1,6 @@
 /** The markdown summary written beside report.html. */
 import { closedLoopCaption, closedLoopRows } from './closed_loop.js';
+import { deadlineCaption, deadlineLayerRows, deadlinePlanRows } from './deadline.js';
 import { summaryRows } from './format.js';
 import type { ReportData } from './types.js';
 
@@ -35,6 +36,11 @@ export function renderSummary(data: ReportData): string {
     lines.push('## Closed loop', '', closedLoopCaption(cl), '', table(closedLoopRows(cl)), '');
     for (const [i, l] of (cl.search ?? []).entries()) lines.push(`${i + 1}. ${l}`);
     if (cl.search?.length) lines.push('');
+  }
+  const dl = data.deadline;
+  if (dl) {
+    lines.push('## Deadline-aware pruning', '', deadlineCaption(dl), '', table(deadlinePlanRows(dl)), '');
+    if (dl.layers.length) lines.push(table(deadlineLayerRows(dl)), '');
   }
   for (const n of data.notes ?? []) lines.push(`- ${n}`);
   if (data.notes?.length) lines.push('');

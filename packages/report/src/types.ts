@@ -79,7 +79,40 @@ export interface ReportClosedLoop {
   readonly search?: readonly string[];
 }
 
-/** Everything a report shows: title, environment, one row per model run, and optional sensitivity and closed-loop sections. */
+/** One allocation plan of a deadline comparison: its measured and predicted latency and its score. */
+export interface ReportDeadlinePlan {
+  /** e.g. 'dense', 'uniform', 'MACs-driven', 'deadline-aware' (one colour per name). */
+  readonly name: string;
+  readonly measuredMs: number;
+  readonly predictedMs?: number;
+  /** Task score (higher is better); absent when the run measured latency only. */
+  readonly score?: number;
+}
+
+/** One layer of the deadline section: its latency-table figure and its calibrated prediction. */
+export interface ReportDeadlineLayer {
+  readonly layer: string;
+  readonly className: string;
+  /** The table's entry: the layer timed alone, net of one call's overhead. */
+  readonly tableMs: number;
+  /** Its share of the calibrated whole-model prediction. */
+  readonly predictedMs?: number;
+}
+
+/** The deadline-aware pruning section of a report (from bench:deadline or `prunekit prune --budget-ms`). */
+export interface ReportDeadline {
+  readonly backend: string;
+  readonly batch: number;
+  readonly budgetMs?: number;
+  /** Name of the score (e.g. accuracy, mIoU). */
+  readonly metric?: string;
+  /** Which model the per-layer figures are of (default 'deadline-aware'). */
+  readonly layersOf?: string;
+  readonly layers: readonly ReportDeadlineLayer[];
+  readonly plans: readonly ReportDeadlinePlan[];
+}
+
+/** Everything a report shows: title, environment, one row per model run, and optional sensitivity and closed-loop and deadline sections. */
 export interface ReportData {
   readonly title: string;
   /** ISO time the run finished. */
@@ -89,6 +122,7 @@ export interface ReportData {
   readonly runs: readonly ReportRun[];
   readonly sensitivity?: ReportSensitivity;
   readonly closedLoop?: ReportClosedLoop;
+  readonly deadline?: ReportDeadline;
   /** Free-form notes (one line each) shown under the summary. */
   readonly notes?: readonly string[];
 }

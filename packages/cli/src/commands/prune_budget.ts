@@ -3,7 +3,12 @@
  * backend (measured, not predicted), then the pruned model, results.json and the latency table.
  */
 import { join, resolve } from 'node:path';
+import { computeMetrics } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
 import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { channelsOf, deadlineFromPrune, runFromMetrics } from '@prunekit/report';
+import { buildReport } from '@prunekit/report/node';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
@@ -40,6 +45,7 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
     percentile: flags.percentile ?? section?.percentile,
     reps: flags.reps ?? (section ? String(section.reps) : undefined),
     table: flags.table ?? (section?.table ? resolve(loaded.baseDir, section.table) : undefined),
+    calibrate: flags.calibrate ?? (section ? String(section.calibrate) : undefined),
   });
   if (o.budgetMs === undefined) {
     throw new UsageError('A budget run needs --budget-ms or a recipe with a budget: { ms } section.', {
@@ -57,8 +63,7 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
   }
   const modelPath = resolveModelPath(flags.model, loaded);
   const out = resolve(
-    flags.out ??
-      (loaded.recipe.output ? join(loaded.baseDir, loaded.recipe.output.dir) : 'prunekit-out'),
+    flags.out ?? (loaded.recipe.output ? join(loaded.baseDir, loaded.recipe.output.dir) : 'prunekit-out'),
   );
   const overwrite = flags.overwrite ?? false;
   await checkOutDir(out, overwrite, [modelPath]);
@@ -74,7 +79,7 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
         budgetMs: o.budgetMs,
         percentile: o.percentile,
         reps: o.reps,
-        calibrate: section?.calibrate,
+        calibrate: o.calibrate,
         ignore: section?.ignore,
       },
       progress,
@@ -97,8 +102,30 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
       samples: r.samples.map((x) => ({ source: x.source, measuredMs: x.measuredMs })),
       perLayer: r.perLayer,
     };
+    const runOf = (name: string, level: number, m: tfl.LayersModel, latency: number) => {
+      const g = buildGraph(m);
+      return runFromMetrics(name, level, computeMetrics(g), {
+        latencyMs: { [table.backend]: latency },
+        channels: channelsOf(g),
+      });
+    };
+    const report = buildReport({
+      title: `prunekit prune: ${o.budgetMs} ms budget on ${table.backend}`,
+      created: new Date().toISOString(),
+      env: { backend: table.backend, batch: table.batch, percentile: o.percentile, device: table.device },
+      runs: [
+        runOf('dense', 0, model, r.dense.measured.medianMs),
+        runOf('deadline-aware', 1, r.model, r.measured.medianMs),
+      ],
+      deadline: deadlineFromPrune(doc),
+      notes: [
+        `budget ${r.met ? 'met' : 'NOT met'}: ${r.measured.medianMs.toFixed(3)} ms measured (${o.percentile}) after ${r.rounds.length} round(s)`,
+      ],
+    });
     await publishOutDir(out, overwrite, async (staging) => {
       await saveModel(r.model, join(staging, 'model'), { fresh: true });
+      await writeTextFile(staging, 'report.html', report.html);
+      await writeTextFile(staging, 'summary.md', report.markdown);
       await writeTextFile(
         staging,
         'results.json',
@@ -111,7 +138,7 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
     else {
       io.stdout(
         `budget ${o.budgetMs} ms (${o.percentile}, ${table.backend}, batch ${table.batch}): dense ${doc.dense.measuredMs.toFixed(3)} ms → pruned ${doc.pruned.measuredMs.toFixed(3)} ms measured (${doc.pruned.predictedMs.toFixed(3)} predicted) — ${r.met ? 'met' : 'NOT met'}\n` +
-          `widths: ${r.widths.map((w) => `${w.group} ${w.kept}/${w.size}`).join(', ')}\nwrote ${out}: model/, results.json\n`,
+          `widths: ${r.widths.map((w) => `${w.group} ${w.kept}/${w.size}`).join(', ')}\nwrote ${out}: model/, results.json, report.html, summary.md\n`,
       );
     }
     if (!r.met) {

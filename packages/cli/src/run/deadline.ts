@@ -27,6 +27,7 @@ export interface DeadlineFlags {
   percentile?: string;
   table?: string;
   reps?: string;
+  calibrate?: string;
 }
 
 function positive(flag: string, v: string | undefined, integer: boolean): number | undefined {
@@ -46,6 +47,7 @@ export function parseDeadlineFlags(f: DeadlineFlags): {
   percentile: 'p50' | 'p99';
   reps: number;
   tablePath?: string;
+  calibrate?: number;
 } {
   const percentile = (f.percentile ?? 'p50') as 'p50' | 'p99';
   if (percentile !== 'p50' && percentile !== 'p99') {
@@ -57,6 +59,8 @@ export function parseDeadlineFlags(f: DeadlineFlags): {
     percentile,
     reps: positive('--reps', f.reps, true) ?? 30,
     tablePath: f.table ? resolve(f.table) : undefined,
+    calibrate:
+      f.calibrate === undefined ? undefined : f.calibrate === '0' ? 0 : positive('--calibrate', f.calibrate, true),
   };
 }
 

@@ -270,7 +270,11 @@ export async function deadlinePrune(
   const samples: LatencySample[] = [];
   const nCal = verify ? (opts.calibrate ?? 6) : 0;
   if (nCal > 0) {
-    samples.push({ perLayer: densePerLayer, measuredMs: entryMs(denseMeasured, percentile), source: 'dense' });
+    samples.push({
+      perLayer: densePerLayer,
+      measuredMs: entryMs(denseMeasured, percentile),
+      source: 'dense',
+    });
     progress('calibrate', 0);
     for (const w of sampleWidths(groups, nCal, opts.seed ?? 0, opts.search?.maxPerGroup)) {
       const m = await build(w);
