@@ -75,7 +75,7 @@ export function resnet(opts: {
 }
 
 /** MobileNetV2: inverted residuals (1x1 expand, 3x3 depthwise, 1x1 project), ReLU6, adds on stride 1. */
-export function mobilenetV2(size: number, classes: number): tfl.LayersModel {
+export function mobilenetV2(size: number, classes: number, opts: { top?: boolean } = {}): tfl.LayersModel {
   const b = new Net();
   const input = tfl.input({ shape: [size, size, 3], name: 'input' });
   let x = b.cba(input, 32, 3, 2, 'relu6');
@@ -99,5 +99,7 @@ export function mobilenetV2(size: number, classes: number): tfl.LayersModel {
     }
   }
   x = b.cba(x, 1280, 1, 1, 'relu6');
-  return tfl.model({ inputs: input, outputs: b.head(x, classes), name: 'mobilenetv2' });
+  // top: false is Keras's include_top=False, the features a transfer-learning model builds on.
+  const out = opts.top === false ? x : b.head(x, classes);
+  return tfl.model({ inputs: input, outputs: out, name: 'mobilenetv2' });
 }

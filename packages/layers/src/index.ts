@@ -1,6 +1,12 @@
 export { buildGraph, type BuildGraphOptions } from './build_graph.js';
 export { NestedModelError, SharedLayerError } from './errors.js';
-export { flattenNested, isNestedModel, nestedModelNames, nestedScopes } from './nested/flatten_nested.js';
+export {
+  callsIn,
+  flattenNested,
+  isNestedModel,
+  nestedModelNames,
+  nestedScopes,
+} from './nested/flatten_nested.js';
 export type { LayerContext, Shape } from './layer_context.js';
 export { paramId, weightShortName } from './naming.js';
 export {

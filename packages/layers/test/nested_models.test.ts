@@ -9,10 +9,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   analyzeChannels,
   buildGraph,
+  foldBatchNorm,
   maskedModel,
   modelArtifacts,
   modelVariables,
   NestedModelError,
+  planBatchNormFolds,
   readMasks,
   removeChannels,
   zeroChannels,
@@ -215,6 +217,19 @@ describe('nested models are flattened into the graph', () => {
     const reread = keep(await tfl.loadLayersModel(tf.io.fromMemory(original)));
     expect(reread.layers.map((l) => l.getClassName())).toContain('Sequential');
     expect(maxDiff(run(reread, xs), run(m, xs))).toBeLessThanOrEqual(1e-6);
+    tf.dispose(xs);
+    for (const x of open.splice(0)) x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('foldBatchNorm folds a BatchNormalization inside a nested model (flat result, same outputs)', async () => {
+    const before = tf.memory().numTensors;
+    const m = sequentialInFunctional();
+    expect(planBatchNormFolds(m).map((f) => [f.bn, f.into])).toEqual([['ibn', 'ic1']]);
+    const folded = keep(await foldBatchNorm(m));
+    expect(folded.layers.map((l) => l.name)).not.toContain('ibn');
+    const xs = inputsFor(m);
+    expect(maxDiff(run(folded, xs), run(m, xs))).toBeLessThanOrEqual(1e-4);
     tf.dispose(xs);
     for (const x of open.splice(0)) x.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -103,6 +103,34 @@ describe('toSparseModel', () => {
     dense.dispose();
   });
 
+  it('converts the layers inside a nested model (a backbone used as a layer): flat output, same values', async () => {
+    const before = tf.memory().numTensors;
+    const backbone = prunedNet(0.85); // a Sequential, used as one layer of a classifier
+    const x0 = tfl.input({ shape: [8, 8, 3], name: 'image' });
+    const feats = backbone.apply(x0) as tfl.SymbolicTensor;
+    const head = tfl.layers.dense({ units: 2, name: 'head' }).apply(feats) as tfl.SymbolicTensor;
+    const outer = tfl.model({ inputs: x0, outputs: head, name: 'outer' });
+    expect(
+      sparsePlan(outer)
+        .filter((d) => d.converted)
+        .map((d) => d.layer),
+    ).toEqual(['c1', 'c2', 'd1', 'out']);
+    const sparse = await toSparseModel(outer);
+    expect(sparse.getLayer('c2')).toBeInstanceOf(SparseConv2D);
+    expect(sparse.layers.some((l) => l.name === 'sequential' || l.getClassName() === 'Sequential')).toBe(
+      false,
+    );
+    const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 3);
+    const want = outer.predict(x) as tf.Tensor;
+    const got = sparse.predict(x) as tf.Tensor;
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(want, got))));
+    expect(diff.dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([x, want, got, diff]);
+    sparse.dispose();
+    outer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('folds the pool layer by default, keeps it with fusePooling: false, same outputs', async () => {
     const dense = prunedNet(0.85);
     const a = await toSparseModel(dense, { fusePooling: false });

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormAffine, foldBias, scaleKernel } from './fold_math.js';
+import { flattenNested } from '../nested/flatten_nested.js';
 import { type BatchNormFold, foldTopology, planFolds, type TopologyJson } from './fold_plan.js';
 
 type Variable = tfl.LayersModel['weights'][number];
@@ -27,8 +28,9 @@ function rankOf(model: tfl.LayersModel) {
 }
 
 /** The BatchNormalization layers `foldBatchNorm` would fold, each with the layer it goes into. */
-export function planBatchNormFolds(model: tfl.LayersModel): BatchNormFold[] {
-  checkModel(model, 'planBatchNormFolds');
+export function planBatchNormFolds(input: tfl.LayersModel): BatchNormFold[] {
+  checkModel(input, 'planBatchNormFolds');
+  const model = flattenNested(input);
   return planFolds(topologyOf(model), rankOf(model));
 }
 
@@ -64,11 +66,14 @@ function foldedWeights(target: tfl.layers.Layer, bn: tfl.layers.Layer): [Variabl
  * An inference copy of `model` with every BatchNormalization that directly follows a linear Conv2D,
  * DepthwiseConv2D or Dense (whose output nothing else reads, channels last) folded into that
  * layer's kernel and bias, using the BN's moving statistics. Other layers are copied as they are;
- * BNs that cannot be folded stay. `model` is only read. The result is for inference: training it
+ * BNs that cannot be folded stay. A nested model is flattened first (the result is flat).
+ * `model` is only read. The result is for inference: training it
  * again would train without batch statistics.
  */
-export async function foldBatchNorm(model: tfl.LayersModel): Promise<tfl.LayersModel> {
-  checkModel(model, 'foldBatchNorm');
+export async function foldBatchNorm(input: tfl.LayersModel): Promise<tfl.LayersModel> {
+  checkModel(input, 'foldBatchNorm');
+  // Nested models are folded through their flat view (BNs inside a backbone fold too); the result is flat.
+  const model = flattenNested(input);
   const topology = topologyOf(model);
   const folds = planFolds(topology, rankOf(model));
   const bnOf = new Map(folds.map((f) => [f.into, f.bn]));

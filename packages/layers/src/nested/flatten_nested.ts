@@ -26,6 +26,20 @@ export function nestedModelNames(model: tfl.LayersModel, keep: ReadonlySet<strin
   return out;
 }
 
+/**
+ * The calls of `layer` that belong to `model`'s own graph (a layer of a flattened model also has
+ * the call inside its nested model, so `layer.input` alone is ambiguous there). Read from the
+ * model's node keys, as tfjs's own serialiser does (a Sequential: the layer's first call).
+ */
+export function callsIn(model: tfl.LayersModel, layer: Layer): TfNode[] {
+  const keys = (model as unknown as { containerNodes?: Set<string> }).containerNodes;
+  // tfjs's Sequential keeps no node keys; each of its layers is called once, first, by it.
+  if (!keys || keys.size === 0) {
+    return model.getClassName() === 'Sequential' ? layer.inboundNodes.slice(0, 1) : [...layer.inboundNodes];
+  }
+  return layer.inboundNodes.filter((_, i) => keys.has(`${layer.name}_ib-${i}`));
+}
+
 const flatCache = new WeakMap<tfl.LayersModel, { key: string; flat: tfl.LayersModel }>();
 const scopeOf = new WeakMap<tfl.LayersModel, ReadonlyMap<string, readonly string[]>>();
 

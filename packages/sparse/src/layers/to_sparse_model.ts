@@ -1,6 +1,6 @@
 import { InvalidArgumentError, PrunekitError, checkRange } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { getLayerSpec } from '@prunekit/layers';
+import { callsIn, flattenNested, getLayerSpec } from '@prunekit/layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type FormatSpec, fromKernel } from '../formats/from_kernel.js';
 import { sparseAttrsOf } from '../formats/sparse_tensors.js';
@@ -50,7 +50,12 @@ function zerosFraction(data: Float32Array): number {
   return data.length ? z / data.length : 0;
 }
 
-function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpec): Plan | undefined {
+function planLayer(
+  model: tfl.LayersModel,
+  layer: tfl.layers.Layer,
+  minSparsity: number,
+  spec: FormatSpec,
+): Plan | undefined {
   const className = layer.getClassName();
   if (className !== 'Dense' && className !== 'Conv2D') return undefined;
   const config = layer.getConfig();
@@ -66,13 +71,14 @@ function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpe
   const kernelData = kernel.dataSync() as Float32Array;
   decision.sparsity = zerosFraction(kernelData);
   const activation = String(config.activation ?? 'linear');
-  let inputRank = 0;
-  try {
-    inputRank = (layer.input as tfl.SymbolicTensor).shape.length;
-  } catch {
+  const calls = callsIn(model, layer);
+  if (calls.length !== 1) {
     decision.reason = 'shared layer (several inbound nodes): kept dense';
     return { decision };
   }
+  // A node's inputShapes is one shape or a list of them, by how the layer was called.
+  const shapes = calls[0].inputShapes as unknown[];
+  const inputRank = (Array.isArray(shapes[0]) ? (shapes[0] as unknown[]) : shapes).length;
   if (!SPARSE_LAYER_ACTIVATIONS.includes(activation))
     decision.reason = `activation '${activation}' not supported: kept dense`;
   else if (className === 'Dense' && inputRank !== 2)
@@ -108,9 +114,12 @@ function planLayer(layer: tfl.layers.Layer, minSparsity: number, spec: FormatSpe
 }
 
 /** Decides, layer by layer, what toSparseModel would convert (no model is built). */
-export function sparsePlan(model: tfl.LayersModel, opts: ToSparseOptions = {}): SparseLayerDecision[] {
+export function sparsePlan(input: tfl.LayersModel, opts: ToSparseOptions = {}): SparseLayerDecision[] {
   const min = checkRange('minSparsity', opts.minSparsity ?? 0.5, 0, 1, { maxInclusive: true });
-  return model.layers.flatMap((l) => planLayer(l, min, opts.format ?? { format: 'csr' })?.decision ?? []);
+  const model = flattenNested(input);
+  return model.layers.flatMap(
+    (l) => planLayer(model, l, min, opts.format ?? { format: 'csr' })?.decision ?? [],
+  );
 }
 
 const snake = (o: Record<string, unknown>) =>
@@ -185,16 +194,21 @@ function operandTensors(m: SparseMatrix): tf.Tensor[] {
  * whose activation and layout sparse layers support) becomes a SparseDense/SparseConv2D holding
  * only the kept weights; the other layers keep their weights. In a Sequential model a MaxPooling2D
  * right after a converted conv can be folded into it (`fusePooling`). The input model is not changed.
+ * Nested models are flattened first (flattenNested): the layers inside them convert too and the
+ * result is one flat model.
  */
 export async function toSparseModel(
-  model: tfl.LayersModel,
+  input: tfl.LayersModel,
   opts: ToSparseOptions = {},
 ): Promise<tfl.LayersModel> {
+  // A nested model (a backbone used as a layer) is converted through its flat view, so the layers
+  // inside it become sparse too; the sparse model is then flat, like channel surgery's output.
+  const model = flattenNested(input);
   const min = checkRange('minSparsity', opts.minSparsity ?? 0.5, 0, 1, { maxInclusive: true });
   const spec = opts.format ?? { format: 'csr' };
   const plans = new Map<string, Plan>();
   for (const l of model.layers) {
-    const p = planLayer(l, min, spec);
+    const p = planLayer(model, l, min, spec);
     if (p?.matrix) plans.set(l.name, p);
   }
   const topology = model.toJSON(null, false) as unknown as { config: { layers: Record<string, unknown>[] } };
