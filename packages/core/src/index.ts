@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './graph.js';
+export * from './array_weight_store.js';
 export * from './groups.js';
 export * from './calibration.js';
 export * from './interfaces.js';
@@ -10,9 +11,10 @@ export * from './rng.js';
 export * from './select_backend.js';
 export * from './channels/analyze.js';
 export { AtomTable } from './channels/atoms.js';
-export { gatherInto, keptShape, zeroAlong } from './channels/gather.js';
+export { droppedIndices, gatherInto, keptShape, weightKeeps, zeroAlong } from './channels/gather.js';
 export * from './channels/layout.js';
 export * from './channels/rule.js';
+export { type ChannelPlanOptions, planChannelRemoval } from './channels/plan.js';
 export * from './specs/spec.js';
 export * from './matrix_view.js';
 export * from './write_masks.js';

@@ -21,6 +21,11 @@ export interface RuleSource {
   rule(node: GraphNode): StructuredRule | undefined;
   /** Extra advice for the UnsupportedLayerError thrown for a node without a rule. */
   missing?(node: GraphNode): string;
+  /**
+   * The axis of a node's output that indexes channels; default the last (channels-last formats).
+   * ONNX tensors are channels-first (axis 1).
+   */
+  channelAxis?(node: GraphNode): number;
 }
 
 /** A set of coupled channels that must stay (and why). */
@@ -61,8 +66,12 @@ function sameStructure(atoms: AtomTable, a: Layout, b: Layout): boolean {
   });
 }
 
-function channelCount(node: GraphNode): number {
-  const d = node.outputShape[node.outputShape.length - 1];
+function channelAxisOf(source: RuleSource, node: GraphNode): number {
+  return source.channelAxis?.(node) ?? Math.max(0, node.outputShape.length - 1);
+}
+
+function channelCount(source: RuleSource, node: GraphNode): number {
+  const d = node.outputShape[channelAxisOf(source, node)];
   return typeof d === 'number' ? d : 0;
 }
 
@@ -88,7 +97,7 @@ export function analyzeChannelsWith(
 
   for (const node of graph.nodes) {
     const inputs = node.inputs.map((i) => layouts.get(i)!);
-    const outChannels = channelCount(node);
+    const outChannels = channelCount(source, node);
     const rule = source.rule(node);
     rules.set(node.name, rule);
     if (!rule) {
@@ -150,7 +159,7 @@ export function analyzeChannelsWith(
     }
     slices.set(node.name, kept);
     // The activation itself, for scorers that read activations.
-    const axis = Math.max(0, node.outputShape.length - 1);
+    const axis = channelAxisOf(source, node);
     for (const seg of result.output.segments) {
       const role = atoms.root(seg.atom) === node.name ? 'out' : 'through';
       atoms.addMember(seg.atom, { node: node.name, axis, ...seg, role });

@@ -1,3 +1,7 @@
+import type { GraphNode, ParamInfo } from '../graph.js';
+import { expandIndices } from './layout.js';
+import type { WeightSlice } from './rule.js';
+
 /**
  * Multi-axis selection on flat row-major arrays: keeps the listed indices along some axes. Used to
  * cut weights without going through tensors (no kernel launches, one pass, writes into a buffer
@@ -85,4 +89,40 @@ export function zeroAlong(
       for (const idx of z) values.fill(0, o * span + idx * inner, o * span + (idx + 1) * inner);
     }
   }
+}
+
+/**
+ * Kept indices per axis of one weight under a channel removal (null = whole axis), from the
+ * weight slices the analysis found for its node: `kept` gives each node output's kept channels,
+ * `layoutSize` each output's channel count. Formats cut their weight files with this and
+ * `gatherInto` (graph models, ONNX) or zero them with `zeroAlong` for the masked reference.
+ */
+export function weightKeeps(
+  node: GraphNode,
+  param: ParamInfo,
+  slices: readonly WeightSlice[],
+  kept: ReadonlyMap<string, readonly number[]>,
+  layoutSize: (node: string) => number,
+): (number[] | null)[] {
+  const keeps: (number[] | null)[] = param.shape.map(() => null);
+  for (const s of slices) {
+    if (s.weight !== param.name) continue;
+    const base = s.side === 'out' ? node.name : node.inputs[s.input ?? 0];
+    const size = layoutSize(base) * (s.expand ?? 1);
+    const k = expandIndices(kept.get(base)!, s.expand ?? 1);
+    if (k.length !== size) keeps[s.axis] = k;
+  }
+  return keeps;
+}
+
+/** The indices each axis drops, from kept indices per axis (null stays null). */
+export function droppedIndices(
+  shape: readonly number[],
+  keeps: readonly (readonly number[] | null)[],
+): (number[] | null)[] {
+  return keeps.map((k, axis) => {
+    if (!k) return null;
+    const keep = new Set(k);
+    return [...Array(shape[axis]).keys()].filter((i) => !keep.has(i));
+  });
 }

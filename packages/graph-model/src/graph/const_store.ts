@@ -1,5 +1,4 @@
-import { InvalidArgumentError, ShapeError, type WeightStore } from '@prunekit/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { type ArrayWeightStore, createArrayWeightStore } from '@prunekit/core';
 import type { GraphModelSource } from '../io/source.js';
 
 /** Where a parameter lives in the GraphDef: a Const node and the op input it feeds. */
@@ -14,9 +13,7 @@ export interface ConstBinding {
  * gives each its own copy, so masks and surgery can treat them apart; export writes one Const
  * per distinct value). Tensors are made on demand and owned by the store: `dispose()` frees them.
  */
-export interface ConstStore extends WeightStore {
-  dispose(): void;
-}
+export type ConstStore = ArrayWeightStore;
 
 export function createConstStore(
   source: GraphModelSource,
@@ -29,41 +26,5 @@ export function createConstStore(
     values.set(id, w.values as Float32Array);
     shapes.set(id, w.spec.shape);
   }
-  const live = new Map<string, tf.Tensor>();
-  const get = (id: string) => {
-    const v = values.get(id);
-    if (!v) throw new InvalidArgumentError(`No parameter '${id}' in the graph model.`, { id });
-    return v;
-  };
-  return {
-    tensor(id) {
-      let t = live.get(id);
-      if (!t) {
-        t = tf.tensor(get(id), [...shapes.get(id)!], 'float32');
-        tf.keep(t);
-        live.set(id, t);
-      }
-      return t;
-    },
-    values: (id) => Float32Array.from(get(id)),
-    assign(id, value) {
-      const shape = shapes.get(id);
-      get(id);
-      if (!shape || value.shape.length !== shape.length || value.shape.some((d, i) => d !== shape[i])) {
-        throw new ShapeError(
-          `assign: value of shape [${value.shape}] does not fit parameter '${id}' of shape [${shape}].`,
-          {
-            id,
-          },
-        );
-      }
-      values.set(id, Float32Array.from(value.dataSync() as Float32Array));
-      live.get(id)?.dispose();
-      live.delete(id);
-    },
-    dispose() {
-      for (const t of live.values()) t.dispose();
-      live.clear();
-    },
-  };
+  return createArrayWeightStore(values, shapes, 'graph model');
 }

@@ -1,11 +1,5 @@
-import {
-  type ChannelRemoval,
-  expandIndices,
-  gatherInto,
-  keptChannels,
-  keptShape,
-  zeroAlong,
-} from '@prunekit/layers';
+import { droppedIndices, gatherInto, keptShape, weightKeeps, zeroAlong } from '@prunekit/core';
+import { type ChannelRemoval, keptChannels } from '@prunekit/layers';
 import type { GraphModelGraph } from '../graph/build_graph.js';
 import { type ConstOverride, type WriteGraphOptions, writeGraphModel } from '../io/materialize.js';
 import type { GraphModelSource } from '../io/source.js';
@@ -34,14 +28,7 @@ function plan(
     const slices = analysis.slices.get(node.name) ?? [];
     for (const p of node.params) {
       const shape = [...p.shape];
-      const keeps: (number[] | null)[] = shape.map(() => null);
-      for (const s of slices) {
-        if (s.weight !== p.name) continue;
-        const base = s.side === 'out' ? node.name : node.inputs[s.input ?? 0];
-        const size = analysis.layouts.get(base)!.size * (s.expand ?? 1);
-        const k = expandIndices(kept.get(base)!, s.expand ?? 1);
-        if (k.length !== size) keeps[s.axis] = k;
-      }
+      const keeps = weightKeeps(node, p, slices, kept, (n) => analysis.layouts.get(n)!.size);
       const src = graph.weights.values(p.id);
       const b = graph.bindings.get(p.id)!;
       // Element-wise operands (a divisor, a per-channel offset) are left as they are in the
@@ -52,11 +39,7 @@ function plan(
         continue;
       }
       if (mode === 'zero') {
-        const zero = keeps.map((k, axis) => {
-          if (!k) return null;
-          const keep = new Set(k);
-          return [...Array(shape[axis]).keys()].filter((i) => !keep.has(i));
-        });
+        const zero = droppedIndices(shape, keeps);
         zeroAlong(src, shape, zero);
         out.push({ ...b, values: src, shape });
         continue;

@@ -1,0 +1,29 @@
+export { decodeModel, defaultOpset, encodeModel, type ModelProto, onnx } from './proto/onnx.js';
+export {
+  buildOnnxGraph,
+  type InitializerBinding,
+  type OnnxGraph,
+  type OnnxGraphOptions,
+  type OnnxInputShapes,
+} from './graph/build_graph.js';
+export { analyzeOnnxChannels, type OnnxChannelAnalysis } from './structured/analyze.js';
+export { exportOnnx, removeOnnxChannels, zeroOnnxChannels } from './structured/surgery.js';
+export { type AttributeOverride, type InitializerOverride, writeOnnx } from './io/write.js';
+export {
+  builtinOnnxOpFamilies,
+  getOnnxOpSpec,
+  onnxOpSpecs,
+  onnxOpSpecsOf,
+  registerOnnxOpSpec,
+} from './ops/registry.js';
+export type {
+  EditAttrs,
+  EditConst,
+  OnnxOpConfig,
+  OnnxOpFamily,
+  OnnxOpSpec,
+  OnnxParam,
+  ShapeContext,
+  Slot,
+} from './ops/spec.js';
+export { type ChannelPlanOptions, planChannelRemoval } from '@prunekit/core';

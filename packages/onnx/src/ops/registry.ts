@@ -1,0 +1,105 @@
+import { createSpecRegistry, type ParamSpec } from '@prunekit/core';
+import { convSpec } from './conv.js';
+import { batchNormSpec, binarySpec, dropoutSpec, preluSpec, unarySpec } from './elementwise.js';
+import { gemmSpec, matMulSpec } from './gemm.js';
+import {
+  concatSpec,
+  flattenSpec,
+  frozenSpecs,
+  inputSpec,
+  opaqueSpec,
+  reshapeSpec,
+  softmaxSpec,
+  splitSpec,
+  squeezeSpec,
+  transposeSpec,
+} from './shape.js';
+import { globalPoolSpec, padSpec, poolSpec, reduceSpec, resizeSpec } from './spatial.js';
+import type { OnnxOpConfig, OnnxOpFamily, OnnxOpSpec, OnnxParam } from './spec.js';
+
+/** The ONNX op families prunekit ships (one value per family; one spec per op in the registry). */
+export const builtinOnnxOpFamilies: readonly OnnxOpFamily[] = [
+  inputSpec,
+  convSpec,
+  gemmSpec,
+  matMulSpec,
+  batchNormSpec,
+  binarySpec,
+  preluSpec,
+  unarySpec,
+  dropoutSpec,
+  globalPoolSpec,
+  poolSpec,
+  reduceSpec,
+  padSpec,
+  resizeSpec,
+  concatSpec,
+  splitSpec,
+  reshapeSpec,
+  flattenSpec,
+  transposeSpec,
+  squeezeSpec,
+  softmaxSpec,
+  ...frozenSpecs,
+];
+
+const NO_ATTRS: OnnxOpConfig = {
+  op: '',
+  domain: '',
+  attrs: {},
+  slots: [],
+  outputIndex: 0,
+  outputCount: 1,
+  nodeIndex: -1,
+  opset: 17,
+};
+
+const paramSpec = (p: OnnxParam): ParamSpec => ({
+  role: p.role,
+  ...(p.inAxis !== undefined ? { inAxis: p.inAxis } : {}),
+  ...(p.outAxis !== undefined ? { outAxis: p.outAxis } : {}),
+  ...(p.prunable ? { prunable: true } : {}),
+});
+
+/** The spec of each op of a family (what `registerOnnxOpSpec` takes, for custom ops too). */
+export function onnxOpSpecsOf(family: OnnxOpFamily): OnnxOpSpec[] {
+  const fixed = Object.fromEntries(
+    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpec(p)]),
+  );
+  return family.ops.map((name) => ({
+    format: 'onnx',
+    name,
+    params: fixed,
+    macs: family.macs ?? (() => 0),
+    structured: { analyze: family.analyze },
+    ...(family.params ? { slotParams: family.params } : {}),
+    ...(family.editConst ? { editConst: family.editConst } : {}),
+    ...(family.editAttrs ? { editAttrs: family.editAttrs } : {}),
+    ...(family.infer ? { infer: family.infer } : {}),
+  }));
+}
+
+/** The ONNX op specs: core's spec registry for the 'onnx' format, beside the layer and graph-model specs. */
+export const onnxOpSpecs = createSpecRegistry<OnnxOpSpec>(
+  'onnx',
+  builtinOnnxOpFamilies.flatMap(onnxOpSpecsOf),
+);
+
+/** Registers (or replaces) an ONNX op spec (custom ops plug in here); `onnxOpSpecsOf(family)` builds them. */
+export function registerOnnxOpSpec(spec: OnnxOpSpec): void {
+  onnxOpSpecs.register(spec);
+}
+
+/** The spec registered for an ONNX op type ('Conv'), or undefined. */
+export const getOnnxOpSpec = (op: string): OnnxOpSpec | undefined => onnxOpSpecs.get(op);
+
+/** The weights of one node: fixed slots from `params`, attribute-dependent ones from `slotParams`. */
+export function onnxOpParams(spec: OnnxOpSpec, cfg: OnnxOpConfig): OnnxParam[] {
+  if (spec.slotParams) return spec.slotParams(cfg);
+  return Object.entries(spec.params).map(([slot, p]) => ({ slot: Number(slot), name: `w${slot}`, ...p }));
+}
+
+/** The spec of an op, or one that freezes its channels with the reason. */
+export function onnxSpecOrOpaque(op: string): OnnxOpSpec {
+  return getOnnxOpSpec(op) ?? onnxOpSpecsOf(opaqueSpec(op))[0];
+}

@@ -1,0 +1,185 @@
+import {
+  type ConfigSizes,
+  type GraphNode,
+  type Layout,
+  type NodeSpec,
+  type ParamRole,
+  type RuleContext,
+  type RuleResult,
+  ShapeError,
+} from '@prunekit/core';
+
+/** One input of an ONNX node, as the IR node's config records it. */
+export type Slot =
+  | { readonly kind: 'tensor'; readonly ref: string; readonly input: number }
+  | {
+      readonly kind: 'const';
+      /** The initializer's name. */
+      readonly name: string;
+      /** ONNX element type (TensorProto.DataType). */
+      readonly dataType: number;
+      readonly shape: readonly number[];
+      /** Short parameter name when the initializer is a float weight of the node. */
+      readonly param?: string;
+      /** Values of small integer initializers (axes, shapes, pads, split sizes). */
+      readonly ints?: readonly number[];
+      /** Values of small float initializers (Resize scales, Clip bounds). */
+      readonly floats?: readonly number[];
+    }
+  | { readonly kind: 'none' };
+
+/** What an IR node of an ONNX model carries in its `config`. */
+export interface OnnxOpConfig {
+  readonly op: string;
+  readonly domain: string;
+  /** The node's attributes as plain values (ints, floats, strings, lists). */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly slots: readonly Slot[];
+  /** Which output of the ONNX node this IR node is (Split has several). */
+  readonly outputIndex: number;
+  /** How many outputs the ONNX node has. */
+  readonly outputCount: number;
+  /** Index of the node in the graph's node list. */
+  readonly nodeIndex: number;
+  /** The model's opset for the node's domain. */
+  readonly opset: number;
+}
+
+/** A weight input of an op: its role and channel axes (read by scorers and pruners). */
+export interface OnnxParam {
+  readonly slot: number;
+  readonly name: string;
+  readonly role: ParamRole;
+  readonly inAxis?: number;
+  readonly outAxis?: number;
+  readonly prunable?: boolean;
+}
+
+/** New values for integer initializer `slot` after channel removal; undefined = unchanged. */
+export type EditConst = (
+  node: GraphNode,
+  slot: number,
+  values: readonly number[],
+  sizes: ConfigSizes,
+) => number[] | undefined;
+
+/** New integer attribute values after channel removal (a depthwise Conv's `group`); undefined = unchanged. */
+export type EditAttrs = (node: GraphNode, sizes: ConfigSizes) => Record<string, number> | undefined;
+
+/** What shape inference sees for one node: its config, each slot's shape (undefined when absent). */
+export interface ShapeContext {
+  readonly name: string;
+  readonly cfg: OnnxOpConfig;
+  readonly shapes: readonly (readonly number[] | undefined)[];
+}
+
+/**
+ * The spec of one ONNX op in core's spec registry (format 'onnx'): `params` is keyed by input slot
+ * for the weights every instance has, `slotParams` gives one instance's weights, `editConst`
+ * rewrites integer initializers (shapes, sizes, split lengths) after channel removal, and `infer`
+ * gives the shapes of the op's outputs (ONNX files seldom carry them all).
+ */
+export interface OnnxOpSpec extends NodeSpec<GraphNode> {
+  readonly format: 'onnx';
+  slotParams?(cfg: OnnxOpConfig): OnnxParam[];
+  readonly editConst?: EditConst;
+  readonly editAttrs?: EditAttrs;
+  infer?(ctx: ShapeContext): number[][];
+}
+
+/** How specs are written here: one value per op family, expanded into one spec per op by the registry. */
+export interface OnnxOpFamily {
+  readonly ops: readonly string[];
+  params?(cfg: OnnxOpConfig): OnnxParam[];
+  macs?(node: GraphNode): number;
+  analyze(ctx: RuleContext): RuleResult;
+  readonly editConst?: EditConst;
+  readonly editAttrs?: EditAttrs;
+  infer?(ctx: ShapeContext): number[][];
+}
+
+export const opConfig = (node: GraphNode): OnnxOpConfig => node.config as unknown as OnnxOpConfig;
+
+/** The ONNX channel axis of a tensor of rank `rank`: 1 (NCHW, [N, C]), 0 for vectors. */
+export const channelAxis = (rank: number): number => (rank >= 2 ? 1 : 0);
+
+export function describe(node: GraphNode): string {
+  return `'${node.name}' (${node.className})`;
+}
+
+/** Freezes every input and gives a frozen output, with the reason. */
+export function freezeAll(ctx: RuleContext, why: string): RuleResult {
+  const reason = `${describe(ctx.node)} ${why}`;
+  for (const l of ctx.inputs) ctx.freeze(l, reason);
+  return { output: ctx.fixed(ctx.outChannels, reason) };
+}
+
+/** The slot's integer values when it is a small integer initializer. */
+export function constInts(node: GraphNode | OnnxOpConfig, slot: number): readonly number[] | undefined {
+  const cfg = 'slots' in node ? node : opConfig(node);
+  const s = cfg.slots[slot];
+  return s?.kind === 'const' ? s.ints : undefined;
+}
+
+/** The slot's float values when it is a small float initializer. */
+export function constFloats(cfg: OnnxOpConfig, slot: number): readonly number[] | undefined {
+  const s = cfg.slots[slot];
+  return s?.kind === 'const' ? s.floats : undefined;
+}
+
+/** The layout of the tensor at `slot`, or undefined when the slot is an initializer or absent. */
+export function slotLayout(ctx: RuleContext, slot: number): Layout | undefined {
+  const s = opConfig(ctx.node).slots[slot];
+  return s?.kind === 'tensor' ? ctx.inputs[s.input] : undefined;
+}
+
+/** An int / ints attribute with a default. */
+export function intAttr(cfg: OnnxOpConfig, name: string, dflt: number): number {
+  const v = cfg.attrs[name];
+  return typeof v === 'number' ? v : dflt;
+}
+
+export function intsAttr(cfg: OnnxOpConfig, name: string): number[] | undefined {
+  const v = cfg.attrs[name];
+  return Array.isArray(v) ? v.map(Number) : undefined;
+}
+
+export const normAxis = (a: number, rank: number) => (a < 0 ? a + rank : a);
+
+export const product = (xs: readonly number[]) => xs.reduce((a, d) => a * d, 1);
+
+/** A ShapeError naming the node and op, for shapes that do not fit the op. */
+export function shapeError(ctx: ShapeContext, what: string): ShapeError {
+  return new ShapeError(`ONNX node '${ctx.name}' (${ctx.cfg.op}): ${what}.`, {
+    node: ctx.name,
+    op: ctx.cfg.op,
+  });
+}
+
+/** The shape of slot `i`; throws naming the node when it is unknown. */
+export function need(ctx: ShapeContext, i: number): readonly number[] {
+  const s = ctx.shapes[i];
+  if (!s) throw shapeError(ctx, `input ${i} has no known shape`);
+  return s;
+}
+
+/** Numpy broadcasting of shapes (ONNX multidirectional broadcasting). */
+export function broadcast(ctx: ShapeContext, shapes: readonly (readonly number[])[]): number[] {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d = 1;
+    for (const s of shapes) {
+      const x = s[s.length - rank + i] ?? 1;
+      if (x === 1) continue;
+      if (d !== 1 && d !== x)
+        throw shapeError(ctx, `operands [${shapes.map((s) => `[${s}]`).join(', ')}] do not broadcast`);
+      d = x;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/** Same shape as input 0 (element-wise unary ops). */
+export const sameAsInput = (ctx: ShapeContext): number[][] => [[...need(ctx, 0)]];

@@ -1,0 +1,31 @@
+import * as ort from 'onnxruntime-node';
+
+/** Every output of an ONNX model on `x` (one float32 input), run by onnxruntime-node's CPU provider. */
+export async function runOrt(
+  bytes: Uint8Array,
+  x: Float32Array,
+  shape: readonly number[],
+): Promise<Float32Array[]> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [...shape]) });
+    return session.outputNames.map((n) => out[n].data as Float32Array);
+  } finally {
+    await session.release();
+  }
+}
+
+/** Largest |a − b| over outputs of the same sizes. */
+export function maxDiff(a: readonly Float32Array[], b: readonly Float32Array[]): number {
+  if (a.length !== b.length) throw new Error(`${a.length} vs ${b.length} outputs`);
+  let d = 0;
+  a.forEach((x, i) => {
+    if (x.length !== b[i].length) throw new Error(`output ${i}: ${x.length} vs ${b[i].length} values`);
+    for (let j = 0; j < x.length; j++) d = Math.max(d, Math.abs(x[j] - b[i][j]));
+  });
+  return d;
+}
+
+/** Largest |value| over outputs (for relative tolerances). */
+export const maxAbs = (a: readonly Float32Array[]) =>
+  a.reduce((m, x) => x.reduce((n, v) => Math.max(n, Math.abs(v)), m), 0);
