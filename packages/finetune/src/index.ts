@@ -16,7 +16,7 @@ export { stepLr } from './lr/step_decay.js';
 export { warmupLr } from './lr/warmup.js';
 export { reduceLrOnPlateau } from './lr/reduce_on_plateau.js';
 export type { MetricsLogger } from './logging/logger.js';
-export type { ProgressStream } from './progress.js';
+export { Progress, type ProgressStream, progressTo } from './progress.js';
 export { lp, l1, l2, type LpOptions } from './regularizers/lp.js';
 export { groupLasso, groupNorms } from './regularizers/group_lasso.js';
 export { bnGammaL1 } from './regularizers/bn_gamma.js';

@@ -1,5 +1,12 @@
 import { createRng, InvalidArgumentError } from '@prunekit/core';
-import { adam, constantLr, type LrSchedule, type TrainOptimizer } from '@prunekit/finetune';
+import {
+  adam,
+  constantLr,
+  type LrSchedule,
+  type ProgressStream,
+  progressTo,
+  type TrainOptimizer,
+} from '@prunekit/finetune';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { toTfGraphModel } from '../graph/build_graph.js';
@@ -34,6 +41,10 @@ export interface GraphDistillOptions extends WriteGraphOptions {
    * with saveGraphModel for a checkpoint to resume or ship).
    */
   readonly onEpoch?: (log: GraphEpochLog, snapshot: () => GraphModelSource) => void | Promise<void>;
+  /** 0: silent; 1 (default): a progress bar on a TTY, one JSON line per epoch otherwise (as fineTune). */
+  readonly verbose?: 0 | 1;
+  /** Where progress goes (default process.stderr). */
+  readonly progress?: ProgressStream;
 }
 
 /** Mean training loss (and validation loss, when given) after one distillation epoch. */
@@ -148,6 +159,7 @@ export async function distillGraphModel(
   let step = 0;
   const steps = epochs * Math.ceil(n / batch);
   const started = performance.now();
+  const progress = opts.verbose === 0 ? undefined : progressTo(opts.progress, epochs);
   try {
     if (opts.validation) {
       const first = tf.tidy(() => run(teacher, slice(opts.validation!, [0]), outputs));
@@ -181,8 +193,10 @@ export async function distillGraphModel(
             if (m) vars[i].assign(tf.mul(vars[i], m));
           });
         });
-        sum += value.dataSync()[0] * idx.length;
+        const batchLoss = value.dataSync()[0];
+        sum += batchLoss * idx.length;
         tf.dispose([value, x, ...targets, ...Object.values(grads)]);
+        progress?.batch(epoch, Math.ceil((s + idx.length) / batch), Math.ceil(n / batch), batchLoss);
       }
       const log: GraphEpochLog = {
         epoch,
@@ -191,7 +205,7 @@ export async function distillGraphModel(
       };
       history.push(log);
       // Plateau schedules read loss / val_loss; accuracy has no meaning without labels (NaN).
-      schedule.onEpochEnd?.({
+      const epochLog = {
         epoch,
         step,
         loss: log.loss,
@@ -199,7 +213,9 @@ export async function distillGraphModel(
         ...(log.valLoss !== undefined ? { val_loss: log.valLoss } : {}),
         lr: optimizer.learningRate,
         seconds: (performance.now() - started) / 1000,
-      });
+      };
+      schedule.onEpochEnd?.(epochLog);
+      progress?.epoch(epochLog);
       await opts.onEpoch?.(log, () => materialize(vars.map((v) => Float32Array.from(v.dataSync()))));
       const monitored = log.valLoss ?? log.loss;
       if (monitored < best) {
@@ -209,7 +225,13 @@ export async function distillGraphModel(
       } else if (opts.earlyStop && ++wait >= opts.earlyStop.patience) break;
     }
     const final = bestValues ?? vars.map((v) => Float32Array.from(v.dataSync()));
-    return { model: materialize(final), history, ...(initialValLoss !== undefined ? { initialValLoss } : {}), losses, outputs };
+    return {
+      model: materialize(final),
+      history,
+      ...(initialValLoss !== undefined ? { initialValLoss } : {}),
+      losses,
+      outputs,
+    };
   } finally {
     tf.dispose(masks.filter((m): m is tf.Tensor => m !== null));
     train.dispose();
