@@ -40,6 +40,8 @@ export interface ClosedLoopEval {
   readonly revisitsPerEpisode: number;
   /** Fraction of steps where the policy's heading was the expert's (NaN when not asked). */
   readonly agreement: number;
+  /** Steps the policy took (the agreement's denominator). */
+  readonly moves: number;
   /** Per episode: 1 when it reached the goal (for paired comparisons between models). */
   readonly reached: Uint8Array;
   /** Per episode (scenario): exposure 1 and its events, for the closed-loop guard. */
@@ -147,6 +149,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     lengthRatio: ratios.length === 0 ? Number.NaN : ratios.reduce((a, b) => a + b, 0) / ratios.length,
     revisitsPerEpisode: revisits / n,
     agreement: moves === 0 || !askExpert ? Number.NaN : agree / moves,
+    moves,
     reached: Uint8Array.from(outcome, (v) => (v === 'goal' ? 1 : 0)),
     outcomes: outcome.map((v) => ({
       exposure: 1,
@@ -157,8 +160,43 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
 
 export const COSTMAP_EVENTS = ['collision', 'timeout'] as const;
 
-/** A fixed, seeded list of maps as a ClosedLoopSimulator: scenario i is episodes[i], exposure 1 episode. */
-export function costmapSimulator(episodes: readonly Episode[], o: RolloutOptions): ClosedLoopSimulator {
+/** The evaluation of consecutive batches of maps as one (the figures of all their episodes). */
+export function mergeEvals(parts: readonly ClosedLoopEval[]): ClosedLoopEval {
+  const n = parts.reduce((a, p) => a + p.episodes, 0);
+  const sum = (f: (p: ClosedLoopEval) => number) => parts.reduce((a, p) => a + f(p), 0);
+  const reached = sum((p) => p.successRate * p.episodes);
+  const moves = sum((p) => p.moves);
+  const agreed = Number.isNaN(parts[0]?.agreement) ? Number.NaN : sum((p) => p.agreement * p.moves);
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p.reached, at);
+    at += p.episodes;
+  }
+  return {
+    episodes: n,
+    successRate: reached / n,
+    collisionRate: sum((p) => p.collisionRate * p.episodes) / n,
+    timeoutRate: sum((p) => p.timeoutRate * p.episodes) / n,
+    lengthRatio: sum((p) => (p.successRate > 0 ? p.lengthRatio * p.successRate * p.episodes : 0)) / reached,
+    revisitsPerEpisode: sum((p) => p.revisitsPerEpisode * p.episodes) / n,
+    agreement: moves === 0 ? Number.NaN : agreed / moves,
+    moves,
+    reached: out,
+    outcomes: parts.flatMap((p) => p.outcomes),
+  };
+}
+
+/**
+ * A fixed, seeded list of maps as a ClosedLoopSimulator: scenario i is episodes[i], exposure 1 episode.
+ * With `keep`, every drive without a shadow also measures agreement and hands its whole evaluation
+ * over (so a table can reuse the guard's rollouts instead of driving the same maps again).
+ */
+export function costmapSimulator(
+  episodes: readonly Episode[],
+  o: RolloutOptions,
+  keep?: (model: tfl.LayersModel, first: number, res: ClosedLoopEval) => void,
+): ClosedLoopSimulator {
   const size = observationSize(o.radius);
   return {
     name: 'navigation maps',
@@ -175,7 +213,7 @@ export function costmapSimulator(episodes: readonly Episode[], o: RolloutOptions
       const labels: number[] = [];
       const res = closedLoop(modelPolicy(model, o.radius), episodes.slice(first, first + count), {
         ...o,
-        agreement: false,
+        agreement: keep !== undefined && !d.shadow,
         record: undefined,
         ...(d.shadow
           ? {
@@ -188,7 +226,10 @@ export function costmapSimulator(episodes: readonly Episode[], o: RolloutOptions
             }
           : {}),
       });
-      if (!d.shadow) return { outcomes: res.outcomes };
+      if (!d.shadow) {
+        keep?.(model, first, res);
+        return { outcomes: res.outcomes };
+      }
       const x = new Float32Array(kept.length * size);
       for (const [i, row] of kept.entries()) x.set(row, i * size);
       const w = windowSide(o.radius);

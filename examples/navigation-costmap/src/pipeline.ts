@@ -40,6 +40,8 @@ export interface ModelRow {
   readonly model: string;
   readonly method: 'none' | 'structured' | 'unstructured';
   readonly level: number;
+  /** Test maps this row drove (the sequential test's for the baseline and structured rows). */
+  readonly maps: number;
   readonly params: number;
   readonly nonzeroParams: number;
   readonly macs: number;
@@ -229,11 +231,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       log(`  ${c.name}: ${ftDemo.count} demonstrations + ${res.visited} states it visited (DAgger)`);
       c.epochs = res.epochs;
     }
-    const testVerdict = await checkOnTest(search.model, baseline, testMaps, rollout, r);
+    const seq = await checkOnTest(search.model, baseline, testMaps, rollout, r);
+    const testVerdict = seq.verdict;
     log(`test: ${testVerdict.message}`);
-    // Every row drives the maps the sequential test used (paired with it and with each other).
+    // The baseline and the structured model: the sequential test's own rollouts, on all the maps it
+    // used. The other rows (not goals) drive its first look's maps, compared with the baseline there.
     const driven = testMaps.slice(0, testVerdict.scenarios);
-    const expert = closedLoop(expertPolicy, driven, rollout);
+    const firstLook = testMaps.slice(0, seq.first.episodes);
+    const expert = closedLoop(expertPolicy, firstLook, rollout);
     const lat = batch1Latency(
       candidates.map((c) => c.model),
       test.x,
@@ -242,13 +247,17 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const rows: ModelRow[] = [];
     const reached: Uint8Array[] = [];
     const verdicts: ClosedLoopVerdict[] = [];
-    let baseLoop: ClosedLoopEval | undefined;
     for (const [k, c] of candidates.entries()) {
-      const loop: ClosedLoopEval = closedLoop(modelPolicy(c.model, radius), driven, rollout);
+      const loop: ClosedLoopEval =
+        k === 0
+          ? seq.baseline
+          : k === 1
+            ? seq.model
+            : closedLoop(modelPolicy(c.model, radius), firstLook, rollout);
       reached.push(loop.reached);
-      baseLoop ??= loop;
-      const v = compareWithBaseline(loop, baseLoop, r);
+      const v = compareWithBaseline(loop, k < 2 ? seq.baseline : seq.first, r);
       verdicts.push(v);
+      log(`  ${c.name}: ${loop.episodes} test maps driven`);
       const coll = v.events[0];
       const size = await exportStage(c.model, join(opts.outDir, c.name));
       const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
@@ -256,6 +265,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         model: c.name,
         method: c.method,
         level: c.level,
+        maps: loop.episodes,
         ...size,
         testAgreement: agreement(c.model, test),
         successRate: loop.successRate,
@@ -324,6 +334,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         safetyBefore: base.collisionRate,
         safetyAfterStructured: st.collisionRate,
         expertSuccessRate: expert.successRate,
+        expertEpisodes: expert.episodes,
         finetunedBaselineSuccessRate: rows[rows.length - 1].successRate,
         testEpisodes: driven.length,
         pairedSuccessStructured: paired,
@@ -355,7 +366,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         [
           ...rows.map((x) => ({
             model: x.model,
-            exposure: driven.length,
+            exposure: x.maps,
             events: x.collisions,
             rate: 100 * x.collisionRate,
             ratio: x.collisionRatio,

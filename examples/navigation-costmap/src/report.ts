@@ -50,9 +50,10 @@ export function renderMarkdown(
       `${(env.pipelineSeconds as number).toFixed(1)} s (1-minute load average at start ${(env.loadAverage1m as number).toFixed(2)}; ` +
       'the machine is shared, so latency is noisy).',
     '',
-    `Closed loop: each model drives ${maps} held-out maps from start to goal; a move into an obstacle, off the map ` +
+    `Closed loop: the baseline and the structured model drive ${maps} held-out maps (as many as the sequential test below needed), ` +
+      `the other rows the first ${int(rows[2]?.maps ?? 0)} of them, from start to goal; a move into an obstacle, off the map ` +
       `or across a corner is a collision and ends the episode; the step limit is ${r.closedLoop.stepLimit} × the A* path's steps. ` +
-      `The A* expert itself reaches ${pct(env.expertSuccessRate as number)}. Length ratio = driven octile length / A* length over ` +
+      `The A* expert itself reaches ${pct(env.expertSuccessRate as number)} (first ${int(env.expertEpisodes as number)} maps). Length ratio = driven octile length / A* length over ` +
       "successful episodes. Agreement = share of states where the policy picks the expert's heading (offline: test demonstrations; " +
       'closed loop: the states the policy visits). Latency: one window per call (batch 1) on wasm, models timed round-robin.',
     '',
@@ -97,7 +98,7 @@ export function renderMarkdown(
       `${+(100 * cl.sequential.lookConfidence).toFixed(2)}% CI ${seq.interval.lower.toFixed(3)}–${seq.interval.upper.toFixed(3)} ` +
       `(the goal's figure; fixed-sample 95% on the same maps ${seq.nominal.lower.toFixed(3)}–${seq.nominal.upper.toFixed(3)}).`,
     '',
-    `Every model drives the same ${maps} test maps. Collision ratio = collision rate(model) / collision rate(baseline) with a ` +
+    'Every row is compared with the baseline on the maps it drove (its `maps` column). Collision ratio = collision rate(model) / collision rate(baseline) with a ' +
       `${100 * cl.confidence}% interval from the ${cl.test === 'poisson-exact' ? 'exact conditional Poisson test' : 'paired bootstrap (2,000 resamples of whole maps, percentile interval: it keeps the pairing, and most collisions happen on maps both models fail)'}; ` +
       'the exact conditional Poisson upper bound (which ignores the pairing) is beside it.',
     '',
@@ -105,7 +106,7 @@ export function renderMarkdown(
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (x) =>
-        `| ${x.model} | ${maps} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} |`,
+        `| ${x.model} | ${int(x.maps)} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} |`,
     ),
     '',
     `Sequential test on the test maps: ${cl.sequential.message}.`,

@@ -14,7 +14,13 @@ import type {
 } from '@prunekit/pruners';
 import { closedLoopSearchStage, compareWithDense, safetyGuard } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ClosedLoopEval, COSTMAP_EVENTS, costmapSimulator, type RolloutOptions } from './closed_loop.js';
+import {
+  type ClosedLoopEval,
+  COSTMAP_EVENTS,
+  costmapSimulator,
+  mergeEvals,
+  type RolloutOptions,
+} from './closed_loop.js';
 import { concatDemonstrations, daggerFineTune } from './dagger.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
 import type { Recipe } from './recipe.js';
@@ -118,20 +124,41 @@ const testTarget = (r: Recipe) => ({
  * The reported test: the guard's sequential design on the held-out test maps — `model` and the
  * baseline drive `closedLoop.batch` more maps per look until the collision ratio's interval decides
  * against `safety.maxRatio` or `closedLoop.episodes` maps are spent ('undecided', never a pass).
+ * Returns the verdict, both models' evaluations on the maps it used (the guard's own rollouts) and
+ * the baseline's on the first batch (what the other rows are compared with).
  */
-export function checkOnTest(
+export async function checkOnTest(
   model: tfl.LayersModel,
   baseline: tfl.LayersModel,
   testMaps: readonly Episode[],
   rollout: RolloutOptions,
   r: Recipe,
-): Promise<ClosedLoopVerdict> {
-  return safetyGuard(baseline, {
+): Promise<{
+  verdict: ClosedLoopVerdict;
+  model: ClosedLoopEval;
+  baseline: ClosedLoopEval;
+  first: ClosedLoopEval;
+}> {
+  const parts = new Map<tfl.LayersModel, { first: number; res: ClosedLoopEval }[]>([
+    [model, []],
+    [baseline, []],
+  ]);
+  const keep = (m: tfl.LayersModel, first: number, res: ClosedLoopEval) => parts.get(m)?.push({ first, res });
+  const verdict = await safetyGuard(baseline, {
     ...testTarget(r),
-    simulator: { ...costmapSimulator(testMaps, rollout), name: 'navigation maps (test)' },
+    simulator: { ...costmapSimulator(testMaps, rollout, keep), name: 'navigation maps (test)' },
     batch: r.closedLoop.batch,
     maxScenarios: r.closedLoop.episodes,
   }).check(model);
+  const merged = (m: tfl.LayersModel) =>
+    mergeEvals(
+      (parts.get(m) ?? [])
+        .filter((p) => p.first < verdict.scenarios)
+        .sort((a, b) => a.first - b.first)
+        .map((p) => p.res),
+    );
+  const base = parts.get(baseline) ?? [];
+  return { verdict, model: merged(model), baseline: merged(baseline), first: base[0].res };
 }
 
 /** Paired comparison of a model's test rollouts against the baseline's (one look). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRng } from '@prunekit/core';
 import { describe, expect, it } from 'vitest';
-import { closedLoop, expertPolicy } from '../src/closed_loop.js';
+import { closedLoop, expertPolicy, mergeEvals, type Policy } from '../src/closed_loop.js';
 import { aStar, expertMove } from '../src/sim/astar.js';
 import { costToGo } from '../src/sim/cost_to_go.js';
 import { generateDemonstrations } from '../src/sim/dataset.js';
@@ -72,5 +72,33 @@ describe('navigation map generator and A* expert', () => {
     expect(ev.collisionRate).toBe(0);
     expect(ev.lengthRatio).toBeCloseTo(1, 9);
     expect(ev.agreement).toBe(1);
+  });
+  it('mergeEvals of consecutive batches gives the figures of one rollout over all their maps', () => {
+    const eps = generateEpisodes(P, createRng(21), 60);
+    // The expert, except a fixed wrong heading on every third step of every third map: collisions, timeouts and detours.
+    let step = 0;
+    const shaky: Policy = (x, rows, cells, e) => {
+      const a = Array.from(expertPolicy(x, rows, cells, e));
+      step++;
+      return a.map((k, i) => (i % 3 === 0 && step % 3 === 0 ? (k + 1) % 8 : k));
+    };
+    const o = { radius: 4, stepLimit: 2 };
+    const parts = [eps.slice(0, 20), eps.slice(20)].map((b) => {
+      step = 0;
+      return closedLoop(shaky, b, o);
+    });
+    const merged = mergeEvals(parts);
+    expect(merged.episodes).toBe(60);
+    expect(merged.outcomes).toEqual(parts.flatMap((p) => p.outcomes));
+    expect(Array.from(merged.reached)).toEqual([...parts[0].reached, ...parts[1].reached]);
+    expect(merged.collisionRate).toBeGreaterThan(0);
+    for (const k of ['successRate', 'collisionRate', 'timeoutRate', 'revisitsPerEpisode'] as const) {
+      expect(merged[k]).toBeCloseTo((parts[0][k] * 20 + parts[1][k] * 40) / 60, 12);
+    }
+    expect(merged.agreement).toBeCloseTo(
+      (parts[0].agreement * parts[0].moves + parts[1].agreement * parts[1].moves) /
+        (parts[0].moves + parts[1].moves),
+      12,
+    );
   });
 });
