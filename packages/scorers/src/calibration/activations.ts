@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Batch, CalibrationStats, ModelGraph } from '@prunekit/core';
+import { callsIn } from '@prunekit/layers';
 import { type ForwardModel, batchInput } from './forward.js';
 
 interface Tap {
@@ -21,11 +22,14 @@ function taps(graph: ModelGraph, model: ForwardModel): Tap[] {
     } catch {
       continue;
     }
-    if (layer.inboundNodes.length !== 1) continue; // shared layers: no single output to describe
-    const o = layer.output;
-    if (!Array.isArray(o)) out.push({ key: node.name, kind: 'out', tensor: o });
-    const i = layer.input;
-    if (node.params.length > 0 && !Array.isArray(i)) out.push({ key: node.name, kind: 'in', tensor: i });
+    // The layer's call in this model: a layer of a flattened nested model has a second call,
+    // inside the nested model, so layer.output alone would be ambiguous there.
+    const calls = callsIn(m, layer);
+    if (calls.length !== 1) continue; // shared layers: no single output to describe
+    const o = calls[0].outputTensors as tfl.SymbolicTensor[];
+    if (o.length === 1) out.push({ key: node.name, kind: 'out', tensor: o[0] });
+    const i = calls[0].inputTensors as tfl.SymbolicTensor[];
+    if (node.params.length > 0 && i.length === 1) out.push({ key: node.name, kind: 'in', tensor: i[0] });
   }
   return out;
 }
