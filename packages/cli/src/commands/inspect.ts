@@ -10,6 +10,7 @@ import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
 import { inspectGraphModel, isGraphModelFile } from '../run/graph_model.js';
 import { formatInspection, inspectGraph } from '../run/inspect.js';
+import { inspectOnnxModel, isOnnxFile } from '../run/onnx.js';
 
 export async function inspectCommand(
   flags: { model?: string; json?: boolean },
@@ -18,8 +19,13 @@ export async function inspectCommand(
   if (!flags.model) throw new UsageError('inspect needs --model <model.json>.', { field: 'model' });
   tf.env().set('PROD', true);
   await tf.setBackend('cpu');
-  if (isGraphModelFile(flags.model)) {
-    const info = await inspectGraphModel(flags.model);
+  const other = isGraphModelFile(flags.model)
+    ? inspectGraphModel
+    : isOnnxFile(flags.model)
+      ? inspectOnnxModel
+      : undefined;
+  if (other) {
+    const info = await other(flags.model);
     io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatInspection(info));
     return EXIT.ok;
   }

@@ -10,6 +10,7 @@ import type { CliIO } from '../io.js';
 import { createProgress } from '../progress.js';
 import { loadRecipe } from '../recipe/load.js';
 import { isGraphModelFile, pruneGraphModel } from '../run/graph_model.js';
+import { isOnnxFile, pruneOnnxModel } from '../run/onnx.js';
 import { formatTable } from '../table.js';
 import { pruneJobs, runPrune } from '../run/prune.js';
 import { openSession, resolveModelPath } from '../run/setup.js';
@@ -55,25 +56,34 @@ export async function pruneCommand(flags: PruneCommandFlags, io: CliIO): Promise
   await checkOutDir(out, overwrite, [modelPath]);
   const checkpoint = await checkCheckpointFlags(flags, [modelPath], out);
   const progress = createProgress(io, flags.quiet);
-  if (isGraphModelFile(modelPath)) {
+  // Graph models and ONNX models: the structured section, each level a new model of the same format.
+  const structuredOnly = isGraphModelFile(modelPath)
+    ? { format: 'graph-model', what: 'graph model', run: pruneGraphModel }
+    : isOnnxFile(modelPath)
+      ? { format: 'onnx', what: 'ONNX model', run: pruneOnnxModel }
+      : undefined;
+  if (structuredOnly) {
     if (checkpoint)
       throw new UsageError(
-        '--checkpoint / --resume apply to fine-tuning; graph models are pruned without it.',
-        {
-          field: 'checkpoint',
-        },
+        `--checkpoint / --resume apply to fine-tuning; ${structuredOnly.what}s are pruned without it.`,
+        { field: 'checkpoint' },
       );
     await initBackend(recipe.backend);
     let result!: Awaited<ReturnType<typeof pruneGraphModel>>;
     await publishOutDir(out, overwrite, async (staging) => {
-      result = await pruneGraphModel(modelPath, recipe, loaded.baseDir, async (folder, write) => {
+      result = await structuredOnly.run(modelPath, recipe, loaded.baseDir, async (folder, write) => {
         await write(join(staging, folder));
         return folder;
       });
-      const doc = { model: modelPath, format: 'graph-model', rows: result.rows, frozen: result.frozen };
+      const doc = {
+        model: modelPath,
+        format: structuredOnly.format,
+        rows: result.rows,
+        frozen: result.frozen,
+      };
       await writeTextFile(staging, 'results.json', `${JSON.stringify(doc, null, 2)}\n`);
     });
-    progress.log(`wrote ${out}: results.json and ${result.rows.length - 1} graph model folder(s)`);
+    progress.log(`wrote ${out}: results.json and ${result.rows.length - 1} ${structuredOnly.what} folder(s)`);
     const table = formatTable([
       ['model', 'ratio', 'channels removed', 'params', 'MACs', 'file bytes'],
       ...result.rows.map((r) => [

@@ -6,23 +6,21 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { computeMetrics } from '@prunekit/core';
 import {
   analyzeGraphChannels,
   buildGraphModelGraph,
+  type GraphChannelAnalysis,
   type GraphModelGraph,
+  type GraphModelSource,
   graphModelBytes,
-  planChannelRemoval,
   removeGraphChannels,
   type WeightDtypeMode,
   writeGraphModel,
 } from '@prunekit/graph-model';
 import { loadGraphModelFile, saveGraphModel } from '@prunekit/graph-model/node';
 import type { Recipe } from '@prunekit/recipe';
-import { UsageError } from '../errors.js';
 import { type Inspection, inspectGraph } from './inspect.js';
-import { pruneJobs } from './prune.js';
-import { makeScorer } from './scorer.js';
+import { type GraphPruneRow, pruneLevels, type StructuredFormat } from './structured_levels.js';
 
 /** Whether a local model path (file or folder) holds a 'graph-model' model.json. */
 export function isGraphModelFile(path: string): boolean {
@@ -50,73 +48,33 @@ export async function inspectGraphModel(path: string): Promise<Inspection> {
   }
 }
 
-export interface GraphPruneRow {
-  readonly folder: string;
-  readonly ratio: number;
-  readonly removedChannels: number;
-  readonly prunableChannels: number;
-  readonly params: number;
-  readonly macs: number;
-  readonly fileBytes: number;
-}
+export type { GraphPruneRow } from './structured_levels.js';
+
+const graphModelFormat: StructuredFormat<GraphModelSource, GraphModelGraph> = {
+  plural: 'Graph models',
+  open: async (path) => {
+    const graph = await openGraph(path);
+    return { graph, model: graph.source };
+  },
+  analyze: (graph, ignore) => analyzeGraphChannels(graph, { ignore }),
+  remove: (analysis, removal) => removeGraphChannels(analysis as GraphChannelAnalysis, removal),
+  save: (model, dir) => saveGraphModel(model, dir).then(() => undefined),
+  graphOf: (model) => buildGraphModelGraph(model),
+  bytes: graphModelBytes,
+};
 
 /**
  * Structured pruning of a graph model at each of the recipe's structured levels (per-group
  * ratio, the recipe's scorer), each pruned model saved as a stock graph model in `folder` under
  * `save`'s staging folder. Returns one row per model, the dense one first.
  */
-export async function pruneGraphModel(
+export function pruneGraphModel(
   path: string,
   recipe: Recipe,
   baseDir: string,
   save: (folder: string, write: (dir: string) => Promise<void>) => Promise<string>,
 ): Promise<{ rows: GraphPruneRow[]; frozen: { id: string; reason: string }[] }> {
-  if (recipe.unstructured) {
-    throw new UsageError(
-      'Graph models take the structured section only in `prunekit prune` for now; mask them with @prunekit/pruners from code.',
-      { field: 'unstructured' },
-    );
-  }
-  const jobs = pruneJobs(recipe);
-  const sec = recipe.structured!;
-  const scorer = await makeScorer(sec.scorer, baseDir, 'structured.scorer');
-  const graph = await openGraph(path);
-  try {
-    const analysis = analyzeGraphChannels(graph, { ignore: sec.ignore });
-    const total = analysis.groups.reduce((a, g) => a + g.size, 0);
-    const dense = computeMetrics(graph);
-    const rows: GraphPruneRow[] = [
-      {
-        folder: '(input)',
-        ratio: 0,
-        removedChannels: 0,
-        prunableChannels: total,
-        params: dense.params,
-        macs: dense.macs,
-        fileBytes: graphModelBytes(graph.source),
-      },
-    ];
-    for (const job of jobs) {
-      const removal = await planChannelRemoval(analysis, { scorer, ratio: job.level });
-      const pruned = removeGraphChannels(analysis, removal);
-      await save(job.folder, (dir) => saveGraphModel(pruned, dir).then(() => undefined));
-      const smaller = await buildGraphModelGraph(pruned);
-      const m = computeMetrics(smaller);
-      smaller.dispose();
-      rows.push({
-        folder: job.folder,
-        ratio: job.level,
-        removedChannels: [...removal.values()].reduce((a, c) => a + c.length, 0),
-        prunableChannels: total,
-        params: m.params,
-        macs: m.macs,
-        fileBytes: graphModelBytes(pruned),
-      });
-    }
-    return { rows, frozen: analysis.frozen.map((f) => ({ id: f.id, reason: f.reason })) };
-  } finally {
-    graph.dispose();
-  }
+  return pruneLevels(graphModelFormat, path, recipe, baseDir, save);
 }
 
 /** A graph model re-saved with every float weight in one dtype ('keep': as the input stored it). */
