@@ -94,12 +94,28 @@ describe('prunekit prune: the default export', () => {
     expect(code, io.out).toBe(EXIT.ok);
     const doc = JSON.parse(io.out);
     const row = doc.rows.find((r: { model: string }) => r.model === 'unstructured-80');
-    expect(row.export).toBe('sparse layers (min sparsity 0.5), BatchNorm folded, uint8 weights');
+    expect(row.export).toBe(
+      'sparse layers where timed faster (candidates from 0.2 sparsity), BatchNorm folded, activations folded, uint8 weights',
+    );
     expect(row.speedup.cpu).toBeGreaterThan(0);
     expect(Object.keys(row.latencyMs)).toEqual(['cpu']); // only the selected backend by default
     const written = join(out, 'unstructured-80');
-    expect(classes(written).some((c) => c.startsWith('PrunekitSparse'))).toBe(true);
+    // Every candidate was timed dense and sparse; exactly the faster ones were written sparse.
+    const timed = row.sparseLayers as { layer: string; denseMs: number; sparseMs: number; faster: boolean }[];
+    expect(timed.length).toBeGreaterThan(0);
+    for (const t of timed) {
+      expect(['c1', 'c2', 'logits']).toContain(t.layer);
+      expect(t.sparsity).toBeGreaterThanOrEqual(0.2);
+      expect(t.faster).toBe(t.sparseMs < t.denseMs);
+    }
+    const layers = JSON.parse(readFileSync(join(written, 'model.json'), 'utf8')).modelTopology.config
+      .layers as { class_name: string; config: { name: string; activation?: string } }[];
+    const sparse = layers.filter((l) => l.class_name.startsWith('PrunekitSparse')).map((l) => l.config.name);
+    expect(sparse).toEqual(timed.filter((t) => t.faster).map((t) => t.layer));
     expect(classes(written)).not.toContain('BatchNormalization');
+    // conv → BN → ReLU is one layer: the ReLUs became the convs' activation.
+    expect(classes(written)).not.toContain('ReLU');
+    expect(layers.find((l) => l.config.name === 'c1')?.config.activation).toBe('relu');
     expect(quantizations(written).has('uint8')).toBe(true);
     expect(row.fileBytes).toBe(await modelFileBytes(written));
     expect(row.fileBytes).toBeLessThanOrEqual(await modelFileBytes(input));

@@ -28,6 +28,12 @@ export interface SampleOptions {
   readonly reps: number;
   /** Untimed rounds first (kernel set-up, caches). Default 10. */
   readonly warmup?: number;
+  /**
+   * Keep warming up (whole rounds) until this many ms have passed, too (default 0). A small model's
+   * first hundred or so calls can run several times slower than its later ones (JIT, caches), far
+   * more than a fixed count of rounds covers.
+   */
+  readonly warmupMs?: number;
   /** Also take this process's CPU time per pass (needs Node's process.cpuUsage). */
   readonly cpu?: boolean;
 }
@@ -76,7 +82,9 @@ export function forwardSamples(
     const c = c0 ? usage!(c0) : undefined;
     return [ms, c ? (c.user + c.system) / 1000 : 0];
   };
-  for (let r = 0; r < (o.warmup ?? 10); r++) for (const m of models) once(m);
+  const warm = performance.now();
+  for (let r = 0; r < (o.warmup ?? 10) || performance.now() - warm < (o.warmupMs ?? 0); r++)
+    for (const m of models) once(m);
   for (let r = 0; r < o.reps; r++) {
     // Rotate the starting model so none always runs first.
     for (let k = 0; k < models.length; k++) {

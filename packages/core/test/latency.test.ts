@@ -36,6 +36,31 @@ describe('forwardSamples (the one forward-pass timer)', () => {
     x.dispose();
   });
 
+  it('with warmupMs, keeps warming up in whole rounds until that long has passed', () => {
+    const x = tf.ones([1, 4]);
+    const before = tf.memory().numTensors;
+    const log: number[] = [];
+    // Each call takes at least 2 ms; warm-up rounds go on until 40 ms have passed.
+    const slow: Forward = {
+      predict(input) {
+        log.push(performance.now());
+        const until = performance.now() + 2;
+        while (performance.now() < until) {}
+        return tf.add(input as tf.Tensor, 1);
+      },
+    };
+    const t0 = performance.now();
+    forwardSamples([slow, slow], x, { reps: 1, warmup: 1, warmupMs: 40 });
+    const timedStart = log[log.length - 2];
+    expect(timedStart - t0).toBeGreaterThanOrEqual(40);
+    const warm = log.length - 2;
+    expect(warm % 2).toBe(0); // whole rounds
+    // ...and no more than needed: the last warm-up round began before the 40 ms were up.
+    if (warm > 2) expect(log[warm - 2] - log[0]).toBeLessThan(40);
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it('takes CPU time beside wall time when asked, and roundRobinLatency reads either clock', () => {
     const x = tf.ones([64, 64]);
     const before = tf.memory().numTensors;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { foldBatchNorm, planBatchNormFolds } from '../src/index.js';
+import { foldActivations, foldBatchNorm, planActivationFolds, planBatchNormFolds } from '../src/index.js';
 
 type T = tfl.SymbolicTensor;
 const open: tfl.LayersModel[] = [];
@@ -152,5 +152,51 @@ describe('foldBatchNorm', () => {
   it('refuses what is not a LayersModel with a typed error', async () => {
     await expect(foldBatchNorm({} as tfl.LayersModel)).rejects.toThrow(InvalidArgumentError);
     expect(() => planBatchNormFolds(null as unknown as tfl.LayersModel)).toThrow(/LayersModel/);
+  });
+});
+
+describe('foldActivations', () => {
+  /** conv → Activation(relu) → conv (read twice: its ReLU stays) → ReLU + add → flatten → dense → Activation(softmax); a leaky ReLU after a conv stays. */
+  function actNet(): tfl.LayersModel {
+    const input = tfl.input({ shape: [5, 5, 2], name: 'a_in' });
+    let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'a_c1' }).apply(input) as T;
+    x = tfl.layers.activation({ activation: 'relu', name: 'a_act1' }).apply(x) as T;
+    const c2 = tfl.layers.conv2d({ filters: 4, kernelSize: 1, name: 'a_c2' }).apply(x) as T;
+    const r2 = tfl.layers.reLU({ name: 'a_r2' }).apply(c2) as T;
+    x = tfl.layers.add({ name: 'a_add' }).apply([r2, c2]) as T;
+    const c3 = tfl.layers.conv2d({ filters: 4, kernelSize: 1, name: 'a_c3' }).apply(x) as T;
+    x = tfl.layers.leakyReLU({ alpha: 0.1, name: 'a_leaky' }).apply(c3) as T;
+    x = tfl.layers.flatten({ name: 'a_flat' }).apply(x) as T;
+    x = tfl.layers.dense({ units: 3, name: 'a_fc' }).apply(x) as T;
+    const out = tfl.layers.activation({ activation: 'softmax', name: 'a_soft' }).apply(x) as T;
+    return keep(tfl.model({ inputs: input, outputs: out }));
+  }
+
+  it('makes ReLU / Activation layers after a linear conv or dense that layer’s activation; outputs unchanged, no leaks', async () => {
+    for (const [model, shape, want] of [
+      [actNet(), [5, 5, 2], { a_act1: 'a_c1', a_soft: 'a_fc' }],
+      // After foldBatchNorm c1 → bn1 → r1 is c1 → r1, but r1 is a ReLU(6): it stays (see fold_plan).
+      [keep(await foldBatchNorm(functionalNet())), [6, 6, 3], {}],
+    ] as const) {
+      seed(model, 5);
+      const plan = planActivationFolds(model);
+      expect(Object.fromEntries(plan.map((f) => [f.layer, f.into]))).toEqual(want);
+      const n0 = tf.memory().numTensors;
+      const folded = await foldActivations(model);
+      const names = folded.layers.map((l) => l.name);
+      for (const f of plan) {
+        expect(names).not.toContain(f.layer);
+        expect(folded.getLayer(f.into).getConfig().activation).toBe(f.activation);
+      }
+      expect(names.length).toBe(model.layers.length - plan.length);
+      const x = tf.randomNormal([2, ...shape], 0, 2, 'float32', 9);
+      const a = model.predict(x) as tf.Tensor | tf.Tensor[];
+      const b = folded.predict(x) as tf.Tensor | tf.Tensor[];
+      expect(maxDiff(a, b)).toBeLessThan(1e-5);
+      tf.dispose([x, a, b].flat());
+      folded.dispose();
+      expect(tf.memory().numTensors).toBe(n0);
+    }
+    expect(planBatchNormFolds(functionalNet()).some((f) => f.into === 'c1')).toBe(true);
   });
 });

@@ -67,6 +67,8 @@ export const exportSection = z.strictObject({
   minSparsity: fraction.optional(),
   /** Fold BatchNormalization into the layer before it (default true). */
   foldBatchNorm: z.boolean({ error: 'true or false' }).default(true),
+  /** Fold ReLU (no maxValue) / Activation layers into the conv or dense before them (default true). */
+  foldActivations: z.boolean({ error: 'true or false' }).default(true),
   /** keep: the input model's tfjs weight quantization; none: float32; or one dtype. */
   quantization: z.enum(['keep', 'none', 'uint8', 'uint16', 'float16']).default('keep'),
 });

@@ -45,3 +45,8 @@ export {
   type SparseLayerDecision,
   type ToSparseOptions,
 } from './layers/to_sparse_model.js';
+export {
+  timeSparseLayers,
+  type TimedSparseLayer,
+  type TimeSparseOptions,
+} from './layers/time_sparse_layers.js';

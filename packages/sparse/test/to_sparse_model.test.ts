@@ -12,6 +12,7 @@ import {
   SparseDense,
   registerCpuSparseKernels,
   sparsePlan,
+  timeSparseLayers,
   toSparseModel,
 } from '../src/index.js';
 
@@ -151,5 +152,44 @@ describe('toSparseModel', () => {
     const plan = sparsePlan(dense, { minSparsity: 0.5 });
     expect(plan.every((d) => !d.converted && d.reason.includes('kept dense'))).toBe(true);
     dense.dispose();
+  });
+});
+
+describe('timeSparseLayers and toSparseModel({ only })', () => {
+  it('times each candidate dense and sparse (a fusable pool with its conv), and only converts the named layers', async () => {
+    await tf.setBackend('cpu');
+    registerCpuSparseKernels();
+    expect(tf.getBackend()).toBe('cpu');
+    const start = tf.memory().numTensors;
+    const m = prunedNet(0.8);
+    const n0 = tf.memory().numTensors;
+    const timed = await timeSparseLayers(m, { minSparsity: 0.2, reps: 3 });
+    expect(tf.memory().numTensors).toBe(n0);
+    expect(timed.map((t) => t.layer)).toEqual(['c1', 'c2', 'd1', 'out']);
+    expect(timed.map((t) => t.pool)).toEqual(['p1', undefined, undefined, undefined]);
+    for (const t of timed) {
+      expect(t.denseMs).toBeGreaterThan(0);
+      expect(t.sparseMs).toBeGreaterThan(0);
+      expect(t.faster).toBe(t.sparseMs < t.denseMs);
+    }
+    const only = await toSparseModel(m, { only: ['c2'] });
+    expect(only.layers.map((l) => l.getClassName())).toEqual([
+      'Conv2D',
+      'MaxPooling2D',
+      SparseConv2D.className,
+      'Flatten',
+      'Dense',
+      'Dense',
+    ]);
+    expect(timed.map((t) => t.sparsity).every((v) => v > 0.7)).toBe(true);
+    expect(sparsePlan(m, { only: ['c2'] }).find((d) => d.layer === 'd1')?.reason).toMatch(/not in 'only'/);
+    const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 2);
+    const a = m.predict(x) as tf.Tensor;
+    const b = only.predict(x) as tf.Tensor;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0])).toBeLessThan(1e-5);
+    tf.dispose([x, a, b]);
+    only.dispose();
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -7,9 +7,9 @@
  * 4x larger. Each choice is a recipe field of `export`.
  */
 import type { TfjsQuantDtype } from '@prunekit/compress';
-import { foldBatchNorm, planBatchNormFolds } from '@prunekit/layers';
+import { foldActivations, foldBatchNorm, planActivationFolds, planBatchNormFolds } from '@prunekit/layers';
 import { readModel } from '@prunekit/layers/node';
-import { toSparseModel } from '@prunekit/sparse';
+import { type TimedSparseLayer, timeSparseLayers, toSparseModel } from '@prunekit/sparse';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from '../recipe/schema.js';
 import type { PruneMethod } from '@prunekit/recipe';
@@ -17,9 +17,16 @@ import type { PruneMethod } from '@prunekit/recipe';
 export interface ExportPlan {
   readonly format: 'stock' | 'sparse';
   readonly foldBatchNorm: boolean;
+  /** ReLU (no maxValue) / Activation layers after a linear conv or dense made that layer's activation. */
+  readonly foldActivations: boolean;
   /** tfjs weight quantization of the written files; undefined = float32. */
   readonly quantization?: TfjsQuantDtype;
   readonly minSparsity: number;
+  /**
+   * Time each candidate layer alone, dense and sparse, on the run's backend and convert only the
+   * faster ones (true unless the recipe sets export.minSparsity, which then converts by threshold).
+   */
+  readonly measure: boolean;
 }
 
 /** The weight quantization of a saved model's float weights (the first one found), if any. */
@@ -44,35 +51,53 @@ export function exportPlan(
   return {
     format,
     foldBatchNorm: e?.foldBatchNorm ?? true,
+    foldActivations: e?.foldActivations ?? true,
     quantization: q === 'keep' ? input : q === 'none' ? undefined : q,
-    minSparsity: e?.minSparsity ?? 0.5,
+    // Measured: candidates from 20% zeros (a fused pool can pay even there); fixed: the recipe's.
+    minSparsity: e?.minSparsity ?? 0.2,
+    measure: e?.minSparsity === undefined,
   };
 }
 
 /**
  * The model to write for `model` under `plan`: a new model (the caller disposes it), or
- * undefined when the plan changes nothing (write `model` itself).
+ * undefined when the plan changes nothing (write `model` itself); with `plan.measure`, also the
+ * per-layer timings that chose the sparse layers (batch `batch`, on the current backend).
  */
 export async function exportedModel(
   model: tfl.LayersModel,
   plan: ExportPlan,
-): Promise<tfl.LayersModel | undefined> {
+  batch = 1,
+): Promise<{ model?: tfl.LayersModel; sparseLayers?: TimedSparseLayer[] }> {
   let out: tfl.LayersModel | undefined;
   if (plan.foldBatchNorm && planBatchNormFolds(model).length > 0) out = await foldBatchNorm(model);
-  if (plan.format === 'sparse') {
-    const from = out ?? model;
-    const sparse = await toSparseModel(from, { minSparsity: plan.minSparsity });
+  // After the BN folds: conv → BN → ReLU becomes conv → ReLU, and then one layer.
+  if (plan.foldActivations && planActivationFolds(out ?? model).length > 0) {
+    const folded = await foldActivations(out ?? model);
     out?.dispose();
-    out = sparse;
+    out = folded;
   }
-  return out;
+  if (plan.format !== 'sparse') return { model: out };
+  const from = out ?? model;
+  const sparseLayers = plan.measure
+    ? await timeSparseLayers(from, { minSparsity: plan.minSparsity, batch, clock: 'cpu' })
+    : undefined;
+  const only = sparseLayers?.filter((t) => t.faster).map((t) => t.layer);
+  const sparse = await toSparseModel(from, { minSparsity: plan.minSparsity, only });
+  out?.dispose();
+  return { model: sparse, ...(sparseLayers ? { sparseLayers } : {}) };
 }
 
 /** One line for the report: what was written. */
 export function describeExport(plan: ExportPlan): string {
   return [
-    plan.format === 'sparse' ? `sparse layers (min sparsity ${plan.minSparsity})` : 'stock layers',
+    plan.format !== 'sparse'
+      ? 'stock layers'
+      : plan.measure
+        ? `sparse layers where timed faster (candidates from ${plan.minSparsity} sparsity)`
+        : `sparse layers (min sparsity ${plan.minSparsity})`,
     plan.foldBatchNorm ? 'BatchNorm folded' : 'BatchNorm kept',
+    plan.foldActivations ? 'activations folded' : 'activation layers kept',
     plan.quantization ? `${plan.quantization} weights` : 'float32 weights',
   ].join(', ');
 }

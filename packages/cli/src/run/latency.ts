@@ -1,10 +1,12 @@
-/** Median forward latency of a model on each backend (the recipe's measure stage: `WARMUP` untimed, then `runs` timed calls). */
+/** Median forward latency of a model on each backend: untimed calls for `WARMUP` rounds and `WARMUP_MS`, then `runs` timed calls. */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { roundRobinLatency } from '@prunekit/recipe';
+import { forwardSamples, median } from '@prunekit/core';
 
-/** Untimed first calls (kernel set-up, first allocations). */
+/** Untimed first calls (kernel set-up, first allocations)... */
 const WARMUP = 3;
+/** ...and untimed time: a small model's first hundred or so calls run several times slower. */
+const WARMUP_MS = 300;
 
 export interface LatencyOptions {
   readonly backends: readonly string[];
@@ -24,7 +26,8 @@ export async function measureLatency(
       if (tf.getBackend() !== b) await tf.setBackend(b);
       const x = tf.randomUniform(shape, 0, 1, 'float32', 1);
       try {
-        out[b] = roundRobinLatency([model], x, opts.runs, WARMUP)[0].medianMs;
+        const { wall } = forwardSamples([model], x, { reps: opts.runs, warmup: WARMUP, warmupMs: WARMUP_MS });
+        out[b] = median(wall[0]);
       } finally {
         x.dispose();
       }

@@ -189,7 +189,8 @@ export async function runPrune(opts: {
     let reread: tfl.LayersModel | undefined;
     try {
       const plan = exportPlan(recipe, job.method, inputQuant);
-      exported = await exportedModel(model, plan);
+      const written = await exportedModel(model, plan, bench.batch);
+      exported = written.model;
       const saved = await opts.save(exported ?? model, job.folder, plan);
       // Latency and accuracy of what was written, as read back (quantization included).
       // (Not loadModel: the run's own output is not an input to protect.)
@@ -227,6 +228,15 @@ export async function runPrune(opts: {
       rows.push({
         ...row,
         export: describeExport(plan),
+        ...(written.sparseLayers
+          ? {
+              sparseLayers: written.sparseLayers.map((t) => ({
+                ...t,
+                denseMs: Number(t.denseMs.toFixed(4)),
+                sparseMs: Number(t.sparseMs.toFixed(4)),
+              })),
+            }
+          : {}),
         speedup,
         denseLatencyMsAdjacent: denseNow ?? {},
         accuracyBeforeFinetune: before ?? null,

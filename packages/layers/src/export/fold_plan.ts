@@ -8,7 +8,7 @@ export interface BatchNormFold {
 }
 
 type Entry = [string, number, number, ...unknown[]];
-interface LayerJson {
+export interface LayerJson {
   name?: string;
   class_name: string;
   config: Record<string, unknown>;
@@ -25,30 +25,43 @@ export const FOLD_TARGETS: ReadonlySet<string> = new Set(['Conv2D', 'DepthwiseCo
 
 const nameOf = (l: LayerJson) => (l.name ?? l.config.name) as string;
 
-/** `rank`: the rank of each BatchNormalization layer's output, by name (to check its axis is the last). */
-function foldable(target: LayerJson | undefined, bn: LayerJson, rank: number | undefined): boolean {
+/** A linear, channels-last conv/dense layer: what a following BN or activation can go into. */
+function linearTarget(target: LayerJson | undefined): boolean {
   if (!target || !FOLD_TARGETS.has(target.class_name)) return false;
   const c = target.config;
   if ((c.activation ?? 'linear') !== 'linear') return false;
-  if (c.data_format !== undefined && c.data_format !== 'channels_last') return false;
+  return c.data_format === undefined || c.data_format === 'channels_last';
+}
+
+/** `rank`: the rank of each BatchNormalization layer's output, by name (to check its axis is the last). */
+function bnAxisLast(bn: LayerJson, rank: number | undefined): boolean {
   const axis = bn.config.axis;
   if (typeof axis !== 'number' || rank === undefined) return false;
   return axis === -1 || axis === rank - 1;
 }
 
-/** The folds a topology allows: each BN right after a linear conv/dense whose output nothing else reads. */
-export function planFolds(
+/** One folding of a single-input layer `layer` into the layer `into` right before it. */
+interface Fold {
+  readonly layer: string;
+  readonly into: string;
+}
+
+/**
+ * The folds a topology allows: each layer that `follows` accepts, right after a linear conv/dense
+ * whose output nothing else reads (and that `also` accepts).
+ */
+function planAfterLinear(
   topology: TopologyJson,
-  rankOf: (layer: string) => number | undefined,
-): BatchNormFold[] {
+  follows: (l: LayerJson) => boolean,
+  also: (target: LayerJson, l: LayerJson) => boolean = () => true,
+): Fold[] {
   const layers = topology.config.layers;
-  const folds: BatchNormFold[] = [];
+  const folds: Fold[] = [];
+  const ok = (target: LayerJson | undefined, l: LayerJson) => linearTarget(target) && also(target!, l);
   if (topology.class_name === 'Sequential') {
     for (let i = 1; i < layers.length; i++) {
-      const bn = layers[i];
-      if (bn.class_name !== 'BatchNormalization') continue;
-      const prev = layers[i - 1];
-      if (foldable(prev, bn, rankOf(nameOf(bn)))) folds.push({ bn: nameOf(bn), into: nameOf(prev) });
+      const l = layers[i];
+      if (follows(l) && ok(layers[i - 1], l)) folds.push({ layer: nameOf(l), into: nameOf(layers[i - 1]) });
     }
     return folds;
   }
@@ -57,29 +70,99 @@ export function planFolds(
   const read = (name: string) => reads.set(name, (reads.get(name) ?? 0) + 1);
   for (const l of layers) for (const node of l.inbound_nodes ?? []) for (const e of node) read(e[0]);
   for (const e of topology.config.output_layers ?? []) read(e[0]);
-  for (const bn of layers) {
-    if (bn.class_name !== 'BatchNormalization') continue;
-    const nodes = bn.inbound_nodes ?? [];
-    if (nodes.length !== 1 || nodes[0].length !== 1) continue; // shared BN layers stay
+  for (const l of layers) {
+    if (!follows(l)) continue;
+    const nodes = l.inbound_nodes ?? [];
+    if (nodes.length !== 1 || nodes[0].length !== 1) continue; // shared layers stay
     const [src, nodeIndex] = nodes[0][0];
     const target = byName.get(src);
     if (nodeIndex !== 0 || (target?.inbound_nodes ?? []).length !== 1 || reads.get(src) !== 1) continue;
-    if (foldable(target, bn, rankOf(nameOf(bn)))) folds.push({ bn: nameOf(bn), into: src });
+    if (ok(target, l)) folds.push({ layer: nameOf(l), into: src });
   }
   return folds;
 }
 
-/** A copy of the topology without the folded BN layers: their readers read the target instead; targets get a bias. */
-export function foldTopology(topology: TopologyJson, folds: readonly BatchNormFold[]): TopologyJson {
+/** The folds a topology allows: each BN right after a linear conv/dense whose output nothing else reads. */
+export function planFolds(
+  topology: TopologyJson,
+  rankOf: (layer: string) => number | undefined,
+): BatchNormFold[] {
+  return planAfterLinear(
+    topology,
+    (l) => l.class_name === 'BatchNormalization',
+    (_t, bn) => bnAxisLast(bn, rankOf(nameOf(bn))),
+  ).map((f) => ({ bn: f.layer, into: f.into }));
+}
+
+/** The activation an activation layer applies, as a conv/dense `activation` value, if it has one. */
+export function activationOf(l: LayerJson): string | undefined {
+  const c = l.config;
+  if (l.class_name === 'Activation') return typeof c.activation === 'string' ? c.activation : undefined;
+  if (l.class_name !== 'ReLU') return undefined;
+  if ((c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) return undefined;
+  // ReLU(maxValue) stays a layer: it clips with one ClipByValue, while tfjs's 'relu6' activation is
+  // minimum(6, relu(x)), whose Minimum took longer than the conv itself on tfjs-wasm (MobileNetV2:
+  // 231 ms in 35 calls against 2.7 ms of ClipByValue).
+  return c.max_value == null ? 'relu' : undefined;
+}
+
+/** One folding: the activation layer `layer` becomes the `activation` of `into`. */
+export interface ActivationFold {
+  readonly layer: string;
+  readonly into: string;
+  readonly activation: string;
+}
+
+/** The activation layers (ReLU without maxValue, Activation) that can become the activation of the linear conv/dense before them. */
+export function activationFolds(topology: TopologyJson): ActivationFold[] {
+  const byName = new Map(topology.config.layers.map((l) => [nameOf(l), l]));
+  return planAfterLinear(topology, (l) => activationOf(l) !== undefined).map((f) => ({
+    ...f,
+    activation: activationOf(byName.get(f.layer)!)!,
+  }));
+}
+
+/** A copy of the topology without the activation layers of `folds`: their readers read the target, which applies the activation. */
+export function foldActivationTopology(
+  topology: TopologyJson,
+  folds: readonly ActivationFold[],
+): TopologyJson {
+  const act = new Map(folds.map((f) => [f.into, f.activation]));
+  return withoutFolded(
+    topology,
+    folds.map((f) => ({ layer: f.layer, into: f.into })),
+    (l) => {
+      l.config.activation = act.get(nameOf(l));
+    },
+  );
+}
+
+/** A copy of the topology without the folded layers: their readers read the target instead, and `edit` changes each target. */
+function withoutFolded(
+  topology: TopologyJson,
+  folds: readonly Fold[],
+  edit: (target: LayerJson) => void,
+): TopologyJson {
   const out = structuredClone(topology);
-  const into = new Map(folds.map((f) => [f.bn, f.into]));
+  const into = new Map(folds.map((f) => [f.layer, f.into]));
   const targets = new Set(folds.map((f) => f.into));
   const redirect = (e: Entry): Entry => (into.has(e[0]) ? ([into.get(e[0])!, ...e.slice(1)] as Entry) : e);
   out.config.layers = out.config.layers.filter((l) => !into.has(nameOf(l)));
   for (const l of out.config.layers) {
-    if (targets.has(nameOf(l))) l.config.use_bias = true;
+    if (targets.has(nameOf(l))) edit(l);
     if (l.inbound_nodes) l.inbound_nodes = l.inbound_nodes.map((node) => node.map(redirect));
   }
   if (out.config.output_layers) out.config.output_layers = out.config.output_layers.map(redirect);
   return out;
+}
+
+/** A copy of the topology without the folded BN layers: their readers read the target instead; targets get a bias. */
+export function foldTopology(topology: TopologyJson, folds: readonly BatchNormFold[]): TopologyJson {
+  return withoutFolded(
+    topology,
+    folds.map((f) => ({ layer: f.bn, into: f.into })),
+    (l) => {
+      l.config.use_bias = true;
+    },
+  );
 }

@@ -1,2 +1,3 @@
 export { foldBatchNorm, planBatchNormFolds } from './fold_batch_norm.js';
-export type { BatchNormFold } from './fold_plan.js';
+export { foldActivations, planActivationFolds } from './fold_activations.js';
+export type { ActivationFold, BatchNormFold } from './fold_plan.js';

@@ -24,6 +24,11 @@ export interface ToSparseOptions {
    * `pool` attribute; pass false for a backend whose kernel does not.
    */
   fusePooling?: boolean;
+  /**
+   * Convert only the layers named here (each still needs `minSparsity` and a supported activation
+   * and layout); e.g. the layers timeSparseLayers measured faster sparse. Default: every layer.
+   */
+  only?: readonly string[];
 }
 
 /** What toSparseModel did with one Dense/Conv2D layer. */
@@ -55,6 +60,7 @@ function planLayer(
   layer: tfl.layers.Layer,
   minSparsity: number,
   spec: FormatSpec,
+  only?: readonly string[],
 ): Plan | undefined {
   const className = layer.getClassName();
   if (className !== 'Dense' && className !== 'Conv2D') return undefined;
@@ -89,7 +95,7 @@ function planLayer(
     decision.reason = 'causal padding: kept dense';
   else if (decision.sparsity < minSparsity) {
     decision.reason = `sparsity ${decision.sparsity.toFixed(3)} < minSparsity ${minSparsity}: kept dense`;
-  }
+  } else if (only && !only.includes(layer.name)) decision.reason = "not in 'only': kept dense";
   if (decision.reason) return { decision };
   const label = `layer '${layer.name}' kernel`;
   // The kernel's output-channel axis as the layer's spec states it (Dense 1, Conv2D 3).
@@ -118,7 +124,7 @@ export function sparsePlan(input: tfl.LayersModel, opts: ToSparseOptions = {}): 
   const min = checkRange('minSparsity', opts.minSparsity ?? 0.5, 0, 1, { maxInclusive: true });
   const model = flattenNested(input);
   return model.layers.flatMap(
-    (l) => planLayer(model, l, min, opts.format ?? { format: 'csr' })?.decision ?? [],
+    (l) => planLayer(model, l, min, opts.format ?? { format: 'csr' }, opts.only)?.decision ?? [],
   );
 }
 
@@ -165,7 +171,7 @@ function sparseLayerJson(className: string, cfg: Record<string, unknown>, m: Spa
 const FUSABLE_ACTIVATIONS = ['linear', 'relu', 'relu6', undefined];
 
 /** The pool window of a MaxPooling2D entry that can be folded into the conv entry before it. */
-function fusablePool(
+export function fusablePool(
   conv: { class_name: string; config: Record<string, unknown> },
   next: unknown,
 ): [number, number] | undefined {
@@ -208,7 +214,7 @@ export async function toSparseModel(
   const spec = opts.format ?? { format: 'csr' };
   const plans = new Map<string, Plan>();
   for (const l of model.layers) {
-    const p = planLayer(model, l, min, spec);
+    const p = planLayer(model, l, min, spec, opts.only);
     if (p?.matrix) plans.set(l.name, p);
   }
   const topology = model.toJSON(null, false) as unknown as { config: { layers: Record<string, unknown>[] } };
