@@ -3,10 +3,10 @@
 // transposes, and Gemm / MatMul heads), written with the same onnx-proto binding the package uses.
 import { createRng, type Rng } from '@prunekit/core';
 import { encodeModel, onnx } from '../src/index.js';
+import { type AttrValue, attributeProto, type TensorProto } from '../src/proto/onnx.js';
 import { makeTensor } from '../src/proto/tensors.js';
 
 const T = onnx.TensorProto.DataType;
-const A = onnx.AttributeProto.AttributeType;
 
 export interface RandomOnnx {
   readonly bytes: Uint8Array;
@@ -17,18 +17,12 @@ export interface RandomOnnx {
   readonly blocks: readonly string[];
 }
 
-type Attr = number | number[] | string | { f: number };
-
-function attribute(name: string, v: Attr) {
-  if (typeof v === 'number') return { name, type: A.INT, i: v };
-  if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
-  if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
-  return { name, type: A.FLOAT, f: v.f };
-}
+type Attr = AttrValue;
+const attribute = attributeProto;
 
 class Builder {
   readonly nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
-  readonly inits: ReturnType<typeof onnx.TensorProto.create>[] = [];
+  readonly inits: TensorProto[] = [];
   readonly ops = new Set<string>();
   private n = 0;
   constructor(readonly rng: Rng) {}

@@ -45,3 +45,15 @@ export function defaultOpset(model: ModelProto): number {
   const o = model.opsetImport.find((i) => !i.domain || i.domain === 'ai.onnx');
   return o ? num(o.version) : 1;
 }
+
+/** An attribute value as the writers give it: int, ints, string, or `{ f }` for a float. */
+export type AttrValue = number | number[] | string | { f: number };
+
+/** An AttributeProto from a plain value (the writer's side of `plainAttr`). */
+export function attributeProto(name: string, v: AttrValue): AttributeProto {
+  const A = onnx.AttributeProto.AttributeType;
+  if (typeof v === 'number') return { name, type: A.INT, i: v };
+  if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
+  if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
+  return { name, type: A.FLOAT, f: v.f };
+}
