@@ -3,7 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { saveModel } from '@prunekit/layers/node';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
@@ -57,6 +59,41 @@ describe('prunekit on an ONNX model', () => {
     expect(y.logits.dims).toEqual([1, 10]);
     expect([...(y.logits.data as Float32Array)].every(Number.isFinite)).toBe(true);
     await session.release();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('convert --to onnx writes model.onnx whose ORT outputs equal the LayersModel on NCHW input', async () => {
+    const before = tf.memory().numTensors;
+    const input = tfl.input({ shape: [6, 6, 2] });
+    const c = tfl.layers
+      .conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' })
+      .apply(input) as tfl.SymbolicTensor;
+    const d = tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same' }).apply(c) as tfl.SymbolicTensor;
+    const a = tfl.layers.add().apply([c, d]) as tfl.SymbolicTensor;
+    const g = tfl.layers.globalAveragePooling2d({}).apply(a) as tfl.SymbolicTensor;
+    const y = tfl.layers.dense({ units: 3, activation: 'softmax' }).apply(g) as tfl.SymbolicTensor;
+    const m = tfl.model({ inputs: input, outputs: y });
+    const src = join(dir, 'layers');
+    await saveModel(m, src);
+    const out = join(dir, 'as-onnx');
+    const io = captureIO();
+    expect(await main(['convert', '--model', src, '--to', 'onnx', '--out', out, '--json'], io)).toBe(EXIT.ok);
+    expect(JSON.parse(io.out).layout).toBe('NCHW');
+    const x = Float32Array.from({ length: 72 }, (_, i) => Math.sin(i));
+    const want = tf.tidy(
+      () => (m.predict(tf.tensor(x, [1, 6, 6, 2])) as tf.Tensor).dataSync() as Float32Array,
+    );
+    const nchw = new Float32Array(72);
+    for (let h = 0; h < 6; h++)
+      for (let w = 0; w < 6; w++)
+        for (let k = 0; k < 2; k++) nchw[(k * 6 + h) * 6 + w] = x[(h * 6 + w) * 2 + k];
+    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+    const r = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', nchw, [1, 2, 6, 6]) });
+    const got = r[session.outputNames[0]].data as Float32Array;
+    await session.release();
+    expect(got.length).toBe(3);
+    for (let i = 0; i < 3; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+    m.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,7 +1,10 @@
-/** prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels). */
-import { resolve } from 'node:path';
+/** prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels), or → ONNX. */
+import { join, resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
+import { buildGraph } from '@prunekit/layers';
 import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { layersToOnnx } from '@prunekit/onnx';
+import { saveOnnxFile } from '@prunekit/onnx/node';
 import { sparsePlan, toSparseModel } from '@prunekit/sparse';
 import { initBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
@@ -37,7 +40,7 @@ export async function convertCommand(
     const to = flags.to ?? 'sparse';
     if (!['stock', 'float32', 'float16', 'uint8', 'uint16'].includes(to)) {
       throw new UsageError(
-        `convert --to ${to}: '${flags.model}' is a graph model; sparse layers exist for LayersModels only. Use --to stock, float32, float16, uint8 or uint16.`,
+        `convert --to ${to}: '${flags.model}' is a graph model; sparse layers${to === 'onnx' ? ' and ONNX export' : ''} exist for LayersModels only. Use --to stock, float32, float16, uint8 or uint16.`,
         { field: 'to' },
       );
     }
@@ -59,6 +62,24 @@ export async function convertCommand(
     .filter((l) => /^(Prunekit)?Sparse/.test(l.getClassName()))
     .map((l) => l.name);
   try {
+    if (flags.to === 'onnx') {
+      if (sparseLayers.length > 0) {
+        throw new ModelFormatError(
+          'E_MODEL_FORMAT',
+          `convert --to onnx: '${flags.model}' has sparse layers (${sparseLayers.join(', ')}), which ONNX Runtime would densify; convert the pruned stock model it came from instead.`,
+          { file: flags.model },
+        );
+      }
+      const bytes = layersToOnnx(buildGraph(model));
+      const file = await saveOnnxFile(join(out, 'model.onnx'), bytes);
+      const r = { file, before: await modelFileBytes(flags.model), after: bytes.length, layout: 'NCHW' };
+      io.stdout(
+        flags.json
+          ? `${JSON.stringify(r, null, 2)}\n`
+          : `saved ${file}: ${r.before} → ${r.after} bytes (ONNX opset 17; 4-D inputs and outputs are NCHW)\n`,
+      );
+      return EXIT.ok;
+    }
     if (flags.to === 'stock') {
       if (sparseLayers.length > 0) {
         throw new ModelFormatError(
