@@ -25,6 +25,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendState } from './protocol.js';
+import { webgpuMissing } from './webgpu.js';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmUrl,
@@ -69,8 +70,9 @@ export function activePrunekitKernels(): string[] {
 /** Starts `name` (after registering prunekit's kernels) and says whether and how it runs here. */
 export async function startBackend(name: BackendName): Promise<BackendState> {
   await registerKernels();
-  if (name === 'webgpu' && !(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) {
-    return { available: false, note: 'this browser has no navigator.gpu' };
+  if (name === 'webgpu') {
+    const why = await webgpuMissing();
+    if (why) return { available: false, note: why };
   }
   if (!(await activate(name))) {
     return { available: false, note: `did not start (tfjs fell back to '${tf.getBackend()}')` };

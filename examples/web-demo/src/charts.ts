@@ -13,6 +13,15 @@ Chart.defaults.maintainAspectRatio = false;
 
 const drawn = new Map<string, Chart>();
 
+/** What a drawn chart shows (the browser test reads it): title, x labels, each series' size. */
+export interface ChartShown {
+  readonly title: string;
+  readonly labels: readonly string[];
+  readonly series: readonly { readonly label: string; readonly points: number }[];
+}
+/** The report charts on the page now, by canvas id. */
+export const chartsShown: Record<string, ChartShown> = {};
+
 /** Draws (or redraws) one report chart spec into the canvas with id `canvasId`. */
 function drawSpec(canvasId: string, spec: ChartSpec | undefined, heading: HTMLElement): void {
   drawn.get(canvasId)?.destroy();
@@ -20,7 +29,15 @@ function drawSpec(canvasId: string, spec: ChartSpec | undefined, heading: HTMLEl
   const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
   canvas.hidden = spec === undefined;
   heading.textContent = spec?.title ?? '';
-  if (spec) drawn.set(canvasId, new Chart(canvas, spec.config as unknown as ChartConfiguration));
+  delete chartsShown[canvasId];
+  if (!spec) return;
+  const chart = new Chart(canvas, spec.config as unknown as ChartConfiguration);
+  drawn.set(canvasId, chart);
+  chartsShown[canvasId] = {
+    title: spec.title,
+    labels: (chart.data.labels ?? []).map(String),
+    series: chart.data.datasets.map((d) => ({ label: String(d.label ?? ''), points: d.data.length })),
+  };
 }
 
 /** Per-layer charts of what was removed: channels (surgery) or sparsity (masks); latency per backend. */

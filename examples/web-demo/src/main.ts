@@ -1,7 +1,7 @@
 /** The page: controls, progress, tables and charts. No tensors here; the worker does the work. */
 import type { ReportData } from '@prunekit/report';
 import { summaryRows } from '@prunekit/report';
-import { drawReportCharts, TrainingChart } from './charts.js';
+import { type ChartShown, chartsShown, drawReportCharts, TrainingChart } from './charts.js';
 import { benchWorker, trainingWorker, WorkerClient } from './client.js';
 import type {
   BackendName,
@@ -17,6 +17,7 @@ import type {
   Stage,
   StageResult,
 } from './protocol.js';
+import { webgpuMissing } from './webgpu.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const query = new URLSearchParams(location.search);
@@ -42,9 +43,23 @@ interface DemoState {
   clicks: { inputDelayMs: number; toFrameMs: number; during: string }[];
   /** Main-thread tasks over 50 ms seen while fine-tuning (PerformanceObserver 'longtask'). */
   longTasksMs: number[];
+  /** The report charts drawn now (per-layer, latency), by canvas id. */
+  charts: Record<string, ChartShown>;
+  /** Wall time of each step as the page ran it (load, prune, tune, export), ms. */
+  timings: Record<string, number>;
+  /** WebGPU as the page detected it at start (the backend picker). */
+  webgpu?: { available: boolean; note: string };
   error?: string;
 }
-const state: DemoState = { backends: {}, stages: {}, history: [], clicks: [], longTasksMs: [] };
+const state: DemoState = {
+  backends: {},
+  stages: {},
+  history: [],
+  clicks: [],
+  longTasksMs: [],
+  charts: chartsShown,
+  timings: {},
+};
 (globalThis as unknown as { prunekitDemo: DemoState }).prunekitDemo = state;
 
 function setStatus(status: string, text: string): void {
@@ -148,7 +163,7 @@ function drawTable(): void {
 
 function drawAll(): void {
   drawTable();
-  const structured = $<HTMLSelectElement>('method').value === 'channels';
+  const structured = pruneMethod === 'channels' || pruneMethod === 'deadline';
   drawReportCharts(reportData(), structured && state.stages.pruned !== undefined);
   drawGallery();
 }
@@ -193,11 +208,19 @@ function drawGallery(): void {
 // ---- controls ----------------------------------------------------------------------------------
 
 const levelInput = $<HTMLInputElement>('level');
+/** The method of the pruned stage shown (the select may have changed since). */
+let pruneMethod: Method = 'channels';
+const LEVEL_HELP: Record<Method, string> = {
+  channels: 'share of channels removed',
+  unstructured: 'share of weights zeroed',
+  nm: '',
+  deadline: "latency budget: share of the dense model's latency on the training backend",
+};
 function syncMethod(): void {
   const m = $<HTMLSelectElement>('method').value as Method;
   $('nm-row').hidden = m !== 'nm';
   $('level-row').hidden = m === 'nm';
-  $('level-help').textContent = m === 'channels' ? 'share of channels removed' : 'share of weights zeroed';
+  $('level-help').textContent = LEVEL_HELP[m];
   $('level-value').textContent = `${Math.round(Number(levelInput.value) * 100)}%`;
 }
 levelInput.oninput = syncMethod;
@@ -249,8 +272,11 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('.toggle')) {
 async function step<T>(status: string, text: string, run: () => Promise<T>): Promise<T | undefined> {
   enable(['load', 'prune', 'tune', 'export'], false);
   setStatus(status, text);
+  const t0 = performance.now();
   try {
-    return await run();
+    const out = await run();
+    state.timings[status] = performance.now() - t0;
+    return out;
   } catch (e) {
     state.error = (e as Error).message;
     setStatus('error', `error: ${(e as Error).message}`);
@@ -293,10 +319,14 @@ $('load').onclick = () =>
         }),
       ),
     );
+    const missing = Object.entries(state.backends)
+      .filter(([, b]) => !b.available)
+      .map(([name]) => name);
     $('compare-note').textContent =
       `${res.task.title}. ${res.task.metric} on ${res.task.testSize} test samples (seed ${res.task.testSeed}), ` +
       `fine-tuning on ${res.task.trainSize} other samples; pruning and fine-tuning on ${res.dense.backend}. ` +
-      `Latency: median of ${RUNS} batch-1 forward passes per backend on this machine.`;
+      `Latency: median of ${RUNS} batch-1 forward passes per backend on this machine` +
+      (missing.length ? ` (not timed: ${missing.join(', ')} — not available here).` : '.');
     chart.reset(Number($<HTMLInputElement>('epochs').value));
     drawAll();
     setStep('load', 'done');
@@ -313,6 +343,12 @@ $('prune').onclick = () =>
     state.stages.pruned = await timed(
       await worker.request<StageResult>({ type: 'prune', method, level, nm: { n, m } }),
     );
+    pruneMethod = method;
+    const d = state.stages.pruned.deadline;
+    $('deadline-note').textContent = d
+      ? `Budget ${d.budgetMs.toFixed(2)} ms (${Math.round(level * 100)}% of the dense model's ${d.denseMs.toFixed(2)} ms on ${d.backend}): ` +
+        `predicted ${d.predictedMs.toFixed(2)} ms, measured ${d.measuredMs.toFixed(2)} ms after ${d.rounds} round(s) — ${d.met ? 'met' : 'missed'}.`
+      : '';
     drawAll();
     setStep('prune', 'done');
     setStatus('pruned', `pruned: ${state.stages.pruned.run.name}`);
@@ -337,7 +373,7 @@ $('tune').onclick = () =>
         type: 'finetune',
         epochs,
         lr: Number($<HTMLInputElement>('lr').value),
-        batchSize: 32,
+        batchSize: Number($<HTMLInputElement>('batch').value),
         alpha: Number($<HTMLInputElement>('alpha').value),
         temperature: 4,
       });
@@ -392,5 +428,18 @@ $('export').onclick = () =>
     setStatus('exported', `exported the ${which === 'tuned' ? 'fine-tuned' : which} model`);
   });
 
+/** Greys out WebGPU in the backend picker when the browser cannot run it, and says why. */
+async function detectWebgpu(): Promise<void> {
+  const why = await webgpuMissing();
+  state.webgpu = { available: why === undefined, note: why ?? 'available' };
+  const option = $('backend').querySelector<HTMLOptionElement>('option[value="webgpu"]');
+  if (why && option) {
+    option.disabled = true;
+    option.textContent = 'WebGPU — not available in this browser';
+  }
+  $('webgpu-note').textContent = why ? `WebGPU ${why}.` : '';
+}
+
 setStatus('idle', 'choose a model and press Load');
+void detectWebgpu();
 if (query.has('autoload')) $('load').click();

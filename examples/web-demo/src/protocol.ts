@@ -3,7 +3,7 @@ import type { ReportRun } from '@prunekit/report';
 
 export type ModelChoice = 'signs' | 'lanes' | 'dropped';
 export type BackendName = 'webgl' | 'wasm' | 'webgpu';
-export type Method = 'unstructured' | 'nm' | 'channels';
+export type Method = 'unstructured' | 'nm' | 'channels' | 'deadline';
 export type Stage = 'dense' | 'pruned' | 'tuned';
 
 export interface SetupRequest {
@@ -18,7 +18,10 @@ export interface SetupRequest {
 export interface PruneRequest {
   readonly type: 'prune';
   readonly method: Method;
-  /** Sparsity (unstructured), channel ratio (channels), or N:M as `n/m` of kept weights (nm). */
+  /**
+   * Sparsity (unstructured), channel ratio (channels), N:M as `1 - n/m` (nm), or the latency budget
+   * as a share of the dense model's measured latency on the training backend (deadline).
+   */
   readonly level: number;
   readonly nm?: { readonly n: number; readonly m: number };
 }
@@ -55,6 +58,19 @@ export interface StageResult {
   readonly files: readonly ExportFile[];
   /** Whether it carries masks (zeros that prunekit's sparse kernels can skip). */
   readonly masked: boolean;
+  /** Deadline pruning only: the budget and what the final model measured on the training backend. */
+  readonly deadline?: DeadlineOutcome;
+}
+
+export interface DeadlineOutcome {
+  readonly backend: string;
+  readonly denseMs: number;
+  readonly budgetMs: number;
+  readonly predictedMs: number;
+  readonly measuredMs: number;
+  readonly met: boolean;
+  /** Plan → build → measure rounds it took. */
+  readonly rounds: number;
 }
 
 /** To a bench worker: start `backend`, or time a model given as its files. */

@@ -2,10 +2,16 @@
  * One pruning session in the worker: the dense model and its task, the pruned variant, the
  * fine-tuned one. Every figure the page shows is measured here, on the test set of the task.
  */
-import { type MaskSet, computeMetrics } from '@prunekit/core';
+import { type MaskSet, type ParamInfo, computeMetrics } from '@prunekit/core';
 import { cosineLr, distill, fineTune } from '@prunekit/finetune';
 import { artifactsToFiles, buildGraph, cloneModel, modelArtifacts } from '@prunekit/layers';
-import { channelPruner, nmPruner, unstructuredPruner } from '@prunekit/pruners';
+import {
+  channelPruner,
+  deadlinePrune,
+  measureLatency,
+  nmPruner,
+  unstructuredPruner,
+} from '@prunekit/pruners';
 import { channelsOf, runFromMetrics } from '@prunekit/report';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +19,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { activate } from './backends.js';
 import type {
   BackendName,
+  DeadlineOutcome,
   EpochPoint,
   ExportFile,
   ExportResult,
@@ -22,6 +29,12 @@ import type {
   StageResult,
 } from './protocol.js';
 import { predictClasses, type Task } from './tasks.js';
+
+/** Whether a kernel's inputs per output channel divide into groups of `m` (N:M needs it). */
+function fitsNm(p: ParamInfo, m: number): boolean {
+  const size = p.shape.reduce((a, b) => a * b, 1);
+  return (size / p.shape[p.outAxis ?? p.shape.length - 1]) % m === 0;
+}
 
 const STAGE_NAMES: Record<Stage, string> = { dense: 'dense', pruned: 'pruned', tuned: 'fine-tuned' };
 
@@ -45,6 +58,7 @@ export class Session {
   private masks?: MaskSet;
   private level = 0;
   private method = 'dense';
+  private deadline?: DeadlineOutcome;
 
   constructor(
     readonly dense: tfl.LayersModel,
@@ -83,6 +97,7 @@ export class Session {
       backend: tf.getBackend(),
       files,
       masked: stage !== 'dense' && this.masks !== undefined,
+      deadline: stage === 'dense' ? undefined : this.deadline,
     };
   }
 
@@ -93,7 +108,10 @@ export class Session {
     this.tuned?.dispose();
     this.tuned = undefined;
     this.masks = undefined;
-    if (req.method === 'channels') {
+    this.deadline = undefined;
+    if (req.method === 'deadline') {
+      this.pruned = await this.pruneToDeadline(req.level);
+    } else if (req.method === 'channels') {
       const res = await channelPruner(buildGraph(this.dense), {
         scorer: magnitude({ p: 2 }),
         ratio: req.level,
@@ -112,6 +130,9 @@ export class Session {
               scorer: magnitude({ p: 1 }),
               n: req.nm?.n ?? 2,
               m: req.nm?.m ?? 4,
+              // Kernels whose inputs per output do not split into groups of M (the first conv's
+              // 3×3×3 = 27) stay dense; the page names them.
+              params: (p) => p.prunable && fitsNm(p, req.nm?.m ?? 4),
             }).step()
           : await unstructuredPruner(graph, {
               scorer: magnitude({ p: 1 }),
@@ -128,6 +149,40 @@ export class Session {
     }
     this.level = req.level;
     return this.measure('pruned', this.pruned);
+  }
+
+  /**
+   * Channel pruning to a latency budget (`share` of the dense model's median batch-1 latency on the
+   * training backend): deadlinePrune times each layer shape it considers on this backend, picks the
+   * widths that lose the least L2 magnitude per ms saved, and measures the built model (up to 3
+   * rounds). Timings are short (the page's budget is seconds, not a benchmark's).
+   */
+  private async pruneToDeadline(share: number): Promise<tfl.LayersModel> {
+    const timing = { reps: 8, warmup: 2 };
+    // The first calls compile kernels and touch memory: the smaller of two medians is the dense latency.
+    const denseMs = Math.min(
+      ...[0, 1].map(() => measureLatency(this.dense, 1, { reps: 30, warmup: 10 }).medianMs),
+    );
+    const budgetMs = share * denseMs;
+    const res = await deadlinePrune(this.dense, {
+      scorer: magnitude({ p: 2 }),
+      budget: { ms: budgetMs, backend: tf.getBackend(), batch: 1 },
+      device: `${this.opts.backend} in this browser`,
+      timing,
+      verifyReps: 20,
+      seed: 7,
+    });
+    this.deadline = {
+      backend: tf.getBackend(),
+      denseMs,
+      budgetMs,
+      predictedMs: res.predictedMs,
+      measuredMs: res.measuredMs,
+      met: res.met,
+      rounds: res.rounds.length,
+    };
+    this.method = `deadline ${budgetMs.toFixed(2)} ms`;
+    return res.model;
   }
 
   /**
