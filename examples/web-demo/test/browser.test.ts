@@ -8,9 +8,10 @@
  *   predictions); then N:M 2:4 on the same page; screenshots and the narrow window.
  * - webgl: the same loop with a short fine-tune (better than pruned is asserted); the full
  *   criterion on webgl with PRUNEKIT_WEB_DEMO_WEBGL=full (minutes on a software GPU).
- * - lane segmenter, deadline budget, wasm: prune, fine-tune, export.
+ * - lane segmenter, 50% channels, wasm: prune, fine-tune, export.
  * - a model.json dropped on the page, unstructured 70%, in a Chromium with no WebGPU adapter: the
- *   page says WebGPU is not available and everything else runs; export reloads here.
+ *   page says WebGPU is not available and everything else runs; export reloads here; then a
+ *   deadline budget (50% of the dense latency) on the same page.
  * Screenshots land in test-artifacts/ (screenshots/ with PRUNEKIT_SCREENSHOTS=1: the README's).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clickDuringTuning,
   exportModel,
+  frameAfterClick,
   fineTune,
   indexedDbInfo,
   load,
@@ -161,9 +163,10 @@ describe('the web demo in Chromium', () => {
       // The issue's criterion is the handler (asserted in clickDuringTuning). The next frame is
       // reported; under heavy load on 2 shared cores it took 330 ms once, so only a frozen page
       // (seconds) fails here.
-      expect(c.toFrameMs).toBeLessThan(1000);
+      const frame = await frameAfterClick(page, 0, 5000);
+      expect(frame).toBeLessThan(1000);
       console.log(
-        `wasm: click handled after ${c.inputDelayMs.toFixed(1)} ms, next frame after ${c.toFrameMs.toFixed(1)} ms`,
+        `wasm: click handled after ${c.inputDelayMs.toFixed(1)} ms, next frame after ${frame.toFixed(1)} ms`,
       );
       await shot('3-fine-tuning');
       await page.click('.toggle[data-show="both"]');
@@ -250,9 +253,7 @@ describe('the web demo in Chromium', () => {
         const c = await clickDuringTuning(page, 'acc', 0);
         // WebGL training here runs on a software GPU in Chromium's GPU process, which also paints the
         // page: the handler runs at once, the next frame may wait for a batch (not asserted).
-        console.log(
-          `webgl: click handled after ${c.inputDelayMs.toFixed(1)} ms, next frame after ${c.toFrameMs.toFixed(1)} ms`,
-        );
+        console.log(`webgl: click handled after ${c.inputDelayMs.toFixed(1)} ms`);
         await shot('3-fine-tuning');
       });
       const tuned = s.stages.tuned;
@@ -267,34 +268,25 @@ describe('the web demo in Chromium', () => {
       await page.close();
       await reloadAndCompare(dir, () => testSigns(s), tuned, s.setup?.task.probeCount ?? 0);
     },
-    WEBGL_FULL ? 900_000 : 360_000,
+    WEBGL_FULL ? 1_200_000 : 480_000,
   );
 
-  it('lane segmenter, deadline budget (50% of dense latency) on wasm: prune, fine-tune, export', async () => {
+  it('lane segmenter, 50% channels on wasm: prune, fine-tune (256 scenes × 4 epochs), export', async () => {
     const { page, errors } = await open('backend=wasm&train=1024&test=256&runs=5&bench=wasm');
     let s = await load(page, 'lanes');
     expect(s.setup?.task.metric).toBe('mIoU');
     const dense = s.stages.dense.run;
     expect(dense.accuracy).toBeGreaterThan(0.85);
-    s = await prune(page, 'deadline', 0.5);
-    const d = s.stages.pruned.deadline;
-    expect(d?.budgetMs).toBeCloseTo(0.5 * (d?.denseMs ?? 0), 6);
-    // The budget is checked on the measured model (met or missed is the page's report, not assumed).
-    expect(d?.met).toBe((d?.measuredMs ?? Infinity) <= (d?.budgetMs ?? 0));
-    expect(await page.locator('#deadline-note').textContent()).toContain(d?.met ? 'met' : 'missed');
+    s = await prune(page, 'channels', 0.5);
     const pruned = s.stages.pruned.run;
-    expect(pruned.params).toBeLessThan(dense.params);
-    expect(s.charts['layers-chart'].title).toMatch(/channel/i);
+    expect(pruned.params).toBeLessThan(0.6 * dense.params);
     s = await fineTune(page, { epochs: 4, lr: 0.003, batch: 32 });
     const tuned = s.stages.tuned.run;
     expect(tuned.accuracy).toBeGreaterThan(pruned.accuracy + 0.05);
     const dir = join(tmp, 'lanes');
     ({ state: s } = await exportModel(page, dir));
     await page.screenshot({ path: join(shots, 'lanes-exported.png'), fullPage: true });
-    logStages(
-      `lanes deadline ${d?.budgetMs.toFixed(2)} ms (measured ${d?.measuredMs.toFixed(2)}, met ${d?.met})`,
-      s,
-    );
+    logStages('lanes channels 50%', s);
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
@@ -348,6 +340,22 @@ describe('the web demo in Chromium', () => {
       ({ state: s } = await exportModel(page, dir));
       await page.screenshot({ path: join(shots, 'dropped-no-webgpu.png'), fullPage: true });
       logStages('dropped sign model, unstructured 70%', s);
+
+      // Deadline budget, 50% of the dense latency on wasm: channels chosen by measured latency.
+      s = await prune(page, 'deadline', 0.5);
+      const d = s.stages.pruned.deadline;
+      expect(d?.budgetMs).toBeCloseTo(0.5 * (d?.denseMs ?? 0), 6);
+      // met is what the page measured on the built model, not assumed.
+      expect(d?.met).toBe((d?.measuredMs ?? Number.POSITIVE_INFINITY) <= (d?.budgetMs ?? 0));
+      expect(await page.locator('#deadline-note').textContent()).toContain(d?.met ? '— met' : '— missed');
+      expect(s.stages.pruned.run.params).toBeLessThan(s.stages.dense.run.params);
+      expect(s.charts['layers-chart'].title).toMatch(/channel/i);
+      console.log(
+        `deadline: dense ${d?.denseMs.toFixed(2)} ms, budget ${d?.budgetMs.toFixed(2)} ms, measured ${d?.measuredMs.toFixed(2)} ms ` +
+          `(${d?.rounds} rounds, met ${d?.met}); params ${s.stages.dense.run.params} → ${s.stages.pruned.run.params}, ` +
+          `agreement ${pct(s.stages.pruned.run.accuracy)}; pruning ${(s.timings.pruning / 1000).toFixed(1)} s`,
+      );
+      await page.screenshot({ path: join(shots, 'deadline-pruned.png'), fullPage: true });
       expect(errors).toEqual([]);
       await page.close();
       // The page's test inputs are seeded uniform noise (tfjs's own seeded generator, backend-independent).
@@ -370,6 +378,7 @@ describe('the web demo in Chromium', () => {
       'webgl-5-exported.png',
       'lanes-exported.png',
       'dropped-no-webgpu.png',
+      'deadline-pruned.png',
       'narrow-exported.png',
     ])
       expect(links).toContain(`screenshots/${shot}`);

@@ -130,6 +130,19 @@ export async function clickDuringTuning(
   return c;
 }
 
+/** Ms from the click's event to the next frame, waiting up to `timeout` for that frame. */
+export async function frameAfterClick(page: Page, index: number, timeout: number): Promise<number> {
+  await page.waitForFunction(
+    (i) =>
+      Number.isFinite(
+        (globalThis as unknown as { prunekitDemo: PageState }).prunekitDemo.clicks[i]?.toFrameMs,
+      ),
+    index,
+    { timeout, polling: 20 },
+  );
+  return (await readState(page)).clicks[index].toFrameMs;
+}
+
 /** Exports, checks the IndexedDB copy from the page, downloads every file into `dir`. */
 export async function exportModel(page: Page, dir: string): Promise<{ state: PageState; files: string[] }> {
   await page.click('#export');
