@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, ShapeError, UnknownLayerError, checkRange } from '@prunekit/core';
+import { flattenNested } from '@prunekit/layers';
 import { makeForward } from '../forward.js';
 import { outputsProbabilities } from '../model_params.js';
 import { crossEntropy, logProbs } from './cross_entropy.js';
@@ -70,15 +71,18 @@ export function distill(opts: DistillOptions): Loss {
           { teacher: t, student: s },
         );
       }
-      const teacherNames = teacher.layers.map((l) => l.name);
-      const studentNames = student.layers.map((l) => l.name);
+      // Layer names as the flat views see them: a tap may name a layer inside a nested model.
+      const flatTeacher = flattenNested(teacher);
+      const flatStudent = flattenNested(student);
+      const teacherNames = flatTeacher.layers.map((l) => l.name);
+      const studentNames = flatStudent.layers.map((l) => l.name);
       for (const tap of taps) {
         if (!studentNames.includes(tap.student))
           throw new UnknownLayerError(tap.student, 'distill.features[].student', studentNames);
         if (!teacherNames.includes(tap.teacher))
           throw new UnknownLayerError(tap.teacher, 'distill.features[].teacher', teacherNames);
-        const ss = student.getLayer(tap.student).outputShape as (number | null)[];
-        const ts = teacher.getLayer(tap.teacher).outputShape as (number | null)[];
+        const ss = flatStudent.getLayer(tap.student).outputShape as (number | null)[];
+        const ts = flatTeacher.getLayer(tap.teacher).outputShape as (number | null)[];
         if (!sameShape(ss, ts)) {
           throw new ShapeError(
             `distill: student layer '${tap.student}' outputs ${shapeText(ss)} but teacher layer '${tap.teacher}' outputs ${shapeText(ts)}; pick layers of equal shape (structured pruning changes channel counts).`,
