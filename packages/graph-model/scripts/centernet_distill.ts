@@ -44,7 +44,8 @@ const photo = jpeg.decode(readFileSync(join(dirname(humanModel('x')), '..', 'ass
 const crops = (ys: number[]) =>
   tf.tidy(() => {
     const rgba = tf.tensor3d(photo.data, [photo.height, photo.width, 4], 'int32');
-    const img = tf.div(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), 255);
+    // Raw 0..255 pixels: the converted CenterNet normalizes inside (as @vladmandic/human feeds it).
+    const img = tf.cast(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), 'float32');
     const out: tf.Tensor[] = [];
     for (const y of ys) {
       for (let x = 0; x + 256 <= photo.width; x += 128) {
@@ -161,7 +162,10 @@ const result = {
   heldOutCrops: 54,
   seconds: (performance.now() - started) / 1000,
   // F1 is a goal only when the dense model found boxes to agree on.
-  goals: after.f1 === null ? [] : [{ name: 'detection_f1_vs_dense_heldout_crops', value: after.f1, target: 0.9, op: '>=' }],
+  goals:
+    after.f1 === null
+      ? []
+      : [{ name: 'detection_f1_vs_dense_heldout_crops', value: after.f1, target: 0.9, op: '>=' }],
 };
 const out = join(import.meta.dirname, '..', 'results', 'centernet-distill.json');
 mkdirSync(dirname(out), { recursive: true });
