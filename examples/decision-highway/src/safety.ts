@@ -10,6 +10,7 @@ import type {
   ClosedLoopVerdict,
   SafetyGuard,
 } from '@prunekit/pruners';
+import { concatRows } from '@prunekit/example-kit';
 import { closedLoopSearchStage, compareWithDense } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClosedLoopEval, HIGHWAY_EVENTS, highwaySimulator } from './closed_loop.js';
@@ -19,17 +20,6 @@ import type { Demonstrations } from './sim/dataset.js';
 import type { SimParams } from './sim/params.js';
 import { splitSeed } from './splits.js';
 import { train } from './train.js';
-
-/** `a`'s rows followed by `b`'s. */
-function concat(a: Demonstrations, b: Demonstrations): Demonstrations {
-  const x = new Float32Array(a.x.length + b.x.length);
-  x.set(a.x);
-  x.set(b.x, a.x.length);
-  const y = new Uint8Array(a.count + b.count);
-  y.set(a.y);
-  y.set(b.y, a.count);
-  return { x, y, count: a.count + b.count, features: a.features };
-}
 
 export interface SafetySearchInput {
   readonly baseline: tfl.LayersModel;
@@ -92,7 +82,7 @@ export async function searchStructured(
         count: d.rows,
         features: d.shape[0],
       };
-      const split = toSplit(concat(i.ft, visited), r.data.repeat);
+      const split = toSplit(concatRows(i.ft, visited), r.data.repeat);
       try {
         const cfg = {
           ...r.finetune,

@@ -13,3 +13,4 @@ export { ratioCell, type SearchStepLike, searchLogLines } from './closed_loop_re
 export { safetySection } from './safety_section.js';
 export { pruneUnstructuredCopy } from './prune.js';
 export { collisionSection, exampleReport, type ReportableRow } from './report_page.js';
+export { concatRows, type LabelledRows } from './rows.js';

@@ -4,6 +4,7 @@
  * collided), add those rows to the fine-tuning demonstrations, train, repeat. Pruning shifts which states
  * a policy reaches; this teaches it the expert's answer in exactly those states.
  */
+import { concatRows } from '@prunekit/example-kit';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { closedLoop, modelPolicy, type RolloutOptions } from './closed_loop.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
@@ -35,17 +36,6 @@ export function visitedStates(
   return { x, y: Uint8Array.from(labels), count: rows.length, radius: rollout.radius };
 }
 
-/** `a`'s rows followed by `b`'s (same window radius). */
-export function concatDemonstrations(a: Demonstrations, b: Demonstrations): Demonstrations {
-  const x = new Float32Array(a.x.length + b.x.length);
-  x.set(a.x);
-  x.set(b.x, a.x.length);
-  const y = new Uint8Array(a.count + b.count);
-  y.set(a.y);
-  y.set(b.y, a.count);
-  return { x, y, count: a.count + b.count, radius: a.radius };
-}
-
 export interface DaggerOptions {
   /** Expert demonstrations every round starts from. */
   readonly demos: Demonstrations;
@@ -70,7 +60,7 @@ export async function daggerFineTune(
   let epochs = 0;
   const per = Math.ceil(o.maps.length / o.rounds);
   for (let k = 0; k < o.rounds; k++) {
-    data = concatDemonstrations(data, visitedStates(model, o.maps.slice(k * per, (k + 1) * per), o.rollout));
+    data = concatRows(data, visitedStates(model, o.maps.slice(k * per, (k + 1) * per), o.rollout));
     const split = toSplit(data);
     try {
       epochs += (await fit(model, split, o.val, o.fit)).history.length;

@@ -12,6 +12,7 @@ import type {
   GuardLog,
   SafetyGuard,
 } from '@prunekit/pruners';
+import { concatRows } from '@prunekit/example-kit';
 import { closedLoopSearchStage, compareWithDense, safetyGuard } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
@@ -21,7 +22,7 @@ import {
   mergeEvals,
   type RolloutOptions,
 } from './closed_loop.js';
-import { concatDemonstrations, daggerFineTune } from './dagger.js';
+import { daggerFineTune } from './dagger.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
 import type { Recipe } from './recipe.js';
 import type { Demonstrations } from './sim/dataset.js';
@@ -95,7 +96,7 @@ export async function searchStructured(
         count: dv.rows,
         radius: r.observation.radius,
       };
-      const split = toSplit(concatDemonstrations(i.ftDemo, visited));
+      const split = toSplit(concatRows(i.ftDemo, visited));
       try {
         const h = await fit(model, split, i.val, {
           ...fitCfg(ctx.candidate),
