@@ -18,6 +18,7 @@ import {
   calibratedMs,
   createLatencyTable,
   fitCalibration,
+  sampleWidths,
   deadlinePrune,
   latencyModel,
   measureLatency,
@@ -197,19 +198,6 @@ for (const task of tasks()) {
   const searchS = (performance.now() - t0) / 1000;
   const achieved = d.measuredMs;
   const lm = latencyModel(table, { timing: { clock } });
-  // Held out: the calibration used here is fit on the sampled-width runs only (not on the dense
-  // model, the verification rounds or any model compared below).
-  const cal = fitCalibration(d.samples.filter((s) => s.source === 'sample'));
-  const predictedOf = (m: tfl.LayersModel) => calibratedMs(lm.predict(m).perLayer, cal);
-  const tableOf = (m: tfl.LayersModel) => lm.predict(m).totalMs;
-  const rawErrors: number[] = [];
-  const check = (m: tfl.LayersModel, meas: number) => {
-    errors.push(Math.abs(predictedOf(m) - meas) / meas);
-    rawErrors.push(Math.abs(tableOf(m) - meas) / meas);
-  };
-  check(model, dense.medianMs);
-  check(d.model, achieved);
-
   const graph = buildGraph(model);
   const analysis = analyzeChannels(graph);
   const groups = await scoreWidthGroups(graph, analysis.groups, scorer, { data: task.calib });
@@ -234,9 +222,33 @@ for (const task of tasks()) {
     build,
     achieved,
   );
-  check(u.model, u.ms);
-  check(mc.model, mc.ms);
-  const errs = errors.slice(-4);
+  // The latency model's error on whole models: the eight compared models and the calibration's
+  // sampled widths timed round-robin in one pass (the shared machine's load drifts; interleaving
+  // gives every model the same conditions), the calibration fit on the samples only (held out:
+  // it never sees the dense model or a compared one), then checked on the compared models.
+  const sampled = await Promise.all(sampleWidths(groups, 6, 0).map((w) => build(w)));
+  const compared = [model, d.model, u.model, mc.model];
+  const pool = [...compared, ...sampled];
+  const perRound: number[][] = pool.map(() => []);
+  for (let r = 0; r < (quick ? 5 : 9); r++) {
+    pool.forEach((m, i) => {
+      perRound[i].push(measureLatency(m, batch, { reps: 10, clock }).medianMs);
+    });
+  }
+  const inter = perRound.map((t) => median(t));
+  const cal = fitCalibration(
+    sampled.map((m, i) => ({
+      perLayer: lm.predict(m).perLayer,
+      measuredMs: inter[compared.length + i],
+      source: 'sample' as const,
+    })),
+  );
+  for (const m of sampled) m.dispose();
+  const predictedOf = (m: tfl.LayersModel) => calibratedMs(lm.predict(m).perLayer, cal);
+  const tableOf = (m: tfl.LayersModel) => lm.predict(m).totalMs;
+  const errs = compared.map((m, i) => Math.abs(predictedOf(m) - inter[i]) / inter[i]);
+  const rawErrors = compared.map((m, i) => Math.abs(tableOf(m) - inter[i]) / inter[i]);
+  errors.push(...errs);
   tableErrors.push(...rawErrors);
   const denseScore = task.score(model);
   const untuned = { deadline: task.score(d.model), uniform: task.score(u.model), macs: task.score(mc.model) };
@@ -308,6 +320,7 @@ for (const task of tasks()) {
       macs: macsOf(mc.model),
       step: mc.index,
     },
+    interleavedMs: { dense: inter[0], deadline: inter[1], uniform: inter[2], macsDriven: inter[3] },
     predictionError: { dense: errs[0], deadline: errs[1], uniform: errs[2], macsDriven: errs[3] },
     tablePredictionError: {
       dense: rawErrors[0],

@@ -31,7 +31,7 @@ describe('fitCalibration', () => {
     ];
     const cal = fitCalibration(
       xs.map(([c, d]) => sample(c, d, law)),
-      { ridge: 1e-6 },
+      { ridge: 1e-6, perClass: true },
     );
     expect(cal.interceptMs).toBeCloseTo(0.4, 3);
     expect(cal.scale.Conv2D).toBeCloseTo(1.8, 3);
@@ -47,7 +47,10 @@ describe('fitCalibration', () => {
   it('keeps scales ≥ 0, pulls a class the samples do not vary towards 1, and refuses no samples', () => {
     // Dense time never changes across samples: its scale is not identifiable apart from the intercept.
     const law = (c: number) => 1 + 2 * c;
-    const cal = fitCalibration([4, 3, 2, 1].map((c) => sample(c, 0.5, law)));
+    const cal = fitCalibration(
+      [4, 3, 2, 1].map((c) => sample(c, 0.5, law)),
+      { perClass: true },
+    );
     expect(cal.scale.Dense).toBeGreaterThanOrEqual(0);
     expect(Math.abs(cal.scale.Dense - 1)).toBeLessThan(0.2);
     expect(cal.scale.Conv2D).toBeGreaterThan(1.5);
@@ -58,6 +61,16 @@ describe('fitCalibration', () => {
     );
     for (const v of Object.values(neg.scale)) expect(v).toBeGreaterThanOrEqual(0);
     expect(() => fitCalibration([])).toThrow(/at least one/);
+    // The default: one scale for the whole table (and the intercept), shared by every class.
+    const one = fitCalibration(
+      [4, 3, 2, 1].map((c) => sample(c, c / 4, (cc, d) => 0.3 + 1.5 * (cc + d))),
+      {
+        ridge: 1e-6,
+      },
+    );
+    expect(one.scale.Conv2D).toBeCloseTo(1.5, 3);
+    expect(one.scale.Dense).toBeCloseTo(1.5, 3);
+    expect(one.interceptMs).toBeCloseTo(0.3, 3);
   });
 });
 

@@ -11,7 +11,12 @@ export {
 export { conformanceGraph } from '@prunekit/testing';
 export {
   cnnModel,
+  DEADLINE_NET,
+  DEADLINE_SEARCH,
+  deadlineNet,
   mlpModel,
+  recordScores,
+  replayScores,
   residualModel,
   seedWeights,
   type CnnOptions,

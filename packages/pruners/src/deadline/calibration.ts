@@ -69,14 +69,15 @@ function solve(a: number[][], b: number[]): number[] {
 }
 
 /**
- * Fits a LatencyCalibration by least squares, each class's scale pulled towards 1 by a ridge
+ * Fits a LatencyCalibration by least squares: one scale for the whole table (default) or one per
+ * layer class (`perClass`), each pulled towards 1 by a ridge
  * (`ridge` × the class's mean table ms, squared), so a class the samples barely vary keeps the
  * table's figure. Scales stay ≥ 0 (a class fitted negative is fixed at 0 and the rest refit).
  * Weighted by 1/measured², so the fit minimises the relative error a budget cares about.
  */
 export function fitCalibration(
   samples: readonly LatencySample[],
-  opts: { readonly ridge?: number } = {},
+  opts: { readonly ridge?: number; readonly perClass?: boolean } = {},
 ): LatencyCalibration {
   if (samples.length === 0) {
     throw new InvalidArgumentError('fitCalibration needs at least one whole-model measurement.', {
@@ -84,8 +85,15 @@ export function fitCalibration(
     });
   }
   const ridge = opts.ridge ?? 0.1;
-  const sums = samples.map((s) => classSums(s.perLayer));
-  const classes = [...new Set(sums.flatMap((m) => [...m.keys()]))].sort();
+  const byClass = samples.map((s) => classSums(s.perLayer));
+  const allClasses = [...new Set(byClass.flatMap((m) => [...m.keys()]))].sort();
+  // One scale for every class unless asked: width samples move all classes together, so per-class
+  // scales are barely identifiable from a handful of runs (they trade off against each other).
+  const ALL = '*';
+  const sums = opts.perClass
+    ? byClass
+    : byClass.map((m) => new Map([[ALL, [...m.values()].reduce((a, x) => a + x, 0)]]));
+  const classes = opts.perClass ? allClasses : [ALL];
   const mean = classes.map((c) => sums.reduce((a, m) => a + (m.get(c) ?? 0), 0) / samples.length);
   const fixed = new Set<number>();
   let scale: number[] = classes.map(() => 1);
@@ -121,12 +129,14 @@ export function fitCalibration(
   }
   const cal: LatencyCalibration = {
     interceptMs: intercept,
-    scale: Object.fromEntries(classes.map((c, k) => [c, scale[k]])),
+    scale: Object.fromEntries(
+      opts.perClass ? classes.map((c, k) => [c, scale[k]]) : allClasses.map((c) => [c, scale[0]]),
+    ),
     samples: samples.length,
     fitError: 0,
   };
   const fitError = Math.max(
-    ...samples.map((s, i) => Math.abs(calibratedMs(sums[i], cal) - s.measuredMs) / s.measuredMs),
+    ...samples.map((s, i) => Math.abs(calibratedMs(byClass[i], cal) - s.measuredMs) / s.measuredMs),
   );
   return { ...cal, fitError };
 }
