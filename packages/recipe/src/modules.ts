@@ -17,12 +17,13 @@ export type SpecifierLoader = (specifier: string) => Promise<Record<string, unkn
 
 const nativeLoad: SpecifierLoader = async (specifier) => (await import(specifier)) as Record<string, unknown>;
 
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:/i;
+/** Whether `s` starts with a URL scheme (two or more letters, so a Windows drive `C:` is a path). */
+export const isUrlLike = (s: string): boolean => /^[a-z][a-z0-9+.-]+:/i.test(s);
 
 /** `baseDir` as a folder URL: kept when it is a URL already, else a file URL of the POSIX path. */
 function folderUrl(baseDir: string): string {
   const withSlash = baseDir.endsWith('/') ? baseDir : `${baseDir}/`;
-  if (URL_LIKE.test(baseDir)) return withSlash;
+  if (isUrlLike(baseDir)) return withSlash;
   return new URL(`file://${encodeURI(withSlash.startsWith('/') ? withSlash : `/${withSlash}`)}`).href;
 }
 
@@ -31,7 +32,7 @@ function folderUrl(baseDir: string): string {
  * recipe folder's URL, a package name is left for `import()` (an import map or a bundler) to find.
  */
 export function urlModuleSpecifier(module: string, baseDir: string): string {
-  if (URL_LIKE.test(module)) return module;
+  if (isUrlLike(module)) return module;
   if (module.startsWith('.') || module.startsWith('/')) return new URL(module, folderUrl(baseDir)).href;
   return module;
 }

@@ -17,6 +17,22 @@ export interface ParamSpec {
   readonly prunable?: boolean;
 }
 
+/** The channel axes a param declares, as fields to spread into a ParamSpec or ParamInfo (absent ones left out). */
+export function channelAxes(p: { readonly outAxis?: number; readonly inAxis?: number }): {
+  outAxis?: number;
+  inAxis?: number;
+} {
+  return {
+    ...(p.outAxis !== undefined ? { outAxis: p.outAxis } : {}),
+    ...(p.inAxis !== undefined ? { inAxis: p.inAxis } : {}),
+  };
+}
+
+/** A ParamSpec from a declaration that may carry more fields (an op family's slot param, say). */
+export function paramSpecOf(p: ParamSpec): ParamSpec {
+  return { role: p.role, ...channelAxes(p), ...(p.prunable ? { prunable: true } : {}) };
+}
+
 /** Param specs by weight name ('kernel', 'bias', … for layers; an input slot for graph ops). */
 export type ParamTable = Readonly<Record<string, ParamSpec>>;
 

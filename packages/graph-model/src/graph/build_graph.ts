@@ -1,4 +1,10 @@
-import { createModelGraph, type GraphNode, type ModelGraph, type ParamInfo } from '@prunekit/core';
+import {
+  channelAxes,
+  createModelGraph,
+  type GraphNode,
+  type ModelGraph,
+  type ParamInfo,
+} from '@prunekit/core';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { dimsOf, parseInput, plainAttrs, tensorName } from '../json/attrs.js';
@@ -145,8 +151,7 @@ export async function buildGraphModelGraph(
         name: d.name,
         role: d.role,
         shape: s.shape,
-        ...(d.outAxis !== undefined ? { outAxis: d.outAxis } : {}),
-        ...(d.inAxis !== undefined ? { inAxis: d.inAxis } : {}),
+        ...channelAxes(d),
         prunable: d.prunable === true && !tainted.has(n.name),
       });
       bindings.set(id, { constName: s.name, consumer: n.name, slot });

@@ -1,4 +1,4 @@
-import { createSpecRegistry, type ParamSpec, type StructuredRule } from '@prunekit/core';
+import { createSpecRegistry, paramSpecOf, type StructuredRule } from '@prunekit/core';
 import { concatSpecV1, concatV2Spec, splitSpecs } from './concat_split.js';
 import { conv2dSpec, depthwiseSpec } from './conv.js';
 import { batchNormSpec, biasAddSpec, binarySpec, preluSpec, unarySpec } from './elementwise.js';
@@ -41,17 +41,10 @@ export const builtinOpFamilies: readonly OpFamily[] = [
 
 const NO_ATTRS: OpConfig = { op: '', attrs: {}, slots: [], outputIndex: 0 };
 
-const paramSpec = (p: OpParam): ParamSpec => ({
-  role: p.role,
-  ...(p.inAxis !== undefined ? { inAxis: p.inAxis } : {}),
-  ...(p.outAxis !== undefined ? { outAxis: p.outAxis } : {}),
-  ...(p.prunable ? { prunable: true } : {}),
-});
-
 /** The OpSpec of each op of a family (what `registerOpSpec` takes, for custom ops too). */
 export function opSpecsOf(family: OpFamily): OpSpec[] {
   const fixed = Object.fromEntries(
-    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpec(p)]),
+    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpecOf(p)]),
   );
   return family.ops.map((name) => ({
     format: 'graph-model',

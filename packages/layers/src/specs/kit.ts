@@ -1,5 +1,6 @@
 import {
   cfg,
+  channelAxes,
   InvalidArgumentError,
   isChannelsFirst,
   type NodeSpec,
@@ -30,8 +31,7 @@ export function paramsFrom(ctx: LayerContext, table: ParamTable): ParamInfo[] {
       name,
       role: spec.role,
       shape: [...(v.shape as number[])],
-      ...(spec.outAxis !== undefined ? { outAxis: spec.outAxis } : {}),
-      ...(spec.inAxis !== undefined ? { inAxis: spec.inAxis } : {}),
+      ...channelAxes(spec),
       prunable: spec.prunable ?? false,
     });
   }

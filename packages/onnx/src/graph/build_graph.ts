@@ -1,5 +1,6 @@
 import {
   type ArrayWeightStore,
+  channelAxes,
   createArrayWeightStore,
   createModelGraph,
   type GraphNode,
@@ -268,8 +269,7 @@ export function buildOnnxGraph(model: Uint8Array | ModelProto, opts: OnnxGraphOp
         name: d.name,
         role: d.role,
         shape: s.shape,
-        ...(d.outAxis !== undefined ? { outAxis: d.outAxis } : {}),
-        ...(d.inAxis !== undefined ? { inAxis: d.inAxis } : {}),
+        ...channelAxes(d),
         prunable: d.prunable === true,
       });
       values.set(id, tensorValues(consts.get(s.name)!, where) as Float32Array);

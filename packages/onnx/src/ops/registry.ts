@@ -1,4 +1,4 @@
-import { createSpecRegistry, type ParamSpec } from '@prunekit/core';
+import { createSpecRegistry, paramSpecOf } from '@prunekit/core';
 import { convSpec } from './conv.js';
 import { batchNormSpec, binarySpec, dropoutSpec, preluSpec, unarySpec } from './elementwise.js';
 import { gemmSpec, matMulSpec } from './gemm.js';
@@ -54,17 +54,10 @@ const NO_ATTRS: OnnxOpConfig = {
   opset: 17,
 };
 
-const paramSpec = (p: OnnxParam): ParamSpec => ({
-  role: p.role,
-  ...(p.inAxis !== undefined ? { inAxis: p.inAxis } : {}),
-  ...(p.outAxis !== undefined ? { outAxis: p.outAxis } : {}),
-  ...(p.prunable ? { prunable: true } : {}),
-});
-
 /** The spec of each op of a family (what `registerOnnxOpSpec` takes, for custom ops too). */
 export function onnxOpSpecsOf(family: OnnxOpFamily): OnnxOpSpec[] {
   const fixed = Object.fromEntries(
-    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpec(p)]),
+    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpecOf(p)]),
   );
   return family.ops.map((name) => ({
     format: 'onnx',

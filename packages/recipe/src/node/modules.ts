@@ -2,13 +2,13 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ModuleImporter, type SpecifierLoader, urlModuleSpecifier } from '../modules.js';
+import { isUrlLike, type ModuleImporter, type SpecifierLoader } from '../modules.js';
 
 const isPath = (m: string) => m.startsWith('.') || isAbsolute(m);
 
 /** The file URL of `module` as seen from `baseDir` (a package name resolved from that folder). */
 export function moduleUrl(module: string, baseDir: string): string {
-  if (/^[a-z][a-z0-9+.-]+:/i.test(module)) return urlModuleSpecifier(module, baseDir);
+  if (isUrlLike(module)) return module;
   if (isPath(module)) return pathToFileURL(resolve(baseDir, module)).href;
   try {
     // Resolve from the recipe's folder, so a package installed beside the recipe is found.
