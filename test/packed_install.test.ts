@@ -208,8 +208,17 @@ describe('packed packages installed in a fresh npm project', () => {
         const human = realpathSync(join(ROOT, 'packages/graph-model/node_modules/@vladmandic/human'));
         // (npm pack refuses a folder inside pnpm's store; a tarball is package/… as npm writes it.)
         const tgz = join(work, 'vladmandic-human.tgz');
-        run('tar', ['-czf', tgz, '-C', dirname(human), '--transform', 's,^human,package,', 'human'], work, 300_000);
+        run(
+          'tar',
+          ['-czf', tgz, '-C', dirname(human), '--transform', 's,^human,package,', 'human'],
+          work,
+          300_000,
+        );
         npmInstall(project, [tgz]);
+      }
+      if (p.dir === 'onnx') {
+        // Its example reads the user's resnet18.onnx: the repository's torchvision test export.
+        cpSync(join(ROOT, 'packages/onnx/test/models/resnet18_w025.onnx'), join(project, 'resnet18.onnx'));
       }
       const file = join(project, `readme-${p.dir}.ts`);
       writeFileSync(file, code);
@@ -217,6 +226,7 @@ describe('packed packages installed in a fresh npm project', () => {
       if (p.dir === 'graph-model') {
         expect(existsSync(join(project, 'out/centernet-pruned/model.json'))).toBe(true);
       }
+      if (p.dir === 'onnx') expect(existsSync(join(project, 'out/resnet18-pruned.onnx'))).toBe(true);
     }, 300_000);
   }
 
