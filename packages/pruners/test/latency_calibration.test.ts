@@ -44,7 +44,7 @@ describe('fitCalibration', () => {
     expect(Math.abs(tableSum - held.measuredMs) / held.measuredMs).toBeGreaterThan(0.3);
   });
 
-  it('keeps scales ≥ 0, pulls a class the samples do not vary towards 1, and refuses no samples', () => {
+  it('keeps scales > 0 (a class fitted ≤ 0 takes the table figure, 1), pulls a class the samples do not vary towards 1, and refuses no samples', () => {
     // Dense time never changes across samples: its scale is not identifiable apart from the intercept.
     const law = (c: number) => 1 + 2 * c;
     const cal = fitCalibration(
@@ -54,12 +54,27 @@ describe('fitCalibration', () => {
     expect(cal.scale.Dense).toBeGreaterThanOrEqual(0);
     expect(Math.abs(cal.scale.Dense - 1)).toBeLessThan(0.2);
     expect(cal.scale.Conv2D).toBeGreaterThan(1.5);
-    // A law that makes a class *cheaper* the more of it there is would need a negative scale.
-    const neg = fitCalibration(
-      [4, 3, 2, 1].map((c) => sample(c, 5 - c, (cc) => 1 + cc)),
-      { ridge: 1e-6 },
-    );
-    for (const v of Object.values(neg.scale)) expect(v).toBeGreaterThanOrEqual(0);
+    // A law where the model gets *slower* as the table gets cheaper would need a negative scale: the
+    // scale takes the table's figure (1) instead. The intercept that would be left over (the
+    // 1/measured²-weighted mean residual) predicts the cheapest sample below zero, so it is 0 too:
+    // the calibration is the plain table, and the calibrated cost still falls as the table's does.
+    const slower = [4, 3, 2, 1].map((c) => sample(c, 0, (cc) => 5 - cc));
+    const neg = fitCalibration(slower, { ridge: 1e-6 });
+    for (const v of Object.values(neg.scale)) expect(v).toBe(1);
+    const w = slower.map((x) => 1 / x.measuredMs ** 2);
+    const rest = slower.map((x) => x.measuredMs - x.perLayer.reduce((a, p) => a + p.ms, 0));
+    const wMean = rest.reduce((a, r, i) => a + w[i] * r, 0) / w.reduce((a, x) => a + x, 0);
+    expect(1 + wMean).toBeLessThan(0);
+    expect(neg.interceptMs).toBe(0);
+    expect(calibratedMs(slower[0].perLayer, neg)).toBeGreaterThan(calibratedMs(slower[3].perLayer, neg));
+    // Whole-model runs on a loaded machine (the dense one slowest, a mid width fastest: noise) need a
+    // negative slope; with the scale at 1 the left-over intercept would predict the narrowest sample
+    // below zero, and a budget search would aim below zero. The intercept is fixed at 0 instead.
+    const noisy = [sample(2.4, 0, () => 5.6), sample(2, 0, () => 0.55), sample(1.2, 0, () => 3.8)];
+    const positive = fitCalibration(noisy, { ridge: 1e-6 });
+    expect(positive.interceptMs).toBe(0);
+    for (const v of Object.values(positive.scale)) expect(v).toBeGreaterThan(0);
+    for (const x of noisy) expect(calibratedMs(x.perLayer, positive)).toBeGreaterThan(0);
     expect(() => fitCalibration([])).toThrow(/at least one/);
     // The default: one scale for the whole table (and the intercept), shared by every class.
     const one = fitCalibration(

@@ -72,7 +72,11 @@ function solve(a: number[][], b: number[]): number[] {
  * Fits a LatencyCalibration by least squares: one scale for the whole table (default) or one per
  * layer class (`perClass`), each pulled towards 1 by a ridge
  * (`ridge` × the class's mean table ms, squared), so a class the samples barely vary keeps the
- * table's figure. Scales stay ≥ 0 (a class fitted negative is fixed at 0 and the rest refit).
+ * table's figure. Scales stay > 0: a class fitted at or below 0 is fixed at 1 (the table's own
+ * figure) and the rest refit, since a zero scale would tell a width search that narrowing that class
+ * saves nothing, and a negative one that it costs time (noise in a few whole-model runs, not a law).
+ * The intercept may be negative (the table over-counts per-layer overhead) but not so negative that a
+ * measured sample is predicted at ≤ 0 ms; then it is fixed at 0 and the scales refit.
  * Weighted by 1/measured², so the fit minimises the relative error a budget cares about.
  */
 export function fitCalibration(
@@ -98,16 +102,21 @@ export function fitCalibration(
   const fixed = new Set<number>();
   let scale: number[] = classes.map(() => 1);
   let intercept = 0;
-  for (let pass = 0; pass <= classes.length; pass++) {
-    // Unknowns: [intercept, scale_0 … scale_k-1]; fixed scales sit at 0.
+  let interceptFixed = false;
+  for (let pass = 0; pass <= classes.length + 1; pass++) {
+    // Unknowns: [intercept, scale_0 … scale_k-1]; a fixed scale is 1, its table ms moved to the target.
     const n = classes.length + 1;
     const ata = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const atb = new Array<number>(n).fill(0);
     samples.forEach((s, i) => {
       const w = 1 / Math.max(1e-9, s.measuredMs) ** 2;
-      const x = [1, ...classes.map((c, k) => (fixed.has(k) ? 0 : (sums[i].get(c) ?? 0)))];
+      const x = [
+        interceptFixed ? 0 : 1,
+        ...classes.map((c, k) => (fixed.has(k) ? 0 : (sums[i].get(c) ?? 0))),
+      ];
+      const y = s.measuredMs - classes.reduce((a, c, k) => a + (fixed.has(k) ? (sums[i].get(c) ?? 0) : 0), 0);
       for (let r = 0; r < n; r++) {
-        atb[r] += w * x[r] * s.measuredMs;
+        atb[r] += w * x[r] * y;
         for (let c = 0; c < n; c++) ata[r][c] += w * x[r] * x[c];
       }
     });
@@ -116,16 +125,25 @@ export function fitCalibration(
     classes.forEach((_, k) => {
       const lam = (ridge * mean[k]) ** 2 / Math.max(1e-9, mMean) ** 2;
       ata[k + 1][k + 1] += fixed.has(k) ? 1 : lam;
-      atb[k + 1] += fixed.has(k) ? 0 : lam;
+      atb[k + 1] += fixed.has(k) ? 1 : lam;
     });
     // With fewer than two samples the intercept is not identifiable: pin it near 0.
-    ata[0][0] += samples.length < 2 ? 1 : 1e-9;
+    ata[0][0] += interceptFixed || samples.length < 2 ? 1 : 1e-9;
     const x = solve(ata, atb);
-    intercept = x[0];
-    scale = classes.map((_, k) => (fixed.has(k) ? 0 : x[k + 1]));
-    const neg = scale.findIndex((v, k) => v < 0 && !fixed.has(k));
-    if (neg < 0) break;
-    fixed.add(neg);
+    intercept = interceptFixed ? 0 : x[0];
+    scale = classes.map((_, k) => (fixed.has(k) ? 1 : x[k + 1]));
+    const neg = scale.findIndex((v, k) => v <= 0 && !fixed.has(k));
+    if (neg >= 0) {
+      fixed.add(neg);
+      continue;
+    }
+    // A negative intercept so large that a measured model is predicted to take no time at all is
+    // noise in the whole-model runs (a budget search would aim below zero): fit without it.
+    const atOrBelowZero = sums.some(
+      (m) => classes.reduce((a, c, k) => a + scale[k] * (m.get(c) ?? 0), intercept) <= 0,
+    );
+    if (interceptFixed || !atOrBelowZero) break;
+    interceptFixed = true;
   }
   const cal: LatencyCalibration = {
     interceptMs: intercept,
