@@ -1,11 +1,12 @@
 /** The committed baseline: load it from the recipe's folder, or train and save one. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadModel, saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 import { splitSeeds } from './data.js';
 import type { Recipe } from './recipe.js';
+import { NUM_CLASSES } from './signs.js';
 import { type BaselineResult, trainBaseline } from './train.js';
 
 export function baselineModelPath(exampleDir: string, recipe: Recipe): string {
@@ -54,3 +55,17 @@ export async function loadOrTrainBaseline(
   log(`baseline: saved to ${dir}`);
   return { model, trained: true };
 }
+
+/** The pipeline's baseline hook: the recipe's baseline folder (relative to the recipe file), loaded or trained. */
+export const recipeBaseline =
+  (recipeFile: string, recipe: Recipe, log: (l: string) => void) =>
+  async (val: Split): Promise<tfl.LayersModel> =>
+    (
+      await loadOrTrainBaseline(
+        resolve(dirname(recipeFile), recipe.baseline.dir),
+        recipe,
+        NUM_CLASSES,
+        val,
+        log,
+      )
+    ).model;

@@ -5,18 +5,14 @@
  * (core's ResultDoc, stage rows + goals compressed_size_ratio and acc_drop_points_compressed) and
  * results-compress.md beside this package. Options: --recipe <file>, --out <dir>, --results <dir>.
  */
-import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goalMet, type ResultDoc } from '@prunekit/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { startBackend } from '@prunekit/example-kit';
-import { loadOrTrainBaseline } from './baseline.js';
-import { disposeSplit, makeSplit, type Split, splitSeeds } from './data.js';
-import { evaluate } from './evaluate.js';
+import { recipeBaseline } from './baseline.js';
+import { resultEnv, withRunContext } from './pipeline.js';
 import { runCompression } from './runs/compress.js';
 import { arg, recipeAndOut, timedLog, writeAtomic } from './script.js';
-import { NUM_CLASSES } from './signs.js';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 async function main(): Promise<void> {
@@ -24,50 +20,18 @@ async function main(): Promise<void> {
   const { recipeFile, recipe, outDir } = recipeAndOut(exampleDir);
   const backend = await startBackend('wasm');
   log(`backend: ${backend}; recipe: ${recipeFile}`);
-  const seeds = splitSeeds(recipe.seed);
-  const splits: Split[] = [];
-  try {
-    const val = makeSplit('val', recipe.data.val, seeds.val);
-    splits.push(val);
-    const test = makeSplit('test', recipe.data.test, seeds.test);
-    splits.push(test);
-    const train = makeSplit('finetune', recipe.data.finetune, seeds.train + recipe.baseline.epochs);
-    splits.push(train);
-    const { model: baseline } = await loadOrTrainBaseline(
-      resolve(dirname(recipeFile), recipe.baseline.dir),
+  await withRunContext(
+    {
       recipe,
-      NUM_CLASSES,
-      val,
+      outDir,
       log,
-    );
-    try {
-      const baselineEval = evaluate(baseline, test);
-      log(
-        `baseline: test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images`,
-      );
-      const report = await runCompression({
-        recipe,
-        baseline,
-        baselineEval,
-        train,
-        val,
-        test,
-        outDir,
-        backend: tf.getBackend(),
-        log,
-      });
+      baseline: recipeBaseline(recipeFile, recipe, log),
+    },
+    async (ctx) => {
+      const report = await runCompression(ctx);
       const doc: ResultDoc = {
         name: `${recipe.name}-compress`,
-        env: {
-          node: process.version,
-          cpu: cpus()[0]?.model ?? 'unknown',
-          cores: cpus().length,
-          backend: tf.getBackend(),
-          baselineAccuracy: baselineEval.accuracy,
-          testImages: test.data.count,
-          seed: recipe.seed,
-          seconds: seconds(),
-        },
+        env: resultEnv(ctx, { seconds: seconds() }),
         rows: report.stages as unknown as Record<string, unknown>[],
         goals: report.goals,
       };
@@ -77,7 +41,7 @@ async function main(): Promise<void> {
         `# Results: ${doc.name}`,
         '',
         `Environment: Node ${doc.env.node}, ${doc.env.cpu} × ${doc.env.cores}, backend '${doc.env.backend}'; ` +
-          `baseline test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images. ` +
+          `baseline test accuracy ${(100 * ctx.baselineEval.accuracy).toFixed(2)}% on ${ctx.test.data.count} images. ` +
           'Produced by `pnpm --filter @prunekit/example-perception-traffic-signs compress`.',
         '',
         `## ${report.section.title}`,
@@ -92,12 +56,8 @@ async function main(): Promise<void> {
       log(
         `done in ${seconds().toFixed(1)} s; wrote ${join(resultsDir, 'results-compress.json')} and results-compress.md`,
       );
-    } finally {
-      baseline.dispose();
-    }
-  } finally {
-    for (const s of splits) disposeSplit(s);
-  }
+    },
+  );
 }
 
 main().catch((e) => {

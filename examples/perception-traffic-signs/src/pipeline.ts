@@ -2,9 +2,10 @@
  * The demo pipeline: data → baseline → runs → results document. Pure orchestration; writing files
  * is left to the caller (start.ts) so tests can run it on a tiny recipe.
  */
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { Goal, ResultDoc } from '@prunekit/core';
 import type { ExampleResult } from '@prunekit/example-kit';
+import { baseEnv } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeSplit, makeSplit, splitSeeds, type Split } from './data.js';
 import { evaluate } from './evaluate.js';
@@ -30,10 +31,14 @@ export interface PipelineResult extends ExampleResult {
   readonly classNames: readonly string[];
 }
 
-export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
-  const t0 = performance.now();
-  // The machine may be shared: record how busy it was, so the wall time can be read honestly.
-  const loadAtStart = loadavg()[0];
+/**
+ * The stages every script of this example shares: generate the splits, load or train the baseline,
+ * evaluate it, then `body` on the run context; splits and baseline are disposed afterwards.
+ */
+export async function withRunContext<T>(
+  opts: Pick<PipelineOptions, 'recipe' | 'baseline' | 'outDir' | 'log'>,
+  body: (ctx: RunContext) => Promise<T>,
+): Promise<T> {
   const log = opts.log ?? (() => {});
   const { recipe } = opts;
   const seeds = splitSeeds(recipe.seed);
@@ -55,7 +60,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       log(
         `baseline: test accuracy ${(100 * baselineEval.accuracy).toFixed(2)}% on ${test.data.count} images`,
       );
-      const ctx: RunContext = {
+      return await body({
         recipe,
         baseline,
         baselineEval,
@@ -65,44 +70,53 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         outDir: opts.outDir,
         backend: tf.getBackend(),
         log,
-      };
-      const rows: ResultRow[] = [];
-      const goals: Goal[] = [];
-      const sections: MarkdownSection[] = [];
-      for (const run of opts.runs ?? DEFAULT_RUNS) {
-        log(`run ${run.name}: start`);
-        const out = await run.run(ctx);
-        rows.push(...out.rows);
-        goals.push(...out.goals);
-        sections.push(...(out.sections ?? []));
-      }
-      const seconds = (performance.now() - t0) / 1000;
-      const doc: ResultDoc = {
-        name: recipe.name,
-        env: {
-          node: process.version,
-          cpu: cpus()[0]?.model ?? 'unknown',
-          cores: cpus().length,
-          backend: tf.getBackend(),
-          baselineAccuracy: baselineEval.accuracy,
-          testImages: test.data.count,
-          seed: recipe.seed,
-          pipelineSeconds: seconds,
-          loadAverage1m: loadAtStart,
-        },
-        rows,
-        goals,
-      };
-      return {
-        doc,
-        markdown: renderMarkdown(doc, test.data.classNames, sections),
-        classNames: test.data.classNames,
-        seconds,
-      };
+      });
     } finally {
       baseline.dispose();
     }
   } finally {
     for (const s of splits) disposeSplit(s);
   }
+}
+
+/** The results document's machine and run figures (the recipe's `baseEnv` plus this example's). */
+export function resultEnv(ctx: RunContext, extra: Record<string, number>): ResultDoc['env'] {
+  return {
+    ...baseEnv(ctx.backend),
+    baselineAccuracy: ctx.baselineEval.accuracy,
+    testImages: ctx.test.data.count,
+    seed: ctx.recipe.seed,
+    ...extra,
+  };
+}
+
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const t0 = performance.now();
+  // The machine may be shared: record how busy it was, so the wall time can be read honestly.
+  const loadAtStart = loadavg()[0];
+  return withRunContext(opts, async (ctx) => {
+    const rows: ResultRow[] = [];
+    const goals: Goal[] = [];
+    const sections: MarkdownSection[] = [];
+    for (const run of opts.runs ?? DEFAULT_RUNS) {
+      ctx.log(`run ${run.name}: start`);
+      const out = await run.run(ctx);
+      rows.push(...out.rows);
+      goals.push(...out.goals);
+      sections.push(...(out.sections ?? []));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const doc: ResultDoc = {
+      name: ctx.recipe.name,
+      env: resultEnv(ctx, { pipelineSeconds: seconds, loadAverage1m: loadAtStart }),
+      rows,
+      goals,
+    };
+    return {
+      doc,
+      markdown: renderMarkdown(doc, ctx.test.data.classNames, sections),
+      classNames: ctx.test.data.classNames,
+      seconds,
+    };
+  });
 }

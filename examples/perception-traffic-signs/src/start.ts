@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend } from '@prunekit/example-kit';
-import { loadOrTrainBaseline } from './baseline.js';
+import { recipeBaseline } from './baseline.js';
 import { DEFAULT_RUNS, runPipeline } from './pipeline.js';
 import { formatGoals, formatTable, type ResultRow } from './report.js';
 import { compressRun } from './runs/compress.js';
@@ -17,7 +17,6 @@ import { distillRun } from './runs/distill.js';
 import { sparseE2eRun } from './runs/sparse_e2e.js';
 import { structuredRun } from './runs/structured.js';
 import { arg, recipeAndOut, timedLog, writeAtomic } from './script.js';
-import { NUM_CLASSES } from './signs.js';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,16 +47,7 @@ async function main(): Promise<void> {
     outDir,
     log,
     runs: DEMO_RUNS,
-    baseline: async (val) =>
-      (
-        await loadOrTrainBaseline(
-          resolve(dirname(recipeFile), recipe.baseline.dir),
-          recipe,
-          NUM_CLASSES,
-          val,
-          log,
-        )
-      ).model,
+    baseline: recipeBaseline(recipeFile, recipe, log),
   });
   const resultsDir = arg('results') ? resolve(arg('results')!) : exampleDir;
   await writeAtomic(join(resultsDir, 'results.json'), JSON.stringify(result.doc, null, 2) + '\n');

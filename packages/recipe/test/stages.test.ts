@@ -9,7 +9,7 @@ import { magnitude } from '@prunekit/scorers';
 import { cnnModel, seedWeights } from '@prunekit/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batch1Latency, structuredToMacs } from '../src/index.js';
+import { batch1Latency, pruneStage, structuredToMacs, unstructuredSection } from '../src/index.js';
 import { baseEnv, exportStage } from '../src/node.js';
 
 beforeAll(async () => {
@@ -82,5 +82,42 @@ describe('pipeline stages', () => {
     x.dispose();
     model.dispose();
     expect(baseEnv('cpu')).toMatchObject({ node: process.version, backend: 'cpu' });
+  });
+
+  it('structuredToMacs refuses a ratio range outside 0 < lo < hi < 1, naming both ends', async () => {
+    const dense = cnnModel();
+    await expect(structuredToMacs(dense, { target: 2, pruner, lo: 0.6, hi: 0.2 })).rejects.toThrow(
+      /ratio range \[lo, hi\].*got \[0\.6, 0\.2\]/,
+    );
+    dense.dispose();
+  });
+
+  it('pruneStage prunes the layers named in ratios to their own sparsity, the rest to the level', async () => {
+    const dense = cnnModel({ filters: [8, 16] });
+    seedWeights(dense, 5);
+    const kernels = buildGraph(dense).params((p) => p.prunable);
+    const named = kernels[0].node;
+    const before = tf.memory().numTensors;
+    const section = unstructuredSection.parse({ scorer: { name: 'magnitude' }, scope: 'local' });
+    const { model } = await pruneStage({
+      dense,
+      method: 'unstructured',
+      section,
+      level: 0.8,
+      ratios: { [named]: 0.25 },
+      seed: 0,
+      baseDir: '.',
+    });
+    const g = buildGraph(model);
+    const zeros = (id: string) => {
+      const v = g.weights.values(id);
+      return v.filter((x) => x === 0).length / v.length;
+    };
+    for (const p of g.params((q) => q.prunable)) {
+      expect(zeros(p.id)).toBeCloseTo(p.node === named ? 0.25 : 0.8, 1);
+    }
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    dense.dispose();
   });
 });

@@ -17,17 +17,16 @@ import {
 import { loadCompressed, saveCompressed, saveTfjsQuantized } from '@prunekit/compress/node';
 import type { Goal } from '@prunekit/core';
 import { fineTune } from '@prunekit/finetune/node';
-import { buildGraph, cloneModel } from '@prunekit/layers';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { unstructuredPruner } from '@prunekit/pruners';
+import { buildGraph } from '@prunekit/layers';
+import { loadModel, modelFileBytes } from '@prunekit/layers/node';
+import { exportStage } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluate } from '../evaluate.js';
 import type { MarkdownSection } from '../report.js';
 import { prunableSparsity } from '../stats.js';
-import { tune } from '../tune.js';
 import { loadStock } from '../verify_export.js';
-import { makeScorer } from './unstructured.js';
+import { prunedCopy } from './unstructured.js';
 import type { Run, RunContext, RunOutput } from './types.js';
 
 export interface CompressRunOptions {
@@ -161,47 +160,28 @@ export async function runCompression(
 
   // dense: the baseline as tfjs saves it.
   let t0 = performance.now();
-  await saveModel(ctx.baseline, join(dir, 'dense'), { overwrite: true });
   await add(
     'dense',
     'float32 baseline',
     'dense/',
-    await modelFileBytes(join(dir, 'dense')),
+    (await exportStage(ctx.baseline, join(dir, 'dense'))).fileBytes,
     () => loadModel(join(dir, 'dense')),
     t0,
   );
 
   // prune: global magnitude to `sparsity`, fine-tuned with the masks kept.
   t0 = performance.now();
-  const model = await cloneModel(ctx.baseline);
+  const { model, masks } = await prunedCopy(ctx, {
+    level: sparsity,
+    label: `compress prune ${Math.round(sparsity * 100)}%`,
+  });
   try {
-    const graph = buildGraph(model);
-    const u = ctx.recipe.unstructured;
-    const res = await unstructuredPruner(graph, {
-      scorer: await makeScorer(u.scorer),
-      ratio: sparsity,
-      scope: u.scope,
-      ignore: u.ignore,
-      seed: ctx.recipe.seed,
-    }).step();
-    const label = `compress prune ${Math.round(sparsity * 100)}%`;
-    await tune({
-      model,
-      masks: res.masks,
-      graph,
-      train: ctx.train,
-      val: ctx.val,
-      cfg: ctx.recipe.finetune,
-      seed: ctx.recipe.seed,
-      log: ctx.log,
-      label,
-    });
-    await saveModel(model, join(dir, 'pruned'), { overwrite: true });
+    const graph = buildGraph(model, { ignore: ctx.recipe.unstructured.ignore });
     await add(
       'prune',
       `${Math.round(sparsity * 100)}% global magnitude + fine-tune (float32 file)`,
       'pruned/',
-      await modelFileBytes(join(dir, 'pruned')),
+      (await exportStage(model, join(dir, 'pruned'))).fileBytes,
       () => loadModel(join(dir, 'pruned')),
       t0,
     );
@@ -256,7 +236,7 @@ export async function runCompression(
         epochs: opts.clusterEpochs ?? 1,
         batchSize: cfg.batchSize,
         lr: cfg.lr / 2,
-        masks: res.masks,
+        masks,
         graph,
         validation: { x: ctx.val.x, y: ctx.val.y },
         earlyStop: {

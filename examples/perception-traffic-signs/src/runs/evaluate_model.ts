@@ -1,11 +1,14 @@
-/** The measurements every run takes of a finished model: save, reload check, size, accuracy. */
+/**
+ * The measurements every run takes of a finished model: the recipe's export stage (save, size
+ * figures), then this example's reload check and accuracy.
+ */
 import { join } from 'node:path';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { exportStage } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluate } from '../evaluate.js';
 import type { ResultRow } from '../report.js';
-import { modelStats, prunableSparsity } from '../stats.js';
+import { prunableSparsity } from '../stats.js';
 import { type ExportCheck, checkExport } from '../verify_export.js';
 import type { RunContext } from './types.js';
 
@@ -22,8 +25,7 @@ export interface MeasureInput {
 
 export async function measureModel(ctx: RunContext, m: MeasureInput): Promise<ResultRow> {
   const dir = join(ctx.outDir, m.folder);
-  await saveModel(m.model, dir, { overwrite: true });
-  const fileBytes = await modelFileBytes(dir);
+  const size = await exportStage(m.model, dir);
   const probe = tf.slice(ctx.test.x, [0, 0, 0, 0], [Math.min(64, ctx.test.x.shape[0]), -1, -1, -1]);
   let check: ExportCheck;
   try {
@@ -32,7 +34,6 @@ export async function measureModel(ctx: RunContext, m: MeasureInput): Promise<Re
     probe.dispose();
   }
   const ev = evaluate(m.model, ctx.test);
-  const stats = modelStats(m.model);
   const recall: Record<string, number> = {};
   ctx.test.data.classNames.forEach((c, i) => {
     recall[c] = ev.recall[i];
@@ -41,11 +42,11 @@ export async function measureModel(ctx: RunContext, m: MeasureInput): Promise<Re
     run: m.run,
     level: m.level,
     sparsity: prunableSparsity(m.model),
-    params: stats.params,
-    nonzero: stats.nonzero,
-    macs: stats.macs,
-    sparseMacs: stats.sparseMacs,
-    fileBytes,
+    params: size.params,
+    nonzero: size.nonzeroParams,
+    macs: size.macs,
+    sparseMacs: size.effectiveMacs,
+    fileBytes: size.fileBytes,
     accuracyPruned: m.accuracyPruned,
     accuracy: ev.accuracy,
     accDropPoints: 100 * (ctx.baselineEval.accuracy - ev.accuracy),

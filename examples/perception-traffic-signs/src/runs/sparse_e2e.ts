@@ -11,9 +11,8 @@ import v8 from 'node:v8';
 import { join } from 'node:path';
 import { sparseBuild } from '@prunekit/backend-wasm';
 import type { Forward, Goal } from '@prunekit/core';
-import { buildGraph, cloneModel } from '@prunekit/layers';
 import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { unstructuredPruner } from '@prunekit/pruners';
+import { exportStage } from '@prunekit/recipe/node';
 import {
   type CompiledModel,
   type SparseLayerDecision,
@@ -25,9 +24,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluate } from '../evaluate.js';
 import { modelStats, prunableSparsity } from '../stats.js';
-import { tune } from '../tune.js';
 import { firstImages, latencyHeader, latencyRow, type PairedLatency, pairedLatency } from './latency.js';
-import { levelName, makeScorer } from './unstructured.js';
+import { levelName, prunedCopy } from './unstructured.js';
 import type { Run, RunContext, RunOutput } from './types.js';
 
 export interface SparseE2eOptions {
@@ -65,26 +63,11 @@ async function sourceModel(
       from: `the unstructured run's ${levelName(sparsity)}% model (${scope} threshold, ${folder})`,
     };
   }
-  const model = await cloneModel(ctx.baseline);
-  const graph = buildGraph(model);
-  const res = await unstructuredPruner(graph, {
-    scorer: await makeScorer(u.scorer),
-    ratio: sparsity,
+  const { model } = await prunedCopy(ctx, {
+    level: sparsity,
+    label: `sparse ${levelName(sparsity)}% ${scope}`,
     scope,
     ratios: layerSparsity,
-    ignore: u.ignore,
-    seed: ctx.recipe.seed,
-  }).step();
-  await tune({
-    model,
-    masks: res.masks,
-    graph,
-    train: ctx.train,
-    val: ctx.val,
-    cfg: ctx.recipe.finetune,
-    seed: ctx.recipe.seed,
-    log: ctx.log,
-    label: `sparse ${levelName(sparsity)}% ${scope}`,
   });
   const how = scope === 'local' ? 'every prunable layer on its own' : 'one global threshold';
   const except = overrides.map(([name, r]) => `${name} ${levelName(r)}%`).join(', ');
@@ -278,8 +261,7 @@ export function sparseE2eRun(opts: SparseE2eOptions = {}): Run {
         } finally {
           built.dispose();
         }
-        await saveModel(dense, join(dir, 'dense'), { overwrite: true });
-        const denseBytes = await modelFileBytes(join(dir, 'dense'));
+        const denseBytes = (await exportStage(dense, join(dir, 'dense'))).fileBytes;
         const sparseBytes = await modelFileBytes(join(dir, 'sparse'));
         sparse = await loadModel(join(dir, 'sparse'));
         const compared = Math.min(opts.compareImages ?? 512, ctx.test.x.shape[0]);

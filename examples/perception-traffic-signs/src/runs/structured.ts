@@ -5,9 +5,9 @@
  */
 import type { Goal, Scorer } from '@prunekit/core';
 import { join } from 'node:path';
-import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import type { ChannelScope } from '@prunekit/pruners';
 import { structuredToMacs } from '@prunekit/recipe';
+import { exportStage } from '@prunekit/recipe/node';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluate } from '../evaluate.js';
@@ -132,8 +132,7 @@ export function structuredRun(opts: StructuredRunOptions = {}): Run {
           started,
         });
         // The dense baseline's file, saved the same way, for the bytes ratio.
-        await saveModel(ctx.baseline, join(ctx.outDir, 'structured-dense'), { overwrite: true });
-        const denseBytes = await modelFileBytes(join(ctx.outDir, 'structured-dense'));
+        const denseBytes = (await exportStage(ctx.baseline, join(ctx.outDir, 'structured-dense'))).fileBytes;
         const x = firstImages(ctx.test.x, 1);
         let lat: PairedLatency;
         try {

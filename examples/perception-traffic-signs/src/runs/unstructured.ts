@@ -4,7 +4,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Goal, Scorer } from '@prunekit/core';
+import type { Goal, MaskSet, Scorer } from '@prunekit/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { cloneModel } from '@prunekit/layers';
 import { pruneStage, resolveScorer } from '@prunekit/recipe';
 import { evaluate } from '../evaluate.js';
@@ -23,49 +24,78 @@ export function makeScorer(cfg: Recipe['unstructured']['scorer']): Promise<Score
 
 export const levelName = (level: number) => `${Math.round(level * 100)}`;
 
+/** Options of prunedCopy: the level, a progress label, and the scope and per-layer overrides of a run. */
+export interface PrunedCopyOptions {
+  readonly level: number;
+  readonly label: string;
+  /** Overrides the recipe's unstructured scope. */
+  readonly scope?: 'global' | 'local';
+  /** Per-layer sparsity for the named layers (pruned locally). */
+  readonly ratios?: Readonly<Record<string, number>>;
+  /** Called on the pruned model before fine-tuning, with the sparsity reached. */
+  readonly beforeTune?: (model: tfl.LayersModel, sparsity: number) => void;
+}
+
+/**
+ * A pruned, fine-tuned copy of the baseline: the recipe's score → prune → fine-tune stages (the ones
+ * the prunekit command runs, @prunekit/recipe) with this example's fine-tuning. Every run that prunes
+ * by weights (unstructured levels, sparse execution, compression) starts here.
+ */
+export async function prunedCopy(
+  ctx: RunContext,
+  o: PrunedCopyOptions,
+): Promise<{ model: tfl.LayersModel; masks?: MaskSet; sparsity: number; epochs: number }> {
+  const { recipe } = ctx;
+  let sparsity = 0;
+  let epochs = 0;
+  const { model, masks } = await pruneStage({
+    dense: ctx.baseline,
+    method: 'unstructured',
+    section: o.scope ? { ...recipe.unstructured, scope: o.scope } : recipe.unstructured,
+    level: o.level,
+    ratios: o.ratios,
+    seed: recipe.seed,
+    baseDir: exampleDir,
+    onRound: (_round, _rounds, s) => {
+      sparsity = s;
+    },
+    tune: async (m, _round, masks, graph) => {
+      o.beforeTune?.(m, sparsity);
+      if (recipe.finetune.epochs === 0) return;
+      const ft = await tune({
+        model: m,
+        masks,
+        graph,
+        train: ctx.train,
+        val: ctx.val,
+        cfg: recipe.finetune,
+        seed: recipe.seed,
+        log: ctx.log,
+        label: o.label,
+      });
+      epochs += ft.history.length;
+    },
+  });
+  return { model, masks, sparsity, epochs };
+}
+
 async function runLevel(ctx: RunContext, level: number): Promise<ResultRow> {
   const started = performance.now();
-  const { recipe } = ctx;
   const label = `unstructured ${levelName(level)}%`;
-  let epochs = 0;
   let accuracyPruned = ctx.baselineEval.accuracy;
-  let sparsity = 0;
-  // The score → prune → fine-tune stages the prunekit command runs too (@prunekit/recipe).
-  const model =
+  const { model, epochs } =
     level > 0
-      ? (
-          await pruneStage({
-            dense: ctx.baseline,
-            method: 'unstructured',
-            section: recipe.unstructured,
-            level,
-            seed: recipe.seed,
-            baseDir: exampleDir,
-            onRound: (_round, _rounds, s) => {
-              sparsity = s;
-            },
-            tune: async (m, _round, masks, graph) => {
-              accuracyPruned = evaluate(m, ctx.test).accuracy;
-              ctx.log(
-                `${label}: pruned to ${(100 * sparsity).toFixed(1)}% sparsity, test accuracy ${(100 * accuracyPruned).toFixed(2)}% before fine-tuning`,
-              );
-              if (recipe.finetune.epochs === 0) return;
-              const ft = await tune({
-                model: m,
-                masks,
-                graph,
-                train: ctx.train,
-                val: ctx.val,
-                cfg: recipe.finetune,
-                seed: recipe.seed,
-                log: ctx.log,
-                label,
-              });
-              epochs += ft.history.length;
-            },
-          })
-        ).model
-      : await cloneModel(ctx.baseline);
+      ? await prunedCopy(ctx, {
+          level,
+          label,
+          beforeTune: (m, sparsity) => {
+            accuracyPruned = evaluate(m, ctx.test).accuracy;
+            ctx.log(
+              `${label}: pruned to ${(100 * sparsity).toFixed(1)}% sparsity, test accuracy ${(100 * accuracyPruned).toFixed(2)}% before fine-tuning`,
+            );
+          },
+        })
+      : { model: await cloneModel(ctx.baseline), epochs: 0 };
   try {
     const row = await measureModel(ctx, {
       run: 'unstructured',

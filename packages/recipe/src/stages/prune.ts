@@ -33,6 +33,11 @@ export interface PruneStageOptions {
   readonly section: UnstructuredConfig | StructuredConfig;
   readonly level: number;
   readonly seed: number;
+  /**
+   * Per-layer sparsity for the named layers (unstructured; pruned locally whatever the scope), as
+   * the unstructured pruner's `ratios`.
+   */
+  readonly ratios?: Readonly<Record<string, number>>;
   /** Folder the recipe's relative module paths resolve against. */
   readonly baseDir: string;
   /** How `module:` scorers and pruners are loaded (default `import()`). */
@@ -169,6 +174,7 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
                 scope: u.scope,
                 ignore: u.ignore,
                 granularity: granularityOf(u.granularity),
+                ...(opts.ratios ? { ratios: opts.ratios } : {}),
                 seed: opts.seed + round,
                 context,
               });
