@@ -7,31 +7,20 @@
 // a real converted model moves the pruned student back towards the dense one, measured by
 // detection agreement (same class, IoU ≥ 0.5, score ≥ 0.3) on the held-out crops.
 // Run: pnpm --filter @prunekit/graph-model bench:centernet-distill [--ratio=0.5] [--epochs=3]
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { useBackend } from '@prunekit/backend-wasm';
+import { startBackend } from '@prunekit/backend-wasm';
 import { adam } from '@prunekit/finetune';
-import { magnitude } from '@prunekit/scorers';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // tfjs's gradients
 import jpeg from 'jpeg-js';
-import {
-  analyzeGraphChannels,
-  buildGraphModelGraph,
-  distillGraphModel,
-  type GraphModelSource,
-  planChannelRemoval,
-  removeGraphChannels,
-  toTfGraphModel,
-} from '../src/index.js';
-import { loadGraphModelFile } from '../src/node.js';
+import { distillGraphModel, type GraphModelSource, toTfGraphModel } from '../src/index.js';
 import { humanModel } from '../test/helpers.js';
+import { openCenternet, prunedAt, scriptEnv, writeResult } from './setup.js';
 
 tf.env().set('PROD', true);
-await useBackend();
-if (tf.getBackend() !== 'wasm') throw new Error(`backend is ${tf.getBackend()}, wanted wasm`);
+await startBackend('wasm');
 const arg = (k: string, d: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d);
 const ratio = arg('ratio', 0.5);
@@ -105,13 +94,8 @@ function f1(dense: Box[][], student: Box[][]) {
   return { f1: p + r ? (2 * p * r) / (p + r) : 0, precision: p, recall: r, denseBoxes: nd, studentBoxes: ns };
 }
 
-const source = await loadGraphModelFile(humanModel('centernet'));
-const graph = await buildGraphModelGraph(source);
-const analysis = analyzeGraphChannels(graph);
-const pruned = removeGraphChannels(
-  analysis,
-  await planChannelRemoval(analysis, { scorer: magnitude(), ratio }),
-);
+const { source, graph, analysis } = await openCenternet();
+const pruned = await prunedAt(analysis, ratio);
 graph.dispose();
 const evaluate = async (s: GraphModelSource) => {
   const m = await toTfGraphModel(s);
@@ -140,13 +124,7 @@ const after = f1(dense, await evaluate(tuned.model));
 tf.dispose([train, held]);
 const result = {
   name: 'graph-model-centernet-distill',
-  env: {
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    backend: tf.getBackend(),
-    load: loadavg()[0],
-  },
+  env: scriptEnv(),
   rows: [
     { stage: 'pruned, before distillation', ratio, heldOutDistillLoss: tuned.initialValLoss, ...before },
     {
@@ -167,7 +145,4 @@ const result = {
       ? []
       : [{ name: 'detection_f1_vs_dense_heldout_crops', value: after.f1, target: 0.9, op: '>=' }],
 };
-const out = join(import.meta.dirname, '..', 'results', 'centernet-distill.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-console.log(JSON.stringify(result));
+await writeResult('centernet-distill.json', result);

@@ -2,12 +2,12 @@
 // small ones): load, inspect, prune 30% of each prunable group, reload the pruned file in stock
 // tfjs (wasm) and compare with the masked original. Writes results/human-models.json.
 // Run: pnpm --filter @prunekit/graph-model check:human
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { graphModelBytes } from '../src/index.js';
 import { humanModel, pruneAndCompare, useWasm } from '../test/helpers.js';
+import { scriptEnv, writeResult } from './setup.js';
 
 tf.env().set('PROD', true);
 await useWasm();
@@ -50,12 +50,7 @@ for (const name of names) {
 const worst = Math.max(...rows.map((r) => r.maxDiffVsMasked));
 const result = {
   name: 'graph-model-human',
-  env: {
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    backend: tf.getBackend(),
-  },
+  env: scriptEnv(),
   rows,
   goals: [
     {
@@ -68,7 +63,4 @@ const result = {
     { name: 'leaked_tensors', value: rows.reduce((a, r) => a + r.leakedTensors, 0), target: 0, op: '<=' },
   ],
 };
-const out = join(import.meta.dirname, '..', 'results', 'human-models.json');
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-console.log(JSON.stringify(result));
+await writeResult('human-models.json', result);

@@ -1,52 +1,9 @@
 import { specProblems } from '@prunekit/core';
 import { describe, expect, it } from 'vitest';
 import { getOpSpec, opSpecs, opSpecsOf, registeredOps, registerOpSpec } from '../src/index.js';
+import { SPEC_OPS } from './op_lists.js';
 
-const OP_LIST = [
-  'Conv2D',
-  '_FusedConv2D',
-  'DepthwiseConv2dNative',
-  'FusedDepthwiseConv2dNative',
-  'MatMul',
-  '_FusedMatMul',
-  'BiasAdd',
-  'FusedBatchNorm',
-  'FusedBatchNormV3',
-  'Add',
-  'AddV2',
-  'Sub',
-  'Mul',
-  'RealDiv',
-  'Maximum',
-  'Minimum',
-  'SquaredDifference',
-  'Relu',
-  'Relu6',
-  'Elu',
-  'LeakyRelu',
-  'Prelu',
-  'Sigmoid',
-  'Mean',
-  'Max',
-  'Sum',
-  'ConcatV2',
-  'Split',
-  'SplitV',
-  'Pad',
-  'PadV2',
-  'MirrorPad',
-  'MaxPool',
-  'AvgPool',
-  'ResizeBilinear',
-  'ResizeNearestNeighbor',
-  'Identity',
-  'Cast',
-  'Reshape',
-  'Transpose',
-  'StridedSlice',
-  'GatherV2',
-  'GatherNd',
-];
+const OP_LIST = SPEC_OPS;
 
 describe("graph-model op specs in core's spec registry", () => {
   it('every registered op spec is complete, and every op of the list has one', () => {

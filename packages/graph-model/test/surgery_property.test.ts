@@ -15,51 +15,11 @@ import {
   zeroGraphChannels,
 } from '../src/index.js';
 import { maxDiff, runAll } from './helpers.js';
+import { RANDOM_GRAPH_OPS } from './op_lists.js';
 
 const GRAPHS = 120;
 const DTYPES = ['float32', 'float16', 'uint8', 'keep'] as const;
-const OP_LIST = [
-  'Conv2D',
-  '_FusedConv2D',
-  'DepthwiseConv2dNative',
-  'FusedDepthwiseConv2dNative',
-  'MatMul',
-  '_FusedMatMul',
-  'BiasAdd',
-  'FusedBatchNormV3',
-  'Add',
-  'AddV2',
-  'AddN',
-  'Sub',
-  'Mul',
-  'RealDiv',
-  'Maximum',
-  'Minimum',
-  'SquaredDifference',
-  'Relu',
-  'Relu6',
-  'Elu',
-  'LeakyRelu',
-  'Prelu',
-  'Sigmoid',
-  'Tanh',
-  'Mean',
-  'Max',
-  'Sum',
-  'ConcatV2',
-  'Split',
-  'SplitV',
-  'Pad',
-  'PadV2',
-  'MirrorPad',
-  'MaxPool',
-  'AvgPool',
-  'ResizeBilinear',
-  'ResizeNearestNeighbor',
-  'Identity',
-  'Cast',
-  'Reshape',
-];
+const OP_LIST = RANDOM_GRAPH_OPS;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
