@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg, startBackend, timedLog } from '@prunekit/example-kit';
-import { loadModel } from '@prunekit/layers/node';
+import { loadLayersModel } from '@prunekit/recipe/node';
 import { disposeSplit, makeSplit, splitSeeds } from './data.js';
 import { evaluate } from './evaluate.js';
 import { loadRecipe } from './recipe.js';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   log(
     `backend: ${await startBackend('wasm')}; target ${target}x, ignore [${ignore.join(', ')}], ${stage.epochs} epochs at ${stage.lr}, ${scenes} scenes, lane weight ${loss.laneWeight}`,
   );
-  const baseline = await loadModel(join(dirname(recipeFile), r.baseline.dir, 'model.json'));
+  const baseline = await loadLayersModel(join(dirname(recipeFile), r.baseline.dir, 'model.json'));
   const seeds = splitSeeds(r.seed);
   const ft = makeSplit('finetune', scenes, seeds.finetune);
   const val = makeSplit('val', r.data.val, seeds.val);

@@ -1,7 +1,7 @@
 /** The committed baseline: load it from the recipe's folder, or train and save one. */
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadModel, saveModel } from '@prunekit/layers/node';
+import { loadOrTrainBaseline } from '@prunekit/example-kit';
+import { saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from './data.js';
 import { splitSeeds } from './data.js';
@@ -34,38 +34,21 @@ export async function trainFromRecipe(
   });
 }
 
-/** Loads the baseline at `dir/model.json`; trains (and saves) one when it is missing. */
-export async function loadOrTrainBaseline(
-  dir: string,
-  recipe: Recipe,
-  numClasses: number,
-  val: Split,
-  log: (l: string) => void,
-): Promise<{ model: tfl.LayersModel; trained: boolean }> {
-  const file = join(dir, 'model.json');
-  if (existsSync(file)) {
-    log(`baseline: loading ${file}`);
-    return { model: await loadModel(file), trained: false };
-  }
-  log(
-    `baseline: ${file} is missing, training one (${recipe.baseline.epochs} epochs × ${recipe.baseline.trainSize} images)`,
-  );
-  const { model } = await trainFromRecipe(recipe, numClasses, val, (l) => log(`baseline ${l}`));
-  await saveModel(model, dir, { overwrite: true });
-  log(`baseline: saved to ${dir}`);
-  return { model, trained: true };
-}
-
 /** The pipeline's baseline hook: the recipe's baseline folder (relative to the recipe file), loaded or trained. */
 export const recipeBaseline =
   (recipeFile: string, recipe: Recipe, log: (l: string) => void) =>
-  async (val: Split): Promise<tfl.LayersModel> =>
-    (
-      await loadOrTrainBaseline(
-        resolve(dirname(recipeFile), recipe.baseline.dir),
-        recipe,
-        NUM_CLASSES,
-        val,
-        log,
-      )
-    ).model;
+  (val: Split): Promise<tfl.LayersModel> => {
+    const dir = resolve(dirname(recipeFile), recipe.baseline.dir);
+    // The examples' shared baseline step (the recipe's load stage, or train and save one).
+    return loadOrTrainBaseline(
+      dir,
+      async () => {
+        log(`baseline: training (${recipe.baseline.epochs} epochs × ${recipe.baseline.trainSize} images)`);
+        const { model } = await trainFromRecipe(recipe, NUM_CLASSES, val, (l) => log(`baseline ${l}`));
+        await saveModel(model, dir, { overwrite: true });
+        log(`baseline: saved to ${dir}`);
+        return model;
+      },
+      log,
+    );
+  };

@@ -1,4 +1,4 @@
-export { type GraphModelSource, graphModelSource } from './io/source.js';
+export { type GraphModelSource, graphModelFromArtifacts, graphModelSource } from './io/source.js';
 export { graphModelBytes, graphModelFiles } from './io/files.js';
 export { type ConstOverride, type WriteGraphOptions, writeGraphModel } from './io/materialize.js';
 export {

@@ -10,7 +10,7 @@ export {
 } from './io/atomic_write.js';
 export { fileSystemIO } from './io/file_system_io.js';
 export { realTarget, refuseInputOverlap } from './io/input_guard.js';
-export { loadModel, modelFromArtifacts } from './io/load_model.js';
+export { loadHandlerArtifacts, loadModel, modelFromArtifacts } from './io/load_model.js';
 export { type ModelLocation, resolveLocation } from './io/model_location.js';
 export { modelFileBytes } from './io/model_file_bytes.js';
 export { type ReadModel, readModel } from './io/read_model.js';

@@ -71,7 +71,14 @@ export {
 export { needsData, scorerContext } from './stages/calibrate.js';
 export { type PrunedCopy, type PruneMethod, pruneStage, type PruneStageOptions } from './stages/prune.js';
 export type { SizeFigures } from './stages/export.js';
-export { batch1Latency, type Latency, roundRobinLatency } from './stages/measure.js';
+export {
+  type BackendLatencyOptions,
+  batch1Latency,
+  type Latency,
+  latencyPerBackend,
+  modelFigures,
+  roundRobinLatency,
+} from './stages/measure.js';
 export { type MacsTargetOptions, type MacsTargetResult, structuredToMacs } from './stages/macs_target.js';
 export {
   type ClosedLoopSafety,

@@ -6,3 +6,12 @@ export { loadRecipeFile, readRecipeFile, recipeFiles } from './node/files.js';
 export { moduleUrl, nodeImporter } from './node/modules.js';
 export { baseEnv, type RunEnv } from './node/env.js';
 export { exportStage } from './stages/export.js';
+export {
+  artifactsFormat,
+  type GraphModelLoader,
+  type LoadedModel,
+  loadLayersModel,
+  loadStage,
+  type ModelFormat,
+  modelFormatOf,
+} from './stages/load.js';

@@ -18,8 +18,8 @@ import { loadCompressed, saveCompressed, saveTfjsQuantized } from '@prunekit/com
 import type { Goal } from '@prunekit/core';
 import { fineTune } from '@prunekit/finetune/node';
 import { buildGraph } from '@prunekit/layers';
-import { loadModel, modelFileBytes } from '@prunekit/layers/node';
-import { exportStage } from '@prunekit/recipe/node';
+import { modelFileBytes } from '@prunekit/layers/node';
+import { exportStage, loadLayersModel } from '@prunekit/recipe/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluate } from '../evaluate.js';
@@ -165,7 +165,7 @@ export async function runCompression(
     'float32 baseline',
     'dense/',
     (await exportStage(ctx.baseline, join(dir, 'dense'))).fileBytes,
-    () => loadModel(join(dir, 'dense')),
+    () => loadLayersModel(join(dir, 'dense')),
     t0,
   );
 
@@ -182,7 +182,7 @@ export async function runCompression(
       `${Math.round(sparsity * 100)}% global magnitude + fine-tune (float32 file)`,
       'pruned/',
       (await exportStage(model, join(dir, 'pruned'))).fileBytes,
-      () => loadModel(join(dir, 'pruned')),
+      () => loadLayersModel(join(dir, 'pruned')),
       t0,
     );
 

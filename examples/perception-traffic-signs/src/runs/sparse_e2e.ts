@@ -11,8 +11,8 @@ import v8 from 'node:v8';
 import { join } from 'node:path';
 import { sparseBuild } from '@prunekit/backend-wasm';
 import type { Forward, Goal } from '@prunekit/core';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { exportStage } from '@prunekit/recipe/node';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { exportStage, loadLayersModel } from '@prunekit/recipe/node';
 import {
   type CompiledModel,
   type SparseLayerDecision,
@@ -59,7 +59,7 @@ async function sourceModel(
   const same = scope === u.scope && overrides.length === 0;
   if (same && u.levels.includes(sparsity) && existsSync(join(folder, 'model.json'))) {
     return {
-      model: await loadModel(folder),
+      model: await loadLayersModel(folder),
       from: `the unstructured run's ${levelName(sparsity)}% model (${scope} threshold, ${folder})`,
     };
   }
@@ -263,7 +263,7 @@ export function sparseE2eRun(opts: SparseE2eOptions = {}): Run {
         }
         const denseBytes = (await exportStage(dense, join(dir, 'dense'))).fileBytes;
         const sparseBytes = await modelFileBytes(join(dir, 'sparse'));
-        sparse = await loadModel(join(dir, 'sparse'));
+        sparse = await loadLayersModel(join(dir, 'sparse'));
         const compared = Math.min(opts.compareImages ?? 512, ctx.test.x.shape[0]);
         const diff = maxAbsDiff(dense, sparse, ctx.test.x, compared);
         const denseAcc = evaluate(dense, ctx.test).accuracy;

@@ -1,15 +1,15 @@
 /** prunekit bench: median forward latency of a model per backend. */
 import { cpus } from 'node:os';
 import type { ResultDoc } from '@prunekit/core';
-import { loadModel } from '@prunekit/layers/node';
 import { initBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import { list, num } from '../flags.js';
 import type { CliIO } from '../io.js';
 import { loadRecipe } from '../recipe/load.js';
-import { measureLatency } from '../run/latency.js';
 import { formatTable } from '../table.js';
+import { latencyPerBackend } from '@prunekit/recipe';
+import { loadLayersModel } from '@prunekit/recipe/node';
 
 export async function benchCommand(
   flags: {
@@ -37,9 +37,9 @@ export async function benchCommand(
   if (!flags.model && !loaded.recipe.model)
     throw new UsageError('bench needs --model <model.json>.', { field: 'model' });
   await initBackend(bench.backends[0]);
-  const model = await loadModel(flags.model ?? loaded.recipe.model!);
+  const model = await loadLayersModel(flags.model ?? loaded.recipe.model!);
   try {
-    const ms = await measureLatency(model, bench);
+    const ms = await latencyPerBackend(model, bench);
     const rows = Object.entries(ms).map(([backend, medianMs]) => ({
       backend,
       medianMs,

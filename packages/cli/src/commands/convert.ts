@@ -1,17 +1,19 @@
 /** prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels), or → ONNX. */
 import { join, resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
+import { graphModelLoader } from '@prunekit/graph-model/node';
 import { buildGraph } from '@prunekit/layers';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { layersToOnnx } from '@prunekit/onnx';
 import { saveOnnxFile } from '@prunekit/onnx/node';
+import { loadStage } from '@prunekit/recipe/node';
 import { sparsePlan, toSparseModel } from '@prunekit/sparse';
 import { initBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
 import { formatTable } from '../table.js';
-import { convertGraphModel, isGraphModelFile } from '../run/graph_model.js';
+import { convertGraphModel } from '../run/graph_model.js';
 import { checkOutDir } from './out_dir.js';
 
 export async function convertCommand(
@@ -36,7 +38,8 @@ export async function convertCommand(
   const out = resolve(flags.out);
   await checkOutDir(out, flags.overwrite ?? false, [flags.model]);
   await initBackend('cpu');
-  if (isGraphModelFile(flags.model)) {
+  const loaded = await loadStage(flags.model, { graphModel: graphModelLoader });
+  if (loaded.format === 'graph-model') {
     const to = flags.to ?? 'sparse';
     if (!['stock', 'float32', 'float16', 'uint8', 'uint16'].includes(to)) {
       throw new UsageError(
@@ -45,7 +48,7 @@ export async function convertCommand(
       );
     }
     const r = await convertGraphModel(
-      flags.model,
+      loaded.model,
       to === 'stock' ? 'keep' : (to as 'float32'),
       out,
       flags.overwrite,
@@ -57,7 +60,7 @@ export async function convertCommand(
     );
     return EXIT.ok;
   }
-  const model = await loadModel(flags.model);
+  const model = loaded.model;
   const sparseLayers = model.layers
     .filter((l) => /^(Prunekit)?Sparse/.test(l.getClassName()))
     .map((l) => l.name);

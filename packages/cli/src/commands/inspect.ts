@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyzeChannels, buildGraph } from '@prunekit/layers';
-import { loadModel } from '@prunekit/layers/node';
+import { loadLayersModel } from '@prunekit/recipe/node';
 import '@prunekit/sparse'; // registers the sparse layer classes with tfjs
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
@@ -29,7 +29,7 @@ export async function inspectCommand(
     io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatInspection(info));
     return EXIT.ok;
   }
-  const model = await loadModel(flags.model);
+  const model = await loadLayersModel(flags.model);
   try {
     // prunekit's sparse layers (what prune and convert write) have no pruning spec: they are shown as
     // opaque nodes, their params being the stored sparse arrays and their MACs not counted.

@@ -4,7 +4,6 @@
  * per-group widths for that frame budget (the same search `prune --budget-ms` runs).
  */
 import { resolve } from 'node:path';
-import { loadModel } from '@prunekit/layers/node';
 import { initBackend } from '../backend.js';
 import { EXIT, type ExitCode } from '../exit_codes.js';
 import type { CliIO } from '../io.js';
@@ -19,6 +18,7 @@ import {
 } from '../run/deadline.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
+import { loadLayersModel } from '@prunekit/recipe/node';
 
 export interface LatencyTableFlags extends DeadlineFlags {
   model?: string;
@@ -37,7 +37,7 @@ export async function latencyTableCommand(flags: LatencyTableFlags, io: CliIO): 
   const o = parseDeadlineFlags(flags);
   const progress = createProgress(io, flags.quiet);
   await initBackend(backend);
-  const model = await loadModel(resolve(flags.model));
+  const model = await loadLayersModel(resolve(flags.model));
   try {
     const table = openTable(o.tablePath, o.batch);
     const { predicted, measured } = fillTable(model, table, o.reps, progress);

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { computeMetrics } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
-import { loadModel, modelFileBytes, saveModel } from '@prunekit/layers/node';
+import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { channelsOf, deadlineFromPrune, runFromMetrics } from '@prunekit/report';
 import { buildReport } from '@prunekit/report/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -24,6 +24,7 @@ import {
 import { resolveModelPath } from '../run/setup.js';
 import { UsageError } from '../errors.js';
 import { checkOutDir, publishOutDir, writeTextFile } from './out_dir.js';
+import { loadLayersModel } from '@prunekit/recipe/node';
 
 export interface PruneBudgetFlags extends DeadlineFlags {
   model?: string;
@@ -69,7 +70,7 @@ export async function pruneBudgetCommand(flags: PruneBudgetFlags, io: CliIO): Pr
   await checkOutDir(out, overwrite, [modelPath]);
   const progress = createProgress(io, flags.quiet);
   await initBackend(backend);
-  const model = await loadModel(modelPath);
+  const model = await loadLayersModel(modelPath);
   try {
     const table = openTable(o.tablePath, o.batch);
     const r = await budgetPrune(

@@ -1,11 +1,9 @@
 /**
  * The CLI's path for tfjs graph models (converted TF / TF-Hub): the same commands detect the
- * format from model.json and hand graph models to @prunekit/graph-model. `inspect` and the
+ * format with the recipe's load stage and hand graph models to @prunekit/graph-model. `inspect` and the
  * structured section of `prune` work on them; the rest of the pipeline (data, fine-tuning,
  * reports) is LayersModel-only for now and says so.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import {
   analyzeGraphChannels,
   buildGraphModelGraph,
@@ -17,25 +15,17 @@ import {
   type WeightDtypeMode,
   writeGraphModel,
 } from '@prunekit/graph-model';
-import { loadGraphModelFile, saveGraphModel } from '@prunekit/graph-model/node';
+import { graphModelLoader, saveGraphModel } from '@prunekit/graph-model/node';
 import type { Recipe } from '@prunekit/recipe';
+import { modelFormatOf } from '@prunekit/recipe/node';
 import { type Inspection, inspectGraph } from './inspect.js';
 import { type GraphPruneRow, pruneLevels, type StructuredFormat } from './structured_levels.js';
 
-/** Whether a local model path (file or folder) holds a 'graph-model' model.json. */
-export function isGraphModelFile(path: string): boolean {
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(path)) return false;
-  try {
-    const abs = resolve(path);
-    const file = statSync(abs).isDirectory() ? join(abs, 'model.json') : abs;
-    return (JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown }).format === 'graph-model';
-  } catch {
-    return false; // the layers loader reports missing or malformed files with its own messages
-  }
-}
+/** Whether a local model path (file or folder) holds a 'graph-model' model.json (the load stage's detection). */
+export const isGraphModelFile = (path: string): boolean => modelFormatOf(path) === 'graph-model';
 
 async function openGraph(path: string): Promise<GraphModelGraph> {
-  return buildGraphModelGraph(await loadGraphModelFile(path));
+  return buildGraphModelGraph(await graphModelLoader.fromFile(path));
 }
 
 /** The inspect tables of a graph model (ops as layers, groups from the op specs). */
@@ -79,12 +69,11 @@ export function pruneGraphModel(
 
 /** A graph model re-saved with every float weight in one dtype ('keep': as the input stored it). */
 export async function convertGraphModel(
-  path: string,
+  source: GraphModelSource,
   dtype: WeightDtypeMode,
   out: string,
   overwrite = false,
 ): Promise<{ before: number; after: number; dtype: WeightDtypeMode }> {
-  const source = await loadGraphModelFile(path);
   const converted = writeGraphModel(source, [], { dtype });
   await saveGraphModel(converted, out, { overwrite });
   return { before: graphModelBytes(source), after: graphModelBytes(converted), dtype };

@@ -1,12 +1,14 @@
-/** Metrics of one model variant: params/MACs/bytes from the IR, accuracy, latency, channels. */
-import { computeMetrics, type ModelMetrics } from '@prunekit/core';
-import { buildGraph } from '@prunekit/layers';
+/**
+ * Metrics of one model variant: the recipe's measure stage (params/MACs from the IR, latency per
+ * backend), accuracy and channels.
+ */
+import type { ModelMetrics } from '@prunekit/core';
+import { latencyPerBackend, modelFigures } from '@prunekit/recipe';
 import type { ReportRun } from '@prunekit/report';
 import { channelsOf, runFromMetrics } from '@prunekit/report';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Split } from '../data/tensors.js';
 import { accuracy } from './evaluate.js';
-import { measureLatency } from './latency.js';
 
 export interface Measured {
   readonly metrics: ModelMetrics;
@@ -27,10 +29,9 @@ export async function measureVariant(opts: {
   /** Layers the recipe leaves out of pruning (unsupported classes among them stay opaque). */
   ignore?: readonly string[];
 }): Promise<Measured> {
-  const graph = buildGraph(opts.model, { ignore: opts.ignore });
-  const metrics = computeMetrics(graph);
+  const { graph, metrics } = modelFigures(opts.model, { ignore: opts.ignore });
   const acc = opts.test ? accuracy(opts.model, opts.test) : undefined;
-  const latencyMs = opts.bench ? await measureLatency(opts.exported ?? opts.model, opts.bench) : undefined;
+  const latencyMs = opts.bench ? await latencyPerBackend(opts.exported ?? opts.model, opts.bench) : undefined;
   return {
     metrics,
     run: runFromMetrics(opts.name, opts.level, metrics, {

@@ -9,7 +9,7 @@ import type { Goal, ResultDoc } from '@prunekit/core';
 import { modelFromArtifacts, readModel } from '@prunekit/layers/node';
 import { modelFileBytes } from '@prunekit/layers/node';
 import { sensitivityAnalysis } from '@prunekit/pruners';
-import { type PruneMethod, pruneStage } from '@prunekit/recipe';
+import { type PruneMethod, pruneStage, latencyPerBackend } from '@prunekit/recipe';
 import { describeExport, type ExportPlan, exportedModel, exportPlan, inputQuantization } from './export.js';
 import type { ReportData, ReportRun, ReportSensitivity } from '@prunekit/report';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,7 +21,6 @@ import type { Progress } from '../progress.js';
 import type { Recipe } from '../recipe/schema.js';
 import { accuracy } from './evaluate.js';
 import { checkpointFor, tuneModel } from './finetune.js';
-import { measureLatency } from './latency.js';
 import { measureVariant } from './measure.js';
 import { asUsage, makeScorer, scorerContext } from './scorer.js';
 import type { Session } from './setup.js';
@@ -211,7 +210,7 @@ export async function runPrune(opts: {
       const row = rowOf(job.folder, job.method, job.level, achieved, m.run, dense.run);
       // Dense re-timed right after this level, so both figures of the ratio see the same machine
       // state (the dense figure taken at the start is often cold or under another load).
-      const denseNow = bench.backends.length ? await measureLatency(session.model, bench) : undefined;
+      const denseNow = bench.backends.length ? await latencyPerBackend(session.model, bench) : undefined;
       const speedup = speedups(denseNow, m.run.latencyMs);
       for (const [backend, x] of Object.entries(speedup)) {
         if (x < 1.05) {

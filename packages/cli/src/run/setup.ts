@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Batch } from '@prunekit/core';
-import { loadModel } from '@prunekit/layers/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend.js';
@@ -11,6 +10,7 @@ import { disposeSplit, type Split, toSplit } from '../data/tensors.js';
 import { UsageError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import type { LoadedRecipe } from '../recipe/load.js';
+import { loadLayersModel } from '@prunekit/recipe/node';
 
 export interface Splits {
   readonly val: Split;
@@ -34,7 +34,7 @@ export interface Session {
 
 /** The dense model: --model, else recipe.model, else <recipe dir>/model/model.json. */
 export function resolveModelPath(flag: string | undefined, loaded: LoadedRecipe): string {
-  // URLs (file://, http(s)://) go to loadModel as they are; it knows them.
+  // URLs (file://, http(s)://) go to the load stage as they are; it knows them.
   if (flag) return /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(flag) ? flag : resolve(flag);
   const r = loaded.recipe;
   if (r.model) return resolve(loaded.baseDir, r.model);
@@ -70,7 +70,7 @@ export async function openSession(opts: {
       `recipe: sections ${opts.loaded.foreign.join(', ')} are not read by prunekit (an example's own); left out`,
     );
   }
-  const model = await loadModel(modelPath);
+  const model = await loadLayersModel(modelPath);
   opts.progress.log(`model: ${modelPath}`);
   let data: Splits | undefined;
   const made: Split[] = [];

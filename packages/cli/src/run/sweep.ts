@@ -13,14 +13,18 @@ import {
   tensorsHash,
 } from '@prunekit/distributed';
 import { buildGraph } from '@prunekit/layers';
-import { type PruneMethod, pruneStage } from '@prunekit/recipe';
+import {
+  type BackendLatencyOptions,
+  latencyPerBackend,
+  type PruneMethod,
+  pruneStage,
+} from '@prunekit/recipe';
 import { recipeModuleImporter } from '../data/module.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createProgress } from '../progress.js';
 import type { Recipe, ScorerConfig } from '../recipe/schema.js';
 import { accuracy } from './evaluate.js';
 import { tuneModel } from './finetune.js';
-import { type LatencyOptions, measureLatency } from './latency.js';
 import { pruneJobs } from './prune.js';
 import { asUsage } from './scorer.js';
 import type { Session } from './setup.js';
@@ -37,7 +41,7 @@ interface PointParams {
   /** Hash of the fine-tuning split the coordinator planned on (trials that fine-tune). */
   readonly finetuneData?: string;
   /** Also time the pruned model's forward pass on the worker (a latency-table row). */
-  readonly bench?: LatencyOptions;
+  readonly bench?: BackendLatencyOptions;
 }
 
 /** One row of a sweep's results.json. */
@@ -67,7 +71,7 @@ export function recipeSweepPlan(
     scorers?: readonly string[];
     epochs?: readonly number[];
     finetuneData?: string;
-    bench?: LatencyOptions;
+    bench?: BackendLatencyOptions;
   },
 ): SweepPlan {
   const epochsList = grid.epochs ?? [recipe.finetune?.epochs ?? 0];
@@ -163,7 +167,10 @@ export function recipeSweepHandlers(session: Session, workerId = 'local'): Trial
           // Timings are the one part of a trial that is not bit-reproducible: they depend on the
           // machine and its load, so the CPU is recorded beside them.
           ...(p.bench
-            ? { latencyMs: await measureLatency(model, p.bench), latencyCpu: cpus()[0]?.model ?? 'unknown' }
+            ? {
+                latencyMs: await latencyPerBackend(model, p.bench),
+                latencyCpu: cpus()[0]?.model ?? 'unknown',
+              }
             : {}),
         };
       } finally {

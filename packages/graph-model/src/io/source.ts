@@ -1,5 +1,5 @@
 import { ModelFormatError } from '@prunekit/core';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { dimsOf, parseInput } from '../json/attrs.js';
 import type { GraphModelJson, ManifestWeight, NodeDef } from '../json/model_json.js';
 import { decodeWeights, type StoredWeight } from '../weights/codec.js';
@@ -96,4 +96,28 @@ export function graphModelSource(
     ...(j.modelInitializer ? { modelInitializer: j.modelInitializer as object } : {}),
   };
   return { json: j as GraphModelJson, nodes: topo.node, byName, consts, artifacts, label };
+}
+
+/**
+ * A graph model from artifacts an IOHandler or URL returned (tf.io.ModelArtifacts), with the same
+ * checks as a file: the artifacts are read back into model.json form and its weights decoded.
+ */
+export function graphModelFromArtifacts(
+  artifacts: tf.io.ModelArtifacts,
+  label = 'artifacts',
+): GraphModelSource {
+  const a = artifacts as tf.io.ModelArtifacts & { signature?: unknown; modelInitializer?: unknown };
+  const json = {
+    format: a.format ?? 'graph-model',
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy ?? null,
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: [], weights: a.weightSpecs ?? [] }],
+    ...(a.signature ? { signature: a.signature } : {}),
+    ...(a.userDefinedMetadata ? { userDefinedMetadata: a.userDefinedMetadata } : {}),
+    ...(a.modelInitializer ? { modelInitializer: a.modelInitializer } : {}),
+  };
+  const data =
+    a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
+  return graphModelSource(json, data, label);
 }

@@ -27,7 +27,14 @@ export async function modelFromArtifacts(
   );
 }
 
-async function loadFromHandler(handler: tf.io.IOHandler, where: string): Promise<tfl.LayersModel> {
+/**
+ * The artifacts an IOHandler (or tf.io.http) loads; a handler without load() or one that fails
+ * becomes a ModelFormatError naming `where`. Nothing is checked yet.
+ */
+export async function loadHandlerArtifacts(
+  handler: tf.io.IOHandler,
+  where: string,
+): Promise<tf.io.ModelArtifacts> {
   if (typeof handler.load !== 'function') {
     throw new ModelFormatError(
       'E_MODEL_FORMAT',
@@ -37,9 +44,8 @@ async function loadFromHandler(handler: tf.io.IOHandler, where: string): Promise
       },
     );
   }
-  let artifacts: tf.io.ModelArtifacts;
   try {
-    artifacts = await handler.load();
+    return await handler.load();
   } catch (e) {
     if (e instanceof PrunekitError) throw e;
     throw new ModelFormatError(
@@ -50,6 +56,10 @@ async function loadFromHandler(handler: tf.io.IOHandler, where: string): Promise
       },
     );
   }
+}
+
+async function loadFromHandler(handler: tf.io.IOHandler, where: string): Promise<tfl.LayersModel> {
+  const artifacts = await loadHandlerArtifacts(handler, where);
   checkArtifacts(artifacts, where);
   return modelFromArtifacts(artifacts, where);
 }

@@ -2,10 +2,9 @@
  * The export stage: a model saved in the stock tfjs format (temp + rename, by `saveModel`) and its
  * size as stored and as run, read back from the IR and the written files.
  */
-import { computeMetrics } from '@prunekit/core';
-import { buildGraph } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { modelFigures } from './measure.js';
 
 /** Weights (all / nonzero), MACs (all / on nonzero weights), bytes on disk. */
 export interface SizeFigures {
@@ -18,7 +17,7 @@ export interface SizeFigures {
 
 /** Saves `model` under `dir` (replacing an earlier export there) and reads its size figures. */
 export async function exportStage(model: tfl.LayersModel, dir: string): Promise<SizeFigures> {
-  const m = computeMetrics(buildGraph(model));
+  const m = modelFigures(model).metrics;
   await saveModel(model, dir, { overwrite: true });
   return {
     params: m.params,
