@@ -3,7 +3,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@prunekit/layers/node';
-import { baseEnv } from '@prunekit/recipe';
+import { baseEnv } from '@prunekit/recipe/node';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import {
