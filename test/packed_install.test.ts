@@ -35,7 +35,6 @@ const NOT_IN_NODE: Record<string, string> = {
   'backend-webgl':
     'a browser page: test/browser_bundles.test.ts bundles the same imports and runs them in Chromium',
   'backend-node-gpu': 'needs the optional peer `webgpu` (Dawn, ~130 MB) and a GPU adapter',
-  cli: 'its ts block is the data-module signature; the `prunekit prune` test below runs the CLI',
 };
 
 interface Pkg {
@@ -220,6 +219,12 @@ describe('packed packages installed in a fresh npm project', () => {
         // Its example reads the user's resnet18.onnx: the repository's torchvision test export.
         cpSync(join(ROOT, 'packages/onnx/test/models/resnet18_w025.onnx'), join(project, 'resnet18.onnx'));
       }
+      if (p.dir === 'cli') {
+        // Its example prunes the user's model/model.json: the traffic-sign example's model.
+        cpSync(join(ROOT, 'examples/perception-traffic-signs/model'), join(project, 'model'), {
+          recursive: true,
+        });
+      }
       const file = join(project, `readme-${p.dir}.ts`);
       writeFileSync(file, code);
       run(join(project, 'node_modules', '.bin', 'tsx'), [file], project);
@@ -227,6 +232,12 @@ describe('packed packages installed in a fresh npm project', () => {
         expect(existsSync(join(project, 'out/centernet-pruned/model.json'))).toBe(true);
       }
       if (p.dir === 'onnx') expect(existsSync(join(project, 'out/resnet18-pruned.onnx'))).toBe(true);
+      if (p.dir === 'cli') {
+        expect(existsSync(join(project, 'pruned/structured-50/model.json'))).toBe(true);
+        expect(readFileSync(join(project, 'pruned/summary.md'), 'utf8')).toMatch(
+          /\| structured 50% \| 50% \|/,
+        );
+      }
     }, 300_000);
   }
 
