@@ -1,4 +1,4 @@
-import { createSpecRegistry, paramSpecOf, type StructuredRule } from '@prunekit/core';
+import { createSpecRegistry, opSpecsFromFamily, slotParamsOf, type StructuredRule } from '@prunekit/core';
 import { concatSpecV1, concatV2Spec, splitSpecs } from './concat_split.js';
 import { conv2dSpec, depthwiseSpec } from './conv.js';
 import { batchNormSpec, biasAddSpec, binarySpec, preluSpec, unarySpec } from './elementwise.js';
@@ -43,18 +43,7 @@ const NO_ATTRS: OpConfig = { op: '', attrs: {}, slots: [], outputIndex: 0 };
 
 /** The OpSpec of each op of a family (what `registerOpSpec` takes, for custom ops too). */
 export function opSpecsOf(family: OpFamily): OpSpec[] {
-  const fixed = Object.fromEntries(
-    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpecOf(p)]),
-  );
-  return family.ops.map((name) => ({
-    format: 'graph-model',
-    name,
-    params: fixed,
-    macs: family.macs ?? (() => 0),
-    structured: { analyze: family.analyze },
-    ...(family.params ? { slotParams: family.params } : {}),
-    ...(family.editConst ? { editConst: family.editConst } : {}),
-  }));
+  return opSpecsFromFamily('graph-model', family, NO_ATTRS);
 }
 
 /** The graph-model op specs: core's spec registry for the 'graph-model' format. */
@@ -72,8 +61,7 @@ export const registeredOps = (): string[] => opSpecs.names();
 
 /** The weights of one op instance: fixed slots from `params`, attribute-dependent ones from `slotParams`. */
 export function opParams(spec: OpSpec, cfg: OpConfig): OpParam[] {
-  if (spec.slotParams) return spec.slotParams(cfg);
-  return Object.entries(spec.params).map(([slot, p]) => ({ slot: Number(slot), name: `w${slot}`, ...p }));
+  return slotParamsOf(spec, cfg);
 }
 
 /** The spec of an op, or one that freezes its channels with the reason. */

@@ -1,11 +1,12 @@
-import type {
-  ConfigSizes,
-  GraphNode,
-  Layout,
-  NodeSpec,
-  ParamRole,
-  RuleContext,
-  RuleResult,
+import {
+  type EditConst,
+  freezeAllInputs,
+  type GraphNode,
+  type Layout,
+  type OpFamilyBase,
+  type OpSpecBase,
+  type RuleContext,
+  type SlotParam,
 } from '@prunekit/core';
 
 /** One input slot of a GraphDef node, as the IR node's config records it. */
@@ -33,23 +34,9 @@ export interface OpConfig {
   readonly unknownShape?: boolean;
 }
 
-/** A constant input that is a weight: its role and channel axes (read by scorers and pruners). */
-export interface OpParam {
-  readonly slot: number;
-  readonly name: string;
-  readonly role: ParamRole;
-  readonly inAxis?: number;
-  readonly outAxis?: number;
-  readonly prunable?: boolean;
-}
-
-/** New values for integer constant `slot` after channel removal; undefined = unchanged. */
-export type EditConst = (
-  node: GraphNode,
-  slot: number,
-  values: readonly number[],
-  sizes: ConfigSizes,
-) => number[] | undefined;
+/** A constant input that is a weight: its slot, role and channel axes (read by scorers and pruners). */
+export type OpParam = SlotParam;
+export type { EditConst };
 
 /**
  * The spec of one TensorFlow op in core's one spec registry (format 'graph-model'): `params` is
@@ -58,23 +45,13 @@ export type EditConst = (
  * (a fused op's bias / batch-norm / alpha args, an element-wise op's constant operands);
  * `editConst` rewrites integer constants (shape vectors) after channel removal.
  */
-export interface OpSpec extends NodeSpec<GraphNode> {
-  readonly format: 'graph-model';
-  slotParams?(cfg: OpConfig): OpParam[];
-  readonly editConst?: EditConst;
-}
+export interface OpSpec extends OpSpecBase<OpConfig, 'graph-model'> {}
 
 /**
  * How the op specs are written here: one value per op family (ops that share weights, MACs and
  * channel rule), expanded into one OpSpec per op name by the registry (`opSpecsOf`).
  */
-export interface OpFamily {
-  readonly ops: readonly string[];
-  params?(cfg: OpConfig): OpParam[];
-  macs?(node: GraphNode): number;
-  analyze(ctx: RuleContext): RuleResult;
-  readonly editConst?: EditConst;
-}
+export interface OpFamily extends OpFamilyBase<OpConfig> {}
 
 export const opConfig = (node: GraphNode): OpConfig => node.config as unknown as OpConfig;
 
@@ -95,11 +72,7 @@ export function describe(node: GraphNode): string {
 }
 
 /** Freezes every input and gives a frozen output, with the reason. */
-export function freezeAll(ctx: RuleContext, why: string): RuleResult {
-  const reason = `${describe(ctx.node)} ${why}`;
-  for (const l of ctx.inputs) ctx.freeze(l, reason);
-  return { output: ctx.fixed(ctx.outChannels, reason) };
-}
+export const freezeAll = freezeAllInputs;
 
 /** Last dimension of a shape (the channel axis, channels-last), 0 for scalars. */
 export function lastDim(shape: readonly (number | null)[] | undefined): number {

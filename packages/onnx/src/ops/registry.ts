@@ -1,4 +1,4 @@
-import { createSpecRegistry, paramSpecOf } from '@prunekit/core';
+import { createSpecRegistry, opSpecsFromFamily, slotParamsOf } from '@prunekit/core';
 import { convSpec } from './conv.js';
 import { batchNormSpec, binarySpec, dropoutSpec, preluSpec, unarySpec } from './elementwise.js';
 import { gemmSpec, matMulSpec } from './gemm.js';
@@ -56,20 +56,7 @@ const NO_ATTRS: OnnxOpConfig = {
 
 /** The spec of each op of a family (what `registerOnnxOpSpec` takes, for custom ops too). */
 export function onnxOpSpecsOf(family: OnnxOpFamily): OnnxOpSpec[] {
-  const fixed = Object.fromEntries(
-    (family.params?.(NO_ATTRS) ?? []).map((p) => [String(p.slot), paramSpecOf(p)]),
-  );
-  return family.ops.map((name) => ({
-    format: 'onnx',
-    name,
-    params: fixed,
-    macs: family.macs ?? (() => 0),
-    structured: { analyze: family.analyze },
-    ...(family.params ? { slotParams: family.params } : {}),
-    ...(family.editConst ? { editConst: family.editConst } : {}),
-    ...(family.editAttrs ? { editAttrs: family.editAttrs } : {}),
-    ...(family.infer ? { infer: family.infer } : {}),
-  }));
+  return opSpecsFromFamily('onnx', family, NO_ATTRS, ['editAttrs', 'infer']) as OnnxOpSpec[];
 }
 
 /** The ONNX op specs: core's spec registry for the 'onnx' format, beside the layer and graph-model specs. */
@@ -88,8 +75,7 @@ export const getOnnxOpSpec = (op: string): OnnxOpSpec | undefined => onnxOpSpecs
 
 /** The weights of one node: fixed slots from `params`, attribute-dependent ones from `slotParams`. */
 export function onnxOpParams(spec: OnnxOpSpec, cfg: OnnxOpConfig): OnnxParam[] {
-  if (spec.slotParams) return spec.slotParams(cfg);
-  return Object.entries(spec.params).map(([slot, p]) => ({ slot: Number(slot), name: `w${slot}`, ...p }));
+  return slotParamsOf(spec, cfg);
 }
 
 /** The spec of an op, or one that freezes its channels with the reason. */

@@ -1,12 +1,14 @@
 import {
   type ConfigSizes,
+  type EditConst,
+  freezeAllInputs,
   type GraphNode,
   type Layout,
-  type NodeSpec,
-  type ParamRole,
+  type OpFamilyBase,
+  type OpSpecBase,
   type RuleContext,
-  type RuleResult,
   ShapeError,
+  type SlotParam,
 } from '@prunekit/core';
 
 /** One input of an ONNX node, as the IR node's config records it. */
@@ -45,23 +47,9 @@ export interface OnnxOpConfig {
   readonly opset: number;
 }
 
-/** A weight input of an op: its role and channel axes (read by scorers and pruners). */
-export interface OnnxParam {
-  readonly slot: number;
-  readonly name: string;
-  readonly role: ParamRole;
-  readonly inAxis?: number;
-  readonly outAxis?: number;
-  readonly prunable?: boolean;
-}
-
-/** New values for integer initializer `slot` after channel removal; undefined = unchanged. */
-export type EditConst = (
-  node: GraphNode,
-  slot: number,
-  values: readonly number[],
-  sizes: ConfigSizes,
-) => number[] | undefined;
+/** A weight input of an op: its slot, role and channel axes (read by scorers and pruners). */
+export type OnnxParam = SlotParam;
+export type { EditConst };
 
 /** New integer attribute values after channel removal (a depthwise Conv's `group`); undefined = unchanged. */
 export type EditAttrs = (node: GraphNode, sizes: ConfigSizes) => Record<string, number> | undefined;
@@ -79,21 +67,13 @@ export interface ShapeContext {
  * rewrites integer initializers (shapes, sizes, split lengths) after channel removal, and `infer`
  * gives the shapes of the op's outputs (ONNX files seldom carry them all).
  */
-export interface OnnxOpSpec extends NodeSpec<GraphNode> {
-  readonly format: 'onnx';
-  slotParams?(cfg: OnnxOpConfig): OnnxParam[];
-  readonly editConst?: EditConst;
+export interface OnnxOpSpec extends OpSpecBase<OnnxOpConfig, 'onnx'> {
   readonly editAttrs?: EditAttrs;
   infer?(ctx: ShapeContext): number[][];
 }
 
 /** How specs are written here: one value per op family, expanded into one spec per op by the registry. */
-export interface OnnxOpFamily {
-  readonly ops: readonly string[];
-  params?(cfg: OnnxOpConfig): OnnxParam[];
-  macs?(node: GraphNode): number;
-  analyze(ctx: RuleContext): RuleResult;
-  readonly editConst?: EditConst;
+export interface OnnxOpFamily extends OpFamilyBase<OnnxOpConfig> {
   readonly editAttrs?: EditAttrs;
   infer?(ctx: ShapeContext): number[][];
 }
@@ -108,11 +88,7 @@ export function describe(node: GraphNode): string {
 }
 
 /** Freezes every input and gives a frozen output, with the reason. */
-export function freezeAll(ctx: RuleContext, why: string): RuleResult {
-  const reason = `${describe(ctx.node)} ${why}`;
-  for (const l of ctx.inputs) ctx.freeze(l, reason);
-  return { output: ctx.fixed(ctx.outChannels, reason) };
-}
+export const freezeAll = freezeAllInputs;
 
 /** The slot's integer values when it is a small integer initializer. */
 export function constInts(node: GraphNode | OnnxOpConfig, slot: number): readonly number[] | undefined {
