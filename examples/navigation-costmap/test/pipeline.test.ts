@@ -12,18 +12,32 @@ import { trainBaseline } from '../src/train_baseline.js';
 
 const text = readFileSync(new URL('../recipe.yaml', import.meta.url), 'utf8');
 
-/** The committed recipe with every size cut down: the same code path in seconds. */
+/**
+ * The committed recipe with every size cut down: the same code path in a few seconds. The search's
+ * guard asks for a ratio these barely trained models cannot meet (they collide on most maps), so
+ * the search goes through every stage of every cut (cut, fine-tune, divergent-state round) and keeps
+ * the closest: the same path on any draw of the few maps.
+ */
 function tinyRecipe(): Recipe {
   const r = parseRecipe(text);
   return {
     ...r,
-    data: { ...r.data, train: 60, finetune: 30, val: 20, test: 20 },
+    observation: { radius: 2 },
+    data: { ...r.data, train: 20, finetune: 8, val: 5, test: 10 },
     policy: { filters: [8, 8, 8], dense: 16 },
     baseline: { ...r.baseline, epochs: 1 },
-    guard: { ...r.guard, episodes: 20, recovery: { episodes: 10, epochs: 1, lr: 0.001 } },
-    finetune: { ...r.finetune, epochs: 1 },
-    closedLoop: { batch: 15, episodes: 30, stepLimit: 2 },
-    safety: { ...r.safety, guardBatch: 10, guardEpisodes: 20, daggerRounds: 1, daggerEpochs: 1 },
+    guard: { ...r.guard, episodes: 5, recovery: { episodes: 4, epochs: 1, lr: 0.001 } },
+    unstructured: { levels: [0.5] },
+    finetune: { ...r.finetune, epochs: 1, daggerRounds: 1 },
+    closedLoop: { batch: 5, episodes: 10, stepLimit: 1.5 },
+    safety: {
+      ...r.safety,
+      maxRatio: 0.01,
+      guardBatch: 5,
+      guardEpisodes: 10,
+      daggerRounds: 1,
+      daggerEpochs: 1,
+    },
     latency: { reps: 3 },
   };
 }
@@ -48,7 +62,6 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
       'baseline',
       expect.stringMatching(/^structured-\d+$/),
       'unstructured-50',
-      'unstructured-80',
       'baseline-finetuned',
     ]);
     expect(res.doc.goals.map((g) => g.name)).toEqual([
@@ -58,10 +71,27 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
       'collision_rate_ratio_upper95',
       'maps_driven',
     ]);
-    // On 30 maps there may be no collision at all: the ratio's upper bound is then +∞, never a pass.
+    // On 10 maps there may be no collision at all: the ratio's upper bound is then +∞, never a pass.
     for (const g of res.doc.goals) expect(Number.isNaN(g.value)).toBe(false);
-    const search = res.doc.env.closedLoopSearch as { steps: { decision: string; message: string }[] };
-    expect(search.steps.length).toBeGreaterThan(0);
+    const search = res.doc.env.closedLoopSearch as {
+      passed: boolean;
+      steps: { candidate: string; stage: string; decision: string; message: string }[];
+    };
+    // Nothing passes 0.01: each cut that keeps the MACs target is fine-tuned (DAgger), then trained
+    // on the states where it and the baseline chose differently, each stage judged with its statistic.
+    expect(search.passed).toBe(false);
+    expect(search.steps.some((x) => x.decision === 'pass')).toBe(false);
+    const tried = search.steps.find((x) => x.stage === 'cut' && x.decision !== 'rejected');
+    expect(tried).toBeDefined();
+    const first = search.steps.filter((x) => x.candidate === tried?.candidate);
+    expect(first.map((x) => x.stage)).toEqual(['cut', 'recovery 1', 'recovery 2']);
+    expect(first[1].message).toMatch(
+      /^fine-tuned \(distillation \+ DAgger, \d+ epochs, \d+ visited states\)/,
+    );
+    expect(first[2].message).toMatch(
+      /states where pruned and unpruned chose differently|no divergent states/,
+    );
+    for (const x of first) expect(x.message).toMatch(/rate ratio pruned\/dense .* vs max 0\.01/);
     expect(res.markdown).toContain('## Closed-loop search');
     expect(Object.keys(res.doc.env)).toEqual(expect.arrayContaining(['node', 'cpu', 'backend']));
     expect(res.doc.env.backend).toBe('wasm');
@@ -72,7 +102,7 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
       expect(st.macs).toBeLessThan(base.macs);
       expect(st.fileBytes).toBeLessThan(base.fileBytes);
     }
-    for (const r of rows.slice(2, 4)) {
+    for (const r of rows.slice(2, 3)) {
       expect(r.macs).toBe(base.macs);
       expect(r.nonzeroParams).toBeLessThanOrEqual(base.nonzeroParams);
     }
