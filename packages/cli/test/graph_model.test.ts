@@ -1,6 +1,6 @@
 // The CLI detects graph models (converted TF / TF-Hub) from model.json and runs inspect and the
 // structured section of prune on them through @prunekit/graph-model.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGraphModelFile } from '@prunekit/graph-model/node';
@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
 import { captureIO } from './fixtures/capture.js';
+import { pruneStructuredLevels } from './fixtures/structured_levels.js';
 
 // emotion.json from @vladmandic/human 3.3.6 (a devDependency of @prunekit/graph-model).
 const model = join(
@@ -36,30 +37,8 @@ describe('prunekit on a tfjs graph model', () => {
   });
 
   it('prune --recipe (structured levels) writes stock graph models that load and shrink', async () => {
-    const recipe = join(dir, 'recipe.yaml');
-    writeFileSync(
-      recipe,
-      [
-        'name: emotion',
-        'backend: cpu',
-        'structured: { levels: [0.3, 0.5], scorer: { name: magnitude } }',
-      ].join('\n'),
-    );
-    const out = join(dir, 'out');
-    const io = captureIO();
     const before = tf.memory().numTensors;
-    expect(
-      await main(['prune', '--model', model, '--recipe', recipe, '--out', out, '--json', '--quiet'], io),
-    ).toBe(EXIT.ok);
-    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(doc.format).toBe('graph-model');
-    expect(doc.rows.map((r: { folder: string }) => r.folder)).toEqual([
-      '(input)',
-      'structured-30',
-      'structured-50',
-    ]);
-    expect(doc.rows[2].macs).toBeLessThan(doc.rows[1].macs);
-    expect(doc.rows[1].macs).toBeLessThan(doc.rows[0].macs);
+    const { out } = await pruneStructuredLevels(model, dir, 'graph-model');
     const pruned = await toTfGraphModel(await loadGraphModelFile(join(out, 'structured-50', 'model.json')));
     const x = tf.zeros([1, 64, 64, 1]);
     const y = pruned.execute(x) as tf.Tensor;

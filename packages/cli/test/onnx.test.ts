@@ -1,6 +1,6 @@
 // The CLI detects ONNX files and runs inspect and the structured section of prune on them through
 // @prunekit/onnx; each pruned level is a new .onnx file that onnxruntime loads and runs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveModel } from '@prunekit/layers/node';
@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
 import { captureIO } from './fixtures/capture.js';
+import { pruneStructuredLevels } from './fixtures/structured_levels.js';
 
 // torchvision ResNet-18 at quarter width, random weights (packages/onnx/scripts/export_torchvision.py).
 const model = join(import.meta.dirname, '..', '..', 'onnx', 'test', 'models', 'resnet18_w025.onnx');
@@ -27,31 +28,9 @@ describe('prunekit on an ONNX model', () => {
   });
 
   it('prune --model x.onnx writes smaller .onnx files that onnxruntime runs', async () => {
-    const recipe = join(dir, 'recipe.yaml');
-    writeFileSync(
-      recipe,
-      [
-        'name: resnet18',
-        'backend: cpu',
-        'structured: { levels: [0.3, 0.5], scorer: { name: magnitude } }',
-      ].join('\n'),
-    );
-    const out = join(dir, 'out');
-    const io = captureIO();
     const before = tf.memory().numTensors;
-    expect(
-      await main(['prune', '--model', model, '--recipe', recipe, '--out', out, '--json', '--quiet'], io),
-    ).toBe(EXIT.ok);
-    const doc = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(doc.format).toBe('onnx');
-    expect(doc.rows.map((r: { folder: string }) => r.folder)).toEqual([
-      '(input)',
-      'structured-30',
-      'structured-50',
-    ]);
-    expect(doc.rows[2].macs).toBeLessThan(doc.rows[1].macs);
-    expect(doc.rows[1].macs).toBeLessThan(doc.rows[0].macs);
-    expect(doc.rows[2].fileBytes).toBeLessThan(doc.rows[0].fileBytes / 2);
+    const { rows, out } = await pruneStructuredLevels(model, dir, 'onnx');
+    expect(rows[2].fileBytes).toBeLessThan(rows[0].fileBytes / 2);
     const session = await ort.InferenceSession.create(join(out, 'structured-50', 'model.onnx'));
     const y = await session.run({
       input: new ort.Tensor('float32', new Float32Array(3 * 96 * 96).fill(0.5), [1, 3, 96, 96]),

@@ -17,6 +17,7 @@ export * from './channels/rule.js';
 export { type ChannelPlanOptions, planChannelRemoval } from './channels/plan.js';
 export * from './specs/spec.js';
 export * from './specs/op_family.js';
+export * from './channels/op_surgery.js';
 export * from './matrix_view.js';
 export * from './write_masks.js';
 export * from './scoring.js';

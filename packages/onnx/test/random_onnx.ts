@@ -5,6 +5,7 @@ import { createRng, type Rng } from '@prunekit/core';
 import { encodeModel, onnx } from '../src/index.js';
 import { type AttrValue, attributeProto, type TensorProto } from '../src/proto/onnx.js';
 import { makeTensor } from '../src/proto/tensors.js';
+import { RANDOM_ACTIVATIONS } from './op_lists.js';
 
 const T = onnx.TensorProto.DataType;
 
@@ -29,31 +30,18 @@ class Builder {
   name(p: string) {
     return `${p}_${this.n++}`;
   }
-  weight(dims: number[], scale = 1): string {
-    const name = this.name('w');
+  /** A float initializer named `${prefix}_n` of shape `dims`, each value drawn by `draw`. */
+  private floatInit(prefix: string, dims: number[], draw: () => number): string {
+    const name = this.name(prefix);
     const size = dims.reduce((a, d) => a * d, 1);
-    this.inits.push(
-      makeTensor(
-        name,
-        T.FLOAT,
-        dims,
-        Float32Array.from({ length: size }, () => this.rng.normal() * scale),
-      ),
-    );
+    this.inits.push(makeTensor(name, T.FLOAT, dims, Float32Array.from({ length: size }, draw)));
     return name;
   }
+  weight(dims: number[], scale = 1): string {
+    return this.floatInit('w', dims, () => this.rng.normal() * scale);
+  }
   positive(dims: number[]): string {
-    const name = this.name('v');
-    const size = dims.reduce((a, d) => a * d, 1);
-    this.inits.push(
-      makeTensor(
-        name,
-        T.FLOAT,
-        dims,
-        Float32Array.from({ length: size }, () => 0.5 + this.rng.next()),
-      ),
-    );
-    return name;
+    return this.floatInit('v', dims, () => 0.5 + this.rng.next());
   }
   ints(values: number[]): string {
     const name = this.name('i');
@@ -103,16 +91,7 @@ function conv(b: Builder, s: State, cout: number, k: number, stride = 1): State 
 }
 
 function activation(b: Builder, s: State): State {
-  const kind = pick(b.rng, [
-    'Relu',
-    'Clip',
-    'HardSwish',
-    'HardSigmoid',
-    'Sigmoid',
-    'LeakyRelu',
-    'PRelu',
-    'Tanh',
-  ] as const);
+  const kind = pick(b.rng, RANDOM_ACTIVATIONS);
   let y: string;
   if (kind === 'Clip') [y] = b.node('Clip', [s.x, b.floats([0], []), b.floats([6], [])]);
   else if (kind === 'HardSigmoid')

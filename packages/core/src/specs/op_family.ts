@@ -2,6 +2,52 @@ import type { ConfigSizes, RuleContext, RuleResult } from '../channels/rule.js';
 import type { GraphNode } from '../graph.js';
 import { type NodeSpec, type ParamSpec, paramSpecOf } from './spec.js';
 
+/** An input of an op-graph node fed by another node's output (`ref`, output `input`). */
+export interface TensorSlot {
+  readonly kind: 'tensor';
+  readonly ref: string;
+  readonly input: number;
+}
+
+/**
+ * An input of an op-graph node fed by a constant (a graph-model Const, an ONNX initializer); each
+ * format adds its dtype field.
+ */
+export interface ConstSlotBase {
+  readonly kind: 'const';
+  /** The constant's name in the file. */
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Short parameter name when the constant is a float weight of the node. */
+  readonly param?: string;
+  /** Values of small integer constants (axes, shapes, paddings, split sizes). */
+  readonly ints?: readonly number[];
+}
+
+/** What every op-graph format's IR node carries in its `config`; `S` is the format's slot type. */
+export interface OpConfigBase<S> {
+  readonly op: string;
+  /** The node's attributes as plain values. */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  readonly slots: readonly S[];
+  /** Which output of the op this IR node is (0 for most ops; Split and the like have more). */
+  readonly outputIndex: number;
+}
+
+/** An op node as error messages and freeze reasons name it: `'name' (Op)`. */
+export function describeNode(node: GraphNode): string {
+  return `'${node.name}' (${node.className})`;
+}
+
+/**
+ * The four per-channel vectors of an inference batch norm at input slots 1 to 4 (scale, offset,
+ * mean, variance), cut along their only axis with the channels; `names` are the format's names.
+ */
+export function batchNormSlotParams(names: readonly [string, string, string, string]): SlotParam[] {
+  const roles = ['gamma', 'beta', 'movingMean', 'movingVariance'] as const;
+  return names.map((name, i) => ({ slot: i + 1, name, role: roles[i], outAxis: 0 }));
+}
+
 /** A weight input of an op (a graph-model Const, an ONNX initializer): its slot, short name, role and channel axes. */
 export interface SlotParam extends ParamSpec {
   readonly slot: number;
@@ -77,7 +123,7 @@ export function slotParamsOf<Cfg>(spec: OpSpecBase<Cfg>, cfg: Cfg): SlotParam[] 
 
 /** Freezes every input of an op node and gives a frozen output, with the reason ("'name' (Op) why"). */
 export function freezeAllInputs(ctx: RuleContext, why: string): RuleResult {
-  const reason = `'${ctx.node.name}' (${ctx.node.className}) ${why}`;
+  const reason = `${describeNode(ctx.node)} ${why}`;
   for (const l of ctx.inputs) ctx.freeze(l, reason);
   return { output: ctx.fixed(ctx.outChannels, reason) };
 }

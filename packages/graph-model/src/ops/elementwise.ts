@@ -1,4 +1,4 @@
-import type { Layout, WeightSlice } from '@prunekit/core';
+import { batchNormSlotParams, type Layout, type WeightSlice } from '@prunekit/core';
 import { freezeAll, type OpFamily, opConfig } from './spec.js';
 
 /**
@@ -113,12 +113,7 @@ export const biasAddSpec: OpFamily = {
 
 export const batchNormSpec: OpFamily = {
   ops: ['FusedBatchNorm', 'FusedBatchNormV2', 'FusedBatchNormV3'],
-  params: () => [
-    { slot: 1, name: 'scale', role: 'gamma', outAxis: 0 },
-    { slot: 2, name: 'offset', role: 'beta', outAxis: 0 },
-    { slot: 3, name: 'mean', role: 'movingMean', outAxis: 0 },
-    { slot: 4, name: 'variance', role: 'movingVariance', outAxis: 0 },
-  ],
+  params: () => batchNormSlotParams(['scale', 'offset', 'mean', 'variance']),
   analyze(ctx) {
     if (opConfig(ctx.node).outputIndex !== 0) return freezeAll(ctx, 'output is a batch statistic');
     return elementwise(ctx);

@@ -1,35 +1,22 @@
 import {
+  type ConstSlotBase,
   type EditConst,
   freezeAllInputs,
   type GraphNode,
   type Layout,
+  type OpConfigBase,
   type OpFamilyBase,
   type OpSpecBase,
   type RuleContext,
   type SlotParam,
+  type TensorSlot,
 } from '@prunekit/core';
 
 /** One input slot of a GraphDef node, as the IR node's config records it. */
-export type Slot =
-  | { readonly kind: 'tensor'; readonly ref: string; readonly input: number }
-  | {
-      readonly kind: 'const';
-      readonly name: string;
-      readonly dtype: string;
-      readonly shape: readonly number[];
-      /** Short parameter name when the constant is a float weight of the node. */
-      readonly param?: string;
-      /** Values of small integer constants (axes, shapes, paddings). */
-      readonly ints?: readonly number[];
-    };
+export type Slot = TensorSlot | (ConstSlotBase & { readonly dtype: string });
 
 /** What an IR node of a graph model carries in its `config`. */
-export interface OpConfig {
-  readonly op: string;
-  readonly attrs: Readonly<Record<string, unknown>>;
-  readonly slots: readonly Slot[];
-  /** Which output of the op this IR node is (0 for most ops; Split, TopKV2 … have more). */
-  readonly outputIndex: number;
+export interface OpConfig extends OpConfigBase<Slot> {
   /** Set when shapes could not be measured (control flow): the node is frozen. */
   readonly unknownShape?: boolean;
 }
@@ -65,10 +52,6 @@ export function constInts(node: GraphNode, slot: number): readonly number[] | un
 export function slotLayout(ctx: RuleContext, slot: number): Layout | undefined {
   const s = opConfig(ctx.node).slots[slot];
   return s?.kind === 'tensor' ? ctx.inputs[s.input] : undefined;
-}
-
-export function describe(node: GraphNode): string {
-  return `'${node.name}' (${node.className})`;
 }
 
 /** Freezes every input and gives a frozen output, with the reason. */

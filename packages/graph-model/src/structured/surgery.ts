@@ -1,4 +1,4 @@
-import { droppedIndices, gatherInto, keptShape, weightKeeps, zeroAlong } from '@prunekit/core';
+import { cutWeight, editedConsts, keptSizes, type SurgeryMode } from '@prunekit/core';
 import { type ChannelRemoval, keptChannels } from '@prunekit/layers';
 import type { GraphModelGraph } from '../graph/build_graph.js';
 import { type ConstOverride, type WriteGraphOptions, writeGraphModel } from '../io/materialize.js';
@@ -16,59 +16,34 @@ export function currentValues(graph: GraphModelGraph): ConstOverride[] {
   }));
 }
 
-function plan(
-  analysis: GraphChannelAnalysis,
-  removal: ChannelRemoval,
-  mode: 'remove' | 'zero',
-): ConstOverride[] {
+function plan(analysis: GraphChannelAnalysis, removal: ChannelRemoval, mode: SurgeryMode): ConstOverride[] {
   const graph = analysis.graph;
   const kept = keptChannels(analysis, removal);
   const out: ConstOverride[] = [];
   for (const node of graph.nodes) {
-    const slices = analysis.slices.get(node.name) ?? [];
     for (const p of node.params) {
-      const shape = [...p.shape];
-      const keeps = weightKeeps(node, p, slices, kept, (n) => analysis.layouts.get(n)!.size);
       const src = graph.weights.values(p.id);
       const b = graph.bindings.get(p.id)!;
-      // Element-wise operands (a divisor, a per-channel offset) are left as they are in the
-      // reference: the channels they touch are dropped downstream anyway, and a zeroed divisor
-      // would put Inf/NaN into the masked original.
-      if (mode === 'zero' && p.role === 'other') {
-        out.push({ ...b, values: src, shape });
-        continue;
-      }
-      if (mode === 'zero') {
-        const zero = droppedIndices(shape, keeps);
-        zeroAlong(src, shape, zero);
-        out.push({ ...b, values: src, shape });
-        continue;
-      }
-      const newShape = keptShape(shape, keeps);
-      const dst = new Float32Array(newShape.reduce((a, d) => a * d, 1));
-      gatherInto(src, shape, keeps, dst);
-      out.push({ ...b, values: dst, shape: newShape });
+      out.push({
+        ...b,
+        ...(cutWeight(analysis, kept, node, p, src, mode) ?? { values: src, shape: [...p.shape] }),
+      });
     }
     if (mode === 'zero' || opConfig(node).outputIndex !== 0) continue;
-    const spec = opSpecOrOpaque(node.className);
-    if (!spec.editConst) continue;
-    const sizes = {
-      in: node.inputs.map((i) => kept.get(i)!.length),
-      out: kept.get(node.name)!.length,
-      oldOut: analysis.layouts.get(node.name)!.size,
-    };
-    opConfig(node).slots.forEach((s, slot) => {
-      if (s.kind !== 'const' || !s.ints) return;
-      const v = spec.editConst!(node, slot, s.ints, sizes);
-      if (v)
-        out.push({
-          constName: s.name,
-          consumer: node.name,
-          slot,
-          values: Int32Array.from(v),
-          shape: s.shape,
-        });
-    });
+    const edits = editedConsts(
+      node,
+      opConfig(node).slots,
+      opSpecOrOpaque(node.className).editConst,
+      keptSizes(analysis, kept, node),
+    );
+    for (const e of edits)
+      out.push({
+        constName: e.name,
+        consumer: node.name,
+        slot: e.slot,
+        values: Int32Array.from(e.values),
+        shape: e.shape,
+      });
   }
   return out;
 }

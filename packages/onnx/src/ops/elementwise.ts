@@ -1,4 +1,10 @@
-import type { Layout, RuleContext, RuleResult, WeightSlice } from '@prunekit/core';
+import {
+  batchNormSlotParams,
+  type Layout,
+  type RuleContext,
+  type RuleResult,
+  type WeightSlice,
+} from '@prunekit/core';
 import { FLOAT_TYPES } from '../proto/tensors.js';
 import {
   broadcast,
@@ -124,15 +130,12 @@ export const dropoutSpec: OnnxOpFamily = {
   infer: (ctx) => [[...need(ctx, 0)], [...need(ctx, 0)]],
 };
 
+const BN_PARAMS = ['scale', 'B', 'mean', 'var'] as const;
+
 /** BatchNormalization (inference): scale, B, mean, var [C] are cut with the channels. */
 export const batchNormSpec: OnnxOpFamily = {
   ops: ['BatchNormalization'],
-  params: () => [
-    { slot: 1, name: 'scale', role: 'gamma', outAxis: 0 },
-    { slot: 2, name: 'B', role: 'beta', outAxis: 0 },
-    { slot: 3, name: 'mean', role: 'movingMean', outAxis: 0 },
-    { slot: 4, name: 'var', role: 'movingVariance', outAxis: 0 },
-  ],
+  params: () => batchNormSlotParams(BN_PARAMS),
   analyze(ctx) {
     const cfg = opConfig(ctx.node);
     if (cfg.outputIndex !== 0 || cfg.attrs.training_mode === 1)
@@ -142,10 +145,14 @@ export const batchNormSpec: OnnxOpFamily = {
       (i) => cfg.slots[i]?.kind === 'const' && (cfg.slots[i] as { param?: string }).param,
     );
     if (through.length !== 4) return freezeAll(ctx, 'takes its statistics from computed tensors');
-    const names = ['scale', 'B', 'mean', 'var'];
     return {
       output: ctx.inputs[0],
-      slices: names.map((weight) => ({ weight, axis: 0, side: 'out' as const, role: 'through' as const })),
+      slices: BN_PARAMS.map((weight) => ({
+        weight,
+        axis: 0,
+        side: 'out' as const,
+        role: 'through' as const,
+      })),
     };
   },
   infer: sameAsInput,

@@ -1,44 +1,33 @@
 import {
   type ConfigSizes,
+  type ConstSlotBase,
   type EditConst,
   freezeAllInputs,
   type GraphNode,
   type Layout,
+  type OpConfigBase,
   type OpFamilyBase,
   type OpSpecBase,
   type RuleContext,
   ShapeError,
   type SlotParam,
+  type TensorSlot,
 } from '@prunekit/core';
 
 /** One input of an ONNX node, as the IR node's config records it. */
 export type Slot =
-  | { readonly kind: 'tensor'; readonly ref: string; readonly input: number }
-  | {
-      readonly kind: 'const';
-      /** The initializer's name. */
-      readonly name: string;
+  | TensorSlot
+  | (ConstSlotBase & {
       /** ONNX element type (TensorProto.DataType). */
       readonly dataType: number;
-      readonly shape: readonly number[];
-      /** Short parameter name when the initializer is a float weight of the node. */
-      readonly param?: string;
-      /** Values of small integer initializers (axes, shapes, pads, split sizes). */
-      readonly ints?: readonly number[];
       /** Values of small float initializers (Resize scales, Clip bounds). */
       readonly floats?: readonly number[];
-    }
+    })
   | { readonly kind: 'none' };
 
 /** What an IR node of an ONNX model carries in its `config`. */
-export interface OnnxOpConfig {
-  readonly op: string;
+export interface OnnxOpConfig extends OpConfigBase<Slot> {
   readonly domain: string;
-  /** The node's attributes as plain values (ints, floats, strings, lists). */
-  readonly attrs: Readonly<Record<string, unknown>>;
-  readonly slots: readonly Slot[];
-  /** Which output of the ONNX node this IR node is (Split has several). */
-  readonly outputIndex: number;
   /** How many outputs the ONNX node has. */
   readonly outputCount: number;
   /** Index of the node in the graph's node list. */
@@ -82,10 +71,6 @@ export const opConfig = (node: GraphNode): OnnxOpConfig => node.config as unknow
 
 /** The ONNX channel axis of a tensor of rank `rank`: 1 (NCHW, [N, C]), 0 for vectors. */
 export const channelAxis = (rank: number): number => (rank >= 2 ? 1 : 0);
-
-export function describe(node: GraphNode): string {
-  return `'${node.name}' (${node.className})`;
-}
 
 /** Freezes every input and gives a frozen output, with the reason. */
 export const freezeAll = freezeAllInputs;

@@ -1,4 +1,4 @@
-import { droppedIndices, gatherInto, keptShape, weightKeeps, zeroAlong } from '@prunekit/core';
+import { cutWeight, editedConsts, keptSizes, type SurgeryMode } from '@prunekit/core';
 import { type ChannelRemoval, keptChannels } from '@prunekit/layers';
 import type { OnnxGraph } from '../graph/build_graph.js';
 import { type AttributeOverride, type InitializerOverride, writeOnnx } from '../io/write.js';
@@ -11,49 +11,31 @@ interface Plan {
   readonly attributes: AttributeOverride[];
 }
 
-function plan(analysis: OnnxChannelAnalysis, removal: ChannelRemoval, mode: 'remove' | 'zero'): Plan {
+function plan(analysis: OnnxChannelAnalysis, removal: ChannelRemoval, mode: SurgeryMode): Plan {
   const graph = analysis.graph;
   const kept = keptChannels(analysis, removal);
   const out: InitializerOverride[] = [];
   const attributes: AttributeOverride[] = [];
   for (const node of graph.nodes) {
-    const slices = analysis.slices.get(node.name) ?? [];
     for (const p of node.params) {
-      const shape = [...p.shape];
-      const keeps = weightKeeps(node, p, slices, kept, (n) => analysis.layouts.get(n)!.size);
-      const src = graph.weights.values(p.id);
       const b = graph.bindings.get(p.id)!;
-      // Element-wise operands (a divisor, an offset) stay as they are in the reference: the
-      // channels they touch are dropped downstream anyway, and a zeroed divisor would put Inf/NaN
-      // into the masked original.
-      if (mode === 'zero') {
-        if (p.role === 'other') continue;
-        const zero = droppedIndices(shape, keeps);
-        zeroAlong(src, shape, zero);
-        out.push({ ...b, values: src, dims: shape });
-        continue;
-      }
-      const dims = keptShape(shape, keeps);
-      const dst = new Float32Array(dims.reduce((a, d) => a * d, 1));
-      gatherInto(src, shape, keeps, dst);
-      out.push({ ...b, values: dst, dims });
+      const cut = cutWeight(analysis, kept, node, p, graph.weights.values(p.id), mode);
+      if (cut) out.push({ ...b, values: cut.values, dims: cut.shape });
     }
     const cfg = opConfig(node);
     if (mode === 'zero' || cfg.outputIndex !== 0) continue;
     const spec = onnxSpecOrOpaque(node.className);
-    const sizes = {
-      in: node.inputs.map((i) => kept.get(i)!.length),
-      out: kept.get(node.name)!.length,
-      oldOut: analysis.layouts.get(node.name)!.size,
-    };
+    const sizes = keptSizes(analysis, kept, node);
     const attrs = spec.editAttrs?.(node, sizes);
     if (attrs) attributes.push({ nodeIndex: cfg.nodeIndex, values: attrs });
-    if (!spec.editConst) continue;
-    cfg.slots.forEach((s, slot) => {
-      if (s.kind !== 'const' || !s.ints) return;
-      const v = spec.editConst!(node, slot, s.ints, sizes);
-      if (v) out.push({ initializer: s.name, nodeIndex: cfg.nodeIndex, slot, values: v, dims: s.shape });
-    });
+    for (const e of editedConsts(node, cfg.slots, spec.editConst, sizes))
+      out.push({
+        initializer: e.name,
+        nodeIndex: cfg.nodeIndex,
+        slot: e.slot,
+        values: e.values,
+        dims: e.shape,
+      });
   }
   return { initializers: out, attributes };
 }
