@@ -21,7 +21,7 @@ import {
 } from '../proto/onnx.js';
 import { dimsOf, FLOAT_TYPES, INT_TYPES, tensorValues } from '../proto/tensors.js';
 import { onnxOpParams, onnxSpecOrOpaque } from '../ops/registry.js';
-import type { OnnxOpConfig, Slot } from '../ops/spec.js';
+import { bareConfig, type OnnxOpConfig, type Slot } from '../ops/spec.js';
 import { plainAttrs } from './attrs.js';
 
 /** Shapes for graph inputs whose non-batch dimensions are symbolic (keyed by input name). */
@@ -170,16 +170,7 @@ export function buildOnnxGraph(model: Uint8Array | ModelProto, opts: OnnxGraphOp
       outputShape: shape,
       params: [],
       macs: 0,
-      config: {
-        op: 'Input',
-        domain: '',
-        attrs: {},
-        slots: [],
-        outputIndex: 0,
-        outputCount: 1,
-        nodeIndex: -1,
-        opset,
-      },
+      config: bareConfig('Input', opset) as unknown as Record<string, unknown>,
     });
   }
   // Which outputs of each node are read (output 0 always).

@@ -15,7 +15,7 @@ import {
   transposeSpec,
 } from './shape.js';
 import { globalPoolSpec, padSpec, poolSpec, reduceSpec, resizeSpec } from './spatial.js';
-import type { OnnxOpConfig, OnnxOpFamily, OnnxOpSpec, OnnxParam } from './spec.js';
+import { bareConfig, type OnnxOpConfig, type OnnxOpFamily, type OnnxOpSpec, type OnnxParam } from './spec.js';
 
 /** The ONNX op families prunekit ships (one value per family; one spec per op in the registry). */
 export const builtinOnnxOpFamilies: readonly OnnxOpFamily[] = [
@@ -43,16 +43,7 @@ export const builtinOnnxOpFamilies: readonly OnnxOpFamily[] = [
   ...frozenSpecs,
 ];
 
-const NO_ATTRS: OnnxOpConfig = {
-  op: '',
-  domain: '',
-  attrs: {},
-  slots: [],
-  outputIndex: 0,
-  outputCount: 1,
-  nodeIndex: -1,
-  opset: 17,
-};
+const NO_ATTRS = bareConfig('', 17);
 
 /** The spec of each op of a family (what `registerOnnxOpSpec` takes, for custom ops too). */
 export function onnxOpSpecsOf(family: OnnxOpFamily): OnnxOpSpec[] {

@@ -67,6 +67,18 @@ export interface OnnxOpFamily extends OpFamilyBase<OnnxOpConfig> {
   infer?(ctx: ShapeContext): number[][];
 }
 
+/** The config of a node that is no ONNX node (a graph input, the no-attribute probe of a spec's params). */
+export const bareConfig = (op: string, opset: number): OnnxOpConfig => ({
+  op,
+  domain: '',
+  attrs: {},
+  slots: [],
+  outputIndex: 0,
+  outputCount: 1,
+  nodeIndex: -1,
+  opset,
+});
+
 export const opConfig = (node: GraphNode): OnnxOpConfig => node.config as unknown as OnnxOpConfig;
 
 /** The ONNX channel axis of a tensor of rank `rank`: 1 (NCHW, [N, C]), 0 for vectors. */
