@@ -2,12 +2,20 @@
  * What the CLI writes for a pruned model, by default the form that is actually faster and smaller:
  * BatchNormalization folded into the layer before it (one op less per block on every backend);
  * unstructured levels as prunekit sparse layers (CSR/BSR kernels; float32 zeros would run and
- * weigh as much as the dense model); structured levels as stock layers; and the input's tfjs
- * weight quantization (uint8 / uint16 / float16) kept, so a quantized input does not come out
- * 4x larger. Each choice is a recipe field of `export`.
+ * weigh as much as the dense model); in both, a ReLU6 after a conv and a depthwise conv's bias
+ * run inside the conv's kernel (prunekit's fused conv layers; stock tfjs-layers runs them as
+ * separate ops); and the input's tfjs weight quantization (uint8 / uint16 / float16) kept, so a
+ * quantized input does not come out 4x larger. Each choice is a recipe field of `export`
+ * (format: stock writes stock tfjs layers only).
  */
 import type { TfjsQuantDtype } from '@prunekit/compress';
-import { foldActivations, foldBatchNorm, planActivationFolds, planBatchNormFolds } from '@prunekit/layers';
+import {
+  foldActivations,
+  foldBatchNorm,
+  planActivationFolds,
+  planBatchNormFolds,
+  toFusedModel,
+} from '@prunekit/layers';
 import { readModel } from '@prunekit/layers/node';
 import { type TimedSparseLayer, timeSparseLayers, toSparseModel } from '@prunekit/sparse';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -15,7 +23,8 @@ import type { Recipe } from '../recipe/schema.js';
 import type { PruneMethod } from '@prunekit/recipe';
 
 export interface ExportPlan {
-  readonly format: 'stock' | 'sparse';
+  /** stock: stock tfjs layers only; fused: prunekit's fused conv layers where they save ops; sparse: sparse layers too. */
+  readonly format: 'stock' | 'fused' | 'sparse';
   readonly foldBatchNorm: boolean;
   /** ReLU (no maxValue) / Activation layers after a linear conv or dense made that layer's activation. */
   readonly foldActivations: boolean;
@@ -46,7 +55,7 @@ export function exportPlan(
 ): ExportPlan {
   const e = recipe.export;
   const format =
-    !e?.format || e.format === 'auto' ? (method === 'unstructured' ? 'sparse' : 'stock') : e.format;
+    !e?.format || e.format === 'auto' ? (method === 'unstructured' ? 'sparse' : 'fused') : e.format;
   const q = e?.quantization ?? 'keep';
   return {
     format,
@@ -77,25 +86,37 @@ export async function exportedModel(
     out?.dispose();
     out = folded;
   }
-  if (plan.format !== 'sparse') return { model: out };
-  const from = out ?? model;
-  const sparseLayers = plan.measure
-    ? await timeSparseLayers(from, { minSparsity: plan.minSparsity, batch, clock: 'cpu' })
-    : undefined;
-  const only = sparseLayers?.filter((t) => t.faster).map((t) => t.layer);
-  const sparse = await toSparseModel(from, { minSparsity: plan.minSparsity, only });
-  out?.dispose();
-  return { model: sparse, ...(sparseLayers ? { sparseLayers } : {}) };
+  if (plan.format === 'stock') return { model: out };
+  let sparseLayers: TimedSparseLayer[] | undefined;
+  if (plan.format === 'sparse') {
+    const from = out ?? model;
+    sparseLayers = plan.measure
+      ? await timeSparseLayers(from, { minSparsity: plan.minSparsity, batch, clock: 'cpu' })
+      : undefined;
+    const only = sparseLayers?.filter((t) => t.faster).map((t) => t.layer);
+    const sparse = await toSparseModel(from, { minSparsity: plan.minSparsity, only });
+    out?.dispose();
+    out = sparse;
+  }
+  // Last, so a ReLU6 after a sparse layer goes into its kernel too (both forms were timed without it).
+  const fused = await toFusedModel(out ?? model);
+  if (fused) {
+    out?.dispose();
+    out = fused;
+  }
+  return { model: out, ...(sparseLayers ? { sparseLayers } : {}) };
 }
 
 /** One line for the report: what was written. */
 export function describeExport(plan: ExportPlan): string {
   return [
-    plan.format !== 'sparse'
+    plan.format === 'stock'
       ? 'stock layers'
-      : plan.measure
-        ? `sparse layers where timed faster (candidates from ${plan.minSparsity} sparsity)`
-        : `sparse layers (min sparsity ${plan.minSparsity})`,
+      : plan.format === 'fused'
+        ? 'fused conv layers (ReLU6, depthwise bias in the kernel)'
+        : plan.measure
+          ? `sparse layers where timed faster (candidates from ${plan.minSparsity} sparsity)`
+          : `sparse layers (min sparsity ${plan.minSparsity})`,
     plan.foldBatchNorm ? 'BatchNorm folded' : 'BatchNorm kept',
     plan.foldActivations ? 'activations folded' : 'activation layers kept',
     plan.quantization ? `${plan.quantization} weights` : 'float32 weights',

@@ -54,10 +54,11 @@ function planAfterLinear(
   topology: TopologyJson,
   follows: (l: LayerJson) => boolean,
   also: (target: LayerJson, l: LayerJson) => boolean = () => true,
+  isTarget: (target: LayerJson | undefined) => boolean = linearTarget,
 ): Fold[] {
   const layers = topology.config.layers;
   const folds: Fold[] = [];
-  const ok = (target: LayerJson | undefined, l: LayerJson) => linearTarget(target) && also(target!, l);
+  const ok = (target: LayerJson | undefined, l: LayerJson) => isTarget(target) && also(target!, l);
   if (topology.class_name === 'Sequential') {
     for (let i = 1; i < layers.length; i++) {
       const l = layers[i];
@@ -142,6 +143,7 @@ function withoutFolded(
   topology: TopologyJson,
   folds: readonly Fold[],
   edit: (target: LayerJson) => void,
+  every: (l: LayerJson) => void = () => {},
 ): TopologyJson {
   const out = structuredClone(topology);
   const into = new Map(folds.map((f) => [f.layer, f.into]));
@@ -150,6 +152,7 @@ function withoutFolded(
   out.config.layers = out.config.layers.filter((l) => !into.has(nameOf(l)));
   for (const l of out.config.layers) {
     if (targets.has(nameOf(l))) edit(l);
+    every(l);
     if (l.inbound_nodes) l.inbound_nodes = l.inbound_nodes.map((node) => node.map(redirect));
   }
   if (out.config.output_layers) out.config.output_layers = out.config.output_layers.map(redirect);
@@ -163,6 +166,111 @@ export function foldTopology(topology: TopologyJson, folds: readonly BatchNormFo
     folds.map((f) => ({ layer: f.bn, into: f.into })),
     (l) => {
       l.config.use_bias = true;
+    },
+  );
+}
+
+/**
+ * Layer classes (model.json names) whose kernels apply relu and relu6 in place, so a ReLU(6) after
+ * one becomes its `activation`: prunekit's sparse layers (named here, not imported: they live in
+ * @prunekit/sparse, which builds on this package).
+ */
+const FUSING_LAYERS: ReadonlySet<string> = new Set(['PrunekitSparseConv2D', 'PrunekitSparseDense']);
+/** Class names of the fused conv layers (fused_conv_layers.ts). */
+export const FUSED_CONV = 'PrunekitFusedConv2D';
+export const FUSED_DEPTHWISE = 'PrunekitFusedDepthwiseConv2D';
+
+/** 'relu' or 'relu6' for a ReLU layer (or Activation) a fused kernel can apply; undefined otherwise. */
+function clipActivationOf(l: LayerJson): 'relu' | 'relu6' | undefined {
+  const c = l.config;
+  if (l.class_name === 'Activation')
+    return c.activation === 'relu' || c.activation === 'relu6' ? c.activation : undefined;
+  if (l.class_name !== 'ReLU' || (c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0) return undefined;
+  return c.max_value == null ? 'relu' : c.max_value === 6 ? 'relu6' : undefined;
+}
+
+const channelsLast = (c: Record<string, unknown>) =>
+  c.data_format === undefined || c.data_format === 'channels_last';
+const convLike = (l: LayerJson) =>
+  (l.class_name === 'Conv2D' || l.class_name === 'DepthwiseConv2D') &&
+  channelsLast(l.config) &&
+  (l.config.padding === 'same' || l.config.padding === 'valid');
+
+/** One change of toFusedModel: `layer` becomes `className` with `activation`, taking in the activation layer `absorbs`. */
+export interface KernelFusion {
+  readonly layer: string;
+  readonly className: string;
+  readonly activation: string;
+  readonly absorbs?: string;
+}
+
+/**
+ * The fusions a topology allows: a ReLU / ReLU(6) right after a linear Conv2D, DepthwiseConv2D or
+ * sparse layer (read by nothing else) becomes its activation; then every Conv2D with relu6 and every
+ * DepthwiseConv2D with a bias or relu/relu6 becomes the fused layer (a Conv2D with linear or relu
+ * stays stock: tfjs-layers already runs it as one fused kernel).
+ */
+export function kernelFusions(topology: TopologyJson): KernelFusion[] {
+  const target = (t: LayerJson | undefined) =>
+    !!t && (t.config.activation ?? 'linear') === 'linear' && (convLike(t) || FUSING_LAYERS.has(t.class_name));
+  const folds = planAfterLinear(
+    topology,
+    (l) => clipActivationOf(l) !== undefined,
+    () => true,
+    target,
+  );
+  const absorbed = new Map(folds.map((f) => [f.into, f.layer]));
+  const byName = new Map(topology.config.layers.map((l) => [nameOf(l), l]));
+  const out: KernelFusion[] = [];
+  for (const l of topology.config.layers) {
+    const name = nameOf(l);
+    const absorbs = absorbed.get(name);
+    const activation = absorbs
+      ? clipActivationOf(byName.get(absorbs)!)!
+      : String(l.config.activation ?? 'linear');
+    let className = l.class_name;
+    if (l.class_name === 'Conv2D' && convLike(l) && activation === 'relu6') className = FUSED_CONV;
+    else if (
+      l.class_name === 'DepthwiseConv2D' &&
+      convLike(l) &&
+      (l.config.use_bias === true || activation === 'relu' || activation === 'relu6')
+    )
+      className = FUSED_DEPTHWISE;
+    if (absorbs || className !== l.class_name)
+      out.push({ layer: name, className, activation, ...(absorbs ? { absorbs } : {}) });
+  }
+  return out;
+}
+
+const FUSED_KEYS = [
+  'name',
+  'trainable',
+  'batch_input_shape',
+  'dtype',
+  'kernel_size',
+  'strides',
+  'padding',
+  'dilation_rate',
+  'use_bias',
+];
+
+/** A copy of the topology with `fusions` made: absorbed activation layers gone, fused layers with their config. */
+export function fuseKernelTopology(topology: TopologyJson, fusions: readonly KernelFusion[]): TopologyJson {
+  const by = new Map(fusions.map((f) => [f.layer, f]));
+  return withoutFolded(
+    topology,
+    fusions.flatMap((f) => (f.absorbs ? [{ layer: f.absorbs, into: f.layer }] : [])),
+    () => {},
+    (l) => {
+      const f = by.get(nameOf(l));
+      if (!f) return;
+      l.config.activation = f.activation;
+      if (f.className === l.class_name) return;
+      const keep = [...FUSED_KEYS, f.className === FUSED_CONV ? 'filters' : 'depth_multiplier'];
+      l.config = Object.fromEntries(keep.filter((k) => k in l.config).map((k) => [k, l.config[k]]));
+      l.config.activation = f.activation;
+      l.config.trainable = false;
+      l.class_name = f.className;
     },
   );
 }

@@ -1,3 +1,13 @@
 export { foldBatchNorm, planBatchNormFolds } from './fold_batch_norm.js';
 export { foldActivations, planActivationFolds } from './fold_activations.js';
 export type { ActivationFold, BatchNormFold } from './fold_plan.js';
+export { toFusedModel, planFusedLayers } from './fused_model.js';
+export {
+  convOutputShape,
+  FusedConv2D,
+  type FusedConv2DArgs,
+  type FusedConvActivation,
+  FusedDepthwiseConv2D,
+  type FusedDepthwiseConv2DArgs,
+} from './fused_conv_layers.js';
+export type { KernelFusion } from './fold_plan.js';

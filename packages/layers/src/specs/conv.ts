@@ -84,3 +84,14 @@ export const depthwiseConv2dSpec: LayerSpec = {
     },
   },
 };
+
+/**
+ * prunekit's fused conv layers (export/fused_conv_layers.ts) hold the stock layers' weights under
+ * the same names and keep their config keys, so inspect, analysis and surgery treat them alike.
+ */
+export const fusedConv2dSpec: LayerSpec = { ...conv2dSpec, name: 'PrunekitFusedConv2D' };
+/** As fusedConv2dSpec, for PrunekitFusedDepthwiseConv2D. */
+export const fusedDepthwiseConv2dSpec: LayerSpec = {
+  ...depthwiseConv2dSpec,
+  name: 'PrunekitFusedDepthwiseConv2D',
+};

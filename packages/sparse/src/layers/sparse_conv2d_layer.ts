@@ -1,6 +1,7 @@
 import { ShapeError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 type Shape = (number | null)[];
+import { convOutputShape } from '@prunekit/layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { sparseConv2d } from '../ops/sparse_conv2d.js';
 import { splitActivation } from './activation.js';
@@ -92,20 +93,13 @@ export class SparseConv2D extends tfl.layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const [kh, kw] = this.kernelSize;
-    const outDim = (size: number | null, k: number, st: number, d: number) => {
-      if (size == null) return null;
-      const eff = (k - 1) * d + 1;
-      return this.padding === 'same' ? Math.ceil(size / st) : Math.floor((size - eff) / st) + 1;
-    };
-    const pooled = (v: number | null, p: number) => (v == null ? null : Math.floor(v / p));
-    return [
-      s[0],
-      pooled(outDim(s[1], kh, this.strides[0], this.dilationRate[0]), this.pool[0]),
-      pooled(outDim(s[2], kw, this.strides[1], this.dilationRate[1]), this.pool[1]),
+    const s = convOutputShape(
+      (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape,
+      this,
       this.filters,
-    ];
+    );
+    const pooled = (v: number | null, p: number) => (v == null ? null : Math.floor(v / p));
+    return [s[0], pooled(s[1], this.pool[0]), pooled(s[2], this.pool[1]), s[3]];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
