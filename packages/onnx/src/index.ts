@@ -9,6 +9,7 @@ export {
 export { analyzeOnnxChannels, type OnnxChannelAnalysis } from './structured/analyze.js';
 export { exportOnnx, removeOnnxChannels, zeroOnnxChannels } from './structured/surgery.js';
 export { type LayersToOnnxOptions, layersToOnnx, OnnxExportError } from './export/layers_to_onnx.js';
+export { type GraphModelToOnnxOptions, graphModelToOnnx } from './export/graph_model_to_onnx.js';
 export { type AttributeOverride, type InitializerOverride, writeOnnx } from './io/write.js';
 export {
   builtinOnnxOpFamilies,

@@ -1,7 +1,6 @@
 import { type GraphNode, type ModelGraph, PrunekitError } from '@prunekit/core';
 import { onnx } from '../proto/onnx.js';
-import { type AttrValue, attributeProto, encodeModel, type TensorProto } from '../proto/onnx.js';
-import { makeTensor } from '../proto/tensors.js';
+import { OnnxWriter, samePads, transposeValues } from './writer.js';
 
 const T = onnx.TensorProto.DataType;
 
@@ -13,9 +12,6 @@ export interface LayersToOnnxOptions {
   readonly name?: string;
 }
 
-type Attr = AttrValue;
-const attribute = attributeProto;
-
 const pair = (v: unknown, d: number): [number, number] =>
   Array.isArray(v)
     ? [Number(v[0]), Number(v[1] ?? v[0])]
@@ -23,81 +19,11 @@ const pair = (v: unknown, d: number): [number, number] =>
       ? [d, d]
       : [Number(v), Number(v)];
 
-/** TensorFlow's 'same' padding for one spatial axis: [begin, end] (the extra one at the end). */
-function samePads(size: number, k: number, stride: number, dilation: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + (k - 1) * dilation + 1 - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
 /** An NHWC axis of a rank-4 tensor as its NCHW axis (other ranks keep their axes). */
 const nchwAxis = (axis: number, rank: number) => {
   const a = axis < 0 ? axis + rank : axis;
   return rank === 4 ? [0, 2, 3, 1][a] : a;
 };
-
-class OnnxWriter {
-  readonly nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
-  readonly inits: TensorProto[] = [];
-  private n = 0;
-  fresh(p: string) {
-    return `${p}__${this.n++}`;
-  }
-  node(
-    op: string,
-    inputs: string[],
-    attrs: Record<string, Attr> = {},
-    output?: string,
-    name?: string,
-  ): string {
-    const out = output ?? this.fresh(`${name ?? op}`);
-    this.nodes.push(
-      onnx.NodeProto.create({
-        opType: op,
-        name: this.fresh(name ?? op),
-        input: inputs,
-        output: [out],
-        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
-      }),
-    );
-    return out;
-  }
-  float(name: string, dims: number[], values: ArrayLike<number>): string {
-    const n = this.fresh(name);
-    this.inits.push(makeTensor(n, T.FLOAT, dims, values));
-    return n;
-  }
-  ints(name: string, values: number[]): string {
-    const n = this.fresh(name);
-    this.inits.push(makeTensor(n, T.INT64, [values.length], values));
-    return n;
-  }
-}
-
-/** Row-major transpose of a flat array: `perm` as in numpy. */
-function transposeValues(
-  src: Float32Array,
-  shape: readonly number[],
-  perm: readonly number[],
-): { values: Float32Array; shape: number[] } {
-  const rank = shape.length;
-  const outShape = perm.map((p) => shape[p]);
-  const inStrides = new Array<number>(rank);
-  inStrides[rank - 1] = 1;
-  for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1] * shape[d + 1];
-  const out = new Float32Array(src.length);
-  const idx = new Array<number>(rank).fill(0);
-  for (let i = 0; i < out.length; i++) {
-    let off = 0;
-    for (let d = 0; d < rank; d++) off += idx[d] * inStrides[perm[d]];
-    out[i] = src[off];
-    for (let d = rank - 1; d >= 0; d--) {
-      if (++idx[d] < outShape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return { values: out, shape: outShape };
-}
 
 interface Ctx {
   readonly w: OnnxWriter;
@@ -114,13 +40,16 @@ const param = (ctx: Ctx, name: string): { values: Float32Array; shape: number[] 
   return p ? { values: ctx.graph.weights.values(p.id), shape: [...p.shape] } : undefined;
 };
 
-/** A layer the ONNX exporter cannot write (E_UNSUPPORTED_LAYER), naming the layer and its class. */
+/**
+ * A layer (or graph-model op) the ONNX exporter cannot write (E_UNSUPPORTED_LAYER), naming it and
+ * its class.
+ */
 export class OnnxExportError extends PrunekitError {
-  constructor(layer: string, className: string, why: string) {
+  constructor(layer: string, className: string, why: string, what: 'layer' | 'op' = 'layer') {
     super(
       'E_UNSUPPORTED_LAYER',
-      `ONNX export: layer '${layer}' (${className}): ${why}. Replace the layer in the model, or export the model with tfjs and convert it with another tool.`,
-      { layer, className },
+      `ONNX export: ${what} '${layer}' (${className}): ${why}. Replace the ${what} in the model, or export the model with tfjs and convert it with another tool.`,
+      { [what]: layer, className },
     );
   }
 }
@@ -497,20 +426,13 @@ export function layersToOnnx(graph: ModelGraph, opts: LayersToOnnxOptions = {}):
     const y = layer(ctx);
     names.set(node.name, y === out ? out : w.node('Identity', [y], {}, out));
   }
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'prunekit',
-    opsetImport: [{ domain: '', version: opset }],
-    graph: {
-      name: opts.name ?? graph.inputs[0] ?? 'prunekit',
-      node: w.nodes,
-      initializer: w.inits,
-      input: inputs,
-      output: graph.outputs.map((o) => ({
-        name: o,
-        type: { tensorType: { elemType: T.FLOAT, shape: { dim: dims(graph.node(o).outputShape) } } },
-      })),
-    },
+  return w.encode({
+    name: opts.name ?? graph.inputs[0] ?? 'prunekit',
+    opset,
+    inputs,
+    outputs: graph.outputs.map((o) => ({
+      name: o,
+      type: { tensorType: { elemType: T.FLOAT, shape: { dim: dims(graph.node(o).outputShape) } } },
+    })),
   });
-  return encodeModel(model);
 }

@@ -82,7 +82,10 @@ export function tensorValues(t: TensorProto, where: string): Float32Array | numb
   }
 }
 
-/** A new TensorProto of `type` (the original's element type is kept) holding `values`, as raw data. */
+/**
+ * A new TensorProto of `type` (the original's element type is kept) holding `values`, as raw data
+ * (little-endian, as ONNX stores raw data; FLOAT16 takes the half bit patterns).
+ */
 export function makeTensor(
   name: string,
   type: number,
@@ -110,6 +113,10 @@ export function makeTensor(
     case T.UINT8:
     case T.BOOL:
       raw = Uint8Array.from(values);
+      break;
+    case T.FLOAT16: // `values` are the IEEE half bit patterns
+    case T.UINT16:
+      raw = new Uint8Array(Uint16Array.from(values).buffer);
       break;
     default:
       throw new ModelFormatError(

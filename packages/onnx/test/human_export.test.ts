@@ -1,0 +1,111 @@
+// Real converted graph models (@vladmandic/human 3.3.6's models/, through the lockfile) exported
+// with graphModelToOnnx, dense and with 30% of every prunable group's channels removed: the file
+// runs on onnxruntime-node and onnxruntime-web (wasm, in Node) and equals tfjs (wasm backend)
+// within 1e-4 of the output scale; float16 weights stay float16, so the initializers hold no more
+// bytes than the model's weight shards. CenterNet (512×512) runs in bench:ort.
+import { join } from 'node:path';
+import { createRng } from '@prunekit/core';
+import {
+  analyzeGraphChannels,
+  buildGraphModelGraph,
+  type GraphModelGraph,
+  type GraphModelSource,
+  planChannelRemoval,
+  removeGraphChannels,
+  toTfGraphModel,
+} from '@prunekit/graph-model';
+import { loadGraphModelFile } from '@prunekit/graph-model/node';
+import { magnitude } from '@prunekit/scorers';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeModel, graphModelToOnnx, onnx } from '../src/index.js';
+import { maxAbs, maxDiff } from './ort.js';
+
+const humanModel = (name: string) =>
+  join(import.meta.dirname, '..', 'node_modules', '@vladmandic', 'human', 'models', `${name}.json`);
+
+beforeAll(async () => {
+  tf.env().set('PROD', true);
+  await tf.setBackend('wasm');
+  expect(tf.getBackend()).toBe('wasm');
+  ortWeb.env.wasm.numThreads = 1;
+});
+
+type Session = { inputNames: readonly string[]; outputNames: readonly string[]; release(): Promise<void> };
+
+/** Every output of the ONNX file on `x`, on one of the two runtimes. */
+async function runOn(runtime: 'node' | 'web', bytes: Uint8Array, x: Float32Array, shape: number[]) {
+  const ort = (runtime === 'node' ? ortNode : ortWeb) as unknown as typeof ortNode;
+  const s = await ort.InferenceSession.create(
+    bytes,
+    runtime === 'node' ? { intraOpNumThreads: 1 } : { executionProviders: ['wasm'] },
+  );
+  try {
+    const out = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x, shape) });
+    return s.outputNames.map((n) => out[n].data as Float32Array);
+  } finally {
+    await (s as Session).release();
+  }
+}
+
+async function check(source: GraphModelSource, label: string, built?: GraphModelGraph) {
+  const graph = built ?? (await buildGraphModelGraph(source));
+  const bytes = graphModelToOnnx(graph);
+  if (!built) graph.dispose();
+  const model = await toTfGraphModel(source);
+  const shape = (model.inputs[0].shape ?? []).map((d) => (d < 0 ? 1 : d));
+  const rng = createRng(7);
+  const x = Float32Array.from({ length: shape.reduce((a, d) => a * d, 1) }, () => rng.next());
+  const ref = tf.tidy(() => {
+    const out = model.execute(tf.tensor(x, shape)) as tf.Tensor | tf.Tensor[];
+    return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
+  });
+  model.dispose();
+  const scale = Math.max(1, maxAbs(ref));
+  for (const runtime of ['node', 'web'] as const) {
+    const diff = maxDiff(ref, await runOn(runtime, bytes, x, shape));
+    console.log(
+      `${label} on ORT-${runtime}: max |ORT − tfjs| ${diff.toExponential(2)} (output scale ${scale.toFixed(1)})`,
+    );
+    expect(diff).toBeLessThanOrEqual(1e-4 * scale);
+  }
+  return bytes;
+}
+
+const shardBytes = (s: GraphModelSource) => (s.artifacts.weightData as ArrayBuffer).byteLength;
+
+const initializerBytes = (bytes: Uint8Array) =>
+  decodeModel(bytes).graph!.initializer!.reduce((n, t) => n + (t.rawData?.length ?? 0), 0);
+
+describe('graphModelToOnnx on @vladmandic/human models, ORT-node and ORT-web', () => {
+  it.each(['iris', 'antispoof'])(
+    '%s: the dense and the pruned export equal tfjs within 1e-4',
+    async (name) => {
+      const before = tf.memory().numTensors;
+      const source = await loadGraphModelFile(humanModel(name));
+      const graph = await buildGraphModelGraph(source);
+      try {
+        const dense = await check(source, name, graph);
+        const half = source.json.weightsManifest.some((g) =>
+          g.weights.some((w) => w.quantization?.dtype === 'float16'),
+        );
+        const types = new Set(decodeModel(dense).graph!.initializer!.map((t) => t.dataType));
+        expect(types.has(onnx.TensorProto.DataType.FLOAT16)).toBe(half);
+        // Weights at their stored width (float16 ones too): the initializers hold no more bytes
+        // than the weight shards, plus a few int64 shape vectors.
+        expect(initializerBytes(dense)).toBeLessThan(1.01 * shardBytes(source));
+        const analysis = analyzeGraphChannels(graph);
+        const removal = await planChannelRemoval(analysis, { scorer: magnitude(), ratio: 0.3 });
+        const small = await check(removeGraphChannels(analysis, removal), `${name} pruned 30%`);
+        expect(small.length).toBeLessThan(dense.length);
+      } finally {
+        graph.dispose();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    60_000,
+  );
+});
