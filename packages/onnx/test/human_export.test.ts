@@ -18,11 +18,9 @@ import { loadGraphModelFile } from '@prunekit/graph-model/node';
 import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import * as ortNode from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, graphModelToOnnx, onnx } from '../src/index.js';
-import { maxAbs, maxDiff } from './ort.js';
+import { maxAbs, maxDiff, runOrt } from './ort.js';
 
 const humanModel = (name: string) =>
   join(import.meta.dirname, '..', 'node_modules', '@vladmandic', 'human', 'models', `${name}.json`);
@@ -31,25 +29,7 @@ beforeAll(async () => {
   tf.env().set('PROD', true);
   await tf.setBackend('wasm');
   expect(tf.getBackend()).toBe('wasm');
-  ortWeb.env.wasm.numThreads = 1;
 });
-
-type Session = { inputNames: readonly string[]; outputNames: readonly string[]; release(): Promise<void> };
-
-/** Every output of the ONNX file on `x`, on one of the two runtimes. */
-async function runOn(runtime: 'node' | 'web', bytes: Uint8Array, x: Float32Array, shape: number[]) {
-  const ort = (runtime === 'node' ? ortNode : ortWeb) as unknown as typeof ortNode;
-  const s = await ort.InferenceSession.create(
-    bytes,
-    runtime === 'node' ? { intraOpNumThreads: 1 } : { executionProviders: ['wasm'] },
-  );
-  try {
-    const out = await s.run({ [s.inputNames[0]]: new ort.Tensor('float32', x, shape) });
-    return s.outputNames.map((n) => out[n].data as Float32Array);
-  } finally {
-    await (s as Session).release();
-  }
-}
 
 async function check(source: GraphModelSource, label: string, built?: GraphModelGraph) {
   const graph = built ?? (await buildGraphModelGraph(source));
@@ -66,7 +46,7 @@ async function check(source: GraphModelSource, label: string, built?: GraphModel
   model.dispose();
   const scale = Math.max(1, maxAbs(ref));
   for (const runtime of ['node', 'web'] as const) {
-    const diff = maxDiff(ref, await runOn(runtime, bytes, x, shape));
+    const diff = maxDiff(ref, await runOrt(bytes, x, shape, runtime));
     console.log(
       `${label} on ORT-${runtime}: max |ORT − tfjs| ${diff.toExponential(2)} (output scale ${scale.toFixed(1)})`,
     );

@@ -1,7 +1,8 @@
 // ONNX export of LayersModels: seeded random architectures (residual merges, concat, depthwise,
 // separable, squeeze-excite with Reshape, pooling, padding, up-sampling, activations, dense heads)
 // exported with layersToOnnx run on onnxruntime-node and equal tfjs's predict within 1e-4; a
-// pruned model exports the same way; a layer without a mapping is refused naming it.
+// pruned model exports the same way; the first 12 run on onnxruntime-web (wasm) too; a layer
+// without a mapping is refused naming it.
 import { createRng, PrunekitError } from '@prunekit/core';
 import { analyzeChannels, buildGraph, removeChannels } from '@prunekit/layers';
 import { randomArch } from '@prunekit/test-utils';
@@ -10,9 +11,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { layersToOnnx } from '../src/index.js';
-import { runOrt } from './ort.js';
+import { type OrtRuntime, runOrt } from './ort.js';
 
 const SEEDS = 40;
+const WEB_SEEDS = 12;
 
 beforeAll(async () => {
   tf.env().set('PROD', true);
@@ -31,7 +33,11 @@ function toNchw(x: Float32Array, [n, h, w, c]: number[]): Float32Array {
 }
 
 /** Largest |tfjs − ORT| over outputs (4-D outputs compared after NHWC → NCHW), relative to the output scale. */
-async function compare(model: tfl.LayersModel, seed: number): Promise<{ diff: number; scale: number }> {
+async function compare(
+  model: tfl.LayersModel,
+  seed: number,
+  runtime: OrtRuntime = 'node',
+): Promise<{ diff: number; scale: number }> {
   const shape = [1, ...(model.inputs[0].shape.slice(1) as number[])];
   const rng = createRng(seed + 99);
   const xs = Float32Array.from({ length: shape.reduce((a, d) => a * d, 1) }, () => rng.normal());
@@ -40,7 +46,7 @@ async function compare(model: tfl.LayersModel, seed: number): Promise<{ diff: nu
     const out = model.predict(tf.tensor(xs, shape)) as tf.Tensor | tf.Tensor[];
     return (Array.isArray(out) ? out : [out]).map((t) => ({ v: t.dataSync() as Float32Array, s: t.shape }));
   });
-  const ort = await runOrt(bytes, toNchw(xs, shape), [shape[0], shape[3], shape[1], shape[2]]);
+  const ort = await runOrt(bytes, toNchw(xs, shape), [shape[0], shape[3], shape[1], shape[2]], runtime);
   let diff = 0;
   let scale = 1;
   y.forEach((t, i) => {
@@ -90,6 +96,27 @@ describe('layersToOnnx', () => {
       'GlobalAveragePooling2D',
     ])
       expect(seen, cls).toContain(cls);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+
+  it(`the first ${WEB_SEEDS} exportable architectures equal tfjs on onnxruntime-web (wasm) too`, async () => {
+    const before = tf.memory().numTensors;
+    const failures: string[] = [];
+    let checked = 0;
+    for (let seed = 0; checked < WEB_SEEDS && seed < SEEDS; seed++) {
+      const { model } = randomArch(seed);
+      try {
+        const { diff, scale } = await compare(model, seed, 'web');
+        checked++;
+        if (!(diff <= 1e-4 * scale)) failures.push(`seed ${seed}: max |tfjs − ORT-web| ${diff}`);
+      } catch (e) {
+        if (!(e instanceof PrunekitError) || e.code !== 'E_UNSUPPORTED_LAYER') throw e;
+      } finally {
+        model.dispose();
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(WEB_SEEDS);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 

@@ -1,12 +1,22 @@
-import * as ort from 'onnxruntime-node';
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 
-/** Every output of an ONNX model on `x` (one float32 input), run by onnxruntime-node's CPU provider. */
+/** Which ONNX Runtime runs a test's model: onnxruntime-node's CPU provider or onnxruntime-web's wasm. */
+export type OrtRuntime = 'node' | 'web';
+
+/** Every output of an ONNX model on `x` (one float32 input), single-threaded on `runtime`. */
 export async function runOrt(
   bytes: Uint8Array,
   x: Float32Array,
   shape: readonly number[],
+  runtime: OrtRuntime = 'node',
 ): Promise<Float32Array[]> {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  ortWeb.env.wasm.numThreads = 1;
+  const ort = (runtime === 'node' ? ortNode : ortWeb) as unknown as typeof ortNode;
+  const session = await ort.InferenceSession.create(
+    bytes,
+    runtime === 'node' ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] },
+  );
   try {
     const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [...shape]) });
     return session.outputNames.map((n) => out[n].data as Float32Array);
