@@ -181,7 +181,7 @@ function program(
 
   p.command('convert')
     .description(
-      'convert a pruned stock model to prunekit sparse layers or to ONNX (--to onnx), or re-save a stock model (graph models: re-encode weights as float32 / float16 / uint8 / uint16)',
+      'convert a pruned stock model to prunekit sparse layers or to ONNX (--to onnx; layers and graph models), or re-save a stock model (graph models: re-encode weights as float32 / float16 / uint8 / uint16)',
     )
     .option('--model <path>', 'model (model.json or its folder)')
     .addOption(

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
 import { captureIO } from './fixtures/capture.js';
+import { firstOrtOutput } from './fixtures/ort.js';
 import { pruneStructuredLevels } from './fixtures/structured_levels.js';
 
 // emotion.json from @vladmandic/human 3.3.6 (a devDependency of @prunekit/graph-model).
@@ -63,5 +64,23 @@ describe('prunekit on a tfjs graph model', () => {
     await expect(
       main(['convert', '--model', model, '--to', 'sparse', '--out', join(dir, 'sp')], err),
     ).resolves.not.toBe(EXIT.ok);
+  });
+
+  it('convert --to onnx writes model.onnx whose ORT outputs equal the graph model on the same NHWC input', async () => {
+    const before = tf.memory().numTensors;
+    const out = join(dir, 'as-onnx');
+    const io = captureIO();
+    expect(await main(['convert', '--model', model, '--to', 'onnx', '--out', out, '--json'], io)).toBe(
+      EXIT.ok,
+    );
+    expect(JSON.parse(io.out).layout).toBe('NHWC');
+    const x = Float32Array.from({ length: 64 * 64 }, (_, i) => (Math.sin(i) + 1) / 2);
+    const tfModel = await toTfGraphModel(await loadGraphModelFile(model));
+    const want = tf.tidy(() => (tfModel.execute(tf.tensor(x, [1, 64, 64, 1])) as tf.Tensor).dataSync());
+    tfModel.dispose();
+    const got = await firstOrtOutput(join(out, 'model.onnx'), x, [1, 64, 64, 1]);
+    expect(got.length).toBe(7);
+    for (let i = 0; i < 7; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -10,6 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
 import { captureIO } from './fixtures/capture.js';
+import { firstOrtOutput } from './fixtures/ort.js';
 import { pruneStructuredLevels } from './fixtures/structured_levels.js';
 
 // torchvision ResNet-18 at quarter width, random weights (packages/onnx/scripts/export_torchvision.py).
@@ -66,10 +67,7 @@ describe('prunekit on an ONNX model', () => {
     for (let h = 0; h < 6; h++)
       for (let w = 0; w < 6; w++)
         for (let k = 0; k < 2; k++) nchw[(k * 6 + h) * 6 + w] = x[(h * 6 + w) * 2 + k];
-    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
-    const r = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', nchw, [1, 2, 6, 6]) });
-    const got = r[session.outputNames[0]].data as Float32Array;
-    await session.release();
+    const got = await firstOrtOutput(join(out, 'model.onnx'), nchw, [1, 2, 6, 6]);
     expect(got.length).toBe(3);
     for (let i = 0; i < 3; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
     m.dispose();

@@ -1,10 +1,14 @@
-/** prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels), or → ONNX. */
+/**
+ * prunekit convert: stock tfjs layers model ⇄ prunekit sparse layers (CSR/BSR/N:M kernels), graph
+ * model weights re-encoded, or either kind → ONNX.
+ */
 import { join, resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
+import { buildGraphModelGraph, graphModelBytes } from '@prunekit/graph-model';
 import { graphModelLoader } from '@prunekit/graph-model/node';
 import { buildGraph } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
-import { layersToOnnx } from '@prunekit/onnx';
+import { graphModelToOnnx, layersToOnnx } from '@prunekit/onnx';
 import { saveOnnxFile } from '@prunekit/onnx/node';
 import { loadStage } from '@prunekit/recipe/node';
 import { sparsePlan, toSparseModel } from '@prunekit/sparse';
@@ -41,9 +45,26 @@ export async function convertCommand(
   const loaded = await loadStage(flags.model, { graphModel: graphModelLoader });
   if (loaded.format === 'graph-model') {
     const to = flags.to ?? 'sparse';
+    if (to === 'onnx') {
+      const graph = await buildGraphModelGraph(loaded.model);
+      let bytes: Uint8Array;
+      try {
+        bytes = graphModelToOnnx(graph);
+      } finally {
+        graph.dispose();
+      }
+      const file = await saveOnnxFile(join(out, 'model.onnx'), bytes);
+      const r = { file, before: graphModelBytes(loaded.model), after: bytes.length, layout: 'NHWC' };
+      io.stdout(
+        flags.json
+          ? `${JSON.stringify(r, null, 2)}\n`
+          : `saved ${file}: ${r.before} → ${r.after} bytes (ONNX opset 17; inputs and outputs keep the graph model's NHWC shapes, weights their stored dtype)\n`,
+      );
+      return EXIT.ok;
+    }
     if (!['stock', 'float32', 'float16', 'uint8', 'uint16'].includes(to)) {
       throw new UsageError(
-        `convert --to ${to}: '${flags.model}' is a graph model; sparse layers${to === 'onnx' ? ' and ONNX export' : ''} exist for LayersModels only. Use --to stock, float32, float16, uint8 or uint16.`,
+        `convert --to ${to}: '${flags.model}' is a graph model; sparse layers exist for LayersModels only. Use --to onnx, stock, float32, float16, uint8 or uint16.`,
         { field: 'to' },
       );
     }
