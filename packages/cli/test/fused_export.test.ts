@@ -1,7 +1,7 @@
 // The CLI's default export of a structured level on tfjs-wasm: conv → BN → ReLU6 and
 // depthwise → BN → ReLU6 blocks are written as prunekit's fused conv layers (one kernel each),
 // and the written model computes what the stock export of the same run computes.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
@@ -109,6 +109,14 @@ describe('prunekit prune on wasm: structured levels with fused conv layers', () 
     const ins = captureIO();
     expect(await main(['inspect', '--model', fused.folder, '--json'], ins), ins.err).toBe(EXIT.ok);
     expect(JSON.parse(ins.out).layers.length).toBe(written.length);
+    // convert --to stock refuses to call fused layers stock (nothing written).
+    const conv = captureIO();
+    const to = join(dir, 'to-stock');
+    expect(await main(['convert', '--model', fused.folder, '--to', 'stock', '--out', to], conv)).toBe(
+      EXIT.input,
+    );
+    expect(conv.err).toMatch(/fused conv layers .*export: \{ format: stock \}/);
+    expect(existsSync(to)).toBe(false);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 });

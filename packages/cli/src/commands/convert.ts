@@ -112,6 +112,15 @@ export async function convertCommand(
           { file: flags.model },
         );
       }
+      // prunekit's fused conv layers (the default export of prune) need @prunekit/layers to load.
+      const fused = model.layers.filter((l) => /^PrunekitFused/.test(l.getClassName())).map((l) => l.name);
+      if (fused.length > 0) {
+        throw new ModelFormatError(
+          'E_MODEL_FORMAT',
+          `convert --to stock: '${flags.model}' has prunekit fused conv layers (${fused.join(', ')}), which stock tfjs cannot load; prune writes stock layers with export: { format: stock }.`,
+          { file: flags.model },
+        );
+      }
       await saveModel(model, out, { overwrite: flags.overwrite });
       io.stdout(`saved stock model to ${out} (${await modelFileBytes(out)} bytes)\n`);
       return EXIT.ok;
