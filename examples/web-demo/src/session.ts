@@ -75,7 +75,7 @@ export class Session {
   async measure(stage: Stage, model: tfl.LayersModel): Promise<StageResult> {
     await this.useMain();
     const { test, gallery, info } = this.task;
-    const predictions = predictClasses(model, test.x);
+    const predictions = await predictClasses(model, test.x);
     const metric = this.task.score(predictions, test.truth);
     const probe = tf.tidy(() => model.predict(tf.slice(test.x, 0, info.probeCount)) as tf.Tensor);
     const probeValues = Array.from(await probe.data());
@@ -93,7 +93,7 @@ export class Session {
       }),
       predictions: Array.from(predictions),
       probe: probeValues,
-      gallery: gallery ? Array.from(predictClasses(model, gallery.x)) : [],
+      gallery: gallery ? Array.from(await predictClasses(model, gallery.x)) : [],
       backend: tf.getBackend(),
       files,
       masked: stage !== 'dense' && this.masks !== undefined,
@@ -215,8 +215,8 @@ export class Session {
         // Lets the worker read its message queue between batches.
         if (step % 8 === 0) await new Promise((r) => setTimeout(r, 0));
       },
-      onEpoch: (log) => {
-        const pred = predictClasses(student, this.task.val.x);
+      onEpoch: async (log) => {
+        const pred = await predictClasses(student, this.task.val.x);
         onEpoch({
           epoch: log.epoch + 1,
           loss: log.loss,
@@ -237,8 +237,8 @@ export class Session {
     const url = `indexeddb://${name}`;
     await model.save(url);
     const reloaded = await tfl.loadLayersModel(url);
-    const a = predictClasses(model, this.task.test.x);
-    const b = predictClasses(reloaded, this.task.test.x);
+    const a = await predictClasses(model, this.task.test.x);
+    const b = await predictClasses(reloaded, this.task.test.x);
     reloaded.dispose();
     let same = 0;
     for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;

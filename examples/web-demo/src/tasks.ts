@@ -62,14 +62,18 @@ export function meanIou(pred: ArrayLike<number>, truth: ArrayLike<number>, k: nu
   return sum / k;
 }
 
-/** Arg-max over the last axis of `model`'s output for every sample of `x`, flattened. */
-export function predictClasses(model: tfl.LayersModel, x: tf.Tensor, batch = 64): Int32Array {
+/**
+ * Arg-max over the last axis of `model`'s output for every sample of `x`, flattened. Read back
+ * asynchronously: a synchronous read while GPU work is pending lost the WebGPU device in a worker
+ * (Chromium 156, SwiftShader adapter).
+ */
+export async function predictClasses(model: tfl.LayersModel, x: tf.Tensor, batch = 64): Promise<Int32Array> {
   const n = x.shape[0];
   const parts: Int32Array[] = [];
   for (let s = 0; s < n; s += batch) {
     const size = Math.min(batch, n - s);
     const p = tf.tidy(() => tf.argMax(model.predict(tf.slice(x, s, size)) as tf.Tensor, -1));
-    parts.push(p.dataSync() as Int32Array);
+    parts.push((await p.data()) as Int32Array);
     p.dispose();
   }
   const out = new Int32Array(parts.reduce((a, b) => a + b.length, 0));
@@ -152,9 +156,14 @@ function laneTask(sizes: { train: number; test: number }): Task {
 }
 
 /** Uniform random inputs labelled by the dense model (label-free distillation targets). */
-function pseudoSet(model: tfl.LayersModel, shape: number[], count: number, seed: number): LabeledSet {
+async function pseudoSet(
+  model: tfl.LayersModel,
+  shape: number[],
+  count: number,
+  seed: number,
+): Promise<LabeledSet> {
   const x = tf.randomUniform([count, ...shape], 0, 1, 'float32', seed);
-  const truth = predictClasses(model, x);
+  const truth = await predictClasses(model, x);
   const out = model.outputs[0].shape;
   const classes = out[out.length - 1] as number;
   const y = tf.tidy(() =>
@@ -163,7 +172,7 @@ function pseudoSet(model: tfl.LayersModel, shape: number[], count: number, seed:
   return { x, y: tf.cast(y, 'float32'), truth };
 }
 
-function droppedTask(model: tfl.LayersModel, sizes: { train: number; test: number }): Task {
+async function droppedTask(model: tfl.LayersModel, sizes: { train: number; test: number }): Promise<Task> {
   const shape = model.inputs[0].shape.slice(1);
   if (shape.some((d) => typeof d !== 'number') || model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new InvalidArgumentError(
@@ -172,9 +181,9 @@ function droppedTask(model: tfl.LayersModel, sizes: { train: number; test: numbe
     );
   }
   const dims = shape as number[];
-  const train = pseudoSet(model, dims, Math.min(sizes.train, 512), SEEDS.train);
-  const val = pseudoSet(model, dims, 64, SEEDS.val);
-  const test = pseudoSet(model, dims, Math.min(sizes.test, 256), SEEDS.test);
+  const train = await pseudoSet(model, dims, Math.min(sizes.train, 512), SEEDS.train);
+  const val = await pseudoSet(model, dims, 64, SEEDS.val);
+  const test = await pseudoSet(model, dims, Math.min(sizes.test, 256), SEEDS.test);
   const out = model.outputs[0].shape;
   const classes = out[out.length - 1] as number;
   return {
@@ -198,11 +207,11 @@ function droppedTask(model: tfl.LayersModel, sizes: { train: number; test: numbe
   };
 }
 
-export function makeTask(
+export async function makeTask(
   choice: ModelChoice,
   model: tfl.LayersModel,
   sizes: { train: number; test: number },
-): Task {
+): Promise<Task> {
   if (choice === 'signs') return signTask(sizes);
   if (choice === 'lanes') return laneTask(sizes);
   return droppedTask(model, sizes);

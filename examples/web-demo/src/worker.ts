@@ -28,7 +28,7 @@ async function setup(req: SetupRequest): Promise<SetupResult> {
       ? await tfl.loadLayersModel(tf.io.browserFiles([...(req.files ?? [])]))
       : await loadBundledModel(req.model);
   notify({ type: 'status', text: 'generating data…' });
-  const task = makeTask(req.model, dense, req.sizes);
+  const task = await makeTask(req.model, dense, req.sizes);
   session = new Session(dense, task, { backend: req.backend });
   notify({ type: 'status', text: 'measuring the dense model…' });
   return {

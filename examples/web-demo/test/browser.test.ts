@@ -271,6 +271,33 @@ describe('the web demo in Chromium', () => {
     WEBGL_FULL ? 1_200_000 : 480_000,
   );
 
+  it('webgpu (SwiftShader adapter): signs, 50% channels, a short fine-tune (64 signs) on webgpu beats pruned; export reloads with stock tfjs', async () => {
+    const { page, errors } = await open('backend=webgpu&train=64&test=128&runs=3&bench=webgpu');
+    let s = await load(page, 'signs');
+    // The worker runs on webgpu itself (core's activate throws rather than fall back), and says so.
+    expect(s.setup?.backendState).toEqual({ available: true, note: 'WebGPU adapter' });
+    expect(s.stages.dense.backend).toBe('webgpu');
+    const dense = s.stages.dense.run;
+    expect(dense.accuracy).toBeGreaterThan(0.97);
+    s = await prune(page, 'channels', 0.5);
+    expect(s.stages.pruned.backend).toBe('webgpu');
+    const pruned = s.stages.pruned.run;
+    expect(pruned.params).toBeLessThan(0.5 * dense.params);
+    s = await fineTune(page, { epochs: 1, lr: 0.003, batch: 32 });
+    const tuned = s.stages.tuned;
+    expect(tuned.backend).toBe('webgpu');
+    expect(s.history.length).toBe(1);
+    expect(Number.isFinite(s.history[0].loss)).toBe(true);
+    expect(tuned.run.accuracy).toBeGreaterThan(pruned.accuracy);
+    const dir = join(tmp, 'webgpu');
+    ({ state: s } = await exportModel(page, dir));
+    await page.screenshot({ path: join(shots, 'webgpu-exported.png'), fullPage: true });
+    logStages('webgpu signs channels 50% (64 signs × 1)', s);
+    expect(errors).toEqual([]);
+    await page.close();
+    await reloadAndCompare(dir, () => testSigns(s), tuned, s.setup?.task.probeCount ?? 0);
+  }, 300_000);
+
   it('lane segmenter, 50% channels on wasm: prune, fine-tune (256 scenes × 4 epochs), export', async () => {
     const { page, errors } = await open('backend=wasm&train=1024&test=256&runs=5&bench=wasm');
     let s = await load(page, 'lanes');

@@ -160,7 +160,7 @@ export async function fineTuneWith(
         const batch = gatherBatch(data, order, state.batch, batchSize);
         let out: { loss: number; correct: number };
         try {
-          out = trainStep(parts, batch.x, batch.y, step);
+          out = await trainStep(parts, batch.x, batch.y, step);
         } finally {
           batch.x.dispose();
           batch.y.dispose();

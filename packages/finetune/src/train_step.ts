@@ -37,14 +37,16 @@ export function effectiveLambda(r: Regularizer, step: number): number {
 
 /**
  * One optimizer step on one batch: loss (+ λ·penalties) and gradients on the tape, masked
- * gradients applied, proximal regularizers applied, masks re-applied to the weights. Returns the batch loss and correct count.
+ * gradients applied, proximal regularizers applied, masks re-applied to the weights. Returns the batch loss and correct count,
+ * read back asynchronously (a synchronous read while a step's GPU work is pending lost the WebGPU
+ * device in a browser worker; on cpu/wasm the two reads cost the same).
  */
-export function trainStep(
+export async function trainStep(
   parts: StepParts,
   x: tf.Tensor,
   y: tf.Tensor,
   step: number,
-): { loss: number; correct: number } {
+): Promise<{ loss: number; correct: number }> {
   const { forward, loss, params, optimizer, masks } = parts;
   const trainable = params.filter((p) => p.trainable);
   const varMap = new Map(params.map((p) => [p.id, p.variable]));
@@ -86,10 +88,8 @@ export function trainStep(
       if (lambda > 0 && isProximal(r)) r.prox(varMap, optimizer.learningRate * lambda);
     }
     masks.applyToWeights();
-    const lossValue = value.dataSync()[0];
-    value.dispose();
-    const c = correct ? correct.dataSync()[0] : Number.NaN;
-    return { loss: lossValue, correct: c };
+    const [lossValue, c] = await Promise.all([value.data(), correct?.data()]).finally(() => value.dispose());
+    return { loss: lossValue[0], correct: c ? c[0] : Number.NaN };
   } catch (e) {
     disposeTape();
     if (e instanceof PrunekitError) throw e;
