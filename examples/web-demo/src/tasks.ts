@@ -37,6 +37,8 @@ export interface Task {
 /** Seeds of the generated splits: far apart from each other, so no sample repeats across them. */
 export const SEEDS = { train: 7100, val: 7001, test: 7002, gallery: 424242 } as const;
 const VAL_SIZE = 256;
+/** Validation signs: 256, or as many as the fine-tuning signs when there are fewer (a short run). */
+const valSize = (train: number) => Math.min(VAL_SIZE, Math.max(64, train));
 
 function accuracy(pred: ArrayLike<number>, truth: ArrayLike<number>): number {
   let ok = 0;
@@ -92,7 +94,7 @@ function signSet(count: number, seed: number) {
 
 function signTask(sizes: { train: number; test: number }): Task {
   const train = signSet(sizes.train, SEEDS.train);
-  const val = signSet(VAL_SIZE, SEEDS.val);
+  const val = signSet(valSize(sizes.train), SEEDS.val);
   const test = signSet(sizes.test, SEEDS.test);
   const gallery = signSet(12, SEEDS.gallery);
   return {
