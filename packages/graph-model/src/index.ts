@@ -10,7 +10,19 @@ export {
 export type { ConstBinding, ConstStore } from './graph/const_store.js';
 export type { InputShapes } from './graph/shapes.js';
 export { analyzeGraphChannels, type GraphChannelAnalysis } from './structured/analyze.js';
-export { exportGraphModel, removeGraphChannels, zeroGraphChannels } from './structured/surgery.js';
+export {
+  exportGraphModel,
+  removeGraphChannels,
+  type SurgeryOptions,
+  zeroGraphChannels,
+} from './structured/surgery.js';
+export {
+  type ChannelStats,
+  channelStats,
+  contractedTensors,
+  isContractingConv,
+} from './structured/channel_stats.js';
+export { consumerEnergy, type MeanCompensation, meanCompensation } from './structured/compensate.js';
 export {
   builtinOpFamilies,
   getOpSpec,

@@ -16,7 +16,18 @@ export function currentValues(graph: GraphModelGraph): ConstOverride[] {
   }));
 }
 
-function plan(analysis: GraphChannelAnalysis, removal: ChannelRemoval, mode: SurgeryMode): ConstOverride[] {
+/** Options of removeGraphChannels / zeroGraphChannels: the weights' dtype and mean compensation. */
+export interface SurgeryOptions extends WriteGraphOptions {
+  /** Bias parameter id → amount added before cutting (meanCompensation's `biasShift`). */
+  readonly biasShift?: ReadonlyMap<string, Float32Array>;
+}
+
+function plan(
+  analysis: GraphChannelAnalysis,
+  removal: ChannelRemoval,
+  mode: SurgeryMode,
+  biasShift: ReadonlyMap<string, Float32Array> = new Map(),
+): ConstOverride[] {
   const graph = analysis.graph;
   const kept = keptChannels(analysis, removal);
   const out: ConstOverride[] = [];
@@ -24,6 +35,8 @@ function plan(analysis: GraphChannelAnalysis, removal: ChannelRemoval, mode: Sur
     for (const p of node.params) {
       const src = graph.weights.values(p.id);
       const b = graph.bindings.get(p.id)!;
+      const shift = biasShift.get(p.id);
+      if (shift) for (let i = 0; i < src.length; i++) src[i] += shift[i % shift.length];
       out.push({
         ...b,
         ...(cutWeight(analysis, kept, node, p, src, mode) ?? { values: src, shape: [...p.shape] }),
@@ -53,22 +66,24 @@ function plan(analysis: GraphChannelAnalysis, removal: ChannelRemoval, mode: Sur
  * cut along its channel axes and the shape constants that depend on channel counts rewritten.
  * Weights keep their input dtype and quantization unless `dtype: 'float32'`. The source graph is
  * only read; load the result with `toTfGraphModel` (stock tf.loadGraphModel from memory).
+ * `biasShift` (from meanCompensation) folds the removed channels' mean outputs into the biases
+ * of the convs that read them.
  */
 export function removeGraphChannels(
   analysis: GraphChannelAnalysis,
   removal: ChannelRemoval,
-  opts: WriteGraphOptions = {},
+  opts: SurgeryOptions = {},
 ): GraphModelSource {
-  return writeGraphModel(analysis.graph.source, plan(analysis, removal, 'remove'), opts);
+  return writeGraphModel(analysis.graph.source, plan(analysis, removal, 'remove', opts.biasShift), opts);
 }
 
 /** The reference for surgery: same shapes, with every weight slice the removed channels touch set to 0. */
 export function zeroGraphChannels(
   analysis: GraphChannelAnalysis,
   removal: ChannelRemoval,
-  opts: WriteGraphOptions = {},
+  opts: SurgeryOptions = {},
 ): GraphModelSource {
-  return writeGraphModel(analysis.graph.source, plan(analysis, removal, 'zero'), opts);
+  return writeGraphModel(analysis.graph.source, plan(analysis, removal, 'zero', opts.biasShift), opts);
 }
 
 /** The graph's current weights (after masks or fine-tuning) as a new graph model. */

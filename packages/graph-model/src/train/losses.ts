@@ -3,10 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Distillation losses per output kind: 'kl' — categorical KL over the last axis (softmax class
  * maps); 'bkl' — element-wise binary KL (sigmoid class maps / heatmaps read as probabilities);
- * 'l2' / 'l1' — regressions, relative to the teacher's mean square / mean magnitude. Each returns
- * a scalar.
+ * 'l2' / 'l1' — regressions, relative to the teacher's mean square / mean magnitude; 'peak' —
+ * heatmaps whose few peaks matter (detection centres): Σ max(t, s)·(s − t)² / Σ t·t², so a pixel
+ * weighs by how high either map is there and a student that outputs 0 everywhere scores 1 (an
+ * element-wise mean over a mostly-zero map, as 'bkl' takes, lets the peaks weigh almost nothing).
+ * Each returns a scalar.
  */
-export type OutputLoss = 'kl' | 'bkl' | 'l2' | 'l1';
+export type OutputLoss = 'kl' | 'bkl' | 'l2' | 'l1' | 'peak';
 
 const EPS = 1e-6;
 
@@ -29,6 +32,13 @@ export function outputLoss(kind: OutputLoss, student: tf.Tensor, teacher: tf.Ten
           tf.mean(tf.square(tf.sub(student, teacher))),
           tf.add(tf.mean(tf.square(teacher)), EPS),
         ) as tf.Scalar;
+      case 'peak': {
+        const w = tf.maximum(teacher, student);
+        return tf.div(
+          tf.sum(tf.mul(w, tf.square(tf.sub(student, teacher)))),
+          tf.add(tf.sum(tf.mul(teacher, tf.square(teacher))), EPS),
+        ) as tf.Scalar;
+      }
       case 'kl': {
         const p = tf.clipByValue(teacher, EPS, 1);
         const q = tf.clipByValue(student, EPS, 1);
