@@ -6,23 +6,28 @@ import { InvalidArgumentError, ShapeError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+import {
+  type ConvSettings,
+  type ConvSettingsArgs,
+  convOutputShape,
+  convSettingsConfig,
+  firstInputShape,
+  type InferenceLayerArgs,
+  inferenceLayerArgs,
+  readConvSettings,
+} from './conv_settings.js';
+
 type Shape = (number | null)[];
 /** The activations the fused kernels apply in place. */
 export type FusedConvActivation = 'linear' | 'relu' | 'relu6';
 const FUSED_ACTIVATIONS: readonly string[] = ['linear', 'relu', 'relu6'];
 
 /** Constructor arguments shared by FusedConv2D and FusedDepthwiseConv2D (tfjs-layers' names). */
-interface FusedConvBaseArgs {
-  name?: string;
+interface FusedConvBaseArgs extends InferenceLayerArgs, ConvSettingsArgs {
   kernelSize: number | [number, number];
   strides?: number | [number, number];
-  padding?: 'same' | 'valid';
   dilationRate?: number | [number, number];
   activation?: FusedConvActivation;
-  useBias?: boolean;
-  inputShape?: number[];
-  batchInputShape?: Shape;
-  dtype?: tf.DataType;
 }
 /** Constructor arguments of FusedConv2D. */
 export interface FusedConv2DArgs extends FusedConvBaseArgs {
@@ -33,56 +38,22 @@ export interface FusedDepthwiseConv2DArgs extends FusedConvBaseArgs {
   depthMultiplier?: number;
 }
 
-const pair = (v: number | number[] | undefined, d: number): [number, number] =>
-  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0], v[1] ?? v[0]];
 type Weight = { read(): tf.Tensor };
 
-/** The NHWC output shape of a 2-D conv with these settings ('same' or 'valid' padding) and `channels` outputs. */
-export function convOutputShape(
-  input: Shape,
-  c: {
-    readonly kernelSize: readonly number[];
-    readonly strides: readonly number[];
-    readonly dilationRate: readonly number[];
-    readonly padding: string;
-  },
-  channels: number | null,
-): Shape {
-  const dim = (size: number | null, i: number) => {
-    if (size == null) return null;
-    const eff = (c.kernelSize[i] - 1) * c.dilationRate[i] + 1;
-    return c.padding === 'same'
-      ? Math.ceil(size / c.strides[i])
-      : Math.floor((size - eff) / c.strides[i]) + 1;
-  };
-  return [input[0], dim(input[1], 0), dim(input[2], 1), channels];
-}
-
 /** The shared part: settings, weights, output shape and config; subclasses give the kernel and op. */
-abstract class FusedConvBase extends tfl.layers.Layer {
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: 'same' | 'valid';
-  readonly dilationRate: [number, number];
-  readonly activationName: FusedConvActivation;
-  readonly useBias: boolean;
+abstract class FusedConvBase extends tfl.layers.Layer implements ConvSettings {
+  declare readonly kernelSize: [number, number];
+  declare readonly strides: [number, number];
+  declare readonly padding: 'same' | 'valid';
+  declare readonly dilationRate: [number, number];
+  declare readonly activationName: FusedConvActivation;
+  declare readonly useBias: boolean;
   protected kernel?: Weight;
   protected bias?: Weight;
 
   constructor(args: FusedConvBaseArgs) {
-    super({
-      name: args.name,
-      inputShape: args.inputShape,
-      batchInputShape: args.batchInputShape,
-      dtype: args.dtype,
-      trainable: false,
-    });
-    this.kernelSize = pair(args.kernelSize, 1);
-    this.strides = pair(args.strides, 1);
-    this.padding = args.padding ?? 'valid';
-    this.dilationRate = pair(args.dilationRate, 1);
-    this.activationName = args.activation ?? 'linear';
-    this.useBias = args.useBias ?? true;
+    super(inferenceLayerArgs(args));
+    Object.assign(this, readConvSettings(args));
     if (!FUSED_ACTIVATIONS.includes(this.activationName) || !['same', 'valid'].includes(this.padding)) {
       throw new InvalidArgumentError(
         `${this.getClassName()} '${this.name}': activation '${this.activationName}' with padding '${this.padding}' ` +
@@ -98,7 +69,7 @@ abstract class FusedConvBase extends tfl.layers.Layer {
   protected abstract readonly op: typeof tf.fused.conv2d;
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstInputShape(inputShape);
     if (shape.length !== 4 || shape[3] == null) {
       throw new ShapeError(
         `${this.getClassName()} '${this.name}': needs an NHWC input with known channels, got [${shape}].`,
@@ -115,7 +86,7 @@ abstract class FusedConvBase extends tfl.layers.Layer {
   protected abstract readonly kernelWeightName: string;
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const s = firstInputShape(inputShape);
     return convOutputShape(s, this, this.outChannels(s[3]));
   }
 
@@ -133,15 +104,7 @@ abstract class FusedConvBase extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return {
-      ...super.getConfig(),
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      padding: this.padding,
-      dilationRate: this.dilationRate,
-      activation: this.activationName,
-      useBias: this.useBias,
-    };
+    return { ...super.getConfig(), ...convSettingsConfig(this) };
   }
 }
 

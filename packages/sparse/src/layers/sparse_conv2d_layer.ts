@@ -1,66 +1,57 @@
 import { ShapeError } from '@prunekit/core';
+import {
+  type ConvSettings,
+  type ConvSettingsArgs,
+  convOutputShape,
+  convSettingsConfig,
+  firstInputShape,
+  type InferenceLayerArgs,
+  inferenceLayerArgs,
+  pair,
+  readConvSettings,
+} from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 type Shape = (number | null)[];
-import { convOutputShape } from '@prunekit/layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { sparseConv2d } from '../ops/sparse_conv2d.js';
 import { splitActivation } from './activation.js';
 import { type ReadableWeight, type SparseLayerOperand, SparseOperandWeights } from './sparse_weights.js';
 
 /** Constructor arguments of SparseConv2D: the conv settings and the filter as a sparse operand. */
-export interface SparseConv2DArgs {
-  name?: string;
+export interface SparseConv2DArgs extends InferenceLayerArgs, ConvSettingsArgs {
   filters: number;
   kernelSize: [number, number];
   strides?: [number, number];
-  padding?: 'same' | 'valid';
   dilationRate?: [number, number];
-  activation?: string;
-  useBias?: boolean;
   /** Max-pool window fused after the activation ('valid', stride = window); default [1, 1] (none). */
   pool?: [number, number];
   /** Filter as a sparse `[filters, kh·kw·inChannels]` matrix. */
   sparse: SparseLayerOperand;
-  inputShape?: number[];
-  batchInputShape?: (number | null)[];
 }
-
-const pair = (v: number | number[] | undefined, d: number): [number, number] =>
-  v === undefined ? [d, d] : typeof v === 'number' ? [v, v] : [v[0], v[1] ?? v[0]];
 
 /**
  * NHWC Conv2D whose filter is stored sparse and run by the SparseConv2D kernel of the active
  * backend, with bias and relu/relu6 fused, and optionally the MaxPooling2D that followed it (see
  * toSparseModel's fusePooling). Inference only.
  */
-export class SparseConv2D extends tfl.layers.Layer {
+export class SparseConv2D extends tfl.layers.Layer implements ConvSettings {
   static className = 'PrunekitSparseConv2D';
   readonly filters: number;
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: 'same' | 'valid';
-  readonly dilationRate: [number, number];
-  readonly activationName: string;
-  readonly useBias: boolean;
+  declare readonly kernelSize: [number, number];
+  declare readonly strides: [number, number];
+  declare readonly padding: 'same' | 'valid';
+  declare readonly dilationRate: [number, number];
+  declare readonly activationName: string;
+  declare readonly useBias: boolean;
   readonly pool: [number, number];
   private readonly operand: SparseOperandWeights;
   private readonly activation: ReturnType<typeof splitActivation>;
   private bias?: ReadableWeight;
 
   constructor(args: SparseConv2DArgs) {
-    super({
-      name: args.name,
-      inputShape: args.inputShape,
-      batchInputShape: args.batchInputShape,
-      trainable: false,
-    });
+    super(inferenceLayerArgs(args));
+    Object.assign(this, readConvSettings(args));
     this.filters = args.filters;
-    this.kernelSize = pair(args.kernelSize, 1);
-    this.strides = pair(args.strides, 1);
-    this.padding = args.padding ?? 'valid';
-    this.dilationRate = pair(args.dilationRate, 1);
-    this.activationName = args.activation ?? 'linear';
-    this.useBias = args.useBias ?? true;
     this.pool = pair(args.pool, 1);
     if (args.sparse.rows !== args.filters) {
       throw new ShapeError(
@@ -72,7 +63,7 @@ export class SparseConv2D extends tfl.layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstInputShape(inputShape);
     const cin = shape[3] ?? 0;
     if (shape.length !== 4 || this.kernelSize[0] * this.kernelSize[1] * cin !== this.operand.operand.cols) {
       throw new ShapeError(
@@ -93,11 +84,7 @@ export class SparseConv2D extends tfl.layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = convOutputShape(
-      (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape,
-      this,
-      this.filters,
-    );
+    const s = convOutputShape(firstInputShape(inputShape), this, this.filters);
     const pooled = (v: number | null, p: number) => (v == null ? null : Math.floor(v / p));
     return [s[0], pooled(s[1], this.pool[0]), pooled(s[2], this.pool[1]), s[3]];
   }
@@ -125,12 +112,7 @@ export class SparseConv2D extends tfl.layers.Layer {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
-      padding: this.padding,
-      dilationRate: this.dilationRate,
-      activation: this.activationName,
-      useBias: this.useBias,
+      ...convSettingsConfig(this),
       pool: this.pool,
       sparse: { ...this.operand.operand },
     };

@@ -1,4 +1,13 @@
 import { ShapeError } from '@prunekit/core';
+import {
+  type BiasActivation,
+  type BiasActivationArgs,
+  biasActivationConfig,
+  firstInputShape,
+  type InferenceLayerArgs,
+  inferenceLayerArgs,
+  readBiasActivation,
+} from '@prunekit/layers';
 import * as tf from '@tensorflow/tfjs-core';
 type Shape = (number | null)[];
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -7,15 +16,10 @@ import { splitActivation } from './activation.js';
 import { type ReadableWeight, type SparseLayerOperand, SparseOperandWeights } from './sparse_weights.js';
 
 /** Constructor arguments of SparseDense: units, activation, bias and the kernel as a sparse operand. */
-export interface SparseDenseArgs {
-  name?: string;
+export interface SparseDenseArgs extends InferenceLayerArgs, BiasActivationArgs {
   units: number;
-  activation?: string;
-  useBias?: boolean;
   /** Kernel as a sparse `[units, inputDim]` matrix (rows = output units). */
   sparse: SparseLayerOperand;
-  inputShape?: number[];
-  batchInputShape?: (number | null)[];
   trainable?: boolean;
 }
 
@@ -23,25 +27,19 @@ export interface SparseDenseArgs {
  * Dense layer whose kernel is stored sparse (values float32 + indices int32 weights) and run by the
  * SparseMatMul kernel of the active backend, with bias and relu/relu6 fused. Inference only.
  */
-export class SparseDense extends tfl.layers.Layer {
+export class SparseDense extends tfl.layers.Layer implements BiasActivation {
   static className = 'PrunekitSparseDense';
   readonly units: number;
-  readonly activationName: string;
-  readonly useBias: boolean;
+  declare readonly activationName: string;
+  declare readonly useBias: boolean;
   private readonly operand: SparseOperandWeights;
   private readonly activation: ReturnType<typeof splitActivation>;
   private bias?: ReadableWeight;
 
   constructor(args: SparseDenseArgs) {
-    super({
-      name: args.name,
-      inputShape: args.inputShape,
-      batchInputShape: args.batchInputShape,
-      trainable: false,
-    });
+    super(inferenceLayerArgs(args));
+    Object.assign(this, readBiasActivation(args));
     this.units = args.units;
-    this.activationName = args.activation ?? 'linear';
-    this.useBias = args.useBias ?? true;
     if (args.sparse.rows !== args.units) {
       throw new ShapeError(
         `SparseDense '${this.name}': sparse operand has ${args.sparse.rows} rows for ${args.units} units.`,
@@ -52,7 +50,7 @@ export class SparseDense extends tfl.layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstInputShape(inputShape);
     if (shape.length !== 2 || shape[1] !== this.operand.operand.cols) {
       throw new ShapeError(
         `SparseDense '${this.name}': expects input [batch, ${this.operand.operand.cols}], got [${shape}].`,
@@ -71,7 +69,7 @@ export class SparseDense extends tfl.layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shape = firstInputShape(inputShape);
     return [shape[0], this.units];
   }
 
@@ -94,8 +92,7 @@ export class SparseDense extends tfl.layers.Layer {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: this.activationName,
-      useBias: this.useBias,
+      ...biasActivationConfig(this),
       sparse: { ...this.operand.operand },
     };
   }
