@@ -4,7 +4,8 @@
 // fine-tune (same data, epochs, learning rate and seed) and are scored on the task's test set;
 // medians over seeds. Also the latency model's prediction error on whole models: the per-layer
 // table calibrated on sampled-width whole-model runs (fitCalibration), checked on the eight
-// models of the comparison, none of which the fit saw.
+// models of the comparison, none of which the fit saw; the table entries of all of them re-timed
+// round-robin first (latencyModel.retime).
 import { computeMetrics, type Goal, median } from '@prunekit/core';
 import { fineTune } from '@prunekit/finetune';
 import { pixelCrossEntropy } from '@prunekit/example-perception-lane-segmentation/loss';
@@ -197,7 +198,7 @@ for (const task of tasks()) {
   });
   const searchS = (performance.now() - t0) / 1000;
   const achieved = d.measuredMs;
-  const lm = latencyModel(table, { timing: { clock } });
+  const lm = latencyModel(table, { timing: { clock, reps: quick ? 20 : 40 } });
   const graph = buildGraph(model);
   const analysis = analyzeChannels(graph);
   const groups = await scoreWidthGroups(graph, analysis.groups, scorer, { data: task.calib });
@@ -229,6 +230,10 @@ for (const task of tasks()) {
   const sampled = await Promise.all(sampleWidths(groups, 6, 0).map((w) => build(w)));
   const compared = [model, d.model, u.model, mc.model];
   const pool = [...compared, ...sampled];
+  // The table entries of these ten models re-timed round-robin in one pass (timeSignatures):
+  // one load for all of them, as the deadline pruner's own re-timed table has.
+  lm.prepare(pool);
+  lm.retime();
   const perRound: number[][] = pool.map(() => []);
   for (let r = 0; r < (quick ? 5 : 9); r++) {
     pool.forEach((m, i) => {

@@ -12,6 +12,7 @@ import {
   type LayerSignature,
   latencyModel,
   parseLatencyTable,
+  refineWidths,
   type ScoredWidthGroup,
   widthSearch,
 } from '../src/index.js';
@@ -84,6 +85,54 @@ describe('widthSearch', () => {
     // The cheap-to-lose group paid for the whole budget: b (high scores) kept every channel.
     expect(last.widths.get('b')).toBe(32);
     expect(last.lost).toBeGreaterThan(0);
+  });
+});
+
+describe('refineWidths', () => {
+  it('buys back what a run of small greedy steps took once a larger stair made them unneeded', async () => {
+    const group = (id: string, size: number) =>
+      ({ id, size, roots: [id], members: [] }) as unknown as ScoredWidthGroup['group'];
+    const groups: ScoredWidthGroup[] = [
+      { group: group('a', 2), scores: Float32Array.from([1.1, 5]) },
+      { group: group('b', 4), scores: Float32Array.from([0.2, 0.2, 0.2, 9]) },
+    ];
+    // a's one stair saves 20 ms for 1.1 of score; each of b's saves 4 ms for 0.2 (a better rate).
+    const cost = async (w: ReadonlyMap<string, number>) =>
+      80 + 20 * (w.get('a')! - 1) + 4 * (w.get('b')! - 1);
+    const opts = { gridSteps: 4, maxPerGroup: 0.75 };
+    const path = await widthSearch(groups, cost, { ...opts, target: 96 });
+    const walked = path.at(-1)!;
+    // The greedy walk takes all of b's stairs first, then still needs a's: both narrowed.
+    expect(Object.fromEntries(walked.widths)).toEqual({ a: 1, b: 1 });
+    expect(walked.lost).toBeCloseTo(1.7, 6);
+    const r = await refineWidths(groups, cost, walked.widths, 96, opts);
+    expect(Object.fromEntries(r.widths)).toEqual({ a: 1, b: 4 });
+    expect(r.lost).toBeCloseTo(1.1, 6);
+    expect(r.cost).toBeLessThanOrEqual(96);
+    expect(r.cost).toBe(await cost(r.widths));
+  });
+
+  it('exchanges a grid step between groups when widening alone would miss the target', async () => {
+    const group = (id: string, size: number) =>
+      ({ id, size, roots: [id], members: [] }) as unknown as ScoredWidthGroup['group'];
+    const groups: ScoredWidthGroup[] = [
+      { group: group('a', 4), scores: Float32Array.from([1, 1, 1, 1]) },
+      { group: group('b', 4), scores: Float32Array.from([3, 3, 3, 3]) },
+    ];
+    const cost = async (w: ReadonlyMap<string, number>) => w.get('a')! + w.get('b')!;
+    // Started off badly: b (the costlier score) narrowed, a kept.
+    const r = await refineWidths(
+      groups,
+      cost,
+      new Map([
+        ['a', 4],
+        ['b', 2],
+      ]),
+      6,
+      { gridSteps: 4 },
+    );
+    expect(Object.fromEntries(r.widths)).toEqual({ a: 2, b: 4 });
+    expect(r.lost).toBeCloseTo(2, 6);
   });
 });
 

@@ -95,14 +95,21 @@ export async function saveTable(path: string | undefined, table: LatencyTable): 
   if (path) await writeFileAtomic(path, `${JSON.stringify(table, null, 2)}\n`);
 }
 
-/** Times every layer of `model` into the table; predicted vs measured whole-model latency. */
+/**
+ * Times every layer of `model` into the table (one by one with a progress bar, then all re-timed
+ * round-robin); predicted vs measured whole-model latency.
+ */
 export function fillTable(model: tfl.LayersModel, table: LatencyTable, reps: number, progress: Progress) {
   const lm = latencyModel(table, {
     timing: { reps },
     onMeasure: (n) => progress.tick('timing layers', n, model.layers.length),
   });
-  const predicted = lm.predict(model);
+  lm.predict(model);
   progress.done();
+  // Each layer above was timed under its own moment's load; one round-robin pass over all of them
+  // puts every entry under the same load, so their sum can be compared with the whole model.
+  progress.log(`re-timing ${lm.retime()} layer signatures round-robin`);
+  const predicted = lm.predict(model);
   const measured = measureLatency(model, table.batch, { reps: reps * 2 });
   return { predicted, measured };
 }

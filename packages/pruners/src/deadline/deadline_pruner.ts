@@ -4,6 +4,7 @@ import {
   type DataSource,
   InvalidArgumentError,
   type ModelGraph,
+  roundRobinLatency,
   type ScoreContext,
   type Scorer,
   scoreTarget,
@@ -26,9 +27,15 @@ import {
   type LatencySample,
   sampleWidths,
 } from './calibration.js';
-import { type LatencyModelOptions, type LayerPrediction, latencyModel } from './latency_model.js';
+import {
+  type LatencyModelOptions,
+  type LayerPrediction,
+  type LayerRef,
+  latencyModel,
+} from './latency_model.js';
 import { modelInputs, type TimingOptions, timeModel } from './measure.js';
 import {
+  refineWidths,
   removalFor,
   type ScoredWidthGroup,
   type WidthSearchOptions,
@@ -78,6 +85,11 @@ export interface DeadlinePrunerOptions {
   readonly data?: DataSource;
   readonly context?: Partial<Omit<ScoreContext, 'graph' | 'rng'>>;
   readonly search?: Omit<WidthSearchOptions, 'target'>;
+  /**
+   * After the greedy walk, exchange widths between groups while the prediction stays within the
+   * target and less score is lost (refineWidths). Default true.
+   */
+  readonly refine?: boolean;
   /** Plan → build → measure rounds before giving up on the budget. Default 3. */
   readonly rounds?: number;
   /** How missing table entries are obtained (default: timed on the active backend); see latencyModel. */
@@ -230,6 +242,7 @@ export async function deadlinePrune(
     );
   }
   const rounds = opts.rounds ?? 3;
+  const refine = opts.refine ?? true;
   const graph = buildGraph(model);
   const analysis = analyzeChannels(graph, { ignore: opts.ignore, pruneOutputs: opts.pruneOutputs });
   const groups = await scoreWidthGroups(graph, analysis.groups, opts.scorer, {
@@ -241,17 +254,19 @@ export async function deadlinePrune(
   const progress = (phase: DeadlineProgress['phase'], round: number) =>
     opts.onProgress?.({ phase, round, measured: lm.measured });
   const build = (w: Widths) => removeChannels(analysis, removalFor(groups, w));
-  const sumsCache = new Map<string, Map<string, number>>();
-  const sumsOf = async (w: Widths) => {
+  // Per width assignment, its layers as table keys: a cost is then a sum over the table as it is
+  // now, so re-timing the table (retime) re-prices every assignment already visited.
+  const refsCache = new Map<string, LayerRef[]>();
+  const refsOf = async (w: Widths) => {
     const key = widthsKey(w);
-    let c = sumsCache.get(key);
-    if (c === undefined) {
+    let r = refsCache.get(key);
+    if (r === undefined) {
       const m = await build(w);
-      c = classSums(lm.predict(m).perLayer);
+      r = lm.layers(m);
       m.dispose();
-      sumsCache.set(key, c);
+      refsCache.set(key, r);
     }
-    return c;
+    return r;
   };
   let cal: LatencyCalibration | undefined;
   // The table's own total: net layer entries plus one call's overhead (see latencyModel).
@@ -259,45 +274,96 @@ export async function deadlinePrune(
     [...sums.values()].reduce((a, x) => a + x, 0) +
     (table.overheadMs ? entryMs(table.overheadMs, percentile) : 0);
   const predictOf = (sums: ReadonlyMap<string, number>) => (cal ? calibratedMs(sums, cal) : raw(sums));
-  const cost = async (w: Widths) => predictOf(await sumsOf(w));
+  const sumsOfRefs = (refs: readonly LayerRef[]) => classSums(lm.predictLayers(refs).perLayer);
+  const cost = async (w: Widths) => predictOf(sumsOfRefs(await refsOf(w)));
 
   progress('dense', 0);
   const verifyReps = opts.verifyReps ?? 60;
-  const densePerLayer = lm.predict(model).perLayer;
+  const denseRefs = lm.layers(model);
   const asMeasured = (ms: number): LatencyEntry => ({ medianMs: ms, p99Ms: ms, reps: 0 });
   const timeWhole = (m: tfl.LayersModel) => measureLatency(m, batch, { ...opts.timing, reps: verifyReps });
-  const denseMeasured = verify ? timeWhole(model) : asMeasured(raw(classSums(densePerLayer)));
-  const samples: LatencySample[] = [];
   const nCal = verify ? (opts.calibrate ?? 6) : 0;
-  if (nCal > 0) {
-    samples.push({
-      perLayer: densePerLayer,
-      measuredMs: entryMs(denseMeasured, percentile),
-      source: 'dense',
-    });
-    progress('calibrate', 0);
-    for (const w of sampleWidths(groups, nCal, opts.seed ?? 0, opts.search?.maxPerGroup)) {
-      const m = await build(w);
-      samples.push({
-        perLayer: lm.predict(m).perLayer,
-        measuredMs: entryMs(timeWhole(m), percentile),
-        source: 'sample',
-      });
-      m.dispose();
+  const calWidths = nCal > 0 ? sampleWidths(groups, nCal, opts.seed ?? 0, opts.search?.maxPerGroup) : [];
+  const calRefs = await Promise.all(calWidths.map(refsOf));
+  let denseMeasured: LatencyEntry = asMeasured(0);
+  // Whole-model measurements the calibration is fit on, as table keys (re-priced after a retime).
+  let fitOn: { refs: readonly LayerRef[]; measuredMs: number; source: LatencySample['source'] }[] = [];
+  const samplesNow = (): LatencySample[] =>
+    fitOn.map((f) => ({
+      perLayer: lm.predictLayers(f.refs).perLayer,
+      measuredMs: f.measuredMs,
+      source: f.source,
+    }));
+  // Times the dense model and the calibration widths round-robin (one load for all of them) and
+  // fits the calibration on them and on the missed rounds so far.
+  const calibrateNow = async () => {
+    if (!verify) {
+      denseMeasured = asMeasured(raw(sumsOfRefs(denseRefs)));
+      return;
     }
-    cal = fitCalibration(samples);
-  }
-  const densePredicted = predictOf(classSums(densePerLayer));
+    const models = [model, ...(await Promise.all(calWidths.map(build)))];
+    try {
+      lm.prepare(models);
+      const xs = modelInputs(model, batch);
+      try {
+        const all = roundRobinLatency(
+          models,
+          xs.length === 1 ? xs[0] : xs,
+          verifyReps,
+          opts.timing?.warmup ?? 5,
+          opts.timing?.clock,
+        );
+        denseMeasured = all[0];
+        if (nCal === 0) return;
+        fitOn = [
+          { refs: denseRefs, measuredMs: entryMs(all[0], percentile), source: 'dense' },
+          ...calRefs.map((refs, i) => ({
+            refs,
+            measuredMs: entryMs(all[i + 1], percentile),
+            source: 'sample' as const,
+          })),
+          ...fitOn.filter((f) => f.source === 'round'),
+        ];
+      } finally {
+        tf.dispose(xs);
+      }
+    } finally {
+      for (const m of models.slice(1)) m.dispose();
+    }
+    progress('calibrate', 0);
+    cal = fitCalibration(samplesNow());
+  };
+  await calibrateNow();
   const budgetMs = opts.budget.ms;
   // Search in predicted units: the prediction of the last measured model over its measurement
   // corrects what the (calibrated) table still gets wrong near the widths being chosen.
-  let target = budgetMs * (densePredicted / entryMs(denseMeasured, percentile));
+  const denseTarget = () =>
+    budgetMs * (predictOf(sumsOfRefs(denseRefs)) / entryMs(denseMeasured, percentile));
+  let target = denseTarget();
+  // The walk times the widths it visits one by one, each under its own moment's load. When it timed
+  // any, every entry is re-timed in one round-robin pass, the calibration refit on fresh
+  // whole-model runs, and the walk repeated once (its visited widths are cached), so the widths
+  // chosen rest on entries that share one load. A supplied `measure` strategy has no load.
+  const timed = lm.measured;
+  let path = await widthSearch(groups, cost, { ...(opts.search ?? {}), target });
+  if (verify && !opts.measure && lm.measured > timed) {
+    lm.retime();
+    await calibrateNow();
+    target = denseTarget();
+    path = await widthSearch(groups, cost, { ...(opts.search ?? {}), target });
+  }
   const log: DeadlineRound[] = [];
   let best: { model: tfl.LayersModel; widths: Widths; predicted: number; measured: LatencyEntry } | undefined;
   for (let round = 0; round < rounds; round++) {
     progress('search', round);
-    const path = await widthSearch(groups, cost, { ...(opts.search ?? {}), target });
-    const last = path[path.length - 1];
+    if (round > 0) path = await widthSearch(groups, cost, { ...(opts.search ?? {}), target });
+    const walked = path[path.length - 1];
+    // The walk only ever narrows; exchanges between groups (refineWidths) then keep more score
+    // within the same predicted target.
+    const last =
+      refine && walked.cost <= target
+        ? await refineWidths(groups, cost, walked.widths, target, opts.search ?? {})
+        : walked;
     progress('verify', round);
     const m = await build(last.widths);
     const measured = verify ? timeWhole(m) : asMeasured(last.cost);
@@ -307,11 +373,13 @@ export async function deadlinePrune(
     best = { model: m, widths: last.widths, predicted: last.cost, measured };
     if (ms <= budgetMs || last.cost > target) break; // met, or the widths cannot go lower
     if (cal) {
-      samples.push({ perLayer: lm.predict(m).perLayer, measuredMs: ms, source: 'round' });
-      cal = fitCalibration(samples);
+      fitOn.push({ refs: await refsOf(last.widths), measuredMs: ms, source: 'round' });
+      cal = fitCalibration(samplesNow());
     }
     target = budgetMs * ((await cost(last.widths)) / ms); // below cost(last): the next walk goes further
   }
+  const densePredicted = predictOf(sumsOfRefs(denseRefs));
+  const samples = samplesNow();
   const final = best!;
   const measuredMs = entryMs(final.measured, percentile);
   return {

@@ -14,16 +14,20 @@ export {
   timeModel,
   timeOverhead,
   timeSignature,
+  timeSignatures,
 } from './measure.js';
 export {
   type LatencyModel,
   type LatencyModelOptions,
   type LayerPrediction,
+  type LayerRef,
   latencyModel,
   type ModelPrediction,
 } from './latency_model.js';
 export {
   ascendingChannels,
+  type RefineOptions,
+  refineWidths,
   removalFor,
   type ScoredWidthGroup,
   type WidthSearchOptions,

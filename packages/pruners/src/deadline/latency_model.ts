@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { entryMs, type LatencyEntry, type LatencyPercentile, type LatencyTable } from './latency_table.js';
-import { type TimingOptions, timeOverhead, timeSignature } from './measure.js';
+import { type TimingOptions, timeOverhead, timeSignature, timeSignatures } from './measure.js';
 import { type LayerSignature, modelSignatures } from './signature.js';
 
 /** One layer's predicted latency in ms (from its latency-table entry). */
@@ -10,6 +10,13 @@ export interface LayerPrediction {
   readonly layer: string;
   readonly className: string;
   readonly ms: number;
+}
+
+/** A layer of a model as the table knows it: its name, class and signature key (nothing timed). */
+export interface LayerRef {
+  readonly layer: string;
+  readonly className: string;
+  readonly key: string;
 }
 
 /** A model's predicted forward latency in ms, in total and per layer. */
@@ -44,6 +51,21 @@ export interface LatencyModel {
   readonly percentile: LatencyPercentile;
   /** Predicts a model's forward latency from the table, timing missing layer signatures first. */
   predict(model: tfl.LayersModel): ModelPrediction;
+  /** A model's layers as table keys (no timing); the latency model remembers their signatures. */
+  layers(model: tfl.LayersModel): LayerRef[];
+  /** predict from `layers(model)` refs: the table's entries now (missing ones timed first). */
+  predictLayers(refs: readonly LayerRef[]): ModelPrediction;
+  /**
+   * Times every signature of `models` the table lacks in one round-robin pass (timeSignatures)
+   * rather than one by one; returns how many were timed.
+   */
+  prepare(models: readonly tfl.LayersModel[]): number;
+  /**
+   * Re-times every signature this latency model has seen, and the call overhead, in one
+   * round-robin pass, replacing their entries: afterwards they all share one load, whatever the
+   * load was when each was first timed. Returns how many entries were re-timed.
+   */
+  retime(): number;
   /** Entries timed by this latency model so far (the rest came from the table). */
   readonly measured: number;
 }
@@ -73,36 +95,75 @@ export function latencyModel(table: LatencyTable, opts: LatencyModelOptions = {}
     }
     return entryMs(table.overheadMs, percentile);
   };
+  const sigs = new Map<string, LayerSignature>();
+  const timeMany = (list: readonly LayerSignature[]) => {
+    if (opts.measure) {
+      for (const sig of list) table.entries[sig.key] = opts.measure(sig);
+    } else {
+      ensureBackend(`${list.length} layer signatures`);
+      const r = timeSignatures(list, table.batch, opts.timing);
+      list.forEach((sig, i) => {
+        table.entries[sig.key] = r.entries[i];
+      });
+      table.overheadMs = r.overhead;
+    }
+    measured += list.length;
+    opts.onMeasure?.(measured);
+  };
+  const layersOf = (model: tfl.LayersModel): LayerRef[] => {
+    const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+    return modelSignatures(model, table.batch).map((sig, i) => {
+      sigs.set(sig.key, sig);
+      return { layer: layers[i].name, className: sig.className, key: sig.key };
+    });
+  };
+  const predictLayers = (refs: readonly LayerRef[]): ModelPrediction => {
+    const perLayer: LayerPrediction[] = refs.map((r) => {
+      let e = table.entries[r.key];
+      if (!e) {
+        const sig = sigs.get(r.key);
+        if (!sig) {
+          throw new InvalidArgumentError(
+            `Layer '${r.layer}' has no latency-table entry and this latency model has not seen its signature; pass its model to predict or layers first.`,
+            { layer: r.layer, field: 'key' },
+          );
+        }
+        if (opts.measure) e = opts.measure(sig);
+        else {
+          ensureBackend(`layer '${r.layer}'`);
+          e = timeSignature(sig, opts.timing);
+        }
+        table.entries[r.key] = e;
+        measured++;
+        opts.onMeasure?.(measured);
+      }
+      return { layer: r.layer, className: r.className, ms: entryMs(e, percentile) };
+    });
+    const o = overhead();
+    // Each isolated entry carries one call's overhead; the whole model pays it once.
+    const netPerLayer = perLayer.map((p) => ({ ...p, ms: Math.max(0, p.ms - o) }));
+    const total = netPerLayer.reduce((a, p) => a + p.ms, 0) + o;
+    return { totalMs: total, perLayer: netPerLayer };
+  };
   return {
     table,
     percentile,
     get measured() {
       return measured;
     },
-    predict(model) {
-      const sigs = modelSignatures(model, table.batch);
-      const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-      const perLayer: LayerPrediction[] = [];
-      sigs.forEach((sig, i) => {
-        let e = table.entries[sig.key];
-        if (!e) {
-          if (opts.measure) e = opts.measure(sig);
-          else {
-            ensureBackend(`layer '${layers[i].name}'`);
-            e = timeSignature(sig, opts.timing);
-          }
-          table.entries[sig.key] = e;
-          measured++;
-          opts.onMeasure?.(measured);
-        }
-        const ms = entryMs(e, percentile);
-        perLayer.push({ layer: layers[i].name, className: sig.className, ms });
-      });
-      const o = overhead();
-      // Each isolated entry carries one call's overhead; the whole model pays it once.
-      const netPerLayer = perLayer.map((p) => ({ ...p, ms: Math.max(0, p.ms - o) }));
-      const total = netPerLayer.reduce((a, p) => a + p.ms, 0) + o;
-      return { totalMs: total, perLayer: netPerLayer };
+    layers: layersOf,
+    predictLayers,
+    predict: (model) => predictLayers(layersOf(model)),
+    prepare(models) {
+      const missing = new Map<string, LayerSignature>();
+      for (const m of models)
+        for (const r of layersOf(m)) if (!table.entries[r.key]) missing.set(r.key, sigs.get(r.key)!);
+      if (missing.size > 0) timeMany([...missing.values()]);
+      return missing.size;
+    },
+    retime() {
+      if (sigs.size > 0) timeMany([...sigs.values()]);
+      return sigs.size;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, roundRobinLatency } from '@prunekit/core';
+import { forwardSamples, InvalidArgumentError, latencyOf, median, roundRobinLatency } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LatencyEntry } from './latency_table.js';
@@ -64,18 +64,127 @@ export function timeSignature(sig: LayerSignature, opts: TimingOptions = {}): La
   }
 }
 
-/** The cost of one forward call that computes (almost) nothing: a linear activation on 1 value. */
-export function timeOverhead(batch: number, opts: TimingOptions = {}): LatencyEntry {
+/** The one-layer model of timeOverhead: a linear activation on one value per example. */
+function overheadModel(): tfl.LayersModel {
   const x = tfl.input({ shape: [1] });
-  const model = tfl.model({
+  return tfl.model({
     inputs: x,
     outputs: tfl.layers.activation({ activation: 'linear' }).apply(x) as tfl.SymbolicTensor,
   });
+}
+
+/** The cost of one forward call that computes (almost) nothing: a linear activation on 1 value. */
+export function timeOverhead(batch: number, opts: TimingOptions = {}): LatencyEntry {
+  const model = overheadModel();
   const t = tf.zeros([batch, 1]);
   try {
     return timeModel(model, t, { ...opts, reps: (opts.reps ?? 30) * 2 });
   } finally {
     t.dispose();
     model.dispose();
+  }
+}
+
+/**
+ * Times many layer signatures and the call overhead (timeOverhead's model) round-robin: every
+ * round runs each one-layer model once, so a load that drifts over the pass (a shared machine)
+ * slows every entry alike instead of inflating whichever entries were timed during a busy second.
+ * Entries timed this way are comparable with each other, which a sum over a model's layers needs;
+ * entries timed one by one (timeSignature) each carry the load of their own few milliseconds.
+ * Signatures of one input shape share one input tensor; when the inputs of all of them would pass
+ * `maxInputBytes` (default 128 MiB) they are timed in several passes, each with the first pass's
+ * first few signatures as anchors, and a later pass is scaled by the median anchor ratio onto the
+ * first. Returns one entry per signature, in order, and the overhead at `batch`.
+ */
+export function timeSignatures(
+  sigs: readonly LayerSignature[],
+  batch: number,
+  opts: TimingOptions & { readonly maxInputBytes?: number } = {},
+): { entries: LatencyEntry[]; overhead: LatencyEntry } {
+  const cap = opts.maxInputBytes ?? 128 * 2 ** 20;
+  const bytes = (sig: LayerSignature) =>
+    sig.inputShapes.reduce((a, s) => a + 4 * s.reduce((x, d) => x * d, 1), 0);
+  // Passes of at most `cap` bytes of distinct inputs (at least one signature each).
+  const passes: number[][] = [[]];
+  let seen = new Set<string>();
+  let used = 0;
+  sigs.forEach((sig, i) => {
+    const shapeKey = JSON.stringify(sig.inputShapes);
+    const add = seen.has(shapeKey) ? 0 : bytes(sig);
+    if (used + add > cap && passes[passes.length - 1].length > 0) {
+      passes.push([]);
+      seen = new Set();
+      used = 0;
+    }
+    if (!seen.has(shapeKey)) {
+      seen.add(shapeKey);
+      used += bytes(sig);
+    }
+    passes[passes.length - 1].push(i);
+  });
+  const anchors = passes[0].slice(0, 4);
+  const out: LatencyEntry[] = new Array(sigs.length);
+  let overhead: LatencyEntry | undefined;
+  let anchorMs: number[] = [];
+  for (const [p, pass] of passes.entries()) {
+    const members = p === 0 ? pass : [...pass, ...anchors];
+    const r = timeOnePass(
+      members.map((i) => sigs[i]),
+      batch,
+      opts,
+    );
+    let scale = 1;
+    if (p === 0) anchorMs = anchors.map((_, k) => r.entries[k].medianMs);
+    else {
+      const got = r.entries.slice(pass.length);
+      scale = median(anchorMs.map((ms, k) => ms / Math.max(1e-9, got[k].medianMs)));
+    }
+    pass.forEach((i, k) => {
+      const e = r.entries[k];
+      out[i] = scale === 1 ? e : { ...e, medianMs: e.medianMs * scale, p99Ms: e.p99Ms * scale };
+    });
+    overhead ??= r.overhead;
+  }
+  return { entries: out, overhead: overhead! };
+}
+
+/** One round-robin pass over `sigs` and the overhead model (see timeSignatures). */
+function timeOnePass(
+  sigs: readonly LayerSignature[],
+  batch: number,
+  opts: TimingOptions,
+): { entries: LatencyEntry[]; overhead: LatencyEntry } {
+  const models: tfl.LayersModel[] = [];
+  const shared = new Map<string, tf.Tensor>();
+  const inputOf = (shape: readonly number[]) => {
+    const k = shape.join('x');
+    let t = shared.get(k);
+    if (!t) {
+      t = tf.randomUniform([...shape], 0, 1, 'float32', 29 + shared.size);
+      shared.set(k, t);
+    }
+    return t;
+  };
+  try {
+    const inputs: tf.Tensor[][] = [];
+    for (const sig of sigs) {
+      models.push(layerModel(sig));
+      inputs.push(sig.inputShapes.map(inputOf));
+    }
+    models.push(overheadModel());
+    inputs.push([inputOf([batch, 1])]);
+    const calls = models.map((m, i) => ({
+      predict: () => m.predict(inputs[i].length === 1 ? inputs[i][0] : inputs[i]),
+    }));
+    const s = forwardSamples(calls, inputs[0], {
+      reps: opts.reps ?? 30,
+      warmup: opts.warmup ?? 5,
+      cpu: opts.clock === 'cpu',
+    });
+    const per = (opts.clock === 'cpu' ? s.cpu! : s.wall).map(latencyOf);
+    return { entries: per.slice(0, sigs.length), overhead: per[sigs.length] };
+  } finally {
+    tf.dispose([...shared.values()]);
+    for (const m of models) m.dispose();
   }
 }

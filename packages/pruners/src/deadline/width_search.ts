@@ -48,6 +48,19 @@ function grid(size: number, steps: number, maxPerGroup: number): number[] {
   return [...out].sort((a, b) => b - a);
 }
 
+/** Σ scores of a group's channels removed to keep `keep` of them (its lowest-scored first), per group index. */
+function lossOf(groups: readonly ScoredWidthGroup[]): (i: number, keep: number) => number {
+  const prefix = groups.map((g) => {
+    const order = ascendingChannels(g.scores);
+    const p = new Float64Array(order.length + 1);
+    order.forEach((c, i) => {
+      p[i + 1] = p[i] + Math.max(0, g.scores[c]);
+    });
+    return p;
+  });
+  return (i, keep) => prefix[i][groups[i].group.size - keep];
+}
+
 /**
  * Greedy over widths: from full width, each step narrows the one group that loses the least
  * importance per unit of cost saved, moving it down to the next *stair* of the cost (the widest
@@ -65,15 +78,7 @@ export async function widthSearch(
   const maxPerGroup = opts.maxPerGroup ?? 0.9;
   const lookahead = opts.lookahead ?? Number.POSITIVE_INFINITY;
   const grids = groups.map((g) => grid(g.group.size, steps, maxPerGroup));
-  const prefix = groups.map((g) => {
-    const order = ascendingChannels(g.scores);
-    const p = new Float64Array(order.length + 1);
-    order.forEach((c, i) => {
-      p[i + 1] = p[i] + Math.max(0, g.scores[c]);
-    });
-    return p;
-  });
-  const lostAt = (i: number, keep: number) => prefix[i][groups[i].group.size - keep];
+  const lostAt = lossOf(groups);
   let cur = new Map(groups.map((g) => [g.group.id, g.group.size]));
   let curCost = await cost(cur);
   let lost = 0;
@@ -129,4 +134,66 @@ export function removalFor(groups: readonly ScoredWidthGroup[], widths: Widths):
 /** A stable key for a width assignment (for caches). */
 export function widthsKey(w: Widths): string {
   return [...w.entries()].map(([k, v]) => `${k}=${v}`).join(';');
+}
+
+/** Options of refineWidths: the width grid and the most a group may lose (as widthSearch), and a move cap. */
+export interface RefineOptions {
+  readonly gridSteps?: number;
+  readonly maxPerGroup?: number;
+  /** The most moves made. Default 4 × the number of groups. */
+  readonly maxMoves?: number;
+}
+
+/**
+ * Improves a width assignment that meets `target` by local moves that keep it within target and
+ * lose strictly less score: one group widened to its next grid width (when the walk's last stair
+ * overshot, the slack buys channels back), or one group widened and another narrowed by a grid step
+ * (an exchange the greedy walk, which only ever narrows, cannot make). Each move is the best of all
+ * such moves at the time; it stops when none helps. The greedy walk is a good knapsack heuristic
+ * but myopic: a run of small steps taken before one large one may turn out unneeded.
+ */
+export async function refineWidths(
+  groups: readonly ScoredWidthGroup[],
+  cost: (w: Widths) => Promise<number>,
+  start: Widths,
+  target: number,
+  opts: RefineOptions = {},
+): Promise<WidthStep> {
+  const steps = opts.gridSteps ?? 16;
+  const maxPerGroup = opts.maxPerGroup ?? 0.9;
+  const grids = groups.map((g) => grid(g.group.size, steps, maxPerGroup));
+  const lostAt = lossOf(groups);
+  const ids = groups.map((g) => g.group.id);
+  let cur = new Map(start);
+  const kept = (i: number) => cur.get(ids[i]) ?? groups[i].group.size;
+  let lost = groups.reduce((a, _, i) => a + lostAt(i, kept(i)), 0);
+  let curCost = await cost(cur);
+  const up = (i: number) => grids[i].filter((w) => w > kept(i)).at(-1);
+  const down = (i: number) => grids[i].find((w) => w < kept(i));
+  for (let move = 0; move < (opts.maxMoves ?? 4 * groups.length); move++) {
+    let best: { w: Map<string, number>; cost: number; lost: number } | undefined;
+    for (let i = 0; i < groups.length; i++) {
+      const ui = up(i);
+      if (ui === undefined) continue;
+      const gain = lostAt(i, kept(i)) - lostAt(i, ui);
+      const options: [number | undefined, number][] = [[undefined, 0]];
+      for (let j = 0; j < groups.length; j++) {
+        const dj = j === i ? undefined : down(j);
+        if (dj !== undefined) options.push([j, lostAt(j, dj) - lostAt(j, kept(j))]);
+      }
+      for (const [j, pay] of options) {
+        const l = lost - gain + pay;
+        if (l >= lost - 1e-12 || (best && l >= best.lost)) continue;
+        const w = new Map(cur).set(ids[i], ui);
+        if (j !== undefined) w.set(ids[j], down(j)!);
+        const c = await cost(w);
+        if (c <= target) best = { w, cost: c, lost: l };
+      }
+    }
+    if (!best) break;
+    cur = best.w;
+    curCost = best.cost;
+    lost = best.lost;
+  }
+  return { widths: cur, cost: curCost, lost };
 }
