@@ -60,7 +60,11 @@ export function parseDeadlineFlags(f: DeadlineFlags): {
     reps: positive('--reps', f.reps, true) ?? 30,
     tablePath: f.table ? resolve(f.table) : undefined,
     calibrate:
-      f.calibrate === undefined ? undefined : f.calibrate === '0' ? 0 : positive('--calibrate', f.calibrate, true),
+      f.calibrate === undefined
+        ? undefined
+        : f.calibrate === '0'
+          ? 0
+          : positive('--calibrate', f.calibrate, true),
   };
 }
 
