@@ -7,10 +7,20 @@
  * Events counted per ego: collision (its front passed its leader's rear); near_miss (time to
  * collision with its leader falls below `nearMissTtc`, counted once per encounter); off_road
  * (asked for a lane that does not exist); cut_in (changed lane in front of a vehicle that must then
- * brake harder than MOBIL's b_safe).
+ * brake harder than MOBIL's b_safe); hard_brake (its own mean deceleration over the last
+ * `hardBrakeWindow` seconds above `hardBrake` m/s², counted once per braking; the brake action alone
+ * is 3 m/s² a step, so one or two steps of it are not counted with the defaults; a collision's
+ * speed drop is the collision's, and the window starts over after it).
  */
 import { createRng } from '@prunekit/core';
-import type { ClosedLoopSimulator, DriveOptions, DriveResult, ScenarioOutcome } from '@prunekit/pruners';
+import {
+  type ClosedLoopSimulator,
+  type DriveOptions,
+  type DriveResult,
+  HardBraking,
+  OnsetCounter,
+  type ScenarioOutcome,
+} from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expertAction } from './sim/expert.js';
@@ -20,7 +30,7 @@ import { BRAKE, LEFT, RIGHT, type SimParams } from './sim/params.js';
 import { stepWorld } from './sim/step.js';
 import { createWorld, neighbours, type World } from './sim/world.js';
 
-export const HIGHWAY_EVENTS = ['collision', 'near_miss', 'off_road', 'cut_in'] as const;
+export const HIGHWAY_EVENTS = ['collision', 'near_miss', 'off_road', 'cut_in', 'hard_brake'] as const;
 
 export interface ClosedLoopOptions {
   readonly worlds: number;
@@ -34,6 +44,10 @@ export interface ClosedLoopOptions {
   readonly warmup?: number;
   /** Near-miss threshold on time to collision (s; default 1.5). */
   readonly nearMissTtc?: number;
+  /** Hard-braking threshold on the ego's mean deceleration (m/s²; default 2.5) ... */
+  readonly hardBrake?: number;
+  /** ... over this window (s; default 1.5, three 0.5 s steps). */
+  readonly hardBrakeWindow?: number;
   /** Ask the expert in every ego's place for agreement / brake recall (default true). */
   readonly agreement?: boolean;
 }
@@ -49,6 +63,11 @@ export interface ClosedLoopEval {
   /** Requests for a lane that does not exist, per 1,000 steps. */
   readonly invalidPer1000Steps: number;
   readonly egoSteps: number;
+  /** Raw counts behind the fractions (for merging evaluations of consecutive batches). */
+  readonly agreed: number;
+  readonly expertBrakes: number;
+  readonly brakesCaught: number;
+  readonly invalid: number;
   /** Per world (scenario): km driven by its egos and their event counts. */
   readonly outcomes: readonly ScenarioOutcome[];
 }
@@ -126,9 +145,15 @@ export function closedLoop(
   const actions = worlds.map((w) => new Uint8Array(w.cars.length));
   const ask = o.agreement ?? true;
   const thr = o.nearMissTtc ?? 1.5;
-  const close = new Uint8Array(rows);
+  const near = new OnsetCounter(rows);
+  const braking = new HardBraking(
+    rows,
+    Math.max(1, Math.round((o.hardBrakeWindow ?? 1.5) / p.road.dt)),
+    p.road.dt,
+    o.hardBrake ?? 2.5,
+  );
   const metres = new Float64Array(o.worlds);
-  const counts = worlds.map(() => ({ collision: 0, near_miss: 0, off_road: 0, cut_in: 0 }));
+  const counts = worlds.map(() => ({ collision: 0, near_miss: 0, off_road: 0, cut_in: 0, hard_brake: 0 }));
   let agree = 0;
   let brakes = 0;
   let caught = 0;
@@ -177,25 +202,55 @@ export function closedLoop(
             if (idmAccel(fc.v, fc.v0, { gap: follow.gap, v: me.v }, p.idm) < -p.mobil.bSafe) c.cut_in++;
           }
         }
-        const near = !out.collided[i] && ttc(w, i) < thr;
-        if (near && !close[r]) c.near_miss++;
-        close[r] = near ? 1 : 0;
+        c.near_miss += near.step(r, !out.collided[i] && ttc(w, i) < thr);
+        c.hard_brake += braking.step(r, me.v, out.collided[i] === 1);
       }
     });
   }
-  const km = metres.reduce((a, b) => a + b, 0) / 1000;
-  const collisions = counts.reduce((a, c) => a + c.collision, 0);
-  const invalid = counts.reduce((a, c) => a + c.off_road, 0);
-  return {
-    agreement: ask ? agree / egoSteps : Number.NaN,
-    brakeRecall: !ask ? Number.NaN : brakes === 0 ? 1 : caught / brakes,
-    collisions,
-    km,
-    collisionsPer1000Km: km === 0 ? 0 : (1000 * collisions) / km,
-    invalidPer1000Steps: (1000 * invalid) / egoSteps,
+  return summarize({
+    asked: ask,
+    km: metres.reduce((a, b) => a + b, 0) / 1000,
+    collisions: counts.reduce((a, c) => a + c.collision, 0),
     egoSteps,
+    agreed: agree,
+    expertBrakes: brakes,
+    brakesCaught: caught,
+    invalid: counts.reduce((a, c) => a + c.off_road, 0),
     outcomes: counts.map((c, k) => ({ exposure: metres[k] / 1000, events: c })),
+  });
+}
+
+type RawCounts = Pick<
+  ClosedLoopEval,
+  'km' | 'collisions' | 'egoSteps' | 'agreed' | 'expertBrakes' | 'brakesCaught' | 'invalid' | 'outcomes'
+> & { readonly asked: boolean };
+
+/** The figures of a drive from its raw counts. */
+function summarize(c: RawCounts): ClosedLoopEval {
+  const { asked, ...raw } = c;
+  return {
+    ...raw,
+    agreement: asked ? c.agreed / c.egoSteps : Number.NaN,
+    brakeRecall: !asked ? Number.NaN : c.expertBrakes === 0 ? 1 : c.brakesCaught / c.expertBrakes,
+    collisionsPer1000Km: c.km === 0 ? 0 : (1000 * c.collisions) / c.km,
+    invalidPer1000Steps: (1000 * c.invalid) / c.egoSteps,
   };
+}
+
+/** The evaluation of consecutive batches of worlds as one (the figures of all their egos). */
+export function mergeEvals(parts: readonly ClosedLoopEval[]): ClosedLoopEval {
+  const sum = (f: (e: ClosedLoopEval) => number) => parts.reduce((a, e) => a + f(e), 0);
+  return summarize({
+    asked: parts.length > 0 && parts.every((e) => !Number.isNaN(e.agreement)),
+    km: sum((e) => e.km),
+    collisions: sum((e) => e.collisions),
+    egoSteps: sum((e) => e.egoSteps),
+    agreed: sum((e) => e.agreed),
+    expertBrakes: sum((e) => e.expertBrakes),
+    brakesCaught: sum((e) => e.brakesCaught),
+    invalid: sum((e) => e.invalid),
+    outcomes: parts.flatMap((e) => e.outcomes),
+  });
 }
 
 /** The highway as a ClosedLoopSimulator for the closed-loop guard (exposure in km). */

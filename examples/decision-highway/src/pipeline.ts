@@ -7,7 +7,13 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { computeMetrics, type Goal, type MaskSet, type ResultDoc } from '@prunekit/core';
-import { type ExampleResult, collisionSection, exampleReport, type PipelineRun } from '@prunekit/example-kit';
+import {
+  type ExampleResult,
+  collisionSection,
+  exampleReport,
+  type PipelineRun,
+  sequentialRow,
+} from '@prunekit/example-kit';
 import { batch1Latency, structuredToMacs } from '@prunekit/recipe';
 import { baseEnv, exportStage } from '@prunekit/recipe/node';
 import { buildGraph, cloneModel } from '@prunekit/layers';
@@ -26,7 +32,7 @@ import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClosedLoopEval, closedLoop, expertPolicy, modelPolicy, type Policy } from './closed_loop.js';
-import { compareWithBaseline, searchStructured } from './safety.js';
+import { checkOnTest, compareWithBaseline, searchStructured } from './safety.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
 import { evaluateOffline, type OfflineEval } from './evaluate.js';
 import { recoveredBrakeRecall } from './guard_metric.js';
@@ -44,6 +50,8 @@ export interface ModelRow {
   readonly model: string;
   readonly method: 'none' | 'structured' | 'unstructured';
   readonly level: number;
+  /** Test worlds this row drove (the sequential test's for the baseline and structured rows). */
+  readonly worlds: number;
   readonly params: number;
   readonly nonzeroParams: number;
   readonly macs: number;
@@ -70,6 +78,12 @@ export interface ModelRow {
   readonly cutInsPer1000Km: number;
   readonly cutInRatioUpper95: number;
   readonly offRoadPer1000Km: number;
+  /** The ego's own hard braking (mean deceleration over the recipe's window above its threshold). */
+  readonly hardBrakes: number;
+  readonly hardBrakesPer1000Km: number;
+  readonly hardBrakeRatio: number;
+  readonly hardBrakeRatioLower95: number;
+  readonly hardBrakeRatioUpper95: number;
   readonly latencyB1MedianMs: number;
   readonly latencyB1P99Ms: number;
   readonly guardAccepted: number;
@@ -225,6 +239,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       );
       c.epochs = res.history.length;
     }
+    const seq = await checkOnTest(search.model, baseline, p, r);
+    const testVerdict = seq.verdict;
+    log(`test: ${testVerdict.message}`);
+    // The baseline and the structured model: the sequential test's own drives, on all the worlds it
+    // used. The other rows (not goals) and the expert drive its first look's worlds.
     const testDrive = { ...r.closedLoop, seed: splitSeed(r.seed, 'test') + 1 };
     const cl = (policy: Policy): ClosedLoopEval => closedLoop(policy, p, testDrive);
     const expert = cl(expertPolicy(p));
@@ -238,21 +257,21 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     );
     const rows: ModelRow[] = [];
     const verdicts: ClosedLoopVerdict[] = [];
-    let baseLoop: ClosedLoopEval | undefined;
     for (const [k, c] of candidates.entries()) {
       const off: OfflineEval = evaluateOffline(c.model, test);
-      const loop = cl(modelPolicy(c.model));
-      baseLoop ??= loop;
-      const v = compareWithBaseline(loop, baseLoop, r);
+      const loop = k === 0 ? seq.dense : k === 1 ? seq.model : cl(modelPolicy(c.model));
+      const v = compareWithBaseline(loop, k < 2 ? seq.dense : seq.first, r);
       verdicts.push(v);
       const ev = (name: string) => v.events.find((e) => e.event === name) as EventComparison;
       const coll = ev('collision');
+      const hard = ev('hard_brake');
       const size = await exportStage(c.model, join(opts.outDir, c.name));
       const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
       rows.push({
         model: c.name,
         method: c.method,
         level: c.level,
+        worlds: loop.outcomes.length,
         ...size,
         testAgreement: off.agreement,
         testBrakeRecall: off.brakeRecall,
@@ -271,6 +290,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         cutInsPer1000Km: ev('cut_in').ratePruned,
         cutInRatioUpper95: ev('cut_in').interval.upper,
         offRoadPer1000Km: ev('off_road').ratePruned,
+        hardBrakes: hard.pruned,
+        hardBrakesPer1000Km: hard.ratePruned,
+        hardBrakeRatio: hard.interval.ratio,
+        hardBrakeRatioLower95: hard.interval.lower,
+        hardBrakeRatioUpper95: hard.interval.upper,
         latencyB1MedianMs: lat[k].medianMs,
         latencyB1P99Ms: lat[k].p99Ms,
         guardAccepted: sum.accepted,
@@ -304,8 +328,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         op: '<=',
       },
       {
+        // The sequential test's bound (each look at the Bonferroni-corrected confidence, so at
+        // least 95 % overall): at or above the rows' fixed-sample 95 % bound on the same worlds.
         name: 'collision_rate_ratio_upper95',
-        value: st.collisionRatioUpper95,
+        value: testVerdict.events[0].interval.upper,
         target: r.safety.maxRatio,
         op: '<=',
       },
@@ -324,10 +350,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         expertCollisionsPer1000Km: expert.collisionsPer1000Km,
         structuredGuardLog: candidates[1].log,
         closedLoopTest: {
-          scenarios: r.closedLoop.worlds,
+          scenarios: testVerdict.scenarios,
+          batch: r.closedLoop.worlds,
+          cap: r.closedLoop.maxWorlds,
           egosPerWorld: r.closedLoop.egos,
+          hardBrake: { threshold: r.closedLoop.hardBrake, window: r.closedLoop.hardBrakeWindow },
           test: r.safety.test,
           confidence: r.safety.confidence,
+          sequential: testVerdict,
           structured: verdicts[1],
         },
         closedLoopSearch: {
@@ -349,16 +379,33 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         r.safety,
         'km',
         1000,
-        rows.map((q) => ({
-          model: q.model,
-          exposure: q.closedLoopKm,
-          events: Math.round((q.collisionsPer1000Km * q.closedLoopKm) / 1000),
-          rate: q.collisionsPer1000Km,
-          ratio: q.collisionRatio,
-          lower: q.collisionRatioLower95,
-          upper: q.collisionRatioUpper95,
-        })),
+        [
+          ...rows.map((q) => ({
+            model: q.model,
+            exposure: q.closedLoopKm,
+            events: Math.round((q.collisionsPer1000Km * q.closedLoopKm) / 1000),
+            rate: q.collisionsPer1000Km,
+            ratio: q.collisionRatio,
+            lower: q.collisionRatioLower95,
+            upper: q.collisionRatioUpper95,
+          })),
+          sequentialRow(st.model, testVerdict, st.closedLoopKm, r.closedLoop.worlds),
+        ],
         search.steps,
+        [
+          {
+            event: 'hard_brake',
+            rows: rows.map((q) => ({
+              model: q.model,
+              exposure: q.closedLoopKm,
+              events: q.hardBrakes,
+              rate: q.hardBrakesPer1000Km,
+              ratio: q.hardBrakeRatio,
+              lower: q.hardBrakeRatioLower95,
+              upper: q.hardBrakeRatioUpper95,
+            })),
+          },
+        ],
       ),
     );
     return {

@@ -36,9 +36,12 @@ const schema = z.strictObject({
   finetune: z.strictObject({ epochs: rows, batchSize: count, lr: rc.positive(), patience: rows }),
   closedLoop: z.strictObject({
     worlds: count,
+    maxWorlds: count,
     steps: count,
     egos: count,
     nearMissTtc: rc.positive('a positive number (s)'),
+    hardBrake: rc.positive('a positive number (m/s²)'),
+    hardBrakeWindow: rc.positive('a positive number (s)'),
   }),
   safety: safetySection.extend({ guardWorlds: count }),
   latency: rc.latencySection,

@@ -33,11 +33,16 @@ export function renderMarkdown(
   const base = rows[0];
   const cl = env.closedLoopTest as {
     scenarios: number;
+    batch: number;
+    cap: number;
     egosPerWorld: number;
+    hardBrake: { threshold: number; window: number };
     test: string;
     confidence: number;
+    sequential: ClosedLoopVerdict;
     structured: ClosedLoopVerdict;
   };
+  const seq = cl.sequential;
   return [
     `# ${doc.name} — results`,
     '',
@@ -45,7 +50,7 @@ export function renderMarkdown(
       `(1-minute load average at start ${(env.loadAverage1m as number).toFixed(2)} — the machine is shared, latency is noisy).`,
     '',
     "Agreement = the policy picks the expert's action; brake recall = of the states where the expert brakes, the share where the policy brakes. " +
-      `Offline figures are on the test demonstrations; closed loop = the policy drives the first ${cl.egosPerWorld} vehicles of each of the ${cl.scenarios} test worlds, the expert the rest ` +
+      `Offline figures are on the test demonstrations; closed loop = the policy drives the first ${cl.egosPerWorld} vehicles of each test world, the expert the rest ` +
       `(the expert in those seats: ${expert.collisionsPer1000Km.toFixed(2)} collisions / 1,000 km over ${expert.km.toFixed(1)} km). ` +
       'Latency: one state per call (batch 1) on wasm, models timed round-robin.',
     '',
@@ -71,21 +76,29 @@ export function renderMarkdown(
     '',
     '## Closed loop: paired comparison with the baseline',
     '',
-    `Every model drives the same ${cl.scenarios} test highways (scenario seeds shared), the first ${cl.egosPerWorld} vehicles of each by the policy ` +
-      `(one batched forward pass per step), the rest by the expert. Ratios are rate(model) / rate(baseline) with a ${100 * cl.confidence}% interval ` +
+    `The structured model is judged by the guard's sequential design on the test highways: it and the baseline drive ${cl.batch} more worlds a look ` +
+      `(scenario seeds shared) until the collision ratio's interval decides against ${seq.events[0].maxRatio}, at most ${cl.cap} worlds (${seq.looks} looks, each at the ` +
+      `Bonferroni-corrected ${+(100 * seq.lookConfidence).toFixed(2)}% confidence); 'undecided' at the cap counts as missed. ` +
+      `This run stopped after ${cl.scenarios} worlds (look ${Math.ceil(cl.scenarios / cl.batch)}): those are the baseline's and the structured model's rows below; the other rows and the expert drive the first look's ${cl.batch} worlds, compared with the baseline there. ` +
+      `The first ${cl.egosPerWorld} vehicles of each world are driven by the policy ` +
+      `(one batched forward pass per step), the rest by the expert. Ratios in the table are rate(model) / rate(baseline) with a fixed-sample ${100 * cl.confidence}% interval ` +
       `from the ${cl.test === 'poisson-exact' ? 'exact conditional Poisson test (Clopper-Pearson on k_model / (k_model + k_baseline), scaled by the exposures)' : 'paired bootstrap (2,000 resamples of whole worlds, percentile interval; keeps the pairing and crashes that cluster in one world)'}; ` +
-      'the exact conditional Poisson upper bound is beside it. Near miss: time to collision with the leader below the threshold (once per encounter); cut-in: a lane change that makes the new follower brake harder than 4 m/s²; off-road: a request for a lane that does not exist.',
+      'the exact conditional Poisson upper bound is beside it. Near miss: time to collision with the leader below the threshold (once per encounter); cut-in: a lane change that makes the new follower brake harder than 4 m/s²; off-road: a request for a lane that does not exist; ' +
+      `hard brake: the ego's own mean deceleration over ${cl.hardBrake.window} s above ${cl.hardBrake.threshold} m/s² (once per braking; reported, not guarded).`,
     '',
-    '| model | km driven | collisions | collisions / 1,000 km | collision ratio (95% CI) | Poisson upper 95% | near misses / 1,000 km (ratio upper) | cut-ins / 1,000 km (ratio upper) | off-road / 1,000 km |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| model | worlds | km driven | collisions | collisions / 1,000 km | collision ratio (95% CI) | Poisson upper 95% | hard brakes | hard brakes / 1,000 km | hard-brake ratio (95% CI) | near misses / 1,000 km (ratio upper) | cut-ins / 1,000 km (ratio upper) | off-road / 1,000 km |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.closedLoopKm.toFixed(0)} | ${Math.round((r.collisionsPer1000Km * r.closedLoopKm) / 1000)} | ${r.collisionsPer1000Km.toFixed(2)} | ` +
+        `| ${r.model} | ${r.worlds} | ${r.closedLoopKm.toFixed(0)} | ${Math.round((r.collisionsPer1000Km * r.closedLoopKm) / 1000)} | ${r.collisionsPer1000Km.toFixed(2)} | ` +
         `${ratioCell(r.collisionRatio, r.collisionRatioLower95, r.collisionRatioUpper95)} | ${r.collisionRatioPoissonUpper95.toFixed(3)} | ` +
+        `${r.hardBrakes} | ${r.hardBrakesPer1000Km.toFixed(2)} | ${ratioCell(r.hardBrakeRatio, r.hardBrakeRatioLower95, r.hardBrakeRatioUpper95)} | ` +
         `${r.nearMissesPer1000Km.toFixed(2)} (${r.nearMissRatioUpper95.toFixed(2)}) | ${r.cutInsPer1000Km.toFixed(2)} (${r.cutInRatioUpper95.toFixed(2)}) | ${r.offRoadPer1000Km.toFixed(2)} |`,
     ),
     '',
-    `Structured verdict on the test scenarios: ${cl.structured.message}.`,
+    `Sequential test of the structured model (the goal \`collision_rate_ratio_upper95\`): ${seq.message}.`,
+    '',
+    `The same worlds at the fixed-sample ${100 * cl.confidence}% confidence (the table's row): ${cl.structured.message}.`,
     '',
     'The structured model was fine-tuned by distillation from the baseline inside the search, the unstructured ones by the plain fine-tune; ' +
       'the baseline itself had no fine-tune on the fresh demonstrations, so part of any gain over it is that extra training, not pruning (there is no fine-tuned-baseline control here).',

@@ -2,7 +2,8 @@
  * Closed-loop safety of the structured model: the guard (paired highway driving against the
  * unpruned policy, collision-rate ratio), the search that backs off until it passes (fine-tune,
  * then DAgger rounds on the states where pruned and unpruned policies chose differently, labelled
- * by the expert, then other channel settings), and the fixed-sample comparison the results report.
+ * by the expert, then other channel settings), and the sequential test on the test highways that
+ * the results report.
  */
 import type {
   ChannelPrunerOptions,
@@ -11,9 +12,16 @@ import type {
   SafetyGuard,
 } from '@prunekit/pruners';
 import { concatRows } from '@prunekit/example-kit';
-import { closedLoopSearchStage, compareWithDense } from '@prunekit/recipe';
+import { closedLoopSearchStage, compareWithDense, sequentialTest } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ClosedLoopEval, HIGHWAY_EVENTS, highwaySimulator } from './closed_loop.js';
+import {
+  type ClosedLoopEval,
+  closedLoop,
+  HIGHWAY_EVENTS,
+  highwaySimulator,
+  mergeEvals,
+  modelPolicy,
+} from './closed_loop.js';
 import { disposeSplit, type Split, toSplit } from './data.js';
 import type { Recipe } from './recipe.js';
 import type { Demonstrations } from './sim/dataset.js';
@@ -104,16 +112,46 @@ export async function searchStructured(
   });
 }
 
+const testTarget = (r: Recipe) => ({
+  simulator: { name: 'highway (test scenarios)', unit: 'km', events: HIGHWAY_EVENTS },
+  safety: r.safety,
+  per: 1000,
+  seed: r.seed,
+});
+
+/**
+ * The reported test: the guard's sequential design on the test highways — `model` and the baseline
+ * drive `closedLoop.worlds` more worlds per look until the collision ratio's interval decides against
+ * `safety.maxRatio` or `closedLoop.maxWorlds` worlds are spent ('undecided', never a pass). Returns
+ * the verdict, both models' evaluations on the worlds it used (the guard's own drives, with agreement
+ * and brake recall) and the baseline's on the first look (what the other rows are compared with).
+ */
+export async function checkOnTest(
+  model: tfl.LayersModel,
+  baseline: tfl.LayersModel,
+  params: SimParams,
+  r: Recipe,
+): Promise<{
+  verdict: ClosedLoopVerdict;
+  model: ClosedLoopEval;
+  dense: ClosedLoopEval;
+  first: ClosedLoopEval;
+}> {
+  const drive = { ...r.closedLoop, seed: splitSeed(r.seed, 'test') + 1 };
+  return sequentialTest(model, baseline, {
+    ...testTarget(r),
+    batch: r.closedLoop.worlds,
+    maxScenarios: r.closedLoop.maxWorlds,
+    drive: (m, first, count) => closedLoop(modelPolicy(m), params, { ...drive, worlds: count, first }),
+    merge: mergeEvals,
+  });
+}
+
 /** Paired comparison of a model's test drive against the baseline's (one look, 95 % CIs). */
 export function compareWithBaseline(
-  model: ClosedLoopEval,
-  baseline: ClosedLoopEval,
+  model: Pick<ClosedLoopEval, 'outcomes'>,
+  baseline: Pick<ClosedLoopEval, 'outcomes'>,
   r: Recipe,
 ): ClosedLoopVerdict {
-  return compareWithDense(model.outcomes, baseline.outcomes, {
-    simulator: { name: 'highway (test scenarios)', unit: 'km', events: HIGHWAY_EVENTS },
-    safety: r.safety,
-    per: 1000,
-    seed: r.seed,
-  });
+  return compareWithDense(model.outcomes, baseline.outcomes, testTarget(r));
 }

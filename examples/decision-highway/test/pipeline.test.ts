@@ -22,7 +22,7 @@ function tinyRecipe() {
     guard: { ...r.guard, recovery: { rows: 300, epochs: 1, lr: 0.001 } },
     unstructured: { levels: [0.5, 0.8] },
     finetune: { ...r.finetune, epochs: 1 },
-    closedLoop: { ...r.closedLoop, worlds: 4, steps: 40, egos: 4 },
+    closedLoop: { ...r.closedLoop, worlds: 4, maxWorlds: 8, steps: 40, egos: 4 },
     safety: { ...r.safety, guardBatch: 2, guardWorlds: 4, daggerRounds: 1, daggerEpochs: 1 },
     latency: { reps: 5 },
   };
@@ -64,6 +64,35 @@ describe('decision-highway pipeline (tiny configuration)', () => {
     for (const s of search.steps) expect(s.message.length).toBeGreaterThan(10);
     expect(rows[0].collisionRatioUpper95 === 1 || rows[0].collisionRatioUpper95 === Infinity).toBe(true);
     expect(res.markdown).toContain('## Closed-loop search');
+    // The reported test is sequential: 4 worlds a look, at most 8 (2 looks); undecided is said, not passed.
+    const seq = (
+      res.doc.env.closedLoopTest as {
+        sequential: { decision: string; scenarios: number; looks: number; message: string };
+      }
+    ).sequential;
+    expect(seq.looks).toBe(2);
+    expect([4, 8]).toContain(seq.scenarios);
+    if (seq.decision === 'undecided') {
+      expect(seq.scenarios).toBe(8);
+      expect(seq.message).toMatch(/UNDECIDED .* look 2 of 2, cap reached/);
+      expect(res.doc.goals.find((g) => g.name === 'collision_rate_ratio_upper95')?.value).toBeGreaterThan(
+        1.2,
+      );
+    }
+    expect(rows[0].worlds).toBe(seq.scenarios);
+    expect(rows[1].worlds).toBe(seq.scenarios);
+    expect(rows[2].worlds).toBe(4);
+    // Hard braking is counted and reported beside collisions (results.json rows, results.md, the HTML report's data).
+    for (const r of rows) {
+      expect(r.hardBrakes).toBeGreaterThanOrEqual(0);
+      expect(Number.isNaN(r.hardBrakeRatioUpper95)).toBe(false);
+    }
+    expect(res.markdown).toContain('hard-brake ratio (95% CI)');
+    expect(res.report?.closedLoop?.also?.[0].event).toBe('hard_brake');
+    expect(res.report?.closedLoop?.also?.[0].rows.length).toBe(rows.length);
+    expect(res.report?.closedLoop?.rows.at(-1)?.model).toMatch(
+      /sequential test \((pass|fail|undecided), look [12] of 2/,
+    );
     // Structured pruning removed neurons (fewer MACs) unless the guard rolled every group back.
     const st = rows[1];
     if (st.guardAccepted > 0) expect(st.macs).toBeLessThan(rows[0].macs);

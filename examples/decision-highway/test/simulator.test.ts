@@ -34,7 +34,13 @@ describe('highway simulator', () => {
     const one = closedLoop(expertPolicy(P), P, { ...o, worlds: 1, first: 2 });
     expect(one.outcomes[0]).toEqual(all.outcomes[2]);
     expect(all.outcomes.every((w) => w.exposure > 0)).toBe(true);
-    expect(Object.keys(all.outcomes[0].events)).toEqual(['collision', 'near_miss', 'off_road', 'cut_in']);
+    expect(Object.keys(all.outcomes[0].events)).toEqual([
+      'collision',
+      'near_miss',
+      'off_road',
+      'cut_in',
+      'hard_brake',
+    ]);
   });
 
   it('IDM: free road accelerates below v0, a close slow leader forces braking', () => {

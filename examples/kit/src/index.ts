@@ -12,5 +12,11 @@ export {
 export { ratioCell, type SearchStepLike, searchLogLines } from './closed_loop_report.js';
 export { safetySection } from './safety_section.js';
 export { pruneUnstructuredCopy } from './prune.js';
-export { collisionSection, exampleReport, type ReportableRow } from './report_page.js';
+export {
+  collisionSection,
+  exampleReport,
+  type ReportableRow,
+  sequentialRow,
+  type SequentialVerdictLike,
+} from './report_page.js';
 export { concatRows, type LabelledRows } from './rows.js';

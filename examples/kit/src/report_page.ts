@@ -1,6 +1,11 @@
 /** The HTML report (packages/report) of an example run: one run per model row, plus the closed-loop section. */
 import type { ResultDoc } from '@prunekit/core';
-import type { ReportClosedLoop, ReportClosedLoopRow, ReportData } from '@prunekit/report';
+import type {
+  ReportClosedLoop,
+  ReportClosedLoopEvent,
+  ReportClosedLoopRow,
+  ReportData,
+} from '@prunekit/report';
 import type { SearchStepLike } from './closed_loop_report.js';
 
 /** The fields every example's model row has. */
@@ -45,13 +50,52 @@ export function exampleReport(
   };
 }
 
-/** The closed-loop section of the report from an example's safety settings, rows and search log. */
+/** The figures of a sequential verdict that its report row shows (structurally a ClosedLoopVerdict). */
+export interface SequentialVerdictLike {
+  readonly decision: string;
+  readonly scenarios: number;
+  readonly looks: number;
+  readonly lookConfidence: number;
+  readonly events: readonly {
+    readonly pruned: number;
+    readonly ratePruned: number;
+    readonly interval: { readonly ratio: number; readonly lower: number; readonly upper: number };
+  }[];
+}
+
+/**
+ * The report row of a sequential test's verdict on `model` (its primary event): decision, look, the
+ * corrected confidence; `exposure` is what the model drove, `batch` the scenarios per look.
+ */
+export function sequentialRow(
+  model: string,
+  v: SequentialVerdictLike,
+  exposure: number,
+  batch: number,
+): ReportClosedLoopRow {
+  const e = v.events[0];
+  return {
+    model: `${model}: sequential test (${v.decision}, look ${Math.ceil(v.scenarios / batch)} of ${v.looks}, ${+(100 * v.lookConfidence).toFixed(2)}% CI; the goal)`,
+    exposure,
+    events: e.pruned,
+    rate: e.ratePruned,
+    ratio: e.interval.ratio,
+    lower: e.interval.lower,
+    upper: e.interval.upper,
+  };
+}
+
+/**
+ * The closed-loop section of the report from an example's safety settings, rows and search log;
+ * `also`: further events reported beside the guarded one (e.g. hard braking).
+ */
 export function collisionSection(
   safety: { readonly test: string; readonly confidence: number; readonly maxRatio: number },
   unit: string,
   per: number,
   rows: readonly ReportClosedLoopRow[],
   steps: readonly SearchStepLike[],
+  also: readonly ReportClosedLoopEvent[] = [],
 ): ReportClosedLoop {
   return {
     event: 'collision',
@@ -63,5 +107,6 @@ export function collisionSection(
     maxRatio: safety.maxRatio,
     rows,
     search: steps.map((st) => `${st.candidate} / ${st.stage}: ${st.decision} — ${st.message}`),
+    ...(also.length ? { also } : {}),
   };
 }

@@ -45,7 +45,7 @@ const row = (e: typeof res.model) => ({
 const seconds = (performance.now() - t0) / 1000;
 await writeAtomic(
   join(out, 'check_saved.json'),
-  `${JSON.stringify({ model: name, seconds, loadAverage1m: load, verdict: { ...res.verdict, divergent: undefined }, baseline: row(res.baseline), [name]: row(res.model) }, null, 2)}\n`,
+  `${JSON.stringify({ model: name, seconds, loadAverage1m: load, verdict: { ...res.verdict, divergent: undefined }, baseline: row(res.dense), [name]: row(res.model) }, null, 2)}\n`,
 );
 log(`${seconds.toFixed(0)} s (1-minute load ${load.toFixed(1)} at start)`);
 model.dispose();

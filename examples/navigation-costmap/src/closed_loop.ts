@@ -189,14 +189,9 @@ export function mergeEvals(parts: readonly ClosedLoopEval[]): ClosedLoopEval {
 
 /**
  * A fixed, seeded list of maps as a ClosedLoopSimulator: scenario i is episodes[i], exposure 1 episode.
- * With `keep`, every drive without a shadow also measures agreement and hands its whole evaluation
- * over (so a table can reuse the guard's rollouts instead of driving the same maps again).
+ * (The reported test drives through the recipe's sequentialTest, which keeps whole evaluations.)
  */
-export function costmapSimulator(
-  episodes: readonly Episode[],
-  o: RolloutOptions,
-  keep?: (model: tfl.LayersModel, first: number, res: ClosedLoopEval) => void,
-): ClosedLoopSimulator {
+export function costmapSimulator(episodes: readonly Episode[], o: RolloutOptions): ClosedLoopSimulator {
   const size = observationSize(o.radius);
   return {
     name: 'navigation maps',
@@ -213,7 +208,7 @@ export function costmapSimulator(
       const labels: number[] = [];
       const res = closedLoop(modelPolicy(model, o.radius), episodes.slice(first, first + count), {
         ...o,
-        agreement: keep !== undefined && !d.shadow,
+        agreement: false,
         record: undefined,
         ...(d.shadow
           ? {
@@ -226,10 +221,7 @@ export function costmapSimulator(
             }
           : {}),
       });
-      if (!d.shadow) {
-        keep?.(model, first, res);
-        return { outcomes: res.outcomes };
-      }
+      if (!d.shadow) return { outcomes: res.outcomes };
       const x = new Float32Array(kept.length * size);
       for (const [i, row] of kept.entries()) x.set(row, i * size);
       const w = windowSide(o.radius);

@@ -7,7 +7,13 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Goal, MaskSet, ResultDoc } from '@prunekit/core';
-import { type ExampleResult, collisionSection, exampleReport, type PipelineRun } from '@prunekit/example-kit';
+import {
+  type ExampleResult,
+  collisionSection,
+  exampleReport,
+  type PipelineRun,
+  sequentialRow,
+} from '@prunekit/example-kit';
 import { batch1Latency } from '@prunekit/recipe';
 import { baseEnv, exportStage } from '@prunekit/recipe/node';
 import { buildGraph, cloneModel } from '@prunekit/layers';
@@ -250,12 +256,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     for (const [k, c] of candidates.entries()) {
       const loop: ClosedLoopEval =
         k === 0
-          ? seq.baseline
+          ? seq.dense
           : k === 1
             ? seq.model
             : closedLoop(modelPolicy(c.model, radius), firstLook, rollout);
       reached.push(loop.reached);
-      const v = compareWithBaseline(loop, k < 2 ? seq.baseline : seq.first, r);
+      const v = compareWithBaseline(loop, k < 2 ? seq.dense : seq.first, r);
       verdicts.push(v);
       log(`  ${c.name}: ${loop.episodes} test maps driven`);
       const coll = v.events[0];
@@ -373,15 +379,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
             lower: x.collisionRatioLower95,
             upper: x.collisionRatioUpper95,
           })),
-          {
-            model: `${st.model}: sequential test (${testVerdict.decision}, look ${Math.round(testVerdict.scenarios / r.closedLoop.batch)} of ${testVerdict.looks}, ${+(100 * testVerdict.lookConfidence).toFixed(2)}% CI; the goal)`,
-            exposure: driven.length,
-            events: testVerdict.events[0].pruned,
-            rate: testVerdict.events[0].ratePruned,
-            ratio: testVerdict.events[0].interval.ratio,
-            lower: testVerdict.events[0].interval.lower,
-            upper: testVerdict.events[0].interval.upper,
-          },
+          sequentialRow(st.model, testVerdict, driven.length, r.closedLoop.batch),
         ],
         search.steps,
       ),

@@ -13,13 +13,15 @@ import type {
   SafetyGuard,
 } from '@prunekit/pruners';
 import { concatRows } from '@prunekit/example-kit';
-import { closedLoopSearchStage, compareWithDense, safetyGuard } from '@prunekit/recipe';
+import { closedLoopSearchStage, compareWithDense, sequentialTest } from '@prunekit/recipe';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
   type ClosedLoopEval,
+  closedLoop,
   COSTMAP_EVENTS,
   costmapSimulator,
   mergeEvals,
+  modelPolicy,
   type RolloutOptions,
 } from './closed_loop.js';
 import { daggerFineTune } from './dagger.js';
@@ -137,29 +139,22 @@ export async function checkOnTest(
 ): Promise<{
   verdict: ClosedLoopVerdict;
   model: ClosedLoopEval;
-  baseline: ClosedLoopEval;
+  dense: ClosedLoopEval;
   first: ClosedLoopEval;
 }> {
-  const parts = new Map<tfl.LayersModel, { first: number; res: ClosedLoopEval }[]>([
-    [model, []],
-    [baseline, []],
-  ]);
-  const keep = (m: tfl.LayersModel, first: number, res: ClosedLoopEval) => parts.get(m)?.push({ first, res });
-  const verdict = await safetyGuard(baseline, {
+  return sequentialTest(model, baseline, {
     ...testTarget(r),
-    simulator: { ...costmapSimulator(testMaps, rollout, keep), name: 'navigation maps (test)' },
     batch: r.closedLoop.batch,
     maxScenarios: r.closedLoop.episodes,
-  }).check(model);
-  const merged = (m: tfl.LayersModel) =>
-    mergeEvals(
-      (parts.get(m) ?? [])
-        .filter((p) => p.first < verdict.scenarios)
-        .sort((a, b) => a.first - b.first)
-        .map((p) => p.res),
-    );
-  const base = parts.get(baseline) ?? [];
-  return { verdict, model: merged(model), baseline: merged(baseline), first: base[0].res };
+    drive: (m, first, count) => {
+      if (first + count > testMaps.length)
+        throw new RangeError(
+          `checkOnTest: test maps ${first}…${first + count - 1} asked, only ${testMaps.length} were generated.`,
+        );
+      return closedLoop(modelPolicy(m, rollout.radius), testMaps.slice(first, first + count), rollout);
+    },
+    merge: mergeEvals,
+  });
 }
 
 /** Paired comparison of a model's test rollouts against the baseline's (one look). */

@@ -88,4 +88,6 @@ export {
   compareWithDense,
   type RecoveryStep,
   safetyGuard,
+  type SequentialTestOptions,
+  sequentialTest,
 } from './stages/closed_loop.js';

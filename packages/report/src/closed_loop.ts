@@ -1,28 +1,33 @@
 /** The closed-loop section: a table of rate ratios with intervals (HTML and markdown) and its chart. */
 import { color } from './palette.js';
-import type { ChartSpec, ReportClosedLoop, ReportData } from './types.js';
+import type { ChartSpec, ReportClosedLoop, ReportClosedLoopEvent, ReportData } from './types.js';
 
 const num = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 
-/** Header and rows of the closed-loop table (strings, shared by HTML and markdown). */
-export function closedLoopRows(c: ReportClosedLoop): string[][] {
+/**
+ * Header and rows of the closed-loop table (strings, shared by HTML and markdown). With `also`, the
+ * table of that further event (no limit column: it is not guarded).
+ */
+export function closedLoopRows(c: ReportClosedLoop, also?: ReportClosedLoopEvent): string[][] {
   const pct = +(100 * c.confidence).toFixed(2);
+  const event = also?.event ?? c.event;
+  const rows = also?.rows ?? c.rows;
   return [
     [
       'model',
       c.unit,
-      `${c.event}s`,
-      `${c.event}s per ${c.per.toLocaleString('en-US')} ${c.unit}`,
+      `${event}s`,
+      `${event}s per ${c.per.toLocaleString('en-US')} ${c.unit}`,
       `ratio to dense (${pct}% CI)`,
-      `upper ≤ ${c.maxRatio}`,
+      ...(also ? [] : [`upper ≤ ${c.maxRatio}`]),
     ],
-    ...c.rows.map((r) => [
+    ...rows.map((r) => [
       r.model,
       num(r.exposure, 0),
       String(r.events),
       num(r.rate, 2),
       `${num(r.ratio, 3)} (${num(r.lower, 2)}–${num(r.upper, 2)})`,
-      r.upper <= c.maxRatio ? 'yes' : 'no',
+      ...(also ? [] : [r.upper <= c.maxRatio ? 'yes' : 'no']),
     ]),
   ];
 }

@@ -73,6 +73,10 @@ export function renderHtml(data: ReportData, opts: RenderHtmlOptions): string {
     ? [
         `<h2>Closed loop</h2><p>${escapeHtml(closedLoopCaption(cl))}</p>`,
         htmlTable(closedLoopRows(cl)),
+        ...(cl.also ?? []).map(
+          (e) =>
+            `<p>${escapeHtml(`Also counted (not guarded): ${e.event}, same scenarios and intervals.`)}</p>${htmlTable(closedLoopRows(cl, e))}`,
+        ),
         cl.search?.length ? `<ol>${cl.search.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ol>` : '',
       ].join('')
     : '';

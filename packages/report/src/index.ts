@@ -2,6 +2,7 @@ export type {
   ChartSpec,
   EmbeddedReport,
   ReportClosedLoop,
+  ReportClosedLoopEvent,
   ReportClosedLoopRow,
   ReportData,
   ReportDeadline,

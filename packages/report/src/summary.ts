@@ -34,6 +34,13 @@ export function renderSummary(data: ReportData): string {
   const cl = data.closedLoop;
   if (cl) {
     lines.push('## Closed loop', '', closedLoopCaption(cl), '', table(closedLoopRows(cl)), '');
+    for (const e of cl.also ?? [])
+      lines.push(
+        `Also counted (not guarded): ${e.event}, same scenarios and intervals.`,
+        '',
+        table(closedLoopRows(cl, e)),
+        '',
+      );
     for (const [i, l] of (cl.search ?? []).entries()) lines.push(`${i + 1}. ${l}`);
     if (cl.search?.length) lines.push('');
   }

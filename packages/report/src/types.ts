@@ -63,6 +63,13 @@ export interface ReportClosedLoopRow {
   readonly upper: number;
 }
 
+/** A further event of the closed-loop section, reported beside the guarded one (not guarded). */
+export interface ReportClosedLoopEvent {
+  /** e.g. 'hard_brake'. */
+  readonly event: string;
+  readonly rows: readonly ReportClosedLoopRow[];
+}
+
 /** Closed-loop safety figures: rate ratios against the dense policy with confidence intervals. */
 export interface ReportClosedLoop {
   /** e.g. 'collision'. */
@@ -77,6 +84,8 @@ export interface ReportClosedLoop {
   readonly rows: readonly ReportClosedLoopRow[];
   /** What a search tried and why each step was rejected (one line each). */
   readonly search?: readonly string[];
+  /** Further events with their rates and ratios (same unit, test and confidence; not guarded). */
+  readonly also?: readonly ReportClosedLoopEvent[];
 }
 
 /** One allocation plan of a deadline comparison: its measured and predicted latency and its score. */

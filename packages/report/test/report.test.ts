@@ -141,6 +141,22 @@ describe('report', () => {
           },
         ],
         search: ['ratio 0.9 / cut: fail — rate ratio 2.08 (98.75% CI 1.8–2.4)'],
+        also: [
+          {
+            event: 'hard_brake',
+            rows: [
+              {
+                model: 'pruned 50%',
+                exposure: 9_900,
+                events: 31,
+                rate: 3.13,
+                ratio: 1.1,
+                lower: 0.7,
+                upper: 1.6,
+              },
+            ],
+          },
+        ],
       },
     };
     const { html, markdown } = buildReport(withLoop);
@@ -157,6 +173,13 @@ describe('report', () => {
     expect(html).toContain('<td>2.080 (1.80–2.40)</td><td>no</td>');
     expect(markdown).toContain('| pruned 50% | 9900 | 400 | 40.40 | 0.840 (0.74–0.96) | yes |');
     expect(markdown).toContain('1. ratio 0.9 / cut: fail');
+    // A further event: its own table beside the guarded one, without the limit column.
+    expect(html).toContain('Also counted (not guarded): hard_brake');
+    expect(html).toContain('<th>hard_brakes per 1,000 km</th>');
+    expect(html).toContain(
+      '<td>pruned 50%</td><td>9900</td><td>31</td><td>3.13</td><td>1.100 (0.70–1.60)</td></tr>',
+    );
+    expect(markdown).toContain('| pruned 50% | 9900 | 31 | 3.13 | 1.100 (0.70–1.60) |\n');
   });
 
   it('leaves out charts without data', () => {

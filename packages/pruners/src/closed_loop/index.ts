@@ -12,6 +12,7 @@ export {
   ClosedLoopSafetyError,
   closedLoopGuard,
 } from './guard.js';
+export { HardBraking, OnsetCounter } from './events.js';
 export type {
   ClosedLoopSimulator,
   DivergentStates,

@@ -91,6 +91,62 @@ export function compareWithDense(
   });
 }
 
+/** Options of sequentialTest: the comparison's target, its design and how the example drives a model. */
+export interface SequentialTestOptions<E extends { readonly outcomes: readonly ScenarioOutcome[] }>
+  extends ClosedLoopTarget {
+  /** Scenarios per look. */
+  readonly batch: number;
+  /** Cap on scenarios; reaching it undecided gives 'undecided' (never a pass). */
+  readonly maxScenarios: number;
+  /**
+   * Drives `model` on scenarios first … first + count − 1 and returns the example's evaluation of
+   * them (its `outcomes` go to the guard; the rest is the example's table).
+   */
+  readonly drive: (model: tfl.LayersModel, first: number, count: number) => E | Promise<E>;
+  /** The evaluations of consecutive batches as one. */
+  readonly merge: (parts: readonly E[]) => E;
+}
+
+/**
+ * The reported test of a planner example: the guard's sequential design on held-out test scenarios.
+ * `model` and `dense` drive `batch` more scenarios per look until the guarded event's interval
+ * decides against `safety.maxRatio` (each look at the Bonferroni-corrected confidence) or
+ * `maxScenarios` are spent. Returns the verdict, each model's evaluation of all the scenarios it used
+ * (the guard's own rollouts, merged, so a table does not drive them again) and the dense policy's of
+ * the first look (what rows outside the test are compared with).
+ */
+export async function sequentialTest<E extends { readonly outcomes: readonly ScenarioOutcome[] }>(
+  model: tfl.LayersModel,
+  dense: tfl.LayersModel,
+  o: SequentialTestOptions<E>,
+): Promise<{ verdict: ClosedLoopVerdict; model: E; dense: E; first: E }> {
+  const parts = new Map<tfl.LayersModel, { first: number; res: E }[]>([
+    [model, []],
+    [dense, []],
+  ]);
+  const simulator: ClosedLoopSimulator = {
+    ...o.simulator,
+    async drive(m, first, count) {
+      const res = await o.drive(m, first, count);
+      parts.get(m)?.push({ first, res });
+      return { outcomes: res.outcomes };
+    },
+  };
+  const verdict = await safetyGuard(dense, {
+    ...o,
+    simulator,
+    batch: o.batch,
+    maxScenarios: o.maxScenarios,
+  }).check(model);
+  const used = (m: tfl.LayersModel) =>
+    (parts.get(m) ?? [])
+      .filter((p) => p.first < verdict.scenarios)
+      .sort((a, b) => a.first - b.first)
+      .map((p) => p.res);
+  const denseParts = used(dense);
+  return { verdict, model: o.merge(used(model)), dense: o.merge(denseParts), first: denseParts[0] };
+}
+
 /** What a recovery step did: epochs trained and a line for the search log. */
 export interface RecoveryStep {
   readonly epochs: number;
