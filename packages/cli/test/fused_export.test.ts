@@ -1,7 +1,7 @@
 // The CLI's default export of a structured level on tfjs-wasm: conv → BN → ReLU6 and
 // depthwise → BN → ReLU6 blocks are written as prunekit's fused conv layers (one kernel each),
 // and the written model computes what the stock export of the same run computes.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
@@ -81,6 +81,21 @@ const classes = (folder: string) =>
     }[]
   ).map((l) => l.class_name);
 
+/** The two saved models' outputs on one seeded batch agree within 1e-4·scale (scale: `want`'s largest |output|). */
+async function expectSameOutputs(got: string, want: string, seed: number): Promise<void> {
+  const a = await loadModel(got);
+  const b = await loadModel(want);
+  const x = tf.tidy(() => tf.mul(tf.randomNormal([2, 12, 12, 3], 0, 1, 'float32', seed), 2));
+  const ya = a.predict(x) as tf.Tensor;
+  const yb = b.predict(x) as tf.Tensor;
+  const scale = tf.tidy(() => tf.max(tf.abs(yb)).dataSync()[0]);
+  expect(scale).toBeGreaterThan(0.1);
+  expect(tf.tidy(() => tf.max(tf.abs(tf.sub(ya, yb))).dataSync()[0])).toBeLessThan(1e-4 * Math.max(1, scale));
+  tf.dispose([x, ya, yb]);
+  a.dispose();
+  b.dispose();
+}
+
 describe('prunekit prune on wasm: structured levels with fused conv layers', () => {
   it('writes ReLU6 and depthwise biases into fused kernels; the outputs equal the stock export', async () => {
     const before = tf.memory().numTensors;
@@ -93,30 +108,23 @@ describe('prunekit prune on wasm: structured levels with fused conv layers', () 
     expect(written).toContain('PrunekitFusedDepthwiseConv2D');
     for (const gone of ['ReLU', 'BatchNormalization', 'DepthwiseConv2D']) expect(written).not.toContain(gone);
     expect(classes(stock.folder)).toContain('ReLU');
-    const a = await loadModel(fused.folder);
-    const b = await loadModel(stock.folder);
-    const x = tf.tidy(() => tf.mul(tf.randomNormal([2, 12, 12, 3], 0, 1, 'float32', 8), 2));
-    const ya = a.predict(x) as tf.Tensor;
-    const yb = b.predict(x) as tf.Tensor;
-    const scale = tf.tidy(() => tf.max(tf.abs(yb)).dataSync()[0]);
-    expect(scale).toBeGreaterThan(0.1);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(ya, yb))).dataSync()[0])).toBeLessThan(
-      1e-4 * Math.max(1, scale),
-    );
-    tf.dispose([x, ya, yb]);
-    a.dispose();
-    b.dispose();
+    await expectSameOutputs(fused.folder, stock.folder, 8);
     const ins = captureIO();
     expect(await main(['inspect', '--model', fused.folder, '--json'], ins), ins.err).toBe(EXIT.ok);
     expect(JSON.parse(ins.out).layers.length).toBe(written.length);
-    // convert --to stock refuses to call fused layers stock (nothing written).
+    // convert --to stock un-fuses them: stock classes only, the same outputs.
     const conv = captureIO();
     const to = join(dir, 'to-stock');
-    expect(await main(['convert', '--model', fused.folder, '--to', 'stock', '--out', to], conv)).toBe(
-      EXIT.input,
-    );
-    expect(conv.err).toMatch(/fused conv layers .*export: \{ format: stock \}/);
-    expect(existsSync(to)).toBe(false);
+    expect(
+      await main(['convert', '--model', fused.folder, '--to', 'stock', '--out', to], conv),
+      conv.err,
+    ).toBe(EXIT.ok);
+    expect(conv.out).toMatch(/fused conv layers un-fused: /);
+    const back = classes(to);
+    expect(back.filter((c) => c.startsWith('Prunekit'))).toEqual([]);
+    expect(back).toContain('DepthwiseConv2D');
+    expect(back).toContain('ReLU');
+    await expectSameOutputs(to, fused.folder, 9);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 });

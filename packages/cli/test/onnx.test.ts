@@ -3,8 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toFusedModel } from '@prunekit/layers';
 import { saveModel } from '@prunekit/layers/node';
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,6 +73,54 @@ describe('prunekit on an ONNX model', () => {
     expect(got.length).toBe(3);
     for (let i = 0; i < 3; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-5);
     m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('convert --to onnx takes prunekit fused conv layers (un-fused first); ORT outputs equal the fused model', async () => {
+    await tf.setBackend('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    const before = tf.memory().numTensors;
+    const input = tfl.input({ shape: [6, 6, 2] });
+    const c = tfl.layers
+      .conv2d({ filters: 4, kernelSize: 3, padding: 'same' })
+      .apply(input) as tfl.SymbolicTensor;
+    const r = tfl.layers.reLU({ maxValue: 6 }).apply(c) as tfl.SymbolicTensor;
+    const d = tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same' }).apply(r) as tfl.SymbolicTensor;
+    const r2 = tfl.layers.reLU({ maxValue: 6 }).apply(d) as tfl.SymbolicTensor;
+    const m = tfl.model({ inputs: input, outputs: r2 });
+    // Weights large enough that both ReLU6s clip at 6 somewhere.
+    for (const l of m.layers) {
+      const scaled = l.getWeights().map((w) => tf.mul(w, 6));
+      l.setWeights(scaled);
+      tf.dispose(scaled);
+    }
+    const fused = (await toFusedModel(m))!;
+    expect(fused.layers.map((l) => l.getClassName())).toContain('PrunekitFusedDepthwiseConv2D');
+    const src = join(dir, 'fused');
+    await saveModel(fused, src);
+    const out = join(dir, 'fused-onnx');
+    const io = captureIO();
+    expect(await main(['convert', '--model', src, '--to', 'onnx', '--out', out], io), io.err).toBe(EXIT.ok);
+    const x = Float32Array.from({ length: 72 }, (_, i) => 2 * Math.sin(i));
+    const want = tf.tidy(
+      () => (fused.predict(tf.tensor(x, [1, 6, 6, 2])) as tf.Tensor).dataSync() as Float32Array,
+    );
+    expect(want.some((v) => v === 6)).toBe(true);
+    const nchw = new Float32Array(72);
+    for (let h = 0; h < 6; h++)
+      for (let w = 0; w < 6; w++)
+        for (let k = 0; k < 2; k++) nchw[(k * 6 + h) * 6 + w] = x[(h * 6 + w) * 2 + k];
+    const got = await firstOrtOutput(join(out, 'model.onnx'), nchw, [1, 2, 6, 6]);
+    expect(got.length).toBe(want.length);
+    // ORT's output is NCHW, the model's NHWC.
+    let diff = 0;
+    for (let h = 0; h < 6; h++)
+      for (let w = 0; w < 6; w++)
+        for (let k = 0; k < 4; k++)
+          diff = Math.max(diff, Math.abs(got[(k * 6 + h) * 6 + w] - want[(h * 6 + w) * 4 + k]));
+    expect(diff).toBeLessThan(1e-4 * 6);
+    m.dispose();
+    fused.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

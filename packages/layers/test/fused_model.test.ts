@@ -9,6 +9,7 @@ import {
   FusedDepthwiseConv2D,
   planFusedLayers,
   toFusedModel,
+  toStockModel,
 } from '../src/index.js';
 
 type T = tfl.SymbolicTensor;
@@ -78,6 +79,20 @@ function net(): tfl.LayersModel {
   return m;
 }
 
+/** Sequential conv → ReLU6 → flatten (→ `last`), weights from createRng(s). */
+function convRelu6Sequential(s: number, ...last: tfl.layers.Layer[]): tfl.Sequential {
+  const m = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 5, kernelSize: 3, padding: 'same', name: 'c' }),
+      tfl.layers.reLU({ maxValue: 6, name: 'r' }),
+      tfl.layers.flatten({ name: 'f' }),
+      ...last,
+    ],
+  });
+  seed(m, s);
+  return m;
+}
+
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 const classes = (m: tfl.LayersModel) => Object.fromEntries(m.layers.map((l) => [l.name, l.getClassName()]));
 
@@ -144,17 +159,7 @@ describe('toFusedModel', () => {
 
   it('a Sequential model; nothing to fuse gives undefined', async () => {
     const before = tf.memory().numTensors;
-    const s = keep(
-      tfl.sequential({
-        layers: [
-          tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 5, kernelSize: 3, padding: 'same', name: 'c' }),
-          tfl.layers.reLU({ maxValue: 6, name: 'r' }),
-          tfl.layers.flatten({ name: 'f' }),
-          tfl.layers.dense({ units: 3, name: 'd' }),
-        ],
-      }),
-    );
-    seed(s, 3);
+    const s = keep(convRelu6Sequential(3, tfl.layers.dense({ units: 3, name: 'd' })));
     const fused = keep(await toFusedModel(s))!;
     expect(fused.layers.map((l) => l.getClassName())).toEqual(['PrunekitFusedConv2D', 'Flatten', 'Dense']);
     const x = tf.tidy(() => tf.mul(tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 2), 3));
@@ -189,5 +194,52 @@ describe('toFusedModel', () => {
     expect(() => new FusedDepthwiseConv2D({ kernelSize: 3, padding: 'causal' as never, name: 'dw' })).toThrow(
       /'dw'.*padding 'causal'/,
     );
+  });
+
+  it('toStockModel un-fuses into Conv2D / DepthwiseConv2D + ReLU(6); outputs equal the fused model', async () => {
+    const before = tf.memory().numTensors;
+    const m = keep(net());
+    const fused = keep(await toFusedModel(m))!;
+    const r = (await toStockModel(fused))!;
+    const stock = keep(r.model);
+    expect(r.layers).toEqual(['expand', 'dw', 'dw_nobias', 'dw_valid']);
+    const c = classes(stock);
+    expect(Object.values(c).filter((k) => k.startsWith('Prunekit'))).toEqual([]);
+    expect(c).toMatchObject({
+      expand: 'Conv2D',
+      expand_relu6: 'ReLU',
+      dw: 'DepthwiseConv2D',
+      dw_relu6: 'ReLU',
+      dw_nobias: 'DepthwiseConv2D',
+      dw_valid: 'DepthwiseConv2D',
+    });
+    expect(c.dw_nobias_relu6).toBeUndefined();
+    const cfg = (n: string) => stock.getLayer(n).getConfig();
+    expect([cfg('expand').activation, cfg('dw').activation, cfg('dw_nobias').activation]).toEqual([
+      'linear',
+      'linear',
+      'relu',
+    ]);
+    expect(cfg('expand_relu6').maxValue).toBe(6);
+    expect(stock.countParams()).toBe(fused.countParams());
+    const x = tf.tidy(() => tf.mul(tf.randomNormal([2, 9, 9, 4], 0, 1, 'float32', 7), 3));
+    const want = fused.predict(x) as tf.Tensor;
+    const got = stock.predict(x) as tf.Tensor;
+    const scale = tf.tidy(() => tf.max(tf.abs(want)).dataSync()[0]);
+    expect(scale).toBeGreaterThan(0.1);
+    expect(maxDiff(got, want)).toBeLessThan(1e-4 * Math.max(1, scale));
+    // A model without fused layers gives undefined; a Sequential one un-fuses too.
+    expect(await toStockModel(m)).toBeUndefined();
+    const s = keep(convRelu6Sequential(4));
+    const sf = keep(await toFusedModel(s))!;
+    const ss = keep((await toStockModel(sf))!.model);
+    expect(ss.layers.map((l) => l.getClassName())).toEqual(['Conv2D', 'ReLU', 'Flatten']);
+    const xs = tf.tidy(() => tf.mul(tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 2), 3));
+    const ws = s.predict(xs) as tf.Tensor;
+    const gs = ss.predict(xs) as tf.Tensor;
+    expect(maxDiff(gs, ws)).toBeLessThan(1e-4);
+    tf.dispose([x, want, got, xs, ws, gs]);
+    for (const mm of open.splice(0)) mm.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { ModelFormatError } from '@prunekit/core';
 import { buildGraphModelGraph, graphModelBytes } from '@prunekit/graph-model';
 import { graphModelLoader } from '@prunekit/graph-model/node';
-import { buildGraph } from '@prunekit/layers';
+import { buildGraph, toStockModel } from '@prunekit/layers';
 import { modelFileBytes, saveModel } from '@prunekit/layers/node';
 import { graphModelToOnnx, layersToOnnx } from '@prunekit/onnx';
 import { saveOnnxFile } from '@prunekit/onnx/node';
@@ -94,7 +94,14 @@ export async function convertCommand(
           { file: flags.model },
         );
       }
-      const bytes = layersToOnnx(buildGraph(model));
+      // Fused conv layers (prune's default export) go to ONNX as the stock layers they stand for.
+      const stock = await toStockModel(model);
+      let bytes: Uint8Array;
+      try {
+        bytes = layersToOnnx(buildGraph(stock?.model ?? model));
+      } finally {
+        stock?.model.dispose();
+      }
       const file = await saveOnnxFile(join(out, 'model.onnx'), bytes);
       const r = { file, before: await modelFileBytes(flags.model), after: bytes.length, layout: 'NCHW' };
       io.stdout(
@@ -112,17 +119,15 @@ export async function convertCommand(
           { file: flags.model },
         );
       }
-      // prunekit's fused conv layers (the default export of prune) need @prunekit/layers to load.
-      const fused = model.layers.filter((l) => /^PrunekitFused/.test(l.getClassName())).map((l) => l.name);
-      if (fused.length > 0) {
-        throw new ModelFormatError(
-          'E_MODEL_FORMAT',
-          `convert --to stock: '${flags.model}' has prunekit fused conv layers (${fused.join(', ')}), which stock tfjs cannot load; prune writes stock layers with export: { format: stock }.`,
-          { file: flags.model },
-        );
+      // prunekit's fused conv layers (the default export of prune) go back to Conv2D / DepthwiseConv2D + ReLU(6).
+      const stock = await toStockModel(model);
+      try {
+        await saveModel(stock?.model ?? model, out, { overwrite: flags.overwrite });
+      } finally {
+        stock?.model.dispose();
       }
-      await saveModel(model, out, { overwrite: flags.overwrite });
-      io.stdout(`saved stock model to ${out} (${await modelFileBytes(out)} bytes)\n`);
+      const unfused = stock ? `; fused conv layers un-fused: ${stock.layers.join(', ')}` : '';
+      io.stdout(`saved stock model to ${out} (${await modelFileBytes(out)} bytes${unfused})\n`);
       return EXIT.ok;
     }
     const plan = sparsePlan(model, { minSparsity: min });

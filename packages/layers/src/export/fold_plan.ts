@@ -1,5 +1,6 @@
 // Finds the BatchNormalization layers of a model's JSON topology that can be folded into the layer
 // before them, and rewrites the topology without them.
+import { InvalidArgumentError } from '@prunekit/core';
 
 /** One folding: the BatchNormalization layer `bn` goes into the weights of `into`. */
 export interface BatchNormFold {
@@ -273,4 +274,67 @@ export function fuseKernelTopology(topology: TopologyJson, fusions: readonly Ker
       l.class_name = f.className;
     },
   );
+}
+
+const STOCK_OF: Readonly<Record<string, string>> = {
+  [FUSED_CONV]: 'Conv2D',
+  [FUSED_DEPTHWISE]: 'DepthwiseConv2D',
+};
+
+/**
+ * A copy of the topology with each fused conv layer back as the stock layer: a PrunekitFusedConv2D
+ * becomes a Conv2D, a PrunekitFusedDepthwiseConv2D a DepthwiseConv2D (same weights), and a relu6 one
+ * is followed by a new ReLU(maxValue 6) layer that its readers read instead (tfjs's own 'relu6'
+ * activation runs a slow Minimum on wasm, see activationOf). `layers` names the layers un-fused.
+ */
+export function unfuseKernelTopology(topology: TopologyJson): { topology: TopologyJson; layers: string[] } {
+  const out = structuredClone(topology);
+  const names = new Set(out.config.layers.map(nameOf));
+  const functional = topology.class_name !== 'Sequential';
+  const reluOf = new Map<string, string>();
+  const unfused: string[] = [];
+  const layers: LayerJson[] = [];
+  for (const l of out.config.layers) {
+    layers.push(l);
+    const stock = STOCK_OF[l.class_name];
+    if (!stock) continue;
+    const name = nameOf(l);
+    if ((l.inbound_nodes ?? []).length > 1) {
+      throw new InvalidArgumentError(
+        `Layer '${name}' (${l.class_name}) is applied ${l.inbound_nodes!.length} times; a shared fused layer cannot be un-fused. Re-export the model with export: { format: stock }.`,
+        { layer: name, field: 'inbound_nodes' },
+      );
+    }
+    unfused.push(name);
+    l.class_name = stock;
+    l.config.trainable = true;
+    if (l.config.activation !== 'relu6') continue;
+    l.config.activation = 'linear';
+    let relu = `${name}_relu6`;
+    for (let i = 1; names.has(relu); i++) relu = `${name}_relu6_${i}`;
+    names.add(relu);
+    reluOf.set(name, relu);
+    const config: Record<string, unknown> = {
+      name: relu,
+      trainable: true,
+      max_value: 6,
+      negative_slope: 0,
+      threshold: 0,
+    };
+    if (l.config.dtype != null) config.dtype = l.config.dtype;
+    layers.push(
+      functional
+        ? { class_name: 'ReLU', name: relu, config, inbound_nodes: [[[name, 0, 0, {}]]] }
+        : { class_name: 'ReLU', config },
+    );
+  }
+  const redirect = (e: Entry): Entry =>
+    reluOf.has(e[0]) ? ([reluOf.get(e[0])!, ...e.slice(1)] as Entry) : e;
+  const inserted = new Set(reluOf.values());
+  for (const l of layers)
+    if (l.inbound_nodes && !inserted.has(nameOf(l)))
+      l.inbound_nodes = l.inbound_nodes.map((n) => n.map(redirect));
+  if (out.config.output_layers) out.config.output_layers = out.config.output_layers.map(redirect);
+  out.config.layers = layers;
+  return { topology: out, layers: unfused };
 }

@@ -1,7 +1,13 @@
 import { InvalidArgumentError } from '@prunekit/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { flattenNested } from '../nested/flatten_nested.js';
-import { fuseKernelTopology, type KernelFusion, kernelFusions, type TopologyJson } from './fold_plan.js';
+import {
+  fuseKernelTopology,
+  type KernelFusion,
+  kernelFusions,
+  type TopologyJson,
+  unfuseKernelTopology,
+} from './fold_plan.js';
 import './fused_conv_layers.js';
 
 const topologyOf = (model: tfl.LayersModel) => model.toJSON(null, false) as unknown as TopologyJson;
@@ -32,10 +38,29 @@ export async function toFusedModel(model: tfl.LayersModel): Promise<tfl.LayersMo
   const topology = topologyOf(flat);
   const fusions = kernelFusions(topology);
   if (fusions.length === 0) return undefined;
-  const out = await tfl.models.modelFromJSON({
-    modelTopology: fuseKernelTopology(topology, fusions),
-  } as never);
+  return withWeightsOf(flat, fuseKernelTopology(topology, fusions));
+}
+
+/** A model built from `topology` with the weights of `from`'s layers of the same names. */
+async function withWeightsOf(from: tfl.LayersModel, topology: TopologyJson): Promise<tfl.LayersModel> {
+  const out = await tfl.models.modelFromJSON({ modelTopology: topology } as never);
   for (const layer of out.layers)
-    if (layer.weights.length) layer.setWeights(flat.getLayer(layer.name).getWeights());
+    if (layer.weights.length) layer.setWeights(from.getLayer(layer.name).getWeights());
   return out;
+}
+
+/**
+ * A stock copy of a model with prunekit fused conv layers (what toFusedModel writes): each
+ * PrunekitFusedConv2D becomes a Conv2D and each PrunekitFusedDepthwiseConv2D a DepthwiseConv2D with
+ * the same weights and bias; a relu one keeps activation 'relu', and a relu6 one is followed by a
+ * ReLU(maxValue 6) layer. The copy loads in tfjs without prunekit and computes the same outputs;
+ * `model` is only read. Returns undefined when the model has no fused layer.
+ */
+export async function toStockModel(
+  model: tfl.LayersModel,
+): Promise<{ model: tfl.LayersModel; layers: string[] } | undefined> {
+  const flat = checked(model, 'toStockModel');
+  const { topology, layers } = unfuseKernelTopology(topologyOf(flat));
+  if (layers.length === 0) return undefined;
+  return { model: await withWeightsOf(flat, topology), layers };
 }

@@ -1,7 +1,7 @@
 export { foldBatchNorm, planBatchNormFolds } from './fold_batch_norm.js';
 export { foldActivations, planActivationFolds } from './fold_activations.js';
 export type { ActivationFold, BatchNormFold } from './fold_plan.js';
-export { toFusedModel, planFusedLayers } from './fused_model.js';
+export { toFusedModel, planFusedLayers, toStockModel } from './fused_model.js';
 export {
   FusedConv2D,
   type FusedConv2DArgs,
