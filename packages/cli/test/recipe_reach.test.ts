@@ -150,6 +150,17 @@ describe('granularities and rounds from the recipe', () => {
     expect(masked.achievedSparsity).toBeGreaterThanOrEqual(0.59);
     expect(slim.paramsAfter).toBeLessThan(slim.paramsBefore);
   });
+  it('steps: 3 with a lotteryTicket schedule prunes in three rounds with rewinding, fine-tuning after each', async () => {
+    const r = await prune('lottery', [
+      'unstructured: { levels: [0.875], steps: 3, schedule: { type: lotteryTicket } }',
+      'finetune: { epochs: 1, batchSize: 16 }',
+    ]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    const [, masked] = r.rows;
+    expect(masked.model).toBe('unstructured-87.5');
+    expect(masked.finetuneEpochs).toBe(3);
+    expect(masked.achievedSparsity).toBeGreaterThanOrEqual(0.87);
+  });
 });
 
 describe('a scorer added by a program: one file + one registration line', () => {

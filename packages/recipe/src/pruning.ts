@@ -51,8 +51,14 @@ export const scheduleSchema = z.discriminatedUnion(
       type: z.literal('linearIterative'),
       steps: z.array(step, { error: 'a list of step numbers' }).min(1).optional(),
     }),
+    // Iterative pruning with rewinding: round r (of `steps`) prunes to 1 − (1 − level)^(r/steps) and
+    // resets the surviving weights to the dense model's before its fine-tuning.
+    z.strictObject({ type: z.literal('lotteryTicket') }),
   ],
-  { error: 'a schedule: { type: oneShot | constantSparsity | polynomialDecay | linearIterative, … }' },
+  {
+    error:
+      'a schedule: { type: oneShot | constantSparsity | polynomialDecay | linearIterative | lotteryTicket, … }',
+  },
 );
 /** The unstructured section's schedule once parsed (see scheduleSchema). */
 export type ScheduleConfig = z.output<typeof scheduleSchema>;

@@ -5,6 +5,7 @@ import {
   constantSparsity,
   type Granularity,
   linearIterative,
+  lotteryTicket,
   nmPattern,
   oneShot,
   polynomialDecay,
@@ -117,5 +118,10 @@ export function scheduleFor(cfg: ScheduleConfig | undefined, level: number, step
       return cfg.steps
         ? linearIterative({ final: level, steps: cfg.steps })
         : linearIterative({ final: level, begin: 0, end: last, iterations: steps });
+    case 'lotteryTicket': {
+      // Rewind step 0 (the dense weights), one step a round: recipe round r ends lottery round r + 1.
+      const lt = lotteryTicket({ final: level, rounds: steps, roundSteps: 1 });
+      return { at: (round) => lt.at(round + 1), toJSON: () => lt.toJSON() };
+    }
   }
 }

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeMetrics } from '@prunekit/core';
+import { computeMetrics, writeMasks } from '@prunekit/core';
 import { buildGraph } from '@prunekit/layers';
 import { magnitude } from '@prunekit/scorers';
 import { cnnModel, seedWeights } from '@prunekit/test-utils';
@@ -117,6 +117,64 @@ describe('pipeline stages', () => {
       expect(zeros(p.id)).toBeCloseTo(p.node === named ? 0.25 : 0.8, 1);
     }
     model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    dense.dispose();
+  });
+
+  it('pruneStage with a lotteryTicket schedule prunes 1 − (1 − level)^(r/steps) a round and rewinds the survivors to the dense weights before each fine-tune', async () => {
+    const dense = cnnModel({ filters: [8, 16] });
+    seedWeights(dense, 7);
+    const denseGraph = buildGraph(dense);
+    const denseValues = new Map(denseGraph.params().map((p) => [p.id, denseGraph.weights.values(p.id)]));
+    const before = tf.memory().numTensors;
+    /** Per round: the kernels' sparsity and whether every weight equals its dense value or is 0. */
+    const run = async (schedule: object) => {
+      const seen: { sparsity: number; rewound: boolean }[] = [];
+      const section = unstructuredSection.parse({ scorer: { name: 'magnitude' }, steps: 3, schedule });
+      const { model } = await pruneStage({
+        dense,
+        method: 'unstructured',
+        section,
+        level: 0.875,
+        seed: 0,
+        baseDir: '.',
+        // A stand-in for fine-tuning: every surviving weight moves by +1.
+        tune: async (_model, _round, masks, graph) => {
+          let zeros = 0;
+          let total = 0;
+          let rewound = true;
+          for (const p of graph!.params()) {
+            const v = graph!.weights.values(p.id);
+            const d = denseValues.get(p.id)!;
+            for (let i = 0; i < v.length; i++) if (v[i] !== 0 && v[i] !== d[i]) rewound = false;
+            if (p.prunable) {
+              zeros += v.filter((x) => x === 0).length;
+              total += v.length;
+            }
+            const moved = tf.tensor(
+              v.map((x) => x + 1),
+              [...p.shape],
+            );
+            graph!.weights.assign(p.id, moved);
+            moved.dispose();
+          }
+          writeMasks(graph!.weights, masks!);
+          seen.push({ sparsity: zeros / total, rewound });
+        },
+      });
+      model.dispose();
+      return seen;
+    };
+    const lottery = await run({ type: 'lotteryTicket' });
+    expect(lottery.map((r) => r.sparsity)).toEqual([
+      expect.closeTo(0.5, 2),
+      expect.closeTo(0.75, 2),
+      expect.closeTo(0.875, 2),
+    ]);
+    expect(lottery.map((r) => r.rewound)).toEqual([true, true, true]);
+    // Without rewinding the second round starts from the moved weights (the check above can fail).
+    const linear = await run({ type: 'linearIterative' });
+    expect(linear.map((r) => r.rewound)).toEqual([true, false, false]);
     expect(tf.memory().numTensors).toBe(before);
     dense.dispose();
   });

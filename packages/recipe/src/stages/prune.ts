@@ -15,7 +15,7 @@ import {
   writeMasks,
 } from '@prunekit/core';
 import { buildGraph, cloneModel } from '@prunekit/layers';
-import { channelPruner, unstructuredPruner } from '@prunekit/pruners';
+import { channelPruner, rewindWeights, snapshotWeights, unstructuredPruner } from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModuleImporter } from '../modules.js';
@@ -153,6 +153,8 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
     let masks: MaskSet | undefined;
     let achieved = 0;
     let graph = buildGraph(model, { ignore: u.ignore });
+    // lotteryTicket: the surviving weights go back to the dense ones after every pruning.
+    const rewindTo = u.schedule?.type === 'lotteryTicket' ? snapshotWeights(graph) : undefined;
     for (let round = 0; round < rounds; round++) {
       const { prune, sparsity } = schedule.at(round);
       if (prune || round === rounds - 1) {
@@ -188,7 +190,8 @@ export async function pruneStage(opts: PruneStageOptions): Promise<PrunedCopy> {
           return res.masks;
         });
         masks = keepPruned(masks, next);
-        writeMasks(graph.weights, masks);
+        if (rewindTo) rewindWeights(graph, rewindTo, masks);
+        else writeMasks(graph.weights, masks);
         achieved = maskSparsity(masks);
       }
       opts.onRound?.(round, rounds, achieved);
