@@ -38,9 +38,14 @@ async function check(source: GraphModelSource, label: string, built?: GraphModel
   const model = await toTfGraphModel(source);
   const shape = (model.inputs[0].shape ?? []).map((d) => (d < 0 ? 1 : d));
   const rng = createRng(7);
-  const x = Float32Array.from({ length: shape.reduce((a, d) => a * d, 1) }, () => rng.next());
+  const size = shape.reduce((a, d) => a * d, 1);
+  // An int32 input is an image (movenet): pixel values 0..255.
+  const int = model.inputs[0].dtype === 'int32';
+  const x = int
+    ? Int32Array.from({ length: size }, () => Math.floor(rng.next() * 256))
+    : Float32Array.from({ length: size }, () => rng.next());
   const ref = tf.tidy(() => {
-    const out = model.execute(tf.tensor(x, shape)) as tf.Tensor | tf.Tensor[];
+    const out = model.execute(tf.tensor(x, shape, int ? 'int32' : 'float32')) as tf.Tensor | tf.Tensor[];
     return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync() as Float32Array);
   });
   model.dispose();
@@ -88,4 +93,15 @@ describe('graphModelToOnnx on @vladmandic/human models, ORT-node and ORT-web', (
     },
     60_000,
   );
+
+  it('movenet-lightning (Unpack, Pack, ArgMax, GatherNd in its keypoint decode; int32 image input) equals tfjs within 1e-4', async () => {
+    const before = tf.memory().numTensors;
+    const source = await loadGraphModelFile(humanModel('movenet-lightning'));
+    const ops = new Set(source.json.modelTopology.node.map((n) => n.op));
+    for (const op of ['Unpack', 'Pack', 'ArgMax', 'GatherNd']) expect(ops.has(op)).toBe(true);
+    const bytes = await check(source, 'movenet-lightning');
+    const written = new Set(decodeModel(bytes).graph!.node!.map((n) => n.opType));
+    for (const op of ['ArgMax', 'GatherND', 'Squeeze', 'Unsqueeze']) expect(written.has(op)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
 });

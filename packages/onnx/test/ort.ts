@@ -4,10 +4,10 @@ import * as ortWeb from 'onnxruntime-web';
 /** Which ONNX Runtime runs a test's model: onnxruntime-node's CPU provider or onnxruntime-web's wasm. */
 export type OrtRuntime = 'node' | 'web';
 
-/** Every output of an ONNX model on `x` (one float32 input), single-threaded on `runtime`. */
+/** Every output of an ONNX model on `x` (its one input, float32 or int32), single-threaded on `runtime`. */
 export async function runOrt(
   bytes: Uint8Array,
-  x: Float32Array,
+  x: Float32Array | Int32Array,
   shape: readonly number[],
   runtime: OrtRuntime = 'node',
 ): Promise<Float32Array[]> {
@@ -18,7 +18,7 @@ export async function runOrt(
     runtime === 'node' ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] },
   );
   try {
-    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, [...shape]) });
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor(x instanceof Int32Array ? 'int32' : 'float32', x, [...shape]) });
     return session.outputNames.map((n) => out[n].data as Float32Array);
   } finally {
     await session.release();

@@ -583,6 +583,50 @@ function op(ctx: Ctx): string | undefined {
       ctx.types.set(outName(ctx, 1), T.INT32);
       return;
     }
+    case 'Unpack': {
+      // Split into `num` pieces of size 1 along the axis, then drop that axis from each.
+      const x = input(ctx, 0);
+      const type = inputType(ctx, 0);
+      const rank = ctx.node.inputShapes[0]?.length ?? 0;
+      const a = Number(ctx.attrs.axis ?? 0);
+      const axis = a < 0 ? a + rank : a;
+      const k = Number(ctx.attrs.num);
+      const parts = Array.from({ length: k }, (_, i) => w.fresh(`${ctx.op}/part${i}`));
+      w.multi('Split', [x], parts, { axis }, ctx.op);
+      parts.forEach((p, i) => {
+        w.node('Squeeze', [p, w.ints(`${ctx.op}/axes`, [axis])], {}, outName(ctx, i));
+        ctx.types.set(outName(ctx, i), type);
+      });
+      return;
+    }
+    case 'Pack': {
+      const n = ctx.cfg.slots.length;
+      const rank = ctx.node.outputShape.length;
+      const a = Number(ctx.attrs.axis ?? 0);
+      const axis = a < 0 ? a + rank : a;
+      const xs = Array.from({ length: n }, (_, i) =>
+        w.node('Unsqueeze', [input(ctx, i), w.ints(`${ctx.op}/axes`, [axis])]),
+      );
+      w.node('Concat', xs, { axis }, out, ctx.op);
+      return;
+    }
+    case 'ArgMax':
+    case 'ArgMin': {
+      const rank = ctx.node.inputShapes[0]?.length ?? 0;
+      const [a] = ints(ctx, 1);
+      const to = DTYPES[String(ctx.attrs.output_type ?? 'DT_INT64')];
+      if (to !== T.INT32 && to !== T.INT64) refuse(ctx, `output_type ${String(ctx.attrs.output_type)} is not exported`);
+      // Both pick the first index among ties, as TF does; ONNX gives int64.
+      const i = w.node(c, [input(ctx, 0)], { axis: a < 0 ? a + rank : a, keepdims: 0 }, undefined, ctx.op);
+      w.node(to === T.INT64 ? 'Identity' : 'Cast', [i], to === T.INT64 ? {} : { to }, out);
+      ctx.types.set(out, to);
+      return;
+    }
+    case 'GatherNd': {
+      const idx = inputType(ctx, 1) === T.INT64 ? input(ctx, 1) : w.node('Cast', [input(ctx, 1)], { to: T.INT64 });
+      w.node('GatherND', [input(ctx, 0), idx], {}, out, ctx.op);
+      return;
+    }
     case 'Softmax':
       w.node('Softmax', [input(ctx, 0)], { axis: -1 }, out, ctx.op);
       return;
