@@ -2,9 +2,17 @@
  * Closed-loop evaluation: the policy drives from start towards goal on each held-out map, all
  * episodes batched into one forward pass per step. An episode ends at the goal (success), on a
  * collision (a move into an obstacle, off the map or cutting a corner) or at the step limit
- * (`stepLimit` × the A* path's step count). Revisits are allowed and counted.
+ * (`stepLimit` × the A* path's step count). Revisits are allowed and counted. A near miss: after a
+ * move, fewer than `nearMissSteps` legal steps lie ahead on the same heading (the grid's time to
+ * collision in steps), counted once per encounter.
  */
-import type { ClosedLoopSimulator, DriveOptions, DriveResult, ScenarioOutcome } from '@prunekit/pruners';
+import {
+  type ClosedLoopSimulator,
+  type DriveOptions,
+  type DriveResult,
+  OnsetCounter,
+  type ScenarioOutcome,
+} from '@prunekit/pruners';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { expertMove } from './sim/astar.js';
@@ -17,6 +25,8 @@ export interface RolloutOptions {
   readonly radius: number;
   /** Step limit as a multiple of the A* path's step count. */
   readonly stepLimit: number;
+  /** Near miss: fewer legal steps than this ahead on the agent's heading after a move (default 1). */
+  readonly nearMissSteps?: number;
   /** Ask the expert at every step to measure agreement (default true; costs one A* per step). */
   readonly agreement?: boolean;
   /** Called with every observation the policy acts on (row `row` of `x`) and the expert's heading there. */
@@ -90,6 +100,16 @@ export function modelPolicy(model: tfl.LayersModel, radius: number, chunk = POLI
 export const expertPolicy: Policy = (_x, rows, cells, eps) =>
   Array.from({ length: rows }, (_, i) => expertMove(eps[i].grid, cells[i], eps[i].goal));
 
+/** Legal moves along heading `k` from `cell` before a collision, counting up to `max`. */
+export function stepsAhead(g: Episode['grid'], cell: number, k: number, max: number): number {
+  let n = 0;
+  for (let at = cell; n < max; n++) {
+    at = moveTarget(g, at, k);
+    if (at < 0) break;
+  }
+  return n;
+}
+
 export function closedLoop(policy: Policy, episodes: readonly Episode[], o: RolloutOptions): ClosedLoopEval {
   const size = observationSize(o.radius);
   const costs = episodes.map((e) => costToGo(e.grid, e.goal));
@@ -100,6 +120,9 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
   const visited = episodes.map((e) => new Set([e.start]));
   const outcome: ('goal' | 'collision' | 'timeout' | undefined)[] = episodes.map(() => undefined);
   const askExpert = (o.agreement ?? true) || o.record !== undefined;
+  const ahead = o.nearMissSteps ?? 1;
+  const near = new OnsetCounter(episodes.length);
+  const nearMisses = new Int32Array(episodes.length);
   let revisits = 0;
   let agree = 0;
   let moves = 0;
@@ -136,6 +159,7 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
       visited[i].add(t);
       if (t === ep.goal) outcome[i] = 'goal';
       else if (steps[i] >= limit[i]) outcome[i] = 'timeout';
+      else nearMisses[i] += near.step(i, stepsAhead(ep.grid, t, k, ahead) < ahead);
     });
   }
   const n = episodes.length;
@@ -151,14 +175,18 @@ export function closedLoop(policy: Policy, episodes: readonly Episode[], o: Roll
     agreement: moves === 0 || !askExpert ? Number.NaN : agree / moves,
     moves,
     reached: Uint8Array.from(outcome, (v) => (v === 'goal' ? 1 : 0)),
-    outcomes: outcome.map((v) => ({
+    outcomes: outcome.map((v, i) => ({
       exposure: 1,
-      events: { collision: v === 'collision' ? 1 : 0, timeout: v === 'timeout' ? 1 : 0 },
+      events: {
+        collision: v === 'collision' ? 1 : 0,
+        timeout: v === 'timeout' ? 1 : 0,
+        near_miss: nearMisses[i],
+      },
     })),
   };
 }
 
-export const COSTMAP_EVENTS = ['collision', 'timeout'] as const;
+export const COSTMAP_EVENTS = ['collision', 'timeout', 'near_miss'] as const;
 
 /** The evaluation of consecutive batches of maps as one (the figures of all their episodes). */
 export function mergeEvals(parts: readonly ClosedLoopEval[]): ClosedLoopEval {

@@ -66,6 +66,11 @@ export interface ModelRow {
   /** The exact conditional Poisson upper bound beside it. */
   readonly collisionRatioPoissonUpper95: number;
   readonly timeoutRate: number;
+  /** Near misses (fewer than one legal step ahead on the heading, once per encounter) per 100 episodes, with the ratio's 95 % interval. */
+  readonly nearMissesPer100: number;
+  readonly nearMissRatio: number;
+  readonly nearMissRatioLower95: number;
+  readonly nearMissRatioUpper95: number;
   readonly lengthRatio: number;
   readonly revisitsPerEpisode: number;
   readonly closedLoopAgreement: number;
@@ -265,6 +270,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       verdicts.push(v);
       log(`  ${c.name}: ${loop.episodes} test maps driven`);
       const coll = v.events[0];
+      const near = v.events.find((e) => e.event === 'near_miss');
       const size = await exportStage(c.model, join(opts.outDir, c.name));
       const sum = c.log ? guardSummary(c.log) : { accepted: 0, rejected: 0 };
       const row: ModelRow = {
@@ -282,6 +288,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
         collisionRatioUpper95: coll.interval.upper,
         collisionRatioPoissonUpper95: coll.poisson.upper,
         timeoutRate: loop.timeoutRate,
+        nearMissesPer100: near?.ratePruned ?? Number.NaN,
+        nearMissRatio: near?.interval.ratio ?? Number.NaN,
+        nearMissRatioLower95: near?.interval.lower ?? Number.NaN,
+        nearMissRatioUpper95: near?.interval.upper ?? Number.NaN,
         lengthRatio: loop.lengthRatio,
         revisitsPerEpisode: loop.revisitsPerEpisode,
         closedLoopAgreement: loop.agreement,
@@ -382,6 +392,20 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
           sequentialRow(st.model, testVerdict, driven.length, r.closedLoop.batch),
         ],
         search.steps,
+        [
+          {
+            event: 'near_miss',
+            rows: rows.map((x) => ({
+              model: x.model,
+              exposure: x.maps,
+              events: Math.round((x.nearMissesPer100 * x.maps) / 100),
+              rate: x.nearMissesPer100,
+              ratio: x.nearMissRatio,
+              lower: x.nearMissRatioLower95,
+              upper: x.nearMissRatioUpper95,
+            })),
+          },
+        ],
       ),
     );
     return {

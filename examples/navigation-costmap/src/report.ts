@@ -100,13 +100,14 @@ export function renderMarkdown(
     '',
     'Every row is compared with the baseline on the maps it drove (its `maps` column). Collision ratio = collision rate(model) / collision rate(baseline) with a ' +
       `${100 * cl.confidence}% interval from the ${cl.test === 'poisson-exact' ? 'exact conditional Poisson test' : 'paired bootstrap (2,000 resamples of whole maps, percentile interval: it keeps the pairing, and most collisions happen on maps both models fail)'}; ` +
-      'the exact conditional Poisson upper bound (which ignores the pairing) is beside it.',
+      'the exact conditional Poisson upper bound (which ignores the pairing) is beside it. ' +
+      'Near miss (reported, not guarded): after a move, no legal step ahead on the same heading (time to collision under one step), once per encounter.',
     '',
-    '| model | maps | collisions | collision rate | collision ratio (95% CI) | Poisson upper 95% |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| model | maps | collisions | collision rate | collision ratio (95% CI) | Poisson upper 95% | near misses / 100 maps | near-miss ratio (95% CI) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (x) =>
-        `| ${x.model} | ${int(x.maps)} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} |`,
+        `| ${x.model} | ${int(x.maps)} | ${x.collisions} | ${pct(x.collisionRate)} | ${ratioCell(x.collisionRatio, x.collisionRatioLower95, x.collisionRatioUpper95)} | ${x.collisionRatioPoissonUpper95.toFixed(3)} | ${x.nearMissesPer100.toFixed(2)} | ${ratioCell(x.nearMissRatio, x.nearMissRatioLower95, x.nearMissRatioUpper95)} |`,
     ),
     '',
     `Sequential test on the test maps: ${cl.sequential.message}.`,

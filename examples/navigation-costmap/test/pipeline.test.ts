@@ -113,6 +113,10 @@ describe('navigation-costmap pipeline (tiny configuration)', () => {
     }
     expect(res.doc.env.safetyBefore).toBe(base.collisionRate);
     expect(res.doc.env.expertSuccessRate).toBe(1);
+    // Near misses are counted and reported beside collisions (rows, results.md, the HTML report's data).
+    for (const r of rows) expect(r.nearMissesPer100).toBeGreaterThanOrEqual(0);
+    expect(res.markdown).toContain('near-miss ratio (95% CI)');
+    expect(res.report?.closedLoop?.also?.[0].event).toBe('near_miss');
     expect(res.markdown).toContain('## Goals');
     expect(res.markdown).toContain('Guard on `structured-');
   }, 120_000);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRng } from '@prunekit/core';
 import { describe, expect, it } from 'vitest';
-import { closedLoop, expertPolicy, mergeEvals, type Policy } from '../src/closed_loop.js';
+import { closedLoop, expertPolicy, mergeEvals, type Policy, stepsAhead } from '../src/closed_loop.js';
 import { aStar, expertMove } from '../src/sim/astar.js';
 import { costToGo } from '../src/sim/cost_to_go.js';
 import { generateDemonstrations } from '../src/sim/dataset.js';
@@ -100,5 +100,31 @@ describe('navigation map generator and A* expert', () => {
         (parts[0].moves + parts[1].moves),
       12,
     );
+  });
+
+  it('a near miss is a move after which no legal step lies ahead on the heading, counted once per encounter', () => {
+    // Row 2: the agent starts at x = 0 heading east; the obstacle is at x = 3.
+    const g = grid(['.....', '.....', '...#.', '.....', '.....']);
+    const start = 2 * 5;
+    expect(stepsAhead(g, start, 0, 5)).toBe(2);
+    expect(stepsAhead(g, start + 2, 0, 5)).toBe(0);
+    const path = aStar(g, start, 4);
+    if (!path) throw new Error('no path');
+    const east: Policy = (_x, rows) => new Int32Array(rows);
+    const res = closedLoop(east, [{ grid: g, start, goal: 4, path }], {
+      radius: 2,
+      stepLimit: 3,
+      agreement: false,
+    });
+    // x = 1: one step ahead (no near miss); x = 2: none ahead (near miss); then into the obstacle.
+    expect(res.outcomes[0].events).toEqual({ collision: 1, timeout: 0, near_miss: 1 });
+    expect(
+      closedLoop(east, [{ grid: g, start, goal: 4, path }], {
+        radius: 2,
+        stepLimit: 3,
+        agreement: false,
+        nearMissSteps: 3,
+      }).outcomes[0].events.near_miss,
+    ).toBe(1);
   });
 });
