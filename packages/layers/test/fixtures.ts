@@ -2,8 +2,63 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { createRng } from '@prunekit/core';
+import { afterEach, beforeAll, expect } from 'vitest';
 
 export { tf, tfl };
+
+/** Models a test made: `keep(m)` returns `m`; `keep.disposeAll()` disposes them now (before a leak check). */
+export interface Kept {
+  <M extends tfl.LayersModel | undefined>(m: M): M;
+  disposeAll(): void;
+}
+
+/**
+ * Call once at a test file's top level: every model passed to the returned `keep` is disposed
+ * after the test that made it, if the test did not call `keep.disposeAll()` first.
+ */
+export function disposedAfterEach(): Kept {
+  const open: tfl.LayersModel[] = [];
+  const keep = <M extends tfl.LayersModel | undefined>(m: M): M => {
+    if (m) open.push(m);
+    return m;
+  };
+  const disposeAll = () => {
+    for (const m of open.splice(0)) m.dispose();
+  };
+  afterEach(disposeAll);
+  return Object.assign(keep, { disposeAll });
+}
+
+/** Call once at a test file's top level: the file runs on the cpu backend, asserted. */
+export function onCpu(): void {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+}
+
+/**
+ * Every layer's weights drawn from createRng(seed): `draw(name, rng)` gives one value of the weight
+ * whose last name part is `name` (kernel, bias, gamma, moving_variance, …).
+ */
+export function seedLayerWeights(
+  model: tfl.LayersModel,
+  seed: number,
+  draw: (name: string, rng: ReturnType<typeof createRng>) => number,
+): void {
+  const rng = createRng(seed);
+  for (const layer of model.layers) {
+    const values = layer.weights.map((w) => {
+      const name = w.originalName.split('/').pop()!;
+      const v = new Float32Array(w.shape.reduce((a: number, b) => a * (b as number), 1));
+      for (let i = 0; i < v.length; i++) v[i] = draw(name, rng);
+      return tf.tensor(v, [...w.shape] as number[]);
+    });
+    layer.setWeights(values);
+    tf.dispose(values);
+  }
+}
 
 const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
 

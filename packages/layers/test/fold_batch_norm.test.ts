@@ -1,42 +1,24 @@
-import { createRng, InvalidArgumentError } from '@prunekit/core';
+import { InvalidArgumentError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { foldActivations, foldBatchNorm, planActivationFolds, planBatchNormFolds } from '../src/index.js';
+import { disposedAfterEach, onCpu, seedLayerWeights } from './fixtures.js';
 
 type T = tfl.SymbolicTensor;
-const open: tfl.LayersModel[] = [];
-function keep(m: tfl.LayersModel): tfl.LayersModel {
-  open.push(m);
-  return m;
-}
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  expect(tf.getBackend()).toBe('cpu');
-});
-afterEach(() => {
-  for (const m of open.splice(0)) m.dispose();
-});
+const keep = disposedAfterEach();
+onCpu();
 
 /** Every weight drawn from createRng(seed); BN statistics far from identity so folding shows. */
 function seed(model: tfl.LayersModel, s: number): void {
-  const rng = createRng(s);
-  for (const layer of model.layers) {
-    const values = layer.weights.map((w) => {
-      const name = w.originalName.split('/').pop()!;
-      const v = new Float32Array(w.shape.reduce((a: number, b) => a * (b as number), 1));
-      for (let i = 0; i < v.length; i++) {
-        if (name === 'moving_variance') v[i] = 0.2 + 2 * rng.next();
-        else if (name === 'gamma') v[i] = 0.5 + rng.next();
-        else v[i] = 0.5 * rng.normal();
-      }
-      return tf.tensor(v, [...w.shape] as number[]);
-    });
-    layer.setWeights(values);
-    tf.dispose(values);
-  }
+  seedLayerWeights(model, s, (name, rng) =>
+    name === 'moving_variance'
+      ? 0.2 + 2 * rng.next()
+      : name === 'gamma'
+        ? 0.5 + rng.next()
+        : 0.5 * rng.normal(),
+  );
 }
 
 function bn(x: T, name: string): T {

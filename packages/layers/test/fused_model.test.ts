@@ -1,8 +1,8 @@
-import { createRng, InvalidArgumentError } from '@prunekit/core';
+import { InvalidArgumentError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buildGraph,
   FusedConv2D,
@@ -11,34 +11,15 @@ import {
   toFusedModel,
   toStockModel,
 } from '../src/index.js';
+import { disposedAfterEach, onCpu, seedLayerWeights } from './fixtures.js';
 
 type T = tfl.SymbolicTensor;
-const open: tfl.LayersModel[] = [];
-function keep<M extends tfl.LayersModel | undefined>(m: M): M {
-  if (m) open.push(m);
-  return m;
-}
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  expect(tf.getBackend()).toBe('cpu');
-});
-afterEach(() => {
-  for (const m of open.splice(0)) m.dispose();
-});
+const keep = disposedAfterEach();
+onCpu();
 
 /** Every weight drawn from createRng(seed), biases too, so ReLU6 clips at both ends. */
 function seed(model: tfl.LayersModel, s: number): void {
-  const rng = createRng(s);
-  for (const layer of model.layers) {
-    const values = layer.weights.map((w) => {
-      const v = new Float32Array(w.shape.reduce((a: number, b) => a * (b as number), 1));
-      for (let i = 0; i < v.length; i++) v[i] = 0.8 * rng.normal();
-      return tf.tensor(v, [...w.shape] as number[]);
-    });
-    layer.setWeights(values);
-    tf.dispose(values);
-  }
+  seedLayerWeights(model, s, (_name, rng) => 0.8 * rng.normal());
 }
 
 const conv = (x: T, name: string, filters: number, k = 1, o: Partial<tfl.layers.Conv2DLayerArgs> = {}) =>
@@ -153,7 +134,7 @@ describe('toFusedModel', () => {
     const still = m.predict(x) as tf.Tensor;
     expect(maxDiff(still, want)).toBe(0);
     tf.dispose([x, want, got, again, still]);
-    for (const mm of open.splice(0)) mm.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -183,7 +164,7 @@ describe('toFusedModel', () => {
     expect(await toFusedModel(plain)).toBeUndefined();
     expect(() => planFusedLayers({} as tfl.LayersModel)).toThrow(InvalidArgumentError);
     tf.dispose([x, want, got]);
-    for (const mm of open.splice(0)) mm.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -239,7 +220,7 @@ describe('toFusedModel', () => {
     const gs = ss.predict(xs) as tf.Tensor;
     expect(maxDiff(gs, ws)).toBeLessThan(1e-4);
     tf.dispose([x, want, got, xs, ws, gs]);
-    for (const mm of open.splice(0)) mm.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -5,7 +5,7 @@ import {
   UnknownLayerError,
   UnsupportedLayerError,
 } from '@prunekit/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buildGraph,
   getLayerSpec,
@@ -14,16 +14,17 @@ import {
   SharedLayerError,
   unregisterLayerSpec,
 } from '../src/index.js';
-import { customLayerFixture, functionalFixture, noLeaks, sequentialFixture, tf, tfl } from './fixtures.js';
+import {
+  customLayerFixture,
+  disposedAfterEach,
+  functionalFixture,
+  noLeaks,
+  sequentialFixture,
+  tf,
+  tfl,
+} from './fixtures.js';
 
-const models: tfl.LayersModel[] = [];
-const keep = <M extends tfl.LayersModel>(m: M): M => {
-  models.push(m);
-  return m;
-};
-afterEach(() => {
-  for (const m of models.splice(0)) m.dispose();
-});
+const keep = disposedAfterEach();
 
 describe('buildGraph on a Sequential model', () => {
   it('adds the implicit InputLayer and lists nodes in order', async () => {

@@ -6,18 +6,11 @@ import {
   ShapeError,
   writeMasks,
 } from '@prunekit/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGraph, maskedModel, modelVariables, readMasks, stripMasks } from '../src/index.js';
-import { functionalFixture, noLeaks, sequentialFixture, tf, type tfl } from './fixtures.js';
+import { disposedAfterEach, functionalFixture, noLeaks, sequentialFixture, tf } from './fixtures.js';
 
-const models: tfl.LayersModel[] = [];
-const keep = <M extends tfl.LayersModel>(m: M): M => {
-  models.push(m);
-  return m;
-};
-afterEach(() => {
-  for (const m of models.splice(0)) m.dispose();
-});
+const keep = disposedAfterEach();
 
 /** Masks that prune every other weight of each prunable kernel. */
 function everyOther(shapes: Record<string, number[]>): MaskSet {

@@ -5,7 +5,7 @@ import { type ModelGraph, UnknownLayerError } from '@prunekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   analyzeChannels,
   buildGraph,
@@ -19,6 +19,7 @@ import {
   removeChannels,
   zeroChannels,
 } from '../src/index.js';
+import { disposedAfterEach, onCpu } from './fixtures.js';
 import { seed } from './structured_helpers.js';
 
 type T = tfl.SymbolicTensor;
@@ -26,19 +27,8 @@ const L = tfl.layers;
 const ap = (l: tfl.layers.Layer, x: T | T[]) => l.apply(x) as T;
 const conv = (name: string, filters: number, extra: Record<string, unknown> = {}) =>
   L.conv2d({ name, filters, kernelSize: 3, padding: 'same', ...extra });
-const open: tfl.LayersModel[] = [];
-const keep = <M extends tfl.LayersModel>(m: M): M => {
-  open.push(m);
-  return m;
-};
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  expect(tf.getBackend()).toBe('cpu');
-});
-afterEach(() => {
-  for (const m of open.splice(0)) m.dispose();
-});
+const keep = disposedAfterEach();
+onCpu();
 
 /** input → c1 → inner Sequential (ic1 → bn → relu → ic2) → c2 → gap → out */
 function sequentialInFunctional(): tfl.LayersModel {
@@ -174,7 +164,7 @@ describe('nested models are flattened into the graph', () => {
     expect(shapes.get('ic1')![0]).toEqual([3, 3, 2, 3]);
     expect(shapes.get('ibn')![0]).toEqual([3]);
     expect(shapes.get('c2')![0]).toEqual([3, 3, 3, 2]);
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -190,7 +180,7 @@ describe('nested models are flattened into the graph', () => {
       x.members.some((y) => y.param === 'bc2/kernel' && y.role === 'out'),
     )!;
     expect(g.members.some((y) => y.param === 'stem/kernel' && y.role === 'out')).toBe(true);
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -200,7 +190,7 @@ describe('nested models are flattened into the graph', () => {
     const graph = buildGraph(m);
     expect(graph.nodes.map((n) => n.name)).toEqual(['backbone_in', 'kc1', 'kc2', 'gap', 'out']);
     await expectPrunedEqualsZeroedOriginal(m, graph);
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -218,7 +208,7 @@ describe('nested models are flattened into the graph', () => {
     expect(reread.layers.map((l) => l.getClassName())).toContain('Sequential');
     expect(maxDiff(run(reread, xs), run(m, xs))).toBeLessThanOrEqual(1e-6);
     tf.dispose(xs);
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -231,7 +221,7 @@ describe('nested models are flattened into the graph', () => {
     const xs = inputsFor(m);
     expect(maxDiff(run(folded, xs), run(m, xs))).toBeLessThanOrEqual(1e-4);
     tf.dispose(xs);
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -251,7 +241,7 @@ describe('nested models are flattened into the graph', () => {
     const whole = buildGraph(m, { opaque: ['inner'] });
     expect(whole.nodes.map((n) => n.name)).toEqual(['input', 'c1', 'inner', 'c2', 'gap', 'out']);
     expect(() => analyzeChannels(graph, { ignore: ['nope'] })).toThrow(UnknownLayerError);
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -265,12 +255,12 @@ describe('nested models are flattened into the graph', () => {
     expect([...masks.keys()]).toContain('ic1/kernel');
     masks.set('ic1/kernel', { shape: [...graph.param('ic1/kernel').shape], data: mask });
     const masked = await maskedModel(m, masks);
-    open.push(masked.model);
+    keep(masked.model);
     const got = modelVariables(masked.model).get('ic1/kernel')!.read().dataSync();
     expect(mask.some((k) => k === 0) && mask.some((k) => k === 1)).toBe(true);
     expect(Array.from(got).every((v, i) => v === (mask[i] ? w[i] : 0))).toBe(true);
     expect(Array.from(graph.weights.values('ic1/kernel'))).toEqual(Array.from(w)); // the input model is untouched
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -303,7 +293,7 @@ describe('nested models are flattened into the graph', () => {
     } catch (e) {
       expect((e as NestedModelError).code).toBe('E_UNSUPPORTED_LAYER');
     }
-    for (const x of open.splice(0)) x.dispose();
+    keep.disposeAll();
     expect(tf.memory().numTensors).toBe(before);
   });
 });
