@@ -1,12 +1,15 @@
 /**
  * Object detection for a street camera, end to end on a real converted model: CenterNet
- * (@vladmandic/human 3.3.6) pruned structurally, recovered by label-free distillation from the
- * unpruned model on 256×256 crops of training photos, evaluated at 512×512 on held-out photos
+ * (@vladmandic/human 3.3.6) pruned structurally without labels — channel statistics on training
+ * photos, channels ranked by consumerEnergy, per-group ratios from each group's measured damage
+ * (sensitivity-greedy, to a MAC target), removed channels' means folded into the consumers' biases —
+ * then recovered by label-free distillation from the unpruned model ('peak' loss on the class
+ * heatmap, l1 on sizes/offsets) on crops of training photos, evaluated at 512×512 on held-out photos
  * (detection agreement per class), timed on wasm at batch 1 (dense and pruned in the same run,
  * round-robin), file bytes. Writes results.json and results.md.
  *
- *   pnpm --filter @prunekit/example-perception-object-detection start [--quick] [--ratio 0.45]
- *     [--epochs 2] [--crops 2] [--runs 15]
+ *   pnpm --filter @prunekit/example-perception-object-detection start [--quick] [--macs 0.55,0.7,0.85]
+ *     [--levels 0.3,0.6] [--epochs 2] [--crops 1] [--lr 1e-5] [--runs 11]
  */
 import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,18 +23,18 @@ import {
   distillGraphModel,
   type GraphModelSource,
   graphModelBytes,
-  planChannelRemoval,
-  removeGraphChannels,
+  channelStats,
+  contractedTensors,
   toTfGraphModel,
 } from '@prunekit/graph-model';
 import { loadGraphModelFile, saveGraphModel } from '@prunekit/graph-model/node';
-import { magnitude } from '@prunekit/scorers';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // tfjs's gradients
 import { type Agreement, agreement } from './agreement.js';
 import { type Detection, detect, STREET_CLASSES } from './detections.js';
 import { withInputSize } from './input_size.js';
 import { centernetPath, loadPhotoSets, type Photo, toInput, videoFrames } from './photos.js';
+import { macsOf, pruneCompensated, rankChannels, sensitivityPlan } from './sensitivity.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const CACHE = join(ROOT, '.cache');
@@ -95,10 +98,14 @@ function classTable(before: Agreement, after: Agreement): string {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const ratio = Number(arg('ratio') ?? 0.45);
+  // The first MAC target is distilled and timed; the others are curve points (pruned, not distilled).
+  const targets = (arg('macs') ?? '0.55,0.7,0.85').split(',').map(Number);
+  const targetMacs = targets[0];
+  const levels = (arg('levels') ?? '0.3,0.6').split(',').map(Number);
   const epochs = Number(arg('epochs') ?? (quick ? 1 : 2));
-  const perPhoto = Number(arg('crops') ?? (quick ? 1 : 2));
-  const runs = Number(arg('runs') ?? (quick ? 3 : 15));
+  const perPhoto = Number(arg('crops') ?? 1);
+  const runs = Number(arg('runs') ?? (quick ? 3 : 11));
+  const lr = Number(arg('lr') ?? 1e-5);
   const { log, seconds } = timedLog();
   tf.env().set('PROD', true);
   const backend = await startBackend('wasm');
@@ -110,22 +117,56 @@ async function main(): Promise<void> {
   const dense = await loadGraphModelFile(centernetPath());
   const graph = await buildGraphModelGraph(dense);
   const analysis = analyzeGraphChannels(graph);
-  const pruned = removeGraphChannels(
-    analysis,
-    await planChannelRemoval(analysis, { scorer: magnitude(), ratio }),
-  );
-  const macsDense = graph.nodes.reduce((a, n) => a + n.macs, 0);
+  // Training photos only: statistics on every 9th, sensitivity on every 35th (offset 17).
+  const statPhotos = sets.train.filter((_, i) => i % (quick ? 3 : 9) === 0);
+  const sensPhotos = sets.train.filter((_, i) => i % (quick ? 5 : 35) === (quick ? 1 : 17));
+  const statIn = tf.tidy(() => tf.concat(statPhotos.map((p) => toInput(p, 512))));
+  const stats = await channelStats(dense, statIn, contractedTensors(graph));
+  statIn.dispose();
+  const order = await rankChannels(graph, analysis, stats);
+  log(`channel statistics on ${statPhotos.length} training photos (${stats.size} conv inputs)`);
+  const sensIn = sensPhotos.map((p) => toInput(p, 512));
+  const groups = quick ? analysis.groups.slice(0, 6) : analysis.groups;
+  const sens = await sensitivityPlan(dense, { ...analysis, groups }, stats, order, sensIn, {
+    levels,
+    onGroup: (i, g) =>
+      log(
+        `  group ${i} ${g.group}: ${g.levels.map((l) => `${l.ratio}→${l.damage.toFixed(3)} (−${(l.macsSaved * 100).toFixed(1)}% MACs)`).join(', ')}`,
+      ),
+  });
+  tf.dispose(sensIn);
+  const macsDense = await macsOf(dense);
   graph.dispose();
-  const prunedGraph = await buildGraphModelGraph(pruned);
-  const macsPruned = prunedGraph.nodes.reduce((a, n) => a + n.macs, 0);
-  prunedGraph.dispose();
-  log(
-    `pruned ${ratio * 100}% of the prunable channels per group: MACs ${(macsDense / 1e9).toFixed(2)} G → ${(macsPruned / 1e9).toFixed(2)} G`,
-  );
-
   const denseDets = await detectAll(dense, sets.heldOut);
-  const before = agreement(denseDets, await detectAll(pruned, sets.heldOut), STREET_CLASSES);
-  log(`F1 vs dense before distillation: ${fmt(before.all.f1)} (${before.all.denseBoxes} dense boxes)`);
+  const variants: {
+    target: number;
+    ratios: Record<string, number>;
+    model: GraphModelSource;
+    macs: number;
+    removed: number;
+    uncompensated: string[];
+    before: Agreement;
+  }[] = [];
+  for (const target of targets) {
+    const { allocation, plan } = await sens.planFor(target);
+    const { model, uncompensated } = pruneCompensated(analysis, plan, stats);
+    const macs = await macsOf(model);
+    const removed = [...plan.values()].reduce((n, l) => n + l.length, 0);
+    const before = agreement(denseDets, await detectAll(model, sets.heldOut), STREET_CLASSES);
+    log(
+      `target ${target}: ${allocation.ratios.size} groups cut, ${removed} channels; MACs ${(macsDense / 1e9).toFixed(2)} G → ${(macs / 1e9).toFixed(2)} G (${(macs / macsDense).toFixed(3)}); ${uncompensated.length} conv(s) without a bias uncompensated; F1 vs dense before distillation ${fmt(before.all.f1)} (${before.all.denseBoxes} dense boxes)`,
+    );
+    variants.push({
+      target,
+      ratios: Object.fromEntries(allocation.ratios),
+      model,
+      macs,
+      removed,
+      uncompensated,
+      before,
+    });
+  }
+  const { model: pruned, macs: macsPruned, removed, uncompensated, before, ratios } = variants[0];
 
   // Distillation at 256×256 on crops (same object scale as the 512 frames), evaluation at 512.
   const train = crops(sets.train, perPhoto, 1);
@@ -143,29 +184,46 @@ async function main(): Promise<void> {
     inputs: train,
     validation,
     outputs: ['tower_0/wh', 'tower_0/keypoints'],
+    losses: ['l1', 'peak'],
     epochs,
     batchSize: 1, // the converted graph fixes its batch at 1
-    optimizer: adam({ lr: 5e-4 }),
-    lr: cosineLr({ lr: 5e-4, minLr: 5e-5, steps }),
+    optimizer: adam({ lr }),
+    lr: cosineLr({ lr, minLr: lr / 10, steps }),
     earlyStop: { patience: 2, restoreBest: true },
   });
   tf.dispose([train, validation]);
-  const student = withInputSize(tuned.model, 512);
+  // restoreBest keeps the best epoch; when no epoch beats the undistilled model, keep that one.
+  const bestVal = Math.min(...tuned.history.map((h) => h.valLoss ?? Number.POSITIVE_INFINITY));
+  const distilled = !(tuned.initialValLoss !== undefined && bestVal >= tuned.initialValLoss);
+  const student = distilled ? withInputSize(tuned.model, 512) : pruned;
+  if (!distilled) log('no epoch lowered the validation loss: the undistilled pruned model is kept');
   const after = agreement(denseDets, await detectAll(student, sets.heldOut), STREET_CLASSES);
   log(
     `held-out-free validation loss ${tuned.initialValLoss?.toFixed(3)} → ${tuned.history.at(-1)?.valLoss?.toFixed(3)}; F1 vs dense after distillation: ${fmt(after.all.f1)} (${after.all.prunedBoxes} pruned boxes)`,
   );
 
   // Latency: the whole model (heads and its decoding), batch 1, 512×512, round-robin in one run.
-  const models = [await toTfGraphModel(dense), await toTfGraphModel(student)];
+  const models = [dense, student, ...variants.slice(1).map((v) => v.model)];
+  const tfModels: Awaited<ReturnType<typeof toTfGraphModel>>[] = [];
+  for (const m of models) tfModels.push(await toTfGraphModel(m));
   const x = toInput(sets.heldOut[0], 512);
-  const [ld, lp] = roundRobinLatency(models, x, runs, 3);
+  const [ld, lp, ...lc] = roundRobinLatency(tfModels, x, runs, 3);
   x.dispose();
-  for (const m of models) m.dispose();
+  for (const m of tfModels) m.dispose();
   const speedup = ld.medianMs / lp.medianMs;
   log(
-    `wasm latency: dense ${ld.medianMs.toFixed(0)} ms, pruned ${lp.medianMs.toFixed(0)} ms (${speedup.toFixed(2)}×)`,
+    `wasm latency: dense ${ld.medianMs.toFixed(0)} ms, pruned ${lp.medianMs.toFixed(0)} ms (${speedup.toFixed(2)}×); curve: ${lc.map((l, i) => `${variants[i + 1].target} → ${(ld.medianMs / l.medianMs).toFixed(2)}×`).join(', ')}`,
   );
+  const curve = variants.map((v, i) => ({
+    targetMacs: v.target,
+    macsFraction: v.macs / macsDense,
+    channelsRemoved: v.removed,
+    speedupWasm: ld.medianMs / (i === 0 ? lp : lc[i - 1]).medianMs,
+    medianMs: (i === 0 ? lp : lc[i - 1]).medianMs,
+    f1BeforeDistillation: v.before.all.f1,
+    f1AfterDistillation: i === 0 ? after.all.f1 : null,
+    ratios: v.ratios,
+  }));
 
   const out = join(CACHE, 'centernet-pruned');
   mkdirSync(out, { recursive: true });
@@ -193,11 +251,13 @@ async function main(): Promise<void> {
     rows: [
       { model: 'dense', medianMs: ld.medianMs, p99Ms: ld.p99Ms, macs: macsDense, fileBytes: bytesDense },
       {
-        model: `structured-${ratio * 100}% + distilled`,
+        model: `structured to ${targetMacs} MACs + distilled`,
+        ratios,
         medianMs: lp.medianMs,
         p99Ms: lp.p99Ms,
         macs: macsPruned,
         fileBytes: bytesPruned,
+        distilled,
         f1BeforeDistillation: before.all.f1,
         f1: f1,
         perClass: after.perClass,
@@ -207,6 +267,16 @@ async function main(): Promise<void> {
     photos: {
       heldOut: sets.heldOut.map((p) => ({ name: p.name, source: p.source })),
       train: sets.train.map((p) => p.name),
+    },
+    curve,
+    plan: {
+      targetMacs,
+      levels,
+      statPhotos: statPhotos.map((p) => p.name),
+      sensitivityPhotos: sensPhotos.map((p) => p.name),
+      sensitivity: sens.table,
+      channelsRemoved: removed,
+      uncompensated,
     },
     distillation: {
       crops: steps / epochs,
@@ -223,7 +293,7 @@ async function main(): Promise<void> {
   const md = [
     `# perception-object-detection${quick ? ' (--quick)' : ''}`,
     '',
-    `CenterNet (@vladmandic/human 3.3.6), ${ratio * 100}% of the prunable channels per group removed, label-free distillation on ${steps / epochs} crops of ${CROP}×${CROP} (${tuned.history.length} epoch(s)), evaluated at 512×512 on ${sets.heldOut.length} held-out photos. Agreement with the dense model: same class, IoU ≥ 0.5, score ≥ 0.3. Load ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${cpus().length} cores; ${seconds().toFixed(0)} s.`,
+    `CenterNet (@vladmandic/human 3.3.6) pruned to ${(macsPruned / macsDense).toFixed(3)} of its MACs (target ${targetMacs}; consumerEnergy ranking, sensitivity-greedy per-group ratios on ${sensPhotos.length} training photos, mean compensation; ${removed} channels removed), label-free distillation on ${steps / epochs} crops of ${CROP}×${CROP} (${tuned.history.length} epoch(s)), evaluated at 512×512 on ${sets.heldOut.length} held-out photos. Agreement with the dense model: same class, IoU ≥ 0.5, score ≥ 0.3. Load ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${cpus().length} cores; ${seconds().toFixed(0)} s.`,
     '',
     classTable(before, after),
     '',
